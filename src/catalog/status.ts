@@ -1,0 +1,26 @@
+// Publication status is derived from the manifest and a clock that is passed in, never read here,
+// so schedules are testable (and the same catalog can be asked "what is public at time T?").
+import type { Catalog, Episode } from './types.js';
+
+export type Status = 'draft' | 'scheduled' | 'published';
+
+export function episodeStatus(episode: Episode, now: Date): Status {
+  if (episode.draft) return 'draft';
+  return Date.parse(episode.date) > now.getTime() ? 'scheduled' : 'published';
+}
+
+/** The episodes a listener may see at `now`, newest first. */
+export function publishedEpisodes(catalog: Catalog, now: Date): Episode[] {
+  return catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+}
+
+/** The next moment at which the set of published episodes changes, if any. */
+export function nextRelease(catalog: Catalog, now: Date): Date | undefined {
+  let next: number | undefined;
+  for (const e of catalog.episodes) {
+    if (episodeStatus(e, now) !== 'scheduled') continue;
+    const t = Date.parse(e.date);
+    if (next === undefined || t < next) next = t;
+  }
+  return next === undefined ? undefined : new Date(next);
+}

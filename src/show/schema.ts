@@ -1,0 +1,88 @@
+// The schema of show.yaml and episode.yaml: one source for the TypeScript types, the validator
+// and the JSON Schema files in schema/ that editors use (`npm run schema` writes them; a test
+// keeps them in step). The shape is fixed by ../shared/CONTRACT.md.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** Format names are the usual file-type names: mp3, m4a, m4v, mp4, webm, ogg, opus, ... */
+const FormatName = Type.String({ pattern: '^[a-z0-9]+$', description: 'A file-type name such as mp3, m4v, webm' });
+const Url = Type.String({ pattern: '^https?://[^\\s]+$', description: 'An absolute http(s) URL' });
+const strict = { additionalProperties: false } as const;
+
+const Person = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    role: Type.Optional(Type.String()),
+    group: Type.Optional(Type.String()),
+    img: Type.Optional(Url),
+    href: Type.Optional(Url),
+  },
+  strict,
+);
+
+const Feed = Type.Object(
+  {
+    title: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String()),
+    enclosure: FormatName,
+    alternates: Type.Optional(Type.Array(FormatName)),
+  },
+  strict,
+);
+
+export const ShowManifest = Type.Object(
+  {
+    title: Type.String({ minLength: 1 }),
+    description: Type.String({ minLength: 1 }),
+    author: Type.String({ minLength: 1 }),
+    // BCP 47 (RFC 5646), loosely: a primary subtag and optional subtags.
+    language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 language tag, e.g. en or en-US' }),
+    baseUrl: Type.Optional(Url),
+    artwork: Type.String({ minLength: 1, description: 'Image file in the show folder: square JPEG or PNG, 1400-3000 px, RGB' }),
+    owner: Type.Optional(
+      Type.Object({ name: Type.String({ minLength: 1 }), email: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' }) }, strict),
+    ),
+    categories: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    explicit: Type.Optional(Type.Boolean()),
+    type: Type.Optional(Type.Union([Type.Literal('episodic'), Type.Literal('serial')])),
+    copyright: Type.Optional(Type.String()),
+    guid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
+    locked: Type.Optional(Type.Boolean()),
+    funding: Type.Optional(Type.Array(Type.Object({ url: Url, text: Type.String({ maxLength: 128 }) }, strict))),
+    persons: Type.Optional(Type.Array(Person)),
+    hub: Type.Optional(Type.Union([Url, Type.Array(Url)], { description: 'WebSub hub(s) to announce and notify' })),
+    feeds: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), Feed, { minProperties: 1 }),
+  },
+  { ...strict, $id: 'https://netcaster.dev/schema/show.schema.json', title: 'netcaster show.yaml' },
+);
+export type ShowManifest = Static<typeof ShowManifest>;
+
+export const EpisodeManifest = Type.Object(
+  {
+    title: Type.String({ minLength: 1 }),
+    // ISO 8601 with a time zone, so the publication moment is unambiguous.
+    date: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$',
+      description: 'Publication time with a time zone, e.g. 2014-09-01T18:00:00-04:00',
+    }),
+    number: Type.Optional(Type.Integer({ minimum: 0 })),
+    season: Type.Optional(Type.Integer({ minimum: 1 })),
+    type: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('trailer'), Type.Literal('bonus')])),
+    explicit: Type.Optional(Type.Boolean()),
+    image: Type.Optional(Type.String({ minLength: 1 })),
+    summary: Type.String({ minLength: 1 }),
+    guid: Type.Optional(Type.String({ minLength: 1 })),
+    draft: Type.Optional(Type.Boolean()),
+    media: Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1 }),
+    chapters: Type.Optional(Type.String({ minLength: 1, description: 'Podcast Index JSON chapters file; default chapters.json' })),
+    transcript: Type.Optional(Type.String({ minLength: 1, description: 'WebVTT or SRT file; default transcript.vtt or transcript.srt' })),
+    links: Type.Optional(Type.Array(Type.Object({ title: Type.String({ minLength: 1 }), url: Url }, strict))),
+  },
+  { ...strict, $id: 'https://netcaster.dev/schema/episode.schema.json', title: 'netcaster episode.yaml' },
+);
+export type EpisodeManifest = Static<typeof EpisodeManifest>;
+
+/** The JSON Schema documents, as written to schema/. */
+export const jsonSchemas: Record<string, TSchema> = {
+  'show.schema.json': ShowManifest,
+  'episode.schema.json': EpisodeManifest,
+};
