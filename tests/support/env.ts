@@ -1,0 +1,49 @@
+// Shared test support: where things are, and the rule for outside tools.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+
+/** Repository root (this file is compiled to dist/tests/support/env.js). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures');
+export const sampleShowDir = path.join(repoRoot, 'episodes');
+export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli.js');
+
+export function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+/**
+ * A test that needs an outside tool (chromium, gpo, ffmpeg, xmllint, python3 modules...).
+ * In CI (CI=true) a missing tool fails the test; elsewhere it is skipped with a reason.
+ * Returns false when the caller should return early.
+ */
+export function needTool(t: TestContext, name: string, check: () => boolean = () => hasTool(name)): boolean {
+  if (check()) return true;
+  if (process.env.CI === 'true') throw new Error(`${name} is required in CI but is not installed (see .ci/run)`);
+  t.skip(`${name} is not installed`);
+  return false;
+}
+
+/** Debian's Python, which has Debian's python3-* packages (a pyenv python3 on PATH does not). */
+export const debianPython = '/usr/bin/python3';
+
+export function hasPythonModule(module: string): boolean {
+  return spawnSync(debianPython, ['-c', `import ${module}`]).status === 0;
+}
+
+/** Runs the built CLI; never throws on a non-zero exit. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: 'inherit' });
+}
