@@ -73,6 +73,8 @@ export interface ImageFacts {
   /** sharp's colour space: 'srgb', 'cmyk', 'b-w', ... */
   space: string;
   hasAlpha: boolean;
+  /** Only read when hasAlpha: some pixel is not fully opaque (Apple rejects transparent artwork). Added by src/artwork. */
+  transparentPixels?: boolean;
 }
 
 export interface EpisodeMedia {

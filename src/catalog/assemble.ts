@@ -1,0 +1,442 @@
+// show folder -> manifests -> probed facts -> catalog, with every problem collected on the way.
+// Reached through checkShow (build.ts), which answers from a snapshot when nothing changed.
+//
+// An episode with an error is left out of the catalog (and reported); the others go on, so a typo
+// in one episode never holds back another. A broken show.yaml or show artwork leaves no catalog.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { v5 as uuidv5 } from 'uuid';
+import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
+import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
+import type { Finding } from '../media/probe.js';
+import { checkDeclaredFormat } from '../media/formats.js';
+import { checkArtwork } from '../artwork/image.js';
+import { checkCategory } from '../feeds/apple-categories.js';
+import { JsonCache } from './cache.js';
+import type { CheckOptions, CheckResult } from './build.js';
+import type { Catalog, Chapter, Episode, EpisodeMedia, ImageFacts, MediaFacts, Problem, Show } from './types.js';
+
+/** Formats of one episode whose durations differ by more than this are worth a warning. */
+const DURATION_TOLERANCE_S = 1;
+/** How many files are probed at once: enough to keep the disk busy, few enough to stay in cache. */
+const PROBE_CONCURRENCY = 16;
+/** Namespace for GUIDs derived from a folder name when episode.yaml has none. */
+const DERIVED_GUID_NAMESPACE = '0f5b9a4e-2c1d-5f55-9d55-6e6574636173';
+
+interface CachedMedia {
+  facts?: MediaFacts;
+  findings: Finding[];
+}
+interface CachedImage {
+  facts?: ImageFacts;
+  findings: Finding[];
+}
+
+// The parsers (music-metadata, sharp) are loaded only when a file actually needs probing,
+// so a check where every file is cached never pays for them.
+const lazy = {
+  probeMedia: async (abs: string) => (await import('../media/probe.js')).probeMedia(abs),
+  sha256Sri: async (abs: string) => (await import('../media/integrity.js')).sha256Sri(abs),
+  probeImage: async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file),
+};
+
+export async function checkShowFresh(showDir: string, options: CheckOptions): Promise<CheckResult> {
+  const loaded = await loadShow(showDir);
+  const problems = loaded.problems;
+  const dir = loaded.dir;
+  const realShowDir = await fs.realpath(dir).catch(() => dir);
+  const mediaCache = new JsonCache<CachedMedia>('media', dir);
+  const imageCache = new JsonCache<CachedImage>('images', dir);
+  const used = new Set<string>();
+
+  // Probing: a small pool, each file through the cache.
+  const jobs: (() => Promise<void>)[] = [];
+  let done = 0;
+  const tick = () => options.onProgress?.(++done, jobs.length);
+
+  const probeFile = async (abs: string): Promise<CachedMedia> => {
+    const stat = await fs.stat(abs);
+    used.add(abs);
+    const hit = mediaCache.get(abs, stat);
+    if (hit && (!options.integrity || hit.facts?.sha256 || !hit.facts)) return hit;
+    const probed: CachedMedia = hit ?? (await lazy.probeMedia(abs));
+    if (options.integrity && probed.facts && !probed.facts.sha256) probed.facts.sha256 = await lazy.sha256Sri(abs);
+    mediaCache.set(abs, stat, probed);
+    return probed;
+  };
+  const probeImageFile = async (abs: string, file: string): Promise<CachedImage> => {
+    const stat = await fs.stat(abs);
+    used.add(abs);
+    const hit = imageCache.get(abs, stat);
+    if (hit) return hit;
+    const probed = await lazy.probeImage(abs, file);
+    imageCache.set(abs, stat, probed);
+    return probed;
+  };
+
+  // Show artwork.
+  let showArtwork: ImageFacts | undefined;
+  const m = loaded.manifest;
+  if (m) {
+    jobs.push(async () => {
+      showArtwork = await imageInFolder(dir, realShowDir, m.artwork, SHOW_FILE, 'artwork', problems, probeImageFile);
+      tick();
+    });
+  }
+
+  // Episodes: each assembly gathers its pieces as its probe jobs finish.
+  const assemblies = loaded.episodes.map((le) => new EpisodeAssembly(le, realShowDir));
+  for (const a of assemblies) {
+    const { le } = a;
+    for (const [format, fileName] of Object.entries(le.manifest.media)) {
+      jobs.push(async () => {
+        await a.addMedia(format, fileName, probeFile);
+        tick();
+      });
+    }
+    const image = le.manifest.image;
+    if (image) {
+      jobs.push(async () => {
+        a.image = await imageInFolder(le.dir, realShowDir, image, `${le.slug}/${EPISODE_FILE}`, 'image', a.problems, probeImageFile, le.slug);
+        tick();
+      });
+    }
+    jobs.push(async () => {
+      await a.readSideFiles();
+      tick();
+    });
+  }
+
+  await runPool(jobs, PROBE_CONCURRENCY);
+  mediaCache.retain(used);
+  imageCache.retain(used);
+  mediaCache.save();
+  imageCache.save();
+
+  const list: Episode[] = [];
+  for (const a of assemblies) {
+    const episode = a.finish();
+    problems.push(...a.problems);
+    if (episode && !a.problems.some((p) => p.level === 'error')) list.push(episode);
+  }
+
+  const show = m && showArtwork ? buildShow(m, dir, showArtwork, options.baseUrl, problems) : undefined;
+  if (m && !options.baseUrl && !m.baseUrl) {
+    problems.push({ level: 'warning', file: SHOW_FILE, field: 'baseUrl', message: 'not set: feeds need absolute URLs, so `build` and `serve` will need --base-url' });
+  }
+  if (show) checkFeeds(show, list, problems);
+  checkDuplicateGuids(list, problems);
+
+  list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug));
+  sortProblems(problems);
+  return { catalog: show ? { show, episodes: list } : undefined, problems };
+}
+
+/** Collects one episode's pieces as its probe jobs finish. */
+class EpisodeAssembly {
+  problems: Problem[] = [];
+  media: (EpisodeMedia | undefined)[] = [];
+  image?: ImageFacts;
+  notesMarkdown?: string;
+  chapters?: Episode['chapters'];
+  transcript?: Episode['transcript'];
+  private readonly manifestFile: string;
+
+  constructor(
+    readonly le: LoadedEpisode,
+    readonly realShowDir: string,
+  ) {
+    this.manifestFile = `${le.slug}/${EPISODE_FILE}`;
+    this.media = Object.keys(le.manifest.media).map(() => undefined);
+  }
+
+  async addMedia(format: string, fileName: string, probe: (abs: string) => Promise<CachedMedia>): Promise<void> {
+    const index = Object.keys(this.le.manifest.media).indexOf(format);
+    const field = `media.${format}`;
+    const abs = await fileInFolder(this.le.dir, this.realShowDir, fileName);
+    if (typeof abs !== 'string') {
+      this.problems.push({ level: 'error', file: this.manifestFile, field, message: abs.message });
+      return;
+    }
+    const file = `${this.le.slug}/${fileName}`;
+    const { facts, findings } = await probe(abs);
+    for (const f of findings) this.problems.push({ level: f.level, file, message: f.message });
+    if (!facts) return;
+    for (const f of checkDeclaredFormat(format, fileName, facts)) this.problems.push({ level: f.level, file, message: `${f.message} (${field} in ${EPISODE_FILE})` });
+    this.media[index] = { format, fileName, path: abs, facts };
+  }
+
+  async readSideFiles(): Promise<void> {
+    const { le } = this;
+    const files = new Set(le.files);
+    if (files.has('notes.md')) this.notesMarkdown = await fs.readFile(path.join(le.dir, 'notes.md'), 'utf8');
+
+    const chaptersName = le.manifest.chapters ?? (files.has('chapters.json') ? 'chapters.json' : undefined);
+    if (chaptersName) {
+      const chapters = await this.readChaptersFile(chaptersName);
+      if (chapters) this.chapters = { source: 'file', chapters };
+    }
+
+    const transcriptName = le.manifest.transcript ?? ['transcript.vtt', 'transcript.srt'].find((n) => files.has(n));
+    if (transcriptName) {
+      const abs = await fileInFolder(le.dir, this.realShowDir, transcriptName);
+      if (typeof abs !== 'string') {
+        this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: abs.message });
+      } else {
+        const head = (await fs.readFile(abs, 'utf8')).replace(/^\uFEFF/, '').slice(0, 64);
+        const isVtt = /\.vtt$/i.test(transcriptName);
+        if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
+          this.problems.push({ level: 'error', file: `${le.slug}/${transcriptName}`, message: 'not a WebVTT file: it must start with "WEBVTT"' });
+        } else if (!isVtt && !/\.srt$/i.test(transcriptName)) {
+          this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: `must be a WebVTT (.vtt) or SubRip (.srt) file, got ${transcriptName}` });
+        } else {
+          this.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip' };
+        }
+      }
+    }
+  }
+
+  private async readChaptersFile(name: string): Promise<Chapter[] | undefined> {
+    const file = `${this.le.slug}/${name}`;
+    const abs = await fileInFolder(this.le.dir, this.realShowDir, name);
+    if (typeof abs !== 'string') {
+      this.problems.push({ level: 'error', file: this.manifestFile, field: 'chapters', message: abs.message });
+      return undefined;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(await fs.readFile(abs, 'utf8'));
+    } catch (err) {
+      this.problems.push({ level: 'error', file, message: `not valid JSON: ${(err as Error).message}` });
+      return undefined;
+    }
+    // https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md
+    const list = (data as { chapters?: unknown })?.chapters;
+    if (!Array.isArray(list)) {
+      this.problems.push({ level: 'error', file, field: 'chapters', message: 'must be an array of chapters (Podcast Index JSON chapters)' });
+      return undefined;
+    }
+    const chapters: Chapter[] = [];
+    list.forEach((c: Record<string, unknown>, i) => {
+      const field = `chapters.${i}`;
+      if (typeof c?.startTime !== 'number' || c.startTime < 0) {
+        this.problems.push({ level: 'error', file, field: `${field}.startTime`, message: 'must be a number of seconds, 0 or more' });
+        return;
+      }
+      if (typeof c.title !== 'string' || !c.title) {
+        this.problems.push({ level: 'error', file, field: `${field}.title`, message: 'is required' });
+        return;
+      }
+      const chapter: Chapter = { startTime: c.startTime, title: c.title };
+      if (typeof c.endTime === 'number') chapter.endTime = c.endTime;
+      if (typeof c.url === 'string') chapter.url = c.url;
+      if (typeof c.img === 'string') chapter.img = c.img;
+      chapters.push(chapter);
+    });
+    for (let i = 1; i < chapters.length; i++) {
+      if (chapters[i].startTime < chapters[i - 1].startTime) {
+        this.problems.push({ level: 'warning', file, field: `chapters.${i}.startTime`, message: 'chapters are not in time order' });
+        break;
+      }
+    }
+    return chapters;
+  }
+
+  finish(): Episode | undefined {
+    const { le } = this;
+    const mf = le.manifest;
+    const media = this.media.filter((x): x is EpisodeMedia => !!x);
+    if (media.length !== this.media.length) return undefined; // a media file had an error
+
+    this.crossCheck(mf, media);
+    if (!this.chapters) {
+      const embedded = media.find((x) => x.facts.chapters.length > 0);
+      if (embedded) this.chapters = { source: 'embedded', chapters: embedded.facts.chapters };
+    }
+    const longest = Math.max(0, ...media.map((x) => x.facts.duration ?? 0));
+    if (this.chapters?.source === 'file' && longest > 0) {
+      const late = this.chapters.chapters.findIndex((c) => c.startTime > longest);
+      if (late >= 0) this.problems.push({ level: 'warning', file: `${le.slug}/${mf.chapters ?? 'chapters.json'}`, field: `chapters.${late}.startTime`, message: `starts after the end of the media (${Math.round(longest)} s)` });
+    }
+
+    let guid = mf.guid;
+    if (!guid) {
+      guid = uuidv5(le.slug, DERIVED_GUID_NAMESPACE);
+      this.problems.push({ level: 'warning', file: this.manifestFile, field: 'guid', message: `not set: using ${guid}, derived from the folder name; add \`guid: ${guid}\` so renaming the folder never changes it` });
+    }
+    return {
+      slug: le.slug,
+      dir: le.dir,
+      title: mf.title,
+      date: new Date(Date.parse(mf.date.replace(' ', 'T'))).toISOString(),
+      summary: mf.summary,
+      guid,
+      ...(mf.number !== undefined && { number: mf.number }),
+      ...(mf.season !== undefined && { season: mf.season }),
+      episodeType: mf.type ?? 'full',
+      ...(mf.explicit !== undefined && { explicit: mf.explicit }),
+      draft: mf.draft ?? false,
+      ...(this.image && { image: this.image }),
+      ...(this.notesMarkdown !== undefined && { notesMarkdown: this.notesMarkdown }),
+      media,
+      ...(this.chapters && { chapters: this.chapters }),
+      ...(this.transcript && { transcript: this.transcript }),
+      links: mf.links ?? [],
+    };
+  }
+
+  /** Warnings a podcaster should fix: formats that disagree, tags that contradict the manifest. */
+  private crossCheck(mf: EpisodeManifest, media: EpisodeMedia[]): void {
+    if (Number.isNaN(Date.parse(mf.date.replace(' ', 'T')))) {
+      this.problems.push({ level: 'error', file: this.manifestFile, field: 'date', message: `not a real date: ${mf.date}` });
+    }
+    const timed = media.filter((x) => x.facts.duration !== undefined);
+    if (timed.length > 1) {
+      const min = timed.reduce((a, b) => (a.facts.duration! <= b.facts.duration! ? a : b));
+      const max = timed.reduce((a, b) => (a.facts.duration! >= b.facts.duration! ? a : b));
+      if (max.facts.duration! - min.facts.duration! > DURATION_TOLERANCE_S) {
+        this.problems.push({
+          level: 'warning',
+          file: this.manifestFile,
+          field: 'media',
+          message: `formats disagree on duration: ${min.fileName} is ${fmt(min.facts.duration!)}, ${max.fileName} is ${fmt(max.facts.duration!)} (is one of them cut short or a different edit?)`,
+        });
+      }
+    }
+    for (const x of media) {
+      const file = `${this.le.slug}/${x.fileName}`;
+      const tagTitle = x.facts.tags.title?.trim();
+      if (tagTitle && !looselyEqual(tagTitle, mf.title)) {
+        this.problems.push({ level: 'warning', file, field: 'tags.title', message: `embedded title "${tagTitle}" contradicts episode.yaml's title "${mf.title}"` });
+      }
+      if (x.facts.tags.track !== undefined && mf.number !== undefined && x.facts.tags.track !== mf.number) {
+        this.problems.push({ level: 'warning', file, field: 'tags.track', message: `embedded track number ${x.facts.tags.track} contradicts episode.yaml's number ${mf.number}` });
+      }
+      if (x.facts.duration === undefined) {
+        this.problems.push({ level: 'error', file, message: 'duration could not be determined from the file' });
+      }
+    }
+  }
+}
+
+/** Titles match if one contains the other once case, punctuation and spacing are ignored ("VirtZine #46: The Mega Edition!" vs "The Mega Edition!"). */
+function looselyEqual(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '');
+  const x = norm(a);
+  const y = norm(b);
+  return x.includes(y) || y.includes(x);
+}
+
+const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
+
+/**
+ * Resolves a file named in a manifest. It must be a plain file name inside the folder, and its
+ * real path (after symlinks) must stay inside the show folder: nothing outside is ever published.
+ */
+async function fileInFolder(folder: string, realShowDir: string, name: string): Promise<string | { message: string }> {
+  if (name.includes('/') || name.includes('\\') || name === '.' || name === '..' || path.isAbsolute(name)) {
+    return { message: `must be a file name in the episode folder, not a path: ${name}` };
+  }
+  const abs = path.join(folder, name);
+  let real: string;
+  try {
+    real = await fs.realpath(abs);
+  } catch {
+    return { message: `file not found: ${name}` };
+  }
+  if (!real.startsWith(realShowDir + path.sep)) return { message: `${name} is a link to a file outside the show folder` };
+  const st = await fs.stat(real);
+  if (!st.isFile()) return { message: `${name} is not a regular file` };
+  return abs;
+}
+
+async function imageInFolder(
+  folder: string,
+  realShowDir: string,
+  name: string,
+  manifestFile: string,
+  field: string,
+  problems: Problem[],
+  probe: (abs: string, file: string) => Promise<CachedImage>,
+  slug?: string,
+): Promise<ImageFacts | undefined> {
+  const abs = await fileInFolder(folder, realShowDir, name);
+  if (typeof abs !== 'string') {
+    problems.push({ level: 'error', file: manifestFile, field, message: abs.message });
+    return undefined;
+  }
+  const file = slug ? `${slug}/${name}` : name;
+  const { facts, findings } = await probe(abs, file);
+  for (const f of findings) problems.push({ level: f.level, file, message: f.message });
+  if (!facts) return undefined;
+  const checks = checkArtwork(facts, name);
+  for (const f of checks) problems.push({ level: f.level, file, message: f.message });
+  return [...findings, ...checks].some((f) => f.level === 'error') ? undefined : facts;
+}
+
+function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOverride: string | undefined, problems: Problem[]): Show {
+  for (const [i, name] of (m.categories ?? []).entries()) {
+    const message = checkCategory(name);
+    if (message) problems.push({ level: 'error', file: SHOW_FILE, field: `categories.${i}`, message });
+  }
+  const baseUrl = (baseUrlOverride ?? m.baseUrl)?.replace(/\/+$/, '');
+  const hubs = m.hub === undefined ? [] : Array.isArray(m.hub) ? m.hub : [m.hub];
+  return {
+    dir,
+    title: m.title,
+    description: m.description,
+    author: m.author,
+    language: m.language,
+    ...(baseUrl && { baseUrl }),
+    artwork,
+    ...(m.owner && { owner: m.owner }),
+    categories: m.categories ?? [],
+    explicit: m.explicit ?? false,
+    type: m.type ?? 'episodic',
+    ...(m.copyright !== undefined && { copyright: m.copyright }),
+    ...(m.guid !== undefined && { guid: m.guid }),
+    ...(m.locked !== undefined && { locked: m.locked }),
+    funding: m.funding ?? [],
+    persons: m.persons ?? [],
+    hubs,
+    feeds: Object.entries(m.feeds).map(([name, f]) => ({
+      name,
+      title: f.title,
+      ...(f.description !== undefined && { description: f.description }),
+      enclosure: f.enclosure,
+      alternates: f.alternates ?? [],
+    })),
+  };
+}
+
+function checkFeeds(show: Show, episodes: Episode[], problems: Problem[]): void {
+  for (const feed of show.feeds) {
+    if (!episodes.some((e) => e.media.some((x) => x.format === feed.enclosure))) {
+      problems.push({ level: 'warning', file: SHOW_FILE, field: `feeds.${feed.name}.enclosure`, message: `no episode has a "${feed.enclosure}" file, so this feed is empty` });
+    }
+    if (feed.alternates.includes(feed.enclosure)) {
+      problems.push({ level: 'warning', file: SHOW_FILE, field: `feeds.${feed.name}.alternates`, message: `lists the enclosure format "${feed.enclosure}" again` });
+    }
+  }
+}
+
+function checkDuplicateGuids(episodes: Episode[], problems: Problem[]): void {
+  const seen = new Map<string, string>();
+  for (const e of episodes) {
+    const other = seen.get(e.guid);
+    if (other) problems.push({ level: 'error', file: `${e.slug}/${EPISODE_FILE}`, field: 'guid', message: `same guid as ${other}: every episode needs its own` });
+    else seen.set(e.guid, e.slug);
+  }
+}
+
+function sortProblems(problems: Problem[]): void {
+  problems.sort((a, b) => a.file.localeCompare(b.file) || (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+}
+
+async function runPool(jobs: (() => Promise<void>)[], concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+}

@@ -1,0 +1,28 @@
+// checkShow: the entry to the catalog stage for every command.
+// When no file of the show folder changed since the last check with the same options, the
+// snapshot answers at once; otherwise assemble.ts re-reads the manifests and re-probes only the
+// files whose size or mtime changed. Light on purpose: the YAML parser, the validator and the
+// media parsers load only on a miss.
+import { fingerprintShow, readSnapshot, writeSnapshot, type CheckResult } from './snapshot.js';
+
+export type { CheckResult };
+
+export interface CheckOptions {
+  /** Overrides show.yaml's baseUrl. */
+  baseUrl?: string;
+  /** Compute SHA-256 of media (podcast:integrity); `build` and `serve` want it, `check` does not. */
+  integrity?: boolean;
+  /** Called as files are probed, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const salt = JSON.stringify({ baseUrl: options.baseUrl, integrity: !!options.integrity });
+  const fingerprint = fingerprintShow(showDir, salt);
+  const cached = readSnapshot(showDir, fingerprint);
+  if (cached) return cached;
+  const { checkShowFresh } = await import('./assemble.js');
+  const result = await checkShowFresh(showDir, options);
+  writeSnapshot(showDir, fingerprint, result);
+  return result;
+}

@@ -1,0 +1,74 @@
+// netcaster check [DIR] [--json] [--strict]
+// Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
+import fs from 'node:fs';
+import { checkShow } from '../catalog/build.js';
+import { episodeStatus } from '../catalog/status.js';
+import type { Catalog, Problem } from '../catalog/types.js';
+
+export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    return report(options, [{ level: 'error', file: dir, message: 'no such show folder' }], undefined);
+  }
+  const progress = !options.json && process.stderr.isTTY ? new Progress(process.stderr) : undefined;
+  const { catalog, problems } = await checkShow(dir, { onProgress: progress?.update });
+  progress?.clear();
+  return report(options, problems, catalog);
+}
+
+function report(options: Record<string, string | boolean | undefined>, problems: Problem[], catalog: Catalog | undefined): number {
+  const errors = problems.filter((p) => p.level === 'error').length;
+  const warnings = problems.length - errors;
+  const ok = errors === 0 && !!catalog && !(options.strict && warnings > 0);
+  if (options.json) {
+    const now = new Date();
+    const episodes = (catalog?.episodes ?? []).map((e) => ({ ...e, status: episodeStatus(e, now) }));
+    process.stdout.write(`${JSON.stringify({ ok, problems, episodes }, null, 2)}\n`);
+    return ok ? 0 : 1;
+  }
+  if (catalog) process.stdout.write(`${summary(catalog)}\n`);
+  printProblems(problems, process.stdout);
+  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  process.stdout.write(ok ? `\n✓ publishable (${counts})\n` : `\n✗ not publishable: ${counts}${errors === 0 && options.strict ? ' (--strict fails on warnings)' : ''}\n`);
+  return ok ? 0 : 1;
+}
+
+function summary(catalog: Catalog): string {
+  const now = new Date();
+  const count = { published: 0, scheduled: 0, draft: 0 };
+  let files = 0;
+  for (const e of catalog.episodes) {
+    count[episodeStatus(e, now)]++;
+    files += e.media.length;
+  }
+  return `${catalog.show.title}: ${plural(catalog.episodes.length, 'episode')} (${count.published} published, ${count.scheduled} scheduled, ${plural(count.draft, 'draft')}), ${plural(files, 'media file')}, feeds: ${catalog.show.feeds.map((f) => f.name).join(', ')}`;
+}
+
+/** Problems grouped by file, errors first within each file. */
+export function printProblems(problems: Problem[], stream: NodeJS.WritableStream): void {
+  let current: string | undefined;
+  for (const p of problems) {
+    if (p.file !== current) {
+      current = p.file;
+      stream.write(`\n${p.file}\n`);
+    }
+    const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined].filter(Boolean).join(' ');
+    stream.write(`  ${p.level.padEnd(7)}  ${where ? `${where}: ` : ''}${p.message}\n`);
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One self-overwriting line on a terminal while files are probed. */
+class Progress {
+  private last = 0;
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+  update = (done: number, total: number) => {
+    const now = Date.now();
+    if (now - this.last < 80 && done < total) return;
+    this.last = now;
+    this.stream.write(`\rprobing ${done}/${total} files…`);
+  };
+  clear() {
+    if (this.last) this.stream.write('\r\x1b[K');
+  }
+}
