@@ -1,0 +1,199 @@
+// The one adapter around sharp: reads image facts, checks podcast artwork rules, and renders
+// resized copies for variants.ts. Nothing else in netcaster imports sharp.
+//
+// Artwork rules are Apple's (https://podcasters.apple.com/support/896-artwork-requirements):
+// square, 1400 x 1400 to 3000 x 3000 px, JPEG or PNG, RGB colour space, no transparency.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { ImageFacts } from '../catalog/types.js';
+
+/** A problem with one image; the caller adds the file and field it belongs to. */
+export interface Finding {
+  level: 'error' | 'warning';
+  message: string;
+}
+
+/** Apple's limits for show and episode artwork. */
+export const ARTWORK_MIN_PX = 1400;
+export const ARTWORK_MAX_PX = 3000;
+
+/** What each file name extension promises about the bytes. */
+const extensionFormats: Record<string, string> = {
+  '.jpg': 'jpeg',
+  '.jpeg': 'jpeg',
+  '.png': 'png',
+  '.webp': 'webp',
+  '.gif': 'gif',
+  '.avif': 'heif',
+  '.heic': 'heif',
+  '.tif': 'tiff',
+  '.tiff': 'tiff',
+};
+
+const formatNames: Record<string, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+  heif: 'HEIF/AVIF',
+  tiff: 'TIFF',
+  svg: 'SVG',
+};
+
+/**
+ * Reads an image's facts from its bytes. Never throws for a bad file: an unreadable file, bytes
+ * that are not an image, or an image whose name promises another format come back as findings.
+ * `file` is the path relative to the show folder, used in messages.
+ */
+export async function probeImage(absPath: string, file: string): Promise<{ facts?: ImageFacts; findings: Finding[] }> {
+  let bytes: Buffer;
+  let stat: { size: number; mtimeMs: number };
+  try {
+    [bytes, stat] = await Promise.all([fs.readFile(absPath), fs.stat(absPath)]);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { findings: [{ level: 'error', message: code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read (${code})` }] };
+  }
+
+  let meta: sharp.Metadata;
+  let opaque: boolean | undefined;
+  try {
+    meta = await sharp(bytes).metadata();
+    // Only pixels can tell transparency from an alpha channel that is opaque everywhere.
+    if (meta.hasAlpha) opaque = (await sharp(bytes).stats()).isOpaque;
+  } catch {
+    return { findings: [{ level: 'error', message: `${file} is not an image: its bytes look like ${describeBytes(bytes)}` }] };
+  }
+  if (!meta.format || !meta.width || !meta.height) {
+    return { findings: [{ level: 'error', message: `${file} is not an image sharp can read (format ${meta.format ?? 'unknown'})` }] };
+  }
+
+  const facts: ImageFacts = {
+    path: absPath,
+    file,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    format: meta.format,
+    width: meta.width,
+    height: meta.height,
+    space: meta.space ?? 'unknown',
+    hasAlpha: meta.hasAlpha ?? false,
+  };
+  if (opaque !== undefined) facts.transparentPixels = !opaque;
+
+  const findings: Finding[] = [];
+  const promised = extensionFormats[path.extname(file).toLowerCase()];
+  if (promised && promised !== meta.format) {
+    // Servers pick Content-Type from the name, so a PNG called .jpg is sent as image/jpeg.
+    findings.push({
+      level: 'error',
+      message: `${file} is named ${path.extname(file)} but its bytes are a ${formatName(meta.format)} image; rename it or re-save it as ${formatName(promised)}`,
+    });
+  }
+  return { facts, findings };
+}
+
+/** Apple's artwork rules, checked on facts already read (so cached facts can be re-checked). */
+export function checkArtwork(facts: ImageFacts, fileName: string): Finding[] {
+  const findings: Finding[] = [];
+  const error = (message: string) => findings.push({ level: 'error', message: `${fileName} ${message}` });
+  const { width, height } = facts;
+
+  if (facts.format !== 'jpeg' && facts.format !== 'png') {
+    error(`must be JPEG or PNG, got ${formatName(facts.format)}`);
+  }
+  if (width !== height) {
+    error(`must be square, got ${width} x ${height} px`);
+  }
+  const side = Math.min(width, height);
+  const longest = Math.max(width, height);
+  if (side < ARTWORK_MIN_PX) {
+    error(`is too small: ${width} x ${height} px, Apple needs at least ${ARTWORK_MIN_PX} x ${ARTWORK_MIN_PX}`);
+  } else if (longest > ARTWORK_MAX_PX) {
+    error(`is too large: ${width} x ${height} px, Apple takes at most ${ARTWORK_MAX_PX} x ${ARTWORK_MAX_PX}`);
+  }
+  if (!RGB_SPACES.has(facts.space)) {
+    error(`must be in the RGB colour space, got ${SPACE_NAMES[facts.space] ?? facts.space}`);
+  }
+  if (facts.transparentPixels) {
+    error('has transparent pixels; Apple rejects artwork with transparency: flatten it onto a background');
+  } else if (facts.hasAlpha) {
+    findings.push({
+      level: 'warning',
+      message: `${fileName} has an alpha channel (every pixel is opaque); save it without alpha to be safe, Apple rejects transparency`,
+    });
+  }
+  return findings;
+}
+
+// sharp's names (libvips interpretations) for RGB images, 8 and 16 bits per channel.
+const RGB_SPACES = new Set(['srgb', 'rgb', 'rgb16']);
+const SPACE_NAMES: Record<string, string> = { cmyk: 'CMYK', 'b-w': 'greyscale', grey16: 'greyscale (16 bit)', lab: 'Lab' };
+
+/** Options that change the pixels of a rendered copy; variants.ts hashes them into the name. */
+export interface RenderOptions {
+  /** Target width in px; never enlarges a smaller source. */
+  width: number;
+  format: 'jpeg' | 'webp' | 'avif' | 'png';
+  quality: number;
+}
+
+/** A resized, re-encoded copy of an image, as bytes plus its real size. */
+export async function renderImage(source: Buffer, options: RenderOptions): Promise<{ data: Buffer; width: number; height: number }> {
+  let pipeline = sharp(source)
+    // Honour an EXIF orientation before resizing, so the copy is upright without metadata.
+    .rotate()
+    .resize({ width: options.width, withoutEnlargement: true })
+    // Variants are for browsers: sRGB, and (for JPEG) flattened onto white.
+    .toColourspace('srgb');
+  if (options.format === 'jpeg') {
+    pipeline = pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: options.quality, mozjpeg: true });
+  } else if (options.format === 'webp') {
+    pipeline = pipeline.webp({ quality: options.quality });
+  } else if (options.format === 'avif') {
+    pipeline = pipeline.avif({ quality: options.quality, effort: 2 });
+  } else {
+    pipeline = pipeline.png({ compressionLevel: 9 });
+  }
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Width and height from an image's header (for variants already on disk). */
+export async function imageSize(absPath: string): Promise<{ width: number; height: number }> {
+  const meta = await sharp(absPath).metadata();
+  return { width: meta.width ?? 0, height: meta.height ?? 0 };
+}
+
+function formatName(format: string): string {
+  return formatNames[format] ?? format.toUpperCase();
+}
+
+/** What bytes that sharp cannot decode appear to be, for a message a person can act on. */
+function describeBytes(bytes: Buffer): string {
+  if (bytes.length === 0) return 'nothing (the file is empty)';
+  const head = bytes.subarray(0, 16);
+  const ascii = head.toString('latin1');
+  if (head[0] === 0xff && head[1] === 0xd8) return 'a damaged JPEG image';
+  if (ascii.startsWith('\x89PNG')) return 'a damaged PNG image';
+  if (ascii.startsWith('%PDF')) return 'a PDF document';
+  if (ascii.startsWith('PK\x03\x04')) return 'a ZIP archive';
+  if (ascii.startsWith('ID3') || (head[0] === 0xff && (head[1] & 0xe0) === 0xe0)) return 'MP3 audio';
+  if (ascii.slice(4, 8) === 'ftyp') return 'an MP4 / QuickTime file';
+  if (/^\s*<(\?xml|svg|!doctype|html)/i.test(bytes.subarray(0, 64).toString('utf8'))) return 'an HTML/XML/SVG document';
+  const sample = bytes.subarray(0, 512);
+  const printable = [...sample].every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b !== 127));
+  if (printable || isUtf8Text(sample)) return 'text';
+  return `unknown binary data (starting ${head.subarray(0, 8).toString('hex')})`;
+}
+
+function isUtf8Text(bytes: Buffer): boolean {
+  try {
+    // stream: a sample cut inside a multi-byte character is still text.
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return !bytes.includes(0);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+// The artwork sizes the pages and feeds use, named by purpose (as Castopod does) and by content
+// (as eleventy-img does): a generated file's name is a hash of the source bytes plus the options
+// that change its pixels, so a rebuild writes identical files and a URL changes only when the
+// picture does. Files already in the cache are never rewritten.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageFacts } from '../catalog/types.js';
+import type { ArtworkSet, ImageVariant } from '../site/types.js';
+import { imageSize, renderImage, type RenderOptions } from './image.js';
+
+interface VariantSpec extends RenderOptions {
+  purpose: Exclude<ImageVariant['purpose'], 'feed'>;
+}
+
+// One line per default, with its reason.
+const specs: VariantSpec[] = [
+  // Episode and show pages: 600 px covers a 300 px box on 2x screens.
+  { purpose: 'page', width: 600, format: 'avif', quality: 55 }, // smallest, for browsers that take it
+  { purpose: 'page', width: 600, format: 'webp', quality: 80 }, // every current browser
+  { purpose: 'page', width: 600, format: 'jpeg', quality: 82 }, // the <img> fallback
+  // Episode lists: 160 px covers an 80 px thumbnail on 2x screens.
+  { purpose: 'thumbnail', width: 160, format: 'webp', quality: 80 },
+  { purpose: 'thumbnail', width: 160, format: 'jpeg', quality: 82 },
+  // Open Graph / link previews: 1200 px wide is what the large cards ask for; JPEG is read everywhere.
+  { purpose: 'og', width: 1200, format: 'jpeg', quality: 85 },
+];
+
+const extensions: Record<RenderOptions['format'], string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
+
+/**
+ * For each image: the original as the `feed` variant (itunes:image wants the 1400-3000 px file
+ * itself), plus page, thumbnail and og copies written into cacheDir if not there yet.
+ */
+export async function makeVariants(images: ImageFacts[], cacheDir: string): Promise<ArtworkSet> {
+  await fs.mkdir(cacheDir, { recursive: true });
+  const unique = [...new Map(images.map((image) => [image.path, image])).values()];
+  const set: ArtworkSet = new Map();
+  await Promise.all(
+    unique.map(async (image) => {
+      set.set(image.path, await variantsOf(image, cacheDir));
+    }),
+  );
+  return set;
+}
+
+async function variantsOf(image: ImageFacts, cacheDir: string): Promise<ImageVariant[]> {
+  let source: Buffer;
+  try {
+    source = await fs.readFile(image.path);
+  } catch (err) {
+    // The image was probed a moment ago: losing it now is the machine's fault, not the show's.
+    throw new Error(`cannot read ${image.path} to make artwork variants`, { cause: err });
+  }
+  const sourceHash = sha256(source);
+  const feed: ImageVariant = {
+    purpose: 'feed',
+    width: image.width,
+    height: image.height,
+    format: image.format as ImageVariant['format'],
+    fileName: `${sourceHash.slice(0, 12)}-${path.basename(image.path)}`,
+    path: image.path,
+    size: source.length,
+  };
+  const generated = await Promise.all(specs.map((spec) => generate(source, sourceHash, spec, cacheDir)));
+  return [feed, ...generated];
+}
+
+async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, cacheDir: string): Promise<ImageVariant> {
+  const { purpose, ...options } = spec;
+  const key = sha256(Buffer.from(`${sourceHash}\n${JSON.stringify(options)}`)).slice(0, 16);
+  const fileName = `${key}-${options.width}.${extensions[options.format]}`;
+  const file = path.join(cacheDir, fileName);
+
+  const existing = await fs.stat(file).catch(() => undefined);
+  if (existing?.isFile()) {
+    const { width, height } = await imageSize(file);
+    return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size };
+  }
+  const rendered = await renderImage(source, options);
+  // Write aside, then rename: a reader (or a second build) never sees half a file.
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(temp, rendered.data);
+  await fs.rename(temp, file);
+  return { purpose, width: rendered.width, height: rendered.height, format: options.format, fileName, path: file, size: rendered.data.length };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

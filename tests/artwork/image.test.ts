@@ -1,0 +1,131 @@
+// Real images, drawn by sharp into a temp folder, through the real probe and rules.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { checkArtwork, probeImage, type Finding } from '../../src/artwork/image.js';
+
+let dir: string;
+test.before(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-artwork-'));
+});
+test.after(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const blue = { r: 30, g: 80, b: 160 };
+
+async function write(name: string, image: sharp.Sharp): Promise<string> {
+  const file = path.join(dir, name);
+  await image.toFile(file);
+  return file;
+}
+const canvas = (width: number, height: number, channels: 3 | 4 = 3, alpha = 1) =>
+  sharp({ create: { width, height, channels, background: { ...blue, alpha } } });
+
+/** Probes a file and applies the artwork rules, as the catalog does. */
+async function artworkFindings(file: string): Promise<Finding[]> {
+  const name = path.basename(file);
+  const { facts, findings } = await probeImage(file, name);
+  return facts ? [...findings, ...checkArtwork(facts, name)] : findings;
+}
+const errors = (f: Finding[]) => f.filter((x) => x.level === 'error');
+const warnings = (f: Finding[]) => f.filter((x) => x.level === 'warning');
+
+test('a square 1400 px RGB JPEG passes with its facts read', async () => {
+  const file = await write('good.jpg', canvas(1400, 1400).jpeg());
+  const { facts, findings } = await probeImage(file, 'good.jpg');
+  assert.deepEqual(findings, []);
+  assert.ok(facts);
+  assert.equal(facts.format, 'jpeg');
+  assert.equal(facts.width, 1400);
+  assert.equal(facts.height, 1400);
+  assert.equal(facts.space, 'srgb');
+  assert.equal(facts.hasAlpha, false);
+  assert.equal(facts.size, (await fs.stat(file)).size);
+  assert.deepEqual(checkArtwork(facts, 'good.jpg'), []);
+});
+
+test('1000 px is too small', async () => {
+  const f = await artworkFindings(await write('small.jpg', canvas(1000, 1000).jpeg()));
+  assert.equal(errors(f).length, 1);
+  assert.match(errors(f)[0].message, /too small.*1000 x 1000.*1400/);
+});
+
+test('a non-square image is an error', async () => {
+  const f = await artworkFindings(await write('wide.png', canvas(2000, 1500).png()));
+  assert.equal(errors(f).length, 1);
+  assert.match(errors(f)[0].message, /must be square, got 2000 x 1500/);
+});
+
+test('3500 px is too large', async () => {
+  const f = await artworkFindings(await write('huge.jpg', canvas(3500, 3500).jpeg()));
+  assert.equal(errors(f).length, 1);
+  assert.match(errors(f)[0].message, /too large.*3000/);
+});
+
+test('a CMYK JPEG is an error naming CMYK', async () => {
+  const file = await write('cmyk.jpg', canvas(1400, 1400).toColourspace('cmyk').jpeg());
+  const { facts } = await probeImage(file, 'cmyk.jpg');
+  assert.equal(facts?.space, 'cmyk');
+  const f = await artworkFindings(file);
+  assert.equal(errors(f).length, 1);
+  assert.match(errors(f)[0].message, /RGB colour space, got CMYK/);
+});
+
+test('a PNG with transparent pixels is an error', async () => {
+  // Opaque blue pixels, except the top 100 rows, which are fully transparent.
+  const pixels = Buffer.alloc(1400 * 1400 * 4);
+  for (let i = 0; i < 1400 * 1400; i++) pixels.set([blue.r, blue.g, blue.b, i < 1400 * 100 ? 0 : 255], i * 4);
+  const file = await write('transparent.png', sharp(pixels, { raw: { width: 1400, height: 1400, channels: 4 } }).png());
+  const { facts } = await probeImage(file, 'transparent.png');
+  assert.equal(facts?.hasAlpha, true);
+  assert.equal(facts?.transparentPixels, true);
+  const f = await artworkFindings(file);
+  assert.equal(errors(f).length, 1);
+  assert.match(errors(f)[0].message, /transparent pixels/);
+});
+
+test('a fully opaque PNG with an alpha channel is only a warning', async () => {
+  const file = await write('opaque-alpha.png', canvas(1400, 1400, 4, 1).png());
+  const { facts } = await probeImage(file, 'opaque-alpha.png');
+  assert.equal(facts?.hasAlpha, true);
+  assert.equal(facts?.transparentPixels, false);
+  const f = await artworkFindings(file);
+  assert.deepEqual(errors(f), []);
+  assert.equal(warnings(f).length, 1);
+  assert.match(warnings(f)[0].message, /alpha channel/);
+});
+
+test('a PNG named .jpg is an error saying the bytes are PNG', async () => {
+  const file = await write('disguised.jpg', canvas(1400, 1400).png());
+  const { facts, findings } = await probeImage(file, 'disguised.jpg');
+  assert.equal(facts?.format, 'png');
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].level, 'error');
+  assert.match(findings[0].message, /named \.jpg but its bytes are a PNG image/);
+});
+
+test('a text file named .jpg is an error saying it is text, not a throw', async () => {
+  const file = path.join(dir, 'notes.jpg');
+  await fs.writeFile(file, 'These are my show notes, not a picture.\n');
+  const { facts, findings } = await probeImage(file, 'notes.jpg');
+  assert.equal(facts, undefined);
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].level, 'error');
+  assert.match(findings[0].message, /notes\.jpg is not an image: its bytes look like text/);
+});
+
+test('a missing file is an error, not a throw', async () => {
+  const { facts, findings } = await probeImage(path.join(dir, 'nope.jpg'), 'nope.jpg');
+  assert.equal(facts, undefined);
+  assert.match(findings[0].message, /nope\.jpg is missing/);
+});
+
+test('WebP artwork is an error: Apple takes JPEG or PNG only', async () => {
+  const f = await artworkFindings(await write('art.webp', canvas(1400, 1400).webp()));
+  assert.equal(errors(f).length, 1);
+  assert.match(errors(f)[0].message, /must be JPEG or PNG, got WebP/);
+});
