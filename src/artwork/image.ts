@@ -5,7 +5,7 @@
 // square, 1400 x 1400 to 3000 x 3000 px, JPEG or PNG, RGB colour space, no transparency.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { ImageFacts } from '../catalog/types.js';
 
 /** A problem with one image; the caller adds the file and field it belongs to. */
@@ -56,7 +56,7 @@ export async function probeImage(absPath: string, file: string): Promise<{ facts
     return { findings: [{ level: 'error', message: code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read (${code})` }] };
   }
 
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   let opaque: boolean | undefined;
   try {
     meta = await sharp(bytes).metadata();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { checkArtwork, probeImage, type Finding } from '../../src/artwork/image.js';
 
 let dir: string;
@@ -17,7 +17,7 @@ test.after(async () => {
 
 const blue = { r: 30, g: 80, b: 160 };
 
-async function write(name: string, image: sharp.Sharp): Promise<string> {
+async function write(name: string, image: Sharp): Promise<string> {
   const file = path.join(dir, name);
   await image.toFile(file);
   return file;
