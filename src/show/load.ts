@@ -107,7 +107,7 @@ function describe(e: ValueError): string {
   if (schema.anyOf?.every((s) => s.const !== undefined)) {
     return `must be one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}${got}`;
   }
-  if (schema.description) return `must be ${lowerFirst(schema.description)}${got}`;
+  if (schema.description) return `must be ${schema.description}${got}`;
   return `${lowerFirst(e.message)}${got}`;
 }
 

@@ -1,11 +1,12 @@
+// Descriptions read after "must be" in problem messages, so they start in lower case.
 // The schema of show.yaml and episode.yaml: one source for the TypeScript types, the validator
 // and the JSON Schema files in schema/ that editors use (`npm run schema` writes them; a test
 // keeps them in step). The shape is fixed by ../shared/CONTRACT.md.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Format names are the usual file-type names: mp3, m4a, m4v, mp4, webm, ogg, opus, ... */
-const FormatName = Type.String({ pattern: '^[a-z0-9]+$', description: 'A file-type name such as mp3, m4v, webm' });
-const Url = Type.String({ pattern: '^https?://[^\\s]+$', description: 'An absolute http(s) URL' });
+const FormatName = Type.String({ pattern: '^[a-z0-9]+$', description: 'a file-type name such as mp3, m4v, webm' });
+const Url = Type.String({ pattern: '^https?://[^\\s]+$', description: 'an absolute http(s) URL' });
 const strict = { additionalProperties: false } as const;
 
 const Person = Type.Object(
@@ -35,9 +36,9 @@ export const ShowManifest = Type.Object(
     description: Type.String({ minLength: 1 }),
     author: Type.String({ minLength: 1 }),
     // BCP 47 (RFC 5646), loosely: a primary subtag and optional subtags.
-    language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 language tag, e.g. en or en-US' }),
+    language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'a BCP 47 language tag, e.g. en or en-US' }),
     baseUrl: Type.Optional(Url),
-    artwork: Type.String({ minLength: 1, description: 'Image file in the show folder: square JPEG or PNG, 1400-3000 px, RGB' }),
+    artwork: Type.String({ minLength: 1, description: 'an image file in the show folder: square JPEG or PNG, 1400-3000 px, RGB' }),
     owner: Type.Optional(
       Type.Object({ name: Type.String({ minLength: 1 }), email: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' }) }, strict),
     ),
@@ -49,7 +50,7 @@ export const ShowManifest = Type.Object(
     locked: Type.Optional(Type.Boolean()),
     funding: Type.Optional(Type.Array(Type.Object({ url: Url, text: Type.String({ maxLength: 128 }) }, strict))),
     persons: Type.Optional(Type.Array(Person)),
-    hub: Type.Optional(Type.Union([Url, Type.Array(Url)], { description: 'WebSub hub(s) to announce and notify' })),
+    hub: Type.Optional(Type.Union([Url, Type.Array(Url)], { description: 'the URL of a WebSub hub, or a list of them' })),
     feeds: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), Feed, { minProperties: 1 }),
   },
   { ...strict, $id: 'https://netcaster.dev/schema/show.schema.json', title: 'netcaster show.yaml' },
@@ -62,7 +63,7 @@ export const EpisodeManifest = Type.Object(
     // ISO 8601 with a time zone, so the publication moment is unambiguous.
     date: Type.String({
       pattern: '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$',
-      description: 'Publication time with a time zone, e.g. 2014-09-01T18:00:00-04:00',
+      description: 'a publication time with a time zone, e.g. 2014-09-01T18:00:00-04:00',
     }),
     number: Type.Optional(Type.Integer({ minimum: 0 })),
     season: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -73,8 +74,8 @@ export const EpisodeManifest = Type.Object(
     guid: Type.Optional(Type.String({ minLength: 1 })),
     draft: Type.Optional(Type.Boolean()),
     media: Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1 }),
-    chapters: Type.Optional(Type.String({ minLength: 1, description: 'Podcast Index JSON chapters file; default chapters.json' })),
-    transcript: Type.Optional(Type.String({ minLength: 1, description: 'WebVTT or SRT file; default transcript.vtt or transcript.srt' })),
+    chapters: Type.Optional(Type.String({ minLength: 1, description: 'a Podcast Index JSON chapters file in the episode folder (default chapters.json)' })),
+    transcript: Type.Optional(Type.String({ minLength: 1, description: 'a WebVTT or SRT file in the episode folder (default transcript.vtt or transcript.srt)' })),
     links: Type.Optional(Type.Array(Type.Object({ title: Type.String({ minLength: 1 }), url: Url }, strict))),
   },
   { ...strict, $id: 'https://netcaster.dev/schema/episode.schema.json', title: 'netcaster episode.yaml' },
