@@ -1,0 +1,337 @@
+// The HTTP server over a SiteMap: the one module that imports express.
+//
+// It serves exactly the URLs that are keys of the map (plus a /download/ twin of each /media/
+// entry), so nothing else of the disk is reachable: a request path is decoded and re-encoded
+// segment by segment and then looked up, never joined onto a folder. Files are streamed from
+// disk with byte ranges (RFC 9110 §14, which obsoletes RFC 7233); generated content is served
+// with validators and a negotiated compression (RFC 9110 §8.8, §12.5.3, §13).
+// https://www.rfc-editor.org/rfc/rfc9110
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { SiteEntry, SiteMap } from './types.js';
+import { parseRange, MAX_RANGES, type ByteRange } from './http/ranges.js';
+import { fileEtag, httpDate, ifRangeHolds, notModified } from './http/conditional.js';
+import { CompressionCache, negotiate } from './http/compression.js';
+import { attachment } from './http/content-disposition.js';
+
+export interface AppOptions {
+  /** Receives one access-log line per request: method, path, status, body bytes, milliseconds. */
+  log?: (line: string) => void;
+}
+
+type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
+type ContentEntry = Extract<SiteEntry, { kind: 'content' }>;
+
+const allowedMethods = 'GET, HEAD, OPTIONS';
+
+/**
+ * Pages only load the site's own scripts, styles and media; artwork may be inlined as data: URLs.
+ * frame-ancestors (with X-Frame-Options for older browsers) stops the pages being framed.
+ */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "media-src 'self'",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Headers that let web players and podcast web apps elsewhere read feeds, media, chapters and transcripts (Fetch standard, CORS protocol). */
+const corsHeaders = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
+};
+
+// Optional until src/pages/error-page.ts exists; the name is built so the compiler does not require the file.
+type RenderErrorPage = (status: number, message: string) => string;
+let renderErrorPage: RenderErrorPage | undefined;
+const errorPageModule = '../pages/' + 'error-page.js';
+const errorPageLoaded = import(errorPageModule).then(
+  (m: { renderErrorPage?: RenderErrorPage }) => void (renderErrorPage = m.renderErrorPage),
+  () => undefined,
+);
+
+export function createApp(getSite: () => SiteMap, options: AppOptions = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const compression = new CompressionCache();
+  const contents = new ContentValidators();
+
+  if (options.log) app.use(accessLog(options.log));
+
+  app.use(async (req: Request, res: Response) => {
+    await errorPageLoaded;
+    // Take the map once: a live server may swap it mid-request, and one request sees one site.
+    const site = getSite();
+    const key = siteKey(req.path);
+    const found = key === undefined ? undefined : lookup(site, key);
+    if (!found) {
+      if (key !== undefined && site.has(key + '/')) return redirect(req, res, key + '/');
+      return sendError(req, res, 404, 'There is nothing at this address.');
+    }
+    const { entry, downloadName } = found;
+    const cors = !isHtml(entry.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (cors) res.set(corsHeaders);
+    else setPageSecurityHeaders(res);
+
+    if (req.method === 'OPTIONS') {
+      res.setHeader('Allow', allowedMethods);
+      // CORS preflight: a cross-origin player asking whether it may send Range.
+      if (cors) {
+        res.set({ 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Max-Age': '86400' });
+      }
+      res.statusCode = 204;
+      return res.end();
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', allowedMethods);
+      return sendError(req, res, 405, 'This address can only be read.');
+    }
+    if (entry.kind === 'file') return sendFile(req, res, key!, entry, downloadName);
+    return sendContent(req, res, entry, contents, compression);
+  });
+
+  // Faults of the program or the machine: a plain 500 page, the details in the log only.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    options.log?.(`error ${req.method} ${req.path}: ${err instanceof Error ? err.message : String(err)}`);
+    if (res.headersSent) return void res.destroy();
+    sendError(req, res, 500, 'Something went wrong on the server.');
+  });
+  return app;
+}
+
+/**
+ * The map key for a request path: each segment decoded then encoded the way src/site/urls.ts
+ * encodes it, so `/media/a%20b/x.mp3` and `/media/a b/x.mp3` agree. Encoded dots, slashes and
+ * backslashes stay inside their segment (`%2e%2e` becomes the literal segment `..`, encoded
+ * again) and so can only ever name a key that is not there. Malformed escapes name nothing.
+ */
+export function siteKey(pathname: string): string | undefined {
+  if (!pathname.startsWith('/')) return undefined;
+  try {
+    return pathname
+      .split('/')
+      .map((segment) => encodeURIComponent(decodeURIComponent(segment)))
+      .join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+function lookup(site: SiteMap, key: string): { entry: SiteEntry; downloadName?: string } | undefined {
+  const entry = site.get(key);
+  if (entry) return { entry };
+  // /download/<slug>/<file> is the /media/<slug>/<file> entry with Content-Disposition: attachment.
+  if (key.startsWith('/download/')) {
+    const media = site.get('/media/' + key.slice('/download/'.length));
+    if (media?.kind === 'file') return { entry: media, downloadName: decodeURIComponent(key.slice(key.lastIndexOf('/') + 1)) };
+  }
+  return undefined;
+}
+
+const isHtml = (contentType: string) => /^text\/html\b/i.test(contentType);
+
+function setPageSecurityHeaders(res: Response): void {
+  res.set({
+    'Content-Security-Policy': contentSecurityPolicy,
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+  });
+}
+
+/** /episodes/x -> /episodes/x/ (301), keeping the query; the target is a map key, so never another host. */
+function redirect(req: Request, res: Response, location: string): void {
+  const query = req.originalUrl.indexOf('?');
+  res.statusCode = 301;
+  res.setHeader('Location', query >= 0 ? location + req.originalUrl.slice(query) : location);
+  res.setHeader('Content-Length', '0');
+  res.end();
+}
+
+function sendError(req: Request, res: Response, status: number, message: string): void {
+  const body = Buffer.from(renderErrorPage ? renderErrorPage(status, message) : inlineErrorPage(status, message));
+  res.statusCode = status;
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  setPageSecurityHeaders(res);
+  res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
+  res.locals.bodyBytes = req.method === 'HEAD' ? 0 : body.length;
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function inlineErrorPage(status: number, message: string): string {
+  const escaped = message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${status}</title></head><body><h1>${status}</h1><p>${escaped}</p><p><a href="/">Home</a></p></body></html>\n`;
+}
+
+/** Media may be replaced under the same name, so it is revalidated hourly; artwork names are content hashes, so they never change. */
+function cacheControl(key: string): string {
+  if (key.startsWith('/artwork/')) return 'public, max-age=31536000, immutable';
+  if (key.startsWith('/media/') || key.startsWith('/download/')) return 'public, max-age=3600';
+  return 'no-cache';
+}
+
+async function sendFile(req: Request, res: Response, key: string, entry: FileEntry, downloadName: string | undefined): Promise<void> {
+  // The file as it is now (it may have changed since the map was built): headers must match the bytes sent.
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(entry.path);
+  } catch {
+    return sendError(req, res, 404, 'This file is no longer there.');
+  }
+  if (!stat.isFile()) return sendError(req, res, 404, 'This file is no longer there.');
+  const size = stat.size;
+  const etag = fileEtag(size, stat.mtimeMs);
+  res.set({
+    'Accept-Ranges': 'bytes',
+    ETag: etag,
+    'Last-Modified': httpDate(stat.mtimeMs),
+    'Cache-Control': cacheControl(key),
+  });
+  if (downloadName !== undefined) res.setHeader('Content-Disposition', attachment(downloadName));
+
+  if (notModified(req.headers, etag, stat.mtimeMs)) {
+    res.statusCode = 304;
+    return void res.end();
+  }
+
+  // Range handling is defined for GET only (RFC 9110 §14.2); If-Range turns a stale Range into a full response (§13.1.5).
+  const range =
+    req.method === 'GET' && ifRangeHolds(header(req, 'if-range'), etag, stat.mtimeMs)
+      ? parseRange(header(req, 'range'), size)
+      : ({ kind: 'ignore' } as const);
+
+  if (range.kind === 'unsatisfiable') {
+    // 416 names the current length so the client can retry (RFC 9110 §15.5.17).
+    res.statusCode = 416;
+    res.set({ 'Content-Range': `bytes */${size}`, 'Content-Length': '0' });
+    return void res.end();
+  }
+  res.setHeader('Content-Type', entry.contentType);
+
+  if (range.kind === 'ranges' && range.ranges.length === 1) {
+    const [{ start, end }] = range.ranges;
+    res.statusCode = 206;
+    res.set({ 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
+    return streamFile(res, entry.path, start, end);
+  }
+  if (range.kind === 'ranges' && range.ranges.length <= MAX_RANGES) {
+    return streamMultipart(res, entry.path, entry.contentType, range.ranges, size);
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Length', String(size));
+  if (req.method === 'HEAD') return void res.end();
+  return streamFile(res, entry.path, 0, size - 1);
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Streams bytes start..end (inclusive) from disk; a client that goes away destroys the read stream (pipeline does that). */
+function streamFile(res: Response, path: string, start: number, end: number): void {
+  if (end < start) return void res.end(); // an empty file
+  const file = fs.createReadStream(path, { start, end, highWaterMark: 64 * 1024 });
+  res.locals.bodyBytes = () => file.bytesRead;
+  pipeline(file, res, () => undefined);
+}
+
+/**
+ * Several ranges: one multipart/byteranges body (RFC 9110 §14.6), each part with its own
+ * Content-Type and Content-Range, read from disk one part after another.
+ */
+function streamMultipart(res: Response, path: string, contentType: string, ranges: ByteRange[], size: number): void {
+  const boundary = randomBytes(12).toString('hex');
+  const heads = ranges.map((r) =>
+    Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`),
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const length = ranges.reduce((sum, r, i) => sum + heads[i].length + (r.end - r.start + 1), tail.length);
+  res.statusCode = 206;
+  res.set({ 'Content-Type': `multipart/byteranges; boundary=${boundary}`, 'Content-Length': String(length) });
+  if (res.req.method === 'HEAD') return void res.end();
+  let sent = 0;
+  res.locals.bodyBytes = () => sent;
+  async function* parts() {
+    for (const [i, r] of ranges.entries()) {
+      yield heads[i];
+      for await (const chunk of fs.createReadStream(path, { start: r.start, end: r.end })) yield chunk as Buffer;
+    }
+    yield tail;
+  }
+  const body = Readable.from(parts());
+  body.on('data', (chunk: Buffer) => (sent += chunk.length));
+  pipeline(body, res, () => undefined);
+}
+
+/** The bytes, a strong ETag (a hash of the bytes) and a Last-Modified for each generated body. */
+class ContentValidators {
+  private readonly byEntry = new WeakMap<ContentEntry, { body: Buffer; etag: string; lastModifiedMs: number }>();
+  /** When each body was first seen: a rebuilt map with the same body keeps its Last-Modified. */
+  private readonly firstSeen = new Map<string, number>();
+
+  get(entry: ContentEntry) {
+    let info = this.byEntry.get(entry);
+    if (!info) {
+      const body = Buffer.from(entry.body, 'utf8');
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+      let lastModifiedMs = this.firstSeen.get(etag);
+      if (lastModifiedMs === undefined) {
+        lastModifiedMs = Math.floor(Date.now() / 1000) * 1000;
+        this.firstSeen.set(etag, lastModifiedMs);
+        if (this.firstSeen.size > 4096) this.firstSeen.delete(this.firstSeen.keys().next().value as string);
+      }
+      info = { body, etag, lastModifiedMs };
+      this.byEntry.set(entry, info);
+    }
+    return info;
+  }
+}
+
+async function sendContent(req: Request, res: Response, entry: ContentEntry, contents: ContentValidators, compression: CompressionCache): Promise<void> {
+  const { body, etag: identityEtag, lastModifiedMs } = contents.get(entry);
+  const coding = negotiate(header(req, 'accept-encoding'), body.length);
+  // Each coding is its own representation with its own bytes, so its own strong ETag (RFC 9110 §8.8.3).
+  const etag = coding === 'identity' ? identityEtag : `${identityEtag.slice(0, -1)}-${coding}"`;
+  res.set({
+    'Content-Type': entry.contentType,
+    ETag: etag,
+    'Last-Modified': httpDate(lastModifiedMs),
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding',
+  });
+  if (notModified(req.headers, etag, lastModifiedMs)) {
+    res.statusCode = 304;
+    return void res.end();
+  }
+  const bytes = coding === 'identity' ? body : await compression.get(identityEtag, coding, body);
+  if (coding !== 'identity') res.setHeader('Content-Encoding', coding);
+  res.statusCode = 200;
+  res.setHeader('Content-Length', String(bytes.length));
+  res.locals.bodyBytes = req.method === 'HEAD' ? 0 : bytes.length;
+  res.end(req.method === 'HEAD' ? undefined : bytes);
+}
+
+/** One line per request once it is over: `GET /media/x/y.mp3 206 1048576 12ms`, with `aborted` when the client left early. */
+function accessLog(log: (line: string) => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('close', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const counted = res.locals.bodyBytes as number | (() => number) | undefined;
+      const bytes = typeof counted === 'function' ? counted() : (counted ?? 0);
+      log(`${req.method} ${req.path} ${res.statusCode} ${bytes} ${ms.toFixed(1)}ms${res.writableFinished ? '' : ' aborted'}`);
+    });
+    next();
+  };
+}
