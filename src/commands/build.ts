@@ -1,0 +1,86 @@
+// netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]
+// Exit 0: site written; 1: the show has problems (OUT left as it was); 2: bad usage.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeVariants } from '../artwork/variants.js';
+import { checkShow } from '../catalog/build.js';
+import { episodeStatus, nextRelease } from '../catalog/status.js';
+import type { Catalog, ImageFacts } from '../catalog/types.js';
+import { renderErrorPage } from '../pages/error-page.js';
+import { exportSite, readPublicFiles } from '../site/export.js';
+import { buildSiteMap } from '../site/map.js';
+import { printProblems } from './check.js';
+
+const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
+
+/** Where generated artwork is kept between builds (content-named, so it is safe to share). */
+export function artworkCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.NETCASTER_CACHE_DIR || path.join(os.homedir(), '.cache', 'netcaster'), 'artwork');
+}
+
+const isHttpUrl = (s: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+};
+
+export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+  const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
+  const baseUrlFlag = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
+  const mediaBaseUrl = typeof options['media-base-url'] === 'string' ? options['media-base-url'] : undefined;
+  if (!out) return usageError('--out OUT is required: the folder to write the site into');
+  for (const [flag, value] of [['--base-url', baseUrlFlag], ['--media-base-url', mediaBaseUrl]] as const) {
+    if (value !== undefined && !isHttpUrl(value)) return usageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (path.resolve(out) === path.resolve(dir) || path.resolve(dir).startsWith(path.resolve(out) + path.sep)) {
+    return usageError(`--out ${out} would replace the show folder itself`);
+  }
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
+    return 1;
+  }
+
+  const { catalog, problems } = await checkShow(dir, { baseUrl: baseUrlFlag, integrity: true });
+  if (!catalog || problems.some((p) => p.level === 'error')) {
+    printProblems(problems, process.stderr);
+    process.stderr.write(`\nnetcaster build: not publishing ${dir}: fix the errors above (${out} was not changed)\n`);
+    return 1;
+  }
+  if (problems.length) printProblems(problems, process.stderr);
+
+  const baseUrl = (baseUrlFlag ?? catalog.show.baseUrl)?.replace(/\/+$/, '');
+  if (!baseUrl) return usageError('no base URL: pass --base-url URL or set baseUrl in show.yaml (feeds need absolute URLs)');
+
+  const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now: new Date() });
+  process.stdout.write(`${result.summary}\n`);
+  return 0;
+}
+
+/** Checked catalog -> artwork variants -> site map -> files in OUT. Shared with publish-due. */
+export async function buildSite(
+  catalog: Catalog,
+  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date },
+): Promise<{ episodes: number; files: number; summary: string }> {
+  const { now } = options;
+  const published = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+  const images: ImageFacts[] = [catalog.show.artwork, ...published.flatMap((e) => (e.image ? [e.image] : []))];
+  const artwork = await makeVariants(images, artworkCacheDir());
+  const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
+  const site = buildSiteMap(catalog, { ...siteOptions, artwork, downloadLinks: 'attribute', publicFiles: await readPublicFiles() });
+  site.set('/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions) });
+  const { files } = await exportSite(site, options.out);
+  const next = nextRelease(catalog, now);
+  const summary =
+    `Built ${catalog.show.title}: ${published.length} episode${published.length === 1 ? '' : 's'} published, ` +
+    `${files} files written to ${path.resolve(options.out)}` +
+    (next ? ` (next scheduled episode: ${next.toISOString()}; build again then)` : '');
+  return { episodes: published.length, files, summary };
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`netcaster build: ${message}\n${usage}\n`);
+  return 2;
+}

@@ -1,0 +1,138 @@
+// Small pieces every page uses: escaping, relative links, numbers a listener reads.
+// Pages are strings built from templates, so every value from the show passes through `esc`
+// (text and attribute values alike: the quote characters are escaped too).
+import type { Episode, EpisodeMedia, ImageFacts } from '../catalog/types.js';
+import type { ArtworkSet, ImageVariant, SiteOptions } from '../site/types.js';
+import { absolute, paths } from '../site/urls.js';
+
+/** What every page builder needs besides the catalog. */
+export interface PageOptions extends SiteOptions {
+  artwork: ArtworkSet;
+  /**
+   * How Download links work: 'route' links to /download/<slug>/<file> (the server adds
+   * Content-Disposition: attachment); 'attribute' links to /media/ with the HTML `download`
+   * attribute, for static hosts that cannot set headers.
+   */
+  downloadLinks: 'route' | 'attribute';
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML content and for quoted attribute values. */
+export function esc(value: string | number): string {
+  return String(value).replace(/[&<>"']/g, (c) => htmlEscapes[c]);
+}
+
+/**
+ * JSON for a <script type="application/ld+json"> block. `<` as \u003c means no `</script>` or
+ * `<!--` in the data can end the block early (https://html.spec.whatwg.org/#restrictions-for-contents-of-script-elements);
+ * U+2028/2029 are escaped for old JavaScript parsers that read JSON-LD as script.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * A link from one site path to another, relative, so the same pages work at the domain root,
+ * under a sub-path behind a proxy, and opened from the export folder.
+ * ('/episodes/a/', '/static/style.css') -> '../../static/style.css'.
+ */
+export function rel(from: string, to: string): string {
+  const fromDirs = from.split('/').slice(1, -1); // the directories of the page
+  const toParts = to.split('/').slice(1);
+  let common = 0;
+  while (common < fromDirs.length && common < toParts.length - 1 && fromDirs[common] === toParts[common]) common++;
+  const up = '../'.repeat(fromDirs.length - common);
+  const rest = toParts.slice(common).join('/');
+  return up + rest || './';
+}
+
+/** Seconds -> h:mm:ss, as players show it. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Seconds -> ISO 8601 duration (PT1H2M3S), for <time datetime> and schema.org timeRequired. */
+export function isoDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}${s % 60 || (!h && !m) ? `${s % 60}S` : ''}`;
+}
+
+/** Bytes -> "12.3 MB" (SI megabytes, as file managers on phones show them). */
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** An ISO date as the show's language writes it; UTC so the page does not depend on the machine building it. */
+export function longDate(iso: string, language: string): string {
+  const date = new Date(iso);
+  try {
+    return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  }
+}
+
+// How format names read on a page: "M4V Video", "WebM Video", "MP3 Audio".
+const formatNames: Record<string, string> = { webm: 'WebM', ogg: 'Ogg', opus: 'Opus', flac: 'FLAC', wav: 'WAV' };
+
+export function formatLabel(media: EpisodeMedia): string {
+  const name = formatNames[media.format] ?? media.format.toUpperCase();
+  return `${name} ${media.facts.hasVideo ? 'Video' : 'Audio'}`;
+}
+
+/**
+ * The type a browser matches in <source type>. Browsers know video/mp4 and audio/mp4 but not
+ * Apple's video/x-m4v and audio/x-m4a, and would skip a source they think they cannot play.
+ */
+export function browserMime(mime: string): string {
+  const base = mime.split(';')[0].trim().toLowerCase();
+  if (base === 'video/x-m4v' || base === 'video/quicktime') return 'video/mp4';
+  if (base === 'audio/x-m4a' || base === 'audio/m4a') return 'audio/mp4';
+  if (base === 'audio/mp3') return 'audio/mpeg';
+  return base;
+}
+
+/** The longest known duration of an episode's media. */
+export function episodeDuration(episode: Episode): number | undefined {
+  let best: number | undefined;
+  for (const m of episode.media) if (m.facts.duration !== undefined) best = Math.max(best ?? 0, m.facts.duration);
+  return best;
+}
+
+export function variants(options: PageOptions, image: ImageFacts | undefined, purpose: ImageVariant['purpose']): ImageVariant[] {
+  if (!image) return [];
+  return (options.artwork.get(image.path) ?? []).filter((v) => v.purpose === purpose);
+}
+
+/**
+ * <picture> with a WebP source and a JPEG (or PNG) fallback, sized so the layout does not jump.
+ * Returns '' when there is no variant of that purpose.
+ */
+export function picture(from: string, options: PageOptions, image: ImageFacts | undefined, purpose: ImageVariant['purpose'], alt: string, lazy = false): string {
+  const found = variants(options, image, purpose);
+  const fallback = found.find((v) => v.format === 'jpeg' || v.format === 'png') ?? found[0];
+  if (!fallback) return '';
+  const sources = found
+    .filter((v) => v !== fallback && v.format !== fallback.format)
+    .map((v) => `<source type="image/${v.format}" srcset="${esc(rel(from, paths.artwork(v.fileName)))}">`)
+    .join('');
+  const img = `<img src="${esc(rel(from, paths.artwork(fallback.fileName)))}" width="${fallback.width}" height="${fallback.height}" alt="${esc(alt)}"${lazy ? ' loading="lazy" decoding="async"' : ''}>`;
+  return `<picture>${sources}${img}</picture>`;
+}
+
+/** Absolute URL of an image's Open Graph variant (1200 px JPEG), when one was made. */
+export function ogImageUrl(options: PageOptions, image: ImageFacts | undefined): string | undefined {
+  const og = variants(options, image, 'og')[0];
+  return og ? absolute(options, paths.artwork(og.fileName)) : undefined;
+}
