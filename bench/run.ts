@@ -1,0 +1,198 @@
+// npm run bench [-- check|build|mp3|serve ...]
+// Times netcaster against baselines measured in the same run, and writes BENCHMARKS.md.
+// Every figure is a ratio against something this machine did in the same run (node -e 0,
+// reading the files once with cat, ffprobe, nginx), so figures stay comparable across machines.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tmp = path.join(root, 'bench', 'tmp');
+const cli = path.join(root, 'dist', 'src', 'cli.js');
+const EPISODES = 300;
+/** Realistic length: minutes, not seconds. Every episode gets its own copies of the files. */
+const MINUTES = 3;
+
+function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; code: number | null; out: string } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  return { ms, code: r.status, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** Median of n runs, after one discarded warm-up when `warmup` is set. */
+function median(n: number, fn: () => number, warmup = false): number {
+  if (warmup) fn();
+  const xs = Array.from({ length: n }, fn).sort((a, b) => a - b);
+  return xs[Math.floor(n / 2)];
+}
+
+const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+
+/** A show of 300 episodes x (m4v, webm, mp3), each a few minutes long; made once, kept in bench/tmp. */
+function makeBigShow(): string {
+  const dir = path.join(tmp, `show-${EPISODES}`);
+  if (fs.existsSync(path.join(dir, '.complete'))) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const src = path.join(tmp, 'src');
+  fs.mkdirSync(src, { recursive: true });
+  const secs = String(MINUTES * 60);
+  const av = ['-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=15:duration=${secs}`, '-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=44100:duration=${secs}`];
+  console.error(`bench: generating ${EPISODES} episodes x 3 formats of ${MINUTES} min (once)…`);
+  ffmpeg([...av, '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '150k', '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', path.join(src, 'a.m4v')]);
+  ffmpeg([...av, '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '150k', '-c:a', 'libopus', '-b:a', '48k', path.join(src, 'a.webm')]);
+  ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=44100:duration=${secs}`, '-c:a', 'libmp3lame', '-b:a', '64k', path.join(src, 'a.mp3')]);
+  // Artwork: a plain 1400 px JPEG.
+  ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x336699:size=1400x1400', '-frames:v', '1', path.join(dir, 'artwork.jpg')]);
+  fs.writeFileSync(
+    path.join(dir, 'show.yaml'),
+    `title: Bench Show\ndescription: A generated show for benchmarks.\nauthor: Bench\nlanguage: en\nbaseUrl: https://bench.example\nartwork: artwork.jpg\nowner: { name: Bench, email: bench@example.com }\ncategories: [Technology]\nfeeds:\n  video: { title: Video, enclosure: m4v, alternates: [webm] }\n  audio: { title: Audio, enclosure: mp3 }\n`,
+  );
+  for (let i = 1; i <= EPISODES; i++) {
+    const n = String(i).padStart(3, '0');
+    const ep = path.join(dir, `${n}-episode`);
+    fs.mkdirSync(ep);
+    for (const ext of ['m4v', 'webm', 'mp3']) fs.copyFileSync(path.join(src, `a.${ext}`), path.join(ep, `show-${n}.${ext}`));
+    const date = new Date(Date.UTC(2020, 0, 1) + i * 86400000).toISOString();
+    fs.writeFileSync(
+      path.join(ep, 'episode.yaml'),
+      `title: Episode ${i}\ndate: ${date}\nnumber: ${i}\nsummary: Episode ${i} of the bench show.\nguid: bench-${n}\nmedia:\n  m4v: show-${n}.m4v\n  webm: show-${n}.webm\n  mp3: show-${n}.mp3\n`,
+    );
+    fs.writeFileSync(path.join(ep, 'notes.md'), `# Episode ${i}\n\nSome *notes* with [a link](https://example.com/${i}).\n`);
+  }
+  fs.writeFileSync(path.join(dir, '.complete'), '');
+  return dir;
+}
+
+function mediaFiles(show: string): string[] {
+  const files: string[] = [];
+  for (const d of fs.readdirSync(show)) {
+    const p = path.join(show, d);
+    if (!fs.statSync(p).isDirectory()) continue;
+    for (const f of fs.readdirSync(p)) if (/\.(m4v|webm|mp3)$/.test(f)) files.push(path.join(p, f));
+  }
+  return files;
+}
+
+interface Row {
+  what: string;
+  ms: number;
+  baseline: string;
+  baselineMs: number;
+  target: string;
+  met: boolean;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const row = (what: string, ms: number, baseline: string, baselineMs: number, target: string, met: boolean) => {
+  rows.push({ what, ms, baseline, baselineMs, target, met });
+  console.error(`${met ? 'ok  ' : 'MISS'} ${what}: ${ms.toFixed(0)} ms vs ${baseline} ${baselineMs.toFixed(0)} ms (${target})`);
+};
+
+function benchCheckAndBuild(which: Set<string>): void {
+  const show = makeBigShow();
+  const files = mediaFiles(show);
+  const totalBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  notes.push(`Generated show: ${EPISODES} episodes x 3 formats (M4V H.264/AAC, WebM VP9/Opus, MP3 CBR), ${MINUTES} min each, ${files.length} media files, ${(totalBytes / 1e9).toFixed(2)} GB.`);
+  const cacheDir = path.join(tmp, 'cache');
+  const env = { NETCASTER_CACHE_DIR: cacheDir };
+  const nodeStart = median(9, () => sh(process.execPath, ['-e', '0']).ms, true);
+
+  if (which.has('check')) {
+    const cold = median(3, () => {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      const r = sh(process.execPath, [cli, 'check', show], env);
+      if (r.code !== 0) throw new Error(`check failed on the bench show:\n${r.out.slice(0, 2000)}`);
+      return r.ms;
+    });
+    const warm = median(9, () => sh(process.execPath, [cli, 'check', show], env).ms, true);
+    const cat = median(3, () => sh('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]).ms);
+    // ffprobe once per file, two at a time (the machine's two cores), as a script would.
+    const list = path.join(tmp, 'files.txt');
+    fs.writeFileSync(list, files.join('\n'));
+    const ffprobe = sh('sh', ['-c', `xargs -P 2 -n 1 -d '\\n' ffprobe -v error -show_format -show_streams < "${list}" > /dev/null`]).ms;
+    row(`check, cold (no cache), ${files.length} files`, cold, 'cat all files once', cat, 'under 2000 ms and faster than cat', cold < 2000 && cold < cat);
+    row('check, cold', cold, 'ffprobe over every file (2 parallel)', ffprobe, 'faster than ffprobe', cold < ffprobe);
+    row('check, warm (nothing changed)', warm, 'node -e 0', nodeStart, 'within 100 ms of node -e 0', warm - nodeStart < 100);
+  }
+  if (which.has('build')) {
+    const out = path.join(tmp, 'out');
+    const build = () => {
+      const r = sh(process.execPath, [cli, 'build', show, '--out', out], env);
+      if (r.code !== 0) throw new Error(`build failed on the bench show:\n${r.out.slice(0, 2000)}`);
+      return r.ms;
+    };
+    const cold = median(3, () => {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+      return build();
+    });
+    const warm = median(5, build, true);
+    row('build, cold (no cache, no output)', cold, 'node -e 0', nodeStart, 'under 3000 ms', cold < 3000);
+    row('build, warm (nothing changed)', warm, 'node -e 0', nodeStart, 'within 100 ms of node -e 0', warm - nodeStart < 100);
+  }
+}
+
+async function benchMp3(): Promise<void> {
+  const { benchMp3Scan } = await import('./mp3-scan.js');
+  const r = (await benchMp3Scan()) as {
+    trueDuration: number;
+    ours: { seconds: number; duration: number };
+    musicMetadata: { seconds: number; duration?: number };
+    ffprobe: { seconds: number; duration?: number };
+  };
+  const err = Math.abs(r.ours.duration - r.trueDuration);
+  row(`60-min VBR MP3 without Xing: duration scan (ours ${r.ours.duration.toFixed(2)} s, true ${r.trueDuration.toFixed(2)} s)`, r.ours.seconds * 1000, 'ffprobe', r.ffprobe.seconds * 1000, 'under 500 ms and within 0.5 s', r.ours.seconds < 0.5 && err <= 0.5);
+  notes.push(
+    `60-min VBR MP3 without Xing: true ${r.trueDuration.toFixed(2)} s; ours ${r.ours.duration.toFixed(2)} s in ${(r.ours.seconds * 1000).toFixed(0)} ms; music-metadata (duration: true) ${r.musicMetadata.duration?.toFixed(2) ?? 'none'} s in ${(r.musicMetadata.seconds * 1000).toFixed(0)} ms; ffprobe ${r.ffprobe.duration?.toFixed(2) ?? 'none'} s in ${(r.ffprobe.seconds * 1000).toFixed(0)} ms.`,
+  );
+}
+
+async function benchHttp(): Promise<void> {
+  const { benchServe } = await import('./serve.js');
+  const r = (await benchServe()) as Record<string, unknown>;
+  notes.push(`Serving (netcaster vs nginx, same files, 127.0.0.1): \`${JSON.stringify(r)}\``);
+  const media = r as { media?: { netcaster: number; nginx: number }; rssMB?: number };
+  if (media.media) {
+    row('media range requests (req/s, higher is better)', media.media.netcaster, 'nginx req/s', media.media.nginx, '>= 70% of nginx', media.media.netcaster >= 0.7 * media.media.nginx);
+  }
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+function writeReport(): void {
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}.`,
+    'Each figure stands beside a baseline measured in the same run; medians of several runs (cold: 3, warm: 9).',
+    '',
+    '| what | netcaster | baseline | ratio | target | met |',
+    '|---|---:|---|---:|---|---|',
+    ...rows.map((r) => `| ${r.what} | ${r.ms.toFixed(0)} | ${r.baseline}: ${r.baselineMs.toFixed(0)} | ${(r.ms / r.baselineMs).toFixed(2)} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`),
+    '',
+    'Times in ms unless the row says otherwise.',
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ];
+  fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), lines.join('\n'));
+  console.error('bench: wrote BENCHMARKS.md');
+}
+
+const wanted = new Set(process.argv.slice(2));
+const all = wanted.size === 0;
+fs.mkdirSync(tmp, { recursive: true });
+const cb = new Set([...wanted].filter((w) => w === 'check' || w === 'build'));
+if (all) ['check', 'build'].forEach((w) => cb.add(w));
+if (cb.size) benchCheckAndBuild(cb);
+if (all || wanted.has('mp3')) await benchMp3();
+if (all || wanted.has('serve')) await benchHttp();
+writeReport();
