@@ -48,6 +48,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
   const mediaCache = new JsonCache<CachedMedia>('media', dir);
   const imageCache = new JsonCache<CachedImage>('images', dir);
   const used = new Set<string>();
+  const probed: string[] = [];
 
   // Probing: a small pool, each file through the cache.
   const jobs: (() => Promise<void>)[] = [];
@@ -59,19 +60,21 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
     if (hit && (!options.integrity || hit.facts?.sha256 || !hit.facts)) return hit;
-    const probed: CachedMedia = hit ?? (await lazy.probeMedia(abs));
-    if (options.integrity && probed.facts && !probed.facts.sha256) probed.facts.sha256 = await lazy.sha256Sri(abs);
-    mediaCache.set(abs, stat, probed);
-    return probed;
+    const result: CachedMedia = hit ?? (await lazy.probeMedia(abs));
+    if (!hit) probed.push(path.relative(dir, abs));
+    if (options.integrity && result.facts && !result.facts.sha256) result.facts.sha256 = await lazy.sha256Sri(abs);
+    mediaCache.set(abs, stat, result);
+    return result;
   };
   const probeImageFile = async (abs: string, file: string): Promise<CachedImage> => {
     const stat = await fs.stat(abs);
     used.add(abs);
     const hit = imageCache.get(abs, stat);
     if (hit) return hit;
-    const probed = await lazy.probeImage(abs, file);
-    imageCache.set(abs, stat, probed);
-    return probed;
+    const result = await lazy.probeImage(abs, file);
+    probed.push(file);
+    imageCache.set(abs, stat, result);
+    return result;
   };
 
   // Show artwork.
@@ -129,7 +132,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
 
   list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug));
   sortProblems(problems);
-  return { catalog: show ? { show, episodes: list } : undefined, problems };
+  return { catalog: show ? { show, episodes: list } : undefined, problems, probed: probed.sort() };
 }
 
 /** Collects one episode's pieces as its probe jobs finish. */

@@ -20,7 +20,7 @@ export async function checkShow(showDir: string, options: CheckOptions = {}): Pr
   const salt = JSON.stringify({ baseUrl: options.baseUrl, integrity: !!options.integrity });
   const fingerprint = fingerprintShow(showDir, salt);
   const cached = readSnapshot(showDir, fingerprint);
-  if (cached) return cached;
+  if (cached) return { ...cached, probed: [] };
   const { checkShowFresh } = await import('./assemble.js');
   const result = await checkShowFresh(showDir, options);
   writeSnapshot(showDir, fingerprint, result);

@@ -12,9 +12,13 @@ export interface CheckResult {
   /** Undefined when the show itself cannot be published (show.yaml or its artwork is broken). */
   catalog?: Catalog;
   problems: Problem[];
+  /** Files (relative to the show folder) whose facts were read afresh in this run, not from the cache. */
+  probed?: string[];
 }
 
 const VERSION = 3;
+/** Files netcaster itself writes into the show folder; they never change what check finds. */
+const IGNORED_AT_TOP = new Set(['netcaster.lock']);
 
 /** Names, sizes and mtimes of the show folder's files, and of each episode folder's files. */
 export function fingerprintShow(showDir: string, salt: string): string {
@@ -28,7 +32,7 @@ export function fingerprintShow(showDir: string, salt: string): string {
       return;
     }
     for (const name of names) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || (depth === 0 && IGNORED_AT_TOP.has(name))) continue;
       const full = path.join(dir, name);
       let st: fs.Stats;
       try {
@@ -68,7 +72,7 @@ export function writeSnapshot(showDir: string, fingerprint: string, result: Chec
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ fingerprint, result }));
+    fs.writeFileSync(tmp, JSON.stringify({ fingerprint, result: { ...result, probed: undefined } }));
     fs.renameSync(tmp, file);
   } catch {
     // Only a cache.

@@ -110,7 +110,14 @@ export interface Episode {
   /** In the order episode.yaml lists them. */
   media: EpisodeMedia[];
   chapters?: { source: 'file' | 'embedded'; chapters: Chapter[] };
-  transcript?: { path: string; fileName: string; mime: 'text/vtt' | 'application/x-subrip' };
+  transcript?: {
+    path: string;
+    fileName: string;
+    mime: 'text/vtt' | 'application/x-subrip';
+    /** Added for the site map's file entry (size, mtime), as media have in facts; filled by the catalog when known. */
+    size?: number;
+    mtimeMs?: number;
+  };
   /** Where else the episode lives ("Also available on YouTube"). */
   links: { title: string; url: string }[];
 }

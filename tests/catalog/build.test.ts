@@ -1,0 +1,176 @@
+// checkShow over real shows made in a temp dir from the committed fixtures.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { checkShow } from '../../src/catalog/build.js';
+import { fixturesDir, sampleShowDir } from '../support/env.js';
+
+const media = (name: string) => path.join(fixturesDir, 'media', name);
+
+const showYaml = `title: Fixture Show
+description: A show made of fixtures.
+author: Tester
+language: en
+baseUrl: https://fixture.example
+artwork: artwork.jpg
+owner: { name: Tester, email: tester@example.com }
+categories: [Technology]
+feeds:
+  video: { title: Video, enclosure: m4v, alternates: [webm] }
+  audio: { title: Audio, enclosure: mp3 }
+`;
+
+interface EpisodeSpec {
+  yaml?: string;
+  files?: Record<string, string>; // name in folder -> fixture name
+}
+
+/** A show folder in a temp dir; its own cache dir so tests never share facts. */
+async function makeShow(episodes: Record<string, EpisodeSpec>, show = showYaml): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-show-'));
+  process.env.NETCASTER_CACHE_DIR = path.join(dir, '.cache');
+  await fs.writeFile(path.join(dir, 'show.yaml'), show);
+  await fs.copyFile(path.join(sampleShowDir, 'artwork.jpg'), path.join(dir, 'artwork.jpg'));
+  for (const [slug, spec] of Object.entries(episodes)) {
+    await fs.mkdir(path.join(dir, slug));
+    for (const [name, fixture] of Object.entries(spec.files ?? {})) await fs.copyFile(media(fixture), path.join(dir, slug, name));
+    await fs.writeFile(path.join(dir, slug, 'episode.yaml'), spec.yaml ?? episodeYaml(slug));
+  }
+  return dir;
+}
+
+function episodeYaml(slug: string, extra = '', mediaBlock = '  mp3: a.mp3\n'): string {
+  return `title: Fixture Episode\ndate: 2020-01-01T10:00:00Z\nsummary: S.\nguid: guid-${slug}\n${extra}media:\n${mediaBlock}`;
+}
+
+const one = (extra = '', mediaBlock?: string, files: Record<string, string> = { 'a.mp3': 'good-cbr.mp3' }) => ({
+  '001-a': { yaml: episodeYaml('001-a', extra, mediaBlock), files },
+});
+
+test('a show of good fixtures checks clean and its catalog carries the probed facts', async () => {
+  const dir = await makeShow(one());
+  const { catalog, problems } = await checkShow(dir);
+  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  const [episode] = catalog!.episodes;
+  assert.equal(episode.media[0].facts.mime, 'audio/mpeg');
+  assert.equal(episode.media[0].facts.size, (await fs.stat(media('good-cbr.mp3'))).size);
+  assert.ok(Math.abs(episode.media[0].facts.duration! - 6) < 0.5);
+});
+
+test('a media path outside the episode folder is an error naming the manifest field', async () => {
+  const dir = await makeShow(one('', '  mp3: ../../etc/passwd\n'));
+  const { catalog, problems } = await checkShow(dir);
+  assert.deepEqual(catalog!.episodes, []);
+  const p = problems.find((x) => x.level === 'error')!;
+  assert.equal(p.file, '001-a/episode.yaml');
+  assert.equal(p.field, 'media.mp3');
+  assert.match(p.message, /not a path/);
+});
+
+test('a missing media file is an error naming the file', async () => {
+  const dir = await makeShow(one('', '  mp3: nope.mp3\n', {}));
+  const { problems } = await checkShow(dir);
+  assert.deepEqual(problems.map((p) => [p.level, p.file, p.field]), [['error', '001-a/episode.yaml', 'media.mp3']]);
+  assert.match(problems[0].message, /not found: nope\.mp3/);
+});
+
+test('regression: a symlink to a file outside the show folder is refused', async () => {
+  const dir = await makeShow(one('', undefined, {}));
+  await fs.symlink(media('good-cbr.mp3'), path.join(dir, '001-a', 'a.mp3'));
+  const { problems } = await checkShow(dir);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].message, /outside the show folder/);
+});
+
+test('formats of one episode whose durations disagree give a warning', async () => {
+  // good-cbr.mp3 is 6 s, good-faststart.m4v 4 s.
+  const dir = await makeShow(one('', '  m4v: a.m4v\n  mp3: a.mp3\n', { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' }));
+  const { problems } = await checkShow(dir);
+  const p = problems.find((x) => x.field === 'media')!;
+  assert.equal(p.level, 'warning');
+  assert.match(p.message, /disagree on duration/);
+});
+
+test('an embedded title that contradicts the manifest gives a warning', async () => {
+  const yaml = episodeYaml('001-a').replace('title: Fixture Episode', 'title: Something Else Entirely');
+  const dir = await makeShow({ '001-a': { yaml, files: { 'a.mp3': 'good-cbr.mp3' } } });
+  const { catalog, problems } = await checkShow(dir);
+  const p = problems.find((x) => x.field === 'tags.title')!;
+  assert.equal(p.level, 'warning');
+  assert.equal(p.file, '001-a/a.mp3');
+  assert.equal(catalog!.episodes.length, 1, 'a warning does not hold the episode back');
+});
+
+test('an error in one episode leaves the others in the catalog', async () => {
+  const dir = await makeShow({
+    '001-a': { yaml: episodeYaml('001-a'), files: { 'a.mp3': 'good-cbr.mp3' } },
+    '002-b': { yaml: episodeYaml('002-b', '', '  mp3: b.mp3\n'), files: { 'b.mp3': 'aac-in-mp4.mp3' } },
+  });
+  const { catalog, problems } = await checkShow(dir);
+  assert.deepEqual(catalog!.episodes.map((e) => e.slug), ['001-a']);
+  assert.ok(problems.some((p) => p.level === 'error' && p.file === '002-b/b.mp3'));
+});
+
+test('two episodes with the same guid are an error', async () => {
+  const dir = await makeShow({
+    '001-a': { yaml: episodeYaml('same'), files: { 'a.mp3': 'good-cbr.mp3' } },
+    '002-b': { yaml: episodeYaml('same'), files: { 'a.mp3': 'good-cbr.mp3' } },
+  });
+  const { problems } = await checkShow(dir);
+  const p = problems.find((x) => x.field === 'guid')!;
+  assert.equal(p.level, 'error');
+  assert.match(p.message, /same guid/);
+});
+
+test('chapters.json problems name the chapter and field; good chapters reach the catalog', async () => {
+  const dir = await makeShow(one());
+  await fs.writeFile(path.join(dir, '001-a', 'chapters.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 'soon', title: 'Bad' }] }));
+  let { problems } = await checkShow(dir);
+  assert.deepEqual(problems.map((p) => [p.file, p.field]), [['001-a/chapters.json', 'chapters.1.startTime']]);
+  await fs.writeFile(path.join(dir, '001-a', 'chapters.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 3, title: 'Main' }] }));
+  const result = await checkShow(dir);
+  problems = result.problems;
+  assert.deepEqual(problems, []);
+  assert.deepEqual(result.catalog!.episodes[0].chapters, { source: 'file', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 3, title: 'Main' }] });
+});
+
+test('embedded ID3 chapters are used when there is no chapters.json', async () => {
+  const dir = await makeShow(one());
+  const { catalog } = await checkShow(dir);
+  const chapters = catalog!.episodes[0].chapters;
+  assert.equal(chapters?.source, 'embedded');
+  assert.ok(chapters!.chapters.length >= 2);
+});
+
+test('a transcript that is not WebVTT is an error; a good one is in the catalog', async () => {
+  const dir = await makeShow(one());
+  await fs.writeFile(path.join(dir, '001-a', 'transcript.vtt'), 'hello\n');
+  assert.match((await checkShow(dir)).problems[0].message, /not a WebVTT file/);
+  await fs.writeFile(path.join(dir, '001-a', 'transcript.vtt'), 'WEBVTT\n\n00:00.000 --> 00:02.000\nHello\n');
+  const { catalog } = await checkShow(dir);
+  assert.equal(catalog!.episodes[0].transcript?.mime, 'text/vtt');
+});
+
+test('a second check re-probes nothing that did not change, and only what did', async () => {
+  const dir = await makeShow(one('', '  m4v: a.m4v\n  mp3: a.mp3\n', { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' }));
+  const first = await checkShow(dir);
+  assert.deepEqual(first.probed, ['001-a/a.m4v', '001-a/a.mp3', 'artwork.jpg']);
+  assert.deepEqual((await checkShow(dir)).probed, []);
+  // A new episode.yaml (snapshot miss) re-reads manifests but probes no unchanged file.
+  await fs.appendFile(path.join(dir, '001-a', 'episode.yaml'), 'number: 1\n');
+  assert.deepEqual((await checkShow(dir)).probed, []);
+  // A replaced media file is probed again, alone.
+  const later = new Date(Date.now() + 5000);
+  await fs.utimes(path.join(dir, '001-a', 'a.mp3'), later, later);
+  assert.deepEqual((await checkShow(dir)).probed, ['001-a/a.mp3']);
+});
+
+test('the sample show checks with no errors', async () => {
+  process.env.NETCASTER_CACHE_DIR = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-cache-'));
+  const { catalog, problems } = await checkShow(sampleShowDir);
+  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  assert.ok(catalog!.episodes.length >= 2);
+  assert.ok(catalog!.episodes.some((e) => e.title === 'The Mega Edition!'));
+});
