@@ -72,7 +72,7 @@ ${chapters(episode, episode.media[0] ? streamHref(episode.media[0]) : undefined)
 ${episode.transcript ? `<section class="transcript" aria-labelledby="transcript-title">\n<h2 id="transcript-title">Transcript</h2>\n<p><a href="${esc(link(paths.media(episode.slug, episode.transcript.fileName)))}">Read the transcript</a> (${episode.transcript.mime === 'text/vtt' ? 'WebVTT' : 'SRT'})</p>\n</section>` : ''}
 ${
   episode.links.length
-    ? `<section class="elsewhere" aria-labelledby="elsewhere-title">\n<h2 id="elsewhere-title">Also available on</h2>\n<ul>${episode.links.map((l) => `<li><a href="${esc(l.url)}" rel="noopener">${esc(l.title)}</a></li>`).join('')}</ul>\n</section>`
+    ? `<section class="elsewhere" aria-labelledby="elsewhere-title">\n<h2 id="elsewhere-title">Elsewhere</h2>\n<ul>${episode.links.map((l) => `<li><a href="${esc(l.url)}" rel="noopener">${esc(l.title)}</a></li>`).join('')}</ul>\n</section>`
     : ''
 }
 ${neighbours(catalog, episode, options, link)}

@@ -60,7 +60,7 @@ export function renderShowPage(catalog: Catalog, options: PageOptions): string {
     const duration = episodeDuration(episode);
     const meta = [
       `<time datetime="${esc(episode.date)}">${esc(longDate(episode.date, show.language))}</time>`,
-      duration !== undefined ? `<time datetime="${isoDuration(duration)}" aria-label="Duration ${esc(clock(duration))}">${clock(duration)}</time>` : '',
+      duration !== undefined ? `<time datetime="${isoDuration(duration)}">${clock(duration)}</time>` : '',
       episode.number !== undefined ? `Episode ${episode.number}` : '',
     ].filter(Boolean);
     // The thumbnail repeats the title's link, so it is hidden from screen readers and the tab order.

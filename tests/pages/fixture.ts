@@ -1,0 +1,132 @@
+// A catalog for the pure builders' tests: one published episode with everything (chapters, WebVTT
+// transcript, links, hostile title and notes), an older audio-only one, a draft and a scheduled one.
+// Media paths point into `dir`; tests that export write real bytes there with writeFixtureFiles.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Catalog, Episode, EpisodeMedia, ImageFacts, MediaFacts } from '../../src/catalog/types.js';
+import type { ArtworkSet, ImageVariant } from '../../src/site/types.js';
+
+export const fixedNow = new Date('2024-06-01T12:00:00Z');
+export const hostileTitle = 'Tom & Jerry <b>"quoted"</b> 🎙️ \'single\'';
+export const hostileNotes = [
+  'Hello <script>alert(1)</script> world.',
+  '',
+  '<img src=x onerror=alert(2)>',
+  '',
+  '[click](javascript:alert(3)) and [a page](https://example.org/a?b=1&c=2)',
+  '',
+  '</script><script>alert(4)</script>',
+].join('\n');
+
+function facts(over: Partial<MediaFacts>): MediaFacts {
+  return { size: 12_345_678, mtimeMs: 1_700_000_000_000, container: 'MP4', mime: 'video/x-m4v', hasAudio: true, hasVideo: true, duration: 3723, tags: {}, chapters: [], ...over };
+}
+
+function image(dir: string, file: string): ImageFacts {
+  return { path: path.join(dir, file), file, size: 1000, mtimeMs: 1_700_000_000_000, format: 'jpeg', width: 1400, height: 1400, space: 'srgb', hasAlpha: false };
+}
+
+function media(dir: string, slug: string, format: string, fileName: string, f: Partial<MediaFacts>): EpisodeMedia {
+  return { format, fileName, path: path.join(dir, slug, fileName), facts: facts(f) };
+}
+
+function episode(dir: string, slug: string, over: Partial<Episode>): Episode {
+  return { slug, dir: path.join(dir, slug), title: slug, date: '2024-01-01T00:00:00.000Z', summary: `Summary of ${slug}`, guid: `guid-${slug}`, episodeType: 'full', draft: false, media: [], links: [], ...over };
+}
+
+export function fixtureCatalog(dir = '/nonexistent/show'): Catalog {
+  const full = episode(dir, '046-the-mega-edition', {
+    title: hostileTitle,
+    date: '2024-05-01T22:00:00.000Z',
+    number: 46,
+    summary: 'Summary with </script> & <i>tags</i>',
+    notesMarkdown: hostileNotes,
+    media: [
+      media(dir, '046-the-mega-edition', 'm4v', 'virtzine-046.m4v', { mime: 'video/x-m4v' }),
+      media(dir, '046-the-mega-edition', 'webm', 'virtzine-046.webm', { mime: 'video/webm', container: 'WebM', size: 9_000_000 }),
+      media(dir, '046-the-mega-edition', 'mp3', 'virtzine-046.mp3', { mime: 'audio/mpeg', container: 'MPEG', hasVideo: false, size: 4_500_000 }),
+    ],
+    chapters: { source: 'file', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 125.5, title: 'Flocker & <Docker>' }, { startTime: 3600, title: 'Outro' }] },
+    transcript: { path: path.join(dir, '046-the-mega-edition', 'transcript.vtt'), fileName: 'transcript.vtt', mime: 'text/vtt', size: 40, mtimeMs: 1_700_000_000_000 },
+    links: [{ title: 'Also available on YouTube', url: 'https://www.youtube.com/watch?v=x&y=1' }],
+    image: image(dir, '046-the-mega-edition/cover.jpg'),
+  });
+  const audioOnly = episode(dir, '045-audio-only', {
+    title: 'Audio Only',
+    date: '2024-04-01T22:00:00.000Z',
+    number: 45,
+    media: [media(dir, '045-audio-only', 'mp3', 'virtzine-045.mp3', { mime: 'audio/mpeg', container: 'MPEG', hasVideo: false, duration: 59 })],
+  });
+  const draft = episode(dir, '048-secret-draft', {
+    title: 'Secret Draft Episode',
+    date: '2024-05-10T00:00:00.000Z',
+    draft: true,
+    media: [media(dir, '048-secret-draft', 'mp3', 'draft.mp3', { mime: 'audio/mpeg', hasVideo: false })],
+  });
+  const scheduled = episode(dir, '049-future', {
+    title: 'Future Scheduled Episode',
+    date: '2030-01-01T00:00:00.000Z',
+    media: [media(dir, '049-future', 'mp3', 'future.mp3', { mime: 'audio/mpeg', hasVideo: false })],
+    image: image(dir, '049-future/future.jpg'),
+  });
+  return {
+    show: {
+      dir,
+      title: 'VirtZine & Friends <Show>',
+      description: 'A netcast about virtualization.\n\nSecond paragraph with <tags> & ampersands.',
+      author: 'The Crew',
+      language: 'en-US',
+      baseUrl: 'https://virtzine.example',
+      artwork: image(dir, 'artwork.jpg'),
+      categories: ['Technology'],
+      explicit: false,
+      type: 'episodic',
+      funding: [],
+      persons: [],
+      hubs: [],
+      feeds: [
+        { name: 'video', title: 'VirtZine - Video', enclosure: 'm4v', alternates: ['webm'] },
+        { name: 'audio', title: 'VirtZine - Audio', enclosure: 'mp3', alternates: [] },
+      ],
+    },
+    // Newest first, whatever the status (as the catalog builder orders them).
+    episodes: [scheduled, draft, full, audioOnly],
+  };
+}
+
+/** Variants as makeVariants names them: page (avif, webp, jpeg), thumbnail (webp, jpeg), og (jpeg), plus the feed original. */
+export function fixtureArtwork(catalog: Catalog, variantDir = '/nonexistent/cache'): ArtworkSet {
+  const set: ArtworkSet = new Map();
+  const images = [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))];
+  images.forEach((img, i) => {
+    const v = (purpose: ImageVariant['purpose'], width: number, format: ImageVariant['format']): ImageVariant => ({
+      purpose,
+      width,
+      height: width,
+      format,
+      fileName: `img${i}-${purpose}-${width}.${format === 'jpeg' ? 'jpg' : format}`,
+      path: purpose === 'feed' ? img.path : path.join(variantDir, `img${i}-${purpose}-${width}.${format}`),
+      size: 100 + i,
+    });
+    set.set(img.path, [v('feed', 1400, 'jpeg'), v('page', 600, 'avif'), v('page', 600, 'webp'), v('page', 600, 'jpeg'), v('thumbnail', 160, 'webp'), v('thumbnail', 160, 'jpeg'), v('og', 1200, 'jpeg')]);
+  });
+  return set;
+}
+
+/** Writes a small distinct file at every path the catalog and artwork set name. */
+export async function writeFixtureFiles(catalog: Catalog, artwork: ArtworkSet): Promise<void> {
+  const files = new Set<string>();
+  files.add(catalog.show.artwork.path);
+  for (const e of catalog.episodes) {
+    for (const m of e.media) files.add(m.path);
+    if (e.transcript) files.add(e.transcript.path);
+    if (e.image) files.add(e.image.path);
+  }
+  for (const list of artwork.values()) for (const v of list) files.add(v.path);
+  for (const file of files) {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, `bytes of ${path.basename(file)}\n`);
+  }
+}
+
+export const publicFiles = { 'style.css': 'body{color:#000}\n', 'player.js': '// player\n' };
