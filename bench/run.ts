@@ -190,7 +190,7 @@ function writeReport(): void {
 const wanted = new Set(process.argv.slice(2));
 const all = wanted.size === 0;
 fs.mkdirSync(tmp, { recursive: true });
-const cb = new Set([...wanted].filter((w) => w === 'check' || w === 'build'));
+const cb = new Set<string>([...wanted].filter((w) => w === 'check' || w === 'build'));
 if (all) for (const w of ['check', 'build']) cb.add(w);
 if (cb.size) benchCheckAndBuild(cb);
 if (all || wanted.has('mp3')) await benchMp3();
