@@ -1,0 +1,105 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSiteMap, type SiteMapOptions } from '../../src/site/map.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles } from '../pages/fixture.js';
+
+const catalog = fixtureCatalog('/show');
+const artwork = fixtureArtwork(catalog, '/cache');
+const options = (over: Partial<SiteMapOptions> = {}): SiteMapOptions => ({
+  baseUrl: 'https://virtzine.example',
+  now: fixedNow,
+  artwork,
+  downloadLinks: 'route',
+  publicFiles,
+  ...over,
+});
+
+test('the site map has every URL of what is published, per the contract', () => {
+  const site = buildSiteMap(catalog, options());
+  const artworkUrls = [catalog.show.artwork, catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!.image!].flatMap((img) =>
+    artwork.get(img.path)!.map((v) => `/artwork/${v.fileName}`),
+  );
+  assert.deepEqual(
+    [...site.keys()].sort(),
+    [
+      '/',
+      '/feeds/video.xml',
+      '/feeds/audio.xml',
+      '/episodes/046-the-mega-edition/',
+      '/episodes/046-the-mega-edition/chapters.json',
+      '/media/046-the-mega-edition/virtzine-046.m4v',
+      '/media/046-the-mega-edition/virtzine-046.webm',
+      '/media/046-the-mega-edition/virtzine-046.mp3',
+      '/media/046-the-mega-edition/transcript.vtt',
+      '/episodes/045-audio-only/',
+      '/media/045-audio-only/virtzine-045.mp3',
+      ...artworkUrls,
+      '/static/style.css',
+      '/static/player.js',
+    ].sort(),
+  );
+});
+
+test('drafts and scheduled episodes, their media and their artwork are not in the map', () => {
+  const keys = [...buildSiteMap(catalog, options()).keys()].join('\n');
+  for (const hidden of ['048-secret-draft', '049-future', 'draft.mp3', 'future.mp3']) assert.ok(!keys.includes(hidden), hidden);
+  const futureImage = catalog.episodes.find((e) => e.slug === '049-future')!.image!;
+  for (const v of artwork.get(futureImage.path)!) assert.ok(!keys.includes(v.fileName));
+  // ...until their time comes; a draft never.
+  const later = [...buildSiteMap(catalog, options({ now: new Date('2031-01-01T00:00:00Z') })).keys()].join('\n');
+  assert.ok(later.includes('/episodes/049-future/') && later.includes('/media/049-future/future.mp3'));
+  assert.ok(!later.includes('048-secret-draft'));
+});
+
+test('content types: pages, feeds, chapters, static files; media and transcripts as probed', () => {
+  const site = buildSiteMap(catalog, options());
+  const type = (p: string) => site.get(p)!.contentType;
+  assert.equal(type('/'), 'text/html; charset=utf-8');
+  assert.equal(type('/episodes/045-audio-only/'), 'text/html; charset=utf-8');
+  assert.equal(type('/feeds/audio.xml'), 'application/rss+xml; charset=utf-8');
+  assert.equal(type('/episodes/046-the-mega-edition/chapters.json'), 'application/json; charset=utf-8');
+  assert.equal(type('/static/style.css'), 'text/css; charset=utf-8');
+  assert.equal(type('/static/player.js'), 'text/javascript; charset=utf-8');
+  assert.equal(type('/media/046-the-mega-edition/virtzine-046.m4v'), 'video/x-m4v');
+  assert.equal(type('/media/046-the-mega-edition/transcript.vtt'), 'text/vtt; charset=utf-8');
+  const og = artwork.get(catalog.show.artwork.path)!.find((v) => v.purpose === 'page' && v.format === 'webp')!;
+  assert.equal(type(`/artwork/${og.fileName}`), 'image/webp');
+});
+
+test('file entries point at the media, transcript and variant files with their sizes', () => {
+  const site = buildSiteMap(catalog, options());
+  const media = catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!.media[1];
+  assert.deepEqual(site.get('/media/046-the-mega-edition/virtzine-046.webm'), { kind: 'file', contentType: 'video/webm', path: media.path, size: media.facts.size, mtimeMs: media.facts.mtimeMs });
+  assert.deepEqual(site.get('/media/046-the-mega-edition/transcript.vtt'), { kind: 'file', contentType: 'text/vtt; charset=utf-8', path: '/show/046-the-mega-edition/transcript.vtt', size: 40, mtimeMs: 1_700_000_000_000 });
+  const thumb = artwork.get(catalog.show.artwork.path)!.find((v) => v.purpose === 'thumbnail')!;
+  const entry = site.get(`/artwork/${thumb.fileName}`);
+  assert.ok(entry?.kind === 'file' && entry.path === thumb.path && entry.size === thumb.size);
+});
+
+test('chapters JSON is there when an episode has chapters, and only then', () => {
+  const site = buildSiteMap(catalog, options());
+  const entry = site.get('/episodes/046-the-mega-edition/chapters.json');
+  assert.ok(entry?.kind === 'content');
+  const json = JSON.parse(entry.body);
+  assert.equal(json.version, '1.2.0');
+  assert.deepEqual(json.chapters.map((c: { startTime: number; title: string }) => [c.startTime, c.title]), [[0, 'Intro'], [125.5, 'Flocker & <Docker>'], [3600, 'Outro']]);
+  assert.equal(site.has('/episodes/045-audio-only/chapters.json'), false);
+});
+
+test('feeds and pages follow the base URL and the media base URL', () => {
+  const site = buildSiteMap(catalog, options({ baseUrl: 'https://other.example/sub', mediaBaseUrl: 'https://cdn.example/m' }));
+  const feed = site.get('/feeds/audio.xml');
+  assert.ok(feed?.kind === 'content');
+  assert.ok(feed.body.includes('url="https://cdn.example/m/046-the-mega-edition/virtzine-046.mp3"'));
+  const home = site.get('/');
+  assert.ok(home?.kind === 'content' && home.body.includes('value="https://other.example/sub/feeds/audio.xml"'));
+});
+
+test('the download link style is passed to the episode pages', () => {
+  const page = (downloadLinks: 'route' | 'attribute') => {
+    const e = buildSiteMap(catalog, options({ downloadLinks })).get('/episodes/045-audio-only/');
+    return e?.kind === 'content' ? e.body : '';
+  };
+  assert.ok(page('route').includes('href="../../download/045-audio-only/virtzine-045.mp3"'));
+  assert.ok(page('attribute').includes('href="../../media/045-audio-only/virtzine-045.mp3" download="virtzine-045.mp3"'));
+});
