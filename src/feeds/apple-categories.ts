@@ -61,6 +61,9 @@ function suggest(name: string): string | undefined {
   const wanted = loose(name);
   const exact = allNames.find((candidate) => loose(candidate) === wanted);
   if (exact) return exact;
+  // A short form of a top-level name ("Tech", "Sci").
+  const prefixed = wanted.length >= 3 && allNames.find((c) => !c.includes('/') && loose(c).startsWith(wanted));
+  if (prefixed) return prefixed;
   // A sub-category written alone ("Tech News") or under the wrong parent ("Technology/Tech News").
   const last = loose(splitCategory(name).at(-1) ?? '');
   const bySub = allNames.find((candidate) => candidate.includes('/') && loose(candidate.split('/')[1]) === last);
