@@ -1,0 +1,110 @@
+// `netcaster new [DIR] --title TITLE`: creates the next episode folder, <NNN>-<slug>/, with an
+// episode.yaml filled in and an empty notes.md. The episode starts as a draft, so nothing
+// unfinished is published until the podcaster says so.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
+import type { EpisodeManifest } from '../show/schema.js';
+
+const usage = 'usage: netcaster new [DIR] --title TITLE';
+
+export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+  const title = typeof options.title === 'string' ? options.title.trim() : '';
+  if (!title) {
+    console.error(`netcaster new: --title is required\n${usage}`);
+    return 2;
+  }
+
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    console.error(`netcaster new: ${dir}: no such show folder (it needs a ${SHOW_FILE})`);
+    return 1;
+  }
+  const show = await loadShow(dir);
+  if (!show.manifest) {
+    for (const p of show.problems.filter((p) => p.file === SHOW_FILE)) {
+      const where = [path.join(dir, p.file), p.line && `${p.line}:${p.column ?? 1}`, p.field].filter(Boolean).join(': ');
+      console.error(`netcaster new: ${where}: ${p.message}`);
+    }
+    return 1;
+  }
+
+  const number = (await highestNumber(show.dir, show.episodes.map((e) => e.manifest.number))) + 1;
+  const padded = String(number).padStart(3, '0');
+  const slug = `${padded}-${slugify(title) || 'episode'}`;
+  const episodeDir = path.join(dir, slug);
+
+  // Media names follow the show's habit: <show>-<NNN>.<format>, one per format any feed uses.
+  const prefix = slugify(show.manifest.title) || 'episode';
+  const formats = new Set(Object.values(show.manifest.feeds).flatMap((feed) => [feed.enclosure, ...(feed.alternates ?? [])]));
+  const media: Record<string, string> = {};
+  for (const format of formats) media[format] = `${prefix}-${padded}.${format}`;
+
+  const manifest: EpisodeManifest = {
+    title,
+    date: localIsoDate(new Date()),
+    number,
+    summary: 'TODO: one-paragraph summary',
+    guid: randomUUID(),
+    draft: true,
+    media,
+  };
+  const text =
+    `# Written by \`netcaster new\`. Put the media files named below into this folder, write the\n` +
+    `# summary and notes.md, set the date, then set draft: false to publish.\n` +
+    `# The guid identifies the episode to podcast apps: never change it once published.\n` +
+    stringify(manifest, { lineWidth: 0 });
+
+  try {
+    await fs.mkdir(episodeDir); // not recursive: an existing folder is an error, never overwritten
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    console.error(`netcaster new: ${episodeDir}: ${code === 'EEXIST' ? 'already exists' : `cannot be created (${code})`}`);
+    return 1;
+  }
+  await fs.writeFile(path.join(episodeDir, EPISODE_FILE), text, { flag: 'wx' });
+  await fs.writeFile(path.join(episodeDir, 'notes.md'), '', { flag: 'wx' });
+
+  console.log(episodeDir);
+  console.error(`netcaster new: episode ${number} is a draft; add ${Object.values(media).join(', ')} and set draft: false to publish`);
+  return 0;
+}
+
+/** The highest episode number so far: from the manifests, or from a folder's numeric prefix. */
+async function highestNumber(showDir: string, numbers: (number | undefined)[]): Promise<number> {
+  let highest = 0;
+  for (const n of numbers) if (n !== undefined && n > highest) highest = n;
+  // Folders count too, even those whose episode.yaml is broken or not there yet.
+  for (const entry of await fs.readdir(showDir, { withFileTypes: true })) {
+    const match = entry.isDirectory() ? /^(\d+)(-|$)/.exec(entry.name) : null;
+    if (match) highest = Math.max(highest, Number(match[1]));
+  }
+  return highest;
+}
+
+/** "The Mega Edition!" -> "the-mega-edition": lower-case ASCII letters, digits and dashes. */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents, split off by NFKD
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
+/** ISO 8601 with the machine's local offset (2014-09-01T18:00:00-04:00), as a person would write it. */
+export function localIsoDate(date: Date): string {
+  const two = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const offset = -date.getTimezoneOffset(); // minutes east of UTC
+  const sign = offset >= 0 ? '+' : '-';
+  return (
+    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}` +
+    `T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}` +
+    `${sign}${two(offset / 60)}:${two(offset % 60)}`
+  );
+}
