@@ -88,9 +88,27 @@ printf 'This is not audio.\nIt is a text file that someone renamed to .mp3.\n' >
 
 # --- MP4 / M4V -------------------------------------------------------------------------------
 
-# Good fast-start M4V: H.264 + AAC, moov before mdat.
-ff -f lavfi -i "$(video 4)" -f lavfi -i "$(tone 4)" "${exact[@]}" "${x264[@]}" "${aac[@]}" \
-  -shortest -f mp4 -movflags +faststart -brand M4V "$out/good-faststart.m4v"
+# Good fast-start M4V: H.264 + AAC, moov before mdat, with iTunes-style tags and chapters
+# (ffmpeg writes a QuickTime chapter track and a Nero chpl box from [CHAPTER] sections).
+cat >"$tmp/m4v-chapters.txt" <<'EOF'
+;FFMETADATA1
+title=Fixture Video
+artist=Netcaster Tests
+album=Fixture Show
+[CHAPTER]
+TIMEBASE=1/1000
+START=0
+END=1500
+title=Intro
+[CHAPTER]
+TIMEBASE=1/1000
+START=1500
+END=4000
+title=Demo
+EOF
+ff -f lavfi -i "$(video 4)" -f lavfi -i "$(tone 4)" -i "$tmp/m4v-chapters.txt" -map 0:v -map 1:a \
+  -map_metadata 2 -map_chapters 2 -fflags +bitexact -flags:v +bitexact -flags:a +bitexact -threads 1 \
+  "${x264[@]}" "${aac[@]}" -shortest -f mp4 -movflags +faststart -brand M4V "$out/good-faststart.m4v"
 
 # The same without faststart: ffmpeg writes moov after mdat.
 ff -f lavfi -i "$(video 4)" -f lavfi -i "$(tone 4)" "${exact[@]}" "${x264[@]}" "${aac[@]}" \

@@ -1,0 +1,355 @@
+// Probes one media file: what it really is (container, codecs, tracks), how long it plays, its
+// tags, chapters and cover, and what is wrong with it. The one module that imports music-metadata.
+//
+// Speed matters (`check` probes hundreds of files cold): we read the head, the tail and a few
+// boxes with positioned reads, never whole files. The container is told from the first bytes,
+// not from the file name (a WebM named .mp3 is still a WebM). Our own readers give durations and
+// structure; music-metadata reads tags, chapters and covers from the bytes we hand it:
+//   MP3   ID3v2 tags + first frames; duration from mp3-frames.ts (Xing/Info/VBRI, CBR, frame scan)
+//   MP4   ftyp + moov with its sample tables emptied; duration, tracks, chapters from mp4-boxes.ts
+//   WebM  the header elements; duration from Info, else from the last Cluster (webm-duration.ts)
+//   Ogg, FLAC, WAV, ADTS: rare in podcasts; music-metadata reads them as a stream.
+import fs, { type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { parseBuffer, parseStream, type IAudioMetadata, type IOptions } from 'music-metadata';
+import type { Chapter, MediaFacts } from '../catalog/types.js';
+import { readAt } from './read-at.js';
+import { id3v2Length, findFrame, mp3Timing } from './mp3-frames.js';
+import { leanMoov, parseMoov, readChapterTrack, readMp4Layout, type Mp4Track } from './mp4-boxes.js';
+import { parseMatroskaHead, webmTailDuration, type MatroskaHead } from './webm-duration.js';
+import { mimeFor } from './mime.js';
+
+export interface Finding {
+  level: 'error' | 'warning';
+  message: string;
+}
+
+export interface ProbeResult {
+  facts?: MediaFacts;
+  findings: Finding[];
+}
+
+// Enough for the headers of every container we read, and for an ID3v2 tag without a big cover.
+const HEAD_SIZE = 64 * 1024;
+// Header structures larger than this are not from a media file anyone publishes.
+const MAX_HEADER_SIZE = 64 * 1024 * 1024;
+
+// Read what is there, never the whole file: durations come from our readers.
+const MM_OPTIONS: IOptions = { duration: false, skipCovers: false, includeChapters: false };
+
+type Kind = 'MPEG' | 'ADTS' | 'MP4' | 'EBML' | 'Ogg' | 'FLAC' | 'WAV';
+
+/** Never throws for a bad file: every problem comes back as a finding. */
+export async function probeMedia(absPath: string): Promise<ProbeResult> {
+  let file: FileHandle;
+  try {
+    file = await fs.open(absPath, 'r');
+  } catch (err) {
+    return failed(`cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let kind: Kind | undefined;
+  try {
+    const stat = await file.stat();
+    if (!stat.isFile()) return failed('not a regular file');
+    if (stat.size === 0) return failed('the file is empty (0 bytes)');
+    const head = await readAt(file, 0, HEAD_SIZE);
+    kind = sniff(head);
+    const base = { size: stat.size, mtimeMs: stat.mtimeMs, extension: path.extname(absPath).slice(1).toLowerCase() };
+    switch (kind) {
+      case 'MPEG':
+        return await probeMp3(file, head, base);
+      case 'MP4':
+        return await probeMp4(file, head, base);
+      case 'EBML':
+        return await probeMatroska(file, head, base);
+      case 'Ogg':
+      case 'FLAC':
+      case 'WAV':
+      case 'ADTS':
+        return await probeOther(absPath, kind, base);
+      default:
+        return failed(unknownContent(head));
+    }
+  } catch (err) {
+    // A reader or parser choking on damaged bytes: the file's problem, reported as such.
+    const what = kind ? `${kind === 'EBML' ? 'WebM/Matroska' : kind} file` : 'file';
+    return failed(`cannot read this ${what}, it looks damaged: ${(err as Error).message}`);
+  } finally {
+    await file.close();
+  }
+}
+
+interface Base {
+  size: number;
+  mtimeMs: number;
+  /** File name extension, for picking among one container's MIME names. */
+  extension: string;
+}
+
+function failed(message: string): ProbeResult {
+  return { findings: [{ level: 'error', message }] };
+}
+
+/** Tells the container from the first bytes. */
+function sniff(head: Buffer): Kind | undefined {
+  const ascii = (from: number, to: number) => head.toString('latin1', from, to);
+  // MP4: ftyp first; old QuickTime files may start with another top-level box.
+  if (head.length >= 8 && ['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip'].includes(ascii(4, 8))) return 'MP4';
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return 'EBML';
+  if (ascii(0, 4) === 'OggS') return 'Ogg';
+  if (ascii(0, 4) === 'fLaC') return 'FLAC';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return 'WAV';
+  const tagEnd = id3v2Length(head);
+  // ADTS (raw AAC): the MPEG sync word with layer bits 00.
+  if (head.length >= tagEnd + 2 && head[tagEnd] === 0xff && (head[tagEnd + 1] & 0xf6) === 0xf0) return 'ADTS';
+  if (findFrame(head, tagEnd)) return 'MPEG';
+  // An ID3 tag bigger than the head: the frames come after it.
+  if (tagEnd > head.length) return 'MPEG';
+  return undefined;
+}
+
+function unknownContent(head: Buffer): string {
+  const sample = head.subarray(0, 512);
+  const text = sample.length > 0 && sample.every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127) || c >= 128);
+  if (text) return `the file is text, not audio or video (it starts with "${sample.toString('utf8', 0, 40).replace(/\s+/g, ' ').trim()}")`;
+  const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `not a media file: no MP3, MP4/M4A/M4V, WebM/Matroska, Ogg, FLAC or WAV structure found (it starts with bytes ${hex})`;
+}
+
+// --- MP3 -------------------------------------------------------------------------------------
+
+async function probeMp3(file: FileHandle, head: Buffer, base: Base): Promise<ProbeResult> {
+  const findings: Finding[] = [];
+  const tagEnd = id3v2Length(head);
+  // The whole ID3v2 tag (chapters, cover) and some frames after it.
+  if (tagEnd + 16 * 1024 > head.length && base.size > head.length) {
+    head = await readAt(file, 0, Math.min(base.size, tagEnd + 16 * 1024, MAX_HEADER_SIZE));
+  }
+  const timing = await mp3Timing(file, base.size, head);
+  if (!timing) return failed('no MPEG audio frames found after the ID3 tag: the file holds no playable MP3 audio');
+  const metadata = await parseBuffer(head, { mimeType: 'audio/mpeg' }, MM_OPTIONS);
+
+  const facts: MediaFacts = {
+    ...common(metadata, base, 'MPEG', false),
+    audioCodec: `MP${timing.first.layer}`,
+    hasAudio: true,
+    hasVideo: false,
+    duration: timing.duration,
+    bitrate: Math.round(timing.bitrate),
+    vbr: timing.vbr,
+    xingHeader: timing.seekHeader !== undefined,
+  };
+  if (timing.vbr && !timing.seekHeader) {
+    const audioBytes = base.size - timing.audioStart;
+    const guess = (audioBytes * 8) / timing.first.bitrate;
+    findings.push({
+      level: 'warning',
+      message:
+        `VBR MP3 without a Xing/Info header: players estimate its duration and seek positions from the first frame's bitrate ` +
+        `and get them wrong (it plays ${formatSeconds(timing.duration)}; a player would guess ${formatSeconds(guess)}). ` +
+        'Rewrite it with a header, e.g. `ffmpeg -i in.mp3 -c copy out.mp3`',
+    });
+  }
+  return { facts: clean(facts), findings };
+}
+
+// --- MP4 -------------------------------------------------------------------------------------
+
+const VIDEO_CODECS: Record<string, string> = { avc1: 'H.264', avc3: 'H.264', hvc1: 'HEVC', hev1: 'HEVC', vp09: 'VP9', av01: 'AV1', mp4v: 'MPEG-4 Visual' };
+const AUDIO_CODECS: Record<string, string> = { 'ac-3': 'AC-3', 'ec-3': 'E-AC-3', Opus: 'Opus', alac: 'ALAC', fLaC: 'FLAC', '.mp3': 'MP3' };
+
+function mp4AudioCodec(track: Mp4Track): string | undefined {
+  if (track.codec === 'mp4a') {
+    // MPEG-4 objectTypeIndication: 0x40 MPEG-4 audio, 0x66-0x68 MPEG-2 AAC, 0x69/0x6b MP3.
+    if (track.objectType === 0x69 || track.objectType === 0x6b) return 'MP3';
+    return 'AAC';
+  }
+  return track.codec ? (AUDIO_CODECS[track.codec] ?? track.codec) : undefined;
+}
+
+async function probeMp4(file: FileHandle, head: Buffer, base: Base): Promise<ProbeResult> {
+  const findings: Finding[] = [];
+  const layout = await readMp4Layout(file, base.size);
+  if (layout.truncated) {
+    const { box, claimed, available } = layout.truncated;
+    findings.push({
+      level: 'error',
+      message: `the file is truncated: its ${box} box claims ${claimed} bytes but only ${available} are left (an interrupted upload, copy or recording?)`,
+    });
+  } else if (layout.invalidAt !== undefined) {
+    findings.push({ level: 'error', message: `the MP4 structure is broken at byte ${layout.invalidAt}: what follows is not an MP4 box` });
+  }
+  const moovBox = layout.moov;
+  if (!moovBox) {
+    findings.push({ level: 'error', message: 'no moov box (the MP4 index of tracks and samples) was found: no player can play this file' });
+    return { findings };
+  }
+  if (moovBox.size > MAX_HEADER_SIZE) return failed(`the moov box is ${moovBox.size} bytes, too large to be real`);
+  const moov = await readAt(file, moovBox.start, moovBox.size);
+  const movie = parseMoov(moov);
+
+  const ftyp = layout.boxes.find((b) => b.type === 'ftyp');
+  const ftypBytes = ftyp && ftyp.start + ftyp.size <= head.length ? head.subarray(ftyp.start, ftyp.start + ftyp.size) : Buffer.alloc(0);
+  const metadata = await parseBuffer(Buffer.concat([ftypBytes, leanMoov(moov)]), { mimeType: 'video/mp4' }, MM_OPTIONS);
+
+  const video = movie.tracks.find((t) => t.handler === 'vide');
+  const audio = movie.tracks.find((t) => t.handler === 'soun');
+  const duration = movie.duration ?? metadata.format.duration;
+  let chapters = movie.neroChapters;
+  if (chapters.length === 0) chapters = await readChapterTrack(file, movie);
+
+  const facts: MediaFacts = {
+    ...common(metadata, base, 'MP4', !!video),
+    audioCodec: audio ? mp4AudioCodec(audio) : undefined,
+    videoCodec: video?.codec ? (VIDEO_CODECS[video.codec] ?? video.codec) : undefined,
+    hasAudio: !!audio,
+    hasVideo: !!video,
+    duration,
+    bitrate: duration ? Math.round((base.size * 8) / duration) : undefined,
+    width: video?.width,
+    height: video?.height,
+    chapters: withEnds(chapters, duration),
+    fastStart: layout.fastStart,
+  };
+  if (duration === undefined) findings.push({ level: 'error', message: 'the MP4 does not state its duration (mvhd)' });
+  if (layout.fastStart === false) {
+    findings.push({
+      level: 'warning',
+      message:
+        'moov at the end: browsers and apps must fetch the end of the file before playing; ' +
+        'remux with faststart, e.g. `ffmpeg -i in -c copy -movflags +faststart out`',
+    });
+  }
+  return { facts: clean(facts), findings };
+}
+
+// --- WebM / Matroska -------------------------------------------------------------------------
+
+const MATROSKA_CODECS: [prefix: string, name: string][] = [
+  ['V_VP8', 'VP8'], ['V_VP9', 'VP9'], ['V_AV1', 'AV1'], ['V_MPEG4/ISO/AVC', 'H.264'], ['V_MPEGH/ISO/HEVC', 'HEVC'], ['V_THEORA', 'Theora'],
+  ['A_OPUS', 'Opus'], ['A_VORBIS', 'Vorbis'], ['A_AAC', 'AAC'], ['A_MPEG/L3', 'MP3'], ['A_FLAC', 'FLAC'], ['A_PCM', 'PCM'], ['A_AC3', 'AC-3'],
+];
+
+function matroskaCodec(codecId?: string): string | undefined {
+  if (!codecId) return undefined;
+  return MATROSKA_CODECS.find(([prefix]) => codecId.startsWith(prefix))?.[1] ?? codecId;
+}
+
+async function probeMatroska(file: FileHandle, head: Buffer, base: Base): Promise<ProbeResult> {
+  const findings: Finding[] = [];
+  let header: MatroskaHead = parseMatroskaHead(head, base.size);
+  if (header.needBytes && header.needBytes <= MAX_HEADER_SIZE) {
+    head = await readAt(file, 0, header.needBytes);
+    header = parseMatroskaHead(head, base.size);
+  }
+  if (header.segmentStart === undefined) return failed('the WebM/Matroska file has no Segment: it holds no media');
+  const container = header.docType === 'webm' ? 'WebM' : 'Matroska';
+  if (header.truncated) {
+    findings.push({
+      level: 'error',
+      message: `the file is truncated: its Segment claims ${header.truncated.claimed} bytes but only ${header.truncated.available} are there (an interrupted upload, copy or recording?)`,
+    });
+  }
+  // Tags only; a parser stumbling at the cut-off end of our head buffer costs us the tags, not the probe.
+  const metadata = await parseBuffer(head, { mimeType: container === 'WebM' ? 'video/webm' : 'video/x-matroska' }, MM_OPTIONS).catch(() => undefined);
+  const duration = header.duration ?? (await webmTailDuration(file, base.size, header));
+  const video = header.tracks.find((t) => t.type === 1);
+  const audio = header.tracks.find((t) => t.type === 2);
+  const facts: MediaFacts = {
+    ...common(metadata, base, container, !!video),
+    audioCodec: matroskaCodec(audio?.codecId),
+    videoCodec: matroskaCodec(video?.codecId),
+    hasAudio: !!audio,
+    hasVideo: !!video,
+    duration,
+    bitrate: duration ? Math.round((base.size * 8) / duration) : undefined,
+    width: video?.width,
+    height: video?.height,
+  };
+  if (duration === undefined) {
+    findings.push({ level: 'error', message: 'cannot tell the duration: no Duration element and no complete Cluster at the end of the file' });
+  }
+  return { facts: clean(facts), findings };
+}
+
+// --- Ogg, FLAC, WAV, ADTS --------------------------------------------------------------------
+
+const OTHER_MIME: Record<string, string> = { Ogg: 'audio/ogg', FLAC: 'audio/flac', WAV: 'audio/wav', ADTS: 'audio/aac' };
+
+async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
+  // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.
+  const metadata = await parseStream(createReadStream(absPath), { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true });
+  const hasVideo = metadata.format.trackInfo.some((t) => t.type === 1) || !!metadata.format.hasVideo;
+  const duration = metadata.format.duration;
+  const facts: MediaFacts = {
+    ...common(metadata, base, kind, hasVideo),
+    audioCodec: normaliseCodec(metadata.format.codec),
+    hasAudio: metadata.format.hasAudio ?? true,
+    hasVideo,
+    duration,
+    bitrate: duration ? Math.round((base.size * 8) / duration) : undefined,
+  };
+  const findings: Finding[] = duration === undefined ? [{ level: 'error', message: `cannot tell the duration of this ${kind} file` }] : [];
+  return { facts: clean(facts), findings };
+}
+
+function normaliseCodec(codec?: string): string | undefined {
+  if (!codec) return undefined;
+  const known: [RegExp, string][] = [[/opus/i, 'Opus'], [/vorbis/i, 'Vorbis'], [/flac/i, 'FLAC'], [/pcm/i, 'PCM'], [/aac/i, 'AAC'], [/layer 3/i, 'MP3']];
+  return known.find(([re]) => re.test(codec))?.[1] ?? codec;
+}
+
+// --- Shared ----------------------------------------------------------------------------------
+
+/** The facts every container shares: size, MIME, tags, chapters and cover from music-metadata. */
+function common(metadata: IAudioMetadata | undefined, base: Base, container: string, hasVideo: boolean) {
+  const c = metadata?.common;
+  const picture = c?.picture?.[0];
+  const tags: MediaFacts['tags'] = {
+    title: c?.title,
+    artist: c?.artist,
+    album: c?.album,
+    year: c?.year,
+    comment: c?.comment?.[0]?.text,
+    track: c?.track?.no ?? undefined,
+  };
+  for (const key of Object.keys(tags) as (keyof typeof tags)[]) if (tags[key] === undefined) delete tags[key];
+  return {
+    size: base.size,
+    mtimeMs: base.mtimeMs,
+    container,
+    mime: mimeFor(container, hasVideo, base.extension),
+    tags,
+    chapters: withEnds(
+      (metadata?.format.chapters ?? []).map((ch) => ({
+        // ID3 CHAP times come in seconds; MP4 chapter tracks in units of their timescale.
+        startTime: ch.timeScale ? ch.start / ch.timeScale : ch.start,
+        title: ch.title,
+        ...(ch.end !== undefined ? { endTime: ch.timeScale ? ch.end / ch.timeScale : ch.end } : {}),
+      })),
+      undefined,
+    ),
+    ...(picture ? { coverArt: { mime: picture.format, bytes: picture.data.length } } : {}),
+  };
+}
+
+/** Fills each chapter's missing end with the next chapter's start (the last one's with the duration). */
+function withEnds(chapters: Chapter[], duration: number | undefined): Chapter[] {
+  return chapters.map((ch, i) => {
+    const end = ch.endTime ?? chapters[i + 1]?.startTime ?? duration;
+    return end !== undefined ? { ...ch, endTime: end } : ch;
+  });
+}
+
+/** Drops undefined fields so the facts stay plain JSON (they are cached). */
+function clean(facts: MediaFacts): MediaFacts {
+  for (const key of Object.keys(facts) as (keyof MediaFacts)[]) if (facts[key] === undefined) delete facts[key];
+  return facts;
+}
+
+function formatSeconds(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds - m * 60;
+  return `${m}:${s.toFixed(1).padStart(4, '0')}`;
+}
