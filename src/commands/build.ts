@@ -1,10 +1,10 @@
 // netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]
 // Exit 0: site written; 1: the show has problems (OUT left as it was); 2: bad usage.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { makeVariants } from '../artwork/variants.js';
 import { checkShow } from '../catalog/build.js';
+import { cacheDir } from '../catalog/cache.js';
 import { episodeStatus, nextRelease } from '../catalog/status.js';
 import type { Catalog, ImageFacts } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
@@ -14,10 +14,8 @@ import { printProblems } from './check.js';
 
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
-/** Where generated artwork is kept between builds (content-named, so it is safe to share). */
-export function artworkCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.NETCASTER_CACHE_DIR || path.join(os.homedir(), '.cache', 'netcaster'), 'artwork');
-}
+/** Where generated artwork is kept between builds (content-named, so it is safe to share): beside the catalog's caches. */
+export const artworkCacheDir = () => path.join(cacheDir(), 'artwork');
 
 const isHttpUrl = (s: string) => {
   try {
