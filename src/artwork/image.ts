@@ -5,8 +5,13 @@
 // square, 1400 x 1400 to 3000 x 3000 px, JPEG or PNG, RGB colour space, no transparency.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import type { ImageFacts } from '../catalog/types.js';
+
+// sharp (native libvips) loads on first use, so callers that only need checkArtwork, or a
+// check whose image facts are all cached, never pay for it.
+let loaded: Promise<(input?: Buffer | string, options?: SharpOptions) => Sharp> | undefined;
+const sharp = (input: Buffer | string) => (loaded ??= import('sharp').then((m) => m.default)).then((make) => make(input));
 
 /** A problem with one image; the caller adds the file and field it belongs to. */
 export interface Finding {
@@ -59,9 +64,9 @@ export async function probeImage(absPath: string, file: string): Promise<{ facts
   let meta: Metadata;
   let opaque: boolean | undefined;
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await (await sharp(bytes)).metadata();
     // Only pixels can tell transparency from an alpha channel that is opaque everywhere.
-    if (meta.hasAlpha) opaque = (await sharp(bytes).stats()).isOpaque;
+    if (meta.hasAlpha) opaque = (await (await sharp(bytes)).stats()).isOpaque;
   } catch {
     return { findings: [{ level: 'error', message: `${file} is not an image: its bytes look like ${describeBytes(bytes)}` }] };
   }
@@ -141,7 +146,7 @@ export interface RenderOptions {
 
 /** A resized, re-encoded copy of an image, as bytes plus its real size. */
 export async function renderImage(source: Buffer, options: RenderOptions): Promise<{ data: Buffer; width: number; height: number }> {
-  let pipeline = sharp(source)
+  let pipeline = (await sharp(source))
     // Honour an EXIF orientation before resizing, so the copy is upright without metadata.
     .rotate()
     .resize({ width: options.width, withoutEnlargement: true })
@@ -162,7 +167,7 @@ export async function renderImage(source: Buffer, options: RenderOptions): Promi
 
 /** Width and height from an image's header (for variants already on disk). */
 export async function imageSize(absPath: string): Promise<{ width: number; height: number }> {
-  const meta = await sharp(absPath).metadata();
+  const meta = await (await sharp(absPath)).metadata();
   return { width: meta.width ?? 0, height: meta.height ?? 0 };
 }
 
