@@ -1,0 +1,195 @@
+// netcaster.lock: what this show has published, kept in the show folder and meant to be committed.
+// Feeds make promises a later edit must keep: an item's <guid> is how podcast apps tell episodes
+// apart (change it and every subscriber gets the episode again as new), and a feed's URL is where
+// every subscriber's app looks (move it and they silently stop getting episodes). The lock
+// remembers both, so `check` can refuse such an edit before it reaches a listener.
+//
+//   { "feeds": { "audio": "https://virtzine.example/feeds/audio.xml" },
+//     "episodes": { "<guid>": { "slug": "046-the-mega-edition", "firstPublished": "2014-09-01T22:00:00.000Z" } } }
+//
+// Entries are only ever added. Stable key order and pretty-printing keep diffs small; writes are
+// atomic (temp file + rename) so a crash never leaves half a lock.
+import fs from 'node:fs';
+import path from 'node:path';
+import { episodeStatus } from './status.js';
+import type { Catalog, Problem } from './types.js';
+
+export const LOCK_FILE = 'netcaster.lock';
+
+export interface Lock {
+  /** Feed name -> the absolute URL it was published at. */
+  feeds: Record<string, string>;
+  /** Episode guid -> its folder when first published, and when that was (the episode's date). */
+  episodes: Record<string, { slug: string; firstPublished: string }>;
+}
+
+export interface LockRead {
+  lock: Lock;
+  /** False when there is no lock file yet (nothing recorded). */
+  exists: boolean;
+  /** A lock that cannot be read (e.g. a merge conflict left in it) is an error, and is never overwritten. */
+  problems: Problem[];
+}
+
+export function readLock(showDir: string): LockRead {
+  const file = path.join(showDir, LOCK_FILE);
+  const empty: Lock = { feeds: {}, episodes: {} };
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { lock: empty, exists: false, problems: [] };
+    return { lock: empty, exists: true, problems: [{ level: 'error', file: LOCK_FILE, message: `cannot be read (${code})` }] };
+  }
+  const problem = (message: string, field?: string): LockRead => ({
+    lock: empty,
+    exists: true,
+    problems: [{ level: 'error', file: LOCK_FILE, ...(field && { field }), message }],
+  });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return problem(`not valid JSON (${(err as Error).message}); a merge conflict? Restore it from version control`);
+  }
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(data) || !isObject(data.feeds ?? {}) || !isObject(data.episodes ?? {})) {
+    return problem('must be an object with "feeds" and "episodes" objects');
+  }
+  const lock: Lock = { feeds: {}, episodes: {} };
+  for (const [name, url] of Object.entries((data.feeds ?? {}) as Record<string, unknown>)) {
+    if (typeof url !== 'string') return problem('must be the feed URL', `feeds.${name}`);
+    lock.feeds[name] = url;
+  }
+  for (const [guid, entry] of Object.entries((data.episodes ?? {}) as Record<string, unknown>)) {
+    if (!isObject(entry) || typeof entry.slug !== 'string' || typeof entry.firstPublished !== 'string') {
+      return problem('must be { "slug": ..., "firstPublished": ... }', `episodes.${guid}`);
+    }
+    lock.episodes[guid] = { slug: entry.slug, firstPublished: entry.firstPublished };
+  }
+  return { lock, exists: true, problems: [] };
+}
+
+/**
+ * A base URL on this machine (http://127.0.0.1:8080, http://localhost) is a preview: nothing is
+ * published to listeners there, so it is neither recorded nor compared with the recorded URLs.
+ */
+export function isPreviewUrl(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host) || host === '0.0.0.0';
+  } catch {
+    return false;
+  }
+}
+
+/** `/feeds/<name>.xml`, as fixed by the URL table of CONTRACT.md (src/site/urls.ts builds the same). */
+function feedUrlOf(baseUrl: string, name: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
+}
+
+export interface Recorded {
+  written: boolean;
+  added: { feeds: string[]; episodes: string[] };
+  problems: Problem[];
+}
+
+/** Adds the feeds and the episodes published at `now` that the lock does not hold yet; never removes. */
+export function recordPublished(showDir: string, catalog: Catalog, options: { baseUrl?: string; now: Date }): Recorded {
+  const read = readLock(showDir);
+  const added = { feeds: [] as string[], episodes: [] as string[] };
+  if (read.problems.length) return { written: false, added, problems: read.problems };
+  const baseUrl = options.baseUrl ?? catalog.show.baseUrl;
+  if (baseUrl && isPreviewUrl(baseUrl)) return { written: false, added, problems: [] };
+
+  const lock = read.lock;
+  if (baseUrl) {
+    for (const feed of catalog.show.feeds) {
+      if (lock.feeds[feed.name] !== undefined) continue;
+      lock.feeds[feed.name] = feedUrlOf(baseUrl, feed.name);
+      added.feeds.push(feed.name);
+    }
+  }
+  for (const e of catalog.episodes) {
+    if (episodeStatus(e, options.now) !== 'published' || lock.episodes[e.guid]) continue;
+    // The episode's own date, not the clock: two machines recording the same show write the same lock.
+    lock.episodes[e.guid] = { slug: e.slug, firstPublished: e.date };
+    added.episodes.push(e.slug);
+  }
+  const text = formatLock(lock);
+  const file = path.join(showDir, LOCK_FILE);
+  if (read.exists && fs.readFileSync(file, 'utf8') === text) return { written: false, added, problems: [] };
+  if (!read.exists && added.feeds.length === 0 && added.episodes.length === 0) return { written: false, added, problems: [] };
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+  return { written: true, added, problems: [] };
+}
+
+/** Stable order: feeds by name, episodes in the order they were published. */
+export function formatLock(lock: Lock): string {
+  const feeds = Object.fromEntries(Object.entries(lock.feeds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const episodes = Object.fromEntries(
+    Object.entries(lock.episodes)
+      .sort(([ga, a], [gb, b]) => (a.firstPublished < b.firstPublished ? -1 : a.firstPublished > b.firstPublished ? 1 : ga < gb ? -1 : ga > gb ? 1 : 0))
+      .map(([guid, e]) => [guid, { slug: e.slug, firstPublished: e.firstPublished }]),
+  );
+  return `${JSON.stringify({ feeds, episodes }, null, 2)}\n`;
+}
+
+/**
+ * The promises an edit would break: a published feed's URL changing (the feed renamed or removed,
+ * or the base URL changed) and a published episode's guid changing are errors; a published episode
+ * gone from the show is a warning (apps keep it, but its media stops resolving).
+ */
+export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl: string | undefined): Problem[] {
+  const read = readLock(showDir);
+  if (read.problems.length || !catalog) return read.problems;
+  const problems: Problem[] = [];
+  const { lock } = read;
+  const base = baseUrl ?? catalog.show.baseUrl;
+
+  for (const [name, lockedUrl] of Object.entries(lock.feeds)) {
+    if (!catalog.show.feeds.some((f) => f.name === name)) {
+      problems.push({
+        level: 'error',
+        file: 'show.yaml',
+        field: `feeds.${name}`,
+        message: `the feed "${name}" is published at ${lockedUrl} (${LOCK_FILE}): renaming or removing it leaves its subscribers without new episodes`,
+      });
+    } else if (base && !isPreviewUrl(base) && feedUrlOf(base, name) !== lockedUrl) {
+      problems.push({
+        level: 'error',
+        file: 'show.yaml',
+        field: 'baseUrl',
+        message: `would move the feed "${name}" from ${lockedUrl} (${LOCK_FILE}) to ${feedUrlOf(base, name)}: its subscribers would stop getting episodes (keep the old URL, or redirect it and edit ${LOCK_FILE} on purpose)`,
+      });
+    }
+  }
+
+  const byGuid = new Map(catalog.episodes.map((e) => [e.guid, e]));
+  const bySlug = new Map(catalog.episodes.map((e) => [e.slug, e]));
+  for (const [guid, locked] of Object.entries(lock.episodes)) {
+    const same = byGuid.get(guid);
+    if (same) {
+      if (same.slug !== locked.slug) {
+        problems.push({ level: 'warning', file: `${same.slug}/episode.yaml`, message: `was published as ${locked.slug} (${LOCK_FILE}): renaming the folder changes the episode's page and media URLs` });
+      }
+      continue;
+    }
+    const current = bySlug.get(locked.slug);
+    if (current) {
+      problems.push({
+        level: 'error',
+        file: `${locked.slug}/episode.yaml`,
+        field: 'guid',
+        message: `was ${guid} when published (${LOCK_FILE}), now ${current.guid}: podcast apps would offer the episode again as a new one`,
+      });
+    } else if (!fs.existsSync(path.join(showDir, locked.slug))) {
+      problems.push({ level: 'warning', file: LOCK_FILE, field: `episodes.${guid}`, message: `the published episode ${locked.slug} is gone from the show: apps keep listing it, but its media URLs stop working` });
+    }
+    // Else its folder is there but does not pass check: those problems are reported already.
+  }
+  return problems;
+}

@@ -1,0 +1,90 @@
+// netcaster publish-due [DIR] --out OUT [--base-url URL] [--media-base-url URL]
+// The schedule job as a command, for static sites: run it from a system cron (every few minutes)
+// and OUT is rebuilt when, and only when, the set of published episodes differs from what OUT holds:
+// a scheduled episode came due, or one was added, withdrawn or made a draft.
+//   */5 * * * *  cd /srv/show && netcaster publish-due episodes --out /var/www/show
+// What OUT holds is recorded in OUT/.netcaster-published.json (the published guids), written after
+// a build succeeds. Exit codes are build's: 0 (built, or nothing due), 1 show problems, 2 bad usage.
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkShow } from '../catalog/build.js';
+import { nextRelease, publishedEpisodes } from '../catalog/status.js';
+import { formatTime, relativeTime } from '../schedule/live-catalog.js';
+import { run as build } from './build.js';
+import { printProblems } from './check.js';
+
+export const RECORD_FILE = '.netcaster-published.json';
+const usage = 'usage: netcaster publish-due [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
+
+interface PublishedRecord {
+  guids: string[];
+  /** Slug of each guid, so the next run can say what it withdrew. */
+  slugs: Record<string, string>;
+}
+
+export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+  const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
+  if (!out) {
+    process.stderr.write(`netcaster publish-due: --out OUT is required: the folder the site is built into\n${usage}\n`);
+    return 2;
+  }
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
+    return 1;
+  }
+  const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
+  // The same options as build's check, so build answers from the snapshot this check leaves.
+  const { catalog, problems } = await checkShow(dir, { baseUrl, integrity: true });
+  if (!catalog) {
+    printProblems(problems, process.stderr);
+    process.stderr.write(`\nnetcaster publish-due: ${dir} cannot be published: fix the errors above (${out} was not changed)\n`);
+    return 1;
+  }
+  const now = new Date();
+  const published = publishedEpisodes(catalog, now);
+  const record: PublishedRecord = {
+    guids: published.map((e) => e.guid).sort(),
+    slugs: Object.fromEntries(published.map((e) => [e.guid, e.slug])),
+  };
+  const before = readRecord(out);
+  const next = nextRelease(catalog, now);
+  const nextNote = next ? ` (next scheduled episode: ${formatTime(next)}, ${relativeTime(now, next)})` : '';
+
+  if (before && sameSet(before.guids, record.guids)) {
+    process.stdout.write(`nothing due${nextNote}\n`);
+    return 0;
+  }
+  const code = await build(dir, options);
+  if (code !== 0) return code;
+  writeRecord(out, record);
+
+  const was = new Set(before?.guids ?? []);
+  const is = new Set(record.guids);
+  if (!before) process.stdout.write(`published ${published.length} episode${published.length === 1 ? '' : 's'} (${out} had no record of what it held)\n`);
+  else {
+    for (const e of published) if (!was.has(e.guid)) process.stdout.write(`published ${e.slug}  "${e.title}"\n`);
+    for (const guid of before.guids) if (!is.has(guid)) process.stdout.write(`withdrew ${before.slugs[guid] ?? guid}\n`);
+  }
+  if (nextNote) process.stdout.write(`${nextNote.trim().replace(/^\(|\)$/g, '')}\n`);
+  return 0;
+}
+
+function readRecord(out: string): PublishedRecord | undefined {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(out, RECORD_FILE), 'utf8'));
+    if (!Array.isArray(data.guids) || !data.guids.every((g: unknown) => typeof g === 'string')) return undefined;
+    return { guids: [...data.guids].sort(), slugs: typeof data.slugs === 'object' && data.slugs ? data.slugs : {} };
+  } catch {
+    return undefined; // no record (first run, or OUT built by `build`): build to be sure
+  }
+}
+
+function writeRecord(out: string, record: PublishedRecord): void {
+  const file = path.join(out, RECORD_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
+  fs.renameSync(tmp, file);
+}
+
+/** Both sorted. */
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,0 +1,65 @@
+// netcaster status [DIR]: what is published, what is scheduled and when, what waits on a problem.
+// Exit 0 whatever the show's problems (this is a report, `check` is the gate); 1 if the show
+// cannot be read at all.
+import fs from 'node:fs';
+import { checkShow } from '../catalog/build.js';
+import { checkLock, LOCK_FILE, readLock } from '../catalog/lock.js';
+import { episodeStatus } from '../catalog/status.js';
+import { describeProblem, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../schedule/live-catalog.js';
+import { printProblems } from './check.js';
+
+export async function run(dir: string, _options: Record<string, string | boolean | undefined>): Promise<number> {
+  const out = process.stdout;
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
+    return 1;
+  }
+  const { catalog, problems } = await checkShow(dir);
+  const now = new Date();
+  if (!catalog) {
+    process.stderr.write(`netcaster status: ${dir} cannot be read as a show:\n`);
+    printProblems(problems, process.stderr);
+    return 1;
+  }
+  const { lock, exists } = readLock(dir);
+  const allProblems = [...problems, ...checkLock(dir, catalog, undefined)];
+  const lockedSlugs = new Set(Object.values(lock.episodes).map((e) => e.slug));
+
+  const byStatus = { published: [] as string[], scheduled: [] as string[], draft: [] as string[] };
+  for (const e of catalog.episodes) {
+    const status = episodeStatus(e, now);
+    const date = new Date(e.date);
+    if (status === 'published') byStatus.published.push(`  ${formatTime(date)}  ${e.title}  (${e.slug})`);
+    else if (status === 'scheduled') byStatus.scheduled.unshift(`  ${formatTime(date)}  ${relativeTime(now, date).padEnd(12)}  ${e.title}  (${e.slug})`);
+    else byStatus.draft.push(`  ${e.title}  (${e.slug})`);
+  }
+  const waiting: string[] = [];
+  for (const [key, errors] of [...errorsByFolder(allProblems)].sort(([a], [b]) => a.localeCompare(b))) {
+    const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+    const note =
+      key === SHOW_KEY
+        ? ' [a running serve keeps the last good version of the whole show]'
+        : lockedSlugs.has(key)
+          ? ' [published before: a running serve keeps its last good version]'
+          : '';
+    waiting.push(`  ${key === SHOW_KEY ? 'show' : key}: ${describeProblem(errors[0])}${more}${note}`);
+  }
+
+  out.write(`${catalog.show.title}, as of ${formatTime(now)}\n`);
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) out.write(`\n${title} (${lines.length}):\n${lines.join('\n')}\n`);
+  };
+  section('Published', byStatus.published);
+  section('Scheduled', byStatus.scheduled);
+  section('Drafts', byStatus.draft);
+  section('Waiting on a problem', waiting);
+  if (!byStatus.published.length && !byStatus.scheduled.length && !byStatus.draft.length) out.write('\nNo episodes yet.\n');
+  const locked = Object.keys(lock.episodes).length;
+  out.write(
+    exists
+      ? `\n${LOCK_FILE}: ${locked} episode${locked === 1 ? '' : 's'} and ${Object.keys(lock.feeds).length} feed URL(s) recorded as published\n`
+      : `\n${LOCK_FILE}: not written yet (serve and build record what they publish)\n`,
+  );
+  if (waiting.length) out.write('Run `netcaster check` for every problem.\n');
+  return 0;
+}

@@ -1,0 +1,177 @@
+// What `serve` puts in front of listeners, decided scan by scan. Pure: the check result, the
+// folder fingerprints and the clock are passed in, so every rule here is tested with fixed data.
+//
+// The rules (issue 5):
+// - Each episode folder is taken on its own. A new or changed version is taken only when it passes
+//   its checks AND its files (names, sizes, mtimes) were the same at the previous scan: a
+//   half-copied MP3 can look like a valid, shorter MP3, so "it checks" is not enough.
+// - A version that fails its checks is not taken: the last good version stays (or the episode stays
+//   out if it never had one) and its problems wait, while every other episode goes on.
+// - A broken show.yaml (or artwork, or any show-level error) holds the WHOLE show at its last good
+//   version, episodes included, until it is fixed.
+// - A folder that is gone (or no longer has an episode.yaml) is removed at once.
+// - What is public is then derived from the clock (status.ts): a scheduled episode is kept here
+//   with its date and becomes public the moment its date passes, without another scan.
+import type { CheckResult } from '../catalog/snapshot.js';
+import { episodeStatus, nextRelease } from '../catalog/status.js';
+import type { Catalog, Episode, Problem, Show } from '../catalog/types.js';
+
+/** Fingerprint key of the show's own files (show.yaml, artwork): no folder has an empty name. */
+export const SHOW_KEY = '';
+
+export interface Scan {
+  /** Slug -> fingerprint of the files in that episode folder; SHOW_KEY -> the show folder's own files. */
+  folderFingerprints: Map<string, string>;
+}
+
+export interface LiveState {
+  /** What is served: the show's and each episode's last good version. Undefined until the show has been good once. */
+  catalog?: Catalog;
+  /** Last good version of each episode, by slug (kept even while the show is not yet taken). */
+  episodes: Map<string, Episode>;
+  show?: Show;
+  /** Errors holding back a folder's newest version: SHOW_KEY for the show, else the slug. */
+  waiting: Map<string, Problem[]>;
+  /** Folders whose files changed since the previous scan: their newest version is not taken yet. */
+  settling: Set<string>;
+  /** This scan's fingerprints, compared with the next scan's. */
+  fingerprints: Map<string, string>;
+}
+
+/** The folder a problem belongs to: `<slug>/...` is the episode's, anything else is the show's. */
+export function problemKey(p: Pick<Problem, 'file'>): string {
+  const slash = p.file.indexOf('/');
+  return slash > 0 ? p.file.slice(0, slash) : SHOW_KEY;
+}
+
+/** Errors by folder (SHOW_KEY or slug); warnings never hold anything back. */
+export function errorsByFolder(problems: Problem[]): Map<string, Problem[]> {
+  const byKey = new Map<string, Problem[]>();
+  for (const p of problems) {
+    if (p.level !== 'error') continue;
+    const key = problemKey(p);
+    byKey.set(key, [...(byKey.get(key) ?? []), p]);
+  }
+  return byKey;
+}
+
+export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult, scan: Scan, now: Date): LiveState {
+  // `now` is not needed to decide what is taken (scheduled episodes are taken too and released by
+  // the clock later); it is in the signature so callers and tests pass one clock everywhere.
+  void now;
+  const prints = scan.folderFingerprints;
+  const stable = (key: string) => previous !== undefined && prints.has(key) && previous.fingerprints.get(key) === prints.get(key);
+  const waiting = errorsByFolder(fresh.problems);
+  const settling = new Set<string>();
+  for (const key of prints.keys()) if (!stable(key)) settling.add(key);
+
+  let show = previous?.show;
+  let episodes = new Map(previous?.episodes ?? []);
+  const showBroken = !fresh.catalog || waiting.has(SHOW_KEY);
+
+  if (!showBroken) {
+    const freshCatalog = fresh.catalog!;
+    if (stable(SHOW_KEY)) show = freshCatalog.show;
+    const freshBySlug = new Map(freshCatalog.episodes.map((e) => [e.slug, e]));
+    const next = new Map<string, Episode>();
+    for (const slug of new Set([...episodes.keys(), ...freshBySlug.keys()])) {
+      const candidate = freshBySlug.get(slug);
+      const last = episodes.get(slug);
+      const good = candidate !== undefined && !waiting.has(slug);
+      if (good && stable(slug)) next.set(slug, candidate);
+      else if (!prints.has(slug)) continue; // the folder is gone: so is the episode
+      else if (!good && !waiting.has(slug)) continue; // no episode.yaml any more: no longer an episode
+      else if (last) next.set(slug, last); // broken or still settling: keep the last good version
+    }
+    episodes = next;
+  }
+  // Only episode folders and the show settle; other folders (assets, "_drafts") are not reported.
+  for (const key of [...settling]) {
+    if (key !== SHOW_KEY && !fresh.catalog?.episodes.some((e) => e.slug === key) && !waiting.has(key)) settling.delete(key);
+  }
+
+  const catalog = show ? { show, episodes: [...episodes.values()].sort(newestFirst) } : undefined;
+  return { catalog, episodes, show, waiting, settling, fingerprints: new Map(prints) };
+}
+
+/** The same order as the catalog: newest first, then by slug. */
+function newestFirst(a: Episode, b: Episode): number {
+  return Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug);
+}
+
+/** What a listener sees at `now`: the show and its published episodes (for "did anything change?"). */
+export function publishedView(state: LiveState, now: Date): { show?: Show; episodes: Episode[] } {
+  if (!state.catalog) return { episodes: [] };
+  return { show: state.catalog.show, episodes: state.catalog.episodes.filter((e) => episodeStatus(e, now) === 'published') };
+}
+
+/** When the next taken scheduled episode goes public. */
+export function nextReleaseOf(state: LiveState, now: Date): Date | undefined {
+  return state.catalog ? nextRelease(state.catalog, now) : undefined;
+}
+
+/**
+ * One line per episode and per held-back folder, for logs and `status`:
+ *   published  2014-09-01 22:00 UTC  046-the-mega-edition  "The Mega Edition!"
+ *   scheduled  2026-01-06 06:00 UTC (in 3 days)  047-next  "Next"
+ *   waiting    047-next: 047-next/episode.yaml date: not a real date (serving its last good version)
+ *   settling   047-next: files still changing; taken once they are unchanged between two scans
+ * With `relative: false` the "(in 3 days)" part is left out, so lines only change when the state does.
+ */
+export function describeState(state: LiveState, now: Date, options: { relative?: boolean } = {}): string[] {
+  const lines: string[] = [];
+  for (const e of state.catalog?.episodes ?? []) lines.push(describeEpisode(e, now, options));
+  for (const [key, problems] of [...state.waiting].sort(([a], [b]) => a.localeCompare(b))) {
+    const served = key === SHOW_KEY ? state.show !== undefined : state.episodes.has(key);
+    const held =
+      key === SHOW_KEY
+        ? served
+          ? 'the whole show stays at its last good version'
+          : 'nothing is published until it is fixed'
+        : served
+          ? 'serving its last good version'
+          : 'not published until it is fixed';
+    lines.push(`waiting    ${key === SHOW_KEY ? 'show' : key}: ${describeProblem(problems[0])}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''} (${held})`);
+  }
+  for (const key of [...state.settling].sort()) {
+    lines.push(`settling   ${key === SHOW_KEY ? 'show' : key}: files still changing; taken once they are unchanged between two scans`);
+  }
+  return lines;
+}
+
+export function describeEpisode(e: Episode, now: Date, options: { relative?: boolean } = {}): string {
+  const status = episodeStatus(e, now);
+  const when = status === 'draft' ? '' : `${formatTime(new Date(e.date))}${status === 'scheduled' && options.relative !== false ? ` (${relativeTime(now, new Date(e.date))})` : ''}  `;
+  return `${status.padEnd(10)} ${when}${e.slug}  "${e.title}"`;
+}
+
+/** `047-next/episode.yaml date line 3: message` */
+export function describeProblem(p: Problem): string {
+  const where = [p.field, p.line !== undefined ? `line ${p.line}` : undefined].filter(Boolean).join(' ');
+  return `${p.file}${where ? ` ${where}` : ''}: ${p.message}`;
+}
+
+/** `2026-01-06 06:00 UTC`: one unambiguous form in logs whatever the server's time zone. */
+export function formatTime(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "in 3 days", "in 5 h", "in 12 min", "in 40 s" (or "... ago" for the past). */
+export function relativeTime(now: Date, then: Date): string {
+  const ms = then.getTime() - now.getTime();
+  const abs = Math.abs(ms);
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+  ];
+  let text = `${Math.round(abs / 1000)} s`;
+  for (const [size, unit] of units) {
+    if (abs >= size) {
+      const n = Math.floor(abs / size);
+      text = unit === 'day' ? `${n} day${n === 1 ? '' : 's'}` : `${n} ${unit}`;
+      break;
+    }
+  }
+  return ms >= 0 ? `in ${text}` : `${text} ago`;
+}

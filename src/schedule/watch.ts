@@ -1,0 +1,190 @@
+// The live loop behind `serve`: scan the show every few seconds, take what is good and settled
+// (live-catalog.ts), and hand the result to the server whenever what listeners see changes, be it
+// through an edit or through the clock reaching a scheduled episode's date.
+// The only module importing node-cron. Its every-minute job is the same re-derivation that
+// `netcaster publish-due` runs by hand (or from a system cron) for static sites.
+import { createHash } from 'node:crypto';
+import cron from 'node-cron';
+import { checkShow } from '../catalog/build.js';
+import { checkLock, LOCK_FILE, recordPublished } from '../catalog/lock.js';
+import type { Catalog } from '../catalog/types.js';
+import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
+import { fingerprintFolders } from './scan.js';
+
+export interface LiveOptions {
+  /** Overrides show.yaml's baseUrl (as `--base-url` does). */
+  baseUrl?: string;
+  /**
+   * Called with the catalog to serve (last good versions, scheduled episodes included: filter
+   * with `now`, as buildSiteMap does) whenever the published result changes. A throw is logged
+   * and the same change is offered again at the next scan.
+   */
+  onChange: (catalog: Catalog, now: Date) => void | Promise<void>;
+  log: (line: string) => void;
+  /** The clock (tests pass a fixed one). */
+  clock?: () => Date;
+  /** Seconds between scans. Default 10: edits are live within 2 scans, well inside 30 s. */
+  scanSeconds?: number;
+  /** Seconds between the two start-up scans (a version is taken once unchanged across two scans). Default 2. */
+  settleSeconds?: number;
+  /** Record what is published in netcaster.lock (default true). */
+  recordLock?: boolean;
+  /** Compute SHA-256 of media for podcast:integrity (default true, as `build` does). */
+  integrity?: boolean;
+}
+
+export interface Live {
+  stop(): void;
+  /** One scan and re-derivation now (what the interval runs). */
+  tick(): Promise<void>;
+  /** Settles after the two start-up scans: by then a good show has been handed to onChange. */
+  ready: Promise<void>;
+  /** The current state, for `status`-like reports. */
+  state(): LiveState | undefined;
+}
+
+/** setTimeout's ceiling (about 24.8 days); a release further away is picked up by the minute job. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Fire the release timer a hair after the release time, so the clock has certainly passed it. */
+const RELEASE_SLACK_MS = 5;
+
+export function startLive(showDir: string, options: LiveOptions): Live {
+  const clock = options.clock ?? (() => new Date());
+  const scanMs = (options.scanSeconds ?? 10) * 1000;
+  const settleMs = (options.settleSeconds ?? 2) * 1000;
+  const { log } = options;
+
+  let state: LiveState | undefined;
+  let publishedKey: string | undefined;
+  let logged: Set<string> | undefined;
+  let lockComplaint: string | undefined;
+  let stopped = false;
+  let interval: NodeJS.Timeout | undefined;
+  let releaseTimer: NodeJS.Timeout | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
+  let endSettle: (() => void) | undefined;
+
+  // One job at a time: a scan and a timer firing together must not hand out two catalogs out of order.
+  let queue: Promise<void> = Promise.resolve();
+  let scanWaiting = false;
+  const serial = (job: () => Promise<void>): Promise<void> => {
+    const run = queue.then(() => (stopped ? undefined : job()));
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const scan = async () => {
+    scanWaiting = false;
+    const fresh = await checkShow(showDir, { baseUrl: options.baseUrl, integrity: options.integrity ?? true });
+    // Fingerprints after the check: a version is taken only if its files did not change between the
+    // end of the previous scan and the end of this one, i.e. not while this check was reading them.
+    const folderFingerprints = fingerprintFolders(showDir);
+    const lockProblems = checkLock(showDir, fresh.catalog, options.baseUrl);
+    // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
+    const unreadable = lockProblems.filter((p) => p.file === LOCK_FILE && p.level === 'error');
+    const complaint = unreadable.map((p) => `${p.file}: ${p.message}`).join('; ');
+    if (complaint && complaint !== lockComplaint) log(`problem: ${complaint}`);
+    lockComplaint = complaint;
+    const problems = [...fresh.problems, ...lockProblems.filter((p) => !unreadable.includes(p))];
+    state = mergeCatalog(state, { catalog: fresh.catalog, problems }, { folderFingerprints }, clock());
+    await derive();
+  };
+
+  const derive = async () => {
+    if (!state) return;
+    const now = clock();
+    reportChanges(state, now);
+    armReleaseTimer(state, now);
+    const catalog = state.catalog;
+    if (!catalog) return;
+    const key = createHash('sha1').update(JSON.stringify(publishedView(state, now))).digest('hex');
+    if (key === publishedKey) return;
+    try {
+      await options.onChange(catalog, now);
+    } catch (err) {
+      log(`could not publish the new version: ${(err as Error).message}; trying again at the next scan`);
+      return;
+    }
+    publishedKey = key;
+    if (options.recordLock ?? true) recordLock(catalog, now);
+  };
+
+  const recordLock = (catalog: Catalog, now: Date) => {
+    try {
+      const recorded = recordPublished(showDir, catalog, { baseUrl: options.baseUrl, now });
+      if (recorded.added.feeds.length) log(`${LOCK_FILE}: recorded feeds ${recorded.added.feeds.join(', ')}`);
+      if (recorded.added.episodes.length) log(`${LOCK_FILE}: recorded ${recorded.added.episodes.join(', ')}`);
+    } catch (err) {
+      log(`could not write ${LOCK_FILE}: ${(err as Error).message}`);
+    }
+  };
+
+  /** Logs the lines of describeState that are new since the last report. */
+  const reportChanges = (s: LiveState, now: Date) => {
+    const lines = describeState(s, now, { relative: false });
+    if (!logged) {
+      // At start-up, one summary line instead of a line per back-catalog episode.
+      const published = publishedView(s, now).episodes.length;
+      if (s.catalog) log(`serving ${s.catalog.show.title}: ${published} episode${published === 1 ? '' : 's'} published`);
+      for (const line of lines) if (!line.startsWith('published') && !line.startsWith('settling')) log(line);
+      // Everything is "settling" at the first scan (nothing to compare with yet): not news.
+      logged = new Set(lines.filter((l) => !l.startsWith('settling')));
+      return;
+    }
+    for (const line of lines) if (!logged.has(line)) log(line);
+    logged = new Set(lines);
+  };
+
+  const armReleaseTimer = (s: LiveState, now: Date) => {
+    clearTimeout(releaseTimer);
+    releaseTimer = undefined;
+    const next = nextReleaseOf(s, now);
+    if (!next || stopped) return;
+    const delay = next.getTime() - now.getTime() + RELEASE_SLACK_MS;
+    if (delay > MAX_TIMER_MS) return;
+    releaseTimer = setTimeout(() => void serial(derive).catch(fault), delay);
+  };
+
+  const fault = (err: unknown) => log(`internal error while scanning the show: ${(err as Error)?.message ?? String(err)}`);
+  const scanSerially = () => serial(scan).catch(fault);
+
+  const task = cron.schedule('* * * * *', () => serial(derive).catch(fault), {
+    name: 'publish-due',
+    noOverlap: true,
+    logger: { info: () => {}, debug: () => {}, warn: (m) => log(`schedule: ${m}`), error: (m) => log(`schedule: ${m instanceof Error ? m.message : m}`) },
+  });
+
+  // Two scans a moment apart at start-up, so the show on disk is served within seconds, yet a
+  // file still being copied at start-up is not taken.
+  const ready = scanSerially()
+    .then(
+      () =>
+        new Promise<void>((resolve) => {
+          endSettle = resolve;
+          settleTimer = setTimeout(resolve, settleMs);
+        }),
+    )
+    .then(() => scanSerially())
+    .then(() => {
+      if (stopped) return;
+      interval = setInterval(() => {
+        if (scanWaiting) return; // the previous scan is still waiting its turn: one is enough
+        scanWaiting = true;
+        void scanSerially();
+      }, scanMs);
+    });
+
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(interval);
+      clearTimeout(releaseTimer);
+      clearTimeout(settleTimer);
+      endSettle?.(); // `ready` settles even when stopped during start-up
+      void task.destroy();
+    },
+    tick: () => serial(scan),
+    ready,
+    state: () => state,
+  };
+}
