@@ -379,3 +379,34 @@ test('items: alternate enclosures with integrity, chapters, transcript, artwork,
   assert.equal(tricky.podcastChapters, undefined);
   assert.match(xml, /<pubDate>Mon, 01 Sep 2014 22:00:00 GMT<\/pubDate>/);
 });
+
+test('a feed with nothing published yet is still a valid, stable feed (no lastBuildDate to invent)', async (t) => {
+  const s = await show(t);
+  if (!s || !needTool(t, 'xmllint')) return;
+  const early = { now: new Date('2000-01-01T00:00:00Z') };
+  const xml = render(s, videoFeed, early);
+  assert.equal(xml, render(s, videoFeed, early));
+  assert.doesNotMatch(xml, /<item>|<lastBuildDate>|<pubDate>/);
+  assert.equal(partytime(xml).medium, 'video', 'decided by the format name when there are no files');
+  const file = tempFile(xml, 'xml');
+  const r = spawnSync('xmllint', ['--noout', file], { encoding: 'utf8' });
+  fs.rmSync(file);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+// XML 1.0 has no way to write most control characters, not even escaped: one pasted from a
+// word processor into a title made the whole feed unreadable.
+test('regression: control characters in the data do not break the feed', async (t) => {
+  const s = await show(t);
+  if (!s || !needTool(t, 'xmllint')) return;
+  const catalog: Catalog = {
+    ...s.catalog,
+    episodes: s.catalog.episodes.map((e) => (e.slug === '047-tricky' ? { ...e, title: 'Bell\u0007 and \u001bescape', summary: 'NUL\u0000 here' } : e)),
+  };
+  const xml = render(s, videoFeed, {}, catalog);
+  const file = tempFile(xml, 'xml');
+  const r = spawnSync('xmllint', ['--noout', file], { encoding: 'utf8' });
+  fs.rmSync(file);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(partytime(xml).items[0].title, 'Bell and escape');
+});
