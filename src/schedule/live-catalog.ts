@@ -168,7 +168,7 @@ export function relativeTime(now: Date, then: Date): string {
   let text = `${Math.round(abs / 1000)} s`;
   for (const [size, unit] of units) {
     if (abs >= size) {
-      const n = Math.floor(abs / size);
+      const n = Math.round(abs / size);
       text = unit === 'day' ? `${n} day${n === 1 ? '' : 's'}` : `${n} ${unit}`;
       break;
     }

@@ -3,44 +3,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { CheckResult } from '../../src/catalog/snapshot.js';
 import type { Catalog, Episode, Problem, Show } from '../../src/catalog/types.js';
+import { episode, show } from './catalog-data.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, relativeTime, SHOW_KEY, type LiveState } from '../../src/schedule/live-catalog.js';
-
-const show = (title = 'Tiny Show'): Show => ({
-  dir: '/shows/tiny',
-  title,
-  description: 'A show',
-  author: 'Tests',
-  language: 'en',
-  baseUrl: 'https://tiny.example',
-  artwork: { path: '/shows/tiny/artwork.jpg', file: 'artwork.jpg', size: 1, mtimeMs: 1, format: 'jpeg', width: 1400, height: 1400, space: 'srgb', hasAlpha: false },
-  categories: [],
-  explicit: false,
-  type: 'episodic',
-  funding: [],
-  persons: [],
-  hubs: [],
-  feeds: [{ name: 'audio', title: 'Audio', enclosure: 'mp3', alternates: [] }],
-});
-
-const episode = (slug: string, date: string, title = slug, size = 1000): Episode => ({
-  slug,
-  dir: `/shows/tiny/${slug}`,
-  title,
-  date: new Date(date).toISOString(),
-  summary: 'An episode',
-  guid: `guid-${slug}`,
-  episodeType: 'full',
-  draft: false,
-  media: [
-    {
-      format: 'mp3',
-      fileName: `${slug}.mp3`,
-      path: `/shows/tiny/${slug}/${slug}.mp3`,
-      facts: { size, mtimeMs: 1, container: 'MPEG', mime: 'audio/mpeg', hasAudio: true, hasVideo: false, duration: 60, tags: {}, chapters: [] },
-    },
-  ],
-  links: [],
-});
 
 const check = (episodes: Episode[], problems: Problem[] = [], s: Show | undefined = show()): CheckResult => ({
   catalog: s ? ({ show: s, episodes } satisfies Catalog) : undefined,
@@ -189,7 +153,8 @@ test('relativeTime says "in 3 days" and friends', () => {
   const t0 = new Date('2025-01-01T00:00:00Z');
   assert.equal(relativeTime(t0, new Date('2025-01-04T01:00:00Z')), 'in 3 days');
   assert.equal(relativeTime(t0, new Date('2025-01-02T00:00:00Z')), 'in 1 day');
-  assert.equal(relativeTime(t0, new Date('2025-01-01T05:30:00Z')), 'in 5 h');
+  assert.equal(relativeTime(t0, new Date('2025-01-03T23:59:50Z')), 'in 3 days', 'a release a few seconds short of 3 days away');
+  assert.equal(relativeTime(t0, new Date('2025-01-01T05:20:00Z')), 'in 5 h');
   assert.equal(relativeTime(t0, new Date('2025-01-01T00:12:10Z')), 'in 12 min');
   assert.equal(relativeTime(t0, new Date('2025-01-01T00:00:40Z')), 'in 40 s');
   assert.equal(relativeTime(t0, new Date('2024-12-31T23:00:00Z')), '1 h ago');

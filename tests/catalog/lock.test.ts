@@ -1,0 +1,148 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkLock, LOCK_FILE, readLock, recordPublished } from '../../src/catalog/lock.js';
+import type { Catalog } from '../../src/catalog/types.js';
+import { episode, show } from '../schedule/catalog-data.js';
+
+const NOW = new Date('2025-03-04T06:00:00Z');
+const tempShow = () => fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-lock-'));
+
+function catalog(): Catalog {
+  const s = show();
+  s.feeds.push({ name: 'video', title: 'Video', enclosure: 'm4v', alternates: [] });
+  return {
+    show: s,
+    episodes: [
+      { ...episode('003-draft', '2025-01-01T00:00:00Z'), draft: true },
+      episode('004-scheduled', '2025-03-11T06:00:00Z'),
+      episode('002-second', '2025-02-01T00:00:00Z'),
+      episode('001-first', '2025-01-01T00:00:00Z'),
+    ],
+  };
+}
+
+test('recordPublished writes the feeds and the published episodes, not drafts or scheduled ones', () => {
+  const dir = tempShow();
+  const result = recordPublished(dir, catalog(), { now: NOW });
+  assert.equal(result.written, true);
+  assert.deepEqual(result.added, { feeds: ['audio', 'video'], episodes: ['002-second', '001-first'] });
+  assert.equal(
+    fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'),
+    `{
+  "feeds": {
+    "audio": "https://tiny.example/feeds/audio.xml",
+    "video": "https://tiny.example/feeds/video.xml"
+  },
+  "episodes": {
+    "guid-001-first": {
+      "slug": "001-first",
+      "firstPublished": "2025-01-01T00:00:00.000Z"
+    },
+    "guid-002-second": {
+      "slug": "002-second",
+      "firstPublished": "2025-02-01T00:00:00.000Z"
+    }
+  }
+}
+`,
+  );
+});
+
+test('recording again changes nothing, byte for byte, and writes nothing', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const file = path.join(dir, LOCK_FILE);
+  const before = fs.readFileSync(file);
+  const old = new Date('2020-01-01T00:00:00Z');
+  fs.utimesSync(file, old, old);
+  const again = recordPublished(dir, catalog(), { now: NOW });
+  assert.equal(again.written, false);
+  assert.deepEqual(fs.readFileSync(file), before);
+  assert.equal(fs.statSync(file).mtimeMs, old.getTime(), 'the file was not rewritten');
+});
+
+test('a hand-reordered lock is rewritten in the stable order', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const file = path.join(dir, LOCK_FILE);
+  const canonical = fs.readFileSync(file, 'utf8');
+  const { lock } = readLock(dir);
+  fs.writeFileSync(file, JSON.stringify({ episodes: Object.fromEntries(Object.entries(lock.episodes).reverse()), feeds: lock.feeds }));
+  assert.equal(recordPublished(dir, catalog(), { now: NOW }).written, true);
+  assert.equal(fs.readFileSync(file, 'utf8'), canonical);
+});
+
+test('entries are never removed, and newly due episodes are added', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const later = catalog();
+  later.episodes = later.episodes.filter((e) => e.slug !== '001-first');
+  const result = recordPublished(dir, later, { now: new Date('2025-03-12T00:00:00Z') });
+  assert.deepEqual(result.added.episodes, ['004-scheduled']);
+  assert.deepEqual(Object.keys(readLock(dir).lock.episodes), ['guid-001-first', 'guid-002-second', 'guid-004-scheduled']);
+});
+
+test('a changed guid of a published episode is an error on its episode.yaml', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const edited = catalog();
+  edited.episodes.find((e) => e.slug === '002-second')!.guid = 'a-new-guid';
+  assert.deepEqual(
+    checkLock(dir, edited, undefined).map((p) => [p.level, p.file, p.field]),
+    [['error', '002-second/episode.yaml', 'guid']],
+  );
+  assert.deepEqual(checkLock(dir, catalog(), undefined), [], 'no problem without the edit');
+});
+
+test('a renamed or removed feed is an error, and so is a changed base URL', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const renamed = catalog();
+  renamed.show.feeds[0] = { ...renamed.show.feeds[0], name: 'mp3' };
+  assert.deepEqual(
+    checkLock(dir, renamed, undefined).map((p) => [p.level, p.file, p.field]),
+    [['error', 'show.yaml', 'feeds.audio']],
+  );
+  const moved = checkLock(dir, catalog(), 'https://new.example');
+  assert.deepEqual(moved.map((p) => [p.level, p.file, p.field]), [
+    ['error', 'show.yaml', 'baseUrl'],
+    ['error', 'show.yaml', 'baseUrl'],
+  ]);
+  assert.match(moved[0].message, /from https:\/\/tiny\.example\/feeds\/audio\.xml .* to https:\/\/new\.example\/feeds\/audio\.xml/);
+});
+
+test('a local preview URL is neither recorded nor compared', () => {
+  const dir = tempShow();
+  assert.equal(recordPublished(dir, catalog(), { baseUrl: 'http://127.0.0.1:8080', now: NOW }).written, false);
+  assert.equal(fs.existsSync(path.join(dir, LOCK_FILE)), false);
+  recordPublished(dir, catalog(), { now: NOW });
+  assert.deepEqual(checkLock(dir, catalog(), 'http://localhost:8080'), []);
+});
+
+test('a published episode gone from the show is a warning, unless its folder is there but broken', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const gone = catalog();
+  gone.episodes = gone.episodes.filter((e) => e.slug !== '001-first');
+  assert.deepEqual(
+    checkLock(dir, gone, undefined).map((p) => [p.level, p.file, p.field]),
+    [['warning', LOCK_FILE, 'episodes.guid-001-first']],
+  );
+  fs.mkdirSync(path.join(dir, '001-first'));
+  assert.deepEqual(checkLock(dir, gone, undefined), []);
+});
+
+test('an unreadable lock (a merge conflict) is an error and is never overwritten', () => {
+  const dir = tempShow();
+  const file = path.join(dir, LOCK_FILE);
+  const conflict = '<<<<<<< HEAD\n{"feeds":{}}\n=======\n{}\n>>>>>>> other\n';
+  fs.writeFileSync(file, conflict);
+  assert.deepEqual(checkLock(dir, catalog(), undefined).map((p) => [p.level, p.file]), [['error', LOCK_FILE]]);
+  const result = recordPublished(dir, catalog(), { now: NOW });
+  assert.equal(result.written, false);
+  assert.equal(result.problems.length, 1);
+  assert.equal(fs.readFileSync(file, 'utf8'), conflict);
+});
