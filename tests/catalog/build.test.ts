@@ -18,7 +18,6 @@ artwork: artwork.jpg
 owner: { name: Tester, email: tester@example.com }
 categories: [Technology]
 feeds:
-  video: { title: Video, enclosure: m4v, alternates: [webm] }
   audio: { title: Audio, enclosure: mp3 }
 `;
 
