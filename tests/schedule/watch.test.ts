@@ -1,0 +1,121 @@
+// The live loop on a real show folder with real timers: releases on time, edits picked up, bad
+// edits held back, a slow copy never published half-written, the lock written.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LOCK_FILE, readLock } from '../../src/catalog/lock.js';
+import { publishedEpisodes } from '../../src/catalog/status.js';
+import type { Catalog } from '../../src/catalog/types.js';
+import { startLive } from '../../src/schedule/watch.js';
+import { needTool } from '../support/env.js';
+import { episodeYaml, fixtureMp3, isoIn, makeShow, writeEpisode } from './tiny-show.js';
+
+interface Published {
+  at: Date;
+  slugs: string[];
+  titles: string[];
+  catalog: Catalog;
+}
+
+function live(dir: string, scanSeconds = 1) {
+  const published: Published[] = [];
+  const lines: string[] = [];
+  const handle = startLive(dir, {
+    scanSeconds,
+    settleSeconds: 0.3,
+    log: (l) => lines.push(l),
+    onChange: (catalog, now) => {
+      const eps = publishedEpisodes(catalog, now);
+      published.push({ at: new Date(), slugs: eps.map((e) => e.slug), titles: eps.map((e) => e.title), catalog });
+    },
+  });
+  return { handle, published, lines, last: () => published[published.length - 1] };
+}
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(50);
+  }
+}
+
+test('a scheduled episode appears at its time, not at the next minute, without a scan', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const due = isoIn(4000);
+  const { dir, cacheDir } = makeShow([
+    { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
+    { slug: '002-due', title: 'Due', date: due },
+  ]);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  const l = live(dir, 60); // no scan runs during the test: only the release timer can publish
+  t.after(() => l.handle.stop());
+  await l.handle.ready;
+  assert.deepEqual(l.last()?.slugs, ['001-first']);
+  await waitFor('the scheduled episode', () => l.last()?.slugs.length === 2, 8000);
+  const late = l.last().at.getTime() - Date.parse(due);
+  assert.ok(late >= 0 && late < 1000, `published ${late} ms after its time`);
+  assert.deepEqual(l.last().slugs, ['002-due', '001-first']);
+  assert.equal(l.published.length, 2, 'onChange only when the published result changes');
+  assert.deepEqual(
+    Object.values(readLock(dir).lock.episodes).map((e) => e.slug),
+    ['001-first', '002-due'],
+    `${LOCK_FILE} records both`,
+  );
+});
+
+test('new, changed, broken and removed episodes while serving', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const { dir, cacheDir } = makeShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  const l = live(dir);
+  t.after(() => l.handle.stop());
+  await l.handle.ready;
+  assert.deepEqual(l.last()?.titles, ['First']);
+
+  writeEpisode(dir, { slug: '002-new', title: 'New', date: '2024-02-01T10:00:00Z' });
+  await waitFor('the new episode', () => l.last().slugs.includes('002-new'), 6000);
+
+  // A broken edit: the last good version stays, the problem is logged, the other episode goes on.
+  const manifest = path.join(dir, '001-first', 'episode.yaml');
+  fs.writeFileSync(manifest, `${episodeYaml({ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' })}  bad: [indent\n`);
+  writeEpisode(dir, { slug: '002-new', title: 'New, edited', date: '2024-02-01T10:00:00Z' }, { copyMedia: false });
+  await waitFor('the edit of the other episode', () => l.last().titles.includes('New, edited'), 6000);
+  assert.deepEqual(l.last().titles, ['New, edited', 'First']);
+  await waitFor('the problem in the log', () => l.lines.some((x) => x.startsWith('waiting    001-first: 001-first/episode.yaml') && x.includes('serving its last good version')), 4000);
+
+  fs.writeFileSync(manifest, episodeYaml({ slug: '001-first', title: 'First, fixed', date: '2024-01-01T10:00:00Z' }));
+  await waitFor('the fixed episode', () => l.last().titles.includes('First, fixed'), 6000);
+
+  fs.rmSync(path.join(dir, '002-new'), { recursive: true });
+  await waitFor('the removal', () => l.last().slugs.join() === '001-first', 4000);
+});
+
+test('a media file copied in slowly is published only once complete', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const { dir, cacheDir } = makeShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  const l = live(dir);
+  t.after(() => l.handle.stop());
+  await l.handle.ready;
+
+  // The manifest first, then the MP3 in pieces over ~3 s: each prefix of a CBR MP3 is itself a
+  // valid, shorter MP3, so only "unchanged across two scans" can tell it is still being copied.
+  const folder = path.join(dir, '002-slow');
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, 'episode.yaml'), episodeYaml({ slug: '002-slow', title: 'Slow', date: '2024-02-01T10:00:00Z' }));
+  const bytes = fs.readFileSync(fixtureMp3);
+  const target = path.join(folder, '002-slow.mp3');
+  const pieces = 5;
+  for (let i = 1; i <= pieces; i++) {
+    fs.writeFileSync(target, bytes.subarray(0, Math.round((bytes.length * i) / pieces)));
+    await sleep(700);
+  }
+  await waitFor('the complete episode', () => l.last().slugs.includes('002-slow'), 6000);
+  for (const p of l.published) {
+    const slow = p.catalog.episodes.find((e) => e.slug === '002-slow');
+    if (slow) assert.equal(slow.media[0].facts.size, bytes.length, 'never published with a partial file');
+  }
+});
