@@ -36,8 +36,8 @@ export function renderEpisodePage(catalog: Catalog, episode: Episode, options: P
   const streamHref = (m: EpisodeMedia) => (options.mediaBaseUrl ? mediaUrl(options, episode, m) : link(paths.media(episode.slug, m.fileName)));
   const downloadLink = (m: EpisodeMedia) =>
     options.downloadLinks === 'route'
-      ? `<a class="button" href="${esc(link(paths.download(episode.slug, m.fileName)))}">Download ${esc(formatLabel(m))}</a>`
-      : `<a class="button" href="${esc(streamHref(m))}" download="${esc(m.fileName)}">Download ${esc(formatLabel(m))}</a>`;
+      ? `<a class="button secondary" href="${esc(link(paths.download(episode.slug, m.fileName)))}">Download ${esc(formatLabel(m))}</a>`
+      : `<a class="button secondary" href="${esc(streamHref(m))}" download="${esc(m.fileName)}">Download ${esc(formatLabel(m))}</a>`;
 
   const video = episode.media.filter((m) => m.facts.hasVideo);
   const audio = episode.media.filter((m) => !m.facts.hasVideo);
@@ -67,7 +67,7 @@ ${episode.media
   .join('\n')}
 </ul>
 </section>
-${episode.notesMarkdown ? `<section class="notes" aria-labelledby="notes-title">\n<h2 id="notes-title">Show notes</h2>\n${renderNotes(episode.notesMarkdown, pageUrl)}</section>` : ''}
+${episode.notesMarkdown ? `<section class="notes" aria-labelledby="notes-title">\n<h2 id="notes-title">Show notes</h2>\n<div class="notes-body">\n${renderNotes(episode.notesMarkdown, pageUrl)}</div>\n</section>` : ''}
 ${chapters(episode, episode.media[0] ? streamHref(episode.media[0]) : undefined)}
 ${episode.transcript ? `<section class="transcript" aria-labelledby="transcript-title">\n<h2 id="transcript-title">Transcript</h2>\n<p><a href="${esc(link(paths.media(episode.slug, episode.transcript.fileName)))}">Read the transcript</a> (${episode.transcript.mime === 'text/vtt' ? 'WebVTT' : 'SRT'})</p>\n</section>` : ''}
 ${
@@ -124,8 +124,12 @@ function player(
 </div>`);
   }
   if (video.length) {
+    // The frame size from the probed file reserves the right box before the video loads (no square poster jump).
+    const sized = video.find((m) => m.facts.width && m.facts.height);
+    // A fixed aspect-ratio keeps the square poster from setting the box (the poster's own size would win over width/height).
+    const size = sized ? ` width="${sized.facts.width}" height="${sized.facts.height}" style="aspect-ratio: ${sized.facts.width} / ${sized.facts.height}"` : '';
     parts.push(`<div class="player-video" data-panel="video">
-<video controls preload="metadata" playsinline${poster ? ` poster="${esc(link(paths.artwork(poster.fileName)))}"` : ''} aria-label="Video player">
+<video controls preload="metadata" playsinline${size}${poster ? ` poster="${esc(link(paths.artwork(poster.fileName)))}"` : ''} aria-label="Video player">
 ${sources(video, streamHref)}
 ${track}
 ${fallback(video)}

@@ -83,7 +83,7 @@ test('build writes the sample show as a static site, and a rebuild is byte-ident
   assert.deepEqual(files.get(path.join('media', '046-the-mega-edition', 'virtzine-046.mp3')), await fs.readFile(path.join(sampleShowDir, '046-the-mega-edition', 'virtzine-046.mp3')));
   // Static hosts cannot send Content-Disposition: Download links use the download attribute.
   const page = files.get(path.join('episodes', '046-the-mega-edition', 'index.html'))!.toString();
-  assert.match(page, /<a class="button" href="..\/..\/media\/046-the-mega-edition\/virtzine-046.m4v" download="virtzine-046.m4v">Download M4V Video<\/a>/);
+  assert.match(page, /<a class="button secondary" href="..\/..\/media\/046-the-mega-edition\/virtzine-046.m4v" download="virtzine-046.m4v">Download M4V Video<\/a>/);
   assert.ok(!page.includes('/download/'));
   // Every artwork URL a page uses is in the output.
   for (const name of ['index.html', path.join('episodes', '047-clouds-have-outages-too', 'index.html')]) {

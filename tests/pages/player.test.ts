@@ -1,0 +1,94 @@
+// public/player.js in a real Chromium, over the real server and the sample show's site map.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { makeVariants } from '../../src/artwork/variants.js';
+import { checkShow } from '../../src/catalog/build.js';
+import { createApp } from '../../src/site/app.js';
+import { readPublicFiles } from '../../src/site/export.js';
+import { buildSiteMap } from '../../src/site/map.js';
+import { needTool, sampleShowDir } from '../support/env.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const episodePath = '/episodes/046-the-mega-edition/';
+
+async function withSite(t: test.TestContext): Promise<{ base: string; browser: Browser }> {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-player-'));
+  const previous = process.env.NETCASTER_CACHE_DIR;
+  process.env.NETCASTER_CACHE_DIR = cache;
+  t.after(() => {
+    process.env.NETCASTER_CACHE_DIR = previous;
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+  const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
+  assert.ok(catalog, JSON.stringify(problems));
+  const artwork = await makeVariants([catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))], path.join(cache, 'artwork'));
+  const site = buildSiteMap(catalog, { baseUrl: 'http://127.0.0.1', now: new Date(), artwork, downloadLinks: 'route', publicFiles: await readPublicFiles() });
+  const server = createApp(() => site).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  t.after(() => browser.close());
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, browser };
+}
+
+test('the player switch shows one player, remembers the choice, and chapters seek', async (t) => {
+  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  const { base, browser } = await withSite(t);
+  const page = await (await browser.newContext()).newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(base + episodePath);
+
+  const audioOnly = page.getByRole('button', { name: 'Audio only' });
+  assert.equal(await audioOnly.isVisible(), true, 'the switch is shown when the script runs');
+  assert.equal(await page.locator('video').isVisible(), true);
+  assert.equal(await page.locator('audio').isVisible(), false);
+
+  await audioOnly.click();
+  assert.equal(await audioOnly.getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('video').isVisible(), false);
+  assert.equal(await page.locator('audio').isVisible(), true);
+
+  await page.reload();
+  assert.equal(await page.locator('audio').isVisible(), true, 'the choice is remembered');
+  assert.equal(await page.locator('video').isVisible(), false);
+
+  // A chapter link seeks the audio player instead of leaving the page.
+  const chapter = page.locator('[data-start]').nth(1);
+  const start = Number(await chapter.getAttribute('data-start'));
+  assert.ok(start > 0);
+  await chapter.click();
+  assert.equal(page.url(), base + episodePath);
+  await page.waitForFunction((s) => Math.abs(document.querySelector('audio')!.currentTime - s) < 1, start, { timeout: 10_000 });
+  assert.deepEqual(errors, []);
+});
+
+test('without script both players are there and the switch stays hidden', async (t) => {
+  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  const { base, browser } = await withSite(t);
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await page.goto(base + episodePath);
+  assert.equal(await page.locator('video').isVisible(), true);
+  assert.equal(await page.locator('audio').isVisible(), true);
+  assert.equal(await page.locator('[data-player-switch]').isVisible(), false);
+  assert.equal(await page.locator('button.copy').count(), 0); // not on this page; and hidden without script on the show page:
+  await page.goto(base + '/');
+  assert.equal(await page.locator('button.copy').first().isVisible(), false);
+  assert.equal(await page.locator('#feed-url-video').inputValue(), 'http://127.0.0.1/feeds/video.xml');
+});
+
+test('the copy buttons appear with the script', async (t) => {
+  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  const { base, browser } = await withSite(t);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(base + '/');
+  const copy = page.locator('button.copy').first();
+  assert.equal(await copy.isVisible(), true);
+  await copy.click();
+  await page.waitForFunction(() => document.querySelector('.copy-status')!.textContent !== '');
+});
