@@ -106,17 +106,23 @@ export async function audioEnd(file: FileHandle, size: number): Promise<number> 
 }
 
 /**
- * The first frame at or after `from` whose next frame (when inside the buffer) is also a frame
- * of the same stream: one header alone is too easily faked by random bytes.
+ * The first frame at or after `from` that is followed by `confirm - 1` more frames of the same
+ * stream (as far as the buffer reaches): one header alone is too easily faked by random bytes.
  */
-export function findFrame(b: Buffer, from: number, like?: MpegFrameHeader): { offset: number; header: MpegFrameHeader } | undefined {
+export function findFrame(b: Buffer, from: number, like?: MpegFrameHeader, confirm = 2): { offset: number; header: MpegFrameHeader } | undefined {
   for (let offset = b.indexOf(0xff, from); offset >= 0 && offset + 4 <= b.length; offset = b.indexOf(0xff, offset + 1)) {
     const header = parseFrameHeader(b, offset);
     if (!header || (like && !sameStream(header, like))) continue;
-    const next = offset + header.frameLength;
-    if (next + 4 > b.length) return { offset, header };
-    const following = parseFrameHeader(b, next);
-    if (following && sameStream(header, following)) return { offset, header };
+    let next = offset + header.frameLength;
+    let confirmed = 1;
+    while (confirmed < confirm && next + 4 <= b.length) {
+      const following = parseFrameHeader(b, next);
+      if (!following || !sameStream(header, following)) break;
+      next += following.frameLength;
+      confirmed++;
+    }
+    // Near the end of the buffer fewer frames can confirm: accept two, or one right at `from`.
+    if (confirmed === confirm || (next + 4 > b.length && (confirmed >= 2 || offset === from))) return { offset, header };
   }
   return undefined;
 }
@@ -218,7 +224,7 @@ export interface Mp3Timing {
  */
 export async function mp3Timing(file: FileHandle, size: number, head: Buffer): Promise<Mp3Timing | undefined> {
   const tagEnd = id3v2Length(head);
-  const found = findFrame(head, tagEnd);
+  const found = findFrame(head, tagEnd, undefined, 4);
   if (!found) return undefined;
   const { offset: audioStart, header: first } = found;
   const end = await audioEnd(file, size);

@@ -145,13 +145,16 @@ export interface Mp4Movie {
   tracks: Mp4Track[];
   /** Nero chapters (udta/chpl), which ffmpeg and many taggers write. */
   neroChapters: Chapter[];
+  /** moov has udta or meta, where tags and cover art live. */
+  hasMetadata: boolean;
 }
 
 /** Parses a whole moov box (header included) already read into memory. */
 export function parseMoov(moovBox: Buffer): Mp4Movie {
   const moov = parseBoxHeader(moovBox, 0, moovBox.length);
-  const movie: Mp4Movie = { tracks: [], neroChapters: [] };
+  const movie: Mp4Movie = { tracks: [], neroChapters: [], hasMetadata: false };
   if (!moov) return movie;
+  movie.hasMetadata = !!(child(moovBox, moov, 'udta') ?? child(moovBox, moov, 'meta'));
 
   const mvhd = child(moovBox, moov, 'mvhd');
   let movieTimescale = 0;

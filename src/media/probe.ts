@@ -103,7 +103,8 @@ function sniff(head: Buffer): Kind | undefined {
   const tagEnd = id3v2Length(head);
   // ADTS (raw AAC): the MPEG sync word with layer bits 00.
   if (head.length >= tagEnd + 2 && head[tagEnd] === 0xff && (head[tagEnd + 1] & 0xf6) === 0xf0) return 'ADTS';
-  if (findFrame(head, tagEnd)) return 'MPEG';
+  // Four frames in a row: random bytes fake one or two now and then, never four.
+  if (findFrame(head, tagEnd, undefined, 4)) return 'MPEG';
   // An ID3 tag bigger than the head: the frames come after it.
   if (tagEnd > head.length) return 'MPEG';
   return undefined;
@@ -128,7 +129,8 @@ async function probeMp3(file: FileHandle, head: Buffer, base: Base): Promise<Pro
   }
   const timing = await mp3Timing(file, base.size, head);
   if (!timing) return failed('no MPEG audio frames found after the ID3 tag: the file holds no playable MP3 audio');
-  const metadata = await parseBuffer(head, { mimeType: 'audio/mpeg' }, MM_OPTIONS);
+  // Without an ID3v2 tag there is nothing for music-metadata to read (ID3v1 is a relic).
+  const metadata = tagEnd > 0 ? await parseBuffer(head.subarray(0, tagEnd + 4096), { mimeType: 'audio/mpeg' }, MM_OPTIONS) : undefined;
 
   const facts: MediaFacts = {
     ...common(metadata, base, 'MPEG', false),
@@ -191,11 +193,12 @@ async function probeMp4(file: FileHandle, head: Buffer, base: Base): Promise<Pro
 
   const ftyp = layout.boxes.find((b) => b.type === 'ftyp');
   const ftypBytes = ftyp && ftyp.start + ftyp.size <= head.length ? head.subarray(ftyp.start, ftyp.start + ftyp.size) : Buffer.alloc(0);
-  const metadata = await parseBuffer(Buffer.concat([ftypBytes, leanMoov(moov)]), { mimeType: 'video/mp4' }, MM_OPTIONS);
+  // Tags and cover live in moov/udta or moov/meta; without them music-metadata has nothing for us.
+  const metadata = movie.hasMetadata ? await parseBuffer(Buffer.concat([ftypBytes, leanMoov(moov)]), { mimeType: 'video/mp4' }, MM_OPTIONS) : undefined;
 
   const video = movie.tracks.find((t) => t.handler === 'vide');
   const audio = movie.tracks.find((t) => t.handler === 'soun');
-  const duration = movie.duration ?? metadata.format.duration;
+  const duration = movie.duration ?? metadata?.format.duration;
   let chapters = movie.neroChapters;
   if (chapters.length === 0) chapters = await readChapterTrack(file, movie);
 
@@ -251,8 +254,13 @@ async function probeMatroska(file: FileHandle, head: Buffer, base: Base): Promis
       message: `the file is truncated: its Segment claims ${header.truncated.claimed} bytes but only ${header.truncated.available} are there (an interrupted upload, copy or recording?)`,
     });
   }
-  // Tags only; a parser stumbling at the cut-off end of our head buffer costs us the tags, not the probe.
-  const metadata = await parseBuffer(head, { mimeType: container === 'WebM' ? 'video/webm' : 'video/x-matroska' }, MM_OPTIONS).catch(() => undefined);
+  // music-metadata for tags only, over the header elements only (it would go on into the Clusters).
+  // A parser stumbling at the cut-off end of that buffer costs us the tags, not the probe.
+  const metadata = header.hasMetadata
+    ? await parseBuffer(head.subarray(0, header.firstCluster ?? head.length), { mimeType: container === 'WebM' ? 'video/webm' : 'video/x-matroska' }, MM_OPTIONS).catch(
+        () => undefined,
+      )
+    : undefined;
   const duration = header.duration ?? (await webmTailDuration(file, base.size, header));
   const video = header.tracks.find((t) => t.type === 1);
   const audio = header.tracks.find((t) => t.type === 2);

@@ -34,6 +34,9 @@ const ID = {
   BlockDuration: 0x9b,
 } as const;
 
+/** Top-level elements music-metadata reads tags, cover art (attachments) and chapters from. */
+const METADATA = new Set([0x1254c367 /* Tags */, 0x1941a469 /* Attachments */, 0x1043a770 /* Chapters */]);
+
 /** Children a Cluster may have; anything else after a Cluster ID means we matched stray bytes. */
 const CLUSTER_CHILDREN = new Set([ID.Timestamp, ID.SimpleBlock, ID.BlockGroup, 0xa7 /* Position */, 0xab /* PrevSize */, 0xbf /* CRC-32 */, 0xec /* Void */, 0x5854 /* SilentTracks */, 0xaf /* EncryptedBlock */]);
 
@@ -62,10 +65,16 @@ export interface MatroskaHead {
   truncated?: { claimed: number; available: number };
   /** Info or Tracks run past the bytes given: read this many bytes from the start and retry. */
   needBytes?: number;
+  /** File offset of the first Cluster (where the header elements end), when it is in the head. */
+  firstCluster?: number;
+  /** Tags, Attachments (cover art) or Chapters were seen before the first Cluster. */
+  hasMetadata: boolean;
 }
 
 interface Element {
   id: number;
+  /** Offset of the element's ID. */
+  start: number;
   /** Offset of the element's data. */
   data: number;
   /** Data size; undefined for "unknown size" (live streams). */
@@ -78,7 +87,7 @@ function readElement(b: Buffer, o: number): Element | undefined {
   if (!id) return undefined;
   const size = readVint(b, o + id.length, false);
   if (!size) return undefined;
-  return { id: id.value, data: o + id.length + size.length, size: size.unknown ? undefined : size.value };
+  return { id: id.value, start: o, data: o + id.length + size.length, size: size.unknown ? undefined : size.value };
 }
 
 function readVint(b: Buffer, o: number, keepMarker: boolean): { value: number; length: number; unknown: boolean } | undefined {
@@ -121,7 +130,7 @@ function* elements(b: Buffer, start: number, end: number): Generator<Element> {
 
 /** Parses the EBML header and the Segment's head (up to the first Cluster) from the file's first bytes. */
 export function parseMatroskaHead(head: Buffer, fileSize: number): MatroskaHead {
-  const result: MatroskaHead = { timestampScale: 1_000_000, tracks: [] };
+  const result: MatroskaHead = { timestampScale: 1_000_000, tracks: [], hasMetadata: false };
   const ebml = readElement(head, 0);
   if (!ebml || ebml.id !== ID.EBML || ebml.size === undefined) return result;
   for (const e of elements(head, ebml.data, Math.min(head.length, ebml.data + ebml.size))) {
@@ -134,7 +143,12 @@ export function parseMatroskaHead(head: Buffer, fileSize: number): MatroskaHead 
     result.truncated = { claimed: segment.size, available: fileSize - segment.data };
   }
   for (const e of elements(head, segment.data, head.length)) {
-    if (e.id === ID.Cluster || e.size === undefined) break;
+    if (e.id === ID.Cluster) {
+      result.firstCluster = e.start;
+      break;
+    }
+    if (e.size === undefined) break;
+    if (METADATA.has(e.id)) result.hasMetadata = true;
     const end = e.data + e.size;
     if (e.id !== ID.Info && e.id !== ID.Tracks) continue;
     if (end > head.length) {

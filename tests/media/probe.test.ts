@@ -1,0 +1,186 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { probeMedia } from '../../src/media/probe.js';
+import { fixture, mediaDir, seededBytes, trueDuration } from './fixtures.js';
+
+const within = (actual: number | undefined, expected: number, what: string) =>
+  assert.ok(actual !== undefined && Math.abs(actual - expected) <= 0.5, `${what}: duration ${actual}, expected ${expected} ± 0.5 s`);
+
+test('every fixture with a known duration probes to within 0.5 s of it', async () => {
+  for (const [name, seconds] of Object.entries(trueDuration)) {
+    const { facts } = await probeMedia(fixture(name));
+    within(facts?.duration, seconds, name);
+  }
+});
+
+test('good CBR MP3: container, codec, ID3 tags and CHAP chapters, no findings', async () => {
+  const { facts, findings } = await probeMedia(fixture('good-cbr.mp3'));
+  assert.deepEqual(findings, []);
+  assert.equal(facts?.container, 'MPEG');
+  assert.equal(facts?.audioCodec, 'MP3');
+  assert.equal(facts?.mime, 'audio/mpeg');
+  assert.equal(facts?.vbr, false);
+  assert.equal(facts?.hasVideo, false);
+  assert.ok(facts && Math.abs(facts.bitrate! - 32000) < 1000, `bitrate ${facts?.bitrate}`);
+  assert.deepEqual(facts?.tags, { title: 'Fixture Episode', artist: 'Netcaster Tests', album: 'Fixture Show', year: 2024 });
+  assert.deepEqual(facts?.chapters, [
+    { startTime: 0, title: 'Opening', endTime: 2 },
+    { startTime: 2, title: 'The Main Part', endTime: 6 },
+  ]);
+  assert.equal(facts?.size, fs.statSync(fixture('good-cbr.mp3')).size);
+});
+
+test('VBR MP3 with a Xing header: VBR, header noted, no warning', async () => {
+  const { facts, findings } = await probeMedia(fixture('vbr-xing.mp3'));
+  assert.deepEqual(findings, []);
+  assert.equal(facts?.vbr, true);
+  assert.equal(facts?.xingHeader, true);
+});
+
+test('VBR MP3 without a Xing header: a warning naming the missing header, and the exact duration', async () => {
+  const { facts, findings } = await probeMedia(fixture('vbr-no-xing.mp3'));
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].level, 'warning');
+  assert.match(findings[0].message, /VBR MP3 without a Xing\/Info header/);
+  assert.equal(facts?.vbr, true);
+  assert.equal(facts?.xingHeader, false);
+  within(facts?.duration, trueDuration['vbr-no-xing.mp3'], 'vbr-no-xing.mp3');
+});
+
+test('M4V with moov at the end: fastStart false and the faststart warning', async () => {
+  const { facts, findings } = await probeMedia(fixture('moov-at-end.m4v'));
+  assert.equal(facts?.fastStart, false);
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].level, 'warning');
+  assert.match(findings[0].message, /moov at the end/);
+  assert.match(findings[0].message, /-movflags \+faststart/);
+});
+
+test('good fast-start M4V: H.264 + AAC, 160x90, tags and chapters, no findings', async () => {
+  const { facts, findings } = await probeMedia(fixture('good-faststart.m4v'));
+  assert.deepEqual(findings, []);
+  assert.equal(facts?.fastStart, true);
+  assert.equal(facts?.container, 'MP4');
+  assert.equal(facts?.mime, 'video/x-m4v');
+  assert.equal(facts?.videoCodec, 'H.264');
+  assert.equal(facts?.audioCodec, 'AAC');
+  assert.equal(facts?.width, 160);
+  assert.equal(facts?.height, 90);
+  assert.equal(facts?.tags.title, 'Fixture Video');
+  assert.deepEqual(facts?.chapters, [
+    { startTime: 0, title: 'Intro', endTime: 1.5 },
+    { startTime: 1.5, title: 'Demo', endTime: 4 },
+  ]);
+});
+
+test('video-only M4V: no audio track, duration from mvhd', async () => {
+  const { facts, findings } = await probeMedia(fixture('video-only.m4v'));
+  assert.deepEqual(findings, []);
+  assert.equal(facts?.hasVideo, true);
+  assert.equal(facts?.hasAudio, false);
+  assert.equal(facts?.audioCodec, undefined);
+  within(facts?.duration, trueDuration['video-only.m4v'], 'video-only.m4v');
+});
+
+test('truncated M4V: an error saying it is truncated, naming the box', async () => {
+  const { findings } = await probeMedia(fixture('truncated.m4v'));
+  const errors = findings.filter((f) => f.level === 'error');
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /truncated: its mdat box claims \d+ bytes but only \d+ are left/);
+});
+
+test('MP4 cut before its moov box: an error, no facts', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-media-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'cut.m4v');
+  const bytes = fs.readFileSync(fixture('moov-at-end.m4v'));
+  fs.writeFileSync(file, bytes.subarray(0, bytes.length - 100)); // moov is last: cutting the end breaks it
+  const { facts, findings } = await probeMedia(file);
+  assert.equal(facts, undefined);
+  assert.ok(findings.some((f) => f.level === 'error' && /truncated: its moov box/.test(f.message)), JSON.stringify(findings));
+  assert.ok(findings.some((f) => f.level === 'error' && /no moov box/.test(f.message)), JSON.stringify(findings));
+});
+
+test('empty file: an error saying it is empty', async () => {
+  const { facts, findings } = await probeMedia(fixture('empty.mp3'));
+  assert.equal(facts, undefined);
+  assert.deepEqual(findings, [{ level: 'error', message: 'the file is empty (0 bytes)' }]);
+});
+
+test('text file named .mp3: an error saying it is text', async () => {
+  const { facts, findings } = await probeMedia(fixture('text.mp3'));
+  assert.equal(facts, undefined);
+  assert.equal(findings[0].level, 'error');
+  assert.match(findings[0].message, /the file is text, not audio or video/);
+});
+
+test('random bytes: an error saying it is not a media file', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-media-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'noise.mp3');
+  fs.writeFileSync(file, seededBytes(1, 200_000));
+  const { facts, findings } = await probeMedia(file);
+  assert.equal(facts, undefined);
+  assert.equal(findings[0].level, 'error');
+  assert.match(findings[0].message, /not a media file/);
+});
+
+test('a missing file and a folder: errors, no throw', async () => {
+  const missing = await probeMedia(path.join(mediaDir, 'no-such-file.mp3'));
+  assert.match(missing.findings[0].message, /cannot open the file \(ENOENT\)/);
+  const folder = await probeMedia(mediaDir);
+  assert.equal(folder.findings[0].level, 'error');
+});
+
+test('WebM (VP9 + Opus) with a Duration element', async () => {
+  const { facts, findings } = await probeMedia(fixture('good.webm'));
+  assert.deepEqual(findings, []);
+  assert.equal(facts?.container, 'WebM');
+  assert.equal(facts?.mime, 'video/webm');
+  assert.equal(facts?.videoCodec, 'VP9');
+  assert.equal(facts?.audioCodec, 'Opus');
+  assert.equal(facts?.width, 160);
+});
+
+test('WebM without a Duration element: duration from the last Cluster', async () => {
+  const { facts, findings } = await probeMedia(fixture('no-duration.webm'));
+  assert.deepEqual(findings, []);
+  within(facts?.duration, trueDuration['no-duration.webm'], 'no-duration.webm');
+});
+
+test('the container comes from the bytes, not the name', async () => {
+  assert.equal((await probeMedia(fixture('webm-named.mp3'))).facts?.container, 'WebM');
+  assert.equal((await probeMedia(fixture('aac-in-mp4.mp3'))).facts?.container, 'MP4');
+  assert.equal((await probeMedia(fixture('aac-in-mp4.mp3'))).facts?.audioCodec, 'AAC');
+  assert.equal((await probeMedia(fixture('audio-only.m4v'))).facts?.hasVideo, false);
+});
+
+test('probeMedia never throws: every fixture, damaged copies of each, and every prefix of the M4V', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-media-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const files = fs.readdirSync(mediaDir).map((name) => path.join(mediaDir, name));
+  let seed = 7;
+  for (const name of fs.readdirSync(mediaDir)) {
+    const bytes = fs.readFileSync(path.join(mediaDir, name));
+    if (bytes.length < 64) continue;
+    // Overwrite a stretch in the middle, and cut at a few places.
+    const damaged = Buffer.from(bytes);
+    seededBytes(seed++, 256).copy(damaged, Math.floor(bytes.length / 2));
+    const file = path.join(dir, `damaged-${name}`);
+    fs.writeFileSync(file, damaged);
+    files.push(file);
+    for (const cut of [9, 100, 1000, 4000]) {
+      const prefix = path.join(dir, `cut${cut}-${name}`);
+      fs.writeFileSync(prefix, bytes.subarray(0, cut));
+      files.push(prefix);
+    }
+  }
+  for (const file of files) {
+    const result = await probeMedia(file);
+    assert.ok(Array.isArray(result.findings), file);
+    assert.ok(result.facts || result.findings.some((f) => f.level === 'error'), `${file}: no facts and no error`);
+  }
+});
