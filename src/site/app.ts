@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { renderErrorPage } from '../pages/error-page.js';
 import type { SiteEntry, SiteMap } from './types.js';
 import { parseRange, MAX_RANGES, type ByteRange } from './http/ranges.js';
 import { fileEtag, httpDate, ifRangeHolds, notModified } from './http/conditional.js';
@@ -19,6 +20,8 @@ import { attachment } from './http/content-disposition.js';
 export interface AppOptions {
   /** Receives one access-log line per request: method, path, status, body bytes, milliseconds. */
   log?: (line: string) => void;
+  /** The HTML of an error page; `serve` passes one that knows the show (title, language, home link). */
+  errorPage?: (status: number, message: string) => string;
 }
 
 type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
@@ -50,15 +53,6 @@ const corsHeaders = {
   'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
 };
 
-// Optional until src/pages/error-page.ts exists; the name is built so the compiler does not require the file.
-type RenderErrorPage = (status: number, message: string) => string;
-let renderErrorPage: RenderErrorPage | undefined;
-const errorPageModule = '../pages/' + 'error-page.js';
-const errorPageLoaded = import(errorPageModule).then(
-  (m: { renderErrorPage?: RenderErrorPage }) => void (renderErrorPage = m.renderErrorPage),
-  () => undefined,
-);
-
 export function createApp(getSite: () => SiteMap, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -68,8 +62,10 @@ export function createApp(getSite: () => SiteMap, options: AppOptions = {}): exp
 
   if (options.log) app.use(accessLog(options.log));
 
+  const errorPage = options.errorPage ?? ((status: number, message: string) => renderErrorPage(status, message));
+  const sendError = (req: Request, res: Response, status: number, message: string) => sendErrorPage(req, res, status, message, errorPage);
+
   app.use(async (req: Request, res: Response) => {
-    await errorPageLoaded;
     // Take the map once: a live server may swap it mid-request, and one request sees one site.
     const site = getSite();
     const key = siteKey(req.path);
@@ -97,7 +93,7 @@ export function createApp(getSite: () => SiteMap, options: AppOptions = {}): exp
       res.setHeader('Allow', allowedMethods);
       return sendError(req, res, 405, 'This address can only be read.');
     }
-    if (entry.kind === 'file') return sendFile(req, res, key!, entry, downloadName);
+    if (entry.kind === 'file') return sendFile(req, res, key!, entry, downloadName, sendError);
     return sendContent(req, res, entry, contents, compression);
   });
 
@@ -158,19 +154,16 @@ function redirect(req: Request, res: Response, location: string): void {
   res.end();
 }
 
-function sendError(req: Request, res: Response, status: number, message: string): void {
-  const body = Buffer.from(renderErrorPage ? renderErrorPage(status, message) : inlineErrorPage(status, message));
+type SendError = (req: Request, res: Response, status: number, message: string) => void;
+
+function sendErrorPage(req: Request, res: Response, status: number, message: string, errorPage: (status: number, message: string) => string): void {
+  const body = Buffer.from(errorPage(status, message));
   res.statusCode = status;
   res.setHeader('X-Content-Type-Options', 'nosniff');
   setPageSecurityHeaders(res);
   res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
   res.locals.bodyBytes = req.method === 'HEAD' ? 0 : body.length;
   res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-function inlineErrorPage(status: number, message: string): string {
-  const escaped = message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${status}</title></head><body><h1>${status}</h1><p>${escaped}</p><p><a href="/">Home</a></p></body></html>\n`;
 }
 
 /** Media may be replaced under the same name, so it is revalidated hourly; artwork names are content hashes, so they never change. */
@@ -180,7 +173,7 @@ function cacheControl(key: string): string {
   return 'no-cache';
 }
 
-async function sendFile(req: Request, res: Response, key: string, entry: FileEntry, downloadName: string | undefined): Promise<void> {
+async function sendFile(req: Request, res: Response, key: string, entry: FileEntry, downloadName: string | undefined, sendError: SendError): Promise<void> {
   // The file as it is now (it may have changed since the map was built): headers must match the bytes sent.
   let stat: fs.Stats;
   try {

@@ -1,0 +1,153 @@
+// netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]
+// Serves the site live until SIGINT/SIGTERM (then exit 0); 1 when the show cannot be published
+// or the address cannot be bound; 2 on bad usage.
+//
+// The site lives in one variable behind getSite(): rebuildSite() makes a whole new map and swaps
+// it in one assignment, so a request sees either the old site or the new one, never half of each.
+// Live reloading and scheduled publishing call rebuildSite() again.
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { makeVariants } from '../artwork/variants.js';
+import { checkShow } from '../catalog/build.js';
+import { episodeStatus } from '../catalog/status.js';
+import type { Catalog, ImageFacts, Problem } from '../catalog/types.js';
+import { renderErrorPage } from '../pages/error-page.js';
+import { createApp } from '../site/app.js';
+import { readPublicFiles } from '../site/export.js';
+import { buildSiteMap } from '../site/map.js';
+import type { SiteMap } from '../site/types.js';
+import { artworkCacheDir } from './build.js';
+import { printProblems } from './check.js';
+
+const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]';
+
+/** How long in-flight requests (a long download, say) may run on after a stop signal. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+export interface LiveSite {
+  /** The current site; a new map after each successful rebuild. */
+  getSite(): SiteMap;
+  /** The catalog the current site was built from (undefined before the first successful build). */
+  catalog(): Catalog | undefined;
+  /**
+   * Re-reads the show and swaps in a new site. When the show has errors the current site stays
+   * (a typo in episode.yaml must not take the site down) and the problems are returned.
+   * Calls are queued: two rebuilds never run at once.
+   */
+  rebuildSite(now?: Date): Promise<{ ok: boolean; problems: Problem[] }>;
+}
+
+export function liveSite(dir: string, options: { baseUrl: string }): LiveSite {
+  let site: SiteMap = new Map();
+  let current: Catalog | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function build(now: Date): Promise<{ ok: boolean; problems: Problem[] }> {
+    const { catalog, problems } = await checkShow(dir, { baseUrl: options.baseUrl, integrity: true });
+    if (!catalog || problems.some((p) => p.level === 'error')) return { ok: false, problems };
+    const published = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+    const images: ImageFacts[] = [catalog.show.artwork, ...published.flatMap((e) => (e.image ? [e.image] : []))];
+    const artwork = await makeVariants(images, artworkCacheDir());
+    const publicFiles = await readPublicFiles();
+    site = buildSiteMap(catalog, { baseUrl: options.baseUrl, now, artwork, downloadLinks: 'route', publicFiles });
+    current = catalog;
+    return { ok: true, problems };
+  }
+
+  return {
+    getSite: () => site,
+    catalog: () => current,
+    rebuildSite(now = new Date()) {
+      const result = queue.then(() => build(now));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
+export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+  const portText = typeof options.port === 'string' ? options.port : '8080';
+  const host = typeof options.host === 'string' && options.host !== '' ? options.host : '127.0.0.1';
+  const baseUrlFlag = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) return usageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  if (baseUrlFlag !== undefined && !isHttpUrl(baseUrlFlag)) return usageError(`--base-url must be an absolute http(s) URL, got "${baseUrlFlag}"`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
+    return 1;
+  }
+
+  // Bind first: with --port 0 the real port is known only now, and the default base URL needs it.
+  let live: LiveSite | undefined;
+  let baseUrl = '';
+  const app = createApp(() => live?.getSite() ?? new Map(), {
+    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl }),
+  });
+  const server = app.listen(port, host);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    process.stderr.write(`netcaster serve: cannot listen on ${host}:${port}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const address = server.address() as AddressInfo;
+  const localUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  baseUrl = (baseUrlFlag ?? localUrl).replace(/\/+$/, '');
+
+  live = liveSite(dir, { baseUrl });
+  const first = await live.rebuildSite();
+  if (first.problems.length) printProblems(first.problems, process.stderr);
+  if (!first.ok) {
+    process.stderr.write(`\nnetcaster serve: not serving ${dir}: fix the errors above\n`);
+    await stop(server, 0);
+    return 1;
+  }
+  const site = live.getSite();
+  process.stdout.write(`Serving ${live.catalog()!.show.title} (${site.size} URLs) at ${localUrl}/\n`);
+  if (baseUrl !== localUrl) process.stdout.write(`Links and feeds use ${baseUrl}/\n`);
+  process.stdout.write('Press Ctrl+C to stop.\n');
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.stdout.write(`\n${signal}: stopping (in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s)\n`);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  await stop(server, SHUTDOWN_GRACE_MS);
+  return 0;
+}
+
+/** Stops accepting, lets in-flight requests finish, and cuts whatever is still open after graceMs. */
+function stop(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Keep-alive connections with no request in flight would hold close() open: drop them now.
+    server.closeIdleConnections();
+  });
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`netcaster serve: ${message}\n${usage}\n`);
+  return 2;
+}
