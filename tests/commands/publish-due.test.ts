@@ -1,0 +1,64 @@
+// `netcaster publish-due` through the real CLI: builds OUT when an episode comes due, and leaves
+// OUT alone when nothing is due.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCli, needTool } from '../support/env.js';
+import { isoIn, makeShow, writeEpisode } from '../schedule/tiny-show.js';
+
+test('publish-due builds when an episode comes due and says "nothing due" otherwise', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const due = isoIn(5000);
+  const { dir, cacheDir, root } = makeShow([
+    { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
+    { slug: '002-due', title: 'Due Soon', date: due },
+  ]);
+  const out = path.join(root, 'site');
+  const env = { NETCASTER_CACHE_DIR: cacheDir };
+  const feed = () => fs.readFileSync(path.join(out, 'feeds', 'audio.xml'), 'utf8');
+
+  // First run: OUT has no record of what it holds, so it is built.
+  const first = runCli(['publish-due', dir, '--out', out], { env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /published 1 episode/);
+  assert.match(feed(), /First/);
+  assert.doesNotMatch(feed(), /Due Soon/);
+  assert.equal(fs.existsSync(path.join(out, 'episodes', '002-due')), false);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, '.netcaster-published.json'), 'utf8')).guids, ['guid-001-first']);
+
+  // Nothing changed: OUT is not touched at all.
+  const before = fs.statSync(path.join(out, 'feeds', 'audio.xml'));
+  const idle = runCli(['publish-due', dir, '--out', out], { env });
+  assert.equal(idle.code, 0, idle.stderr);
+  assert.match(idle.stdout, /^nothing due \(next scheduled episode: .* UTC, in \d+ s\)$/m);
+  const after = fs.statSync(path.join(out, 'feeds', 'audio.xml'));
+  assert.equal(after.ino, before.ino, 'OUT was not rebuilt');
+
+  // Once its time has come, the scheduled episode is published.
+  await sleep(Math.max(0, Date.parse(due) - Date.now()) + 200);
+  const release = runCli(['publish-due', dir, '--out', out], { env });
+  assert.equal(release.code, 0, release.stderr);
+  assert.match(release.stdout, /^published 002-due {2}"Due Soon"$/m);
+  assert.match(feed(), /Due Soon/);
+  assert.ok(fs.existsSync(path.join(out, 'episodes', '002-due', 'index.html')));
+});
+
+test('publish-due leaves OUT as it was when the show has errors', (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const { dir, cacheDir, root } = makeShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  const out = path.join(root, 'site');
+  const env = { NETCASTER_CACHE_DIR: cacheDir };
+  assert.equal(runCli(['publish-due', dir, '--out', out], { env }).code, 0);
+  const before = fs.statSync(path.join(out, 'index.html')).ino;
+  // A new, already-due episode with a missing media file: build refuses, OUT stays.
+  writeEpisode(dir, { slug: '002-broken', title: 'Broken', date: '2024-02-01T10:00:00Z' });
+  fs.rmSync(path.join(dir, '002-broken', '002-broken.mp3'));
+  writeEpisode(dir, { slug: '003-new', title: 'New', date: '2024-03-01T10:00:00Z' });
+  const r = runCli(['publish-due', dir, '--out', out], { env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /file not found: 002-broken\.mp3/);
+  assert.equal(fs.statSync(path.join(out, 'index.html')).ino, before);
+  assert.equal(runCli(['publish-due', dir], { env }).code, 2, '--out is required');
+});
