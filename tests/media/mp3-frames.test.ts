@@ -1,0 +1,85 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { findFrame, id3v2Length, mp3Timing, parseFrameHeader, readSeekHeader, scanFrames } from '../../src/media/mp3-frames.js';
+import { ffmpeg, needTool } from '../support/env.js';
+import { fixture, seededBytes, trueDuration } from './fixtures.js';
+
+async function timingOf(file: string) {
+  const handle = await fsp.open(file);
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(size, 65536));
+    await handle.read(head, 0, head.length, 0);
+    return await mp3Timing(handle, size, head);
+  } finally {
+    await handle.close();
+  }
+}
+
+test('frame header: MPEG-1 layer III 128 kbit/s 44.1 kHz is 417 bytes (418 padded)', () => {
+  const header = parseFrameHeader(Buffer.from([0xff, 0xfb, 0x90, 0x64]), 0);
+  assert.deepEqual(
+    { ...header },
+    { version: 1, layer: 3, bitrate: 128000, sampleRate: 44100, mono: false, crc: false, samplesPerFrame: 1152, frameLength: 417 },
+  );
+  assert.equal(parseFrameHeader(Buffer.from([0xff, 0xfb, 0x92, 0x64]), 0)?.frameLength, 418);
+  // Bitrate index 15 and ADTS's layer 00 are not MP3 frames.
+  assert.equal(parseFrameHeader(Buffer.from([0xff, 0xfb, 0xf0, 0x64]), 0), undefined);
+  assert.equal(parseFrameHeader(Buffer.from([0xff, 0xf1, 0x50, 0x80]), 0), undefined);
+});
+
+test('the frame scan counts exactly the frames the Xing header announces', async () => {
+  const file = fixture('vbr-xing.mp3');
+  const bytes = fs.readFileSync(file);
+  const first = findFrame(bytes, id3v2Length(bytes), undefined, 4)!;
+  const xing = readSeekHeader(bytes, first.offset, first.header);
+  assert.equal(xing?.kind, 'Xing');
+  const handle = await fsp.open(file);
+  try {
+    const scan = await scanFrames(handle, first.offset + first.header.frameLength, bytes.length, first.header);
+    assert.equal(scan.frames, xing?.frames);
+    assert.equal(scan.skipped, 0);
+    assert.equal(scan.variableBitrate, true);
+  } finally {
+    await handle.close();
+  }
+});
+
+test('VBR without Xing: found by frame scan, exact to the sample', async () => {
+  const timing = await timingOf(fixture('vbr-no-xing.mp3'));
+  assert.equal(timing?.method, 'frame-scan');
+  assert.equal(timing?.seekHeader, undefined);
+  // 27 s at 22050 Hz plus the encoder's delay and padding: whole 576-sample frames.
+  assert.ok(Math.abs(timing!.duration - trueDuration['vbr-no-xing.mp3']) < 0.1, `${timing?.duration}`);
+  assert.equal(Math.round((timing!.duration * 22050) % 576), 0);
+});
+
+test('garbage in the middle and tags at the end do not change the scanned duration', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-mp3-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const bytes = fs.readFileSync(fixture('vbr-no-xing.mp3'));
+  const middle = Math.floor(bytes.length / 2);
+  const id3v1 = Buffer.concat([Buffer.from('TAG'), Buffer.alloc(125, 0x20)]);
+  const file = path.join(dir, 'damaged.mp3');
+  fs.writeFileSync(file, Buffer.concat([bytes.subarray(0, middle), seededBytes(3, 3000), bytes.subarray(middle), id3v1]));
+  const clean = await timingOf(fixture('vbr-no-xing.mp3'));
+  const damaged = await timingOf(file);
+  // At most the one frame the garbage landed in is lost.
+  assert.ok(Math.abs(clean!.duration - damaged!.duration) <= 0.03, `${clean?.duration} vs ${damaged?.duration}`);
+});
+
+test('CBR without an Info header: duration from size and bitrate, no scan', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-mp3-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'cbr.mp3');
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=22050:duration=20', '-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', file]);
+  const timing = await timingOf(file);
+  assert.equal(timing?.method, 'constant-bitrate');
+  assert.equal(timing?.vbr, false);
+  assert.ok(Math.abs(timing!.duration - 20) < 0.2, `${timing?.duration}`);
+});
