@@ -193,7 +193,8 @@ class EpisodeAssembly {
         } else if (!isVtt && !/\.srt$/i.test(transcriptName)) {
           this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: `must be a WebVTT (.vtt) or SubRip (.srt) file, got ${transcriptName}` });
         } else {
-          this.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip' };
+          const st = await fs.stat(abs);
+          this.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip', size: st.size, mtimeMs: st.mtimeMs };
         }
       }
     }
