@@ -114,9 +114,9 @@ export interface Episode {
     path: string;
     fileName: string;
     mime: 'text/vtt' | 'application/x-subrip';
-    /** Added for the site map's file entry (size, mtime), as media have in facts; filled by the catalog when known. */
-    size?: number;
-    mtimeMs?: number;
+    /** For the site map's file entry, as media have in their facts. */
+    size: number;
+    mtimeMs: number;
   };
   /** Where else the episode lives ("Also available on YouTube"). */
   links: { title: string; url: string }[];

@@ -77,13 +77,12 @@ function addEpisodeFiles(site: SiteMap, episode: Episode): void {
   }
   const t = episode.transcript;
   if (t) {
-    // size/mtime are informational (the server stats the file when it sends it); 0 when the catalog did not record them.
     site.set(paths.media(episode.slug, t.fileName), {
       kind: 'file',
       contentType: `${t.mime}; charset=utf-8`,
       path: t.path,
-      size: t.size ?? 0,
-      mtimeMs: t.mtimeMs ?? 0,
+      size: t.size,
+      mtimeMs: t.mtimeMs,
     });
   }
 }

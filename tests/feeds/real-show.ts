@@ -183,7 +183,8 @@ function makeShow(): RealShow {
   };
   const vtt = path.join(mega.dir, 'transcript.vtt');
   fs.writeFileSync(vtt, 'WEBVTT\n\n00:00.000 --> 00:03.000\nWelcome to VirtZine.\n');
-  mega.transcript = { path: vtt, fileName: 'transcript.vtt', mime: 'text/vtt' };
+  const vttStat = fs.statSync(vtt);
+  mega.transcript = { path: vtt, fileName: 'transcript.vtt', mime: 'text/vtt', size: vttStat.size, mtimeMs: vttStat.mtimeMs };
 
   const show: Show = {
     dir,
