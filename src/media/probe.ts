@@ -12,7 +12,7 @@
 import fs, { type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { parseBuffer, parseStream, type IAudioMetadata, type IOptions } from 'music-metadata';
+import { parseBuffer, parseFile, parseStream, type IAudioMetadata, type IOptions } from 'music-metadata';
 import type { Chapter, MediaFacts } from '../catalog/types.js';
 import { readAt } from './read-at.js';
 import { id3v2Length, findFrame, mp3Timing } from './mp3-frames.js';
@@ -306,6 +306,14 @@ function normaliseCodec(codec?: string): string | undefined {
   if (!codec) return undefined;
   const known: [RegExp, string][] = [[/opus/i, 'Opus'], [/vorbis/i, 'Vorbis'], [/flac/i, 'FLAC'], [/pcm/i, 'PCM'], [/aac/i, 'AAC'], [/layer 3/i, 'MP3']];
   return known.find(([re]) => re.test(codec))?.[1] ?? codec;
+}
+
+/**
+ * music-metadata's own whole-file duration scan (`duration: true`), for the benchmark that
+ * compares it with ours (bench/mp3-scan.ts); the probe itself never uses it.
+ */
+export async function musicMetadataDuration(absPath: string): Promise<number | undefined> {
+  return (await parseFile(absPath, { duration: true, skipCovers: true })).format.duration;
 }
 
 // --- Shared ----------------------------------------------------------------------------------
