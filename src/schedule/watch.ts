@@ -56,7 +56,8 @@ export function startLive(showDir: string, options: LiveOptions): Live {
 
   let state: LiveState | undefined;
   let publishedKey: string | undefined;
-  let logged: Set<string> | undefined;
+  let logged = new Set<string>();
+  let announced = false;
   let lockComplaint: string | undefined;
   let stopped = false;
   let interval: NodeJS.Timeout | undefined;
@@ -122,16 +123,16 @@ export function startLive(showDir: string, options: LiveOptions): Live {
   /** Logs the lines of describeState that are new since the last report. */
   const reportChanges = (s: LiveState, now: Date) => {
     const lines = describeState(s, now, { relative: false });
-    if (!logged) {
-      // At start-up, one summary line instead of a line per back-catalog episode.
+    if (s.catalog && !announced) {
+      // The first time the show is served: one summary line instead of a line per back-catalog episode.
+      announced = true;
       const published = publishedView(s, now).episodes.length;
-      if (s.catalog) log(`serving ${s.catalog.show.title}: ${published} episode${published === 1 ? '' : 's'} published`);
-      for (const line of lines) if (!line.startsWith('published') && !line.startsWith('settling')) log(line);
-      // Everything is "settling" at the first scan (nothing to compare with yet): not news.
-      logged = new Set(lines.filter((l) => !l.startsWith('settling')));
-      return;
+      log(`serving ${s.catalog.show.title}: ${published} episode${published === 1 ? '' : 's'} published`);
+      for (const line of lines) if (!line.startsWith('published') && !logged.has(line)) log(line);
+    } else {
+      // Before the first publication every folder is "settling" (nothing to compare with yet): not news.
+      for (const line of lines) if (!logged.has(line) && (s.catalog || !line.startsWith('settling'))) log(line);
     }
-    for (const line of lines) if (!logged.has(line)) log(line);
     logged = new Set(lines);
   };
 
