@@ -5,6 +5,7 @@ import path from 'node:path';
 import { makeVariants } from '../artwork/variants.js';
 import { checkShow } from '../catalog/build.js';
 import { cacheDir } from '../catalog/cache.js';
+import { checkLock, recordPublished } from '../catalog/lock.js';
 import { episodeStatus, nextRelease } from '../catalog/status.js';
 import type { Catalog, ImageFacts } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
@@ -41,7 +42,9 @@ export async function run(dir: string, options: Record<string, string | boolean 
     return 1;
   }
 
-  const { catalog, problems } = await checkShow(dir, { baseUrl: baseUrlFlag, integrity: true });
+  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, integrity: true });
+  const catalog = checked.catalog;
+  const problems = [...checked.problems, ...checkLock(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {
     printProblems(problems, process.stderr);
     process.stderr.write(`\nnetcaster build: not publishing ${dir}: fix the errors above (${out} was not changed)\n`);
@@ -52,7 +55,10 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const baseUrl = (baseUrlFlag ?? catalog.show.baseUrl)?.replace(/\/+$/, '');
   if (!baseUrl) return usageError('no base URL: pass --base-url URL or set baseUrl in show.yaml (feeds need absolute URLs)');
 
-  const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now: new Date() });
+  const now = new Date();
+  const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now });
+  // Only once the site is out: from now on these guids and feed URLs are promises to subscribers.
+  recordPublished(dir, catalog, { baseUrl, now });
   process.stdout.write(`${result.summary}\n`);
   return 0;
 }

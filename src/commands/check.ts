@@ -2,6 +2,7 @@
 // Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
 import fs from 'node:fs';
 import { checkShow } from '../catalog/build.js';
+import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import type { Catalog, Problem } from '../catalog/types.js';
 
@@ -12,7 +13,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const progress = !options.json && process.stderr.isTTY ? new Progress(process.stderr) : undefined;
   const { catalog, problems } = await checkShow(dir, { onProgress: progress?.update });
   progress?.clear();
-  return report(options, problems, catalog);
+  // What was published must stay where subscribers found it (netcaster.lock).
+  return report(options, [...problems, ...checkLock(dir, catalog, undefined)], catalog);
 }
 
 function report(options: Record<string, string | boolean | undefined>, problems: Problem[], catalog: Catalog | undefined): number {
