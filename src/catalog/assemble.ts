@@ -55,14 +55,18 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
   let done = 0;
   const tick = () => options.onProgress?.(++done, jobs.length);
 
-  const probeFile = async (abs: string): Promise<CachedMedia> => {
+  // podcast:integrity is given on alternate enclosures, so only formats some feed offers as an
+  // alternate are hashed: hashing reads every byte, the one cost here that grows with file length.
+  const hashed = new Set(options.integrity && loaded.manifest ? Object.values(loaded.manifest.feeds).flatMap((f) => f.alternates ?? []) : []);
+  const probeFile = async (abs: string, format: string): Promise<CachedMedia> => {
     const stat = await fs.stat(abs);
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
-    if (hit && (!options.integrity || hit.facts?.sha256 || !hit.facts)) return hit;
+    const wantHash = hashed.has(format);
+    if (hit && (!wantHash || hit.facts?.sha256 || !hit.facts)) return hit;
     const result: CachedMedia = hit ?? (await lazy.probeMedia(abs));
     if (!hit) probed.push(path.relative(dir, abs));
-    if (options.integrity && result.facts && !result.facts.sha256) result.facts.sha256 = await lazy.sha256Sri(abs);
+    if (wantHash && result.facts && !result.facts.sha256) result.facts.sha256 = await lazy.sha256Sri(abs);
     mediaCache.set(abs, stat, result);
     return result;
   };
@@ -153,7 +157,7 @@ class EpisodeAssembly {
     this.media = Object.keys(le.manifest.media).map(() => undefined);
   }
 
-  async addMedia(format: string, fileName: string, probe: (abs: string) => Promise<CachedMedia>): Promise<void> {
+  async addMedia(format: string, fileName: string, probe: (abs: string, format: string) => Promise<CachedMedia>): Promise<void> {
     const index = Object.keys(this.le.manifest.media).indexOf(format);
     const field = `media.${format}`;
     const abs = await fileInFolder(this.le.dir, this.realShowDir, fileName);
@@ -162,7 +166,7 @@ class EpisodeAssembly {
       return;
     }
     const file = `${this.le.slug}/${fileName}`;
-    const { facts, findings } = await probe(abs);
+    const { facts, findings } = await probe(abs, format);
     for (const f of findings) this.problems.push({ level: f.level, file, message: f.message });
     if (!facts) return;
     for (const f of checkDeclaredFormat(format, fileName, facts)) this.problems.push({ level: f.level, file, message: `${f.message} (${field} in ${EPISODE_FILE})` });

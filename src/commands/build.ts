@@ -2,15 +2,13 @@
 // Exit 0: site written; 1: the show has problems (OUT left as it was); 2: bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeVariants } from '../artwork/variants.js';
+import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
 import { cacheDir } from '../catalog/cache.js';
 import { checkLock, recordPublished } from '../catalog/lock.js';
 import { episodeStatus, nextRelease } from '../catalog/status.js';
 import type { Catalog, ImageFacts } from '../catalog/types.js';
-import { renderErrorPage } from '../pages/error-page.js';
-import { exportSite, readPublicFiles } from '../site/export.js';
-import { buildSiteMap } from '../site/map.js';
+import { packageRoot, publicDir } from '../paths.js';
 import { printProblems } from './check.js';
 
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
@@ -70,18 +68,60 @@ export async function buildSite(
 ): Promise<{ episodes: number; files: number; summary: string }> {
   const { now } = options;
   const published = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+  const next = nextRelease(catalog, now);
+  const tail = next ? ` (next scheduled episode: ${next.toISOString()}; build again then)` : '';
+  const plural = published.length === 1 ? '' : 's';
+
+  // A rebuild of an unchanged show writes byte-identical files; better still, it need not write at
+  // all. The stamp says what OUT was built from; when it matches, OUT is already this build.
+  const stamp = buildStamp(catalog, published, options);
+  const stampFile = path.join(options.out, STAMP_FILE);
+  if (readText(stampFile) === stamp) {
+    return { episodes: published.length, files: 0, summary: `${catalog.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}` };
+  }
+
+  // The renderers load only when there is something to render.
+  const [{ makeVariants }, { renderErrorPage }, { exportSite, readPublicFiles }, { buildSiteMap }] = await Promise.all([
+    import('../artwork/variants.js'),
+    import('../pages/error-page.js'),
+    import('../site/export.js'),
+    import('../site/map.js'),
+  ]);
   const images: ImageFacts[] = [catalog.show.artwork, ...published.flatMap((e) => (e.image ? [e.image] : []))];
   const artwork = await makeVariants(images, artworkCacheDir());
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
   const site = buildSiteMap(catalog, { ...siteOptions, artwork, downloadLinks: 'attribute', publicFiles: await readPublicFiles() });
   site.set('/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions) });
+  site.set(`/${STAMP_FILE}`, { kind: 'content', contentType: 'text/plain; charset=utf-8', body: stamp });
   const { files } = await exportSite(site, options.out);
-  const next = nextRelease(catalog, now);
-  const summary =
-    `Built ${catalog.show.title}: ${published.length} episode${published.length === 1 ? '' : 's'} published, ` +
-    `${files} files written to ${path.resolve(options.out)}` +
-    (next ? ` (next scheduled episode: ${next.toISOString()}; build again then)` : '');
+  const summary = `Built ${catalog.show.title}: ${published.length} episode${plural} published, ${files} files written to ${path.resolve(options.out)}${tail}`;
   return { episodes: published.length, files, summary };
+}
+
+/** Written into OUT: a digest of everything the site is made from. */
+const STAMP_FILE = '.netcaster-build';
+
+/**
+ * Everything that decides OUT's bytes: the published episodes (with their files' sizes and mtimes),
+ * the show, the URLs, netcaster's own version and its page assets. Not the clock: a scheduled
+ * episode coming due changes `published`, and so the stamp.
+ */
+function buildStamp(catalog: Catalog, published: Catalog['episodes'], options: { baseUrl: string; mediaBaseUrl?: string }): string {
+  const assets = ['style.css', 'player.js'].map((name) => {
+    const st = fs.statSync(path.join(publicDir, name), { throwIfNoEntry: false });
+    return st ? `${name}:${st.size}:${st.mtimeMs}` : name;
+  });
+  const version = readText(path.join(packageRoot, 'package.json'));
+  const hash = createHash('sha256').update(JSON.stringify({ show: catalog.show, published, baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, assets, version }));
+  return `netcaster build ${hash.digest('hex')}\n`;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function usageError(message: string): number {
