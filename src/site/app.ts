@@ -37,6 +37,9 @@ const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
+  // Style attributes only (no <style> elements): pages size the <video> box with style="aspect-ratio: ...";
+  // an attribute cannot run script. CSP Level 3 style-src-attr: https://www.w3.org/TR/CSP3/#directive-style-src-attr
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",
   "media-src 'self'",
   "font-src 'self'",
