@@ -55,14 +55,14 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
   let done = 0;
   const tick = () => options.onProgress?.(++done, jobs.length);
 
-  // podcast:integrity is given on alternate enclosures, so only formats some feed offers as an
-  // alternate are hashed: hashing reads every byte, the one cost here that grows with file length.
-  const hashed = new Set(options.integrity && loaded.manifest ? Object.values(loaded.manifest.feeds).flatMap((f) => f.alternates ?? []) : []);
-  const probeFile = async (abs: string, format: string): Promise<CachedMedia> => {
+  // podcast:integrity goes on alternate enclosures, and every format of an episode is an alternate
+  // in some feed, so with `integrity` every file is hashed: the one cost here that grows with
+  // file length, paid once per file thanks to the cache.
+  const probeFile = async (abs: string): Promise<CachedMedia> => {
     const stat = await fs.stat(abs);
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
-    const wantHash = hashed.has(format);
+    const wantHash = !!options.integrity;
     if (hit && (!wantHash || hit.facts?.sha256 || !hit.facts)) return hit;
     const result: CachedMedia = hit ?? (await lazy.probeMedia(abs));
     if (!hit) probed.push(path.relative(dir, abs));
@@ -157,7 +157,7 @@ class EpisodeAssembly {
     this.media = Object.keys(le.manifest.media).map(() => undefined);
   }
 
-  async addMedia(format: string, fileName: string, probe: (abs: string, format: string) => Promise<CachedMedia>): Promise<void> {
+  async addMedia(format: string, fileName: string, probe: (abs: string) => Promise<CachedMedia>): Promise<void> {
     const index = Object.keys(this.le.manifest.media).indexOf(format);
     const field = `media.${format}`;
     const abs = await fileInFolder(this.le.dir, this.realShowDir, fileName);
@@ -166,7 +166,7 @@ class EpisodeAssembly {
       return;
     }
     const file = `${this.le.slug}/${fileName}`;
-    const { facts, findings } = await probe(abs, format);
+    const { facts, findings } = await probe(abs);
     for (const f of findings) this.problems.push({ level: f.level, file, message: f.message });
     if (!facts) return;
     for (const f of checkDeclaredFormat(format, fileName, facts)) this.problems.push({ level: f.level, file, message: `${f.message} (${field} in ${EPISODE_FILE})` });

@@ -42,7 +42,12 @@ export async function run(dir: string, options: Record<string, string | boolean 
 
   const checked = await checkShow(dir, { baseUrl: baseUrlFlag, integrity: true });
   const catalog = checked.catalog;
-  const problems = [...checked.problems, ...checkLock(dir, catalog, baseUrlFlag)];
+  // An explicit --base-url is a build for somewhere else (a staging copy, a mirror), not an edit of
+  // the show: a feed URL that differs from the lock's is then worth saying, not refusing.
+  const lockProblems = checkLock(dir, catalog, baseUrlFlag).map((p) =>
+    baseUrlFlag && p.field === 'baseUrl' ? { ...p, level: 'warning' as const, message: `--base-url ${baseUrlFlag}: ${p.message}` } : p,
+  );
+  const problems = [...checked.problems, ...lockProblems];
   if (!catalog || problems.some((p) => p.level === 'error')) {
     printProblems(problems, process.stderr);
     process.stderr.write(`\nnetcaster build: not publishing ${dir}: fix the errors above (${out} was not changed)\n`);

@@ -2,21 +2,23 @@
 // Serves the site live until SIGINT/SIGTERM (then exit 0); 1 when the show cannot be published
 // or the address cannot be bound; 2 on bad usage.
 //
-// The site lives in one variable behind getSite(): rebuildSite() makes a whole new map and swaps
-// it in one assignment, so a request sees either the old site or the new one, never half of each.
-// Live reloading and scheduled publishing call rebuildSite() again.
+// The site lives in one variable behind getSite(): each change makes a whole new map and swaps it
+// in one assignment, so a request sees either the old site or the new one, never half of each.
+// What changes it is the live loop (src/schedule/watch.ts): edits on disk, once good and settled,
+// and the clock reaching a scheduled episode's date.
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeVariants } from '../artwork/variants.js';
-import { checkShow } from '../catalog/build.js';
 import { episodeStatus } from '../catalog/status.js';
-import type { Catalog, ImageFacts, Problem } from '../catalog/types.js';
+import type { Catalog, ImageFacts } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
+import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
 import { readPublicFiles } from '../site/export.js';
 import { buildSiteMap } from '../site/map.js';
 import type { SiteMap } from '../site/types.js';
+import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
 
@@ -26,44 +28,33 @@ const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--
 const SHUTDOWN_GRACE_MS = 5000;
 
 export interface LiveSite {
-  /** The current site; a new map after each successful rebuild. */
+  /** The current site; a new map after each change of what is published. */
   getSite(): SiteMap;
-  /** The catalog the current site was built from (undefined before the first successful build). */
+  /** The catalog the current site was built from (undefined until the show was first good). */
   catalog(): Catalog | undefined;
-  /**
-   * Re-reads the show and swaps in a new site. When the show has errors the current site stays
-   * (a typo in episode.yaml must not take the site down) and the problems are returned.
-   * Calls are queued: two rebuilds never run at once.
-   */
-  rebuildSite(now?: Date): Promise<{ ok: boolean; problems: Problem[] }>;
+  live: Live;
 }
 
-export function liveSite(dir: string, options: { baseUrl: string }): LiveSite {
+/** The show on disk, kept live: rescanned every few seconds, republished when due. */
+export function liveSite(dir: string, options: { baseUrl: string; log: (line: string) => void; scanSeconds?: number }): LiveSite {
   let site: SiteMap = new Map();
   let current: Catalog | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  const publicFiles = readPublicFiles();
 
-  async function build(now: Date): Promise<{ ok: boolean; problems: Problem[] }> {
-    const { catalog, problems } = await checkShow(dir, { baseUrl: options.baseUrl, integrity: true });
-    if (!catalog || problems.some((p) => p.level === 'error')) return { ok: false, problems };
+  const publish = async (catalog: Catalog, now: Date) => {
     const published = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
     const images: ImageFacts[] = [catalog.show.artwork, ...published.flatMap((e) => (e.image ? [e.image] : []))];
     const artwork = await makeVariants(images, artworkCacheDir());
-    const publicFiles = await readPublicFiles();
-    site = buildSiteMap(catalog, { baseUrl: options.baseUrl, now, artwork, downloadLinks: 'route', publicFiles });
+    const next = buildSiteMap(catalog, { baseUrl: options.baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
+    const changedFeeds = current ? changedFeedUrls(site, next, options.baseUrl) : [];
+    site = next;
     current = catalog;
-    return { ok: true, problems };
-  }
-
-  return {
-    getSite: () => site,
-    catalog: () => current,
-    rebuildSite(now = new Date()) {
-      const result = queue.then(() => build(now));
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
+    if (changedFeeds.length && catalog.show.hubs.length) void notifyHubs(catalog.show.hubs, changedFeeds, options.log);
   };
+
+  const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
+  return { getSite: () => site, catalog: () => current, live };
 }
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
@@ -81,8 +72,9 @@ export async function run(dir: string, options: Record<string, string | boolean 
   // Bind first: with --port 0 the real port is known only now, and the default base URL needs it.
   let live: LiveSite | undefined;
   let baseUrl = '';
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   const app = createApp(() => live?.getSite() ?? new Map(), {
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log,
     errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl }),
   });
   const server = app.listen(port, host);
@@ -99,11 +91,12 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const localUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   baseUrl = (baseUrlFlag ?? localUrl).replace(/\/+$/, '');
 
-  live = liveSite(dir, { baseUrl });
-  const first = await live.rebuildSite();
-  if (first.problems.length) printProblems(first.problems, process.stderr);
-  if (!first.ok) {
+  live = liveSite(dir, { baseUrl, log, scanSeconds: scanSecondsFromEnv() });
+  await live.live.ready;
+  if (!live.catalog()) {
+    printProblems([...(live.live.state()?.waiting.values() ?? [])].flat(), process.stderr);
     process.stderr.write(`\nnetcaster serve: not serving ${dir}: fix the errors above\n`);
+    live.live.stop();
     await stop(server, 0);
     return 1;
   }
@@ -122,8 +115,15 @@ export async function run(dir: string, options: Record<string, string | boolean 
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  live.live.stop();
   await stop(server, SHUTDOWN_GRACE_MS);
   return 0;
+}
+
+/** Seconds between scans of the show folder; NETCASTER_SCAN_SECONDS lets tests go faster. */
+function scanSecondsFromEnv(): number | undefined {
+  const n = Number(process.env.NETCASTER_SCAN_SECONDS);
+  return n > 0 ? n : undefined;
 }
 
 /** Stops accepting, lets in-flight requests finish, and cuts whatever is still open after graceMs. */
