@@ -193,3 +193,14 @@ export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl
   }
   return problems;
 }
+
+/**
+ * checkLock for a command given an explicit --base-url: that is a build or serve for somewhere
+ * else (a staging copy, a mirror), not an edit of the show, so a feed URL that differs from the
+ * lock's is said as a warning rather than refused.
+ */
+export function checkLockWithFlag(showDir: string, catalog: Catalog | undefined, baseUrlFlag: string | undefined): Problem[] {
+  return checkLock(showDir, catalog, baseUrlFlag).map((p) =>
+    baseUrlFlag && p.field === 'baseUrl' ? { ...p, level: 'warning', message: `--base-url ${baseUrlFlag}: ${p.message}` } : p,
+  );
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
 import { cacheDir } from '../catalog/cache.js';
-import { checkLock, recordPublished } from '../catalog/lock.js';
+import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { episodeStatus, nextRelease } from '../catalog/status.js';
 import type { Catalog, ImageFacts } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
@@ -42,12 +42,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
 
   const checked = await checkShow(dir, { baseUrl: baseUrlFlag, integrity: true });
   const catalog = checked.catalog;
-  // An explicit --base-url is a build for somewhere else (a staging copy, a mirror), not an edit of
-  // the show: a feed URL that differs from the lock's is then worth saying, not refusing.
-  const lockProblems = checkLock(dir, catalog, baseUrlFlag).map((p) =>
-    baseUrlFlag && p.field === 'baseUrl' ? { ...p, level: 'warning' as const, message: `--base-url ${baseUrlFlag}: ${p.message}` } : p,
-  );
-  const problems = [...checked.problems, ...lockProblems];
+  const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {
     printProblems(problems, process.stderr);
     process.stderr.write(`\nnetcaster build: not publishing ${dir}: fix the errors above (${out} was not changed)\n`);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import { checkShow } from '../catalog/build.js';
-import { checkLock, LOCK_FILE, recordPublished } from '../catalog/lock.js';
+import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
 import type { Catalog } from '../catalog/types.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
 import { fingerprintFolders } from './scan.js';
@@ -80,7 +80,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     // Fingerprints after the check: a version is taken only if its files did not change between the
     // end of the previous scan and the end of this one, i.e. not while this check was reading them.
     const folderFingerprints = fingerprintFolders(showDir);
-    const lockProblems = checkLock(showDir, fresh.catalog, options.baseUrl);
+    const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter((p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl');
     // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
     const unreadable = lockProblems.filter((p) => p.file === LOCK_FILE && p.level === 'error');
     const complaint = unreadable.map((p) => `${p.file}: ${p.message}`).join('; ');
