@@ -9,8 +9,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 
 export function cacheDir(): string {
-  const base = process.env.NETCASTER_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'netcaster');
-  return base;
+  // `||`, not `??`: an empty variable means "not set", never "the current folder".
+  return process.env.NETCASTER_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'netcaster');
 }
 
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
