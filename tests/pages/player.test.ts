@@ -21,7 +21,9 @@ async function withSite(t: test.TestContext): Promise<{ base: string; browser: B
   const previous = process.env.NETCASTER_CACHE_DIR;
   process.env.NETCASTER_CACHE_DIR = cache;
   t.after(() => {
-    process.env.NETCASTER_CACHE_DIR = previous;
+    // Assigning undefined to process.env would store the string "undefined".
+    if (previous === undefined) delete process.env.NETCASTER_CACHE_DIR;
+    else process.env.NETCASTER_CACHE_DIR = previous;
     fs.rmSync(cache, { recursive: true, force: true });
   });
   const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
