@@ -123,3 +123,37 @@ test('a broken manifest keeps the last good version; a slowly copied episode app
     await serve.stop();
   }
 });
+
+test('serve announces a WebSub hub in its feeds and pings it when a feed changes', { timeout: 60_000 }, async (t) => {
+  if (!needTool(t, 'xmllint')) return;
+  // A small hub of our own on 127.0.0.1 that records every publish ping.
+  const pings: string[] = [];
+  const http = await import('node:http');
+  const hub = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      pings.push(body);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hub.listen(0, '127.0.0.1', r));
+  t.after(() => hub.close());
+  const hubUrl = `http://127.0.0.1:${(hub.address() as { port: number }).port}/hub`;
+
+  const dir = copyOfSample();
+  fs.appendFileSync(path.join(dir, 'show.yaml'), `hub: ${hubUrl}\n`);
+  const serve = await startServe(dir);
+  try {
+    const feed = `${serve.url}/feeds/audio.xml`;
+    assert.match(await wellFormedFeed(feed), new RegExp(`<atom:link href="${hubUrl}" rel="hub"/>`));
+    const mega = path.join(dir, '046-the-mega-edition', 'episode.yaml');
+    editYaml(mega, (y) => y.replace(/^title:.*$/m, 'title: The Mega Edition, Pinged'));
+    await waitFor('a publish ping for the audio feed', 30, async () => pings.some((p) => new URLSearchParams(p).get('hub.url') === feed));
+    const ping = new URLSearchParams(pings.find((p) => new URLSearchParams(p).get('hub.url') === feed)!);
+    assert.equal(ping.get('hub.mode'), 'publish');
+    assert.match(await wellFormedFeed(feed), /The Mega Edition, Pinged/);
+  } finally {
+    await serve.stop();
+  }
+});
