@@ -1,6 +1,6 @@
 // Publication status is derived from the manifest and a clock that is passed in, never read here,
 // so schedules are testable (and the same catalog can be asked "what is public at time T?").
-import type { Catalog, Episode } from './types.js';
+import type { Catalog, Episode, ImageFacts } from './types.js';
 
 export type Status = 'draft' | 'scheduled' | 'published';
 
@@ -12,6 +12,11 @@ export function episodeStatus(episode: Episode, now: Date): Status {
 /** The episodes a listener may see at `now`, newest first. */
 export function publishedEpisodes(catalog: Catalog, now: Date): Episode[] {
   return catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+}
+
+/** The images a listener may see at `now`: the show's artwork and that of published episodes. */
+export function publishedImages(catalog: Catalog, now: Date): ImageFacts[] {
+  return [catalog.show.artwork, ...publishedEpisodes(catalog, now).flatMap((e) => (e.image ? [e.image] : []))];
 }
 
 /** The next moment at which the set of published episodes changes, if any. */

@@ -6,23 +6,16 @@ import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
 import { cacheDir } from '../catalog/cache.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
-import { episodeStatus, nextRelease } from '../catalog/status.js';
-import type { Catalog, ImageFacts } from '../catalog/types.js';
+import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
+import type { Catalog } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
+import { isHttpUrl } from '../site/urls.js';
 import { printProblems } from './check.js';
 
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
 /** Where generated artwork is kept between builds (content-named, so it is safe to share): beside the catalog's caches. */
 export const artworkCacheDir = () => path.join(cacheDir(), 'artwork');
-
-const isHttpUrl = (s: string) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-};
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
   const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
@@ -67,7 +60,7 @@ export async function buildSite(
   options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date },
 ): Promise<{ episodes: number; files: number; summary: string }> {
   const { now } = options;
-  const published = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+  const published = publishedEpisodes(catalog, now);
   const next = nextRelease(catalog, now);
   const tail = next ? ` (next scheduled episode: ${next.toISOString()}; build again then)` : '';
   const plural = published.length === 1 ? '' : 's';
@@ -87,8 +80,7 @@ export async function buildSite(
     import('../site/export.js'),
     import('../site/map.js'),
   ]);
-  const images: ImageFacts[] = [catalog.show.artwork, ...published.flatMap((e) => (e.image ? [e.image] : []))];
-  const artwork = await makeVariants(images, artworkCacheDir());
+  const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
   const site = buildSiteMap(catalog, { ...siteOptions, artwork, downloadLinks: 'attribute', publicFiles: await readPublicFiles() });
   site.set('/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions) });

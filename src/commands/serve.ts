@@ -10,14 +10,15 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeVariants } from '../artwork/variants.js';
-import { episodeStatus } from '../catalog/status.js';
-import type { Catalog, ImageFacts } from '../catalog/types.js';
+import { publishedImages } from '../catalog/status.js';
+import type { Catalog } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
 import { readPublicFiles } from '../site/export.js';
 import { buildSiteMap } from '../site/map.js';
 import type { SiteMap } from '../site/types.js';
+import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
@@ -42,9 +43,7 @@ export function liveSite(dir: string, options: { baseUrl: string; log: (line: st
   const publicFiles = readPublicFiles();
 
   const publish = async (catalog: Catalog, now: Date) => {
-    const published = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
-    const images: ImageFacts[] = [catalog.show.artwork, ...published.flatMap((e) => (e.image ? [e.image] : []))];
-    const artwork = await makeVariants(images, artworkCacheDir());
+    const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
     const next = buildSiteMap(catalog, { baseUrl: options.baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
     const changedFeeds = current ? changedFeedUrls(site, next, options.baseUrl) : [];
     site = next;
@@ -139,13 +138,6 @@ function stop(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-function isHttpUrl(s: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-}
 
 function usageError(message: string): number {
   process.stderr.write(`netcaster serve: ${message}\n${usage}\n`);

@@ -13,7 +13,7 @@
 // - What is public is then derived from the clock (status.ts): a scheduled episode is kept here
 //   with its date and becomes public the moment its date passes, without another scan.
 import type { CheckResult } from '../catalog/snapshot.js';
-import { episodeStatus, nextRelease } from '../catalog/status.js';
+import { episodeStatus, nextRelease, publishedEpisodes } from '../catalog/status.js';
 import type { Catalog, Episode, Problem, Show } from '../catalog/types.js';
 
 /** Fingerprint key of the show's own files (show.yaml, artwork): no folder has an empty name. */
@@ -102,7 +102,7 @@ function newestFirst(a: Episode, b: Episode): number {
 /** What a listener sees at `now`: the show and its published episodes (for "did anything change?"). */
 export function publishedView(state: LiveState, now: Date): { show?: Show; episodes: Episode[] } {
   if (!state.catalog) return { episodes: [] };
-  return { show: state.catalog.show, episodes: state.catalog.episodes.filter((e) => episodeStatus(e, now) === 'published') };
+  return { show: state.catalog.show, episodes: publishedEpisodes(state.catalog, now) };
 }
 
 /** When the next taken scheduled episode goes public. */
