@@ -22,6 +22,12 @@ const FEED_ITEMS = 300;
 const DURATION_S = 5;
 const CONNECTIONS = 16;
 const STREAMS = 200;
+const WRK_ROUNDS = 5;
+
+interface WrkResult {
+  requestsPerSecond: number;
+  megabytesPerSecond: number;
+}
 // Between reads of one stream client: about 64 KB per 100 ms, 5 Mbit/s, a video listener's pace rather than a download storm.
 const STREAM_PAUSE_MS = Number(process.env.STREAM_PAUSE_MS ?? 100);
 const NGINX = '/usr/sbin/nginx';
@@ -139,7 +145,7 @@ async function startNetcaster(dir: string): Promise<{ port: number; child: Child
  * JavaScript and tops out near 50-60 MB/s here, below both servers, so its media ratio is mostly
  * the client's. wrk shows the servers' own ceiling (one thread, so it keeps to one core).
  */
-function wrkRanges(port: number, dir: string): { requestsPerSecond: number; megabytesPerSecond: number } | undefined {
+function wrkRanges(port: number, dir: string): WrkResult | undefined {
   if (spawnSync('sh', ['-c', 'command -v wrk']).status !== 0) return undefined;
   const script = path.join(dir, 'ranges.lua');
   fs.writeFileSync(
@@ -152,6 +158,23 @@ function wrkRanges(port: number, dir: string): { requestsPerSecond: number; mega
   if (!transfer || Number.isNaN(rps)) return undefined;
   const scale = { '': 1 / 1024 / 1024, K: 1 / 1024, M: 1, G: 1024 }[transfer[2] as '' | 'K' | 'M' | 'G'];
   return { requestsPerSecond: Math.round(rps), megabytesPerSecond: Math.round(Number(transfer[1]) * scale * 10) / 10 };
+}
+
+/**
+ * wrk against each server in turn, WRK_ROUNDS times, and the median of each: neighbours on a
+ * shared machine move single runs by a third, and alternating rounds meet the same neighbours.
+ */
+function wrkRangesInterleaved(netcasterPort: number, nginxPort: number, dir: string) {
+  const runs: { netcaster: WrkResult[]; nginx: WrkResult[] } = { netcaster: [], nginx: [] };
+  for (let round = 0; round < WRK_ROUNDS; round++) {
+    const a = wrkRanges(netcasterPort, dir);
+    const b = wrkRanges(nginxPort, dir);
+    if (!a || !b) return { netcaster: undefined, nginx: undefined };
+    runs.netcaster.push(a);
+    runs.nginx.push(b);
+  }
+  const median = (results: WrkResult[]) => [...results].sort((x, y) => x.megabytesPerSecond - y.megabytesPerSecond)[results.length >> 1];
+  return { netcaster: median(runs.netcaster), nginx: median(runs.nginx), rounds: runs };
 }
 
 function rssMb(pid: number): number {
@@ -249,7 +272,7 @@ export async function benchServe(): Promise<object> {
     const memory = await memoryUnderStreams(netcaster.port, netcaster.child.pid!);
     const ranges = { netcaster: await load(netcaster.port, 'ranges'), nginx: await load(nginx.port, 'ranges') };
     const feed = { netcaster: await load(netcaster.port, 'feed'), nginx: await load(nginx.port, 'feed') };
-    const rangesWrk = { netcaster: wrkRanges(netcaster.port, dir), nginx: wrkRanges(nginx.port, dir) };
+    const rangesWrk = wrkRangesInterleaved(netcaster.port, nginx.port, dir);
     const rssAfterLoadMb = rssMb(netcaster.child.pid!);
     const mediaRatio = Math.round((ranges.netcaster.megabytesPerSecond / ranges.nginx.megabytesPerSecond) * 100) / 100;
     const wrkRatio =

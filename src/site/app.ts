@@ -7,8 +7,6 @@
 // with validators and a negotiated compression (RFC 9110 §8.8, §12.5.3, §13).
 // https://www.rfc-editor.org/rfc/rfc9110
 import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import { Readable, pipeline } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { renderErrorPage } from '../pages/error-page.js';
 import type { SiteEntry, SiteMap } from './types.js';
@@ -16,6 +14,7 @@ import { parseRange, MAX_RANGES, type ByteRange } from './http/ranges.js';
 import { fileEtag, httpDate, ifRangeHolds, notModified } from './http/conditional.js';
 import { CompressionCache, negotiate } from './http/compression.js';
 import { attachment } from './http/content-disposition.js';
+import { OpenFile, sendFileBody, type BodyPart } from './http/file-body.js';
 
 export interface AppOptions {
   /** Receives one access-log line per request: method, path, status, body bytes, milliseconds. */
@@ -176,14 +175,17 @@ function cacheControl(key: string): string {
   return 'no-cache';
 }
 
-async function sendFile(req: Request, res: Response, key: string, entry: FileEntry, downloadName: string | undefined, sendError: SendError): Promise<void> {
+function sendFile(req: Request, res: Response, key: string, entry: FileEntry, downloadName: string | undefined, sendError: SendError): void {
   // The file as it is now (it may have changed since the map was built): headers must match the bytes sent.
-  let stat: fs.Stats;
+  let file: OpenFile;
   try {
-    stat = await fs.promises.stat(entry.path);
+    file = new OpenFile(entry.path);
   } catch {
     return sendError(req, res, 404, 'This file is no longer there.');
   }
+  // Closed when the body is sent or the client has gone, whichever path the response takes.
+  res.once('close', () => file.close());
+  const { stat } = file;
   if (!stat.isFile()) return sendError(req, res, 404, 'This file is no longer there.');
   const size = stat.size;
   const etag = fileEtag(size, stat.mtimeMs);
@@ -214,19 +216,21 @@ async function sendFile(req: Request, res: Response, key: string, entry: FileEnt
   }
   res.setHeader('Content-Type', entry.contentType);
 
+  let parts: BodyPart[];
   if (range.kind === 'ranges' && range.ranges.length === 1) {
     const [{ start, end }] = range.ranges;
     res.statusCode = 206;
     res.set({ 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(end - start + 1) });
-    return streamFile(res, entry.path, start, end);
+    parts = [{ start, end }];
+  } else if (range.kind === 'ranges' && range.ranges.length <= MAX_RANGES) {
+    parts = multipartBody(res, entry.contentType, range.ranges, size);
+  } else {
+    res.statusCode = 200;
+    res.setHeader('Content-Length', String(size));
+    parts = size > 0 ? [{ start: 0, end: size - 1 }] : [];
   }
-  if (range.kind === 'ranges' && range.ranges.length <= MAX_RANGES) {
-    return streamMultipart(res, entry.path, entry.contentType, range.ranges, size);
-  }
-  res.statusCode = 200;
-  res.setHeader('Content-Length', String(size));
   if (req.method === 'HEAD') return void res.end();
-  return streamFile(res, entry.path, 0, size - 1);
+  res.locals.bodyBytes = sendFileBody(res, file, parts).bytesSent;
 }
 
 function header(req: Request, name: string): string | undefined {
@@ -234,19 +238,11 @@ function header(req: Request, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Streams bytes start..end (inclusive) from disk; a client that goes away destroys the read stream (pipeline does that). */
-function streamFile(res: Response, path: string, start: number, end: number): void {
-  if (end < start) return void res.end(); // an empty file
-  const file = fs.createReadStream(path, { start, end, highWaterMark: 64 * 1024 });
-  res.locals.bodyBytes = () => file.bytesRead;
-  pipeline(file, res, () => undefined);
-}
-
 /**
  * Several ranges: one multipart/byteranges body (RFC 9110 §14.6), each part with its own
- * Content-Type and Content-Range, read from disk one part after another.
+ * Content-Type and Content-Range. Sets the status and headers; returns the body's parts.
  */
-function streamMultipart(res: Response, path: string, contentType: string, ranges: ByteRange[], size: number): void {
+function multipartBody(res: Response, contentType: string, ranges: ByteRange[], size: number): BodyPart[] {
   const boundary = randomBytes(12).toString('hex');
   const heads = ranges.map((r) =>
     Buffer.from(`\r\n--${boundary}\r\nContent-Type: ${contentType}\r\nContent-Range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`),
@@ -255,19 +251,7 @@ function streamMultipart(res: Response, path: string, contentType: string, range
   const length = ranges.reduce((sum, r, i) => sum + heads[i].length + (r.end - r.start + 1), tail.length);
   res.statusCode = 206;
   res.set({ 'Content-Type': `multipart/byteranges; boundary=${boundary}`, 'Content-Length': String(length) });
-  if (res.req.method === 'HEAD') return void res.end();
-  let sent = 0;
-  res.locals.bodyBytes = () => sent;
-  async function* parts() {
-    for (const [i, r] of ranges.entries()) {
-      yield heads[i];
-      for await (const chunk of fs.createReadStream(path, { start: r.start, end: r.end })) yield chunk as Buffer;
-    }
-    yield tail;
-  }
-  const body = Readable.from(parts());
-  body.on('data', (chunk: Buffer) => (sent += chunk.length));
-  pipeline(body, res, () => undefined);
+  return [...ranges.flatMap((r, i) => [heads[i], r]), tail];
 }
 
 /** The bytes, a strong ETag (a hash of the bytes) and a Last-Modified for each generated body. */

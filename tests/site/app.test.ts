@@ -1,6 +1,7 @@
 // The server against real files on a real socket: every byte and header compared with the file.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -391,6 +392,21 @@ test('a file deleted after the map was built is a 404, not a crash', async () =>
   site.delete('/media/ep1/gone.mp3');
 });
 
+test('a FIFO put where a media file was is a 404, and does not hang the server', async () => {
+  const fifo = path.join(showDir, 'ep1', 'fifo.mp3');
+  fs.writeFileSync(fifo, 'x');
+  site.set('/media/ep1/fifo.mp3', fileEntry(fifo, 'audio/mpeg'));
+  fs.rmSync(fifo);
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  try {
+    assert.equal((await get('/media/ep1/fifo.mp3')).status, 404);
+    assert.equal((await get(bigUrl, { Range: 'bytes=0-1' })).status, 206);
+  } finally {
+    site.delete('/media/ep1/fifo.mp3');
+    fs.rmSync(fifo);
+  }
+});
+
 test('a client that goes away mid-file: the stream stops, the log says aborted, the server carries on', async () => {
   logLines.length = 0;
   await new Promise<void>((resolve, reject) => {
@@ -409,6 +425,24 @@ test('a client that goes away mid-file: the stream stops, the log says aborted, 
   assert.equal((await get(bigUrl, { Range: 'bytes=0-1' })).status, 206);
 });
 
+test('every media response closes its file: 200, 206, multipart, HEAD, 304, 416, OPTIONS', async () => {
+  const etag = (await get(bigUrl, {}, 'HEAD')).headers.etag!;
+  const all = () =>
+    Promise.all([
+      get(bigUrl),
+      get(bigUrl, { Range: 'bytes=5-9' }),
+      get(bigUrl, { Range: 'bytes=0-1,100-200' }),
+      get(bigUrl, {}, 'HEAD'),
+      get(bigUrl, { 'If-None-Match': etag }),
+      get(bigUrl, { Range: `bytes=${SIZE}-` }),
+      get(bigUrl, {}, 'OPTIONS'),
+    ]);
+  await all();
+  const before = await settledDescriptors();
+  for (let i = 0; i < 5; i++) await all();
+  assert.equal(await settledDescriptors(), before);
+});
+
 test('one access-log line per request: method, path, status, bytes, ms', async () => {
   logLines.length = 0;
   await get(bigUrl, { Range: 'bytes=0-99' });
@@ -417,6 +451,17 @@ test('one access-log line per request: method, path, status, bytes, ms', async (
   assert.match(logLines[0], new RegExp(`^GET ${bigUrl} 206 100 \\d+(\\.\\d+)?ms$`));
   assert.match(logLines[1], /^GET \/nothing 404 \d+ \d+(\.\d+)?ms$/);
 });
+
+/** Open descriptors of this process once sockets of earlier requests have finished closing. */
+async function settledDescriptors(): Promise<number> {
+  const count = () => fs.readdirSync('/proc/self/fd').length;
+  let last = count();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (count() === last) return last;
+    last = count();
+  }
+}
 
 async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
   const until = Date.now() + ms;
