@@ -3,13 +3,14 @@
 //
 // An episode with an error is left out of the catalog (and reported); the others go on, so a typo
 // in one episode never holds back another. A broken show.yaml or show artwork leaves no catalog.
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import type { Finding } from '../media/probe.js';
 import { checkDeclaredFormat } from '../media/formats.js';
+import { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { checkCategory } from '../feeds/apple-categories.js';
 import { JsonCache } from './cache.js';
@@ -35,16 +36,26 @@ interface CachedImage {
 // The parsers (music-metadata, sharp) are loaded only when a file actually needs probing,
 // so a check where every file is cached never pays for them.
 const lazy = {
-  probeMedia: async (abs: string) => (await import('../media/probe.js')).probeMedia(abs),
-  sha256Sri: async (abs: string) => (await import('../media/integrity.js')).sha256Sri(abs),
   probeImage: async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file),
 };
 
 export async function checkShowFresh(showDir: string, options: CheckOptions): Promise<CheckResult> {
-  const loaded = await loadShow(showDir);
+  // Started first: the worker loads its parsers while this thread reads the manifests.
+  const media = new MediaPool();
+  media.start();
+  try {
+    return await assemble(showDir, options, media);
+  } finally {
+    await media.close();
+  }
+}
+
+async function assemble(showDir: string, options: CheckOptions, media: MediaPool): Promise<CheckResult> {
+  const loaded = loadShow(showDir);
+
   const problems = loaded.problems;
   const dir = loaded.dir;
-  const realShowDir = await fs.realpath(dir).catch(() => dir);
+  const realShowDir = realpathOr(dir);
   const mediaCache = new JsonCache<CachedMedia>('media', dir);
   const imageCache = new JsonCache<CachedImage>('images', dir);
   const used = new Set<string>();
@@ -59,19 +70,19 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
   // in some feed, so with `integrity` every file is hashed: the one cost here that grows with
   // file length, paid once per file thanks to the cache.
   const probeFile = async (abs: string): Promise<CachedMedia> => {
-    const stat = await fs.stat(abs);
+    const stat = fs.statSync(abs);
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
     const wantHash = !!options.integrity;
     if (hit && (!wantHash || hit.facts?.sha256 || !hit.facts)) return hit;
-    const result: CachedMedia = hit ?? (await lazy.probeMedia(abs));
+    const result: CachedMedia = hit ?? (await media.probe(abs));
     if (!hit) probed.push(path.relative(dir, abs));
-    if (wantHash && result.facts && !result.facts.sha256) result.facts.sha256 = await lazy.sha256Sri(abs);
+    if (wantHash && result.facts && !result.facts.sha256) result.facts.sha256 = await media.hash(abs);
     mediaCache.set(abs, stat, result);
     return result;
   };
   const probeImageFile = async (abs: string, file: string): Promise<CachedImage> => {
-    const stat = await fs.stat(abs);
+    const stat = fs.statSync(abs);
     used.add(abs);
     const hit = imageCache.get(abs, stat);
     if (hit) return hit;
@@ -109,7 +120,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
       });
     }
     jobs.push(async () => {
-      await a.readSideFiles();
+      a.readSideFiles();
       tick();
     });
   }
@@ -160,7 +171,7 @@ class EpisodeAssembly {
   async addMedia(format: string, fileName: string, probe: (abs: string) => Promise<CachedMedia>): Promise<void> {
     const index = Object.keys(this.le.manifest.media).indexOf(format);
     const field = `media.${format}`;
-    const abs = await fileInFolder(this.le.dir, this.realShowDir, fileName);
+    const abs = fileInFolder(this.le.dir, this.realShowDir, fileName);
     if (typeof abs !== 'string') {
       this.problems.push({ level: 'error', file: this.manifestFile, field, message: abs.message });
       return;
@@ -173,47 +184,47 @@ class EpisodeAssembly {
     this.media[index] = { format, fileName, path: abs, facts };
   }
 
-  async readSideFiles(): Promise<void> {
+  readSideFiles(): void {
     const { le } = this;
     const files = new Set(le.files);
-    if (files.has('notes.md')) this.notesMarkdown = await fs.readFile(path.join(le.dir, 'notes.md'), 'utf8');
+    if (files.has('notes.md')) this.notesMarkdown = fs.readFileSync(path.join(le.dir, 'notes.md'), 'utf8');
 
     const chaptersName = le.manifest.chapters ?? (files.has('chapters.json') ? 'chapters.json' : undefined);
     if (chaptersName) {
-      const chapters = await this.readChaptersFile(chaptersName);
+      const chapters = this.readChaptersFile(chaptersName);
       if (chapters) this.chapters = { source: 'file', chapters };
     }
 
     const transcriptName = le.manifest.transcript ?? ['transcript.vtt', 'transcript.srt'].find((n) => files.has(n));
     if (transcriptName) {
-      const abs = await fileInFolder(le.dir, this.realShowDir, transcriptName);
+      const abs = fileInFolder(le.dir, this.realShowDir, transcriptName);
       if (typeof abs !== 'string') {
         this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: abs.message });
       } else {
-        const head = (await fs.readFile(abs, 'utf8')).replace(/^\uFEFF/, '').slice(0, 64);
+        const head = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '').slice(0, 64);
         const isVtt = /\.vtt$/i.test(transcriptName);
         if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
           this.problems.push({ level: 'error', file: `${le.slug}/${transcriptName}`, message: 'not a WebVTT file: it must start with "WEBVTT"' });
         } else if (!isVtt && !/\.srt$/i.test(transcriptName)) {
           this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: `must be a WebVTT (.vtt) or SubRip (.srt) file, got ${transcriptName}` });
         } else {
-          const st = await fs.stat(abs);
+          const st = fs.statSync(abs);
           this.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip', size: st.size, mtimeMs: st.mtimeMs };
         }
       }
     }
   }
 
-  private async readChaptersFile(name: string): Promise<Chapter[] | undefined> {
+  private readChaptersFile(name: string): Chapter[] | undefined {
     const file = `${this.le.slug}/${name}`;
-    const abs = await fileInFolder(this.le.dir, this.realShowDir, name);
+    const abs = fileInFolder(this.le.dir, this.realShowDir, name);
     if (typeof abs !== 'string') {
       this.problems.push({ level: 'error', file: this.manifestFile, field: 'chapters', message: abs.message });
       return undefined;
     }
     let data: unknown;
     try {
-      data = JSON.parse(await fs.readFile(abs, 'utf8'));
+      data = JSON.parse(fs.readFileSync(abs, 'utf8'));
     } catch (err) {
       this.problems.push({ level: 'error', file, message: `not valid JSON: ${(err as Error).message}` });
       return undefined;
@@ -337,23 +348,31 @@ function looselyEqual(a: string, b: string): boolean {
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync.native(dir);
+  } catch {
+    return dir;
+  }
+}
+
 /**
  * Resolves a file named in a manifest. It must be a plain file name inside the folder, and its
  * real path (after symlinks) must stay inside the show folder: nothing outside is ever published.
  */
-async function fileInFolder(folder: string, realShowDir: string, name: string): Promise<string | { message: string }> {
+function fileInFolder(folder: string, realShowDir: string, name: string): string | { message: string } {
   if (name.includes('/') || name.includes('\\') || name === '.' || name === '..' || path.isAbsolute(name)) {
     return { message: `must be a file name in the episode folder, not a path: ${name}` };
   }
   const abs = path.join(folder, name);
   let real: string;
   try {
-    real = await fs.realpath(abs);
+    real = fs.realpathSync.native(abs);
   } catch {
     return { message: `file not found: ${name}` };
   }
   if (!real.startsWith(realShowDir + path.sep)) return { message: `${name} is a link to a file outside the show folder` };
-  const st = await fs.stat(real);
+  const st = fs.statSync(real);
   if (!st.isFile()) return { message: `${name} is not a regular file` };
   return abs;
 }
@@ -368,7 +387,7 @@ async function imageInFolder(
   probe: (abs: string, file: string) => Promise<CachedImage>,
   slug?: string,
 ): Promise<ImageFacts | undefined> {
-  const abs = await fileInFolder(folder, realShowDir, name);
+  const abs = fileInFolder(folder, realShowDir, name);
   if (typeof abs !== 'string') {
     problems.push({ level: 'error', file: manifestFile, field, message: abs.message });
     return undefined;

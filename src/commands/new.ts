@@ -22,7 +22,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     console.error(`netcaster new: ${dir}: no such show folder (it needs a ${SHOW_FILE})`);
     return 1;
   }
-  const show = await loadShow(dir);
+  const show = loadShow(dir);
   if (!show.manifest) {
     for (const p of show.problems.filter((p) => p.file === SHOW_FILE)) {
       const where = [path.join(dir, p.file), p.line && `${p.line}:${p.column ?? 1}`, p.field].filter(Boolean).join(': ');

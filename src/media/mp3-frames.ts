@@ -9,7 +9,6 @@
 // Frame header layout: http://www.mp3-tech.org/programmer/frame_header.html
 // Xing/Info header: https://www.codeproject.com/Articles/8295/MPEG-Audio-Frame-Header#XINGHeader
 // VBRI header: same page, #VBRIHeader.
-import type { FileHandle } from 'node:fs/promises';
 import { readAt } from './read-at.js';
 
 export interface MpegFrameHeader {
@@ -89,9 +88,9 @@ export function id3v2Length(head: Buffer): number {
 }
 
 /** Where the audio ends: before an ID3v1 tag (last 128 bytes) and an APEv2 tag, if any. */
-export async function audioEnd(file: FileHandle, size: number): Promise<number> {
+export function audioEnd(fd: number, size: number): number {
   const tailLength = Math.min(size, 160);
-  const tail = await readAt(file, size - tailLength, tailLength);
+  const tail = readAt(fd, size - tailLength, tailLength);
   let end = size;
   if (tail.length >= 128 && tail.toString('latin1', tail.length - 128, tail.length - 125) === 'TAG') end -= 128;
   // APEv2 footer: "APETAGEX", version, tag size (footer included), item count, flags.
@@ -166,7 +165,7 @@ export interface FrameScan {
 const SCAN_CHUNK = 2 * 1024 * 1024;
 
 /** Counts every frame of the stream like `first` between byte `start` and `end`. */
-export async function scanFrames(file: FileHandle, start: number, end: number, first: MpegFrameHeader): Promise<FrameScan> {
+export function scanFrames(fd: number, start: number, end: number, first: MpegFrameHeader): FrameScan {
   const scan: FrameScan = { frames: 0, samples: 0, bytes: 0, variableBitrate: false, skipped: 0 };
   const buffer = Buffer.allocUnsafe(SCAN_CHUNK);
   let bufferStart = start; // file position of buffer[0]
@@ -179,7 +178,7 @@ export async function scanFrames(file: FileHandle, start: number, end: number, f
       filled -= p;
       bufferStart += p;
       p = 0;
-      const more = await readAt(file, bufferStart + filled, Math.min(SCAN_CHUNK - filled, end - bufferStart - filled));
+      const more = readAt(fd, bufferStart + filled, Math.min(SCAN_CHUNK - filled, end - bufferStart - filled));
       more.copy(buffer, filled);
       filled += more.length;
       if (more.length === 0) end = bufferStart + filled; // the file is shorter than it was
@@ -222,12 +221,12 @@ export interface Mp3Timing {
  * Duration of an MPEG audio file. `head` holds the start of the file (ID3v2 tags and at least a
  * few KB after them). Undefined when there is no MPEG audio frame to be found.
  */
-export async function mp3Timing(file: FileHandle, size: number, head: Buffer): Promise<Mp3Timing | undefined> {
+export function mp3Timing(fd: number, size: number, head: Buffer): Mp3Timing | undefined {
   const tagEnd = id3v2Length(head);
   const found = findFrame(head, tagEnd, undefined, 4);
   if (!found) return undefined;
   const { offset: audioStart, header: first } = found;
-  const end = await audioEnd(file, size);
+  const end = audioEnd(fd, size);
   const audioBytes = Math.max(0, end - audioStart);
 
   const seek = readSeekHeader(head, audioStart, first);
@@ -238,22 +237,22 @@ export async function mp3Timing(file: FileHandle, size: number, head: Buffer): P
 
   // No frame count. If frames from the start, middle and end all share one bitrate, the file is
   // CBR and its size gives the duration; otherwise count the frames.
-  if (await looksConstant(file, head, audioStart, end, first)) {
+  if (looksConstant(fd, head, audioStart, end, first)) {
     return { first, audioStart, duration: (audioBytes * 8) / first.bitrate, bitrate: first.bitrate, vbr: false, seekHeader: seek?.kind, method: 'constant-bitrate' };
   }
   // A Xing/Info frame without a count carries no audio: start after it.
   const scanFrom = seek ? audioStart + first.frameLength : audioStart;
-  const scan = await scanFrames(file, scanFrom, end, first);
+  const scan = scanFrames(fd, scanFrom, end, first);
   const duration = scan.samples / first.sampleRate;
   return { first, audioStart, duration, bitrate: duration > 0 ? (scan.bytes * 8) / duration : first.bitrate, vbr: scan.variableBitrate, seekHeader: seek?.kind, method: 'frame-scan' };
 }
 
 /** Samples a few consecutive frames at the start, 1/3 and 2/3 of the audio, and near its end. */
-async function looksConstant(file: FileHandle, head: Buffer, audioStart: number, end: number, first: MpegFrameHeader): Promise<boolean> {
+function looksConstant(fd: number, head: Buffer, audioStart: number, end: number, first: MpegFrameHeader): boolean {
   const windows: Buffer[] = [head.subarray(audioStart)];
   const length = end - audioStart;
   for (const at of [audioStart + length / 3, audioStart + (2 * length) / 3, end - 6 * MAX_FRAME_LENGTH]) {
-    if (at > audioStart + head.length) windows.push(await readAt(file, Math.floor(at), Math.min(6 * MAX_FRAME_LENGTH, end - Math.floor(at))));
+    if (at > audioStart + head.length) windows.push(readAt(fd, Math.floor(at), Math.min(6 * MAX_FRAME_LENGTH, end - Math.floor(at))));
   }
   for (const window of windows) {
     let position = findFrame(window, 0, first)?.offset;

@@ -6,7 +6,6 @@
 // the whole file has arrived), whether a box claims more bytes than the file has (a cut-off
 // upload), track dimensions, and chapters (QuickTime chapter track and Nero `chpl`).
 // Box layout: https://developer.apple.com/documentation/quicktime-file-format
-import type { FileHandle } from 'node:fs/promises';
 import type { Chapter } from '../catalog/types.js';
 import { readAt } from './read-at.js';
 
@@ -35,11 +34,11 @@ export interface Mp4Layout {
 const MAX_TOP_LEVEL_BOXES = 10_000;
 
 /** Walks the top-level boxes: one 16-byte read per box. */
-export async function readMp4Layout(file: FileHandle, fileSize: number): Promise<Mp4Layout> {
+export function readMp4Layout(fd: number, fileSize: number): Mp4Layout {
   const layout: Mp4Layout = { boxes: [] };
   let position = 0;
   while (position + 8 <= fileSize && layout.boxes.length < MAX_TOP_LEVEL_BOXES) {
-    const header = await readAt(file, position, 16);
+    const header = readAt(fd, position, 16);
     const box = parseBoxHeader(header, 0, fileSize - position);
     if (!box) {
       layout.invalidAt = position;
@@ -331,14 +330,14 @@ function parseNeroChapters(p: Buffer): Chapter[] {
  * Chapters from a QuickTime chapter track (what ffmpeg and Apple tools write for M4A/M4V):
  * each text sample is a 16-bit length and the title. Reads only those few samples.
  */
-export async function readChapterTrack(file: FileHandle, movie: Mp4Movie): Promise<Chapter[]> {
+export function readChapterTrack(fd: number, movie: Mp4Movie): Chapter[] {
   const ids = new Set(movie.tracks.flatMap((t) => t.chapterTrackIds));
   const track = movie.tracks.find((t) => ids.has(t.id) && t.samples && t.timescale > 0);
   if (!track?.samples) return [];
   const chapters: Chapter[] = [];
   const { times, sizes, offsets } = track.samples;
   for (let i = 0; i < offsets.length && i < times.length; i++) {
-    const sample = await readAt(file, offsets[i], Math.min(sizes[i], 1024));
+    const sample = readAt(fd, offsets[i], Math.min(sizes[i], 1024));
     if (sample.length < 2) break;
     const length = Math.min(sample.readUInt16BE(0), sample.length - 2);
     const text = sample.subarray(2, 2 + length);

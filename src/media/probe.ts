@@ -9,8 +9,7 @@
 //   MP4   ftyp + moov with its sample tables emptied; duration, tracks, chapters from mp4-boxes.ts
 //   WebM  the header elements; duration from Info, else from the last Cluster (webm-duration.ts)
 //   Ogg, FLAC, WAV, ADTS: rare in podcasts; music-metadata reads them as a stream.
-import fs, { type FileHandle } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import fs, { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { parseBuffer, parseFile, parseStream, type IAudioMetadata, type IOptions } from 'music-metadata';
 import type { Chapter, MediaFacts } from '../catalog/types.js';
@@ -42,27 +41,27 @@ type Kind = 'MPEG' | 'ADTS' | 'MP4' | 'EBML' | 'Ogg' | 'FLAC' | 'WAV';
 
 /** Never throws for a bad file: every problem comes back as a finding. */
 export async function probeMedia(absPath: string): Promise<ProbeResult> {
-  let file: FileHandle;
+  let fd: number;
   try {
-    file = await fs.open(absPath, 'r');
+    fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); // a FIFO must not hang us
   } catch (err) {
     return failed(`cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   let kind: Kind | undefined;
   try {
-    const stat = await file.stat();
+    const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return failed('not a regular file');
     if (stat.size === 0) return failed('the file is empty (0 bytes)');
-    const head = await readAt(file, 0, HEAD_SIZE);
+    const head = readAt(fd, 0, HEAD_SIZE);
     kind = sniff(head);
     const base = { size: stat.size, mtimeMs: stat.mtimeMs, extension: path.extname(absPath).slice(1).toLowerCase() };
     switch (kind) {
       case 'MPEG':
-        return await probeMp3(file, head, base);
+        return await probeMp3(fd, head, base);
       case 'MP4':
-        return await probeMp4(file, head, base);
+        return await probeMp4(fd, head, base);
       case 'EBML':
-        return await probeMatroska(file, head, base);
+        return await probeMatroska(fd, head, base);
       case 'Ogg':
       case 'FLAC':
       case 'WAV':
@@ -76,7 +75,7 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
     const what = kind ? `${kind === 'EBML' ? 'WebM/Matroska' : kind} file` : 'file';
     return failed(`cannot read this ${what}, it looks damaged: ${(err as Error).message}`);
   } finally {
-    await file.close();
+    fs.closeSync(fd);
   }
 }
 
@@ -120,14 +119,14 @@ function unknownContent(head: Buffer): string {
 
 // --- MP3 -------------------------------------------------------------------------------------
 
-async function probeMp3(file: FileHandle, head: Buffer, base: Base): Promise<ProbeResult> {
+async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResult> {
   const findings: Finding[] = [];
   const tagEnd = id3v2Length(head);
   // The whole ID3v2 tag (chapters, cover) and some frames after it.
   if (tagEnd + 16 * 1024 > head.length && base.size > head.length) {
-    head = await readAt(file, 0, Math.min(base.size, tagEnd + 16 * 1024, MAX_HEADER_SIZE));
+    head = readAt(fd, 0, Math.min(base.size, tagEnd + 16 * 1024, MAX_HEADER_SIZE));
   }
-  const timing = await mp3Timing(file, base.size, head);
+  const timing = mp3Timing(fd, base.size, head);
   if (!timing) return failed('no MPEG audio frames found after the ID3 tag: the file holds no playable MP3 audio');
   // Without an ID3v2 tag there is nothing for music-metadata to read (ID3v1 is a relic).
   const metadata = tagEnd > 0 ? await parseBuffer(head.subarray(0, tagEnd + 4096), { mimeType: 'audio/mpeg' }, MM_OPTIONS) : undefined;
@@ -170,9 +169,9 @@ function mp4AudioCodec(track: Mp4Track): string | undefined {
   return track.codec ? (AUDIO_CODECS[track.codec] ?? track.codec) : undefined;
 }
 
-async function probeMp4(file: FileHandle, head: Buffer, base: Base): Promise<ProbeResult> {
+async function probeMp4(fd: number, head: Buffer, base: Base): Promise<ProbeResult> {
   const findings: Finding[] = [];
-  const layout = await readMp4Layout(file, base.size);
+  const layout = readMp4Layout(fd, base.size);
   if (layout.truncated) {
     const { box, claimed, available } = layout.truncated;
     findings.push({
@@ -188,7 +187,7 @@ async function probeMp4(file: FileHandle, head: Buffer, base: Base): Promise<Pro
     return { findings };
   }
   if (moovBox.size > MAX_HEADER_SIZE) return failed(`the moov box is ${moovBox.size} bytes, too large to be real`);
-  const moov = await readAt(file, moovBox.start, moovBox.size);
+  const moov = readAt(fd, moovBox.start, moovBox.size);
   const movie = parseMoov(moov);
 
   const ftyp = layout.boxes.find((b) => b.type === 'ftyp');
@@ -200,7 +199,7 @@ async function probeMp4(file: FileHandle, head: Buffer, base: Base): Promise<Pro
   const audio = movie.tracks.find((t) => t.handler === 'soun');
   const duration = movie.duration ?? metadata?.format.duration;
   let chapters = movie.neroChapters;
-  if (chapters.length === 0) chapters = await readChapterTrack(file, movie);
+  if (chapters.length === 0) chapters = readChapterTrack(fd, movie);
 
   const facts: MediaFacts = {
     ...common(metadata, base, 'MP4', !!video),
@@ -239,11 +238,11 @@ function matroskaCodec(codecId?: string): string | undefined {
   return MATROSKA_CODECS.find(([prefix]) => codecId.startsWith(prefix))?.[1] ?? codecId;
 }
 
-async function probeMatroska(file: FileHandle, head: Buffer, base: Base): Promise<ProbeResult> {
+async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<ProbeResult> {
   const findings: Finding[] = [];
   let header: MatroskaHead = parseMatroskaHead(head, base.size);
   if (header.needBytes && header.needBytes <= MAX_HEADER_SIZE) {
-    head = await readAt(file, 0, header.needBytes);
+    head = readAt(fd, 0, header.needBytes);
     header = parseMatroskaHead(head, base.size);
   }
   if (header.segmentStart === undefined) return failed('the WebM/Matroska file has no Segment: it holds no media');
@@ -261,7 +260,7 @@ async function probeMatroska(file: FileHandle, head: Buffer, base: Base): Promis
         () => undefined,
       )
     : undefined;
-  const duration = header.duration ?? (await webmTailDuration(file, base.size, header));
+  const duration = header.duration ?? webmTailDuration(fd, base.size, header);
   const video = header.tracks.find((t) => t.type === 1);
   const audio = header.tracks.find((t) => t.type === 2);
   const facts: MediaFacts = {

@@ -7,7 +7,6 @@
 //
 // Element IDs and layout: https://www.matroska.org/technical/elements.html (RFC 9559),
 // EBML variable-size integers: RFC 8794 section 4.
-import type { FileHandle } from 'node:fs/promises';
 import { readAt } from './read-at.js';
 
 const ID = {
@@ -201,11 +200,11 @@ const TAIL_SIZES = [256 * 1024, 4 * 1024 * 1024, 32 * 1024 * 1024];
  * Seconds from the start to the end of the last block, found from the file's tail. Undefined
  * when no complete Cluster can be found there.
  */
-export async function webmTailDuration(file: FileHandle, fileSize: number, head: MatroskaHead): Promise<number | undefined> {
+export function webmTailDuration(fd: number, fileSize: number, head: MatroskaHead): number | undefined {
   const floor = head.segmentStart ?? 0;
   for (const tailSize of TAIL_SIZES) {
     const start = Math.max(floor, fileSize - tailSize);
-    const tail = await readAt(file, start, fileSize - start);
+    const tail = readAt(fd, start, fileSize - start);
     const ticks = lastClusterEnd(tail, head);
     if (ticks !== undefined) return (ticks * head.timestampScale) / 1e9;
     if (start === floor) break;

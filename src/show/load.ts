@@ -1,7 +1,7 @@
 // Reads show.yaml and every episode folder's episode.yaml, validates them against the schema,
 // and collects every problem at once (file, field, and line/column for YAML syntax errors).
 // No media is read here: that is the probe stage's job.
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { Value, type ValueError } from '@sinclair/typebox/value';
@@ -32,44 +32,45 @@ export interface LoadedShow {
 export const SHOW_FILE = 'show.yaml';
 export const EPISODE_FILE = 'episode.yaml';
 
-export async function loadShow(showDir: string): Promise<LoadedShow> {
+// Reads are synchronous: a few hundred small files, each cheaper to read than a round trip
+// through libuv's thread pool, and nothing else to do meanwhile.
+export function loadShow(showDir: string): LoadedShow {
   const dir = path.resolve(showDir);
   const result: LoadedShow = { dir, episodes: [], brokenEpisodes: [], problems: [] };
-  const show = await readManifest(dir, SHOW_FILE, ShowManifest, result.problems);
+  const show = readManifest(dir, SHOW_FILE, ShowManifest, result.problems);
   if (show) result.manifest = show as ShowManifest;
 
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    // A missing show folder: readManifest has said so for show.yaml.
+  }
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
-  const loaded = await Promise.all(
-    folders.map(async (folder) => {
-      const episodeDir = path.join(dir, folder.name);
-      const files = (await fs.readdir(episodeDir)).sort();
-      if (!files.includes(EPISODE_FILE)) {
-        if (files.includes('episode.yml')) {
-          result.problems.push({ level: 'error', file: `${folder.name}/episode.yml`, message: `rename to ${EPISODE_FILE}: netcaster reads only that name` });
-        }
-        return undefined; // not an episode folder (assets, an episode still being set up)
+  for (const folder of folders) {
+    const episodeDir = path.join(dir, folder.name);
+    const files = fs.readdirSync(episodeDir).sort();
+    if (!files.includes(EPISODE_FILE)) {
+      if (files.includes('episode.yml')) {
+        result.problems.push({ level: 'error', file: `${folder.name}/episode.yml`, message: `rename to ${EPISODE_FILE}: netcaster reads only that name` });
       }
-      const manifest = await readManifest(episodeDir, EPISODE_FILE, EpisodeManifest, result.problems, folder.name);
-      if (!manifest) {
-        result.brokenEpisodes.push(folder.name);
-        return undefined;
-      }
-      return { slug: folder.name, dir: episodeDir, manifest: manifest as EpisodeManifest, files };
-    }),
-  );
-  for (const e of loaded) if (e) result.episodes.push(e);
+      continue; // not an episode folder (assets, an episode still being set up)
+    }
+    const manifest = readManifest(episodeDir, EPISODE_FILE, EpisodeManifest, result.problems, folder.name);
+    if (manifest) result.episodes.push({ slug: folder.name, dir: episodeDir, manifest: manifest as EpisodeManifest, files });
+    else result.brokenEpisodes.push(folder.name);
+  }
   result.episodes.sort((a, b) => a.slug.localeCompare(b.slug));
   result.brokenEpisodes.sort();
   return result;
 }
 
 /** Reads one YAML manifest; pushes its problems and returns the data only if it is valid. */
-async function readManifest(dir: string, name: string, schema: TSchema, problems: Problem[], slug?: string): Promise<unknown> {
+function readManifest(dir: string, name: string, schema: TSchema, problems: Problem[], slug?: string): unknown {
   const file = slug ? `${slug}/${name}` : name;
   let text: string;
   try {
-    text = await fs.readFile(path.join(dir, name), 'utf8');
+    text = fs.readFileSync(path.join(dir, name), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     problems.push({ level: 'error', file, message: code === 'ENOENT' ? 'file is missing' : `cannot be read (${code})` });

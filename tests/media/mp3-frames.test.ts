@@ -1,22 +1,21 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findFrame, id3v2Length, mp3Timing, parseFrameHeader, readSeekHeader, scanFrames } from '../../src/media/mp3-frames.js';
 import { ffmpeg, needTool } from '../support/env.js';
 import { fixture, seededBytes, trueDuration } from './fixtures.js';
 
-async function timingOf(file: string) {
-  const handle = await fsp.open(file);
+function timingOf(file: string) {
+  const fd = fs.openSync(file, 'r');
   try {
-    const size = (await handle.stat()).size;
+    const size = fs.fstatSync(fd).size;
     const head = Buffer.alloc(Math.min(size, 65536));
-    await handle.read(head, 0, head.length, 0);
-    return await mp3Timing(handle, size, head);
+    fs.readSync(fd, head, 0, head.length, 0);
+    return mp3Timing(fd, size, head);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
 }
 
@@ -38,19 +37,19 @@ test('the frame scan counts exactly the frames the Xing header announces', async
   const first = findFrame(bytes, id3v2Length(bytes), undefined, 4)!;
   const xing = readSeekHeader(bytes, first.offset, first.header);
   assert.equal(xing?.kind, 'Xing');
-  const handle = await fsp.open(file);
+  const fd = fs.openSync(file, 'r');
   try {
-    const scan = await scanFrames(handle, first.offset + first.header.frameLength, bytes.length, first.header);
+    const scan = scanFrames(fd, first.offset + first.header.frameLength, bytes.length, first.header);
     assert.equal(scan.frames, xing?.frames);
     assert.equal(scan.skipped, 0);
     assert.equal(scan.variableBitrate, true);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
 });
 
 test('VBR without Xing: found by frame scan, exact to the sample', async () => {
-  const timing = await timingOf(fixture('vbr-no-xing.mp3'));
+  const timing = timingOf(fixture('vbr-no-xing.mp3'));
   assert.equal(timing?.method, 'frame-scan');
   assert.equal(timing?.seekHeader, undefined);
   // 27 s at 22050 Hz plus the encoder's delay and padding: whole 576-sample frames.
@@ -66,8 +65,8 @@ test('garbage in the middle and tags at the end do not change the scanned durati
   const id3v1 = Buffer.concat([Buffer.from('TAG'), Buffer.alloc(125, 0x20)]);
   const file = path.join(dir, 'damaged.mp3');
   fs.writeFileSync(file, Buffer.concat([bytes.subarray(0, middle), seededBytes(3, 3000), bytes.subarray(middle), id3v1]));
-  const clean = await timingOf(fixture('vbr-no-xing.mp3'));
-  const damaged = await timingOf(file);
+  const clean = timingOf(fixture('vbr-no-xing.mp3'));
+  const damaged = timingOf(file);
   // At most the one frame the garbage landed in is lost.
   assert.ok(Math.abs(clean!.duration - damaged!.duration) <= 0.03, `${clean?.duration} vs ${damaged?.duration}`);
 });
@@ -78,7 +77,7 @@ test('CBR without an Info header: duration from size and bitrate, no scan', asyn
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'cbr.mp3');
   ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=22050:duration=20', '-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', file]);
-  const timing = await timingOf(file);
+  const timing = timingOf(file);
   assert.equal(timing?.method, 'constant-bitrate');
   assert.equal(timing?.vbr, false);
   assert.ok(Math.abs(timing!.duration - 20) < 0.2, `${timing?.duration}`);

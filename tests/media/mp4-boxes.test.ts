@@ -1,21 +1,21 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import fsp from 'node:fs/promises';
+import fs from 'node:fs';
 import { leanMoov, parseMoov, readChapterTrack, readMp4Layout } from '../../src/media/mp4-boxes.js';
 import { fixture } from './fixtures.js';
 
-async function open(name: string) {
-  const handle = await fsp.open(fixture(name));
-  const size = (await handle.stat()).size;
-  const layout = await readMp4Layout(handle, size);
+function open(name: string) {
+  const fd = fs.openSync(fixture(name), 'r');
+  const size = fs.fstatSync(fd).size;
+  const layout = readMp4Layout(fd, size);
   const moov = layout.moov ? Buffer.alloc(layout.moov.size) : undefined;
-  if (moov) await handle.read(moov, 0, moov.length, layout.moov!.start);
-  return { handle, size, layout, moov };
+  if (moov) fs.readSync(fd, moov, 0, moov.length, layout.moov!.start);
+  return { fd, size, layout, moov, close: () => fs.closeSync(fd) };
 }
 
 test('top-level boxes in order; fastStart tells moov before mdat', async () => {
-  const fast = await open('good-faststart.m4v');
-  const slow = await open('moov-at-end.m4v');
+  const fast = open('good-faststart.m4v');
+  const slow = open('moov-at-end.m4v');
   try {
     assert.deepEqual(fast.layout.boxes.map((b) => b.type), ['ftyp', 'moov', 'free', 'mdat']);
     assert.equal(fast.layout.fastStart, true);
@@ -23,24 +23,24 @@ test('top-level boxes in order; fastStart tells moov before mdat', async () => {
     assert.equal(slow.layout.fastStart, false);
     assert.equal(fast.layout.boxes.reduce((n, b) => n + b.size, 0), fast.size);
   } finally {
-    await fast.handle.close();
-    await slow.handle.close();
+    fast.close();
+    slow.close();
   }
 });
 
 test('truncation: the box that claims more than the file has', async () => {
-  const { handle, size, layout } = await open('truncated.m4v');
+  const { size, layout, close } = open('truncated.m4v');
   try {
     assert.equal(layout.truncated?.box, 'mdat');
     assert.equal(layout.truncated!.offset + layout.truncated!.available, size);
     assert.ok(layout.truncated!.claimed > layout.truncated!.available);
   } finally {
-    await handle.close();
+    close();
   }
 });
 
 test('the chapter track and Nero chpl give the same chapters', async () => {
-  const { handle, moov } = await open('good-faststart.m4v');
+  const { fd, moov, close } = open('good-faststart.m4v');
   try {
     const movie = parseMoov(moov!);
     const expected = [
@@ -48,9 +48,9 @@ test('the chapter track and Nero chpl give the same chapters', async () => {
       { startTime: 1.5, title: 'Demo' },
     ];
     assert.deepEqual(movie.neroChapters, expected);
-    assert.deepEqual(await readChapterTrack(handle, movie), expected);
+    assert.deepEqual(readChapterTrack(fd, movie), expected);
   } finally {
-    await handle.close();
+    close();
   }
 });
 
@@ -67,7 +67,7 @@ test('mvhd version 1 (64-bit times) gives the duration', () => {
 });
 
 test('leanMoov keeps tracks and times, empties the sample tables', async () => {
-  const { handle, moov } = await open('video-only.m4v');
+  const { moov, close } = open('video-only.m4v');
   try {
     const lean = leanMoov(moov!);
     assert.ok(lean.length < moov!.length / 2, `${lean.length} vs ${moov!.length}`);
@@ -76,6 +76,6 @@ test('leanMoov keeps tracks and times, empties the sample tables', async () => {
     assert.equal(after.duration, before.duration);
     assert.deepEqual(after.tracks.map((t) => [t.handler, t.codec, t.width]), before.tracks.map((t) => [t.handler, t.codec, t.width]));
   } finally {
-    await handle.close();
+    close();
   }
 });
