@@ -1,4 +1,4 @@
-// The worker thread of pool.ts: runs the tasks it is sent, one reply each.
+// A worker thread of pool.ts: runs the tasks it is sent, one reply each.
 import { parentPort } from 'node:worker_threads';
 import { runHere, type MediaTask, type WorkerReply } from './pool.js';
 
@@ -11,6 +11,3 @@ port.on('message', ({ id, task }: { id: number; task: MediaTask }) => {
     (error: unknown) => reply({ id, error: error instanceof Error ? error.message : String(error) }),
   );
 });
-// Load the parsers before saying ready, so the first file sent is not held up by loading them.
-await import('./probe.js');
-reply('ready');

@@ -1,36 +1,45 @@
-// Probing and hashing on both cores. A cold `check` probes hundreds of files and a cold `build`
-// hashes gigabytes (podcast:integrity); one thread does that at one core's pace. So a worker
-// thread takes files while the main thread takes others, both running the same code (probe.ts,
-// integrity.ts).
+// Probing and hashing on every core. A cold `check` probes hundreds of files and a cold `build`
+// hashes gigabytes (podcast:integrity); one thread does that at one core's pace. So worker
+// threads, one per core (at most four), run the same code (probe.ts, integrity.ts) on files
+// handed out a few at a time, the least busy worker first. The main thread meanwhile reads the
+// manifests and assembles the catalog, and a server on it keeps answering requests.
 //
-// The worker starts with the first file, or earlier on `start()`, and is given files only once
-// it has loaded its parsers, so a handful of files never wait for it. It keeps a few files queued so that it never waits for the main thread; when its queue is
-// full the main thread takes the file itself. A worker that fails leaves its files to the main
-// thread: the pool is for speed, never a new way to fail.
+// Workers start with the first file, or earlier on `start()`. On a single core, or if the
+// workers fail, files are done on the calling thread: the pool is for speed, never a new way to
+// fail.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProbeResult } from './probe.js';
 
 export type MediaTask = { kind: 'probe'; path: string } | { kind: 'hash'; path: string };
-export type WorkerReply = { id: number; result?: unknown; error?: string } | 'ready';
+export type WorkerReply = { id: number; result?: unknown; error?: string };
 
-/** Files queued to the worker at once: enough that it never idles while the main thread is busy. */
-const WORKER_QUEUE = 12;
+/** Files handed to one worker at once: enough that it never waits for the main thread to send more. */
+const PER_WORKER = 4;
+const MAX_WORKERS = 4;
 
-interface Pending {
+interface Job {
+  id: number;
   task: MediaTask;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
+interface Slot {
+  worker: Worker;
+  jobs: Map<number, Job>;
+}
+
 export class MediaPool {
-  private worker?: Worker;
-  private workerReady = false;
-  private workerFailed = os.availableParallelism() < 2;
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Job[] = [];
+  private started = false;
   private nextId = 0;
-  private readonly pending = new Map<number, Pending>();
-  /** Tasks sent to the worker so far (the rest ran on the calling thread). */
+  /** Tasks sent to a worker so far. */
   sentToWorker = 0;
+
+  /** `workers`: how many threads; 0 runs everything on the calling thread. */
+  constructor(private readonly workers = os.availableParallelism() < 2 ? 0 : Math.min(MAX_WORKERS, os.availableParallelism())) {}
 
   /** What probe.ts's probeMedia says of the file; never rejects for a bad file. */
   probe(path: string): Promise<ProbeResult> {
@@ -42,62 +51,66 @@ export class MediaPool {
     return this.run({ kind: 'hash', path }) as Promise<string>;
   }
 
-  /** Stops the worker; files still queued to it are finished on the main thread. */
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.stopWorker();
-    await worker?.terminate();
-  }
-
-  private async run(task: MediaTask): Promise<unknown> {
-    this.startWorker();
-    // Probing a file here is synchronous reads and promises that resolve at once: without a turn
-    // of the event loop the worker's replies (and its "ready") would wait until all were done here.
-    if (this.worker) await new Promise((resolve) => setImmediate(resolve));
-    if (this.worker && this.workerReady && this.pending.size < WORKER_QUEUE) {
-      return new Promise((resolve, reject) => {
-        const id = this.nextId++;
-        this.sentToWorker++;
-        this.pending.set(id, { task, resolve, reject });
-        this.worker!.postMessage({ id, task });
-      });
-    }
-    return runHere(task);
-  }
-
-  /** Starts the worker now rather than with the first file, so it loads while the caller does other work. */
+  /** Starts the workers now rather than with the first file, so they load while the caller does other work. */
   start(): void {
-    this.startWorker();
+    if (this.started) return;
+    this.started = true;
+    for (let i = 0; i < this.workers; i++) this.spawn();
   }
 
-  private startWorker(): void {
-    if (this.worker || this.workerFailed) return;
+  /** Stops the workers; files they still held are finished on the calling thread. */
+  async close(): Promise<void> {
+    const workers = this.slots.map((s) => s.worker);
+    for (const slot of [...this.slots]) this.drop(slot);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private run(task: MediaTask): Promise<unknown> {
+    this.start();
+    if (this.slots.length === 0) return runHere(task);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ id: this.nextId++, task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      const slot = this.slots.reduce<Slot | undefined>((best, s) => (s.jobs.size < PER_WORKER && (!best || s.jobs.size < best.jobs.size) ? s : best), undefined);
+      if (!slot) return;
+      const job = this.waiting.shift()!;
+      slot.jobs.set(job.id, job);
+      this.sentToWorker++;
+      slot.worker.postMessage({ id: job.id, task: job.task });
+    }
+  }
+
+  private spawn(): void {
     const worker = new Worker(new URL('./pool-worker.js', import.meta.url));
     worker.unref(); // never what keeps the process alive
+    const slot: Slot = { worker, jobs: new Map() };
     worker.on('message', (reply: WorkerReply) => {
-      if (reply === 'ready') {
-        this.workerReady = true;
-        return;
-      }
-      const pending = this.pending.get(reply.id);
-      if (!pending) return;
-      this.pending.delete(reply.id);
-      if (reply.error !== undefined) pending.reject(new Error(reply.error));
-      else pending.resolve(reply.result);
+      const job = slot.jobs.get(reply.id);
+      if (!job) return;
+      slot.jobs.delete(reply.id);
+      if (reply.error !== undefined) job.reject(new Error(reply.error));
+      else job.resolve(reply.result);
+      this.dispatch();
     });
-    worker.on('error', () => this.stopWorker());
-    worker.on('exit', () => this.stopWorker());
-    this.worker = worker;
+    worker.on('error', () => this.drop(slot));
+    worker.on('exit', () => this.drop(slot));
+    this.slots.push(slot);
   }
 
-  /** No more files to the worker; whatever it still held is done here. */
-  private stopWorker(): void {
-    this.workerFailed = true;
-    this.worker = undefined;
-    this.workerReady = false;
-    const orphans = [...this.pending.values()];
-    this.pending.clear();
-    for (const { task, resolve, reject } of orphans) runHere(task).then(resolve, reject);
+  /** A worker that is gone: its files go to the others, or to this thread when none is left. */
+  private drop(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    this.slots.splice(index, 1);
+    this.waiting.unshift(...slot.jobs.values());
+    slot.jobs.clear();
+    if (this.slots.length > 0) return this.dispatch();
+    for (const { task, resolve, reject } of this.waiting.splice(0)) runHere(task).then(resolve, reject);
   }
 }
 

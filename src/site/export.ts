@@ -1,8 +1,12 @@
 // The static export: a SiteMap written out as files any web server or CDN can serve.
 // Built in a sibling temporary folder and swapped into place with renames, so a failure (a file
 // gone, a full disk) leaves the previous output as it was, and a visitor never sees half a site.
+//
+// The file system calls are synchronous: a show of 300 episodes is a few thousand small writes
+// and links, each cheaper than a round trip through libuv's thread pool, and `build` has nothing
+// else to do meanwhile.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { renderErrorPage } from '../pages/error-page.js';
 import { publicDir } from '../paths.js';
@@ -30,60 +34,71 @@ export function fileForUrlPath(urlPath: string): string {
  */
 export async function exportSite(site: SiteMap, outDir: string): Promise<{ files: number }> {
   const out = path.resolve(outDir);
-  const parent = path.dirname(out);
-  await fs.mkdir(parent, { recursive: true });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
   const entries = [...site.entries()];
   if (!site.has('/404.html')) entries.push(['/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') }]);
   try {
-    await fs.mkdir(tmp);
+    fs.mkdirSync(tmp);
+    const folders = new Set<string>([tmp]);
     // Sorted so directories are made in a stable order; each write is independent of the others.
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [urlPath, entry] of entries) await writeEntry(path.join(tmp, fileForUrlPath(urlPath)), entry);
-    await swapInto(tmp, out);
+    for (const [urlPath, entry] of entries) {
+      const file = path.join(tmp, fileForUrlPath(urlPath));
+      const folder = path.dirname(file);
+      if (!folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
+      writeEntry(file, entry);
+    }
+    swapInto(tmp, out);
   } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
   return { files: entries.length };
 }
 
-async function writeEntry(file: string, entry: SiteEntry): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  if (entry.kind === 'content') return fs.writeFile(file, entry.body);
+function writeEntry(file: string, entry: SiteEntry): void {
+  if (entry.kind === 'content') return fs.writeFileSync(file, entry.body);
   try {
-    await fs.link(entry.path, file);
+    fs.linkSync(entry.path, file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // EXDEV: another file system; EPERM/ENOTSUP/EMLINK: links not allowed there. Copy instead.
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') {
       throw new Error(`cannot export ${entry.path}: ${(err as Error).message}`, { cause: err });
     }
-    await fs.copyFile(entry.path, file);
+    fs.copyFileSync(entry.path, file);
   }
 }
 
 /** tmp -> out with renames: the old out is moved aside first and put back if the swap fails. */
-async function swapInto(tmp: string, out: string): Promise<void> {
-  const old = await fs.lstat(out).catch(() => undefined);
-  if (!old) return fs.rename(tmp, out);
+function swapInto(tmp: string, out: string): void {
+  let old: fs.Stats | undefined;
+  try {
+    old = fs.lstatSync(out);
+  } catch {
+    return fs.renameSync(tmp, out);
+  }
   if (!old.isDirectory()) throw new Error(`${out} exists and is not a folder; not replacing it`);
   const aside = `${out}.old-${randomBytes(6).toString('hex')}`;
-  await fs.rename(out, aside);
+  fs.renameSync(out, aside);
   try {
-    await fs.rename(tmp, out);
+    fs.renameSync(tmp, out);
   } catch (err) {
-    await fs.rename(aside, out);
+    fs.renameSync(aside, out);
     throw err;
   }
-  await fs.rm(aside, { recursive: true, force: true });
+  fs.rmSync(aside, { recursive: true, force: true });
 }
 
 /** The text files of public/ (style sheet, player script) for buildSiteMap's publicFiles. */
 export async function readPublicFiles(dir: string = publicDir): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  for (const name of (await fs.readdir(dir)).sort()) {
-    if (/\.(css|js|svg|txt|webmanifest)$/.test(name)) files[name] = await fs.readFile(path.join(dir, name), 'utf8');
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (/\.(css|js|svg|txt|webmanifest)$/.test(name)) files[name] = fs.readFileSync(path.join(dir, name), 'utf8');
   }
   return files;
 }

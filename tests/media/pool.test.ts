@@ -1,5 +1,5 @@
-// The probing pool: what the worker thread says of a file is exactly what this thread says, a
-// failure crosses the thread boundary as a rejection, and files held by a stopped worker are
+// The probing pool: what a worker thread says of a file is exactly what this thread says, a
+// failure crosses the thread boundary as a rejection, and files held by stopped workers are
 // finished here.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,26 +12,20 @@ const mediaFiles = fs
   .filter((name) => name !== 'durations.json')
   .map(fixture);
 
-/** Probes until the worker has taken a file: it only gets files once it has loaded its parsers. */
-async function poolWithReadyWorker(): Promise<MediaPool> {
-  const pool = new MediaPool();
+/** Two workers, whatever this machine's cores, so the test takes the same path everywhere. */
+function poolWithWorkers(): MediaPool {
+  const pool = new MediaPool(2);
   pool.start();
-  const until = Date.now() + 10_000;
-  while (pool.sentToWorker === 0) {
-    if (Date.now() > until) throw new Error('the worker never became ready');
-    await pool.probe(mediaFiles[0]);
-    await new Promise((r) => setTimeout(r, 20));
-  }
   return pool;
 }
 
-test('every fixture: the pool (worker and this thread together) says what probeMedia says here', async () => {
-  const pool = await poolWithReadyWorker();
+test('every fixture: the workers say what probeMedia says on this thread', async () => {
+  const pool = poolWithWorkers();
   try {
     const before = pool.sentToWorker;
     const fromPool = await Promise.all(mediaFiles.map((file) => pool.probe(file)));
     const here = await Promise.all(mediaFiles.map((file) => runHere({ kind: 'probe', path: file })));
-    assert.ok(pool.sentToWorker > before, 'the worker took some of the files');
+    assert.equal(pool.sentToWorker - before, mediaFiles.length, 'the workers took every file');
     assert.deepEqual(fromPool, here);
   } finally {
     await pool.close();
@@ -39,7 +33,7 @@ test('every fixture: the pool (worker and this thread together) says what probeM
 });
 
 test('hashes from the worker equal hashes made here; a missing file is a rejection naming the cause', async () => {
-  const pool = await poolWithReadyWorker();
+  const pool = poolWithWorkers();
   try {
     const files = mediaFiles.slice(0, 6);
     assert.deepEqual(await Promise.all(files.map((f) => pool.hash(f))), await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f }))));
@@ -49,13 +43,18 @@ test('hashes from the worker equal hashes made here; a missing file is a rejecti
   }
 });
 
-test('closing the pool while the worker holds files: they are finished on this thread', async () => {
-  const pool = await poolWithReadyWorker();
-  const before = pool.sentToWorker;
+test('no workers: everything runs on this thread', async () => {
+  const pool = new MediaPool(0);
+  assert.deepEqual(await pool.probe(mediaFiles[0]), await runHere({ kind: 'probe', path: mediaFiles[0] }));
+  assert.equal(pool.sentToWorker, 0);
+  await pool.close();
+});
+
+test('closing the pool while the workers hold files: they are finished on this thread', async () => {
+  const pool = poolWithWorkers();
   const pending = mediaFiles.map((file) => pool.probe(file));
-  // One turn of the event loop: the files are on their way to the worker, none answered yet.
-  await new Promise((r) => setImmediate(r));
-  assert.ok(pool.sentToWorker > before);
+  // The workers have files in hand and are still loading their parsers: none is answered yet.
+  assert.ok(pool.sentToWorker > 0);
   await pool.close();
   const results = await Promise.all(pending);
   assert.deepEqual(results, await Promise.all(mediaFiles.map((file) => runHere({ kind: 'probe', path: file }))));
