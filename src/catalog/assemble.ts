@@ -33,11 +33,9 @@ interface CachedImage {
   findings: Finding[];
 }
 
-// The parsers (music-metadata, sharp) are loaded only when a file actually needs probing,
+// sharp is loaded only when an image actually needs probing (media parsers load in pool.ts),
 // so a check where every file is cached never pays for them.
-const lazy = {
-  probeImage: async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file),
-};
+const probeImage = async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file);
 
 export async function checkShowFresh(showDir: string, options: CheckOptions): Promise<CheckResult> {
   // Started first: the worker loads its parsers while this thread reads the manifests.
@@ -69,8 +67,7 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   // podcast:integrity goes on alternate enclosures, and every format of an episode is an alternate
   // in some feed, so with `integrity` every file is hashed: the one cost here that grows with
   // file length, paid once per file thanks to the cache.
-  const probeFile = async (abs: string): Promise<CachedMedia> => {
-    const stat = fs.statSync(abs);
+  const probeFile = async ({ path: abs, stat }: FoundFile): Promise<CachedMedia> => {
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
     const wantHash = !!options.integrity;
@@ -81,12 +78,11 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
     mediaCache.set(abs, stat, result);
     return result;
   };
-  const probeImageFile = async (abs: string, file: string): Promise<CachedImage> => {
-    const stat = fs.statSync(abs);
+  const probeImageFile = async ({ path: abs, stat }: FoundFile, file: string): Promise<CachedImage> => {
     used.add(abs);
     const hit = imageCache.get(abs, stat);
     if (hit) return hit;
-    const result = await lazy.probeImage(abs, file);
+    const result = await probeImage(abs, file);
     probed.push(file);
     imageCache.set(abs, stat, result);
     return result;
@@ -168,20 +164,20 @@ class EpisodeAssembly {
     this.media = Object.keys(le.manifest.media).map(() => undefined);
   }
 
-  async addMedia(format: string, fileName: string, probe: (abs: string) => Promise<CachedMedia>): Promise<void> {
+  async addMedia(format: string, fileName: string, probe: (found: FoundFile) => Promise<CachedMedia>): Promise<void> {
     const index = Object.keys(this.le.manifest.media).indexOf(format);
     const field = `media.${format}`;
-    const abs = fileInFolder(this.le.dir, this.realShowDir, fileName);
-    if (typeof abs !== 'string') {
-      this.problems.push({ level: 'error', file: this.manifestFile, field, message: abs.message });
+    const found = fileInFolder(this.le.dir, this.realShowDir, fileName);
+    if ('message' in found) {
+      this.problems.push({ level: 'error', file: this.manifestFile, field, message: found.message });
       return;
     }
     const file = `${this.le.slug}/${fileName}`;
-    const { facts, findings } = await probe(abs);
+    const { facts, findings } = await probe(found);
     for (const f of findings) this.problems.push({ level: f.level, file, message: f.message });
     if (!facts) return;
     for (const f of checkDeclaredFormat(format, fileName, facts)) this.problems.push({ level: f.level, file, message: `${f.message} (${field} in ${EPISODE_FILE})` });
-    this.media[index] = { format, fileName, path: abs, facts };
+    this.media[index] = { format, fileName, path: found.path, facts };
   }
 
   readSideFiles(): void {
@@ -197,19 +193,19 @@ class EpisodeAssembly {
 
     const transcriptName = le.manifest.transcript ?? ['transcript.vtt', 'transcript.srt'].find((n) => files.has(n));
     if (transcriptName) {
-      const abs = fileInFolder(le.dir, this.realShowDir, transcriptName);
-      if (typeof abs !== 'string') {
-        this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: abs.message });
+      const found = fileInFolder(le.dir, this.realShowDir, transcriptName);
+      if ('message' in found) {
+        this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: found.message });
       } else {
-        const head = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, '').slice(0, 64);
+        const head = fs.readFileSync(found.path, 'utf8').replace(/^\uFEFF/, '').slice(0, 64);
         const isVtt = /\.vtt$/i.test(transcriptName);
         if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
           this.problems.push({ level: 'error', file: `${le.slug}/${transcriptName}`, message: 'not a WebVTT file: it must start with "WEBVTT"' });
         } else if (!isVtt && !/\.srt$/i.test(transcriptName)) {
           this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: `must be a WebVTT (.vtt) or SubRip (.srt) file, got ${transcriptName}` });
         } else {
-          const st = fs.statSync(abs);
-          this.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip', size: st.size, mtimeMs: st.mtimeMs };
+          const { path: abs, stat } = found;
+          this.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip', size: stat.size, mtimeMs: stat.mtimeMs };
         }
       }
     }
@@ -217,14 +213,14 @@ class EpisodeAssembly {
 
   private readChaptersFile(name: string): Chapter[] | undefined {
     const file = `${this.le.slug}/${name}`;
-    const abs = fileInFolder(this.le.dir, this.realShowDir, name);
-    if (typeof abs !== 'string') {
-      this.problems.push({ level: 'error', file: this.manifestFile, field: 'chapters', message: abs.message });
+    const found = fileInFolder(this.le.dir, this.realShowDir, name);
+    if ('message' in found) {
+      this.problems.push({ level: 'error', file: this.manifestFile, field: 'chapters', message: found.message });
       return undefined;
     }
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(abs, 'utf8'));
+      data = JSON.parse(fs.readFileSync(found.path, 'utf8'));
     } catch (err) {
       this.problems.push({ level: 'error', file, message: `not valid JSON: ${(err as Error).message}` });
       return undefined;
@@ -356,11 +352,18 @@ function realpathOr(dir: string): string {
   }
 }
 
+/** A file a manifest names, as found: its path in the episode folder and its stat (of the real file). */
+interface FoundFile {
+  path: string;
+  stat: fs.Stats;
+}
+
 /**
  * Resolves a file named in a manifest. It must be a plain file name inside the folder, and its
  * real path (after symlinks) must stay inside the show folder: nothing outside is ever published.
+ * The stat goes along so that nobody stats the file again (the facts cache is keyed on it).
  */
-function fileInFolder(folder: string, realShowDir: string, name: string): string | { message: string } {
+function fileInFolder(folder: string, realShowDir: string, name: string): FoundFile | { message: string } {
   if (name.includes('/') || name.includes('\\') || name === '.' || name === '..' || path.isAbsolute(name)) {
     return { message: `must be a file name in the episode folder, not a path: ${name}` };
   }
@@ -372,9 +375,9 @@ function fileInFolder(folder: string, realShowDir: string, name: string): string
     return { message: `file not found: ${name}` };
   }
   if (!real.startsWith(realShowDir + path.sep)) return { message: `${name} is a link to a file outside the show folder` };
-  const st = fs.statSync(real);
-  if (!st.isFile()) return { message: `${name} is not a regular file` };
-  return abs;
+  const stat = fs.statSync(real);
+  if (!stat.isFile()) return { message: `${name} is not a regular file` };
+  return { path: abs, stat };
 }
 
 async function imageInFolder(
@@ -384,16 +387,16 @@ async function imageInFolder(
   manifestFile: string,
   field: string,
   problems: Problem[],
-  probe: (abs: string, file: string) => Promise<CachedImage>,
+  probe: (found: FoundFile, file: string) => Promise<CachedImage>,
   slug?: string,
 ): Promise<ImageFacts | undefined> {
-  const abs = fileInFolder(folder, realShowDir, name);
-  if (typeof abs !== 'string') {
-    problems.push({ level: 'error', file: manifestFile, field, message: abs.message });
+  const found = fileInFolder(folder, realShowDir, name);
+  if ('message' in found) {
+    problems.push({ level: 'error', file: manifestFile, field, message: found.message });
     return undefined;
   }
   const file = slug ? `${slug}/${name}` : name;
-  const { facts, findings } = await probe(abs, file);
+  const { facts, findings } = await probe(found, file);
   for (const f of findings) problems.push({ level: f.level, file, message: f.message });
   if (!facts) return undefined;
   const checks = checkArtwork(facts, name);

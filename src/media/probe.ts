@@ -205,12 +205,7 @@ async function probeMp4(fd: number, head: Buffer, base: Base): Promise<ProbeResu
     ...common(metadata, base, 'MP4', !!video),
     audioCodec: audio ? mp4AudioCodec(audio) : undefined,
     videoCodec: video?.codec ? (VIDEO_CODECS[video.codec] ?? video.codec) : undefined,
-    hasAudio: !!audio,
-    hasVideo: !!video,
-    duration,
-    bitrate: duration ? Math.round((base.size * 8) / duration) : undefined,
-    width: video?.width,
-    height: video?.height,
+    ...trackFacts(video, audio, duration, base.size),
     chapters: withEnds(chapters, duration),
     fastStart: layout.fastStart,
   };
@@ -267,12 +262,7 @@ async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<Prob
     ...common(metadata, base, container, !!video),
     audioCodec: matroskaCodec(audio?.codecId),
     videoCodec: matroskaCodec(video?.codecId),
-    hasAudio: !!audio,
-    hasVideo: !!video,
-    duration,
-    bitrate: duration ? Math.round((base.size * 8) / duration) : undefined,
-    width: video?.width,
-    height: video?.height,
+    ...trackFacts(video, audio, duration, base.size),
   };
   if (duration === undefined) {
     findings.push({ level: 'error', message: 'cannot tell the duration: no Duration element and no complete Cluster at the end of the file' });
@@ -295,7 +285,7 @@ async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS'
     hasAudio: metadata.format.hasAudio ?? true,
     hasVideo,
     duration,
-    bitrate: duration ? Math.round((base.size * 8) / duration) : undefined,
+    bitrate: averageBitrate(base.size, duration),
   };
   const findings: Finding[] = duration === undefined ? [{ level: 'error', message: `cannot tell the duration of this ${kind} file` }] : [];
   return { facts: clean(facts), findings };
@@ -347,6 +337,16 @@ function common(metadata: IAudioMetadata | undefined, base: Base, container: str
     ),
     ...(picture ? { coverArt: { mime: picture.format, bytes: picture.data.length } } : {}),
   };
+}
+
+/** What a video container's tracks tell: which kinds there are, the picture size, the duration and bitrate. */
+function trackFacts(video: { width?: number; height?: number } | undefined, audio: object | undefined, duration: number | undefined, size: number) {
+  return { hasAudio: !!audio, hasVideo: !!video, duration, bitrate: averageBitrate(size, duration), width: video?.width, height: video?.height };
+}
+
+/** Bits per second over the whole file, container included: what a podcast app's download takes. */
+function averageBitrate(size: number, duration: number | undefined): number | undefined {
+  return duration ? Math.round((size * 8) / duration) : undefined;
 }
 
 /** Fills each chapter's missing end with the next chapter's start (the last one's with the duration). */

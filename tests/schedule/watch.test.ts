@@ -1,6 +1,6 @@
 // The live loop on a real show folder with real timers: releases on time, edits picked up, bad
 // edits held back, a slow copy never published half-written, the lock written.
-import test from 'node:test';
+import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +34,16 @@ function live(dir: string, scanSeconds = 1) {
   return { handle, published, lines, last: () => published[published.length - 1] };
 }
 
+/** A tiny show with these episodes, served live until the test ends; resolves once the first scan is in. */
+async function liveShow(t: TestContext, episodes: Parameters<typeof makeShow>[0], scanSeconds = 1) {
+  const { dir, cacheDir } = makeShow(episodes);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  const l = live(dir, scanSeconds);
+  t.after(() => l.handle.stop());
+  await l.handle.ready;
+  return { dir, l };
+}
+
 async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -45,14 +55,15 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs: number
 test('a scheduled episode appears at its time, not at the next minute, without a scan', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const due = isoIn(4000);
-  const { dir, cacheDir } = makeShow([
-    { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
-    { slug: '002-due', title: 'Due', date: due },
-  ]);
-  process.env.NETCASTER_CACHE_DIR = cacheDir;
-  const l = live(dir, 60); // no scan runs during the test: only the release timer can publish
-  t.after(() => l.handle.stop());
-  await l.handle.ready;
+  // No scan runs during the test (60 s apart): only the release timer can publish.
+  const { dir, l } = await liveShow(
+    t,
+    [
+      { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
+      { slug: '002-due', title: 'Due', date: due },
+    ],
+    60,
+  );
   assert.deepEqual(l.last()?.slugs, ['001-first']);
   await waitFor('the scheduled episode', () => l.last()?.slugs.length === 2, 8000);
   const late = l.last().at.getTime() - Date.parse(due);
@@ -68,11 +79,7 @@ test('a scheduled episode appears at its time, not at the next minute, without a
 
 test('new, changed, broken and removed episodes while serving', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const { dir, cacheDir } = makeShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
-  process.env.NETCASTER_CACHE_DIR = cacheDir;
-  const l = live(dir);
-  t.after(() => l.handle.stop());
-  await l.handle.ready;
+  const { dir, l } = await liveShow(t, [{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
   assert.deepEqual(l.last()?.titles, ['First']);
 
   writeEpisode(dir, { slug: '002-new', title: 'New', date: '2024-02-01T10:00:00Z' });
@@ -95,11 +102,7 @@ test('new, changed, broken and removed episodes while serving', async (t) => {
 
 test('a media file copied in slowly is published only once complete', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const { dir, cacheDir } = makeShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
-  process.env.NETCASTER_CACHE_DIR = cacheDir;
-  const l = live(dir);
-  t.after(() => l.handle.stop());
-  await l.handle.ready;
+  const { dir, l } = await liveShow(t, [{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
 
   // The manifest first, then the MP3 in pieces over ~3 s: each prefix of a CBR MP3 is itself a
   // valid, shorter MP3, so only "unchanged across two scans" can tell it is still being copied.

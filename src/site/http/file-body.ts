@@ -111,9 +111,9 @@ export interface FileBody {
 }
 
 /**
- * Writes the parts to `out` in order, then ends it, and closes the file. A client that leaves
- * stops the reads; a file that shrinks or fails under us destroys the response, since its
- * Content-Length can no longer be kept.
+ * Writes the parts to `out` in order, then ends it. A client that leaves stops the reads; a file
+ * that shrinks or fails under us destroys the response, since its Content-Length can no longer be
+ * kept. The file stays the caller's to close, on the response's 'close', whichever way it ends.
  */
 export function sendFileBody(out: Writable & { socket?: Socket | null }, file: OpenFile, parts: BodyPart[]): FileBody {
   let sent = 0;
@@ -126,7 +126,6 @@ export function sendFileBody(out: Writable & { socket?: Socket | null }, file: O
     if (finished) return;
     finished = true;
     out.off('close', onClose);
-    file.close();
     if (error) out.destroy(error);
   };
   const onClose = () => finish();
