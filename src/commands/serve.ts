@@ -29,8 +29,8 @@ const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--
 const SHUTDOWN_GRACE_MS = 5000;
 
 export interface LiveSite {
-  /** The current site; a new map after each change of what is published. */
-  getSite(): SiteMap;
+  /** The current site, a new map after each change of what is published; undefined until the first. */
+  getSite(): SiteMap | undefined;
   /** The catalog the current site was built from (undefined until the show was first good). */
   catalog(): Catalog | undefined;
   live: Live;
@@ -38,14 +38,14 @@ export interface LiveSite {
 
 /** The show on disk, kept live: rescanned every few seconds, republished when due. */
 export function liveSite(dir: string, options: { baseUrl: string; log: (line: string) => void; scanSeconds?: number }): LiveSite {
-  let site: SiteMap = new Map();
+  let site: SiteMap | undefined;
   let current: Catalog | undefined;
   const publicFiles = readPublicFiles();
 
   const publish = async (catalog: Catalog, now: Date) => {
     const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
     const next = buildSiteMap(catalog, { baseUrl: options.baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
-    const changedFeeds = current ? changedFeedUrls(site, next, options.baseUrl) : [];
+    const changedFeeds = site ? changedFeedUrls(site, next, options.baseUrl) : [];
     site = next;
     current = catalog;
     // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
@@ -72,7 +72,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
   let live: LiveSite | undefined;
   let baseUrl = '';
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  const app = createApp(() => live?.getSite() ?? new Map(), {
+  const app = createApp(() => live?.getSite(), {
     log,
     errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl }),
   });
@@ -99,7 +99,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     await stop(server, 0);
     return 1;
   }
-  const site = live.getSite();
+  const site = live.getSite()!;
   process.stdout.write(`Serving ${live.catalog()!.show.title} (${site.size} URLs) at ${localUrl}/\n`);
   if (baseUrl !== localUrl) process.stdout.write(`Links and feeds use ${baseUrl}/\n`);
   process.stdout.write('Press Ctrl+C to stop.\n');

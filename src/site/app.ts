@@ -55,7 +55,8 @@ const corsHeaders = {
   'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
 };
 
-export function createApp(getSite: () => SiteMap, options: AppOptions = {}): express.Express {
+/** `getSite` gives undefined while the first site is still being built (a server reading its show). */
+export function createApp(getSite: () => SiteMap | undefined, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -70,6 +71,11 @@ export function createApp(getSite: () => SiteMap, options: AppOptions = {}): exp
   app.use(async (req: Request, res: Response) => {
     // Take the map once: a live server may swap it mid-request, and one request sees one site.
     const site = getSite();
+    if (!site) {
+      // Not "nothing here" (404, which apps and crawlers remember) but "ask again soon" (RFC 9110 §15.6.4).
+      res.setHeader('Retry-After', '2');
+      return sendError(req, res, 503, 'The show is being read; try again in a moment.');
+    }
     const key = siteKey(req.path);
     const found = key === undefined ? undefined : lookup(site, key);
     if (!found) {

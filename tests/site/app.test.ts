@@ -443,6 +443,23 @@ test('every media response closes its file: 200, 206, multipart, HEAD, 304, 416,
   assert.equal(await settledDescriptors(), before);
 });
 
+test('regression: a server still reading its show answered 404; now 503 with Retry-After, until the site is there', async () => {
+  let current: SiteMap | undefined;
+  const starting = await listen(createApp(() => current));
+  try {
+    for (const url of ['/', bigUrl, paths.feed('audio')]) {
+      const res = await request(starting.port, url);
+      assert.equal(res.status, 503, url);
+      assert.equal(res.headers['retry-after'], '2');
+      assert.match(res.headers['content-type']!, /^text\/html/);
+    }
+    current = site;
+    assert.equal((await request(starting.port, bigUrl, { headers: { Range: 'bytes=0-1' } })).status, 206);
+  } finally {
+    await starting.close();
+  }
+});
+
 test('one access-log line per request: method, path, status, bytes, ms', async () => {
   logLines.length = 0;
   await get(bigUrl, { Range: 'bytes=0-99' });
