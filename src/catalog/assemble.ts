@@ -49,7 +49,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions): Pr
 }
 
 async function assemble(showDir: string, options: CheckOptions, media: MediaPool): Promise<CheckResult> {
-  const loaded = loadShow(showDir);
+  const loaded = await loadShow(showDir);
 
   const problems = loaded.problems;
   const dir = loaded.dir;
@@ -64,13 +64,12 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   let done = 0;
   const tick = () => options.onProgress?.(++done, jobs.length);
 
-  // podcast:integrity goes on alternate enclosures, and every format of an episode is an alternate
-  // in some feed, so with `integrity` every file is hashed: the one cost here that grows with
-  // file length, paid once per file thanks to the cache.
-  const probeFile = async ({ path: abs, stat }: FoundFile): Promise<CachedMedia> => {
+  // podcast:integrity goes on alternate enclosures, so with `integrity` every file that is an
+  // alternate in some feed is hashed: the one cost here that grows with file length, paid once
+  // per file thanks to the cache.
+  const probeFile = async ({ path: abs, stat }: FoundFile, wantHash: boolean): Promise<CachedMedia> => {
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
-    const wantHash = !!options.integrity;
     if (hit && (!wantHash || hit.facts?.sha256 || !hit.facts)) return hit;
     const result: CachedMedia = hit ?? (await media.probe(abs));
     if (!hit) probed.push(path.relative(dir, abs));
@@ -102,9 +101,11 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   const assemblies = loaded.episodes.map((le) => new EpisodeAssembly(le, realShowDir));
   for (const a of assemblies) {
     const { le } = a;
+    const formats = Object.keys(le.manifest.media);
     for (const [format, fileName] of Object.entries(le.manifest.media)) {
+      const hash = !!options.integrity && !!m && isAlternateSomewhere(format, formats, Object.values(m.feeds));
       jobs.push(async () => {
-        await a.addMedia(format, fileName, probeFile);
+        await a.addMedia(format, fileName, (found) => probeFile(found, hash));
         tick();
       });
     }
@@ -144,6 +145,15 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug));
   sortProblems(problems);
   return { catalog: show ? { show, episodes: list } : undefined, problems, probed: probed.sort() };
+}
+
+/**
+ * Whether a file of format `format` is listed as a podcast:alternateEnclosure in some feed: in a
+ * feed whose enclosure format the episode has (so it is an item there), every other format is an
+ * alternate (see alternates() in feeds/rss.ts). An episode in one format alone is nobody's alternate.
+ */
+export function isAlternateSomewhere(format: string, episodeFormats: readonly string[], feeds: readonly { enclosure: string }[]): boolean {
+  return feeds.some((feed) => feed.enclosure !== format && episodeFormats.includes(feed.enclosure));
 }
 
 /** Collects one episode's pieces as its probe jobs finish. */

@@ -173,3 +173,18 @@ test('the sample show checks with no errors', async () => {
   assert.ok(catalog!.episodes.length >= 2);
   assert.ok(catalog!.episodes.some((e) => e.title === 'The Mega Edition!'));
 });
+
+test('with integrity, only files that are some feed\'s alternate are hashed (an MP3-only show hashes nothing)', async () => {
+  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
+  const dir = await makeShow(
+    {
+      '001-audio-only': { yaml: episodeYaml('001-audio-only'), files: { 'a.mp3': 'good-cbr.mp3' } },
+      '002-both': { yaml: episodeYaml('002-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' } },
+    },
+    video,
+  );
+  const { catalog, problems } = await checkShow(dir, { integrity: true });
+  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  const hashed = catalog!.episodes.flatMap((e) => e.media.map((m) => `${e.slug}/${m.fileName}: ${m.facts.sha256 ? 'hashed' : 'not hashed'}`));
+  assert.deepEqual(hashed.sort(), ['001-audio-only/a.mp3: not hashed', '002-both/a.m4v: hashed', '002-both/a.mp3: hashed']);
+});
