@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
 
@@ -22,7 +22,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     console.error(`netcaster new: ${dir}: no such show folder (it needs a ${SHOW_FILE})`);
     return 1;
   }
-  const show = loadShow(dir);
+  const show = await loadShow(dir);
   if (!show.manifest) {
     for (const p of show.problems.filter((p) => p.file === SHOW_FILE)) {
       const where = [path.join(dir, p.file), p.line && `${p.line}:${p.column ?? 1}`, p.field].filter(Boolean).join(': ');
@@ -55,7 +55,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     `# Written by \`netcaster new\`. Put the media files named below into this folder, write the\n` +
     `# summary and notes.md, set the date, then set draft: false to publish.\n` +
     `# The guid identifies the episode to podcast apps: never change it once published.\n` +
-    stringify(manifest, { lineWidth: 0 });
+    dump(manifest, { lineWidth: -1 });
 
   try {
     await fs.mkdir(episodeDir); // not recursive: an existing folder is an error, never overwritten

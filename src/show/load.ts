@@ -3,11 +3,12 @@
 // No media is read here: that is the probe stage's job.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
-import { Value, type ValueError } from '@sinclair/typebox/value';
+import { load as parseYaml, YAMLException } from 'js-yaml';
 import type { TSchema } from '@sinclair/typebox';
+import type { ValueError } from '@sinclair/typebox/value';
 import type { Problem } from '../catalog/types.js';
-import { EpisodeManifest, ShowManifest } from './schema.js';
+import type { EpisodeManifest, ShowManifest } from './schema.js';
+import { isEpisodeManifest, isShowManifest } from './manifest-checks.js';
 
 export interface LoadedEpisode {
   slug: string;
@@ -32,13 +33,21 @@ export interface LoadedShow {
 export const SHOW_FILE = 'show.yaml';
 export const EPISODE_FILE = 'episode.yaml';
 
+/** A manifest that parsed but failed its schema check: described once the whole show is read. */
+interface Invalid {
+  file: string;
+  data: object;
+  schema: 'ShowManifest' | 'EpisodeManifest';
+}
+
 // Reads are synchronous: a few hundred small files, each cheaper to read than a round trip
 // through libuv's thread pool, and nothing else to do meanwhile.
-export function loadShow(showDir: string): LoadedShow {
+export async function loadShow(showDir: string): Promise<LoadedShow> {
   const dir = path.resolve(showDir);
   const result: LoadedShow = { dir, episodes: [], brokenEpisodes: [], problems: [] };
-  const show = readManifest(dir, SHOW_FILE, ShowManifest, result.problems);
-  if (show) result.manifest = show as ShowManifest;
+  const invalid: Invalid[] = [];
+  const show = readManifest(dir, SHOW_FILE, result.problems);
+  if (show && checkManifest(show, SHOW_FILE, 'ShowManifest', invalid)) result.manifest = show as ShowManifest;
 
   let entries: fs.Dirent[] = [];
   try {
@@ -56,17 +65,22 @@ export function loadShow(showDir: string): LoadedShow {
       }
       continue; // not an episode folder (assets, an episode still being set up)
     }
-    const manifest = readManifest(episodeDir, EPISODE_FILE, EpisodeManifest, result.problems, folder.name);
-    if (manifest) result.episodes.push({ slug: folder.name, dir: episodeDir, manifest: manifest as EpisodeManifest, files });
-    else result.brokenEpisodes.push(folder.name);
+    const file = `${folder.name}/${EPISODE_FILE}`;
+    const manifest = readManifest(episodeDir, EPISODE_FILE, result.problems, folder.name);
+    if (manifest && checkManifest(manifest, file, 'EpisodeManifest', invalid)) {
+      result.episodes.push({ slug: folder.name, dir: episodeDir, manifest: manifest as EpisodeManifest, files });
+    } else {
+      result.brokenEpisodes.push(folder.name);
+    }
   }
+  if (invalid.length > 0) result.problems.push(...(await describeInvalid(invalid)));
   result.episodes.sort((a, b) => a.slug.localeCompare(b.slug));
   result.brokenEpisodes.sort();
   return result;
 }
 
-/** Reads one YAML manifest; pushes its problems and returns the data only if it is valid. */
-function readManifest(dir: string, name: string, schema: TSchema, problems: Problem[], slug?: string): unknown {
+/** Reads and parses one YAML manifest; pushes its problems and returns the mapping it holds, if any. */
+function readManifest(dir: string, name: string, problems: Problem[], slug?: string): object | undefined {
   const file = slug ? `${slug}/${name}` : name;
   let text: string;
   try {
@@ -76,28 +90,48 @@ function readManifest(dir: string, name: string, schema: TSchema, problems: Prob
     problems.push({ level: 'error', file, message: code === 'ENOENT' ? 'file is missing' : `cannot be read (${code})` });
     return undefined;
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const pos = e.linePos?.[0];
-      problems.push({ level: 'error', file, message: `YAML syntax: ${firstLine(e.message)}`, line: pos?.line, column: pos?.col });
-    }
+  let data: unknown;
+  try {
+    // YAML 1.2 core schema: dates stay strings (the schema checks their form), a duplicate key is
+    // an error rather than a silent override, and aliases are capped against "billion laughs".
+    data = parseYaml(text, { filename: file, maxAliases: 100 });
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const mark = err.mark;
+    problems.push({ level: 'error', file, message: `YAML syntax: ${err.reason}`, line: mark && mark.line + 1, column: mark && mark.column + 1 });
     return undefined;
   }
-  const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     problems.push({ level: 'error', file, message: 'must be a YAML mapping of keys to values' });
     return undefined;
   }
-  const before = problems.length;
-  const seen = new Set<string>();
-  for (const e of Value.Errors(schema, data)) {
-    const field = e.path.split('/').slice(1).join('.');
-    if (seen.has(field)) continue; // one message per field: a union reports each branch
-    seen.add(field);
-    problems.push({ level: 'error', file, field: field || undefined, message: describe(e) });
+  return data;
+}
+
+/** The compiled check (manifest-checks.ts) for the common case; a failure is kept for describeInvalid. */
+function checkManifest(data: object, file: string, schema: Invalid['schema'], invalid: Invalid[]): boolean {
+  const valid = schema === 'ShowManifest' ? isShowManifest(data) : isEpisodeManifest(data);
+  if (!valid) invalid.push({ file, data, schema });
+  return valid;
+}
+
+/** Every problem of every invalid manifest, one per field, from TypeBox (loaded only now). */
+async function describeInvalid(invalid: Invalid[]): Promise<Problem[]> {
+  const [{ Value }, schemas] = await Promise.all([import('@sinclair/typebox/value'), import('./schema.js')]);
+  const problems: Problem[] = [];
+  for (const { file, data, schema } of invalid) {
+    const seen = new Set<string>();
+    for (const e of Value.Errors(schemas[schema], data)) {
+      const field = e.path.split('/').slice(1).join('.');
+      if (seen.has(field)) continue; // one message per field: a union reports each branch
+      seen.add(field);
+      problems.push({ level: 'error', file, field: field || undefined, message: describe(e) });
+    }
+    // The compiled check and TypeBox are the same schema; should they ever disagree, the manifest
+    // still does not pass unremarked.
+    if (seen.size === 0) problems.push({ level: 'error', file, message: 'does not match the manifest schema' });
   }
-  return problems.length === before ? data : undefined;
+  return problems;
 }
 
 function describe(e: ValueError): string {

@@ -4,7 +4,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
-import { jsonSchemaFiles } from '../../src/show/json-schema.js';
+import { Value } from '@sinclair/typebox/value';
+import { load as parseYaml } from 'js-yaml';
+import { jsonSchemaFiles, manifestChecksSource, MANIFEST_CHECKS_FILE } from '../../src/show/json-schema.js';
+import { isEpisodeManifest, isShowManifest } from '../../src/show/manifest-checks.js';
+import { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
 import { repoRoot } from '../support/env.js';
 
 const goodShow = `title: Test Show
@@ -65,13 +69,28 @@ test('every problem of every file is reported at once, with file and field', asy
 });
 
 test('a YAML syntax error names the line and column', async () => {
-  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': 'title: One\nsummary: [unclosed\ndate: x\n' });
+  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': 'title: One\nsummary: "unclosed\ndate: x\n' });
   const { problems, brokenEpisodes } = await loadShow(dir);
   assert.deepEqual(brokenEpisodes, ['001-one']);
   const p = problems.find((x) => x.file === '001-one/episode.yaml')!;
-  assert.match(p.message, /^YAML syntax/);
-  assert.equal(typeof p.line, 'number');
-  assert.equal(typeof p.column, 'number');
+  assert.match(p.message, /^YAML syntax: \w/);
+  // Lines and columns count from 1, as editors show them: the quoted text runs on into line 3.
+  assert.deepEqual([p.line, p.column], [3, 1]);
+});
+
+test('a key indented wrongly is a syntax error at that line, not a silent change of meaning', async () => {
+  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': goodEpisode.replace('guid:', '   guid:') });
+  const { problems } = await loadShow(dir);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].message, /^YAML syntax/);
+  assert.equal(problems[0].line, 4);
+});
+
+test('dates stay text as written (YAML 1.2), not timestamps converted to another zone', async () => {
+  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': goodEpisode.replace('2020-01-01T10:00:00Z', '2020-01-01T10:00:00-04:00') });
+  const loaded = await loadShow(dir);
+  assert.deepEqual(loaded.problems, []);
+  assert.equal(loaded.episodes[0].manifest.date, '2020-01-01T10:00:00-04:00');
 });
 
 test('a duplicate key is an error, not a silent override', async () => {
@@ -98,4 +117,39 @@ test('the committed JSON Schema files match the schema (run `npm run schema` aft
   for (const [name, text] of Object.entries(jsonSchemaFiles())) {
     assert.equal(await fs.readFile(path.join(repoRoot, 'schema', name), 'utf8'), text, `schema/${name} is stale`);
   }
+  assert.equal(await fs.readFile(path.join(repoRoot, MANIFEST_CHECKS_FILE), 'utf8'), manifestChecksSource(), `${MANIFEST_CHECKS_FILE} is stale`);
+});
+
+test('the compiled manifest checks agree with TypeBox on valid and invalid manifests', () => {
+  const show = parseYaml(goodShow) as Record<string, unknown>;
+  const episode = parseYaml(goodEpisode) as Record<string, unknown>;
+  const shows: unknown[] = [
+    show,
+    { ...show, owner: { name: 'A', email: 'a@example.com' }, categories: ['Technology'], funding: [{ url: 'https://x.test', text: 'Support' }] },
+    { ...show, language: 'en_US' },
+    { ...show, feeds: {} },
+    { ...show, feeds: { audio: { title: 'A', enclosure: 'MP3' } } },
+    { ...show, feeds: { audio: { title: 'A', enclosure: 'mp3', extra: 1 } } },
+    { ...show, owner: { name: 'A' } },
+    { ...show, tittle: 'typo' },
+    { ...show, persons: [{ name: 'A', img: 'not a url' }] },
+    [],
+    null,
+  ];
+  const episodes: unknown[] = [
+    episode,
+    { ...episode, number: 3, season: 1, type: 'bonus', links: [{ title: 'YouTube', url: 'https://youtube.test/x' }] },
+    { ...episode, date: 'next tuesday' },
+    { ...episode, number: -1 },
+    { ...episode, number: 1.5 },
+    { ...episode, type: 'special' },
+    { ...episode, media: {} },
+    { ...episode, media: { mp3: '' } },
+    { ...episode, links: [{ title: 'x', url: 'ftp://x' }] },
+    { ...episode, draft: 'maybe' },
+    { ...episode, summary: undefined },
+  ];
+  for (const value of shows) assert.equal(isShowManifest(value), Value.Check(ShowManifest, value), JSON.stringify(value));
+  for (const value of episodes) assert.equal(isEpisodeManifest(value), Value.Check(EpisodeManifest, value), JSON.stringify(value));
+  assert.ok(shows.filter((v) => isShowManifest(v)).length === 2 && episodes.filter((v) => isEpisodeManifest(v)).length === 2);
 });
