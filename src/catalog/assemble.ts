@@ -38,13 +38,13 @@ interface CachedImage {
 const probeImage = async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file);
 
 export async function checkShowFresh(showDir: string, options: CheckOptions): Promise<CheckResult> {
-  // Started first: the worker loads its parsers while this thread reads the manifests.
-  const media = new MediaPool();
+  // Started first: the workers load their parsers while this thread reads the manifests.
+  const media = options.media ?? new MediaPool();
   media.start();
   try {
     return await assemble(showDir, options, media);
   } finally {
-    await media.close();
+    if (media !== options.media) await media.close();
   }
 }
 
@@ -64,16 +64,12 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   let done = 0;
   const tick = () => options.onProgress?.(++done, jobs.length);
 
-  // podcast:integrity goes on alternate enclosures, so with `integrity` every file that is an
-  // alternate in some feed is hashed: the one cost here that grows with file length, paid once
-  // per file thanks to the cache.
-  const probeFile = async ({ path: abs, stat }: FoundFile, wantHash: boolean): Promise<CachedMedia> => {
+  const probeFile = async ({ path: abs, stat }: FoundFile): Promise<CachedMedia> => {
     used.add(abs);
     const hit = mediaCache.get(abs, stat);
-    if (hit && (!wantHash || hit.facts?.sha256 || !hit.facts)) return hit;
-    const result: CachedMedia = hit ?? (await media.probe(abs));
-    if (!hit) probed.push(path.relative(dir, abs));
-    if (wantHash && result.facts && !result.facts.sha256) result.facts.sha256 = await media.hash(abs);
+    if (hit) return hit;
+    const result = await media.probe(abs);
+    probed.push(path.relative(dir, abs));
     mediaCache.set(abs, stat, result);
     return result;
   };
@@ -101,11 +97,9 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   const assemblies = loaded.episodes.map((le) => new EpisodeAssembly(le, realShowDir));
   for (const a of assemblies) {
     const { le } = a;
-    const formats = Object.keys(le.manifest.media);
     for (const [format, fileName] of Object.entries(le.manifest.media)) {
-      const hash = !!options.integrity && !!m && isAlternateSomewhere(format, formats, Object.values(m.feeds));
       jobs.push(async () => {
-        await a.addMedia(format, fileName, (found) => probeFile(found, hash));
+        await a.addMedia(format, fileName, probeFile);
         tick();
       });
     }
@@ -145,15 +139,6 @@ async function assemble(showDir: string, options: CheckOptions, media: MediaPool
   list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug));
   sortProblems(problems);
   return { catalog: show ? { show, episodes: list } : undefined, problems, probed: probed.sort() };
-}
-
-/**
- * Whether a file of format `format` is listed as a podcast:alternateEnclosure in some feed: in a
- * feed whose enclosure format the episode has (so it is an item there), every other format is an
- * alternate (see alternates() in feeds/rss.ts). An episode in one format alone is nobody's alternate.
- */
-export function isAlternateSomewhere(format: string, episodeFormats: readonly string[], feeds: readonly { enclosure: string }[]): boolean {
-  return feeds.some((feed) => feed.enclosure !== format && episodeFormats.includes(feed.enclosure));
 }
 
 /** Collects one episode's pieces as its probe jobs finish. */

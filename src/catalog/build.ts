@@ -3,6 +3,7 @@
 // snapshot answers at once; otherwise assemble.ts re-reads the manifests and re-probes only the
 // files whose size or mtime changed. Light on purpose: the YAML parser, the validator and the
 // media parsers load only on a miss.
+import type { MediaPool } from '../media/pool.js';
 import { fingerprintShow, readSnapshot, writeSnapshot, type CheckResult } from './snapshot.js';
 
 export type { CheckResult };
@@ -10,14 +11,14 @@ export type { CheckResult };
 export interface CheckOptions {
   /** Overrides show.yaml's baseUrl. */
   baseUrl?: string;
-  /** Compute SHA-256 of media (podcast:integrity); `build` and `serve` want it, `check` does not. */
-  integrity?: boolean;
+  /** Workers to probe on (a build hashes on them afterwards, see integrity.ts); else a pool of the check's own. */
+  media?: MediaPool;
   /** Called as files are probed, for a progress display. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const salt = JSON.stringify({ baseUrl: options.baseUrl, integrity: !!options.integrity });
+  const salt = JSON.stringify({ baseUrl: options.baseUrl });
   const fingerprint = fingerprintShow(showDir, salt);
   const cached = readSnapshot(showDir, fingerprint);
   if (cached) return { ...cached, probed: [] };

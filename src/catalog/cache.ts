@@ -14,7 +14,7 @@ export function cacheDir(): string {
 }
 
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
-const VERSION = 3;
+const VERSION = 4;
 
 interface Entry<T> {
   size: number;

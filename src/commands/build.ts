@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
+import { withIntegrity } from '../catalog/integrity.js';
+import { MediaPool } from '../media/pool.js';
 import { cacheDir } from '../catalog/cache.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
@@ -33,7 +35,18 @@ export async function run(dir: string, options: Record<string, string | boolean 
     return 1;
   }
 
-  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, integrity: true });
+  // One set of workers for the whole build: they probe what changed, then hash the alternates.
+  const media = new MediaPool();
+  try {
+    return await checkAndBuild(dir, { out, baseUrlFlag, mediaBaseUrl, media });
+  } finally {
+    await media.close();
+  }
+}
+
+async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; media: MediaPool }): Promise<number> {
+  const { out, baseUrlFlag, mediaBaseUrl, media } = options;
+  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, media });
   const catalog = checked.catalog;
   const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {
@@ -47,17 +60,17 @@ export async function run(dir: string, options: Record<string, string | boolean 
   if (!baseUrl) return usageError('no base URL: pass --base-url URL or set baseUrl in show.yaml (feeds need absolute URLs)');
 
   const now = new Date();
-  const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now });
+  const result = await buildSite(catalog, { showDir: dir, out, baseUrl, mediaBaseUrl, now, media });
   // Only once the site is out: from now on these guids and feed URLs are promises to subscribers.
   recordPublished(dir, catalog, { baseUrl, now });
   process.stdout.write(`${result.summary}\n`);
   return 0;
 }
 
-/** Checked catalog -> artwork variants -> site map -> files in OUT. Shared with publish-due. */
+/** Checked catalog -> artwork variants, pages, (hashes ->) feeds -> files in OUT. */
 export async function buildSite(
   catalog: Catalog,
-  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date },
+  options: { showDir: string; out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; media?: MediaPool },
 ): Promise<{ episodes: number; files: number; summary: string }> {
   const { now } = options;
   const published = publishedEpisodes(catalog, now);
@@ -73,8 +86,11 @@ export async function buildSite(
     return { episodes: published.length, files: 0, summary: `${catalog.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}` };
   }
 
-  // The renderers load only when there is something to render.
-  const [{ makeVariants }, { renderErrorPage }, { exportSite, readPublicFiles }, { buildSiteMap }] = await Promise.all([
+  // The alternates are hashed on the workers while this thread renders the pages: only the feeds
+  // need the hashes. The renderers load only when there is something to render.
+  const hashed = withIntegrity(catalog, options.showDir, options.media);
+  hashed.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  const [{ makeVariants }, { renderErrorPage }, { exportSite, readPublicFiles }, { buildSiteMap, addFeeds }] = await Promise.all([
     import('../artwork/variants.js'),
     import('../pages/error-page.js'),
     import('../site/export.js'),
@@ -82,10 +98,12 @@ export async function buildSite(
   ]);
   const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
-  const site = buildSiteMap(catalog, { ...siteOptions, artwork, downloadLinks: 'attribute', publicFiles: await readPublicFiles() });
+  const mapOptions = { ...siteOptions, artwork, downloadLinks: 'attribute' as const, publicFiles: await readPublicFiles() };
+  const site = buildSiteMap(catalog, { ...mapOptions, feeds: false });
   site.set('/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions) });
   site.set(`/${STAMP_FILE}`, { kind: 'content', contentType: 'text/plain; charset=utf-8', body: stamp });
-  const { files } = await exportSite(site, options.out);
+  const feeds = hashed.then((hashedCatalog) => addFeeds(new Map(), hashedCatalog, mapOptions));
+  const { files } = await exportSite(site, options.out, feeds);
   const summary = `Built ${catalog.show.title}: ${published.length} episode${plural} published, ${files} files written to ${path.resolve(options.out)}${tail}`;
   return { episodes: published.length, files, summary };
 }

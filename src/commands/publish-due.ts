@@ -34,7 +34,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
   }
   const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
   // The same options as build's check, so build answers from the snapshot this check leaves.
-  const { catalog, problems } = await checkShow(dir, { baseUrl, integrity: true });
+  const { catalog, problems } = await checkShow(dir, { baseUrl });
   if (!catalog) {
     printProblems(problems, process.stderr);
     process.stderr.write(`\nnetcaster publish-due: ${dir} cannot be published: fix the errors above (${out} was not changed)\n`);

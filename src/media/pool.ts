@@ -14,13 +14,20 @@ import type { ProbeResult } from './probe.js';
 export type MediaTask = { kind: 'probe'; path: string } | { kind: 'hash'; path: string };
 export type WorkerReply = { id: number; result?: unknown; error?: string };
 
-/** Files handed to one worker at once: enough that it never waits for the main thread to send more. */
+/**
+ * Files to probe handed to one worker at once: enough that it never waits for the main thread to
+ * send more. Files to hash are all handed out at once instead, each to the worker with the fewest
+ * bytes to go: a build renders its pages meanwhile, and this thread cannot hand out work while it
+ * renders.
+ */
 const PER_WORKER = 4;
 const MAX_WORKERS = 4;
 
 interface Job {
   id: number;
   task: MediaTask;
+  /** Bytes to hash; 0 for a probe. */
+  bytes: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -28,6 +35,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   jobs: Map<number, Job>;
+  /** Bytes of the hash jobs it holds. */
+  bytes: number;
 }
 
 export class MediaPool {
@@ -46,9 +55,9 @@ export class MediaPool {
     return this.run({ kind: 'probe', path }) as Promise<ProbeResult>;
   }
 
-  /** The file's SRI sha256 (integrity.ts); rejects when the file cannot be read. */
-  hash(path: string): Promise<string> {
-    return this.run({ kind: 'hash', path }) as Promise<string>;
+  /** The SRI sha256 (integrity.ts) of the file of `size` bytes; rejects when it cannot be read. */
+  hash(path: string, size: number): Promise<string> {
+    return this.run({ kind: 'hash', path }, size) as Promise<string>;
   }
 
   /** Starts the workers now rather than with the first file, so they load while the caller does other work. */
@@ -65,21 +74,28 @@ export class MediaPool {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private run(task: MediaTask): Promise<unknown> {
+  private run(task: MediaTask, bytes = 0): Promise<unknown> {
     this.start();
     if (this.slots.length === 0) return runHere(task);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, task, resolve, reject });
+      this.waiting.push({ id: this.nextId++, task, bytes, resolve, reject });
       this.dispatch();
     });
   }
 
   private dispatch(): void {
-    while (this.waiting.length > 0) {
-      const slot = this.slots.reduce<Slot | undefined>((best, s) => (s.jobs.size < PER_WORKER && (!best || s.jobs.size < best.jobs.size) ? s : best), undefined);
-      if (!slot) return;
-      const job = this.waiting.shift()!;
+    const least = (key: (s: Slot) => number, open: (s: Slot) => boolean) =>
+      this.slots.reduce<Slot | undefined>((best, s) => (open(s) && (!best || key(s) < key(best)) ? s : best), undefined);
+    for (let i = 0; i < this.waiting.length; ) {
+      const job = this.waiting[i];
+      const slot = job.task.kind === 'hash' ? least((s) => s.bytes, () => true) : least((s) => s.jobs.size, (s) => s.jobs.size < PER_WORKER);
+      if (!slot) {
+        i++; // a probe waits for a free place; the next job may be a hash
+        continue;
+      }
+      this.waiting.splice(i, 1);
       slot.jobs.set(job.id, job);
+      slot.bytes += job.bytes;
       this.sentToWorker++;
       slot.worker.postMessage({ id: job.id, task: job.task });
     }
@@ -88,11 +104,12 @@ export class MediaPool {
   private spawn(): void {
     const worker = new Worker(new URL('./pool-worker.js', import.meta.url));
     worker.unref(); // never what keeps the process alive
-    const slot: Slot = { worker, jobs: new Map() };
+    const slot: Slot = { worker, jobs: new Map(), bytes: 0 };
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.jobs.get(reply.id);
       if (!job) return;
       slot.jobs.delete(reply.id);
+      slot.bytes -= job.bytes;
       if (reply.error !== undefined) job.reject(new Error(reply.error));
       else job.resolve(reply.result);
       this.dispatch();
@@ -109,13 +126,19 @@ export class MediaPool {
     this.slots.splice(index, 1);
     this.waiting.unshift(...slot.jobs.values());
     slot.jobs.clear();
+    slot.bytes = 0;
     if (this.slots.length > 0) return this.dispatch();
     for (const { task, resolve, reject } of this.waiting.splice(0)) runHere(task).then(resolve, reject);
   }
 }
 
-/** Runs a task on this thread, loading the parsers only now (a warm check never loads them). */
+// Loaded with the first task, not before: a warm check never loads the parsers. Kept, so each
+// task after the first skips the dynamic import's resolution.
+let probeModule: Promise<typeof import('./probe.js')> | undefined;
+let integrityModule: Promise<typeof import('./integrity.js')> | undefined;
+
+/** Runs a task on this thread. */
 export async function runHere(task: MediaTask): Promise<unknown> {
-  if (task.kind === 'probe') return (await import('./probe.js')).probeMedia(task.path);
-  return (await import('./integrity.js')).sha256Sri(task.path);
+  if (task.kind === 'probe') return (await (probeModule ??= import('./probe.js'))).probeMedia(task.path);
+  return (await (integrityModule ??= import('./integrity.js'))).sha256Sri(task.path);
 }

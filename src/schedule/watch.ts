@@ -5,6 +5,7 @@
 // `netcaster publish-due` runs by hand (or from a system cron) for static sites.
 import { createHash } from 'node:crypto';
 import cron from 'node-cron';
+import { withIntegrity } from '../catalog/integrity.js';
 import { checkShow } from '../catalog/build.js';
 import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
 import type { Catalog } from '../catalog/types.js';
@@ -76,7 +77,8 @@ export function startLive(showDir: string, options: LiveOptions): Live {
 
   const scan = async () => {
     scanWaiting = false;
-    const fresh = await checkShow(showDir, { baseUrl: options.baseUrl, integrity: options.integrity ?? true });
+    const fresh = await checkShow(showDir, { baseUrl: options.baseUrl });
+    if (fresh.catalog && (options.integrity ?? true)) fresh.catalog = await withIntegrity(fresh.catalog, showDir);
     // Fingerprints after the check: a version is taken only if its files did not change between the
     // end of the previous scan and the end of this one, i.e. not while this check was reading them.
     const folderFingerprints = fingerprintFolders(showDir);

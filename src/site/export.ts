@@ -31,33 +31,42 @@ export function fileForUrlPath(urlPath: string): string {
  * Writes every entry of the site under outDir, plus 404.html for static hosts (GitHub Pages,
  * Netlify, nginx `error_page`) unless the site has its own '/404.html'.
  * Files (media, artwork) are hard-linked where the file system allows, else copied.
+ * `later`, when given, brings more entries to write before the swap: a build's feeds, which wait
+ * for the hashes of the alternates while everything else is already being written.
  */
-export async function exportSite(site: SiteMap, outDir: string): Promise<{ files: number }> {
+export async function exportSite(site: SiteMap, outDir: string, later?: Promise<SiteMap>): Promise<{ files: number }> {
   const out = path.resolve(outDir);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
   const entries = [...site.entries()];
   if (!site.has('/404.html')) entries.push(['/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') }]);
+  let files = 0;
+  later?.catch(() => undefined); // awaited after the writes; should those fail first, its failure must not go unhandled
   try {
     fs.mkdirSync(tmp);
     const folders = new Set<string>([tmp]);
-    // Sorted so directories are made in a stable order; each write is independent of the others.
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [urlPath, entry] of entries) {
-      const file = path.join(tmp, fileForUrlPath(urlPath));
-      const folder = path.dirname(file);
-      if (!folders.has(folder)) {
-        fs.mkdirSync(folder, { recursive: true });
-        folders.add(folder);
+    const write = (batch: [string, SiteEntry][]) => {
+      // Sorted so directories are made in a stable order; each write is independent of the others.
+      batch.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [urlPath, entry] of batch) {
+        const file = path.join(tmp, fileForUrlPath(urlPath));
+        const folder = path.dirname(file);
+        if (!folders.has(folder)) {
+          fs.mkdirSync(folder, { recursive: true });
+          folders.add(folder);
+        }
+        writeEntry(file, entry);
+        files++;
       }
-      writeEntry(file, entry);
-    }
+    };
+    write(entries);
+    if (later) write([...(await later).entries()]);
     swapInto(tmp, out);
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return { files: entries.length };
+  return { files };
 }
 
 function writeEntry(file: string, entry: SiteEntry): void {

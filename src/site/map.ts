@@ -16,6 +16,8 @@ export interface SiteMapOptions extends SiteOptions {
   downloadLinks: 'route' | 'attribute';
   /** The files of public/ by name ('style.css' -> its text), served under /static/. Read by readPublicFiles in export.ts. */
   publicFiles: Record<string, string>;
+  /** False: leave the feeds out, for addFeeds to add (a build adds them once the alternates are hashed). */
+  feeds?: boolean;
 }
 
 const html = 'text/html; charset=utf-8';
@@ -45,7 +47,7 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
   const episodes = publishedEpisodes(catalog, options.now);
 
   site.set(paths.home(), content(html, renderShowPage(catalog, pageOptions)));
-  for (const feed of catalog.show.feeds) site.set(paths.feed(feed.name), content(feedContentType, renderFeed(catalog, feed, options)));
+  if (options.feeds !== false) addFeeds(site, catalog, options);
 
   const images: (ImageFacts | undefined)[] = [catalog.show.artwork];
   for (const episode of episodes) {
@@ -68,6 +70,12 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
     const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
     site.set(paths.static(name), content(staticTypes[ext] ?? 'application/octet-stream', text));
   }
+  return site;
+}
+
+/** The show's feeds, from `catalog` (whose alternates carry their hashes when podcast:integrity is wanted). */
+export function addFeeds(site: SiteMap, catalog: Catalog, options: SiteOptions & { artwork: ArtworkSet }): SiteMap {
+  for (const feed of catalog.show.feeds) site.set(paths.feed(feed.name), { kind: 'content', contentType: feedContentType, body: renderFeed(catalog, feed, options) });
   return site;
 }
 

@@ -5,44 +5,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { checkShow } from '../../src/catalog/build.js';
-import { fixturesDir, sampleShowDir } from '../support/env.js';
-
-const media = (name: string) => path.join(fixturesDir, 'media', name);
-
-const showYaml = `title: Fixture Show
-description: A show made of fixtures.
-author: Tester
-language: en
-baseUrl: https://fixture.example
-artwork: artwork.jpg
-owner: { name: Tester, email: tester@example.com }
-categories: [Technology]
-feeds:
-  audio: { title: Audio, enclosure: mp3 }
-`;
-
-interface EpisodeSpec {
-  yaml?: string;
-  files?: Record<string, string>; // name in folder -> fixture name
-}
-
-/** A show folder in a temp dir; its own cache dir so tests never share facts. */
-async function makeShow(episodes: Record<string, EpisodeSpec>, show = showYaml): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-show-'));
-  process.env.NETCASTER_CACHE_DIR = path.join(dir, '.cache');
-  await fs.writeFile(path.join(dir, 'show.yaml'), show);
-  await fs.copyFile(path.join(sampleShowDir, 'artwork.jpg'), path.join(dir, 'artwork.jpg'));
-  for (const [slug, spec] of Object.entries(episodes)) {
-    await fs.mkdir(path.join(dir, slug));
-    for (const [name, fixture] of Object.entries(spec.files ?? {})) await fs.copyFile(media(fixture), path.join(dir, slug, name));
-    await fs.writeFile(path.join(dir, slug, 'episode.yaml'), spec.yaml ?? episodeYaml(slug));
-  }
-  return dir;
-}
-
-function episodeYaml(slug: string, extra = '', mediaBlock = '  mp3: a.mp3\n'): string {
-  return `title: Fixture Episode\ndate: 2020-01-01T10:00:00Z\nsummary: S.\nguid: guid-${slug}\n${extra}media:\n${mediaBlock}`;
-}
+import { sampleShowDir } from '../support/env.js';
+import { episodeYaml, makeShow, media } from '../support/show-folder.js';
 
 const one = (extra = '', mediaBlock?: string, files: Record<string, string> = { 'a.mp3': 'good-cbr.mp3' }) => ({
   '001-a': { yaml: episodeYaml('001-a', extra, mediaBlock), files },
@@ -172,19 +136,4 @@ test('the sample show checks with no errors', async () => {
   assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
   assert.ok(catalog!.episodes.length >= 2);
   assert.ok(catalog!.episodes.some((e) => e.title === 'The Mega Edition!'));
-});
-
-test('with integrity, only files that are some feed\'s alternate are hashed (an MP3-only show hashes nothing)', async () => {
-  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
-  const dir = await makeShow(
-    {
-      '001-audio-only': { yaml: episodeYaml('001-audio-only'), files: { 'a.mp3': 'good-cbr.mp3' } },
-      '002-both': { yaml: episodeYaml('002-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' } },
-    },
-    video,
-  );
-  const { catalog, problems } = await checkShow(dir, { integrity: true });
-  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
-  const hashed = catalog!.episodes.flatMap((e) => e.media.map((m) => `${e.slug}/${m.fileName}: ${m.facts.sha256 ? 'hashed' : 'not hashed'}`));
-  assert.deepEqual(hashed.sort(), ['001-audio-only/a.mp3: not hashed', '002-both/a.m4v: hashed', '002-both/a.mp3: hashed']);
 });

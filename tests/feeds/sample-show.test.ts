@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseFeed } from 'podcast-partytime';
+import { withIntegrity } from '../../src/catalog/integrity.js';
 import { checkShow } from '../../src/catalog/build.js';
 import type { Catalog, Episode, EpisodeMedia } from '../../src/catalog/types.js';
 import { makeVariants } from '../../src/artwork/variants.js';
@@ -43,9 +44,9 @@ test('the sample show\'s feeds carry the true size and length of every file, in 
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const result = await checkShow(sampleShowDir, { integrity: true });
+  const result = await checkShow(sampleShowDir);
   assert.ok(result.catalog, JSON.stringify(result.problems));
-  const catalog: Catalog = result.catalog;
+  const catalog: Catalog = await withIntegrity(result.catalog, sampleShowDir);
   const images = [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))];
   const artwork = await makeVariants(images, path.join(tmp, 'artwork'));
   const options = { baseUrl: 'https://virtzine.example', now: new Date('2030-01-01T00:00:00Z'), artwork };

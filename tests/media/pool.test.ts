@@ -36,8 +36,8 @@ test('hashes from the worker equal hashes made here; a missing file is a rejecti
   const pool = poolWithWorkers();
   try {
     const files = mediaFiles.slice(0, 6);
-    assert.deepEqual(await Promise.all(files.map((f) => pool.hash(f))), await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f }))));
-    await assert.rejects(pool.hash(fixture('no-such-file.mp3')), /ENOENT/);
+    assert.deepEqual(await Promise.all(files.map((f) => pool.hash(f, fs.statSync(f).size))), await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f }))));
+    await assert.rejects(pool.hash(fixture('no-such-file.mp3'), 1), /ENOENT/);
   } finally {
     await pool.close();
   }
@@ -58,4 +58,19 @@ test('closing the pool while the workers hold files: they are finished on this t
   await pool.close();
   const results = await Promise.all(pending);
   assert.deepEqual(results, await Promise.all(mediaFiles.map((file) => runHere({ kind: 'probe', path: file }))));
+});
+
+test('regression: workers went idle while a build rendered pages; every file to hash is handed out at once', async () => {
+  const pool = poolWithWorkers();
+  try {
+    const probes = mediaFiles.map((f) => pool.probe(f));
+    assert.equal(pool.sentToWorker, 2 * 4, 'files to probe go a few at a time');
+    const hashes = mediaFiles.map((f) => pool.hash(f, fs.statSync(f).size));
+    // Before this thread does anything else (a build is about to render for a while), the workers
+    // hold every file to hash, not a few each.
+    assert.equal(pool.sentToWorker, 2 * 4 + mediaFiles.length);
+    await Promise.all([...hashes, ...probes]);
+  } finally {
+    await pool.close();
+  }
 });

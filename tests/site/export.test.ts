@@ -97,6 +97,35 @@ test('a failing export keeps the previous output intact and leaves no temp folde
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
 
+test('entries that come later (a build\'s feeds, waiting for hashes) are written into the same swap', async (t) => {
+  const dir = await tempDir(t);
+  const site = await fixtureSite(dir);
+  const out = path.join(dir, 'out');
+  const feed = site.get('/feeds/video.xml')!;
+  site.delete('/feeds/video.xml');
+  let release!: (later: SiteMap) => void;
+  const later = new Promise<SiteMap>((resolve) => (release = resolve));
+  const exporting = exportSite(site, out, later);
+  // Everything else is written while the feed is still to come; OUT does not exist yet.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await assert.rejects(fs.stat(out));
+  release(new Map([['/feeds/video.xml', feed]]));
+  const { files } = await exporting;
+  const written = await snapshot(out);
+  assert.equal(files, site.size + 2);
+  assert.equal(written.get(path.join('feeds', 'video.xml'))?.toString('utf8'), feed.kind === 'content' ? feed.body : undefined);
+});
+
+test('when the later entries fail, the previous output is kept and no temp folder is left', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  const before = await snapshot(out);
+  await assert.rejects(exportSite(await fixtureSite(dir), out, Promise.reject(new Error('a file to hash went missing'))), /went missing/);
+  assert.deepEqual(await snapshot(out), before);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+});
+
 test('an OUT that is a file is not replaced', async (t) => {
   const dir = await tempDir(t);
   const out = path.join(dir, 'out');

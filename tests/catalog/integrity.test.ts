@@ -1,0 +1,51 @@
+// withIntegrity over real show folders made from the committed fixtures.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { checkShow } from '../../src/catalog/build.js';
+import { withIntegrity } from '../../src/catalog/integrity.js';
+import { JsonCache } from '../../src/catalog/cache.js';
+import { episodeYaml, makeShow, showYaml } from '../support/show-folder.js';
+
+test('only files that are some feed\'s alternate are hashed (an MP3-only show hashes nothing)', async () => {
+  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
+  const dir = await makeShow(
+    {
+      '001-audio-only': { yaml: episodeYaml('001-audio-only'), files: { 'a.mp3': 'good-cbr.mp3' } },
+      '002-both': { yaml: episodeYaml('002-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' } },
+    },
+    video,
+  );
+  const checked = await checkShow(dir);
+  assert.deepEqual(checked.problems.filter((p) => p.level === 'error'), []);
+  const catalog = await withIntegrity(checked.catalog!, dir);
+  const hashed = catalog.episodes.flatMap((e) => e.media.map((m) => `${e.slug}/${m.fileName}: ${m.facts.sha256 ? 'hashed' : 'not hashed'}`));
+  assert.deepEqual(hashed.sort(), ['001-audio-only/a.mp3: not hashed', '002-both/a.m4v: hashed', '002-both/a.mp3: hashed']);
+});
+
+test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and recomputed when a file changes', async () => {
+  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
+  const dir = await makeShow({ '001-both': { yaml: episodeYaml('001-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' } } }, video);
+  const sri = (file: string) => `sha256-${createHash('sha256').update(fs.readFileSync(file)).digest('base64')}`;
+  const hashesOf = async () => {
+    const checked = await checkShow(dir);
+    const catalog = await withIntegrity(checked.catalog!, dir);
+    return Object.fromEntries(catalog.episodes[0].media.map((m) => [m.fileName, { path: m.path, sha256: m.facts.sha256, truth: sri(m.path) }]));
+  };
+  const first = await hashesOf();
+  for (const { sha256, truth } of Object.values(first)) assert.equal(sha256, truth);
+
+  // A second run answers from the cache: a wrong value planted there comes back unchanged.
+  const mp3 = first['a.mp3'].path; // as the catalog names it (the real path)
+  const cache = new JsonCache<string>('integrity', dir);
+  cache.set(mp3, fs.statSync(mp3), 'sha256-planted');
+  cache.save();
+  assert.equal((await hashesOf())['a.mp3'].sha256, 'sha256-planted');
+
+  // A changed file (new size and mtime) is hashed again.
+  fs.appendFileSync(mp3, Buffer.alloc(417));
+  const after = await hashesOf();
+  assert.equal(after['a.mp3'].sha256, after['a.mp3'].truth);
+  assert.notEqual(after['a.mp3'].sha256, first['a.mp3'].sha256);
+});
