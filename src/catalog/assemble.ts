@@ -10,7 +10,7 @@ import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/l
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import type { Finding } from '../media/probe.js';
 import { checkDeclaredFormat } from '../media/formats.js';
-import { MediaPool } from '../media/pool.js';
+import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { checkCategory } from '../feeds/apple-categories.js';
 import { JsonCache } from './cache.js';
@@ -37,18 +37,9 @@ interface CachedImage {
 // so a check where every file is cached never pays for them.
 const probeImage = async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file);
 
-export async function checkShowFresh(showDir: string, options: CheckOptions): Promise<CheckResult> {
-  // Started first: the workers load their parsers while this thread reads the manifests.
-  const media = options.media ?? new MediaPool();
-  media.start();
-  try {
-    return await assemble(showDir, options, media);
-  } finally {
-    if (media !== options.media) await media.close();
-  }
-}
-
-async function assemble(showDir: string, options: CheckOptions, media: MediaPool): Promise<CheckResult> {
+/** Probes on `media` (started by the caller, build.ts's checkShow). */
+export async function checkShowFresh(showDir: string, options: CheckOptions & { media: MediaPool }): Promise<CheckResult> {
+  const { media } = options;
   const loaded = await loadShow(showDir);
 
   const problems = loaded.problems;

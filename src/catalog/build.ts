@@ -22,8 +22,16 @@ export async function checkShow(showDir: string, options: CheckOptions = {}): Pr
   const fingerprint = fingerprintShow(showDir, salt);
   const cached = readSnapshot(showDir, fingerprint);
   if (cached) return { ...cached, probed: [] };
-  const { checkShowFresh } = await import('./assemble.js');
-  const result = await checkShowFresh(showDir, options);
-  writeSnapshot(showDir, fingerprint, result);
-  return result;
+  // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
+  const { MediaPool } = await import('../media/pool.js');
+  const media = options.media ?? new MediaPool();
+  media.start();
+  try {
+    const { checkShowFresh } = await import('./assemble.js');
+    const result = await checkShowFresh(showDir, { ...options, media });
+    writeSnapshot(showDir, fingerprint, result);
+    return result;
+  } finally {
+    if (media !== options.media) await media.close();
+  }
 }
