@@ -130,6 +130,7 @@ function benchCheckAndBuild(which: Set<string>): void {
   const cacheDir = path.join(tmp, 'cache');
   const env = { NETCASTER_CACHE_DIR: cacheDir };
   const nodeStart = median(9, () => sh(process.execPath, ['-e', '0']).ms, true);
+  const cat = () => sh('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]).ms;
 
   if (which.has('check')) {
     const check = () => {
@@ -137,7 +138,6 @@ function benchCheckAndBuild(which: Set<string>): void {
       if (r.code !== 0) throw new Error(`check failed on the bench show:\n${r.out.slice(0, 2000)}`);
       return r.ms;
     };
-    const cat = () => sh('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]).ms;
     // Cold = no facts cache. Where the files themselves are matters as much: in the kernel's page
     // cache (just written or read), or only on the disk (after a reboot, or once the kernel has
     // reclaimed them). Each baseline is timed in the same state as the check it stands beside.
@@ -168,7 +168,6 @@ function benchCheckAndBuild(which: Set<string>): void {
       if (r.code !== 0) throw new Error(`build failed on the bench show:\n${r.out.slice(0, 2000)}`);
       return r.ms;
     };
-    const cat = () => sh('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]).ms;
     const cold = median(3, () => {
       removeForColdRun(cacheDir, out);
       cat(); // the files in the page cache, as for check

@@ -24,13 +24,11 @@ export function isAlternateSomewhere(format: string, episode: Episode, feeds: re
  */
 export async function withIntegrity(catalog: Catalog, showDir: string, media?: MediaPool): Promise<Catalog> {
   const cache = new JsonCache<string>('integrity', showDir);
-  const used = new Set<string>();
   let pool = media;
   const hashes = new Map<string, Promise<string>>();
   for (const episode of catalog.episodes) {
     for (const m of episode.media) {
       if (!isAlternateSomewhere(m.format, episode, catalog.show.feeds) || hashes.has(m.path)) continue;
-      used.add(m.path);
       const hit = cache.get(m.path, m.facts);
       if (hit) {
         hashes.set(m.path, Promise.resolve(hit));
@@ -49,7 +47,7 @@ export async function withIntegrity(catalog: Catalog, showDir: string, media?: M
   try {
     const files = [...hashes.keys()];
     const done = new Map((await Promise.all(hashes.values())).map((sha256, i) => [files[i], sha256]));
-    cache.retain(used);
+    cache.retain(new Set(files));
     cache.save();
     return {
       ...catalog,

@@ -35,8 +35,13 @@ interface Job {
 interface Slot {
   worker: Worker;
   jobs: Map<number, Job>;
-  /** Bytes of the hash jobs it holds. */
-  bytes: number;
+}
+
+/** Bytes of the hash jobs a worker holds. */
+function bytesHeld(slot: Slot): number {
+  let bytes = 0;
+  for (const job of slot.jobs.values()) bytes += job.bytes;
+  return bytes;
 }
 
 export class MediaPool {
@@ -88,14 +93,13 @@ export class MediaPool {
       this.slots.reduce<Slot | undefined>((best, s) => (open(s) && (!best || key(s) < key(best)) ? s : best), undefined);
     for (let i = 0; i < this.waiting.length; ) {
       const job = this.waiting[i];
-      const slot = job.task.kind === 'hash' ? least((s) => s.bytes, () => true) : least((s) => s.jobs.size, (s) => s.jobs.size < PER_WORKER);
+      const slot = job.task.kind === 'hash' ? least(bytesHeld, () => true) : least((s) => s.jobs.size, (s) => s.jobs.size < PER_WORKER);
       if (!slot) {
         i++; // a probe waits for a free place; the next job may be a hash
         continue;
       }
       this.waiting.splice(i, 1);
       slot.jobs.set(job.id, job);
-      slot.bytes += job.bytes;
       this.sentToWorker++;
       slot.worker.postMessage({ id: job.id, task: job.task });
     }
@@ -104,12 +108,11 @@ export class MediaPool {
   private spawn(): void {
     const worker = new Worker(new URL('./pool-worker.js', import.meta.url));
     worker.unref(); // never what keeps the process alive
-    const slot: Slot = { worker, jobs: new Map(), bytes: 0 };
+    const slot: Slot = { worker, jobs: new Map() };
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.jobs.get(reply.id);
       if (!job) return;
       slot.jobs.delete(reply.id);
-      slot.bytes -= job.bytes;
       if (reply.error !== undefined) job.reject(new Error(reply.error));
       else job.resolve(reply.result);
       this.dispatch();
@@ -126,7 +129,6 @@ export class MediaPool {
     this.slots.splice(index, 1);
     this.waiting.unshift(...slot.jobs.values());
     slot.jobs.clear();
-    slot.bytes = 0;
     if (this.slots.length > 0) return this.dispatch();
     for (const { task, resolve, reject } of this.waiting.splice(0)) runHere(task).then(resolve, reject);
   }

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import { withIntegrity } from '../catalog/integrity.js';
-import { checkShow } from '../catalog/build.js';
+import { MediaPool } from '../media/pool.js';
+import { checkShow, type CheckResult } from '../catalog/build.js';
 import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
 import type { Catalog } from '../catalog/types.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
@@ -77,8 +78,15 @@ export function startLive(showDir: string, options: LiveOptions): Live {
 
   const scan = async () => {
     scanWaiting = false;
-    const fresh = await checkShow(showDir, { baseUrl: options.baseUrl });
-    if (fresh.catalog && (options.integrity ?? true)) fresh.catalog = await withIntegrity(fresh.catalog, showDir);
+    // One set of workers per scan, started only if something needs probing or hashing.
+    const media = new MediaPool();
+    let fresh: CheckResult;
+    try {
+      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, media });
+      if (fresh.catalog && (options.integrity ?? true)) fresh.catalog = await withIntegrity(fresh.catalog, showDir, media);
+    } finally {
+      await media.close();
+    }
     // Fingerprints after the check: a version is taken only if its files did not change between the
     // end of the previous scan and the end of this one, i.e. not while this check was reading them.
     const folderFingerprints = fingerprintFolders(showDir);

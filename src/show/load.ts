@@ -46,7 +46,7 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
   const dir = path.resolve(showDir);
   const result: LoadedShow = { dir, episodes: [], brokenEpisodes: [], problems: [] };
   const invalid: Invalid[] = [];
-  const show = readManifest(dir, SHOW_FILE, result.problems);
+  const show = readManifest(path.join(dir, SHOW_FILE), SHOW_FILE, result.problems);
   if (show && checkManifest(show, SHOW_FILE, 'ShowManifest', invalid)) result.manifest = show as ShowManifest;
 
   let entries: fs.Dirent[] = [];
@@ -66,7 +66,7 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
       continue; // not an episode folder (assets, an episode still being set up)
     }
     const file = `${folder.name}/${EPISODE_FILE}`;
-    const manifest = readManifest(episodeDir, EPISODE_FILE, result.problems, folder.name);
+    const manifest = readManifest(path.join(episodeDir, EPISODE_FILE), file, result.problems);
     if (manifest && checkManifest(manifest, file, 'EpisodeManifest', invalid)) {
       result.episodes.push({ slug: folder.name, dir: episodeDir, manifest: manifest as EpisodeManifest, files });
     } else {
@@ -80,11 +80,10 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
 }
 
 /** Reads and parses one YAML manifest; pushes its problems and returns the mapping it holds, if any. */
-function readManifest(dir: string, name: string, problems: Problem[], slug?: string): object | undefined {
-  const file = slug ? `${slug}/${name}` : name;
+function readManifest(abs: string, file: string, problems: Problem[]): object | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dir, name), 'utf8');
+    text = fs.readFileSync(abs, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     problems.push({ level: 'error', file, message: code === 'ENOENT' ? 'file is missing' : `cannot be read (${code})` });
@@ -146,5 +145,4 @@ function describe(e: ValueError): string {
   return `${lowerFirst(e.message)}${got}`;
 }
 
-const firstLine = (s: string) => s.split('\n')[0];
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
