@@ -14,6 +14,7 @@ import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { checkCategory } from '../feeds/apple-categories.js';
 import { JsonCache } from './cache.js';
+import { fileInFolder, realpathOr, type FoundFile } from './files.js';
 import type { CheckOptions, CheckResult } from './build.js';
 import type { Catalog, Chapter, Episode, EpisodeMedia, ImageFacts, MediaFacts, Problem, Show } from './types.js';
 
@@ -41,6 +42,7 @@ const probeImage = async (abs: string, file: string) => (await import('../artwor
 export async function checkShowFresh(showDir: string, options: CheckOptions & { media: MediaPool }): Promise<CheckResult> {
   const { media } = options;
   const loaded = await loadShow(showDir);
+  options.onManifests?.(loaded);
 
   const problems = loaded.problems;
   const dir = loaded.dir;
@@ -329,42 +331,6 @@ function looselyEqual(a: string, b: string): boolean {
 }
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
-
-function realpathOr(dir: string): string {
-  try {
-    return fs.realpathSync.native(dir);
-  } catch {
-    return dir;
-  }
-}
-
-/** A file a manifest names, as found: its path in the episode folder and its stat (of the real file). */
-interface FoundFile {
-  path: string;
-  stat: fs.Stats;
-}
-
-/**
- * Resolves a file named in a manifest. It must be a plain file name inside the folder, and its
- * real path (after symlinks) must stay inside the show folder: nothing outside is ever published.
- * The stat goes along so that nobody stats the file again (the facts cache is keyed on it).
- */
-function fileInFolder(folder: string, realShowDir: string, name: string): FoundFile | { message: string } {
-  if (name.includes('/') || name.includes('\\') || name === '.' || name === '..' || path.isAbsolute(name)) {
-    return { message: `must be a file name in the episode folder, not a path: ${name}` };
-  }
-  const abs = path.join(folder, name);
-  let real: string;
-  try {
-    real = fs.realpathSync.native(abs);
-  } catch {
-    return { message: `file not found: ${name}` };
-  }
-  if (!real.startsWith(realShowDir + path.sep)) return { message: `${name} is a link to a file outside the show folder` };
-  const stat = fs.statSync(real);
-  if (!stat.isFile()) return { message: `${name} is not a regular file` };
-  return { path: abs, stat };
-}
 
 async function imageInFolder(
   folder: string,

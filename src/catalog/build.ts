@@ -4,6 +4,7 @@
 // files whose size or mtime changed. Light on purpose: the YAML parser, the validator and the
 // media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
+import type { LoadedShow } from '../show/load.js';
 import { fingerprintShow, readSnapshot, writeSnapshot, type CheckResult } from './snapshot.js';
 
 export type { CheckResult };
@@ -13,6 +14,11 @@ export interface CheckOptions {
   baseUrl?: string;
   /** Workers to probe on (a build hashes on them afterwards, see integrity.ts); else a pool of the check's own. */
   media?: MediaPool;
+  /**
+   * Called once the manifests are read, before any file is probed (not when the snapshot answers):
+   * `build` starts hashing the alternates here, so the workers hash while this thread probes.
+   */
+  onManifests?: (show: LoadedShow) => void;
   /** Called as files are probed, for a progress display. */
   onProgress?: (done: number, total: number) => void;
 }

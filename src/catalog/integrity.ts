@@ -3,10 +3,15 @@
 //
 // A stage of its own, after the check: hashing is the one cost of publishing that grows with the
 // files' length (every byte of every alternate), and only the feeds need it. So `check` never
-// pays for it, and `build` renders its pages while the hashes are computed. Each hash is computed
-// once per file and kept in a cache keyed on path, size and modification time.
+// pays for it. Each hash is computed once per file and kept in a cache keyed on path, size and
+// modification time.
+//
+// `build` starts the hashing early, from the manifests (hashFromManifests), so the workers hash
+// while the main thread probes and renders; the stage then takes the hashes already under way.
 import { JsonCache } from './cache.js';
+import { fileInFolder, realpathOr } from './files.js';
 import type { Catalog, Episode, FeedDef } from './types.js';
+import type { LoadedShow } from '../show/load.js';
 import { MediaPool } from '../media/pool.js';
 
 /**
@@ -14,49 +19,96 @@ import { MediaPool } from '../media/pool.js';
  * feed whose enclosure format the episode has (so it is an item there), every other format is an
  * alternate (see alternates() in feeds/rss.ts). An episode in one format alone is nobody's alternate.
  */
-export function isAlternateSomewhere(format: string, episode: Episode, feeds: readonly FeedDef[]): boolean {
-  return feeds.some((feed) => feed.enclosure !== format && episode.media.some((m) => m.format === feed.enclosure));
+function isAlternateSomewhere(format: string, episodeFormats: readonly string[], feeds: readonly Pick<FeedDef, 'enclosure'>[]): boolean {
+  return feeds.some((feed) => feed.enclosure !== format && episodeFormats.includes(feed.enclosure));
 }
 
-/**
- * The catalog with `facts.sha256` set on every alternate file (a new catalog; the given one is
- * not changed). Files are hashed on `media`'s workers, or on a pool of its own when none is given.
- */
-export async function withIntegrity(catalog: Catalog, showDir: string, media?: MediaPool): Promise<Catalog> {
-  const cache = new JsonCache<string>('integrity', showDir);
-  let pool = media;
-  const hashes = new Map<string, Promise<string>>();
-  for (const episode of catalog.episodes) {
-    for (const m of episode.media) {
-      if (!isAlternateSomewhere(m.format, episode, catalog.show.feeds) || hashes.has(m.path)) continue;
-      const hit = cache.get(m.path, m.facts);
-      if (hit) {
-        hashes.set(m.path, Promise.resolve(hit));
-        continue;
+const formatsOf = (episode: Episode) => episode.media.map((m) => m.format);
+
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/** The hashes of one show's alternates: from the cache, else computed on `media`'s workers. */
+export class IntegrityHashes {
+  private readonly cache: JsonCache<string>;
+  private readonly underWay = new Map<string, { stat: FileStat; sha256: Promise<string> }>();
+  private pool: MediaPool | undefined;
+
+  /** Without `media`, a pool of its own is made when a file needs hashing, and closed by withIntegrity. */
+  constructor(
+    showDir: string,
+    private readonly media?: MediaPool,
+  ) {
+    this.cache = new JsonCache<string>('integrity', showDir);
+    this.pool = media;
+  }
+
+  /**
+   * Starts hashing every file that the manifests list as an alternate somewhere, before the check
+   * has probed them. Only a regular file inside the show folder is read (files.ts); whatever is
+   * wrong with the others, the check reports.
+   */
+  hashFromManifests(loaded: LoadedShow): void {
+    const feeds = Object.values(loaded.manifest?.feeds ?? {});
+    const realShowDir = realpathOr(loaded.dir);
+    for (const episode of loaded.episodes) {
+      const formats = Object.keys(episode.manifest.media);
+      for (const [format, name] of Object.entries(episode.manifest.media)) {
+        if (!isAlternateSomewhere(format, formats, feeds)) continue;
+        const found = fileInFolder(episode.dir, realShowDir, name);
+        // Should the check then reject the file, nobody asks for this hash: its failure is nobody's.
+        if (!('message' in found)) this.of(found.path, found.stat).catch(() => undefined);
       }
-      pool ??= new MediaPool();
-      hashes.set(
-        m.path,
-        pool.hash(m.path, m.facts.size).then((sha256) => {
-          cache.set(m.path, m.facts, sha256);
-          return sha256;
-        }),
-      );
     }
   }
-  try {
-    const files = [...hashes.keys()];
-    const done = new Map((await Promise.all(hashes.values())).map((sha256, i) => [files[i], sha256]));
-    cache.retain(new Set(files));
-    cache.save();
-    return {
-      ...catalog,
-      episodes: catalog.episodes.map((episode) => ({
-        ...episode,
-        media: episode.media.map((m) => (done.has(m.path) ? { ...m, facts: { ...m.facts, sha256: done.get(m.path) } } : m)),
-      })),
-    };
-  } finally {
-    if (pool && pool !== media) await pool.close();
+
+  /** The SRI hash of a file as it is now (size, mtime): cached, under way, or started here. */
+  of(file: string, stat: FileStat): Promise<string> {
+    const cached = this.cache.get(file, stat);
+    if (cached) return Promise.resolve(cached);
+    const started = this.underWay.get(file);
+    if (started && started.stat.size === stat.size && started.stat.mtimeMs === stat.mtimeMs) return started.sha256;
+    this.pool ??= new MediaPool();
+    const sha256 = this.pool.hash(file, stat.size).then((hash) => {
+      this.cache.set(file, stat, hash);
+      return hash;
+    });
+    this.underWay.set(file, { stat: { size: stat.size, mtimeMs: stat.mtimeMs }, sha256 });
+    return sha256;
   }
+
+  /**
+   * The catalog with `facts.sha256` set on every alternate file (a new catalog; the given one is
+   * not changed). The cache keeps exactly these files.
+   */
+  async apply(catalog: Catalog): Promise<Catalog> {
+    try {
+      const hashes = new Map<string, Promise<string>>();
+      for (const episode of catalog.episodes) {
+        for (const m of episode.media) {
+          if (isAlternateSomewhere(m.format, formatsOf(episode), catalog.show.feeds) && !hashes.has(m.path)) hashes.set(m.path, this.of(m.path, m.facts));
+        }
+      }
+      const files = [...hashes.keys()];
+      const done = new Map((await Promise.all(hashes.values())).map((sha256, i) => [files[i], sha256]));
+      this.cache.retain(new Set(files));
+      this.cache.save();
+      return {
+        ...catalog,
+        episodes: catalog.episodes.map((episode) => ({
+          ...episode,
+          media: episode.media.map((m) => (done.has(m.path) ? { ...m, facts: { ...m.facts, sha256: done.get(m.path) } } : m)),
+        })),
+      };
+    } finally {
+      if (this.pool && this.pool !== this.media) await this.pool.close();
+    }
+  }
+}
+
+/** The catalog with its alternates' hashes (see IntegrityHashes.apply), hashed on `media` or a pool of its own. */
+export function withIntegrity(catalog: Catalog, showDir: string, media?: MediaPool): Promise<Catalog> {
+  return new IntegrityHashes(showDir, media).apply(catalog);
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
-import { withIntegrity } from '../catalog/integrity.js';
+import { IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
 import { cacheDir } from '../catalog/cache.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
@@ -35,7 +35,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
     return 1;
   }
 
-  // One set of workers for the whole build: they probe what changed, then hash the alternates.
+  // One set of workers for the whole build: they hash the alternates from the moment the manifests
+  // are read (this thread probes meanwhile, see pool.ts), and probe when they have nothing to hash.
   const media = new MediaPool();
   try {
     return await checkAndBuild(dir, { out, baseUrlFlag, mediaBaseUrl, media });
@@ -46,7 +47,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
 
 async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; media: MediaPool }): Promise<number> {
   const { out, baseUrlFlag, mediaBaseUrl, media } = options;
-  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, media });
+  const hashes = new IntegrityHashes(dir, media);
+  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, media, onManifests: (loaded) => hashes.hashFromManifests(loaded) });
   const catalog = checked.catalog;
   const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {
@@ -60,7 +62,7 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
   if (!baseUrl) return usageError('no base URL: pass --base-url URL or set baseUrl in show.yaml (feeds need absolute URLs)');
 
   const now = new Date();
-  const result = await buildSite(catalog, { showDir: dir, out, baseUrl, mediaBaseUrl, now, media });
+  const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes });
   // Only once the site is out: from now on these guids and feed URLs are promises to subscribers.
   recordPublished(dir, catalog, { baseUrl, now });
   process.stdout.write(`${result.summary}\n`);
@@ -70,7 +72,7 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
 /** Checked catalog -> artwork variants, pages, (hashes ->) feeds -> files in OUT. */
 export async function buildSite(
   catalog: Catalog,
-  options: { showDir: string; out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; media?: MediaPool },
+  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; hashes: IntegrityHashes },
 ): Promise<{ episodes: number; files: number; summary: string }> {
   const { now } = options;
   const published = publishedEpisodes(catalog, now);
@@ -88,7 +90,7 @@ export async function buildSite(
 
   // The alternates are hashed on the workers while this thread renders the pages: only the feeds
   // need the hashes. The renderers load only when there is something to render.
-  const hashed = withIntegrity(catalog, options.showDir, options.media);
+  const hashed = options.hashes.apply(catalog);
   hashed.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   const [{ makeVariants }, { renderErrorPage }, { exportSite, readPublicFiles }, { buildSiteMap, addFeeds }] = await Promise.all([
     import('../artwork/variants.js'),

@@ -3,10 +3,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { checkShow } from '../../src/catalog/build.js';
-import { withIntegrity } from '../../src/catalog/integrity.js';
+import { IntegrityHashes, withIntegrity } from '../../src/catalog/integrity.js';
 import { JsonCache } from '../../src/catalog/cache.js';
-import { episodeYaml, makeShow, showYaml } from '../support/show-folder.js';
+import { MediaPool } from '../../src/media/pool.js';
+import { episodeYaml, makeShow, media, showYaml } from '../support/show-folder.js';
 
 test('only files that are some feed\'s alternate are hashed (an MP3-only show hashes nothing)', async () => {
   const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
@@ -48,4 +50,45 @@ test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and re
   const after = await hashesOf();
   assert.equal(after['a.mp3'].sha256, after['a.mp3'].truth);
   assert.notEqual(after['a.mp3'].sha256, first['a.mp3'].sha256);
+});
+
+test('hashes started from the manifests are the ones the stage takes: no file is hashed twice, none outside the show', async () => {
+  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v, alternates: [webm] }\n');
+  const dir = await makeShow(
+    {
+      '001-all': { yaml: episodeYaml('001-all', '', '  mp3: a.mp3\n  m4v: a.m4v\n  webm: a.webm\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v', 'a.webm': 'good.webm' } },
+      '002-audio': { yaml: episodeYaml('002-audio'), files: { 'a.mp3': 'good-cbr.mp3' } },
+      // A link out of the show folder: the check rejects it, and nothing reads it before the check does.
+      '003-outside': { yaml: episodeYaml('003-outside', '', '  mp3: a.mp3\n  m4v: out.m4v\n') , files: { 'a.mp3': 'good-cbr.mp3' } },
+    },
+    video,
+  );
+  const outside = path.join(path.dirname(dir), `${path.basename(dir)}-outside.m4v`);
+  fs.copyFileSync(media('good-faststart.m4v'), outside);
+  fs.symlinkSync(outside, path.join(dir, '003-outside', 'out.m4v'));
+
+  const pool = new MediaPool(2);
+  try {
+    const hashes = new IntegrityHashes(dir, pool);
+    let sentWhenRead = -1;
+    const checked = await checkShow(dir, {
+      media: pool,
+      onManifests: (loaded) => {
+        const before = pool.sentToWorker;
+        hashes.hashFromManifests(loaded);
+        sentWhenRead = pool.sentToWorker - before;
+      },
+    });
+    assert.ok(checked.problems.some((p) => p.file === '003-outside/episode.yaml' && /outside the show folder/.test(p.message)));
+    // 001's three files (each an alternate in the video or audio feed); 003's mp3 only, not its link out.
+    assert.equal(sentWhenRead, 4);
+    const sent = pool.sentToWorker;
+    const catalog = await hashes.apply(checked.catalog!);
+    assert.equal(pool.sentToWorker, sent, 'the stage asked the workers for nothing more');
+    const sri = (file: string) => `sha256-${createHash('sha256').update(fs.readFileSync(file)).digest('base64')}`;
+    const all = catalog.episodes.find((e) => e.slug === '001-all')!;
+    for (const m of all.media) assert.equal(m.facts.sha256, sri(m.path), m.fileName);
+  } finally {
+    await pool.close();
+  }
 });

@@ -1,6 +1,6 @@
 // The probing pool: what a worker thread says of a file is exactly what this thread says, a
-// failure crosses the thread boundary as a rejection, and files held by stopped workers are
-// finished here.
+// failure crosses the thread boundary as a rejection, files to probe held by stopped workers are
+// finished here (files to hash are dropped), and this thread probes while the workers hash.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -73,4 +73,30 @@ test('regression: workers went idle while a build rendered pages; every file to 
   } finally {
     await pool.close();
   }
+});
+
+test('while every worker is hashing, files to probe are done on this thread, which would otherwise wait', async () => {
+  const pool = poolWithWorkers();
+  try {
+    const hashes = mediaFiles.map((f) => pool.hash(f, fs.statSync(f).size));
+    const sent = pool.sentToWorker;
+    const probes = await Promise.all(mediaFiles.map((f) => pool.probe(f)));
+    assert.equal(pool.sentToWorker, sent, 'no file to probe went to a worker');
+    assert.deepEqual(probes, await Promise.all(mediaFiles.map((file) => runHere({ kind: 'probe', path: file }))));
+    await Promise.all(hashes);
+    // Done hashing: the workers probe again.
+    await pool.probe(mediaFiles[0]);
+    assert.equal(pool.sentToWorker, sent + 1);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('closing the pool while files wait to be hashed: they are dropped (rejected), never hashed on this thread', async () => {
+  const pool = poolWithWorkers();
+  const hashes = mediaFiles.map((f) => pool.hash(f, fs.statSync(f).size).then(() => 'hashed', (err: Error) => err.message));
+  await pool.close();
+  const outcomes = await Promise.all(hashes);
+  // The workers were still loading: none of them had answered, and this thread took none of it over.
+  assert.deepEqual(new Set(outcomes), new Set(['the media pool was closed before this file was hashed']));
 });
