@@ -10,9 +10,17 @@ export function episodeStatus(episode: Episode, now: Date): Status {
 }
 
 /** The episodes a listener may see at `now`, newest first. */
-export function publishedEpisodes(catalog: Catalog, now: Date): Episode[] {
-  return catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+export function publishedEpisodes(catalog: Catalog, now: Date): readonly Episode[] {
+  const known = publishedAt.get(catalog);
+  if (known?.at === now.getTime()) return known.episodes;
+  const episodes = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
+  publishedAt.set(catalog, { at: now.getTime(), episodes });
+  return episodes;
 }
+
+// Every episode page asks (for its links to the newer and older episode): 300 pages would filter
+// 300 episodes each. A catalog is never changed once made, so the answer for one moment is kept.
+const publishedAt = new WeakMap<Catalog, { at: number; episodes: readonly Episode[] }>();
 
 /** The images a listener may see at `now`: the show's artwork and that of published episodes. */
 export function publishedImages(catalog: Catalog, now: Date): ImageFacts[] {

@@ -9,7 +9,7 @@ import { MediaPool } from '../media/pool.js';
 import { cacheDir } from '../catalog/cache.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { isHttpUrl } from '../site/urls.js';
 import { printProblems } from './check.js';
@@ -118,7 +118,7 @@ const STAMP_FILE = '.netcaster-build';
  * the show, the URLs, netcaster's own version and its page assets. Not the clock: a scheduled
  * episode coming due changes `published`, and so the stamp.
  */
-function buildStamp(catalog: Catalog, published: Catalog['episodes'], options: { baseUrl: string; mediaBaseUrl?: string }): string {
+function buildStamp(catalog: Catalog, published: readonly Episode[], options: { baseUrl: string; mediaBaseUrl?: string }): string {
   const assets = ['style.css', 'player.js'].map((name) => {
     const st = fs.statSync(path.join(publicDir, name), { throwIfNoEntry: false });
     return st ? `${name}:${st.size}:${st.mtimeMs}` : name;

@@ -100,7 +100,7 @@ function newestFirst(a: Episode, b: Episode): number {
 }
 
 /** What a listener sees at `now`: the show and its published episodes (for "did anything change?"). */
-export function publishedView(state: LiveState, now: Date): { show?: Show; episodes: Episode[] } {
+export function publishedView(state: LiveState, now: Date): { show?: Show; episodes: readonly Episode[] } {
   if (!state.catalog) return { episodes: [] };
   return { show: state.catalog.show, episodes: publishedEpisodes(state.catalog, now) };
 }
