@@ -49,7 +49,7 @@ function dropPageCache(): boolean {
 /** Median of n runs, after one discarded warm-up when `warmup` is set. */
 function median(n: number, fn: () => number, warmup = false): number {
   if (warmup) fn();
-  const xs = Array.from({ length: n }, fn).sort((a, b) => a - b);
+  const xs = Array.from({ length: n }, () => fn()).sort((a, b) => a - b); // fn() alone: Array.from would pass it (value, index)
   return xs[Math.floor(n / 2)];
 }
 
