@@ -12,7 +12,7 @@ export type { CheckResult };
 export interface CheckOptions {
   /** Overrides show.yaml's baseUrl. */
   baseUrl?: string;
-  /** Workers to probe on (a build hashes on them afterwards, see integrity.ts); else a pool of the check's own. */
+  /** Workers to probe on (a build hashes on them meanwhile, see integrity.ts); else a pool of the check's own. */
   media?: MediaPool;
   /**
    * Called once the manifests are read, before any file is probed (not when the snapshot answers):
