@@ -32,17 +32,21 @@ interface FileStat {
 
 /** The hashes of one show's alternates: from the cache, else computed on `media`'s workers. */
 export class IntegrityHashes {
-  private readonly cache: JsonCache<string>;
+  private cacheRead?: JsonCache<string>;
   private readonly underWay = new Map<string, { stat: FileStat; sha256: Promise<string> }>();
   private pool: MediaPool | undefined;
 
   /** Without `media`, a pool of its own is made when a file needs hashing, and closed by withIntegrity. */
   constructor(
-    showDir: string,
+    private readonly showDir: string,
     private readonly media?: MediaPool,
   ) {
-    this.cache = new JsonCache<string>('integrity', showDir);
     this.pool = media;
+  }
+
+  // Read when first needed: a build made before the check must not read it when the site is up to date.
+  private get cache(): JsonCache<string> {
+    return (this.cacheRead ??= new JsonCache<string>('integrity', this.showDir));
   }
 
   /**
