@@ -1,7 +1,7 @@
 // Descriptions read after "must be" in problem messages, so they start in lower case.
 // The schema of show.yaml and episode.yaml: one source for the TypeScript types, the validator
 // and the JSON Schema files in schema/ that editors use (`npm run schema` writes them; a test
-// keeps them in step). The shape is fixed by ../shared/CONTRACT.md.
+// keeps them in step). The shape is documented in docs/show-folder.md.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Format names are the usual file-type names: mp3, m4a, m4v, mp4, webm, ogg, opus, ... */

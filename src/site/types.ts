@@ -1,6 +1,6 @@
 // The site: every URL of a show, as the pure builders produce it. The Express server serves
 // exactly this map (plus /download/ twins of /media/ entries); the static export writes it out.
-// URL layout is fixed by ../shared/CONTRACT.md.
+// URL layout: docs/show-folder.md.
 
 /** A resized or re-encoded image, named by its content so a rebuild writes identical files. */
 export interface ImageVariant {

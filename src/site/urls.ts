@@ -1,5 +1,5 @@
 // Every URL of the site in one place, so pages, feeds, the server and the export agree.
-// Layout fixed by ../shared/CONTRACT.md. Paths are percent-encoded per segment (RFC 3986).
+// Layout documented in docs/show-folder.md. Paths are percent-encoded per segment (RFC 3986).
 import type { Episode, EpisodeMedia, FeedDef } from '../catalog/types.js';
 import type { SiteOptions } from './types.js';
 
