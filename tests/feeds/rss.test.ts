@@ -271,8 +271,11 @@ test('podcast:guid is the spec\'s UUIDv5 of the feed URL', async (t) => {
   assert.equal(video.guid, podcastGuid('https://virtzine.example/feeds/video.xml'));
   assert.equal(audio.guid, podcastGuid(feedUrl(site, audioFeed)));
   assert.notEqual(video.guid, audio.guid);
-  const overridden: Catalog = { ...s.catalog, show: { ...s.catalog.show, guid: '917393e3-1b1e-5cef-ace4-edaa54e1f810' } };
-  assert.equal(partytime(render(s, videoFeed, {}, overridden)).guid, '917393e3-1b1e-5cef-ace4-edaa54e1f810');
+  // A feed's own guid (show.yaml feeds.<name>.guid, or the one netcaster.lock recorded) is that feed's only.
+  const ownGuid = { ...videoFeed, guid: '917393e3-1b1e-5cef-ace4-edaa54e1f810' };
+  const overridden: Catalog = { ...s.catalog, show: { ...s.catalog.show, feeds: [ownGuid, audioFeed] } };
+  assert.equal(partytime(render(s, ownGuid, {}, overridden)).guid, '917393e3-1b1e-5cef-ace4-edaa54e1f810');
+  assert.equal(partytime(render(s, audioFeed, {}, overridden)).guid, audio.guid);
 });
 
 test('namespace URIs are byte-exact', async (t) => {
