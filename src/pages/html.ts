@@ -18,9 +18,20 @@ export interface PageOptions extends SiteOptions {
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML content and for quoted attribute values. */
+/**
+ * Characters HTML forbids in a document (https://html.spec.whatwg.org/multipage/parsing.html#preprocessing-the-input-stream:
+ * control-character-in-input-stream, noncharacter-in-input-stream): C0 controls but tab, line feed,
+ * form feed and carriage return; DEL and C1; noncharacters. YAML's "\0" or "\e" escapes put them in
+ * titles; browsers would show garbage or a NUL would cut the text short in other tools.
+ */
+const notHtmlChar = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g;
+
+/** Text from the show without the characters HTML forbids. */
+export const htmlText = (value: string) => value.replace(notHtmlChar, '');
+
+/** Escapes text for HTML content and for quoted attribute values, dropping what HTML forbids. */
 export function esc(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => htmlEscapes[c]);
+  return htmlText(String(value)).replace(/[&<>"']/g, (c) => htmlEscapes[c]);
 }
 
 /**
@@ -34,7 +45,9 @@ export function scriptJson(value: unknown): string {
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(/\u2029/g, '\\u2029')
+    // JSON escapes C0 itself; DEL and C1 it leaves raw, and HTML forbids them raw.
+    .replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
