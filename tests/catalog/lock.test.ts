@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkLock, LOCK_FILE, readLock, recordPublished } from '../../src/catalog/lock.js';
 import type { Catalog } from '../../src/catalog/types.js';
+import { podcastGuid } from '../../src/catalog/feed-guid.js';
 import { episode, show } from '../schedule/catalog-data.js';
 
 const NOW = new Date('2025-03-04T06:00:00Z');
@@ -35,6 +36,10 @@ test('recordPublished writes the feeds and the published episodes, not drafts or
   "feeds": {
     "audio": "https://tiny.example/feeds/audio.xml",
     "video": "https://tiny.example/feeds/video.xml"
+  },
+  "feedGuids": {
+    "audio": "${podcastGuid('tiny.example/feeds/audio.xml')}",
+    "video": "${podcastGuid('tiny.example/feeds/video.xml')}"
   },
   "episodes": {
     "guid-001-first": {
