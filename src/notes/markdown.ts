@@ -76,11 +76,11 @@ export function renderNotes(markdown: string, baseUrl: string): string {
 }
 
 /**
- * Controls have no place in notes, and markdown-it passes them through (only NUL it replaces):
- * HTML forbids C0 controls but whitespace, DEL and C1 in a page
+ * Controls and noncharacters have no place in notes, and markdown-it passes them through (only
+ * NUL it replaces): HTML forbids C0 controls but whitespace, DEL, C1 and noncharacters in a page
  * (https://html.spec.whatwg.org/multipage/parsing.html#preprocessing-the-input-stream), XML 1.0 most of them in a feed.
  */
-const withoutControls = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+const withoutControls = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g, '');
 
 /** Markdown -> plain text (for summaries, descriptions, meta tags): words only, no markup. */
 export function plainText(markdown: string): string {

@@ -40,14 +40,13 @@ export function esc(value: string | number): string {
  * U+2028/2029 are escaped for old JavaScript parsers that read JSON-LD as script.
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
+  // Its strings are text from the show like any other: without what HTML forbids.
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? htmlText(v) : v))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')
-    // JSON escapes C0 itself; DEL and C1 it leaves raw, and HTML forbids them raw.
-    .replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**
