@@ -413,3 +413,27 @@ test('regression: control characters in the data do not break the feed', async (
   assert.equal(r.status, 0, r.stderr);
   assert.equal(partytime(xml).items[0].title, 'Bell and escape');
 });
+
+// The base URL is checked (show.yaml and the command line), but the feed must not depend on it:
+// one control character in it went into <link>, <atom:link> and every enclosure URL unescaped.
+test('regression: a control character in the base URL does not make the feed ill-formed', async (t) => {
+  const s = await show(t);
+  if (!s || !needTool(t, 'xmllint')) return;
+  const xml = render(s, videoFeed, { baseUrl: 'https://virtzine.example/\u0001\u000bpod', mediaBaseUrl: 'https://cdn.example/\u0002media' });
+  assert.doesNotMatch(xml, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  const file = tempFile(xml, 'xml');
+  const r = spawnSync('xmllint', ['--noout', file], { encoding: 'utf8' });
+  fs.rmSync(file);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(partytime(xml).items[0].enclosure.url, 'https://cdn.example/media/047-tricky/virtzine-047.m4v');
+});
+
+test('DEL and C1 controls (mis-decoded text) are dropped from feed text too', async (t) => {
+  const s = await show(t);
+  if (!s) return;
+  const catalog: Catalog = {
+    ...s.catalog,
+    episodes: s.catalog.episodes.map((e) => (e.slug === '047-tricky' ? { ...e, title: 'CSI\u009b2J and DEL\u007f here' } : e)),
+  };
+  assert.equal(partytime(render(s, videoFeed, {}, catalog)).items[0].title, 'CSI2J and DEL here');
+});
