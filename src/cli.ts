@@ -2,6 +2,8 @@
 // netcaster <command> [SHOW_DIR] [options]: argv -> command -> exit code.
 // Each command is imported only when it runs, so `check` never pays for express or sharp.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { visible } from './commands/terminal.js';
+import { baseUrlProblem } from './show/urls.js';
 
 export interface CommandSpec {
   summary: string;
@@ -76,6 +78,16 @@ export async function main(argv: string[]): Promise<number> {
   if (parsed.values.help) {
     console.log(`usage: netcaster ${spec.usage}\n${spec.summary}`);
     return 0;
+  }
+  // Every URL of the site is made from these: judged once here, for every command, like show.yaml's baseUrl.
+  for (const flag of ['base-url', 'media-base-url']) {
+    const value = (parsed.values as Record<string, string | boolean | undefined>)[flag];
+    if (typeof value !== 'string') continue;
+    const problem = baseUrlProblem(value);
+    if (problem) {
+      console.error(`netcaster ${name}: --${flag} ${problem}, got ${visible(JSON.stringify(value))}\nusage: netcaster ${spec.usage}`);
+      return 2;
+    }
   }
   if (parsed.positionals.length > 1) {
     console.error(`netcaster ${name}: one show folder at most, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);

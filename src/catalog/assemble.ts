@@ -13,6 +13,8 @@ import { checkDeclaredFormat } from '../media/formats.js';
 import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { checkCategory } from '../feeds/apple-categories.js';
+import { personTaxonomyProblems } from '../show/person-taxonomy.js';
+import { baseUrlProblem, httpUrlProblem } from '../show/urls.js';
 import { JsonCache } from './cache.js';
 import { fileInFolder, realpathOr, type FoundFile } from './files.js';
 import type { CheckOptions, CheckResult } from './build.js';
@@ -128,6 +130,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions & { 
   }
   if (show) checkFeeds(show, new Set(loaded.episodes.flatMap((e) => Object.keys(e.manifest.media))), problems);
   checkDuplicateGuids(list, problems);
+  checkDuplicateNumbers(list, problems);
 
   list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug));
   sortProblems(problems);
@@ -232,8 +235,14 @@ class EpisodeAssembly {
       }
       const chapter: Chapter = { startTime: c.startTime, title: c.title };
       if (typeof c.endTime === 'number') chapter.endTime = c.endTime;
-      if (typeof c.url === 'string') chapter.url = c.url;
-      if (typeof c.img === 'string') chapter.img = c.img;
+      for (const key of ['url', 'img'] as const) {
+        if (typeof c[key] !== 'string') continue;
+        // As in the notes (src/notes/markdown.ts), only http(s) reaches listeners: apps open a
+        // chapter's url and load its img, and javascript: or data: has no business there.
+        const problem = httpUrlProblem(c[key]);
+        if (problem) this.problems.push({ level: 'warning', file, field: `${field}.${key}`, message: `${problem}: left out of the chapters` });
+        else chapter[key] = c[key];
+      }
       chapters.push(chapter);
     });
     for (let i = 1; i < chapters.length; i++) {
@@ -361,7 +370,14 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
     const message = checkCategory(name);
     if (message) problems.push({ level: 'error', file: SHOW_FILE, field: `categories.${i}`, message });
   }
-  const baseUrl = (baseUrlOverride ?? m.baseUrl)?.replace(/\/+$/, '');
+  // The schema refuses most bad base URLs; the URL parser finds the rest (a host that is no host).
+  const baseUrlWhy = m.baseUrl === undefined ? undefined : baseUrlProblem(m.baseUrl);
+  if (baseUrlWhy) problems.push({ level: 'error', file: SHOW_FILE, field: 'baseUrl', message: baseUrlWhy });
+  const baseUrl = (baseUrlOverride ?? (baseUrlWhy ? undefined : m.baseUrl))?.replace(/\/+$/, '');
+  for (const [i, person] of (m.persons ?? []).entries()) {
+    for (const p of personTaxonomyProblems(person)) problems.push({ level: 'warning', file: SHOW_FILE, field: `persons.${i}.${p.field}`, message: p.message });
+  }
+  checkFeedGuids(m, problems);
   const hubs = m.hub === undefined ? [] : Array.isArray(m.hub) ? m.hub : [m.hub];
   return {
     dir,
@@ -376,7 +392,6 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
     explicit: m.explicit ?? false,
     type: m.type ?? 'episodic',
     ...(m.copyright !== undefined && { copyright: m.copyright }),
-    ...(m.guid !== undefined && { guid: m.guid }),
     ...(m.locked !== undefined && { locked: m.locked }),
     funding: m.funding ?? [],
     persons: m.persons ?? [],
@@ -387,8 +402,41 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
       ...(f.description !== undefined && { description: f.description }),
       enclosure: f.enclosure,
       alternates: f.alternates ?? [],
+      ...feedGuid(m, f.guid),
     })),
   };
+}
+
+/**
+ * A podcast:guid names one feed: Podcast Index takes two feeds with the same guid for one podcast
+ * and keeps only one (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md).
+ * So a show-level `guid` is the guid of a show with one feed, and is refused when there are more.
+ */
+function feedGuid(m: ShowManifest, own: string | undefined): { guid?: string } {
+  // As written: a published guid is compared byte for byte by some directories.
+  if (own !== undefined) return { guid: own };
+  if (m.guid !== undefined && Object.keys(m.feeds).length === 1) return { guid: m.guid };
+  return {};
+}
+
+/** Problems of the guids show.yaml sets: a show-level one over several feeds, or one feed's repeated in another. */
+function checkFeedGuids(m: ShowManifest, problems: Problem[]): void {
+  const names = Object.keys(m.feeds);
+  if (m.guid !== undefined && names.length > 1) {
+    problems.push({
+      level: 'error',
+      file: SHOW_FILE,
+      field: 'guid',
+      message: `one podcast:guid for ${names.length} feeds (${names.join(', ')}): Podcast Index would take them for one podcast and keep only one. Remove it (each feed then gets its own, derived from its URL) or set a different guid under each feed`,
+    });
+  }
+  const seen = new Map<string, string>();
+  for (const [name, f] of Object.entries(m.feeds)) {
+    if (f.guid === undefined) continue;
+    const other = seen.get(f.guid.toLowerCase());
+    if (other) problems.push({ level: 'error', file: SHOW_FILE, field: `feeds.${name}.guid`, message: `same guid as the feed "${other}": each feed is its own podcast and needs its own` });
+    else seen.set(f.guid.toLowerCase(), name);
+  }
 }
 
 /** Feeds whose enclosure format no episode declares are empty: almost always a typo in one of them. */
@@ -409,6 +457,24 @@ function checkDuplicateGuids(episodes: Episode[], problems: Problem[]): void {
     const other = seen.get(e.guid);
     if (other) problems.push({ level: 'error', file: `${e.slug}/${EPISODE_FILE}`, field: 'guid', message: `same guid as ${other}: every episode needs its own` });
     else seen.set(e.guid, e.slug);
+  }
+}
+
+/**
+ * Apps sort and label episodes by season and number (itunes:episode), so two full episodes with
+ * the same number in the same season are almost always a copied episode.yaml. Trailers and bonus
+ * episodes may carry the number of the episode they belong to
+ * (https://podcasters.apple.com/support/823-podcast-requirements), so only full episodes count.
+ */
+function checkDuplicateNumbers(episodes: Episode[], problems: Problem[]): void {
+  const seen = new Map<string, string>();
+  for (const e of [...episodes].sort((a, b) => a.slug.localeCompare(b.slug))) {
+    if (e.number === undefined || e.episodeType !== 'full') continue;
+    const key = `${e.season ?? ''}:${e.number}`;
+    const other = seen.get(key);
+    const season = e.season === undefined ? '' : ` in season ${e.season}`;
+    if (other) problems.push({ level: 'warning', file: `${e.slug}/${EPISODE_FILE}`, field: 'number', message: `same number ${e.number}${season} as ${other}/${EPISODE_FILE}: apps would show two episodes ${e.number}` });
+    else seen.set(key, e.slug);
   }
 }
 

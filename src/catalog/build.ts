@@ -5,6 +5,7 @@
 // media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow } from '../show/load.js';
+import { readLock, withPublishedFeedGuids } from './lock.js';
 import { fingerprintShow, readSnapshot, writeSnapshot, type CheckResult } from './snapshot.js';
 
 export type { CheckResult };
@@ -24,6 +25,14 @@ export interface CheckOptions {
 }
 
 export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const result = await checkShowFiles(showDir, options);
+  // What netcaster.lock says was published (not part of the snapshot: the lock is netcaster's own
+  // record, written after a check): each feed keeps the podcast:guid it went out with.
+  if (result.catalog) result.catalog = withPublishedFeedGuids(result.catalog, readLock(showDir).lock);
+  return result;
+}
+
+async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
   const salt = JSON.stringify({ baseUrl: options.baseUrl });
   const fingerprint = fingerprintShow(showDir, salt);
   const cached = readSnapshot(showDir, fingerprint);

@@ -5,12 +5,18 @@
 // remembers both, so `check` can refuse such an edit before it reaches a listener.
 //
 //   { "feeds": { "audio": "https://virtzine.example/feeds/audio.xml" },
+//     "feedGuids": { "audio": "<the feed's podcast:guid>" },
 //     "episodes": { "<guid>": { "slug": "046-the-mega-edition", "firstPublished": "2014-09-01T22:00:00.000Z" } } }
+//
+// A feed's podcast:guid is its identity in Podcast Index: once published it stays, whatever base
+// URL a later build or serve is given (a lock written before feedGuids existed stands for the guid
+// derived from its recorded feed URL).
 //
 // Entries are only ever added. Stable key order and pretty-printing keep diffs small; writes are
 // atomic (temp file + rename) so a crash never leaves half a lock.
 import fs from 'node:fs';
 import path from 'node:path';
+import { podcastGuid } from './feed-guid.js';
 import { episodeStatus } from './status.js';
 import type { Catalog, Problem } from './types.js';
 
@@ -19,6 +25,8 @@ export const LOCK_FILE = 'netcaster.lock';
 export interface Lock {
   /** Feed name -> the absolute URL it was published at. */
   feeds: Record<string, string>;
+  /** Feed name -> the podcast:guid it was published with. */
+  feedGuids: Record<string, string>;
   /** Episode guid -> its folder when first published, and when that was (the episode's date). */
   episodes: Record<string, { slug: string; firstPublished: string }>;
 }
@@ -33,7 +41,7 @@ export interface LockRead {
 
 export function readLock(showDir: string): LockRead {
   const file = path.join(showDir, LOCK_FILE);
-  const empty: Lock = { feeds: {}, episodes: {} };
+  const empty: Lock = { feeds: {}, feedGuids: {}, episodes: {} };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -54,13 +62,17 @@ export function readLock(showDir: string): LockRead {
     return problem(`not valid JSON (${(err as Error).message}); a merge conflict? Restore it from version control`);
   }
   const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (!isObject(data) || !isObject(data.feeds ?? {}) || !isObject(data.episodes ?? {})) {
-    return problem('must be an object with "feeds" and "episodes" objects');
+  if (!isObject(data) || !isObject(data.feeds ?? {}) || !isObject(data.feedGuids ?? {}) || !isObject(data.episodes ?? {})) {
+    return problem('must be an object with "feeds", "feedGuids" and "episodes" objects');
   }
-  const lock: Lock = { feeds: {}, episodes: {} };
+  const lock: Lock = { feeds: {}, feedGuids: {}, episodes: {} };
   for (const [name, url] of Object.entries((data.feeds ?? {}) as Record<string, unknown>)) {
     if (typeof url !== 'string') return problem('must be the feed URL', `feeds.${name}`);
     lock.feeds[name] = url;
+  }
+  for (const [name, guid] of Object.entries((data.feedGuids ?? {}) as Record<string, unknown>)) {
+    if (typeof guid !== 'string') return problem("must be the feed's podcast:guid", `feedGuids.${name}`);
+    lock.feedGuids[name] = guid;
   }
   for (const [guid, entry] of Object.entries((data.episodes ?? {}) as Record<string, unknown>)) {
     if (!isObject(entry) || typeof entry.slug !== 'string' || typeof entry.firstPublished !== 'string') {
@@ -82,6 +94,26 @@ export function isPreviewUrl(baseUrl: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The podcast:guid a feed was published with, by the lock; undefined when it was not published. */
+export function publishedFeedGuid(lock: Lock, name: string): string | undefined {
+  if (lock.feedGuids[name] !== undefined) return lock.feedGuids[name];
+  // Recorded before feedGuids existed: the feed carried the guid derived from its URL.
+  return lock.feeds[name] === undefined ? undefined : podcastGuid(lock.feeds[name]);
+}
+
+/**
+ * The catalog with each feed's published podcast:guid from the lock, where show.yaml sets none:
+ * what every command renders, so `build --base-url elsewhere` keeps the feed's identity.
+ */
+export function withPublishedFeedGuids(catalog: Catalog, lock: Lock): Catalog {
+  if (!catalog.show.feeds.some((f) => f.guid === undefined && publishedFeedGuid(lock, f.name) !== undefined)) return catalog;
+  const feeds = catalog.show.feeds.map((f) => {
+    const guid = f.guid ?? publishedFeedGuid(lock, f.name);
+    return guid === undefined ? f : { ...f, guid };
+  });
+  return { ...catalog, show: { ...catalog.show, feeds } };
 }
 
 /** `/feeds/<name>.xml`, as fixed by the URL table of CONTRACT.md (src/site/urls.ts builds the same). */
@@ -111,6 +143,11 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
       added.feeds.push(feed.name);
     }
   }
+  for (const feed of catalog.show.feeds) {
+    if (lock.feeds[feed.name] === undefined || lock.feedGuids[feed.name] !== undefined) continue;
+    // The guid the feed went out with: show.yaml's, else the one derived from its published URL.
+    lock.feedGuids[feed.name] = feed.guid ?? podcastGuid(lock.feeds[feed.name]);
+  }
   for (const e of catalog.episodes) {
     if (episodeStatus(e, options.now) !== 'published' || lock.episodes[e.guid]) continue;
     // The episode's own date, not the clock: two machines recording the same show write the same lock.
@@ -129,13 +166,15 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
 
 /** Stable order: feeds by name, episodes in the order they were published. */
 export function formatLock(lock: Lock): string {
-  const feeds = Object.fromEntries(Object.entries(lock.feeds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const byName = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a > b ? 1 : 0);
+  const feeds = Object.fromEntries(Object.entries(lock.feeds).sort(byName));
+  const feedGuids = Object.fromEntries(Object.entries(lock.feedGuids).sort(byName));
   const episodes = Object.fromEntries(
     Object.entries(lock.episodes)
       .sort(([ga, a], [gb, b]) => (a.firstPublished < b.firstPublished ? -1 : a.firstPublished > b.firstPublished ? 1 : ga < gb ? -1 : ga > gb ? 1 : 0))
       .map(([guid, e]) => [guid, { slug: e.slug, firstPublished: e.firstPublished }]),
   );
-  return `${JSON.stringify({ feeds, episodes }, null, 2)}\n`;
+  return `${JSON.stringify({ feeds, feedGuids, episodes }, null, 2)}\n`;
 }
 
 /**
@@ -166,6 +205,17 @@ export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl
         message: `would move the feed "${name}" from ${lockedUrl} (${LOCK_FILE}) to ${feedUrlOf(base, name)}: its subscribers would stop getting episodes (keep the old URL, or redirect it and edit ${LOCK_FILE} on purpose)`,
       });
     }
+  }
+
+  for (const feed of catalog.show.feeds) {
+    const published = lock.feedGuids[feed.name];
+    if (published === undefined || feed.guid === undefined || feed.guid.toLowerCase() === published.toLowerCase()) continue;
+    problems.push({
+      level: 'error',
+      file: 'show.yaml',
+      field: `feeds.${feed.name}.guid`,
+      message: `the feed "${feed.name}" was published with podcast:guid ${published} (${LOCK_FILE}), now ${feed.guid}: Podcast Index would take it for another podcast`,
+    });
   }
 
   const byGuid = new Map(catalog.episodes.map((e) => [e.guid, e]));

@@ -139,6 +139,12 @@ export interface FeedDef {
   enclosure: string;
   /** Other formats offered as podcast:alternateEnclosure. */
   alternates: string[];
+  /**
+   * This feed's podcast:guid, when show.yaml sets it or netcaster.lock recorded it as published;
+   * else the feed builder derives it from the feed URL. Each feed is its own podcast to Podcast
+   * Index, so no two feeds share one (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md).
+   */
+  guid?: string;
 }
 
 export interface Show {
@@ -157,8 +163,6 @@ export interface Show {
   explicit: boolean;
   type: 'episodic' | 'serial';
   copyright?: string;
-  /** podcast:guid override; by default UUIDv5 of the feed URL. */
-  guid?: string;
   locked?: boolean;
   funding: { url: string; text: string }[];
   persons: Person[];

@@ -13,6 +13,7 @@ import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { isHttpUrl } from '../site/urls.js';
 import { printProblems } from './check.js';
+import { visible } from './terminal.js';
 
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
@@ -65,7 +66,7 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
   const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes });
   // Only once the site is out: from now on these guids and feed URLs are promises to subscribers.
   recordPublished(dir, catalog, { baseUrl, now });
-  process.stdout.write(`${result.summary}\n`);
+  process.stdout.write(`${visible(result.summary)}\n`);
   return 0;
 }
 

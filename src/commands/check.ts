@@ -5,6 +5,7 @@ import { checkShow } from '../catalog/build.js';
 import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import type { Catalog, Problem } from '../catalog/types.js';
+import { visible } from './terminal.js';
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
@@ -27,7 +28,7 @@ function report(options: Record<string, string | boolean | undefined>, problems:
     process.stdout.write(`${JSON.stringify({ ok, problems, episodes }, null, 2)}\n`);
     return ok ? 0 : 1;
   }
-  if (catalog) process.stdout.write(`${summary(catalog)}\n`);
+  if (catalog) process.stdout.write(`${visible(summary(catalog))}\n`);
   printProblems(problems, process.stdout);
   const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   process.stdout.write(ok ? `\n✓ publishable (${counts})\n` : `\n✗ not publishable: ${counts}${errors === 0 && options.strict ? ' (--strict fails on warnings)' : ''}\n`);
@@ -51,10 +52,11 @@ export function printProblems(problems: Problem[], stream: NodeJS.WritableStream
   for (const p of problems) {
     if (p.file !== current) {
       current = p.file;
-      stream.write(`\n${p.file}\n`);
+      stream.write(`\n${visible(p.file)}\n`);
     }
     const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined].filter(Boolean).join(' ');
-    stream.write(`  ${p.level.padEnd(7)}  ${where ? `${where}: ` : ''}${p.message}\n`);
+    // Files, fields and messages quote the show's own text (titles, tags, names): shown, not obeyed.
+    stream.write(`  ${p.level.padEnd(7)}  ${where ? `${visible(where)}: ` : ''}${visible(p.message)}\n`);
   }
 }
 

@@ -12,6 +12,7 @@ import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import { formatTime, relativeTime } from '../schedule/live-catalog.js';
 import { run as build } from './build.js';
 import { printProblems } from './check.js';
+import { visible } from './terminal.js';
 
 export const RECORD_FILE = '.netcaster-published.json';
 const usage = 'usage: netcaster publish-due [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
@@ -62,8 +63,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const is = new Set(record.guids);
   if (!before) process.stdout.write(`published ${published.length} episode${published.length === 1 ? '' : 's'} (${out} had no record of what it held)\n`);
   else {
-    for (const e of published) if (!was.has(e.guid)) process.stdout.write(`published ${e.slug}  "${e.title}"\n`);
-    for (const guid of before.guids) if (!is.has(guid)) process.stdout.write(`withdrew ${before.slugs[guid] ?? guid}\n`);
+    for (const e of published) if (!was.has(e.guid)) process.stdout.write(`published ${visible(e.slug)}  "${visible(e.title)}"\n`);
+    for (const guid of before.guids) if (!is.has(guid)) process.stdout.write(`withdrew ${visible(before.slugs[guid] ?? guid)}\n`);
   }
   if (nextNote) process.stdout.write(`${nextNote.trim().replace(/^\(|\)$/g, '')}\n`);
   return 0;

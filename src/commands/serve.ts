@@ -22,6 +22,7 @@ import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
+import { visible } from './terminal.js';
 
 const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]';
 
@@ -71,7 +72,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
   // Bind first: with --port 0 the real port is known only now, and the default base URL needs it.
   let live: LiveSite | undefined;
   let baseUrl = '';
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  // Log lines quote titles, tags and request paths: shown, not obeyed, by the terminal.
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${visible(line)}\n`);
   const app = createApp(() => live?.getSite(), {
     log,
     errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl }),
@@ -100,7 +102,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     return 1;
   }
   const site = live.getSite()!;
-  process.stdout.write(`Serving ${live.catalog()!.show.title} (${site.size} URLs) at ${localUrl}/\n`);
+  process.stdout.write(`Serving ${visible(live.catalog()!.show.title)} (${site.size} URLs) at ${localUrl}/\n`);
   if (baseUrl !== localUrl) process.stdout.write(`Links and feeds use ${baseUrl}/\n`);
   process.stdout.write('Press Ctrl+C to stop.\n');
 

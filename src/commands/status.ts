@@ -7,6 +7,7 @@ import { checkLock, LOCK_FILE, readLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import { describeProblem, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../schedule/live-catalog.js';
 import { printProblems } from './check.js';
+import { visible } from './terminal.js';
 
 export async function run(dir: string, _options: Record<string, string | boolean | undefined>): Promise<number> {
   const out = process.stdout;
@@ -29,9 +30,11 @@ export async function run(dir: string, _options: Record<string, string | boolean
   for (const e of catalog.episodes) {
     const status = episodeStatus(e, now);
     const date = new Date(e.date);
-    if (status === 'published') byStatus.published.push(`  ${formatTime(date)}  ${e.title}  (${e.slug})`);
-    else if (status === 'scheduled') byStatus.scheduled.unshift(`  ${formatTime(date)}  ${relativeTime(now, date).padEnd(12)}  ${e.title}  (${e.slug})`);
-    else byStatus.draft.push(`  ${e.title}  (${e.slug})`);
+    // Titles and folder names are the show's own text: shown, not obeyed, by the terminal.
+    const [title, slug] = [visible(e.title), visible(e.slug)];
+    if (status === 'published') byStatus.published.push(`  ${formatTime(date)}  ${title}  (${slug})`);
+    else if (status === 'scheduled') byStatus.scheduled.unshift(`  ${formatTime(date)}  ${relativeTime(now, date).padEnd(12)}  ${title}  (${slug})`);
+    else byStatus.draft.push(`  ${title}  (${slug})`);
   }
   const waiting: string[] = [];
   for (const [key, errors] of [...errorsByFolder(allProblems)].sort(([a], [b]) => a.localeCompare(b))) {
@@ -42,10 +45,10 @@ export async function run(dir: string, _options: Record<string, string | boolean
         : lockedSlugs.has(key)
           ? ' [published before: a running serve keeps its last good version]'
           : '';
-    waiting.push(`  ${key === SHOW_KEY ? 'show' : key}: ${describeProblem(errors[0])}${more}${note}`);
+    waiting.push(`  ${key === SHOW_KEY ? 'show' : visible(key)}: ${visible(describeProblem(errors[0]))}${more}${note}`);
   }
 
-  out.write(`${catalog.show.title}, as of ${formatTime(now)}\n`);
+  out.write(`${visible(catalog.show.title)}, as of ${formatTime(now)}\n`);
   const section = (title: string, lines: string[]) => {
     if (lines.length) out.write(`\n${title} (${lines.length}):\n${lines.join('\n')}\n`);
   };

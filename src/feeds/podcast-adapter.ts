@@ -57,8 +57,9 @@ export interface RssItem {
 }
 
 // XML 1.0 forbids most control characters (https://www.w3.org/TR/xml/#charsets) even escaped;
-// one stray byte in a title would make the whole feed unreadable, so they are dropped.
-const notXmlChar = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+// one stray byte in a title would make the whole feed unreadable, so they are dropped. DEL and the
+// C1 controls it allows but discourages (section 2.2), and no text means them: dropped too.
+const notXmlChar = /[^\u0009\u000A\u000D\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const clean = (s: string) => s.replace(notXmlChar, '');
 
 /** Our node -> the `xml` package's object form, which `podcast` passes through as a custom element. */
@@ -98,8 +99,9 @@ export function renderRss(channel: RssChannel, items: RssItem[]): string {
   const podcast = new Podcast({
     title: clean(channel.title),
     description: clean(channel.description),
-    siteUrl: channel.link,
-    feedUrl: channel.feedUrl,
+    // URLs too: they are made from the base URL, which is checked, but one bad byte must never cost the whole feed.
+    siteUrl: clean(channel.link),
+    feedUrl: clean(channel.feedUrl),
     language: channel.language,
     copyright: channel.copyright === undefined ? undefined : clean(channel.copyright),
     generator: channel.generator,
@@ -113,10 +115,10 @@ export function renderRss(channel: RssChannel, items: RssItem[]): string {
     podcast.addItem({
       title: clean(item.title),
       description: clean(item.description),
-      url: item.link,
+      url: clean(item.link),
       guid: clean(item.guid),
       date: item.date,
-      enclosure: { url: item.enclosure.url, size: item.enclosure.length, type: item.enclosure.type },
+      enclosure: { url: clean(item.enclosure.url), size: item.enclosure.length, type: item.enclosure.type },
       content: item.contentHtml === undefined ? undefined : clean(item.contentHtml),
       customElements: item.elements.map(toXmlObject),
     });

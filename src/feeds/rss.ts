@@ -5,8 +5,8 @@
 // - Apple: https://podcasters.apple.com/support/823-podcast-requirements
 // - Podcast Index namespace: https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md
 // - RSS 2.0: https://www.rssboard.org/rss-specification
-import { v5 as uuidv5 } from 'uuid';
 import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, Show } from '../catalog/types.js';
+import { podcastGuid } from '../catalog/feed-guid.js';
 import { publishedEpisodes } from '../catalog/status.js';
 import type { ArtworkSet, ImageVariant, SiteOptions } from '../site/types.js';
 import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../site/urls.js';
@@ -25,17 +25,7 @@ export const namespaces = {
   atom: 'http://www.w3.org/2005/Atom',
 } as const;
 
-/**
- * The UUID namespace of podcast:guid, from https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md
- * (its examples: podnews.net/rss -> 9b024349-ccf0-5f69-a609-6b82873eab3c).
- */
-export const podcastGuidNamespace = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
-
-/** podcast:guid of a feed URL: UUIDv5 of the URL without its scheme and trailing slashes. */
-export function podcastGuid(url: string): string {
-  const seed = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
-  return uuidv5(seed, podcastGuidNamespace);
-}
+export { podcastGuid, podcastGuidNamespace } from '../catalog/feed-guid.js';
 
 // Container names for video: used only when the feed has no files yet to look at.
 const videoFormats = new Set(['m4v', 'mp4', 'mov', 'webm', 'mkv', 'ogv', 'avi']);
@@ -108,7 +98,9 @@ function channelElements(show: Show, feed: FeedDef, options: FeedOptions, enclos
     });
   }
   elements.push({ name: 'itunes:type', text: show.type });
-  elements.push({ name: 'podcast:guid', text: show.guid ?? podcastGuid(feedUrl(options, feed)) });
+  // Each feed its own guid (set in show.yaml, or recorded in netcaster.lock when first published,
+  // so a later --base-url never changes it); else the spec's default, derived from the feed URL.
+  elements.push({ name: 'podcast:guid', text: feed.guid ?? podcastGuid(feedUrl(options, feed)) });
   elements.push({ name: 'podcast:medium', text: medium(feed, enclosures) });
   if (show.locked !== undefined) {
     elements.push({ name: 'podcast:locked', attrs: { owner: show.owner?.email }, text: show.locked ? 'yes' : 'no' });

@@ -70,10 +70,17 @@ function rewriteUrls(tokens: Token[], baseUrl: string): void {
  */
 export function renderNotes(markdown: string, baseUrl: string): string {
   const env = {};
-  const tokens = md.parse(markdown, env);
+  const tokens = md.parse(withoutControls(markdown), env);
   rewriteUrls(tokens, baseUrl);
   return md.renderer.render(tokens, md.options, env);
 }
+
+/**
+ * Controls and noncharacters have no place in notes, and markdown-it passes them through (only
+ * NUL it replaces): HTML forbids C0 controls but whitespace, DEL, C1 and noncharacters in a page
+ * (https://html.spec.whatwg.org/multipage/parsing.html#preprocessing-the-input-stream), XML 1.0 most of them in a feed.
+ */
+const withoutControls = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g, '');
 
 /** Markdown -> plain text (for summaries, descriptions, meta tags): words only, no markup. */
 export function plainText(markdown: string): string {

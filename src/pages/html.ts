@@ -18,9 +18,20 @@ export interface PageOptions extends SiteOptions {
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML content and for quoted attribute values. */
+/**
+ * Characters HTML forbids in a document (https://html.spec.whatwg.org/multipage/parsing.html#preprocessing-the-input-stream:
+ * control-character-in-input-stream, noncharacter-in-input-stream): C0 controls but tab, line feed,
+ * form feed and carriage return; DEL and C1; noncharacters. YAML's "\0" or "\e" escapes put them in
+ * titles; browsers would show garbage or a NUL would cut the text short in other tools.
+ */
+const notHtmlChar = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g;
+
+/** Text from the show without the characters HTML forbids. */
+export const htmlText = (value: string) => value.replace(notHtmlChar, '');
+
+/** Escapes text for HTML content and for quoted attribute values, dropping what HTML forbids. */
 export function esc(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => htmlEscapes[c]);
+  return htmlText(String(value)).replace(/[&<>"']/g, (c) => htmlEscapes[c]);
 }
 
 /**
@@ -29,7 +40,8 @@ export function esc(value: string | number): string {
  * U+2028/2029 are escaped for old JavaScript parsers that read JSON-LD as script.
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
+  // Its strings are text from the show like any other: without what HTML forbids.
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? htmlText(v) : v))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

@@ -4,17 +4,18 @@
 /** Whether a value is a valid show.yaml (schema.ts ShowManifest). */
 export const isShowManifest: (value: unknown) => boolean = (() => {
 const local_0 = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
-const local_1 = /^https?:\/\/[^\s]+$/;
+const local_1 = /^https?:\/\/[^\s/?#@\u0000-\u001f\u007f-\u009f]+(\/[^\s?#\u0000-\u001f\u007f-\u009f]*)?$/;
 const local_2 = /^[^@\s]+@[^@\s]+$/;
 const local_3 = /^[0-9a-fA-F-]{36}$/;
-const local_4 = /^https?:\/\/[^\s]+$/;
-const local_5 = /^https?:\/\/[^\s]+$/;
-const local_6 = /^https?:\/\/[^\s]+$/;
-const local_7 = /^https?:\/\/[^\s]+$/;
-const local_8 = /^https?:\/\/[^\s]+$/;
+const local_4 = /^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/;
+const local_5 = /^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/;
+const local_6 = /^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/;
+const local_7 = /^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/;
+const local_8 = /^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/;
 const local_9 = /^[a-z0-9][a-z0-9_-]*$/
 const local_10 = /^[a-z0-9]+$/;
 const local_11 = /^[a-z0-9]+$/;
+const local_12 = /^[0-9a-fA-F-]{36}$/;
 function check_https_58_47_47_netcaster_46_dev_47_schema_47_show_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -41,7 +42,7 @@ function check_https_58_47_47_netcaster_46_dev_47_schema_47_show_46_schema_46_js
     (value['hub'] !== undefined ? ((((typeof value['hub'] === 'string') && local_7.test(value['hub'])) || (Array.isArray(value['hub']) && ((array) => { for(const value of array) if(!(((typeof value === 'string') && local_8.test(value)))) { return false }; return true; })(value['hub'])))) : true) &&
     (typeof value['feeds'] === 'object' && value['feeds'] !== null && !Array.isArray(value['feeds']) && !(value['feeds'] instanceof Date) && !(value['feeds'] instanceof Uint8Array)) &&
     Object.getOwnPropertyNames(value['feeds']).length >= 1 &&
-    (Object.entries(value['feeds']).every(([key, value]) => (local_9.test(key) ? ((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['title'] === 'string') && value['title'].length >= 1 && (value['description'] !== undefined ? ((typeof value['description'] === 'string')) : true) && (typeof value['enclosure'] === 'string') && local_10.test(value['enclosure']) && (value['alternates'] !== undefined ? (Array.isArray(value['alternates']) && ((array) => { for(const value of array) if(!(((typeof value === 'string') && local_11.test(value)))) { return false }; return true; })(value['alternates'])) : true) && Object.getOwnPropertyNames(value).every(key => ['title', 'description', 'enclosure', 'alternates'].includes(key))) : true))) &&
+    (Object.entries(value['feeds']).every(([key, value]) => (local_9.test(key) ? ((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['title'] === 'string') && value['title'].length >= 1 && (value['description'] !== undefined ? ((typeof value['description'] === 'string')) : true) && (typeof value['enclosure'] === 'string') && local_10.test(value['enclosure']) && (value['alternates'] !== undefined ? (Array.isArray(value['alternates']) && ((array) => { for(const value of array) if(!(((typeof value === 'string') && local_11.test(value)))) { return false }; return true; })(value['alternates'])) : true) && (value['guid'] !== undefined ? ((typeof value['guid'] === 'string') && local_12.test(value['guid'])) : true) && Object.getOwnPropertyNames(value).every(key => ['title', 'description', 'enclosure', 'alternates', 'guid'].includes(key))) : true))) &&
     Object.getOwnPropertyNames(value).every(key => ['title', 'description', 'author', 'language', 'baseUrl', 'artwork', 'owner', 'categories', 'explicit', 'type', 'copyright', 'guid', 'locked', 'funding', 'persons', 'hub', 'feeds'].includes(key))
   )
 }
@@ -54,7 +55,7 @@ return function check(value) {
 export const isEpisodeManifest: (value: unknown) => boolean = (() => {
 const local_0 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const local_1 = /^[a-z0-9]+$/
-const local_2 = /^https?:\/\/[^\s]+$/;
+const local_2 = /^https?:\/\/[^\s\u0000-\u001f\u007f-\u009f]+$/;
 function check_https_58_47_47_netcaster_46_dev_47_schema_47_episode_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&

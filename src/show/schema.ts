@@ -6,7 +6,16 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Format names are the usual file-type names: mp3, m4a, m4v, mp4, webm, ogg, opus, ... */
 const FormatName = Type.String({ pattern: '^[a-z0-9]+$', description: 'a file-type name such as mp3, m4v, webm' });
-const Url = Type.String({ pattern: '^https?://[^\\s]+$', description: 'an absolute http(s) URL' });
+// No whitespace and no control characters (C0, DEL, C1): they are never part of a URL as written,
+// and XML 1.0 cannot carry most of them. src/show/urls.ts judges the rest in code.
+const Url = Type.String({ pattern: '^https?://[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$', description: 'an absolute http(s) URL' });
+/** The site's base URL: every URL of the site is it plus a path, so no query, fragment or credentials. */
+const BaseUrl = Type.String({
+  pattern: '^https?://[^\\s/?#@\\u0000-\\u001f\\u007f-\\u009f]+(/[^\\s?#\\u0000-\\u001f\\u007f-\\u009f]*)?$',
+  description: 'an absolute http(s) URL with no query (?), fragment (#), user name or control characters, e.g. https://example.com',
+});
+/** A podcast:guid (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md): a UUID. */
+const PodcastGuid = Type.String({ pattern: '^[0-9a-fA-F-]{36}$', description: 'a UUID such as 917393e3-1b1e-5cef-ace4-edaa54e1f810' });
 const strict = { additionalProperties: false } as const;
 
 const Person = Type.Object(
@@ -26,6 +35,8 @@ const Feed = Type.Object(
     description: Type.Optional(Type.String()),
     enclosure: FormatName,
     alternates: Type.Optional(Type.Array(FormatName)),
+    // One feed, one podcast:guid: by default the UUIDv5 of the feed's URL, kept in netcaster.lock once published.
+    guid: Type.Optional(PodcastGuid),
   },
   strict,
 );
@@ -37,7 +48,7 @@ export const ShowManifest = Type.Object(
     author: Type.String({ minLength: 1 }),
     // BCP 47 (RFC 5646), loosely: a primary subtag and optional subtags.
     language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'a BCP 47 language tag, e.g. en or en-US' }),
-    baseUrl: Type.Optional(Url),
+    baseUrl: Type.Optional(BaseUrl),
     artwork: Type.String({ minLength: 1, description: 'an image file in the show folder: square JPEG or PNG, 1400-3000 px, RGB' }),
     owner: Type.Optional(
       Type.Object({ name: Type.String({ minLength: 1 }), email: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' }) }, strict),
@@ -46,7 +57,8 @@ export const ShowManifest = Type.Object(
     explicit: Type.Optional(Type.Boolean()),
     type: Type.Optional(Type.Union([Type.Literal('episodic'), Type.Literal('serial')])),
     copyright: Type.Optional(Type.String()),
-    guid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F-]{36}$' })),
+    // The podcast:guid of a show with one feed; with several, each feed's own `guid` (see Feed).
+    guid: Type.Optional(PodcastGuid),
     locked: Type.Optional(Type.Boolean()),
     funding: Type.Optional(Type.Array(Type.Object({ url: Url, text: Type.String({ maxLength: 128 }) }, strict))),
     persons: Type.Optional(Type.Array(Person)),

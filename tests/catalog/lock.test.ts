@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkLock, LOCK_FILE, readLock, recordPublished } from '../../src/catalog/lock.js';
+import { checkLock, LOCK_FILE, readLock, recordPublished, withPublishedFeedGuids } from '../../src/catalog/lock.js';
 import type { Catalog } from '../../src/catalog/types.js';
+import { podcastGuid } from '../../src/catalog/feed-guid.js';
 import { episode, show } from '../schedule/catalog-data.js';
 
 const NOW = new Date('2025-03-04T06:00:00Z');
@@ -35,6 +36,10 @@ test('recordPublished writes the feeds and the published episodes, not drafts or
   "feeds": {
     "audio": "https://tiny.example/feeds/audio.xml",
     "video": "https://tiny.example/feeds/video.xml"
+  },
+  "feedGuids": {
+    "audio": "${podcastGuid('tiny.example/feeds/audio.xml')}",
+    "video": "${podcastGuid('tiny.example/feeds/video.xml')}"
   },
   "episodes": {
     "guid-001-first": {
@@ -145,4 +150,42 @@ test('an unreadable lock (a merge conflict) is an error and is never overwritten
   assert.equal(result.written, false);
   assert.equal(result.problems.length, 1);
   assert.equal(fs.readFileSync(file, 'utf8'), conflict);
+});
+
+test('regression: a feed keeps the podcast:guid it was published with, whatever base URL comes later', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const { lock } = readLock(dir);
+  const elsewhere = withPublishedFeedGuids(catalog(), lock);
+  assert.deepEqual(
+    Object.fromEntries(elsewhere.show.feeds.map((f) => [f.name, f.guid])),
+    { audio: podcastGuid('https://tiny.example/feeds/audio.xml'), video: podcastGuid('https://tiny.example/feeds/video.xml') },
+  );
+  // Recording again from another base URL adds nothing: the published guid stays.
+  assert.equal(recordPublished(dir, elsewhere, { baseUrl: 'https://mirror.example', now: NOW }).written, false);
+});
+
+test('a lock written before feedGuids existed stands for the guid derived from its recorded feed URL', () => {
+  const dir = tempShow();
+  fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ feeds: { audio: 'https://old.example/feeds/audio.xml' }, episodes: {} }));
+  const { lock } = readLock(dir);
+  assert.equal(withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'audio')!.guid, podcastGuid('https://old.example/feeds/audio.xml'));
+  assert.equal(withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'video')!.guid, undefined, 'never published: derived when rendered');
+  // The next record writes it down, and show.yaml's own guid for a feed is never overridden.
+  recordPublished(dir, withPublishedFeedGuids(catalog(), lock), { baseUrl: 'https://old.example', now: NOW });
+  assert.equal(readLock(dir).lock.feedGuids.audio, podcastGuid('https://old.example/feeds/audio.xml'));
+  const own = catalog();
+  own.show.feeds[1] = { ...own.show.feeds[1], guid: '11111111-1111-5111-8111-111111111111' };
+  assert.equal(withPublishedFeedGuids(own, readLock(dir).lock).show.feeds[1].guid, '11111111-1111-5111-8111-111111111111');
+});
+
+test('a published feed whose guid show.yaml changes is an error on feeds.<name>.guid', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const edited = catalog();
+  edited.show.feeds[0] = { ...edited.show.feeds[0], guid: '11111111-1111-5111-8111-111111111111' };
+  assert.deepEqual(checkLock(dir, edited, undefined).map((p) => [p.level, p.file, p.field]), [['error', 'show.yaml', 'feeds.audio.guid']]);
+  const kept = catalog();
+  kept.show.feeds[0] = { ...kept.show.feeds[0], guid: podcastGuid('https://tiny.example/feeds/audio.xml').toUpperCase() };
+  assert.deepEqual(checkLock(dir, kept, undefined), [], 'the same UUID in capitals is the same guid');
 });

@@ -271,8 +271,11 @@ test('podcast:guid is the spec\'s UUIDv5 of the feed URL', async (t) => {
   assert.equal(video.guid, podcastGuid('https://virtzine.example/feeds/video.xml'));
   assert.equal(audio.guid, podcastGuid(feedUrl(site, audioFeed)));
   assert.notEqual(video.guid, audio.guid);
-  const overridden: Catalog = { ...s.catalog, show: { ...s.catalog.show, guid: '917393e3-1b1e-5cef-ace4-edaa54e1f810' } };
-  assert.equal(partytime(render(s, videoFeed, {}, overridden)).guid, '917393e3-1b1e-5cef-ace4-edaa54e1f810');
+  // A feed's own guid (show.yaml feeds.<name>.guid, or the one netcaster.lock recorded) is that feed's only.
+  const ownGuid = { ...videoFeed, guid: '917393e3-1b1e-5cef-ace4-edaa54e1f810' };
+  const overridden: Catalog = { ...s.catalog, show: { ...s.catalog.show, feeds: [ownGuid, audioFeed] } };
+  assert.equal(partytime(render(s, ownGuid, {}, overridden)).guid, '917393e3-1b1e-5cef-ace4-edaa54e1f810');
+  assert.equal(partytime(render(s, audioFeed, {}, overridden)).guid, audio.guid);
 });
 
 test('namespace URIs are byte-exact', async (t) => {
@@ -409,4 +412,28 @@ test('regression: control characters in the data do not break the feed', async (
   fs.rmSync(file);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(partytime(xml).items[0].title, 'Bell and escape');
+});
+
+// The base URL is checked (show.yaml and the command line), but the feed must not depend on it:
+// one control character in it went into <link>, <atom:link> and every enclosure URL unescaped.
+test('regression: a control character in the base URL does not make the feed ill-formed', async (t) => {
+  const s = await show(t);
+  if (!s || !needTool(t, 'xmllint')) return;
+  const xml = render(s, videoFeed, { baseUrl: 'https://virtzine.example/\u0001\u000bpod', mediaBaseUrl: 'https://cdn.example/\u0002media' });
+  assert.doesNotMatch(xml, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  const file = tempFile(xml, 'xml');
+  const r = spawnSync('xmllint', ['--noout', file], { encoding: 'utf8' });
+  fs.rmSync(file);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(partytime(xml).items[0].enclosure.url, 'https://cdn.example/media/047-tricky/virtzine-047.m4v');
+});
+
+test('DEL and C1 controls (mis-decoded text) are dropped from feed text too', async (t) => {
+  const s = await show(t);
+  if (!s) return;
+  const catalog: Catalog = {
+    ...s.catalog,
+    episodes: s.catalog.episodes.map((e) => (e.slug === '047-tricky' ? { ...e, title: 'CSI\u009b2J and DEL\u007f here' } : e)),
+  };
+  assert.equal(partytime(render(s, videoFeed, {}, catalog)).items[0].title, 'CSI2J and DEL here');
 });

@@ -1,0 +1,48 @@
+// The pages' text path (esc, scriptJson, the notes): characters HTML forbids never reach a page.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import type { Catalog } from '../../src/catalog/types.js';
+import { renderEpisodePage } from '../../src/pages/episode-page.js';
+import { esc, scriptJson, type PageOptions } from '../../src/pages/html.js';
+import { renderShowPage } from '../../src/pages/show-page.js';
+import { needTool } from '../support/env.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog } from './fixture.js';
+import { htmlErrors } from './html-check.js';
+
+/** What HTML forbids in a document: C0 controls but tab, LF, FF, CR; DEL; C1; noncharacters. */
+const forbidden = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/;
+
+/** A catalog whose YAML carried "\0", "\e", "\x7f" and "\x9b" escapes into every text field a page shows. */
+function hostileCatalog(): Catalog {
+  const catalog = fixtureCatalog();
+  const dirty = (s: string) => `${s}\u0000NUL\u001b[31mESC\u007fDEL\u009bCSI\ufffe`;
+  catalog.show = { ...catalog.show, title: dirty(catalog.show.title), description: dirty(catalog.show.description), author: dirty(catalog.show.author) };
+  catalog.episodes = catalog.episodes.map((e) => ({
+    ...e,
+    title: dirty(e.title),
+    summary: dirty(e.summary),
+    notesMarkdown: e.notesMarkdown === undefined ? undefined : dirty(e.notesMarkdown),
+    chapters: e.chapters && { ...e.chapters, chapters: e.chapters.chapters.map((c) => ({ ...c, title: dirty(c.title) })) },
+    links: e.links.map((l) => ({ ...l, title: dirty(l.title) })),
+  }));
+  return catalog;
+}
+
+test('esc drops what HTML forbids and escapes the rest', () => {
+  assert.equal(esc('a\u0000b\u001bc\u009bd\u007fe "<&>"'), 'abcde &quot;&lt;&amp;&gt;&quot;');
+  assert.equal(esc('tab\tline\nff\fcr\r'), 'tab\tline\nff\fcr\r', 'HTML whitespace stays');
+  assert.equal(esc('🎙️ ½ — «»'), '🎙️ ½ — «»');
+  assert.equal(scriptJson({ t: 'a\u0000\u009b\u007f\ufffe</script>', n: 1 }), '{"t":"a\\u003c/script\\u003e","n":1}');
+});
+
+test('regression: NUL and other control characters from YAML reach the HTML pages raw', (t) => {
+  const catalog = hostileCatalog();
+  const options: PageOptions = { baseUrl: 'https://virtzine.example', now: fixedNow, artwork: fixtureArtwork(catalog), downloadLinks: 'attribute' };
+  const pages = [renderShowPage(catalog, options), renderEpisodePage(catalog, catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!, options)];
+  for (const html of pages) {
+    assert.doesNotMatch(html, forbidden);
+    assert.match(html, /NUL\[31mESCDELCSI/, 'the text around them stays');
+  }
+  if (!needTool(t, 'xmllint')) return;
+  for (const html of pages) assert.deepEqual(htmlErrors(html), []);
+});
