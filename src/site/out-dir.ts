@@ -62,7 +62,8 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
     if (isWithin(show, realOut)) throw new OutDirRefused(`--out ${out} contains the show folder ${showDir}: a build there would replace the show itself; choose a folder outside the show`);
   }
 
-  if (!real) return { given, real, owned: () => false, marker: undefined };
+  const onlyMarker = (rel: string) => rel === EXPORT_MARKER;
+  if (!real) return { given, real, owned: onlyMarker, marker: undefined };
   const names = fs.readdirSync(real).filter((name) => !WORK_PREFIXES.some((p) => name.startsWith(p)));
   const marker = readBounded(path.join(real, EXPORT_MARKER));
   const files = marker && parseMarker(marker);
@@ -74,7 +75,7 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
         `and netcaster never deletes what it did not write: choose a new or empty folder`,
     );
   }
-  return { given, real, owned: () => false, marker: undefined };
+  return { given, real, owned: onlyMarker, marker: undefined };
 }
 
 /** What a folder that does not exist yet will be by real path: its nearest existing ancestor's real path, plus the rest. */

@@ -126,6 +126,9 @@ test('an empty folder is written into', async (t) => {
   await fs.mkdir(out);
   await exportSite(await fixtureSite(dir), out);
   assert.ok((await fs.stat(path.join(out, 'index.html'))).isFile());
+  await exportSite(await fixtureSite(dir), out);
+  assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-')), [EXPORT_MARKER], 'no working folder left inside OUT');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
 
 test('a file netcaster did not write where the new site needs its place is refused, and OUT is kept', async (t) => {
