@@ -11,7 +11,7 @@ import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
 import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
-import { checkOutDir, describeWriteError, OutDirRefused } from '../site/out-dir.js';
+import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
 import { isHttpUrl } from '../site/urls.js';
 import { printProblems } from './check.js';
 
@@ -67,6 +67,10 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
     result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes });
   } catch (err) {
     if (err instanceof OutDirRefused) return usageError(err.message);
+    if (err instanceof OutDirBusy) {
+      process.stderr.write(`netcaster build: ${err.message}\n`);
+      return 1;
+    }
     const why = describeWriteError(err);
     if (why === undefined) throw err;
     process.stderr.write(`netcaster build: cannot write the site to ${out}: ${why}. ${out} was left as it was.\n`);

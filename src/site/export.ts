@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { renderErrorPage } from '../pages/error-page.js';
 import { publicDir } from '../paths.js';
-import { checkOutDir, EXPORT_MARKER, markerBody, OutDirRefused, WORK_PREFIXES, type OutDir } from './out-dir.js';
+import { checkOutDir, EXPORT_MARKER, isWorkName, lockOutDir, markerBody, OutDirBusy, OutDirRefused, WORK_PREFIXES, type OutDir } from './out-dir.js';
 import type { SiteEntry, SiteMap } from './types.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
@@ -45,7 +45,16 @@ export function fileForUrlPath(urlPath: string): string {
 export async function exportSite(site: SiteMap, outDir: string, later?: Promise<SiteMap>): Promise<{ files: number }> {
   later?.catch(() => undefined); // awaited after the writes; should those fail first, its failure must not go unhandled
   const out = checkOutDir(outDir);
-  if (out.real) removeWorkFolders(out.real);
+  const unlock = out.real ? lockOutDir(out.real, outDir) : () => undefined;
+  try {
+    if (out.real) removeWorkFolders(out.real);
+    return await exportInto(site, out, later);
+  } finally {
+    unlock();
+  }
+}
+
+async function exportInto(site: SiteMap, out: OutDir, later?: Promise<SiteMap>): Promise<{ files: number }> {
   const entries = [...site.entries()];
   if (!site.has('/404.html')) entries.push(['/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') }]);
   const stage = makeStage(out);
@@ -72,11 +81,22 @@ export async function exportSite(site: SiteMap, outDir: string, later?: Promise<
     written.add(EXPORT_MARKER);
     fs.writeFileSync(path.join(stage, EXPORT_MARKER), markerBody(written));
     if (out.real) swapEntries(stage, out.real, out, written);
-    else fs.renameSync(stage, out.given);
+    else renameNew(stage, out.given);
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }
   return { files: written.size };
+}
+
+/** The staged site becomes OUT, which did not exist when the export began. */
+function renameNew(stage: string, given: string): void {
+  try {
+    fs.renameSync(stage, given);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new OutDirBusy(`${given} was made by something else while this build was writing; nothing was changed there, build again`);
+    throw err;
+  }
 }
 
 function writeEntry(file: string, entry: SiteEntry): void {
@@ -101,7 +121,7 @@ function writeEntry(file: string, entry: SiteEntry): void {
 /** Leftovers of an export that was killed midway: netcaster's own working folders inside OUT. */
 function removeWorkFolders(real: string): void {
   for (const name of fs.readdirSync(real)) {
-    if (WORK_PREFIXES.some((p) => name.startsWith(p))) fs.rmSync(path.join(real, name), { recursive: true, force: true });
+    if (isWorkName(name) && WORK_PREFIXES.some((p) => name.startsWith(p))) fs.rmSync(path.join(real, name), { recursive: true, force: true });
   }
 }
 
@@ -164,7 +184,7 @@ const ancestors = (rel: string) => rel.split('/').slice(0, -1).map((_, i, parts)
  */
 function swapEntries(stage: string, real: string, out: OutDir, written: Set<string>): void {
   const stageName = path.relative(real, stage);
-  const isWork = (name: string) => name === stageName || WORK_PREFIXES.some((p) => name.startsWith(p));
+  const isWork = (name: string) => name === stageName || isWorkName(name);
   const newTops = new Set(fs.readdirSync(stage));
   const newFolders = new Set([...written].flatMap(ancestors));
   const present = leaves(real, isWork);

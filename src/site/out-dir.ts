@@ -19,12 +19,26 @@ const LEGACY_TOP_FILES = new Set(['index.html', '404.html', LEGACY_STAMP]);
 /** Names netcaster gives its own working folders inside OUT (staging, and the old site set aside). */
 export const WORK_PREFIXES = ['.netcaster-stage-', '.netcaster-aside-'];
 
+/** Held in OUT while an export writes there: a second export at once (a cron job overlapping a slow build) waits its turn. */
+export const LOCK_FILE = '.netcaster-lock';
+
+/** netcaster's own working names in OUT, never part of a site nor anyone else's file. */
+export const isWorkName = (name: string) => name === LOCK_FILE || WORK_PREFIXES.some((p) => name.startsWith(p));
+
+/** A lock older than this is left from a machine that stopped (its process id may be in use again by now). */
+const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
+
 /** A marker is a list of paths; a hostile one must not cost unbounded memory. */
 const MARKER_MAX_BYTES = 32 * 1024 * 1024;
 
 /** OUT cannot be used: bad usage (exit 2), with a message that names OUT and says why. */
 export class OutDirRefused extends Error {
   override name = 'OutDirRefused';
+}
+
+/** Another export is writing OUT right now: try again later (exit 1). */
+export class OutDirBusy extends Error {
+  override name = 'OutDirBusy';
 }
 
 export interface OutDir {
@@ -64,7 +78,7 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
 
   const onlyMarker = (rel: string) => rel === EXPORT_MARKER;
   if (!real) return { given, real, owned: onlyMarker, marker: undefined };
-  const names = fs.readdirSync(real).filter((name) => !WORK_PREFIXES.some((p) => name.startsWith(p)));
+  const names = fs.readdirSync(real).filter((name) => !isWorkName(name));
   const marker = readBounded(path.join(real, EXPORT_MARKER));
   const files = marker && parseMarker(marker);
   if (files) return { given, real, owned: (rel) => rel === EXPORT_MARKER || files.has(rel), marker };
@@ -76,6 +90,59 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
     );
   }
   return { given, real, owned: onlyMarker, marker: undefined };
+}
+
+/**
+ * Takes OUT's lock (the lock file holds the process id), or throws OutDirBusy while a live
+ * process holds it. A lock whose process is gone, or that is very old, is taken over.
+ * Returns the release.
+ */
+export function lockOutDir(real: string, out: string): () => void {
+  const file = path.join(real, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = lockHolder(file);
+      if (holder !== undefined) throw new OutDirBusy(`another netcaster ${holder ? `(process ${holder}) ` : ''}is writing ${out} right now; try again when it is done`);
+      fs.rmSync(file, { force: true }); // stale
+      continue;
+    }
+    try {
+      fs.writeSync(fd, `${process.pid}\n`);
+    } catch (err) {
+      fs.rmSync(file, { force: true });
+      throw err;
+    } finally {
+      fs.closeSync(fd);
+    }
+    return () => fs.rmSync(file, { force: true });
+  }
+  throw new OutDirBusy(`another netcaster is writing ${out} right now; try again when it is done`);
+}
+
+/** The live process holding a lock file, or undefined when the lock is stale. */
+function lockHolder(file: string): number | undefined {
+  let text: string;
+  let age: number;
+  try {
+    age = Date.now() - fs.statSync(file).mtimeMs;
+    text = fs.readFileSync(file, 'utf8').slice(0, 32);
+  } catch {
+    return undefined;
+  }
+  const pid = Number.parseInt(text, 10);
+  // A lock just made may not have its process id written yet: live until proven otherwise.
+  if (!Number.isInteger(pid) || pid <= 0) return age < 10_000 ? 0 : undefined;
+  if (age > LOCK_STALE_MS) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined; // EPERM: it exists, another user's
+  }
 }
 
 /** What a folder that does not exist yet will be by real path: its nearest existing ancestor's real path, plus the rest. */

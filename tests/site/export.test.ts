@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
-import { EXPORT_MARKER, OutDirRefused } from '../../src/site/out-dir.js';
+import { spawnSync } from 'node:child_process';
+import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
 import { buildSiteMap } from '../../src/site/map.js';
 import type { SiteMap } from '../../src/site/types.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../pages/fixture.js';
@@ -232,6 +233,40 @@ test('an OUT that is a file is not replaced', async (t) => {
   await fs.writeFile(out, 'precious');
   await assert.rejects(exportSite(await fixtureSite(dir), out), /not a folder/);
   assert.equal(await fs.readFile(out, 'utf8'), 'precious');
+});
+
+test('a second export into the same OUT while one is writing waits its turn (OutDirBusy) and changes nothing', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  const before = await snapshot(out);
+  let release!: (later: SiteMap) => void;
+  const first = exportSite(await fixtureSite(dir), out, new Promise<SiteMap>((resolve) => (release = resolve)));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const second = await fixtureSite(dir);
+  second.set('/', { kind: 'content', contentType: 'text/html', body: 'the second export' });
+  await assert.rejects(exportSite(second, out), (err) => err instanceof OutDirBusy && /is writing/.test(err.message));
+  const during = await snapshot(out);
+  assert.ok(during.delete(LOCK_FILE), 'the first export holds the lock');
+  assert.deepEqual(during, before, 'the second export touched nothing');
+  release(new Map());
+  await first;
+  await assert.rejects(fs.stat(path.join(out, LOCK_FILE)), 'the lock is released');
+  await exportSite(second, out);
+  assert.equal(await fs.readFile(path.join(out, 'index.html'), 'utf8'), 'the second export');
+});
+
+test('a lock left by a process that is gone is taken over', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+  await fs.writeFile(path.join(out, LOCK_FILE), `${gone}\n`);
+  const site = await fixtureSite(dir);
+  site.set('/', { kind: 'content', contentType: 'text/html', body: 'after a crash' });
+  await exportSite(site, out);
+  assert.equal(await fs.readFile(path.join(out, 'index.html'), 'utf8'), 'after a crash');
+  await assert.rejects(fs.stat(path.join(out, LOCK_FILE)));
 });
 
 test('readPublicFiles reads the style sheet and player script shipped in public/', async () => {
