@@ -204,7 +204,7 @@ function swapEntries(stage: string, real: string, out: OutDir, written: Set<stri
       fs.mkdirSync(target, { recursive: true });
     } else {
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.linkSync(path.join(real, ...leaf.rel.split('/')), target);
+      carry(path.join(real, ...leaf.rel.split('/')), target);
     }
     carried.add(leaf.rel);
   }
@@ -249,6 +249,18 @@ function swapEntries(stage: string, real: string, out: OutDir, written: Set<stri
         break; // not empty: something else lives there
       }
     }
+  }
+}
+
+/** Someone else's file into the staged site: a hard link, else a copy (a symlink stays a symlink). */
+function carry(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') throw err;
+    if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    else fs.copyFileSync(from, to);
   }
 }
 

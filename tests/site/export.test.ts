@@ -110,6 +110,23 @@ test('a rebuild removes what the previous export wrote and this one does not, an
   assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && n !== EXPORT_MARKER), []);
 });
 
+test('an OUT from a version before the marker (only its .netcaster-build stamp) is rebuilt; its other files stay', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  await fs.rm(path.join(out, EXPORT_MARKER));
+  await fs.writeFile(path.join(out, '.netcaster-build'), 'netcaster build 0123\n');
+  await fs.writeFile(path.join(out, 'CNAME'), 'pod.example');
+  const site = await fixtureSite(dir);
+  for (const urlPath of [...site.keys()]) if (urlPath.includes('045-audio-only')) site.delete(urlPath);
+  await exportSite(site, out);
+  const after = await snapshot(out);
+  assert.equal(after.get('CNAME')?.toString(), 'pod.example');
+  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, 'the old layout\'s media folder was its own');
+  assert.equal(after.has('.netcaster-build'), false, 'the old stamp was its own');
+  assert.ok(after.has(EXPORT_MARKER));
+});
+
 test('a folder with files that netcaster did not write is refused and left alone', async (t) => {
   const dir = await tempDir(t);
   const out = path.join(dir, 'Documents');
