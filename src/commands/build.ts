@@ -159,8 +159,9 @@ export function refuseOutDir(command: string, out: string, showDir: string): num
     checkOutDir(out, showDir);
     return undefined;
   } catch (err) {
-    if (!(err instanceof OutDirRefused)) throw err;
-    process.stderr.write(`netcaster ${command}: ${err.message}\n`);
+    const machine = err instanceof OutDirRefused ? undefined : describeWriteError(err); // a folder it may not read, say
+    if (!(err instanceof OutDirRefused) && machine === undefined) throw err;
+    process.stderr.write(`netcaster ${command}: ${machine === undefined ? (err as Error).message : `cannot use --out ${out}: ${machine}`}\n`);
     return 2;
   }
 }
