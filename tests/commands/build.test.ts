@@ -308,3 +308,19 @@ test('a full disk leaves the previous site exactly as it was, no temp folder, an
   });
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
+
+test('while another netcaster is writing OUT, build exits 1 and says so, and OUT is left as it was', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const out = path.join(dir, 'out');
+  assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
+  await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
+  // This test's own process stands for the other netcaster: it is alive while the build runs.
+  await fs.writeFile(path.join(out, '.netcaster-lock'), `${process.pid}\n`);
+  const before = await everything(out);
+  const r = cli(dir, ['build', show, '--out', out]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`another netcaster \\(process ${process.pid}\\) is writing`));
+  assert.deepEqual(await everything(out), before);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+});
