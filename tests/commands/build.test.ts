@@ -293,10 +293,17 @@ test('build --out a mount point (a Docker volume, a web root) writes the site, b
 test('a full disk leaves the previous site exactly as it was, no temp folder, and says the disk is full', async (t) => {
   const dir = await tempDir(t);
   const show = await copyOfSample(dir);
+  // Room for one site but not for a second beside it: the site's size in tmpfs pages, and half again.
+  const measure = path.join(dir, 'measure');
+  assert.equal(cli(dir, ['build', show, '--out', measure]).code, 0);
+  let pages = 0;
+  for (const entry of await fs.readdir(measure, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) pages += Math.ceil((await fs.stat(path.join(entry.parentPath, entry.name))).size / 4096);
+  }
+  await fs.rm(measure, { recursive: true });
   const out = path.join(dir, 'out');
   await fs.mkdir(out);
-  // Room for one site (about 1 MB) but not for a second beside it.
-  await withTmpfs(t, out, '1500k', async () => {
+  await withTmpfs(t, out, `${Math.ceil(pages * 1.5) * 4}k`, async () => {
     assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
     const before = await everything(out);
     await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
