@@ -58,7 +58,7 @@ export interface OutDir {
  */
 export function checkOutDir(out: string, showDir?: string): OutDir {
   const given = path.resolve(out);
-  const link = fs.lstatSync(given, { throwIfNoEntry: false });
+  const link = absent(() => fs.lstatSync(given));
   let real: string | undefined;
   if (link) {
     const target = fs.statSync(given, { throwIfNoEntry: false });
@@ -149,13 +149,24 @@ function lockHolder(file: string): number | undefined {
 function realPathOfNew(given: string, out: string): string {
   const rest: string[] = [];
   for (let dir = given; ; dir = path.dirname(dir)) {
-    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    const st = absent(() => fs.statSync(dir));
     if (st) {
       if (!st.isDirectory()) throw new OutDirRefused(`--out ${out}: ${dir} is not a folder`);
       return path.join(fs.realpathSync(dir), ...rest.reverse());
     }
     if (path.dirname(dir) === dir) return given;
     rest.push(path.basename(dir));
+  }
+}
+
+/** A stat, or undefined where nothing is (ENOTDIR: a file stands where a folder of the path should be). */
+function absent(stat: () => fs.Stats): fs.Stats | undefined {
+  try {
+    return stat();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
   }
 }
 
