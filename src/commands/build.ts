@@ -11,6 +11,7 @@ import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
 import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
+import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
 import { isHttpUrl } from '../site/urls.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
@@ -28,13 +29,12 @@ export async function run(dir: string, options: Record<string, string | boolean 
   for (const [flag, value] of [['--base-url', baseUrlFlag], ['--media-base-url', mediaBaseUrl]] as const) {
     if (value !== undefined && !isHttpUrl(value)) return usageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
   }
-  if (path.resolve(out) === path.resolve(dir) || path.resolve(dir).startsWith(path.resolve(out) + path.sep)) {
-    return usageError(`--out ${out} would replace the show folder itself`);
-  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
     return 1;
   }
+  const refused = refuseOutDir('build', out, dir);
+  if (refused !== undefined) return refused;
 
   // One set of workers for the whole build: they hash the alternates from the moment the manifests
   // are read (this thread probes meanwhile, see pool.ts), and probe when they have nothing to hash.
@@ -63,7 +63,20 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
   if (!baseUrl) return usageError('no base URL: pass --base-url URL or set baseUrl in show.yaml (feeds need absolute URLs)');
 
   const now = new Date();
-  const result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes });
+  let result;
+  try {
+    result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes });
+  } catch (err) {
+    if (err instanceof OutDirRefused) return usageError(err.message);
+    if (err instanceof OutDirBusy) {
+      process.stderr.write(`netcaster build: ${err.message}\n`);
+      return 1;
+    }
+    const why = describeWriteError(err);
+    if (why === undefined) throw err;
+    process.stderr.write(`netcaster build: cannot write the site to ${out}: ${why}. ${out} was left as it was.\n`);
+    return 1;
+  }
   // Only once the site is out: from now on these guids and feed URLs are promises to subscribers.
   recordPublished(dir, catalog, { baseUrl, now });
   process.stdout.write(`${visible(result.summary)}\n`);
@@ -134,6 +147,23 @@ function readText(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The guard on OUT (src/site/out-dir.ts), run before the show is read so a refusal costs nothing:
+ * the exit code when OUT must not be written (2, with the reason on stderr), else undefined.
+ * `publish-due` runs it too, with its own name in the message.
+ */
+export function refuseOutDir(command: string, out: string, showDir: string): number | undefined {
+  try {
+    checkOutDir(out, showDir);
+    return undefined;
+  } catch (err) {
+    const machine = err instanceof OutDirRefused ? undefined : describeWriteError(err); // a folder it may not read, say
+    if (!(err instanceof OutDirRefused) && machine === undefined) throw err;
+    process.stderr.write(`netcaster ${command}: ${machine === undefined ? (err as Error).message : `cannot use --out ${out}: ${machine}`}\n`);
+    return 2;
   }
 }
 

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { checkShow } from '../catalog/build.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import { formatTime, relativeTime } from '../schedule/live-catalog.js';
-import { run as build } from './build.js';
+import { describeWriteError } from '../site/out-dir.js';
+import { refuseOutDir, run as build } from './build.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
@@ -33,6 +34,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
     printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
     return 1;
   }
+  const refused = refuseOutDir('publish-due', out, dir);
+  if (refused !== undefined) return refused;
   const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
   // The same options as build's check, so build answers from the snapshot this check leaves.
   const { catalog, problems } = await checkShow(dir, { baseUrl });
@@ -57,7 +60,15 @@ export async function run(dir: string, options: Record<string, string | boolean 
   }
   const code = await build(dir, options);
   if (code !== 0) return code;
-  writeRecord(out, record);
+  try {
+    writeRecord(out, record);
+  } catch (err) {
+    const why = describeWriteError(err);
+    if (why === undefined) throw err;
+    // The site is out; only the record is missing, so the next run builds again to be sure.
+    process.stderr.write(`netcaster publish-due: the site was built, but its record could not be written to ${out}: ${why}\n`);
+    return 1;
+  }
 
   const was = new Set(before?.guids ?? []);
   const is = new Set(record.guids);
@@ -83,8 +94,12 @@ function readRecord(out: string): PublishedRecord | undefined {
 function writeRecord(out: string, record: PublishedRecord): void {
   const file = path.join(out, RECORD_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /** Both sorted. */

@@ -1,6 +1,11 @@
 // The static export: a SiteMap written out as files any web server or CDN can serve.
-// Built in a sibling temporary folder and swapped into place with renames, so a failure (a file
-// gone, a full disk) leaves the previous output as it was, and a visitor never sees half a site.
+// The new site is written whole into a staging folder first, so a failure (a file gone, a full
+// disk) leaves the previous output exactly as it was; only then is it moved into place, by renames.
+// The staging folder sits beside OUT when a rename can bring it over; when OUT is a mount point (a
+// Docker volume, a web root) or a bind mount, it sits inside OUT, which is never itself renamed.
+// Into an OUT that exists, the new site comes one top-level entry at a time, and only what OUT's
+// marker says netcaster wrote is replaced or removed (src/site/out-dir.ts): files someone else put
+// there are carried over into the new site, never deleted.
 //
 // The file system calls are synchronous: a show of 300 episodes is a few thousand small writes
 // and links, each cheaper than a round trip through libuv's thread pool, and `build` has nothing
@@ -10,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { renderErrorPage } from '../pages/error-page.js';
 import { publicDir } from '../paths.js';
+import { checkOutDir, EXPORT_MARKER, isWorkName, lockOutDir, markerBody, OutDirBusy, OutDirRefused, WORK_PREFIXES, type OutDir } from './out-dir.js';
 import type { SiteEntry, SiteMap } from './types.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
@@ -29,78 +35,272 @@ export function fileForUrlPath(urlPath: string): string {
 
 /**
  * Writes every entry of the site under outDir, plus 404.html for static hosts (GitHub Pages,
- * Netlify, nginx `error_page`) unless the site has its own '/404.html'.
- * Files (media, artwork) are hard-linked where the file system allows, else copied.
+ * Netlify, nginx `error_page`) unless the site has its own '/404.html', plus the marker listing
+ * what it wrote. Files (media, artwork) are hard-linked where the file system allows, else copied;
+ * a symlinked file is exported as the bytes it points at, never as a link.
  * `later`, when given, brings more entries to write before the swap: a build's feeds, which wait
  * for the hashes of the alternates while everything else is already being written.
+ * Throws OutDirRefused when OUT must not be written (see out-dir.ts).
  */
 export async function exportSite(site: SiteMap, outDir: string, later?: Promise<SiteMap>): Promise<{ files: number }> {
-  const out = path.resolve(outDir);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
+  later?.catch(() => undefined); // awaited after the writes; should those fail first, its failure must not go unhandled
+  const out = checkOutDir(outDir);
+  const unlock = out.real ? lockOutDir(out.real, outDir) : () => undefined;
+  try {
+    if (out.real) removeWorkFolders(out.real);
+    return await exportInto(site, out, later);
+  } finally {
+    unlock();
+  }
+}
+
+async function exportInto(site: SiteMap, out: OutDir, later?: Promise<SiteMap>): Promise<{ files: number }> {
   const entries = [...site.entries()];
   if (!site.has('/404.html')) entries.push(['/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') }]);
-  let files = 0;
-  later?.catch(() => undefined); // awaited after the writes; should those fail first, its failure must not go unhandled
+  const stage = makeStage(out);
+  const written = new Set<string>();
   try {
-    fs.mkdirSync(tmp);
-    const folders = new Set<string>([tmp]);
+    const folders = new Set<string>([stage]);
     const write = (batch: [string, SiteEntry][]) => {
       // Sorted so directories are made in a stable order; each write is independent of the others.
       batch.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [urlPath, entry] of batch) {
-        const file = path.join(tmp, fileForUrlPath(urlPath));
+        const relative = fileForUrlPath(urlPath);
+        const file = path.join(stage, relative);
         const folder = path.dirname(file);
         if (!folders.has(folder)) {
           fs.mkdirSync(folder, { recursive: true });
           folders.add(folder);
         }
         writeEntry(file, entry);
-        files++;
+        written.add(relative.split(path.sep).join('/'));
       }
     };
     write(entries);
     if (later) write([...(await later).entries()]);
-    swapInto(tmp, out);
+    written.add(EXPORT_MARKER);
+    fs.writeFileSync(path.join(stage, EXPORT_MARKER), markerBody(written));
+    if (out.real) swapEntries(stage, out.real, out, written);
+    else renameNew(stage, out.given);
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+  return { files: written.size };
+}
+
+/** The staged site becomes OUT, which did not exist when the export began. */
+function renameNew(stage: string, given: string): void {
+  try {
+    fs.renameSync(stage, given);
   } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new OutDirBusy(`${given} was made by something else while this build was writing; nothing was changed there, build again`);
     throw err;
   }
-  return { files };
 }
 
 function writeEntry(file: string, entry: SiteEntry): void {
   if (entry.kind === 'content') return fs.writeFileSync(file, entry.body);
   try {
-    fs.linkSync(entry.path, file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // EXDEV: another file system; EPERM/ENOTSUP/EMLINK: links not allowed there. Copy instead.
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') {
-      throw new Error(`cannot export ${entry.path}: ${(err as Error).message}`, { cause: err });
+    // link(2) does not follow a symlink: the export would hold the link itself, dangling on the
+    // web server. Its target's bytes are what the show publishes.
+    const source = fs.realpathSync(entry.path);
+    try {
+      fs.linkSync(source, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // EXDEV: another file system; EPERM/ENOTSUP/EMLINK: links not allowed there. Copy instead.
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') throw err;
+      fs.copyFileSync(source, file);
     }
-    fs.copyFileSync(entry.path, file);
+  } catch (err) {
+    throw new Error(`cannot export ${entry.path}: ${(err as Error).message}`, { cause: err });
   }
 }
 
-/** tmp -> out with renames: the old out is moved aside first and put back if the swap fails. */
-function swapInto(tmp: string, out: string): void {
-  let old: fs.Stats | undefined;
-  try {
-    old = fs.lstatSync(out);
-  } catch {
-    return fs.renameSync(tmp, out);
+/** Leftovers of an export that was killed midway: netcaster's own working folders inside OUT. */
+function removeWorkFolders(real: string): void {
+  for (const name of fs.readdirSync(real)) {
+    if (isWorkName(name) && WORK_PREFIXES.some((p) => name.startsWith(p))) fs.rmSync(path.join(real, name), { recursive: true, force: true });
   }
-  if (!old.isDirectory()) throw new Error(`${out} exists and is not a folder; not replacing it`);
-  const aside = `${out}.old-${randomBytes(6).toString('hex')}`;
-  fs.renameSync(out, aside);
+}
+
+/**
+ * A new, empty staging folder from which the site can be renamed into OUT: beside OUT when that
+ * works (a web server never sees it), else inside OUT (a mount point, or a parent not writable).
+ */
+function makeStage(out: OutDir): string {
+  const tag = randomBytes(6).toString('hex');
+  if (!out.real) {
+    fs.mkdirSync(path.dirname(out.given), { recursive: true });
+    const beside = `${out.given}.netcaster-tmp-${tag}`;
+    fs.mkdirSync(beside);
+    return beside;
+  }
+  const beside = `${out.real}.netcaster-tmp-${tag}`;
+  if (path.dirname(out.real) !== out.real) {
+    try {
+      fs.mkdirSync(beside);
+      // Whether a rename from beside into OUT works (not across a mount), tried on an empty folder.
+      const probe = path.join(beside, 'probe');
+      const inside = path.join(out.real, `${WORK_PREFIXES[0]}probe-${tag}`);
+      fs.mkdirSync(probe);
+      fs.renameSync(probe, inside);
+      fs.rmdirSync(inside);
+      return beside;
+    } catch {
+      fs.rmSync(beside, { recursive: true, force: true });
+    }
+  }
+  const inside = path.join(out.real, `${WORK_PREFIXES[0]}${tag}`);
+  fs.mkdirSync(inside);
+  return inside;
+}
+
+/** Every leaf under dir (files, symlinks, empty folders), relative and '/'-separated; symlinks are not followed. */
+function leaves(dir: string, skip: (name: string) => boolean = () => false): { rel: string; folder: boolean }[] {
+  const found: { rel: string; folder: boolean }[] = [];
+  const walk = (abs: string, rel: string) => {
+    const names = fs.readdirSync(abs);
+    if (names.length === 0 && rel !== '') found.push({ rel, folder: true });
+    for (const name of names) {
+      if (rel === '' && skip(name)) continue;
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      const child = path.join(abs, name);
+      if (fs.lstatSync(child).isDirectory()) walk(child, childRel);
+      else found.push({ rel: childRel, folder: false });
+    }
+  };
+  walk(dir, '');
+  return found;
+}
+
+const ancestors = (rel: string) => rel.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+
+/**
+ * Moves the staged site into an existing OUT, entry by top-level entry, and removes what the
+ * previous export wrote and this one did not. Files netcaster did not write are linked into the
+ * staged site first, so they come through the swap where they were.
+ */
+function swapEntries(stage: string, real: string, out: OutDir, written: Set<string>): void {
+  const stageName = path.relative(real, stage);
+  const isWork = (name: string) => name === stageName || isWorkName(name);
+  const newTops = new Set(fs.readdirSync(stage));
+  const newFolders = new Set([...written].flatMap(ancestors));
+  const present = leaves(real, isWork);
+
+  // What someone else put in OUT: refused where the new site would need its place, else carried over.
+  const theirs = present.filter((leaf) => !out.owned(leaf.rel));
+  const blocked = theirs.filter((leaf) => written.has(leaf.rel) || (!leaf.folder && newFolders.has(leaf.rel)) || ancestors(leaf.rel).some((a) => written.has(a)));
+  if (blocked.length) {
+    const names = blocked.slice(0, 5).map((l) => l.rel).join(', ') + (blocked.length > 5 ? `, and ${blocked.length - 5} more` : '');
+    throw new OutDirRefused(`${out.given} has files that netcaster did not write where the new site goes (${names}); move them away and build again`);
+  }
+  const carried = new Set<string>();
+  for (const leaf of theirs) {
+    if (!newTops.has(leaf.rel.split('/')[0])) continue; // stays where it is, untouched
+    const target = path.join(stage, ...leaf.rel.split('/'));
+    if (leaf.folder) {
+      fs.mkdirSync(target, { recursive: true });
+    } else {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      carry(path.join(real, ...leaf.rel.split('/')), target);
+    }
+    carried.add(leaf.rel);
+  }
+
+  // Until the swap is through, the marker in OUT owns both sites: should the machine stop midway,
+  // the next export still knows every file as its own.
+  const ours = present.filter((leaf) => !leaf.folder && out.owned(leaf.rel)).map((leaf) => leaf.rel);
+  writeAtomically(path.join(real, EXPORT_MARKER), markerBody(new Set([...ours, ...written])));
+
+  // The swap: each old entry aside, the new one in; the marker last.
+  const aside = path.join(real, `${WORK_PREFIXES[1]}${randomBytes(6).toString('hex')}`);
+  fs.mkdirSync(aside);
+  const order = [...newTops].filter((n) => n !== EXPORT_MARKER).sort();
+  order.push(EXPORT_MARKER);
+  const done: { name: string; hadOld: boolean }[] = [];
   try {
-    fs.renameSync(tmp, out);
+    for (const name of order) {
+      const hadOld = fs.lstatSync(path.join(real, name), { throwIfNoEntry: false }) !== undefined;
+      if (hadOld) fs.renameSync(path.join(real, name), path.join(aside, name));
+      done.push({ name, hadOld });
+      fs.renameSync(path.join(stage, name), path.join(real, name));
+    }
   } catch (err) {
-    fs.renameSync(aside, out);
+    undoSwap(done, stage, real, aside, out);
     throw err;
   }
+
+  // The old site's files: those set aside (bar what was carried over), then its files outside the new site's entries.
+  for (const leaf of leaves(aside)) {
+    const file = path.join(aside, ...leaf.rel.split('/'));
+    if (leaf.folder || out.owned(leaf.rel) || carried.has(leaf.rel)) fs.rmSync(file, { recursive: true, force: true });
+    else putBack(file, path.join(real, ...leaf.rel.split('/'))); // appeared in OUT during this export: not ours to delete
+  }
+  pruneEmptyFolders(aside, true);
+  for (const rel of ours) {
+    if (newTops.has(rel.split('/')[0])) continue;
+    fs.rmSync(path.join(real, ...rel.split('/')), { force: true });
+    for (const folder of ancestors(rel).reverse()) {
+      try {
+        fs.rmdirSync(path.join(real, ...folder.split('/')));
+      } catch {
+        break; // not empty: something else lives there
+      }
+    }
+  }
+}
+
+/** Someone else's file into the staged site: a hard link, else a copy (a symlink stays a symlink). */
+function carry(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') throw err;
+    if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    else fs.copyFileSync(from, to);
+  }
+}
+
+function putBack(from: string, to: string): void {
+  if (fs.lstatSync(to, { throwIfNoEntry: false })) return; // its place is taken: it stays in the aside folder, which is then kept
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.renameSync(from, to);
+}
+
+/** Puts OUT back as it was after a swap that failed midway (a rename refused). */
+function undoSwap(done: { name: string; hadOld: boolean }[], stage: string, real: string, aside: string, out: OutDir): void {
+  for (const { name, hadOld } of done.reverse()) {
+    const inPlace = path.join(real, name);
+    if (fs.lstatSync(path.join(stage, name), { throwIfNoEntry: false }) === undefined && fs.lstatSync(inPlace, { throwIfNoEntry: false })) {
+      fs.renameSync(inPlace, path.join(stage, name));
+    }
+    if (hadOld) fs.renameSync(path.join(aside, name), inPlace);
+  }
+  if (out.marker) writeAtomically(path.join(real, EXPORT_MARKER), out.marker);
+  else fs.rmSync(path.join(real, EXPORT_MARKER), { force: true });
   fs.rmSync(aside, { recursive: true, force: true });
+}
+
+/** Removes empty folders under dir, bottom up; dir itself too when asked and empty. Leaves anything with a file in it. */
+function pruneEmptyFolders(dir: string, self: boolean): void {
+  for (const name of fs.readdirSync(dir)) {
+    const child = path.join(dir, name);
+    if (fs.lstatSync(child).isDirectory()) pruneEmptyFolders(child, true);
+  }
+  if (self && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+}
+
+function writeAtomically(file: string, body: string | Buffer): void {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(tmp, body);
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /** The text files of public/ (style sheet, player script) for buildSiteMap's publicFiles. */

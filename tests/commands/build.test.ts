@@ -1,10 +1,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { htmlErrors } from '../pages/html-check.js';
 import { needTool, runCli, sampleShowDir } from '../support/env.js';
+import { withTmpfs } from '../support/tmpfs.js';
 
 async function tempDir(t: test.TestContext): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-build-'));
@@ -153,4 +155,179 @@ test('a show folder that does not exist exits 1', async (t) => {
   const r = cli(dir, ['build', path.join(dir, 'nope'), '--out', path.join(dir, 'out')]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no such show folder/);
+});
+
+// --- Hostile OUT folders: nothing netcaster did not write is ever deleted (issue 11). ---
+
+/** Relative path -> sha256 of every file under dir, symlinks as their target's name, folders as such. */
+async function everything(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    const abs = path.join(entry.parentPath, entry.name);
+    const rel = path.relative(dir, abs);
+    if (entry.isSymbolicLink()) found.set(rel, `-> ${await fs.readlink(abs)}`);
+    else if (entry.isFile()) found.set(rel, createHash('sha256').update(await fs.readFile(abs)).digest('hex'));
+    else found.set(rel, 'folder');
+  }
+  return found;
+}
+
+test('build --out an unrelated folder with files in it refuses (exit 2) and deletes nothing', async (t) => {
+  const dir = await tempDir(t);
+  const documents = path.join(dir, 'Documents');
+  await fs.mkdir(path.join(documents, 'taxes'), { recursive: true });
+  await fs.writeFile(path.join(documents, 'taxes', '2025.pdf'), 'irreplaceable');
+  await fs.writeFile(path.join(documents, 'notes.txt'), 'mine');
+  const before = await everything(documents);
+  const r = cli(dir, ['build', sampleShowDir, '--out', documents]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /Documents is a folder with files in it that netcaster did not write/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.deepEqual(await everything(documents), before);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents'], 'no temp folder beside it');
+});
+
+test('build --out an episode folder inside the show refuses (exit 2): its episode.yaml and notes stay', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const before = await everything(show);
+  const r = cli(dir, ['build', show, '--out', path.join(show, '046-the-mega-edition')]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /is inside the show folder/);
+  assert.deepEqual(await everything(show), before);
+});
+
+test('build --out a folder inside the show that does not exist yet refuses (exit 2) and creates nothing', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const before = await everything(show);
+  const r = cli(dir, ['build', show, '--out', path.join(show, 'site')]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /is inside the show folder/);
+  assert.deepEqual(await everything(show), before);
+});
+
+test('build --out the show\'s parent spelled through a symlink refuses (exit 2): the show is still there', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const alias = path.join(dir, 'alias');
+  await fs.symlink(dir, alias);
+  const before = await everything(show);
+  const r = cli(dir, ['build', show, '--out', alias]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /contains the show folder/);
+  assert.deepEqual(await everything(show), before);
+});
+
+test('build --out the show itself through a symlink refuses (exit 2)', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const alias = path.join(dir, 'alias');
+  await fs.symlink(show, alias);
+  const before = await everything(show);
+  const r = cli(dir, ['build', alias, '--out', show]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /the show folder itself/);
+  assert.deepEqual(await everything(show), before);
+});
+
+test('build --out a file says "not a folder" (exit 2) and leaves the file', async (t) => {
+  const dir = await tempDir(t);
+  const file = path.join(dir, 'site');
+  await fs.writeFile(file, 'precious');
+  const r = cli(dir, ['build', sampleShowDir, '--out', file]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /not a folder/);
+  assert.equal(await fs.readFile(file, 'utf8'), 'precious');
+});
+
+test('build --out a symlink to a folder writes the site there and keeps the link, build after build', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const www = path.join(dir, 'www');
+  await fs.mkdir(www);
+  const out = path.join(dir, 'out');
+  await fs.symlink(www, out);
+  assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
+  const notes = path.join(show, '047-clouds-have-outages-too', 'notes.md');
+  await fs.appendFile(notes, '\nA line added after the first build.\n');
+  const r = cli(dir, ['build', show, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await fs.lstat(out)).isSymbolicLink());
+  assert.match(await fs.readFile(path.join(www, 'episodes', '047-clouds-have-outages-too', 'index.html'), 'utf8'), /A line added after the first build/);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show', 'www']);
+});
+
+test('build exports a media file that is a symlink inside the show as its real bytes', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const episode = path.join(show, '046-the-mega-edition');
+  await fs.rename(path.join(episode, 'virtzine-046.mp3'), path.join(episode, 'take-2.mp3'));
+  await fs.symlink('take-2.mp3', path.join(episode, 'virtzine-046.mp3'));
+  const out = path.join(dir, 'out');
+  const r = cli(dir, ['build', show, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const exported = path.join(out, 'media', '046-the-mega-edition', 'virtzine-046.mp3');
+  assert.ok((await fs.lstat(exported)).isFile(), 'a regular file, not a link that dangles on the web server');
+  assert.deepEqual(await fs.readFile(exported), await fs.readFile(path.join(sampleShowDir, '046-the-mega-edition', 'virtzine-046.mp3')));
+});
+
+test('build --out a mount point (a Docker volume, a web root) writes the site, build after build', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const out = path.join(dir, 'out');
+  await fs.mkdir(out);
+  await withTmpfs(t, out, '8m', async () => {
+    assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
+    await fs.writeFile(path.join(out, 'robots.txt'), 'User-agent: *\n');
+    await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
+    const r = cli(dir, ['build', show, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(await fs.readFile(path.join(out, 'episodes', '047-clouds-have-outages-too', 'index.html'), 'utf8'), /A line added after the first build/);
+    assert.equal(await fs.readFile(path.join(out, 'robots.txt'), 'utf8'), 'User-agent: *\n', 'a file netcaster did not write stays');
+    assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && !['.netcaster-export.json', '.netcaster-build'].includes(n)), []);
+  });
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+});
+
+test('a full disk leaves the previous site exactly as it was, no temp folder, and says the disk is full', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  // Room for one site but not for a second beside it: the site's size in tmpfs pages, and half again.
+  const measure = path.join(dir, 'measure');
+  assert.equal(cli(dir, ['build', show, '--out', measure]).code, 0);
+  let pages = 0;
+  for (const entry of await fs.readdir(measure, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) pages += Math.ceil((await fs.stat(path.join(entry.parentPath, entry.name))).size / 4096);
+  }
+  await fs.rm(measure, { recursive: true });
+  const out = path.join(dir, 'out');
+  await fs.mkdir(out);
+  await withTmpfs(t, out, `${Math.ceil(pages * 1.5) * 4}k`, async () => {
+    assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
+    const before = await everything(out);
+    await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
+    const r = cli(dir, ['build', show, '--out', out]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /the disk is full/);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    assert.deepEqual(await everything(out), before);
+  });
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+});
+
+test('while another netcaster is writing OUT, build exits 1 and says so, and OUT is left as it was', async (t) => {
+  const dir = await tempDir(t);
+  const show = await copyOfSample(dir);
+  const out = path.join(dir, 'out');
+  assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
+  await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
+  // This test's own process stands for the other netcaster: it is alive while the build runs.
+  await fs.writeFile(path.join(out, '.netcaster-lock'), `${process.pid}\n`);
+  const before = await everything(out);
+  const r = cli(dir, ['build', show, '--out', out]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`another netcaster \\(process ${process.pid}\\) is writing`));
+  assert.deepEqual(await everything(out), before);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });

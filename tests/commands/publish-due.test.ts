@@ -7,6 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli, needTool } from '../support/env.js';
 import { isoIn, makeShow, writeEpisode } from '../schedule/tiny-show.js';
+import { makeShow as makeFixtureShow } from '../support/show-folder.js';
 
 test('publish-due builds when an episode comes due and says "nothing due" otherwise', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
@@ -61,4 +62,53 @@ test('publish-due leaves OUT as it was when the show has errors', (t) => {
   assert.match(r.stderr, /file not found: 002-broken\.mp3/);
   assert.equal(fs.statSync(path.join(out, 'index.html')).ino, before);
   assert.equal(runCli(['publish-due', dir], { env }).code, 2, '--out is required');
+});
+
+// publish-due --out goes through build's guard on OUT (issue 11): the same refusals, before the show is read.
+
+test('publish-due --out an unrelated folder with files in it refuses (exit 2) and deletes nothing', async () => {
+  const show = await makeFixtureShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
+  const documents = path.join(show, '..', `${path.basename(show)}-Documents`);
+  fs.mkdirSync(documents);
+  try {
+    fs.writeFileSync(path.join(documents, 'letter.txt'), 'irreplaceable');
+    const r = runCli(['publish-due', show, '--out', documents]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^netcaster publish-due: .* is a folder with files in it that netcaster did not write/);
+    assert.deepEqual(fs.readdirSync(documents), ['letter.txt']);
+    assert.equal(fs.readFileSync(path.join(documents, 'letter.txt'), 'utf8'), 'irreplaceable');
+  } finally {
+    fs.rmSync(documents, { recursive: true, force: true });
+    fs.rmSync(show, { recursive: true, force: true });
+  }
+});
+
+test('publish-due --out an episode folder inside the show refuses (exit 2): the episode stays', async () => {
+  const show = await makeFixtureShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
+  try {
+    const episode = path.join(show, '001-first');
+    const r = runCli(['publish-due', show, '--out', episode]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /is inside the show folder/);
+    assert.deepEqual(fs.readdirSync(episode).sort(), ['a.mp3', 'episode.yaml']);
+  } finally {
+    fs.rmSync(show, { recursive: true, force: true });
+  }
+});
+
+test('publish-due builds into a symlink to a folder and records what it published there', async () => {
+  const show = await makeFixtureShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
+  const www = `${show}-www`;
+  const out = `${show}-out`;
+  fs.mkdirSync(www);
+  fs.symlinkSync(www, out);
+  try {
+    const r = runCli(['publish-due', show, '--out', out]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(fs.lstatSync(out).isSymbolicLink());
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(www, '.netcaster-published.json'), 'utf8')).guids, ['guid-001-first']);
+    assert.match(runCli(['publish-due', show, '--out', out]).stdout, /^nothing due/);
+  } finally {
+    for (const p of [out, www, show]) fs.rmSync(p, { recursive: true, force: true });
+  }
 });

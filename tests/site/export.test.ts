@@ -4,6 +4,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
+import { spawnSync } from 'node:child_process';
+import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
 import { buildSiteMap } from '../../src/site/map.js';
 import type { SiteMap } from '../../src/site/types.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../pages/fixture.js';
@@ -47,7 +49,7 @@ test('every entry is written under its URL path, plus 404.html', async (t) => {
   const out = path.join(dir, 'out');
   const { files } = await exportSite(site, out);
   const written = await snapshot(out);
-  assert.equal(written.size, site.size + 1);
+  assert.equal(written.size, site.size + 2, 'every entry, 404.html, and the marker');
   assert.equal(files, written.size);
   for (const [urlPath, entry] of site) {
     const bytes = written.get(fileForUrlPath(urlPath));
@@ -56,6 +58,8 @@ test('every entry is written under its URL path, plus 404.html', async (t) => {
     else assert.deepEqual(bytes, await fs.readFile(entry.path), urlPath);
   }
   assert.match(written.get('404.html')!.toString(), /Not found/);
+  // The marker lists every file the export wrote, and nothing else.
+  assert.deepEqual(JSON.parse(written.get(EXPORT_MARKER)!.toString()).files, [...written.keys()].map((f) => f.split(path.sep).join('/')).sort());
   assert.ok(written.has(path.join('episodes', '046-the-mega-edition', 'index.html')));
   assert.ok(written.has(path.join('media', '046-the-mega-edition', 'virtzine-046.m4v')));
   // Nothing left beside OUT.
@@ -73,15 +77,129 @@ test('media are hard-linked where the file system allows', async (t) => {
   assert.equal(a.ino, b.ino);
 });
 
-test('a rebuild of an unchanged show writes byte-identical files and drops stale ones', async (t) => {
+test('a rebuild of an unchanged show writes byte-identical files', async (t) => {
   const dir = await tempDir(t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');
   await exportSite(site, out);
   const first = await snapshot(out);
-  await fs.writeFile(path.join(out, 'stale.html'), 'left from an older build');
   await exportSite(await fixtureSite(dir), out);
   assert.deepEqual(await snapshot(out), first);
+});
+
+test('a rebuild removes what the previous export wrote and this one does not, and keeps every file netcaster did not write', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  // Files put there by hand: at the top, inside a folder the site replaces, and an empty folder.
+  await fs.writeFile(path.join(out, 'CNAME'), 'pod.example');
+  await fs.writeFile(path.join(out, 'media', '045-audio-only', 'bonus.mp3'), 'the podcaster\'s own file');
+  await fs.mkdir(path.join(out, '.well-known'));
+  const site = await fixtureSite(dir);
+  for (const urlPath of [...site.keys()]) if (urlPath.includes('045-audio-only')) site.delete(urlPath);
+  await exportSite(site, out);
+  const after = await snapshot(out);
+  assert.equal(after.get('CNAME')?.toString(), 'pod.example');
+  assert.equal(after.get(path.join('media', '045-audio-only', 'bonus.mp3'))?.toString(), 'the podcaster\'s own file');
+  assert.ok((await fs.stat(path.join(out, '.well-known'))).isDirectory());
+  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, 'the withdrawn episode\'s media is gone');
+  await assert.rejects(fs.stat(path.join(out, 'episodes', '045-audio-only')), 'its page folder too');
+  const marker: string[] = JSON.parse(after.get(EXPORT_MARKER)!.toString()).files;
+  assert.ok(!marker.includes('CNAME') && !marker.some((f) => f.includes('045-audio-only')));
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+  assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && n !== EXPORT_MARKER), []);
+});
+
+test('an OUT from a version before the marker (only its .netcaster-build stamp) is rebuilt; its other files stay', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  await fs.rm(path.join(out, EXPORT_MARKER));
+  await fs.writeFile(path.join(out, '.netcaster-build'), 'netcaster build 0123\n');
+  await fs.writeFile(path.join(out, 'CNAME'), 'pod.example');
+  const site = await fixtureSite(dir);
+  for (const urlPath of [...site.keys()]) if (urlPath.includes('045-audio-only')) site.delete(urlPath);
+  await exportSite(site, out);
+  const after = await snapshot(out);
+  assert.equal(after.get('CNAME')?.toString(), 'pod.example');
+  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, 'the old layout\'s media folder was its own');
+  assert.equal(after.has('.netcaster-build'), false, 'the old stamp was its own');
+  assert.ok(after.has(EXPORT_MARKER));
+});
+
+test('a folder with files that netcaster did not write is refused and left alone', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'Documents');
+  await fs.mkdir(path.join(out, 'taxes'), { recursive: true });
+  await fs.writeFile(path.join(out, 'taxes', '2025.pdf'), 'irreplaceable');
+  await fs.writeFile(path.join(out, 'index.html'), 'my own home page');
+  await assert.rejects(exportSite(await fixtureSite(dir), out), (err) => err instanceof OutDirRefused && /did not write/.test(err.message));
+  assert.deepEqual([...(await snapshot(out)).keys()].sort(), ['index.html', path.join('taxes', '2025.pdf')]);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents', 'cache', 'show']);
+});
+
+test('an empty folder is written into', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await fs.mkdir(out);
+  await exportSite(await fixtureSite(dir), out);
+  assert.ok((await fs.stat(path.join(out, 'index.html'))).isFile());
+  await exportSite(await fixtureSite(dir), out);
+  assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-')), [EXPORT_MARKER], 'no working folder left inside OUT');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+});
+
+test('a file netcaster did not write where the new site needs its place is refused, and OUT is kept', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  const site = await fixtureSite(dir);
+  const feed = site.get('/feeds/audio.xml')!;
+  site.delete('/feeds/audio.xml');
+  await exportSite(site, out);
+  await fs.writeFile(path.join(out, 'feeds', 'audio.xml'), 'a feed someone wrote by hand');
+  const before = await snapshot(out);
+  site.set('/feeds/audio.xml', feed);
+  await assert.rejects(exportSite(site, out), (err) => err instanceof OutDirRefused && /feeds\/audio\.xml/.test(err.message));
+  assert.deepEqual(await snapshot(out), before);
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
+});
+
+test('an OUT that is a symlink to a folder stays a symlink, and the site is written where it points', async (t) => {
+  const dir = await tempDir(t);
+  const real = path.join(dir, 'www');
+  await fs.mkdir(real);
+  const out = path.join(dir, 'out');
+  await fs.symlink(real, out);
+  await exportSite(await fixtureSite(dir), out);
+  const site = await fixtureSite(dir);
+  site.set('/', { kind: 'content', contentType: 'text/html', body: 'second build' });
+  await exportSite(site, out);
+  assert.ok((await fs.lstat(out)).isSymbolicLink());
+  assert.equal(await fs.readFile(path.join(real, 'index.html'), 'utf8'), 'second build');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show', 'www']);
+});
+
+test('a symlink to a folder that does not exist is refused', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await fs.symlink(path.join(dir, 'nowhere'), out);
+  await assert.rejects(exportSite(await fixtureSite(dir), out), (err) => err instanceof OutDirRefused && /does not exist/.test(err.message));
+  await assert.rejects(fs.stat(path.join(dir, 'nowhere')));
+});
+
+test('a media file that is a symlink is exported as the bytes it points at, never as a link', async (t) => {
+  const dir = await tempDir(t);
+  const site = await fixtureSite(dir);
+  const entry = site.get('/media/045-audio-only/virtzine-045.mp3');
+  assert.ok(entry?.kind === 'file');
+  const bytes = await fs.readFile(entry.path);
+  await fs.rename(entry.path, `${entry.path}.real`);
+  await fs.symlink(path.basename(`${entry.path}.real`), entry.path); // relative, as a podcaster would make it
+  const out = path.join(dir, 'out');
+  await exportSite(site, out);
+  const exported = path.join(out, 'media', '045-audio-only', 'virtzine-045.mp3');
+  assert.ok((await fs.lstat(exported)).isFile(), 'a regular file');
+  assert.deepEqual(await fs.readFile(exported), bytes);
 });
 
 test('a failing export keeps the previous output intact and leaves no temp folder', async (t) => {
@@ -112,7 +230,7 @@ test('entries that come later (a build\'s feeds, waiting for hashes) are written
   release(new Map([['/feeds/video.xml', feed]]));
   const { files } = await exporting;
   const written = await snapshot(out);
-  assert.equal(files, site.size + 2);
+  assert.equal(files, site.size + 3, 'the site, the later feed, 404.html and the marker');
   assert.equal(written.get(path.join('feeds', 'video.xml'))?.toString('utf8'), feed.kind === 'content' ? feed.body : undefined);
 });
 
@@ -132,6 +250,40 @@ test('an OUT that is a file is not replaced', async (t) => {
   await fs.writeFile(out, 'precious');
   await assert.rejects(exportSite(await fixtureSite(dir), out), /not a folder/);
   assert.equal(await fs.readFile(out, 'utf8'), 'precious');
+});
+
+test('a second export into the same OUT while one is writing waits its turn (OutDirBusy) and changes nothing', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  const before = await snapshot(out);
+  let release!: (later: SiteMap) => void;
+  const first = exportSite(await fixtureSite(dir), out, new Promise<SiteMap>((resolve) => (release = resolve)));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const second = await fixtureSite(dir);
+  second.set('/', { kind: 'content', contentType: 'text/html', body: 'the second export' });
+  await assert.rejects(exportSite(second, out), (err) => err instanceof OutDirBusy && /is writing/.test(err.message));
+  const during = await snapshot(out);
+  assert.ok(during.delete(LOCK_FILE), 'the first export holds the lock');
+  assert.deepEqual(during, before, 'the second export touched nothing');
+  release(new Map());
+  await first;
+  await assert.rejects(fs.stat(path.join(out, LOCK_FILE)), 'the lock is released');
+  await exportSite(second, out);
+  assert.equal(await fs.readFile(path.join(out, 'index.html'), 'utf8'), 'the second export');
+});
+
+test('a lock left by a process that is gone is taken over', async (t) => {
+  const dir = await tempDir(t);
+  const out = path.join(dir, 'out');
+  await exportSite(await fixtureSite(dir), out);
+  const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+  await fs.writeFile(path.join(out, LOCK_FILE), `${gone}\n`);
+  const site = await fixtureSite(dir);
+  site.set('/', { kind: 'content', contentType: 'text/html', body: 'after a crash' });
+  await exportSite(site, out);
+  assert.equal(await fs.readFile(path.join(out, 'index.html'), 'utf8'), 'after a crash');
+  await assert.rejects(fs.stat(path.join(out, LOCK_FILE)));
 });
 
 test('readPublicFiles reads the style sheet and player script shipped in public/', async () => {

@@ -1,0 +1,235 @@
+// The one guard on an export's OUT folder, shared by `build --out` and `publish-due --out`
+// (through exportSite, and early in both commands so a refusal costs no probing):
+// OUT must be a folder (or not exist yet), must not be the show, inside it, or around it (by real
+// path, so no symlink spelling gets round it), and, when it has files in it, must carry the
+// marker of an earlier export. The marker lists every file netcaster wrote there; only those are
+// ever replaced or removed. Whatever else is in OUT (a CNAME, a .well-known/ folder, a file put
+// there by hand) stays where it is.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Written into OUT by every export: the files that export wrote (relative, '/'-separated). */
+export const EXPORT_MARKER = '.netcaster-export.json';
+
+/** The stamp earlier versions wrote into OUT, with no list of files: their layout is known instead. */
+const LEGACY_STAMP = '.netcaster-build';
+const LEGACY_TOP_FOLDERS = new Set(['episodes', 'feeds', 'media', 'artwork', 'static']);
+const LEGACY_TOP_FILES = new Set(['index.html', '404.html', LEGACY_STAMP]);
+
+/** Names netcaster gives its own working folders inside OUT (staging, and the old site set aside). */
+export const WORK_PREFIXES = ['.netcaster-stage-', '.netcaster-aside-'];
+
+/** Held in OUT while an export writes there: a second export at once (a cron job overlapping a slow build) waits its turn. */
+export const LOCK_FILE = '.netcaster-lock';
+
+/** netcaster's own working names in OUT, never part of a site nor anyone else's file. */
+export const isWorkName = (name: string) => name === LOCK_FILE || WORK_PREFIXES.some((p) => name.startsWith(p));
+
+/** A lock older than this is left from a machine that stopped (its process id may be in use again by now). */
+const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
+
+/** A marker is a list of paths; a hostile one must not cost unbounded memory. */
+const MARKER_MAX_BYTES = 32 * 1024 * 1024;
+
+/** OUT cannot be used: bad usage (exit 2), with a message that names OUT and says why. */
+export class OutDirRefused extends Error {
+  override name = 'OutDirRefused';
+}
+
+/** Another export is writing OUT right now: try again later (exit 1). */
+export class OutDirBusy extends Error {
+  override name = 'OutDirBusy';
+}
+
+export interface OutDir {
+  /** OUT as given, made absolute. */
+  given: string;
+  /** OUT by real path when it exists (a symlink to a folder is followed). */
+  real: string | undefined;
+  /** Whether netcaster wrote the file at this relative path ('/'-separated), by OUT's marker. */
+  owned: (relative: string) => boolean;
+  /** The marker's own bytes, to put back should a swap be undone. */
+  marker: Buffer | undefined;
+}
+
+/**
+ * Checks OUT before anything is written, and says what in it netcaster may replace.
+ * Throws OutDirRefused for an OUT that must not be written; `showDir`, when given, must exist.
+ */
+export function checkOutDir(out: string, showDir?: string): OutDir {
+  const given = path.resolve(out);
+  const link = absent(() => fs.lstatSync(given));
+  let real: string | undefined;
+  if (link) {
+    const target = fs.statSync(given, { throwIfNoEntry: false });
+    if (!target) throw new OutDirRefused(`--out ${out} is a symbolic link to ${fs.readlinkSync(given)}, which does not exist`);
+    if (!target.isDirectory()) throw new OutDirRefused(`--out ${out} exists and is not a folder; netcaster writes a site only into a folder`);
+    real = fs.realpathSync(given);
+  }
+  const realOut = real ?? realPathOfNew(given, out);
+
+  if (showDir !== undefined) {
+    const show = fs.realpathSync(showDir);
+    if (isWithin(realOut, show)) {
+      throw new OutDirRefused(`--out ${out} is ${realOut === show ? 'the show folder itself' : `inside the show folder ${showDir}`}: a build there would replace the show's own files; choose a folder outside the show`);
+    }
+    if (isWithin(show, realOut)) throw new OutDirRefused(`--out ${out} contains the show folder ${showDir}: a build there would replace the show itself; choose a folder outside the show`);
+  }
+
+  const onlyMarker = (rel: string) => rel === EXPORT_MARKER;
+  if (!real) return { given, real, owned: onlyMarker, marker: undefined };
+  const names = fs.readdirSync(real).filter((name) => !isWorkName(name));
+  const marker = readBounded(path.join(real, EXPORT_MARKER));
+  const files = marker && parseMarker(marker);
+  if (files) return { given, real, owned: (rel) => rel === EXPORT_MARKER || files.has(rel), marker };
+  if (marker || names.includes(LEGACY_STAMP)) return { given, real, owned: legacyOwned, marker };
+  if (names.length > 0) {
+    throw new OutDirRefused(
+      `--out ${out} is a folder with files in it that netcaster did not write (it has no ${EXPORT_MARKER} from an earlier build), ` +
+        `and netcaster never deletes what it did not write: choose a new or empty folder`,
+    );
+  }
+  return { given, real, owned: onlyMarker, marker: undefined };
+}
+
+/**
+ * Takes OUT's lock (the lock file holds the process id), or throws OutDirBusy while a live
+ * process holds it. A lock whose process is gone, or that is very old, is taken over.
+ * Returns the release.
+ */
+export function lockOutDir(real: string, out: string): () => void {
+  const file = path.join(real, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = lockHolder(file);
+      if (holder !== undefined) throw new OutDirBusy(`another netcaster ${holder ? `(process ${holder}) ` : ''}is writing ${out} right now; try again when it is done`);
+      fs.rmSync(file, { force: true }); // stale
+      continue;
+    }
+    try {
+      fs.writeSync(fd, `${process.pid}\n`);
+    } catch (err) {
+      fs.rmSync(file, { force: true });
+      throw err;
+    } finally {
+      fs.closeSync(fd);
+    }
+    return () => fs.rmSync(file, { force: true });
+  }
+  throw new OutDirBusy(`another netcaster is writing ${out} right now; try again when it is done`);
+}
+
+/** The live process holding a lock file, or undefined when the lock is stale. */
+function lockHolder(file: string): number | undefined {
+  let text: string;
+  let age: number;
+  try {
+    age = Date.now() - fs.statSync(file).mtimeMs;
+    text = fs.readFileSync(file, 'utf8').slice(0, 32);
+  } catch {
+    return undefined;
+  }
+  const pid = Number.parseInt(text, 10);
+  // A lock just made may not have its process id written yet: live until proven otherwise.
+  if (!Number.isInteger(pid) || pid <= 0) return age < 10_000 ? 0 : undefined;
+  if (age > LOCK_STALE_MS) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined; // EPERM: it exists, another user's
+  }
+}
+
+/** What a folder that does not exist yet will be by real path: its nearest existing ancestor's real path, plus the rest. */
+function realPathOfNew(given: string, out: string): string {
+  const rest: string[] = [];
+  for (let dir = given; ; dir = path.dirname(dir)) {
+    const st = absent(() => fs.statSync(dir));
+    if (st) {
+      if (!st.isDirectory()) throw new OutDirRefused(`--out ${out}: ${dir} is not a folder`);
+      return path.join(fs.realpathSync(dir), ...rest.reverse());
+    }
+    if (path.dirname(dir) === dir) return given;
+    rest.push(path.basename(dir));
+  }
+}
+
+/** A stat, or undefined where nothing is (ENOTDIR: a file stands where a folder of the path should be). */
+function absent(stat: () => fs.Stats): fs.Stats | undefined {
+  try {
+    return stat();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/** child is parent itself or somewhere under it (both absolute, real). */
+function isWithin(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+function readBounded(file: string): Buffer | undefined {
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) return undefined;
+  if (st.size > MARKER_MAX_BYTES) return Buffer.alloc(0); // present but unusable: the known layout decides
+  return fs.readFileSync(file);
+}
+
+function parseMarker(bytes: Buffer): Set<string> | undefined {
+  try {
+    const data = JSON.parse(bytes.toString('utf8'));
+    if (Array.isArray(data?.files) && data.files.every((f: unknown) => typeof f === 'string')) return new Set(data.files as string[]);
+  } catch {
+    // unreadable: fall back to the known layout
+  }
+  return undefined;
+}
+
+function legacyOwned(rel: string): boolean {
+  const top = rel.split('/')[0];
+  return rel === EXPORT_MARKER || LEGACY_TOP_FILES.has(rel) || (rel !== top && LEGACY_TOP_FOLDERS.has(top));
+}
+
+export function markerBody(files: Iterable<string>): string {
+  return `${JSON.stringify({ netcaster: 'files this export wrote; only these are ever replaced or removed', files: [...files].sort() }, null, 1)}\n`;
+}
+
+/** The errno code of an error or of any error in its cause chain. */
+function errnoCode(err: unknown): string | undefined {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/**
+ * A fault of the machine while writing OUT, in plain words (undefined for anything else, which
+ * stays an internal error). The caller adds that the previous site was left as it was.
+ */
+export function describeWriteError(err: unknown): string | undefined {
+  const code = errnoCode(err);
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full (no space left on device)';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EACCES':
+    case 'EPERM':
+      return `not allowed to write there (${code})`;
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EIO':
+      return 'the disk reported an input/output error';
+    default:
+      return undefined;
+  }
+}

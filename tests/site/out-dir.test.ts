@@ -1,0 +1,59 @@
+// The guard on OUT, directly: what the export and the commands rely on.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { checkOutDir, EXPORT_MARKER, OutDirRefused } from '../../src/site/out-dir.js';
+
+async function tempDir(t: test.TestContext): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-outdir-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const refused = (pattern: RegExp) => (err: unknown) => err instanceof OutDirRefused && pattern.test(err.message);
+
+test('an OUT that does not exist yet, under a symlink that leads into the show, is inside the show', async (t) => {
+  const dir = await tempDir(t);
+  const show = path.join(dir, 'show');
+  await fs.mkdir(path.join(show, '001-first'), { recursive: true });
+  await fs.symlink(path.join(show, '001-first'), path.join(dir, 'shortcut'));
+  assert.throws(() => checkOutDir(path.join(dir, 'shortcut', 'site', 'www'), show), refused(/inside the show folder/));
+  assert.doesNotThrow(() => checkOutDir(path.join(dir, 'site'), show));
+});
+
+test('an OUT under a file is refused: that file is not a folder', async (t) => {
+  const dir = await tempDir(t);
+  await fs.writeFile(path.join(dir, 'notes.txt'), 'mine');
+  assert.throws(() => checkOutDir(path.join(dir, 'notes.txt', 'site')), refused(/notes\.txt is not a folder/));
+});
+
+test('a folder whose name only starts like the show\'s is not inside it', async (t) => {
+  const dir = await tempDir(t);
+  const show = path.join(dir, 'show');
+  await fs.mkdir(show);
+  assert.doesNotThrow(() => checkOutDir(path.join(dir, 'show-site'), show));
+  assert.doesNotThrow(() => checkOutDir(path.join(dir, 'show..site'), show));
+});
+
+test('the marker decides what is netcaster\'s; the marker itself always is', async (t) => {
+  const dir = await tempDir(t);
+  await fs.writeFile(path.join(dir, EXPORT_MARKER), JSON.stringify({ files: ['index.html', 'media/a/b.mp3'] }));
+  const out = checkOutDir(dir);
+  assert.equal(out.owned('index.html'), true);
+  assert.equal(out.owned('media/a/b.mp3'), true);
+  assert.equal(out.owned(EXPORT_MARKER), true);
+  assert.equal(out.owned('media/a/mine.mp3'), false);
+  assert.equal(out.owned('CNAME'), false);
+});
+
+test('an unreadable marker falls back to the layout of earlier versions, never to owning everything', async (t) => {
+  const dir = await tempDir(t);
+  await fs.writeFile(path.join(dir, EXPORT_MARKER), '{ not json');
+  const out = checkOutDir(dir);
+  assert.equal(out.owned('media/a/b.mp3'), true);
+  assert.equal(out.owned('index.html'), true);
+  assert.equal(out.owned('CNAME'), false);
+  assert.equal(out.owned('media'), false, 'a file named like a folder of the layout is not');
+});
