@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, sampleShowDir } from './support/env.js';
+import { spawnSync } from 'node:child_process';
+import { cliPath, runCli, sampleShowDir } from './support/env.js';
 
 test('regression: --base-url and --media-base-url with a query, fragment, credentials or control character are bad usage (exit 2)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-cli-'));
@@ -46,4 +47,16 @@ test('a good base URL with a path passes the shared check', () => {
   });
   assert.equal(r.code, 1, 'past the usage check, to the missing show folder');
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('regression: a reader that closes the pipe early (`status | head -1`) ends netcaster quietly, without a stack trace', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-cli-'));
+  // `head -c 1` exits after one byte: every later write of netcaster's meets a closed pipe.
+  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(cliPath)} status ${JSON.stringify(sampleShowDir)} | head -c 1 >/dev/null`], {
+    env: { ...process.env, NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
+    encoding: 'utf8',
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.doesNotMatch(r.stderr, /EPIPE|internal error|at .*\.js:\d+/);
+  assert.ok(r.status === 0 || r.status === 141, `exit ${r.status}: ${r.stderr}`);
 });
