@@ -189,6 +189,33 @@ test('304 for If-None-Match and If-Modified-Since on files', async () => {
   assert.equal(res.status, 200);
 });
 
+test('regression: If-Match and If-Unmodified-Since that fail got 200; now 412 with no body, on files and generated content', async () => {
+  for (const url of [bigUrl, paths.feed('audio')]) {
+    const { headers } = await get(url, {}, 'HEAD');
+    const old = new Date(Date.parse(headers['last-modified']!) - 60_000).toUTCString();
+    for (const [name, value] of [
+      ['If-Match', '"not-this-one"'],
+      ['If-Match', `W/${headers.etag}`],
+      ['If-Unmodified-Since', old],
+    ]) {
+      const res = await get(url, { [name]: value, Range: 'bytes=0-9' });
+      assert.equal(res.status, 412, `${url} ${name}: ${value}`);
+      assert.equal(res.body.length, 0);
+    }
+    assert.equal((await get(url, { 'If-Match': headers.etag! })).status, 200, url);
+    assert.equal((await get(url, { 'If-Unmodified-Since': headers['last-modified']! })).status, 200, url);
+  }
+});
+
+test('regression: a malformed If-Modified-Since got 304; now it is ignored', async () => {
+  for (const url of [bigUrl, paths.feed('audio')]) {
+    for (const junk of ['2099', 'tomorrow 2099', 'Foo, 31 Dec 2099']) {
+      const res = await get(url, { 'If-Modified-Since': junk });
+      assert.equal(res.status, 200, `${url} ${junk}`);
+    }
+  }
+});
+
 test('a real video file (ffmpeg WebM): type and a middle range', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const bytes = fs.readFileSync(videoPath!);
