@@ -157,3 +157,61 @@ test('serve announces a WebSub hub in its feeds and pings it when a feed changes
     await serve.stop();
   }
 });
+
+test('regression: files swapped while serving (a symlink to /etc/passwd, a truncated copy, a truncation in place) were served; now the last good bytes or nothing', { timeout: 120_000 }, async () => {
+  const dir = copyOfSample();
+  const serve = await startServe(dir);
+  try {
+    const feed = await (await fetch(`${serve.url}/feeds/video.xml`)).text();
+    const artworkUrl = /<itunes:image href="([^"]+)"/.exec(feed)![1];
+    const mega = path.join(dir, '046-the-mega-edition');
+    const clouds = path.join(dir, '047-clouds-have-outages-too');
+    const originals = new Map<string, Buffer>();
+    for (const file of [path.join(mega, 'virtzine-046.mp3'), path.join(mega, 'virtzine-046.m4v'), path.join(clouds, 'virtzine-047.webm'), path.join(dir, 'artwork.jpg')]) {
+      originals.set(file, fs.readFileSync(file));
+    }
+    const secret = fs.readFileSync('/etc/passwd');
+    const renameOver = (file: string, make: (temp: string) => void) => {
+      make(`${file}.swap`);
+      fs.renameSync(`${file}.swap`, file);
+    };
+    const fetchBytes = async (url: string) => {
+      const res = await fetch(url);
+      return { status: res.status, body: Buffer.from(await res.arrayBuffer()), length: res.headers.get('content-length') };
+    };
+    const neverLeaks = (body: Buffer, what: string) => assert.ok(!body.includes(secret.subarray(0, 40)) && !body.includes('root:x:0:0'), `${what} sent /etc/passwd`);
+
+    // 1. An episode's MP3 becomes a link to /etc/passwd; its M4V a truncated copy renamed over it.
+    renameOver(path.join(mega, 'virtzine-046.mp3'), (temp) => fs.symlinkSync('/etc/passwd', temp));
+    renameOver(path.join(mega, 'virtzine-046.m4v'), (temp) => fs.writeFileSync(temp, originals.get(path.join(mega, 'virtzine-046.m4v'))!.subarray(0, 40_000)));
+    // 2. The other episode's WebM is truncated in place: its last good bytes are gone.
+    fs.truncateSync(path.join(clouds, 'virtzine-047.webm'), 40_000);
+    await waitFor('the live loop to notice the broken episode', 30, async () => /waiting\s+046-the-mega-edition: .*serving its last good version/.test(serve.output()));
+
+    for (const [url, file] of [
+      [`${serve.url}/media/046-the-mega-edition/virtzine-046.mp3`, path.join(mega, 'virtzine-046.mp3')],
+      [`${serve.url}/download/046-the-mega-edition/virtzine-046.mp3`, path.join(mega, 'virtzine-046.mp3')],
+      [`${serve.url}/media/046-the-mega-edition/virtzine-046.m4v`, path.join(mega, 'virtzine-046.m4v')],
+    ]) {
+      const res = await fetchBytes(url);
+      neverLeaks(res.body, url);
+      assert.equal(res.status, 200, url);
+      assert.ok(res.body.equals(originals.get(file)!), `${url}: the last good bytes, whole`);
+    }
+    const truncated = await fetchBytes(`${serve.url}/media/047-clouds-have-outages-too/virtzine-047.webm`);
+    assert.equal(truncated.status, 503, 'a file cut short in place is not sent under its old length');
+    const videoFeed = await (await fetch(`${serve.url}/feeds/video.xml`)).text();
+    assert.match(videoFeed, new RegExp(`virtzine-046\\.m4v" length="${originals.get(path.join(mega, 'virtzine-046.m4v'))!.length}"`), 'the feed still promises the whole file');
+
+    // 3. The show artwork becomes a link to /etc/passwd: the whole show is held, and /artwork/ still sends the picture.
+    renameOver(path.join(dir, 'artwork.jpg'), (temp) => fs.symlinkSync('/etc/passwd', temp));
+    await waitFor('the live loop to notice the broken show', 30, async () => /waiting\s+show: .*the whole show stays at its last good version/.test(serve.output()));
+    const art = await fetchBytes(artworkUrl);
+    neverLeaks(art.body, artworkUrl);
+    assert.equal(art.status, 200);
+    assert.ok(art.body.equals(originals.get(path.join(dir, 'artwork.jpg'))!));
+  } finally {
+    await serve.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
