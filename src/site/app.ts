@@ -334,8 +334,10 @@ class ContentValidators {
 async function sendContent(req: Request, res: Response, entry: ContentEntry, contents: ContentValidators, compression: CompressionCache): Promise<void> {
   const { body, etag: identityEtag, lastModifiedMs } = contents.get(entry);
   const coding = negotiate(header(req, 'accept-encoding'), body.length);
-  // Each coding is its own representation with its own bytes, so its own strong ETag (RFC 9110 §8.8.3).
-  const etag = coding === 'identity' ? identityEtag : `${identityEtag.slice(0, -1)}-${coding}"`;
+  // Each coding, and each level of it (a big body gets a quick pass first, a better one later), is
+  // its own representation with its own bytes, so its own strong ETag (RFC 9110 §8.8.3).
+  const compressed = coding === 'identity' ? undefined : compression.get(identityEtag, coding, body);
+  const etag = compressed ? `${identityEtag.slice(0, -1)}-${compressed.tag}"` : identityEtag;
   res.set({
     'Content-Type': entry.contentType,
     ETag: etag,
@@ -345,7 +347,7 @@ async function sendContent(req: Request, res: Response, entry: ContentEntry, con
   });
   const condition = preconditions(req.headers, etag, lastModifiedMs);
   if (condition !== 'send') return void endEmpty(res, condition === 'failed' ? 412 : 304);
-  const bytes = coding === 'identity' ? body : await compression.get(identityEtag, coding, body);
+  const bytes = compressed ? await compressed.bytes : body;
   if (coding !== 'identity') res.setHeader('Content-Encoding', coding);
   res.statusCode = 200;
   res.setHeader('Content-Length', String(bytes.length));
