@@ -16,14 +16,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeVariants } from '../artwork/variants.js';
 import { publishedImages } from '../catalog/status.js';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog, ImageFacts } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
 import { readPublicFiles } from '../site/export.js';
 import { buildSiteMap } from '../site/map.js';
-import type { SiteMap } from '../site/types.js';
+import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { artworkCacheDir } from './build.js';
@@ -61,6 +61,31 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   let current: Catalog | undefined;
   let currentBaseUrl: string | undefined;
   const publicFiles = readPublicFiles();
+  /** The variants of each image already published, by the image's facts (path, size, time). */
+  let madeVariants = new Map<string, ImageVariant[]>();
+  const imageKey = (image: ImageFacts) => `${image.path}\0${image.size}\0${image.mtimeMs}`;
+
+  /**
+   * Artwork variants, made only for images not published before. An image whose facts did not
+   * change keeps its variants without being read again: the site holds its bytes already, and the
+   * file on disk may meanwhile be anything (a link to /etc/passwd or /dev/zero while the show
+   * waits at its last good version), which a republication, say a scheduled episode coming due,
+   * must not read.
+   */
+  const variantsFor = async (images: ImageFacts[]): Promise<ArtworkSet> => {
+    const fresh = images.filter((image) => !madeVariants.has(imageKey(image)));
+    const made = await makeVariants(fresh, artworkCacheDir());
+    const artwork: ArtworkSet = new Map();
+    const next = new Map<string, ImageVariant[]>();
+    for (const image of images) {
+      const variants = made.get(image.path) ?? madeVariants.get(imageKey(image));
+      if (!variants) continue;
+      artwork.set(image.path, variants);
+      next.set(imageKey(image), variants);
+    }
+    madeVariants = next;
+    return artwork;
+  };
 
   const publish = async (catalog: Catalog, now: Date) => {
     // show.baseUrl is --base-url when given (the catalog is checked with it), else show.yaml's.
@@ -68,7 +93,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
     if (!catalog.show.baseUrl && currentBaseUrl !== baseUrl) {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
-    const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
+    const artwork = await variantsFor(publishedImages(catalog, now));
     const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
     options.files?.hold(next);
     const changedFeeds = site ? changedFeedUrls(site, next, baseUrl) : [];

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ffmpeg, needTool, sampleShowDir } from '../support/env.js';
+import { ffmpeg, fixturesDir, needTool, sampleShowDir } from '../support/env.js';
 import { startServe } from './serve-process.js';
 
 // Scan every second so the test runs in seconds, not tens of seconds (the default is 10 s).
@@ -210,6 +210,36 @@ test('regression: files swapped while serving (a symlink to /etc/passwd, a trunc
     neverLeaks(art.body, artworkUrl);
     assert.equal(art.status, 200);
     assert.ok(art.body.equals(originals.get(path.join(dir, 'artwork.jpg'))!));
+  } finally {
+    await serve.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('regression: with the show artwork swapped for a link to /etc/passwd, a scheduled episode coming due made serve read the link; now it is released from the last good version', { timeout: 150_000 }, async (t) => {
+  if (!needTool(t, 'xmllint')) return;
+  const dir = copyOfSample();
+  const slug = '048-due-while-broken';
+  const guid = '0b9c6f2e-4d0a-4c39-9a53-3c1f3f7d2b48';
+  const due = new Date(Math.ceil((Date.now() + 30_000) / 1000) * 1000);
+  fs.mkdirSync(path.join(dir, slug));
+  fs.copyFileSync(path.join(fixturesDir, 'media', 'good-cbr.mp3'), path.join(dir, slug, 'a.mp3'));
+  fs.writeFileSync(path.join(dir, slug, 'episode.yaml'), `title: Due While Broken\ndate: ${due.toISOString()}\nsummary: Released on time.\nguid: ${guid}\nmedia:\n  mp3: a.mp3\n`);
+  const artwork = fs.readFileSync(path.join(dir, 'artwork.jpg'));
+  const serve = await startServe(dir);
+  try {
+    const feed = `${serve.url}/feeds/audio.xml`;
+    const xml = await wellFormedFeed(feed);
+    assert.doesNotMatch(xml, new RegExp(guid), 'not due yet');
+    const artworkUrl = /<itunes:image href="([^"]+)"/.exec(xml)![1];
+    fs.symlinkSync('/etc/passwd', path.join(dir, 'artwork.jpg.swap'));
+    fs.renameSync(path.join(dir, 'artwork.jpg.swap'), path.join(dir, 'artwork.jpg'));
+    await waitFor('the live loop to hold the show', 30, async () => /waiting\s+show: /.test(serve.output()));
+    assert.ok(Date.now() < due.getTime(), 'the show was held before the episode came due');
+    await waitFor('the scheduled episode', 90, async () => (await wellFormedFeed(feed)).includes(guid));
+    assert.doesNotMatch(serve.output(), /could not publish/);
+    const art = Buffer.from(await (await fetch(artworkUrl)).arrayBuffer());
+    assert.ok(art.equals(artwork), 'the artwork URL sends the last good picture');
   } finally {
     await serve.stop();
     fs.rmSync(dir, { recursive: true, force: true });
