@@ -4,11 +4,12 @@
 //
 // What compression costs grows much faster than what it gains: on the bench machine Brotli at
 // quality 11 runs at about 0.35 MB/s (a 6 MB feed of a big show: 12-14 s of CPU, for 15 % of its
-// size where quality 5 gives 18 %), quality 9 at 5 MB/s, quality 5 at 15 MB/s, quality 1 at
-// 90 MB/s; gzip 9 at 7 MB/s, gzip 1 at 100 MB/s. So the level is picked by size, and a request
+// size where quality 5 gives 18 %), quality 9 at 5 MB/s, quality 5 at 13 MB/s, quality 1 at
+// 90 MB/s; gzip 9 at 4-7 MB/s, gzip 1 at 100 MB/s. So the level is picked by size, and a request
 // never waits for more than a quick pass:
-//  - up to 32 KB (episode pages): the best levels, a few ms to 100 ms once per body;
-//  - up to 1 MB: middle levels, tens of ms;
+//  - up to 16 KB (an episode page): the best levels, at most about 50 ms once per body;
+//  - up to 1 MB: middle levels, tens of ms (a crawler asking for every page of a big show must
+//    not keep the thread pool busy);
 //  - above (the feeds of a big show): a quick pass for the request, then one better pass in the
 //    background, one body at a time, which replaces the quick one when it is done. Each pass has
 //    its own bytes, so its own strong ETag (the level is part of it).
@@ -59,7 +60,8 @@ type Compressing = Exclude<Coding, 'identity'>;
 
 /** The level a request waits for, by body size (Brotli quality 0-11, gzip level 1-9). */
 export function requestLevel(coding: Compressing, length: number): number {
-  if (length <= 32 * 1024) return coding === 'br' ? 11 : 9;
+  if (length <= 16 * 1024) return coding === 'br' ? 11 : 9;
+  if (length <= 256 * 1024) return 9;
   if (length <= BACKGROUND_FROM_BYTES) return coding === 'br' ? 5 : 6;
   return 1;
 }

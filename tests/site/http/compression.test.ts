@@ -19,10 +19,12 @@ function bigFeed(bytes = 6 * 1024 * 1024): Buffer {
   return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n${items.join('')}</channel></rss>\n`);
 }
 
-test('levels by size: the best for pages, middle up to 1 MB, a quick pass above, and a background pass only for big bodies', () => {
-  assert.equal(requestLevel('br', 20_000), 11);
-  assert.equal(requestLevel('gzip', 20_000), 9);
+test('levels by size: the best for small pages, middle up to 1 MB, a quick pass above, and a background pass only for big bodies', () => {
+  assert.equal(requestLevel('br', 12_000), 11);
+  assert.equal(requestLevel('gzip', 12_000), 9);
+  assert.equal(requestLevel('br', 100_000), 9);
   assert.equal(requestLevel('br', 500_000), 5);
+  assert.equal(requestLevel('gzip', 500_000), 6);
   assert.equal(requestLevel('br', 6_000_000), 1);
   assert.equal(requestLevel('gzip', 6_000_000), 1);
   assert.equal(backgroundLevel('br', 500_000), undefined);
@@ -59,7 +61,7 @@ test('regression: Brotli 11 on a 6 MB feed cost 12-14 s per request; now a quick
 });
 
 test('small bodies get the best level at once, and nothing in the background', async () => {
-  const body = bigFeed(20_000);
+  const body = bigFeed(12_000);
   const cache = new CompressionCache();
   const br = cache.get('"page"', 'br', body);
   const gz = cache.get('"page"', 'gzip', body);
