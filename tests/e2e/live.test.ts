@@ -77,6 +77,10 @@ test('an episode due in about a minute appears in the audio feed at its time, wi
 test('a broken manifest keeps the last good version; a slowly copied episode appears only once complete', { timeout: 150_000 }, async (t) => {
   if (!needTool(t, 'xmllint') || !needTool(t, 'ffmpeg')) return;
   const dir = copyOfSample();
+  // The 2.4 MB MP3 of step 3, made before serve starts: ffmpeg runs synchronously, and a test
+  // blocked for seconds reuses a keep-alive connection the server has meanwhile closed ("other side closed").
+  const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-src-')), 'long.mp3');
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k', source]);
   const serve = await startServe(dir);
   const feed = `${serve.url}/feeds/audio.xml`;
   try {
@@ -93,8 +97,6 @@ test('a broken manifest keeps the last good version; a slowly copied episode app
     await waitFor('the fixed title', 30, async () => (await wellFormedFeed(feed)).includes('The Mega Edition, Revised'));
 
     // 3. A new episode whose 2.4 MB MP3 arrives slowly (as over a network share).
-    const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-src-')), 'long.mp3');
-    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k', source]);
     const bytes = fs.readFileSync(source);
     const slug = '048-the-slow-upload';
     const guid = '7a4c9e2e-51c1-4f57-9b2a-5d8f0c1e7a48';
