@@ -75,14 +75,16 @@ async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, c
   const existing = await fs.stat(file).catch(() => undefined);
   if (existing?.isFile()) {
     const { width, height } = await imageSize(file);
-    return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size };
+    return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size, mtimeMs: existing.mtimeMs };
   }
   const rendered = await renderImage(source, options);
   // Write aside, then rename: a reader (or a second build) never sees half a file.
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temp, rendered.data);
   await fs.rename(temp, file);
-  return { purpose, width: rendered.width, height: rendered.height, format: options.format, fileName, path: file, size: rendered.data.length };
+  // The time of the file as written: the server sends a file entry only while it is unchanged.
+  const { mtimeMs } = await fs.stat(file);
+  return { purpose, width: rendered.width, height: rendered.height, format: options.format, fileName, path: file, size: rendered.data.length, mtimeMs };
 }
 
 function sha256(bytes: Buffer): string {

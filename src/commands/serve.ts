@@ -5,19 +5,25 @@
 // The site lives in one variable behind getSite(): each change makes a whole new map and swaps it
 // in one assignment, so a request sees either the old site or the new one, never half of each.
 // What changes it is the live loop (src/schedule/watch.ts): edits on disk, once good and settled,
-// and the clock reaching a scheduled episode's date.
+// and the clock reaching a scheduled episode's date. Each new site's files are opened and checked
+// before it goes live (src/site/http/published-files.ts), so what a listener gets is what was checked.
+//
+// The URLs in feeds and pages are --base-url, else show.yaml's baseUrl: a server behind a proxy
+// must never hand its loopback address to every podcast app. Only a show with neither is served
+// with links to the listening address (said in the log); `npm start` previews with --base-url.
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeVariants } from '../artwork/variants.js';
 import { publishedImages } from '../catalog/status.js';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog, ImageFacts } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
+import { PublishedFiles } from '../site/http/published-files.js';
 import { readPublicFiles } from '../site/export.js';
 import { buildSiteMap } from '../site/map.js';
-import type { SiteMap } from '../site/types.js';
+import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { artworkCacheDir } from './build.js';
@@ -34,27 +40,73 @@ export interface LiveSite {
   getSite(): SiteMap | undefined;
   /** The catalog the current site was built from (undefined until the show was first good). */
   catalog(): Catalog | undefined;
+  /** The base URL the current site's links use (undefined until the first site). */
+  baseUrl(): string | undefined;
   live: Live;
 }
 
+export interface LiveSiteOptions {
+  /** --base-url: overrides show.yaml's baseUrl. */
+  baseUrl?: string;
+  /** Where links point when neither --base-url nor show.yaml gives a base URL: the listening address. */
+  fallbackBaseUrl: string;
+  log: (line: string) => void;
+  scanSeconds?: number;
+  /** Holds each new site's files before it goes live (the server's, so it sends exactly those). */
+  files?: PublishedFiles;
+}
+
 /** The show on disk, kept live: rescanned every few seconds, republished when due. */
-export function liveSite(dir: string, options: { baseUrl: string; log: (line: string) => void; scanSeconds?: number }): LiveSite {
+export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   let site: SiteMap | undefined;
   let current: Catalog | undefined;
+  let currentBaseUrl: string | undefined;
   const publicFiles = readPublicFiles();
+  /** The variants of each image already published, by the image's facts (path, size, time). */
+  let madeVariants = new Map<string, ImageVariant[]>();
+  const imageKey = (image: ImageFacts) => `${image.path}\0${image.size}\0${image.mtimeMs}`;
+
+  /**
+   * Artwork variants, made only for images not published before. An image whose facts did not
+   * change keeps its variants without being read again: the site holds its bytes already, and the
+   * file on disk may meanwhile be anything (a link to /etc/passwd or /dev/zero while the show
+   * waits at its last good version), which a republication, say a scheduled episode coming due,
+   * must not read.
+   */
+  const variantsFor = async (images: ImageFacts[]): Promise<ArtworkSet> => {
+    const fresh = images.filter((image) => !madeVariants.has(imageKey(image)));
+    const made = await makeVariants(fresh, artworkCacheDir());
+    const artwork: ArtworkSet = new Map();
+    const next = new Map<string, ImageVariant[]>();
+    for (const image of images) {
+      const variants = made.get(image.path) ?? madeVariants.get(imageKey(image));
+      if (!variants) continue;
+      artwork.set(image.path, variants);
+      next.set(imageKey(image), variants);
+    }
+    madeVariants = next;
+    return artwork;
+  };
 
   const publish = async (catalog: Catalog, now: Date) => {
-    const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
-    const next = buildSiteMap(catalog, { baseUrl: options.baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
-    const changedFeeds = site ? changedFeedUrls(site, next, options.baseUrl) : [];
+    // show.baseUrl is --base-url when given (the catalog is checked with it), else show.yaml's.
+    const baseUrl = catalog.show.baseUrl ?? options.fallbackBaseUrl;
+    if (!catalog.show.baseUrl && currentBaseUrl !== baseUrl) {
+      options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
+    }
+    const artwork = await variantsFor(publishedImages(catalog, now));
+    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
+    options.files?.hold(next);
+    const changedFeeds = site ? changedFeedUrls(site, next, baseUrl) : [];
     site = next;
     current = catalog;
+    currentBaseUrl = baseUrl;
     // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
     if (changedFeeds.length && catalog.show.hubs.length) void notifyHubs(catalog.show.hubs, changedFeeds, options.log);
   };
 
   const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
-  return { getSite: () => site, catalog: () => current, live };
+  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, live };
 }
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
@@ -71,12 +123,14 @@ export async function run(dir: string, options: Record<string, string | boolean 
 
   // Bind first: with --port 0 the real port is known only now, and the default base URL needs it.
   let live: LiveSite | undefined;
-  let baseUrl = '';
+  let localUrl = '';
   // Log lines quote titles, tags and request paths: shown, not obeyed, by the terminal.
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${visible(line)}\n`);
+  const files = new PublishedFiles();
   const app = createApp(() => live?.getSite(), {
     log,
-    errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl }),
+    files,
+    errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl: live?.baseUrl() ?? localUrl }),
   });
   const server = app.listen(port, host);
   try {
@@ -89,10 +143,10 @@ export async function run(dir: string, options: Record<string, string | boolean 
     return 1;
   }
   const address = server.address() as AddressInfo;
-  const localUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  baseUrl = (baseUrlFlag ?? localUrl).replace(/\/+$/, '');
+  localUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const baseUrl = baseUrlFlag?.replace(/\/+$/, '');
 
-  live = liveSite(dir, { baseUrl, log, scanSeconds: scanSecondsFromEnv() });
+  live = liveSite(dir, { baseUrl, fallbackBaseUrl: localUrl, log, files, scanSeconds: scanSecondsFromEnv() });
   await live.live.ready;
   if (!live.catalog()) {
     printProblems([...(live.live.state()?.waiting.values() ?? [])].flat(), process.stderr);
@@ -103,7 +157,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
   }
   const site = live.getSite()!;
   process.stdout.write(`Serving ${visible(live.catalog()!.show.title)} (${site.size} URLs) at ${localUrl}/\n`);
-  if (baseUrl !== localUrl) process.stdout.write(`Links and feeds use ${baseUrl}/\n`);
+  if (live.baseUrl() !== localUrl) process.stdout.write(`Links and feeds use ${visible(live.baseUrl() ?? localUrl)}/\n`);
   process.stdout.write('Press Ctrl+C to stop.\n');
 
   await new Promise<void>((resolve) => {

@@ -3,7 +3,8 @@
 // It serves exactly the URLs that are keys of the map (plus a /download/ twin of each /media/
 // entry), so nothing else of the disk is reachable: a request path is decoded and re-encoded
 // segment by segment and then looked up, never joined onto a folder. Files are streamed from
-// disk with byte ranges (RFC 9110 §14, which obsoletes RFC 7233); generated content is served
+// descriptors opened and checked when the site is published (http/published-files.ts: only the
+// bytes the catalog promised), with byte ranges (RFC 9110 §14, which obsoletes RFC 7233); generated content is served
 // with validators and a negotiated compression (RFC 9110 §8.8, §12.5.3, §13).
 // https://www.rfc-editor.org/rfc/rfc9110
 import { createHash, randomBytes } from 'node:crypto';
@@ -11,16 +12,23 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { renderErrorPage } from '../pages/error-page.js';
 import type { SiteEntry, SiteMap } from './types.js';
 import { parseRange, MAX_RANGES, type ByteRange } from './http/ranges.js';
-import { fileEtag, httpDate, ifRangeHolds, notModified } from './http/conditional.js';
+import { fileEtag, httpDate, ifRangeHolds, preconditions } from './http/conditional.js';
 import { CompressionCache, negotiate } from './http/compression.js';
 import { attachment } from './http/content-disposition.js';
-import { OpenFile, sendFileBody, type BodyPart } from './http/file-body.js';
+import { sendFileBody, type BodyPart } from './http/file-body.js';
+import { PublishedFiles } from './http/published-files.js';
 
 export interface AppOptions {
   /** Receives one access-log line per request: method, path, status, body bytes, milliseconds. */
   log?: (line: string) => void;
   /** The HTML of an error page; `serve` passes one that knows the show (title, language, home link). */
   errorPage?: (status: number, message: string) => string;
+  /**
+   * The descriptors of the site's files. `serve` passes the one it hands each new site to before
+   * publishing it, so a file replaced afterwards still sends its last good bytes; by default each
+   * site is held when first asked for.
+   */
+  files?: PublishedFiles;
 }
 
 type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
@@ -62,6 +70,8 @@ export function createApp(getSite: () => SiteMap | undefined, options: AppOption
   app.set('etag', false);
   const compression = new CompressionCache();
   const contents = new ContentValidators();
+  const files = options.files ?? new PublishedFiles();
+  const refusals = new RefusalLog(options.log);
 
   if (options.log) app.use(accessLog(options.log));
 
@@ -76,6 +86,7 @@ export function createApp(getSite: () => SiteMap | undefined, options: AppOption
       res.setHeader('Retry-After', '2');
       return sendError(req, res, 503, 'The show is being read; try again in a moment.');
     }
+    files.hold(site);
     const key = siteKey(req.path);
     const found = key === undefined ? undefined : lookup(site, key);
     if (!found) {
@@ -101,7 +112,7 @@ export function createApp(getSite: () => SiteMap | undefined, options: AppOption
       res.setHeader('Allow', allowedMethods);
       return sendError(req, res, 405, 'This address can only be read.');
     }
-    if (entry.kind === 'file') return sendFile(req, res, key!, entry, downloadName, sendError);
+    if (entry.kind === 'file') return sendFile(req, res, key!, entry, downloadName, sendError, files, refusals);
     return sendContent(req, res, entry, contents, compression);
   });
 
@@ -181,18 +192,32 @@ function cacheControl(key: string): string {
   return 'no-cache';
 }
 
-function sendFile(req: Request, res: Response, key: string, entry: FileEntry, downloadName: string | undefined, sendError: SendError): void {
-  // The file as it is now (it may have changed since the map was built): headers must match the bytes sent.
-  let file: OpenFile;
-  try {
-    file = new OpenFile(entry.path);
-  } catch {
+function sendFile(
+  req: Request,
+  res: Response,
+  key: string,
+  entry: FileEntry,
+  downloadName: string | undefined,
+  sendError: SendError,
+  files: PublishedFiles,
+  refusals: RefusalLog,
+): void {
+  // The bytes the site promised, or none: a file replaced, truncated or turned into a link since
+  // the site was published is never sent under the old promise (http/published-files.ts).
+  const opened = files.open(entry);
+  if (!opened.ok) {
+    refusals.note(entry.path, key, opened.reason);
+    if (opened.status === 503) {
+      res.setHeader('Retry-After', '30');
+      return sendError(req, res, 503, 'This file is being replaced; try again in a moment.');
+    }
     return sendError(req, res, 404, 'This file is no longer there.');
   }
-  // Closed when the body is sent or the client has gone, whichever path the response takes.
+  refusals.clear(entry.path);
+  const { file } = opened;
+  // Released when the body is sent or the client has gone, whichever path the response takes.
   res.once('close', () => file.close());
   const { stat } = file;
-  if (!stat.isFile()) return sendError(req, res, 404, 'This file is no longer there.');
   const size = stat.size;
   const etag = fileEtag(size, stat.mtimeMs);
   res.set({
@@ -203,10 +228,8 @@ function sendFile(req: Request, res: Response, key: string, entry: FileEntry, do
   });
   if (downloadName !== undefined) res.setHeader('Content-Disposition', attachment(downloadName));
 
-  if (notModified(req.headers, etag, stat.mtimeMs)) {
-    res.statusCode = 304;
-    return void res.end();
-  }
+  const condition = preconditions(req.headers, etag, stat.mtimeMs);
+  if (condition !== 'send') return void endEmpty(res, condition === 'failed' ? 412 : 304);
 
   // Range handling is defined for GET only (RFC 9110 §14.2); If-Range turns a stale Range into a full response (§13.1.5).
   const range =
@@ -237,6 +260,30 @@ function sendFile(req: Request, res: Response, key: string, entry: FileEntry, do
   }
   if (req.method === 'HEAD') return void res.end();
   res.locals.bodyBytes = sendFileBody(res, file, parts).bytesSent;
+}
+
+/** 304 Not Modified (no body by definition, RFC 9110 §15.4.5) or 412 Precondition Failed (§15.5.13), sent without one. */
+function endEmpty(res: Response, status: 304 | 412): void {
+  res.statusCode = status;
+  if (status === 412) res.setHeader('Content-Length', '0');
+  res.end();
+}
+
+/** One log line when a file is refused (at /media/ or /download/), and again only when the reason changes: a client retrying must not flood the log. */
+class RefusalLog {
+  private readonly last = new Map<string, string>();
+  constructor(private readonly log?: (line: string) => void) {}
+
+  note(file: string, url: string, reason: string): void {
+    if (this.last.get(file) === reason) return;
+    this.last.set(file, reason);
+    if (this.last.size > 4096) this.last.delete(this.last.keys().next().value as string);
+    this.log?.(`refused ${url}: the file ${reason}`);
+  }
+
+  clear(file: string): void {
+    if (this.last.size) this.last.delete(file);
+  }
 }
 
 function header(req: Request, name: string): string | undefined {
@@ -287,8 +334,10 @@ class ContentValidators {
 async function sendContent(req: Request, res: Response, entry: ContentEntry, contents: ContentValidators, compression: CompressionCache): Promise<void> {
   const { body, etag: identityEtag, lastModifiedMs } = contents.get(entry);
   const coding = negotiate(header(req, 'accept-encoding'), body.length);
-  // Each coding is its own representation with its own bytes, so its own strong ETag (RFC 9110 §8.8.3).
-  const etag = coding === 'identity' ? identityEtag : `${identityEtag.slice(0, -1)}-${coding}"`;
+  // Each coding, and each level of it (a big body gets a quick pass first, a better one later), is
+  // its own representation with its own bytes, so its own strong ETag (RFC 9110 §8.8.3).
+  const compressed = coding === 'identity' ? undefined : compression.get(identityEtag, coding, body);
+  const etag = compressed ? `${identityEtag.slice(0, -1)}-${compressed.tag}"` : identityEtag;
   res.set({
     'Content-Type': entry.contentType,
     ETag: etag,
@@ -296,11 +345,9 @@ async function sendContent(req: Request, res: Response, entry: ContentEntry, con
     'Cache-Control': 'no-cache',
     Vary: 'Accept-Encoding',
   });
-  if (notModified(req.headers, etag, lastModifiedMs)) {
-    res.statusCode = 304;
-    return void res.end();
-  }
-  const bytes = coding === 'identity' ? body : await compression.get(identityEtag, coding, body);
+  const condition = preconditions(req.headers, etag, lastModifiedMs);
+  if (condition !== 'send') return void endEmpty(res, condition === 'failed' ? 412 : 304);
+  const bytes = compressed ? await compressed.bytes : body;
   if (coding !== 'identity') res.setHeader('Content-Encoding', coding);
   res.statusCode = 200;
   res.setHeader('Content-Length', String(bytes.length));

@@ -54,7 +54,7 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
     site.set(paths.episode(episode.slug), content(html, renderEpisodePage(catalog, episode, pageOptions)));
     const chapters = renderChapters(episode);
     if (chapters !== undefined) site.set(paths.chapters(episode.slug), content(chaptersContentType, chapters));
-    addEpisodeFiles(site, episode);
+    addEpisodeFiles(site, episode, catalog.show.dir);
     images.push(episode.image);
   }
 
@@ -62,7 +62,9 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
   for (const image of images) {
     if (!image) continue;
     for (const v of options.artwork.get(image.path) ?? []) {
-      site.set(paths.artwork(v.fileName), { kind: 'file', contentType: imageTypes[v.format] ?? 'application/octet-stream', path: v.path, size: v.size, mtimeMs: image.mtimeMs });
+      // The 'feed' variant is the show's own image file; the others are netcaster's, in the artwork cache.
+      const origin = v.purpose === 'feed' ? { mtimeMs: image.mtimeMs, root: catalog.show.dir } : { mtimeMs: v.mtimeMs ?? image.mtimeMs };
+      site.set(paths.artwork(v.fileName), { kind: 'file', contentType: imageTypes[v.format] ?? 'application/octet-stream', path: v.path, size: v.size, ...origin });
     }
   }
 
@@ -79,9 +81,9 @@ export function addFeeds(site: SiteMap, catalog: Catalog, options: SiteOptions &
   return site;
 }
 
-function addEpisodeFiles(site: SiteMap, episode: Episode): void {
+function addEpisodeFiles(site: SiteMap, episode: Episode, root: string): void {
   for (const m of episode.media) {
-    site.set(paths.media(episode.slug, m.fileName), { kind: 'file', contentType: m.facts.mime, path: m.path, size: m.facts.size, mtimeMs: m.facts.mtimeMs });
+    site.set(paths.media(episode.slug, m.fileName), { kind: 'file', contentType: m.facts.mime, path: m.path, size: m.facts.size, mtimeMs: m.facts.mtimeMs, root });
   }
   const t = episode.transcript;
   if (t) {
@@ -91,6 +93,7 @@ function addEpisodeFiles(site: SiteMap, episode: Episode): void {
       path: t.path,
       size: t.size,
       mtimeMs: t.mtimeMs,
+      root,
     });
   }
 }

@@ -14,6 +14,8 @@ export interface ImageVariant {
   /** Absolute path of the bytes (the original image for 'feed', a generated file otherwise). */
   path: string;
   size: number;
+  /** Modification time of a generated file (absent for 'feed', the original image: its ImageFacts have it). */
+  mtimeMs?: number;
 }
 
 /** Source image path (absolute) -> its variants. Made by src/artwork/variants.ts (the only I/O before the pure builders). */
@@ -23,7 +25,16 @@ export type SiteEntry =
   /** Generated in memory: pages, feeds, chapters JSON. */
   | { kind: 'content'; contentType: string; body: string }
   /** A file on disk served as is: media, transcripts, artwork. */
-  | { kind: 'file'; contentType: string; path: string; size: number; mtimeMs: number };
+  | {
+      kind: 'file';
+      contentType: string;
+      path: string;
+      /** The size and modification time the catalog saw: the server sends these bytes or none (src/site/http/published-files.ts). */
+      size: number;
+      mtimeMs: number;
+      /** The folder whose real path must contain the file's (the show folder); by default the folder that holds it, so a link elsewhere is refused. */
+      root?: string;
+    };
 
 /** URL path ('/', '/episodes/<slug>/', '/feeds/audio.xml', '/media/<slug>/<file>', '/artwork/<name>') -> entry. */
 export type SiteMap = Map<string, SiteEntry>;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ffmpeg, needTool, sampleShowDir } from '../support/env.js';
+import { ffmpeg, fixturesDir, needTool, sampleShowDir } from '../support/env.js';
 import { startServe } from './serve-process.js';
 
 // Scan every second so the test runs in seconds, not tens of seconds (the default is 10 s).
@@ -77,6 +77,10 @@ test('an episode due in about a minute appears in the audio feed at its time, wi
 test('a broken manifest keeps the last good version; a slowly copied episode appears only once complete', { timeout: 150_000 }, async (t) => {
   if (!needTool(t, 'xmllint') || !needTool(t, 'ffmpeg')) return;
   const dir = copyOfSample();
+  // The 2.4 MB MP3 of step 3, made before serve starts: ffmpeg runs synchronously, and a test
+  // blocked for seconds reuses a keep-alive connection the server has meanwhile closed ("other side closed").
+  const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-src-')), 'long.mp3');
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k', source]);
   const serve = await startServe(dir);
   const feed = `${serve.url}/feeds/audio.xml`;
   try {
@@ -93,8 +97,6 @@ test('a broken manifest keeps the last good version; a slowly copied episode app
     await waitFor('the fixed title', 30, async () => (await wellFormedFeed(feed)).includes('The Mega Edition, Revised'));
 
     // 3. A new episode whose 2.4 MB MP3 arrives slowly (as over a network share).
-    const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-src-')), 'long.mp3');
-    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k', source]);
     const bytes = fs.readFileSync(source);
     const slug = '048-the-slow-upload';
     const guid = '7a4c9e2e-51c1-4f57-9b2a-5d8f0c1e7a48';
@@ -155,5 +157,93 @@ test('serve announces a WebSub hub in its feeds and pings it when a feed changes
     assert.match(await wellFormedFeed(feed), /The Mega Edition, Pinged/);
   } finally {
     await serve.stop();
+  }
+});
+
+test('regression: files swapped while serving (a symlink to /etc/passwd, a truncated copy, a truncation in place) were served; now the last good bytes or nothing', { timeout: 120_000 }, async () => {
+  const dir = copyOfSample();
+  const serve = await startServe(dir);
+  try {
+    const feed = await (await fetch(`${serve.url}/feeds/video.xml`)).text();
+    const artworkUrl = /<itunes:image href="([^"]+)"/.exec(feed)![1];
+    const mega = path.join(dir, '046-the-mega-edition');
+    const clouds = path.join(dir, '047-clouds-have-outages-too');
+    const originals = new Map<string, Buffer>();
+    for (const file of [path.join(mega, 'virtzine-046.mp3'), path.join(mega, 'virtzine-046.m4v'), path.join(clouds, 'virtzine-047.webm'), path.join(dir, 'artwork.jpg')]) {
+      originals.set(file, fs.readFileSync(file));
+    }
+    const secret = fs.readFileSync('/etc/passwd');
+    const renameOver = (file: string, make: (temp: string) => void) => {
+      make(`${file}.swap`);
+      fs.renameSync(`${file}.swap`, file);
+    };
+    const fetchBytes = async (url: string) => {
+      const res = await fetch(url);
+      return { status: res.status, body: Buffer.from(await res.arrayBuffer()), length: res.headers.get('content-length') };
+    };
+    const neverLeaks = (body: Buffer, what: string) => assert.ok(!body.includes(secret.subarray(0, 40)) && !body.includes('root:x:0:0'), `${what} sent /etc/passwd`);
+
+    // 1. An episode's MP3 becomes a link to /etc/passwd; its M4V a truncated copy renamed over it.
+    renameOver(path.join(mega, 'virtzine-046.mp3'), (temp) => fs.symlinkSync('/etc/passwd', temp));
+    renameOver(path.join(mega, 'virtzine-046.m4v'), (temp) => fs.writeFileSync(temp, originals.get(path.join(mega, 'virtzine-046.m4v'))!.subarray(0, 40_000)));
+    // 2. The other episode's WebM is truncated in place: its last good bytes are gone.
+    fs.truncateSync(path.join(clouds, 'virtzine-047.webm'), 40_000);
+    await waitFor('the live loop to notice the broken episode', 30, async () => /waiting\s+046-the-mega-edition: .*serving its last good version/.test(serve.output()));
+
+    for (const [url, file] of [
+      [`${serve.url}/media/046-the-mega-edition/virtzine-046.mp3`, path.join(mega, 'virtzine-046.mp3')],
+      [`${serve.url}/download/046-the-mega-edition/virtzine-046.mp3`, path.join(mega, 'virtzine-046.mp3')],
+      [`${serve.url}/media/046-the-mega-edition/virtzine-046.m4v`, path.join(mega, 'virtzine-046.m4v')],
+    ]) {
+      const res = await fetchBytes(url);
+      neverLeaks(res.body, url);
+      assert.equal(res.status, 200, url);
+      assert.ok(res.body.equals(originals.get(file)!), `${url}: the last good bytes, whole`);
+    }
+    const truncated = await fetchBytes(`${serve.url}/media/047-clouds-have-outages-too/virtzine-047.webm`);
+    assert.equal(truncated.status, 503, 'a file cut short in place is not sent under its old length');
+    const videoFeed = await (await fetch(`${serve.url}/feeds/video.xml`)).text();
+    assert.match(videoFeed, new RegExp(`virtzine-046\\.m4v" length="${originals.get(path.join(mega, 'virtzine-046.m4v'))!.length}"`), 'the feed still promises the whole file');
+
+    // 3. The show artwork becomes a link to /etc/passwd: the whole show is held, and /artwork/ still sends the picture.
+    renameOver(path.join(dir, 'artwork.jpg'), (temp) => fs.symlinkSync('/etc/passwd', temp));
+    await waitFor('the live loop to notice the broken show', 30, async () => /waiting\s+show: .*the whole show stays at its last good version/.test(serve.output()));
+    const art = await fetchBytes(artworkUrl);
+    neverLeaks(art.body, artworkUrl);
+    assert.equal(art.status, 200);
+    assert.ok(art.body.equals(originals.get(path.join(dir, 'artwork.jpg'))!));
+  } finally {
+    await serve.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('regression: with the show artwork swapped for a link to /etc/passwd, a scheduled episode coming due made serve read the link; now it is released from the last good version', { timeout: 150_000 }, async (t) => {
+  if (!needTool(t, 'xmllint')) return;
+  const dir = copyOfSample();
+  const slug = '048-due-while-broken';
+  const guid = '0b9c6f2e-4d0a-4c39-9a53-3c1f3f7d2b48';
+  const due = new Date(Math.ceil((Date.now() + 30_000) / 1000) * 1000);
+  fs.mkdirSync(path.join(dir, slug));
+  fs.copyFileSync(path.join(fixturesDir, 'media', 'good-cbr.mp3'), path.join(dir, slug, 'a.mp3'));
+  fs.writeFileSync(path.join(dir, slug, 'episode.yaml'), `title: Due While Broken\ndate: ${due.toISOString()}\nsummary: Released on time.\nguid: ${guid}\nmedia:\n  mp3: a.mp3\n`);
+  const artwork = fs.readFileSync(path.join(dir, 'artwork.jpg'));
+  const serve = await startServe(dir);
+  try {
+    const feed = `${serve.url}/feeds/audio.xml`;
+    const xml = await wellFormedFeed(feed);
+    assert.doesNotMatch(xml, new RegExp(guid), 'not due yet');
+    const artworkUrl = /<itunes:image href="([^"]+)"/.exec(xml)![1];
+    fs.symlinkSync('/etc/passwd', path.join(dir, 'artwork.jpg.swap'));
+    fs.renameSync(path.join(dir, 'artwork.jpg.swap'), path.join(dir, 'artwork.jpg'));
+    await waitFor('the live loop to hold the show', 30, async () => /waiting\s+show: /.test(serve.output()));
+    assert.ok(Date.now() < due.getTime(), 'the show was held before the episode came due');
+    await waitFor('the scheduled episode', 90, async () => (await wellFormedFeed(feed)).includes(guid));
+    assert.doesNotMatch(serve.output(), /could not publish/);
+    const art = Buffer.from(await (await fetch(artworkUrl)).arrayBuffer());
+    assert.ok(art.equals(artwork), 'the artwork URL sends the last good picture');
+  } finally {
+    await serve.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,9 @@
-// `netcaster serve` as a user runs it: the built CLI in a child process on 127.0.0.1, port 0.
+// `netcaster serve` as a user runs it: the built CLI in a child process on 127.0.0.1.
+// Like `npm start`, it previews: links and feeds point at this server (--base-url
+// http://127.0.0.1:PORT), unless the test passes its own --base-url or asks for the show's own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { cliPath, repoRoot } from '../support/env.js';
@@ -14,9 +17,39 @@ export interface ServeProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startServe(showDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
+export interface StartOptions {
+  /** False: no --base-url of the test's own, so the show's baseUrl (or the listening address) is used, as in production. */
+  preview?: boolean;
+}
+
+/** A port free on 127.0.0.1 a moment ago (the preview's --base-url must name it before serve binds it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+export async function startServe(showDir: string, extraArgs: string[] = [], options: StartOptions = {}): Promise<ServeProcess> {
+  const preview = (options.preview ?? true) && !extraArgs.includes('--base-url');
+  // Another process may take the free port before serve binds it: try again with another.
+  for (let attempt = 1; ; attempt++) {
+    const port = preview ? await freePort() : 0;
+    const args = preview ? ['--port', String(port), '--base-url', `http://127.0.0.1:${port}`] : ['--port', '0'];
+    try {
+      return await startOnce(showDir, [...args, ...extraArgs]);
+    } catch (error) {
+      if (attempt >= 3 || !/cannot listen/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(showDir: string, args: string[]): Promise<ServeProcess> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-cache-'));
-  const child = spawn(process.execPath, [cliPath, 'serve', showDir, '--port', '0', '--host', '127.0.0.1', ...extraArgs], {
+  const child = spawn(process.execPath, [cliPath, 'serve', showDir, '--host', '127.0.0.1', ...args], {
     cwd: repoRoot,
     env: { ...process.env, NETCASTER_CACHE_DIR: cache },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runCli, sampleShowDir } from '../support/env.js';
 import { request } from '../site/http/client.js';
@@ -55,4 +56,58 @@ test('serve: bad usage exits 2, a missing folder exits 1, without a stack trace'
   const r = runCli(['serve', path.join(sampleShowDir, 'no-such-folder')]);
   assert.equal(r.code, 1);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+/** A copy of the sample show: serving it as production does writes its netcaster.lock. */
+function copyOfSample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-base-'));
+  fs.cpSync(sampleShowDir, dir, { recursive: true });
+  return dir;
+}
+
+const podcastGuid = (xml: string) => /<podcast:guid>([^<]+)<\/podcast:guid>/.exec(xml)?.[1];
+
+test('regression: serve without --base-url put http://127.0.0.1:PORT in feeds (and another podcast:guid than build); now the show\'s baseUrl', { skip: !haveShow && 'no sample show', timeout: 120_000 }, async () => {
+  const dir = copyOfSample();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-base-out-'));
+  try {
+    const built = runCli(['build', dir, '--out', path.join(out, 'site')]);
+    assert.equal(built.code, 0, built.stderr);
+    const builtFeed = fs.readFileSync(path.join(out, 'site', 'feeds', 'audio.xml'), 'utf8');
+    const serve = await startServe(dir, [], { preview: false });
+    try {
+      const port = Number(new URL(serve.url).port);
+      const feed = (await request(port, '/feeds/audio.xml')).body.toString();
+      const enclosures = [...feed.matchAll(/<enclosure url="([^"]+)"/g)].map((m) => m[1]);
+      assert.ok(enclosures.length >= 2);
+      for (const url of enclosures) assert.ok(url.startsWith('https://virtzine.example/media/'), url);
+      assert.doesNotMatch(feed, /127\.0\.0\.1|localhost/, 'the loopback address is nowhere in the feed');
+      assert.ok(podcastGuid(feed), 'the feed has a podcast:guid');
+      assert.equal(podcastGuid(feed), podcastGuid(builtFeed), 'serve and build publish the same podcast:guid');
+      assert.match(serve.output(), /Links and feeds use https:\/\/virtzine\.example\//);
+      // The media are still served here, at the paths the feed names.
+      const media = await request(port, new URL(enclosures[0]).pathname, { headers: { Range: 'bytes=0-1' } });
+      assert.equal(media.status, 206);
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('serve of a show without baseUrl and without --base-url links to the listening address, and says so', { skip: !haveShow && 'no sample show', timeout: 60_000 }, async () => {
+  const dir = copyOfSample();
+  const showYaml = path.join(dir, 'show.yaml');
+  fs.writeFileSync(showYaml, fs.readFileSync(showYaml, 'utf8').replace(/^baseUrl:.*\n/m, ''));
+  const serve = await startServe(dir, [], { preview: false });
+  try {
+    const feed = (await request(Number(new URL(serve.url).port), '/feeds/audio.xml')).body.toString();
+    assert.match(feed, new RegExp(`<enclosure url="${serve.url.replace(/\./g, '\\.')}/media/`));
+    assert.match(serve.output(), /no baseUrl and no --base-url was given: feeds and pages link to the listening address http:\/\/127\.0\.0\.1:\d+\//);
+  } finally {
+    assert.equal(await serve.stop(), 0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

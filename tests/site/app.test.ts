@@ -189,6 +189,33 @@ test('304 for If-None-Match and If-Modified-Since on files', async () => {
   assert.equal(res.status, 200);
 });
 
+test('regression: If-Match and If-Unmodified-Since that fail got 200; now 412 with no body, on files and generated content', async () => {
+  for (const url of [bigUrl, paths.feed('audio')]) {
+    const { headers } = await get(url, {}, 'HEAD');
+    const old = new Date(Date.parse(headers['last-modified']!) - 60_000).toUTCString();
+    for (const [name, value] of [
+      ['If-Match', '"not-this-one"'],
+      ['If-Match', `W/${headers.etag}`],
+      ['If-Unmodified-Since', old],
+    ]) {
+      const res = await get(url, { [name]: value, Range: 'bytes=0-9' });
+      assert.equal(res.status, 412, `${url} ${name}: ${value}`);
+      assert.equal(res.body.length, 0);
+    }
+    assert.equal((await get(url, { 'If-Match': headers.etag! })).status, 200, url);
+    assert.equal((await get(url, { 'If-Unmodified-Since': headers['last-modified']! })).status, 200, url);
+  }
+});
+
+test('regression: a malformed If-Modified-Since got 304; now it is ignored', async () => {
+  for (const url of [bigUrl, paths.feed('audio')]) {
+    for (const junk of ['2099', 'tomorrow 2099', 'Foo, 31 Dec 2099']) {
+      const res = await get(url, { 'If-Modified-Since': junk });
+      assert.equal(res.status, 200, `${url} ${junk}`);
+    }
+  }
+});
+
 test('a real video file (ffmpeg WebM): type and a middle range', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const bytes = fs.readFileSync(videoPath!);
@@ -244,6 +271,49 @@ test('content: 304 on a matching If-None-Match (per coding) and If-Modified-Sinc
   assert.equal(res.status, 200);
   assert.equal(res.headers['content-length'], gz.headers['content-length']);
   assert.equal(res.body.length, 0);
+});
+
+test('regression: big pages compressed at Brotli 11 pinned the thread pool for seconds each; now a quick pass, media keeps flowing, a better pass later', { timeout: 60_000 }, async () => {
+  // Four big feeds at once (four threads in libuv's pool, which media reads share).
+  const words = 'hypervisor container cloud storage network kernel virtual machine outage region latency'.split(' ');
+  const urls = [0, 1, 2, 3].map((n) => `/feeds/big-${n}.xml`);
+  const bodies = urls.map((_, n) => {
+    const items = Array.from({ length: 3000 }, (_, i) => `<item><title>${n} ${i}</title><description>${Array.from({ length: 250 }, (_, j) => words[(i * 3 + j * j + n) % words.length]).join(' ')}</description></item>`);
+    return `<rss><channel>${items.join('\n')}</channel></rss>`;
+  });
+  urls.forEach((url, n) => site.set(url, { kind: 'content', contentType: 'application/rss+xml; charset=utf-8', body: bodies[n] }));
+  try {
+    assert.ok(bodies[0].length > 5_000_000, `${bodies[0].length} bytes`);
+    const started = performance.now();
+    const pages = urls.map((url) => get(url, { 'Accept-Encoding': 'br' }));
+    const media = await get(bigUrl, { Range: 'bytes=0-99' });
+    const mediaMs = performance.now() - started;
+    assert.equal(media.status, 206);
+    const responses = await Promise.all(pages);
+    const pagesMs = performance.now() - started;
+    assert.ok(mediaMs < 3000, `a media range waited ${mediaMs.toFixed(0)} ms behind the compression`);
+    assert.ok(pagesMs < 10_000, `four big pages took ${pagesMs.toFixed(0)} ms`);
+    for (const [n, res] of responses.entries()) {
+      assert.equal(res.headers['content-encoding'], 'br');
+      assert.match(res.headers.etag!, /-br1"$/);
+      assert.equal(zlib.brotliDecompressSync(res.body).toString(), bodies[n]);
+    }
+    // Later, the better pass: other bytes, so another ETag; the old one no longer validates.
+    const first = responses[0];
+    let later = first;
+    const until = Date.now() + 30_000;
+    while (later.headers.etag === first.headers.etag && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      later = await get(urls[0], { 'Accept-Encoding': 'br' });
+    }
+    assert.match(later.headers.etag!, /-br5"$/);
+    assert.ok(later.body.length < first.body.length);
+    assert.equal(zlib.brotliDecompressSync(later.body).toString(), bodies[0]);
+    assert.equal((await get(urls[0], { 'Accept-Encoding': 'br', 'If-None-Match': first.headers.etag! })).status, 200);
+    assert.equal((await get(urls[0], { 'Accept-Encoding': 'br', 'If-None-Match': later.headers.etag! })).status, 304);
+  } finally {
+    for (const url of urls) site.delete(url);
+  }
 });
 
 test('content too small to gain is sent uncompressed', async () => {

@@ -66,14 +66,21 @@ test('content types: pages, feeds, chapters, static files; media and transcripts
   assert.equal(type(`/artwork/${og.fileName}`), 'image/webp');
 });
 
-test('file entries point at the media, transcript and variant files with their sizes', () => {
+test('file entries point at the media, transcript and variant files with their sizes, times and the folder they must be in', () => {
   const site = buildSiteMap(catalog, options());
   const media = catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!.media[1];
-  assert.deepEqual(site.get('/media/046-the-mega-edition/virtzine-046.webm'), { kind: 'file', contentType: 'video/webm', path: media.path, size: media.facts.size, mtimeMs: media.facts.mtimeMs });
-  assert.deepEqual(site.get('/media/046-the-mega-edition/transcript.vtt'), { kind: 'file', contentType: 'text/vtt; charset=utf-8', path: '/show/046-the-mega-edition/transcript.vtt', size: 40, mtimeMs: 1_700_000_000_000 });
-  const thumb = artwork.get(catalog.show.artwork.path)!.find((v) => v.purpose === 'thumbnail')!;
+  const root = catalog.show.dir;
+  assert.deepEqual(site.get('/media/046-the-mega-edition/virtzine-046.webm'), { kind: 'file', contentType: 'video/webm', path: media.path, size: media.facts.size, mtimeMs: media.facts.mtimeMs, root });
+  assert.deepEqual(site.get('/media/046-the-mega-edition/transcript.vtt'), { kind: 'file', contentType: 'text/vtt; charset=utf-8', path: '/show/046-the-mega-edition/transcript.vtt', size: 40, mtimeMs: 1_700_000_000_000, root });
+  const variants = artwork.get(catalog.show.artwork.path)!;
+  const thumb = variants.find((v) => v.purpose === 'thumbnail')!;
   const entry = site.get(`/artwork/${thumb.fileName}`);
-  assert.ok(entry?.kind === 'file' && entry.path === thumb.path && entry.size === thumb.size);
+  // A generated file: its own time, and the artwork cache (its own folder) as its root.
+  assert.ok(entry?.kind === 'file' && entry.path === thumb.path && entry.size === thumb.size && entry.root === undefined);
+  assert.equal(entry.mtimeMs, thumb.mtimeMs ?? catalog.show.artwork.mtimeMs);
+  const feed = variants.find((v) => v.purpose === 'feed')!;
+  const original = site.get(`/artwork/${feed.fileName}`);
+  assert.ok(original?.kind === 'file' && original.root === root && original.mtimeMs === catalog.show.artwork.mtimeMs);
 });
 
 test('chapters JSON is there when an episode has chapters, and only then', () => {

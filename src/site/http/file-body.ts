@@ -115,7 +115,7 @@ export interface FileBody {
  * that shrinks or fails under us destroys the response, since its Content-Length can no longer be
  * kept. The file stays the caller's to close, on the response's 'close', whichever way it ends.
  */
-export function sendFileBody(out: Writable & { socket?: Socket | null }, file: OpenFile, parts: BodyPart[]): FileBody {
+export function sendFileBody(out: Writable & { socket?: Socket | null }, file: Pick<OpenFile, 'read'>, parts: BodyPart[]): FileBody {
   let sent = 0;
   const socket = out.socket ?? undefined;
   let partIndex = 0;

@@ -1,0 +1,221 @@
+// The files of a published site, held open so that a file entry only ever sends the bytes the
+// catalog promised.
+//
+// An entry names a path, a size and a modification time: what the check saw. By the time a
+// listener asks, the podcaster (or an intruder with write access to the show) may have replaced
+// the file with a symlink to /etc/passwd, a truncated copy or a FIFO. The live loop notices and
+// keeps "the last good version" of the episode, but a path is not a version: opened again, it
+// would send the new thing under the old promise. So:
+//  - every file entry of the current site is opened once, when the site is published, and checked
+//    then: a regular file, whose real path lies inside the entry's root (the show folder), with
+//    the promised size and time. The descriptor, not the path, is what is served from then on:
+//    a file renamed over, deleted or swapped for a link still sends its last good bytes;
+//  - before each response the descriptor is checked again with fstat (a few microseconds): a file
+//    changed in place (truncated, rewritten) no longer has its promised bytes, and is not sent;
+//  - descriptors of files the new site no longer has are closed once their last response ends.
+// A file that fails the checks is refused (404, or 503 while it looks like it is being replaced),
+// and the refusal is the caller's to log.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SiteEntry, SiteMap } from '../types.js';
+
+export type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
+
+/** One response's use of a held file: the stat checked for it, reads at positions, and close when the response ends. */
+export interface FileHandle {
+  /** fstat of the descriptor as checked for this response: size and time are the promised ones. */
+  readonly stat: fs.Stats;
+  read(buffer: Buffer, length: number, position: number, done: (error: Error | null, bytesRead: number) => void): void;
+  /** The response is over; idempotent. */
+  close(): void;
+}
+
+export type Opened = { ok: true; file: FileHandle } | { ok: false; status: 404 | 503; reason: string };
+
+/** A refusal: why the promised bytes cannot be sent. */
+interface Refusal {
+  status: 404 | 503;
+  reason: string;
+}
+
+/** A descriptor shared by every response sending the same promised file; closed once retired and unused. */
+class Descriptor {
+  private users = 0;
+  private reads = 0;
+  private retired = false;
+  private closed = false;
+
+  constructor(
+    readonly fd: number,
+    readonly stat: fs.Stats,
+  ) {}
+
+  /** Whether the descriptor still holds the promised bytes (fstat: a regular file of the promised size and time); the fresh stat if so. */
+  check(entry: FileEntry): fs.Stats | Refusal {
+    let now: fs.Stats;
+    try {
+      now = fs.fstatSync(this.fd);
+    } catch (error) {
+      return { status: 404, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    }
+    return promised(now, entry) ?? now;
+  }
+
+  lease(stat: fs.Stats): FileHandle {
+    this.users++;
+    let released = false;
+    return {
+      stat,
+      read: (buffer, length, position, done) => {
+        this.reads++;
+        fs.read(this.fd, buffer, 0, length, position, (error, bytesRead) => {
+          this.reads--;
+          this.closeIfDone();
+          done(error, bytesRead);
+        });
+      },
+      close: () => {
+        if (released) return;
+        released = true;
+        this.users--;
+        this.closeIfDone();
+      },
+    };
+  }
+
+  /** No new responses; the descriptor closes after the last one (never under a read in flight: its number could be reused). */
+  retire(): void {
+    this.retired = true;
+    this.closeIfDone();
+  }
+
+  private closeIfDone(): void {
+    if (this.closed || !this.retired || this.users > 0 || this.reads > 0) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Undefined when `stat` is the promised file: regular, of the entry's size and modification time. */
+function promised(stat: fs.Stats, entry: FileEntry): Refusal | undefined {
+  if (!stat.isFile()) return { status: 404, reason: 'is no longer a regular file' };
+  if (stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs) {
+    return { status: 503, reason: `changed since it was published (${stat.size} bytes, modified ${new Date(stat.mtimeMs).toISOString()}; the site promises ${entry.size} bytes, modified ${new Date(entry.mtimeMs).toISOString()})` };
+  }
+  return undefined;
+}
+
+/**
+ * Opens the file an entry names and checks it is the promised one: a regular file (opened
+ * O_NONBLOCK, so a FIFO cannot hang the server), of the promised size and time, whose real path
+ * is inside the entry's root, and which is the very file at that real path (same device and inode:
+ * nothing was swapped between the open and the check). Open, fstat and realpath are metadata calls
+ * the kernel answers from its caches in microseconds, so they run synchronously.
+ */
+function openPromised(entry: FileEntry, realRoots: Map<string, string> = new Map()): Descriptor | Refusal {
+  let fd: number;
+  try {
+    fd = fs.openSync(entry.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { status: 404, reason: code === 'ENOENT' ? 'is gone' : `cannot be opened (${code ?? String(error)})` };
+  }
+  const refuse = (refusal: Refusal) => {
+    fs.closeSync(fd);
+    return refusal;
+  };
+  try {
+    const stat = fs.fstatSync(fd);
+    const broken = promised(stat, entry);
+    if (broken) return refuse(broken);
+    const root = entry.root ?? path.dirname(entry.path);
+    let realRoot = realRoots.get(root);
+    if (realRoot === undefined) {
+      realRoot = fs.realpathSync.native(root);
+      realRoots.set(root, realRoot);
+    }
+    const real = fs.realpathSync.native(entry.path);
+    if (!real.startsWith(realRoot + path.sep)) return refuse({ status: 404, reason: `is a link to ${real}, outside ${realRoot}` });
+    const atReal = fs.statSync(real);
+    if (atReal.dev !== stat.dev || atReal.ino !== stat.ino) return refuse({ status: 503, reason: 'was replaced while being opened' });
+    return new Descriptor(fd, stat);
+  } catch (error) {
+    return refuse({ status: 404, reason: `cannot be checked (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+  }
+}
+
+/** A key per promise: the same file with the same size and time in a new site keeps its descriptor. */
+const promiseKey = (entry: FileEntry) => `${entry.root ?? ''}\0${entry.path}\0${entry.size}\0${entry.mtimeMs}`;
+
+/**
+ * Descriptors held at once, at most: a quarter of the process's limit (Node raises the soft
+ * limit to the hard one at start-up), so sockets and the media workers keep the rest. Files of
+ * a show bigger than that are opened per response instead, with the same checks.
+ */
+function defaultMaxHeld(): number {
+  try {
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    if (soft > 0) return Math.max(64, Math.min(65_536, Math.floor(soft / 4)));
+  } catch {
+    // Not Linux: a limit most systems allow.
+  }
+  return 256;
+}
+
+export class PublishedFiles {
+  private readonly held = new Map<string, Descriptor>();
+  private heldSite: SiteMap | undefined;
+  private wanted = new Set<string>();
+
+  constructor(private readonly maxHeld = defaultMaxHeld()) {}
+
+  /**
+   * Holds a checked descriptor of every file entry of `site`, keeps those of promises that did
+   * not change, and retires those the site no longer has. Call it with each new site before it
+   * goes live: a file replaced after this still sends its last good bytes. Files refused here are
+   * tried again (and refused again, or held) when asked for.
+   */
+  hold(site: SiteMap): void {
+    if (site === this.heldSite) return;
+    this.heldSite = site;
+    const entries = new Map<string, FileEntry>();
+    for (const entry of site.values()) if (entry.kind === 'file') entries.set(promiseKey(entry), entry);
+    this.wanted = new Set(entries.keys());
+    for (const [key, descriptor] of this.held) {
+      if (entries.has(key)) continue;
+      descriptor.retire();
+      this.held.delete(key);
+    }
+    const realRoots = new Map<string, string>();
+    for (const [key, entry] of entries) {
+      if (this.held.has(key) || this.held.size >= this.maxHeld) continue;
+      const opened = openPromised(entry, realRoots);
+      if (opened instanceof Descriptor) this.held.set(key, opened);
+    }
+  }
+
+  /** The promised bytes of `entry` for one response, or why they cannot be sent. */
+  open(entry: FileEntry): Opened {
+    const key = promiseKey(entry);
+    const held = this.held.get(key);
+    if (held) {
+      const checked = held.check(entry);
+      if (checked instanceof fs.Stats) return { ok: true, file: held.lease(checked) };
+      // Changed in place: those bytes are gone. Let the descriptor go, and see what the path holds now.
+      held.retire();
+      this.held.delete(key);
+    }
+    const opened = openPromised(entry);
+    if (!(opened instanceof Descriptor)) return { ok: false, ...opened };
+    const file = opened.lease(opened.stat);
+    if (this.wanted.has(key) && this.held.size < this.maxHeld) this.held.set(key, opened);
+    else opened.retire(); // not part of the current site (or too many held): closed when this response ends
+    return { ok: true, file };
+  }
+
+  /** Descriptors held (for tests). */
+  get size(): number {
+    return this.held.size;
+  }
+}
