@@ -14,7 +14,8 @@ import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { checkCategory } from '../feeds/apple-categories.js';
 import { JsonCache } from './cache.js';
-import { fileInFolder, realpathOr, type FoundFile } from './files.js';
+import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
+import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
 import type { CheckOptions, CheckResult } from './build.js';
 import type { Catalog, Chapter, Episode, EpisodeMedia, ImageFacts, MediaFacts, Problem, Show } from './types.js';
 
@@ -171,7 +172,11 @@ class EpisodeAssembly {
   readSideFiles(): void {
     const { le } = this;
     const files = new Set(le.files);
-    if (files.has('notes.md')) this.notesMarkdown = fs.readFileSync(path.join(le.dir, 'notes.md'), 'utf8');
+    if (files.has('notes.md')) {
+      const notes = readShowText(path.join(le.dir, 'notes.md'), this.realShowDir, 'notes.md', READ_LIMITS.notes);
+      if (isRefusal(notes)) this.problems.push({ level: 'error', file: `${le.slug}/notes.md`, message: notes.message });
+      else this.notesMarkdown = notes.text;
+    }
 
     const chaptersName = le.manifest.chapters ?? (files.has('chapters.json') ? 'chapters.json' : undefined);
     if (chaptersName) {
@@ -181,11 +186,12 @@ class EpisodeAssembly {
 
     const transcriptName = le.manifest.transcript ?? ['transcript.vtt', 'transcript.srt'].find((n) => files.has(n));
     if (transcriptName) {
-      const found = fileInFolder(le.dir, this.realShowDir, transcriptName);
+      // Only its first bytes are read (the signature); the file is served as it is, never parsed.
+      const found = readHeadInFolder(le.dir, this.realShowDir, transcriptName, 256, READ_LIMITS.transcript);
       if ('message' in found) {
         this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: found.message });
       } else {
-        const head = fs.readFileSync(found.path, 'utf8').replace(/^\uFEFF/, '').slice(0, 64);
+        const head = found.head.toString('utf8').replace(/^\uFEFF/, '').slice(0, 64);
         const isVtt = /\.vtt$/i.test(transcriptName);
         if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
           this.problems.push({ level: 'error', file: `${le.slug}/${transcriptName}`, message: 'not a WebVTT file: it must start with "WEBVTT"' });
@@ -201,14 +207,14 @@ class EpisodeAssembly {
 
   private readChaptersFile(name: string): Chapter[] | undefined {
     const file = `${this.le.slug}/${name}`;
-    const found = fileInFolder(this.le.dir, this.realShowDir, name);
+    const found = readTextInFolder(this.le.dir, this.realShowDir, name, READ_LIMITS.chapters);
     if ('message' in found) {
       this.problems.push({ level: 'error', file: this.manifestFile, field: 'chapters', message: found.message });
       return undefined;
     }
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(found.path, 'utf8'));
+      data = JSON.parse(found.text);
     } catch (err) {
       this.problems.push({ level: 'error', file, message: `not valid JSON: ${(err as Error).message}` });
       return undefined;
@@ -342,7 +348,8 @@ async function imageInFolder(
   probe: (found: FoundFile, file: string) => Promise<CachedImage>,
   slug?: string,
 ): Promise<ImageFacts | undefined> {
-  const found = fileInFolder(folder, realShowDir, name);
+  // The image library reads artwork whole: bounded here.
+  const found = fileInFolder(folder, realShowDir, name, READ_LIMITS.artwork);
   if ('message' in found) {
     problems.push({ level: 'error', file: manifestFile, field, message: found.message });
     return undefined;
