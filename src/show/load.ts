@@ -111,6 +111,8 @@ function unusableSlug(raw: Buffer, slug: string): string | undefined {
 
 /** Most values a manifest may expand to, aliases counted each time they are used. */
 const MAX_EXPANDED_VALUES = 100_000;
+/** Names every JavaScript object answers to (`__proto__`, `constructor`, `toString`...): a lookup by such a key finds them. */
+const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
 /** Deepest nesting of mappings and lists a manifest may have (the schema's own is 4). */
 const MAX_DEPTH = 64;
 
@@ -154,7 +156,7 @@ function readManifest(abs: string, realShowDir: string, file: string, problems: 
  * check, JSON of the snapshot) expands into billions of values: the expanded size is counted
  * here without expanding it (each value's size once, by identity). And a `__proto__` key, which
  * js-yaml keeps as an own property, would act as an object's prototype for any code that copies
- * or looks up by it.
+ * or looks up by it; so would `constructor` or any other name every object answers to.
  */
 function refuseShape(root: object): { field?: string; message: string } | undefined {
   const sizes = new Map<object, number>();
@@ -170,8 +172,8 @@ function refuseShape(root: object): { field?: string; message: string } | undefi
     sizes.set(value, 1); // a value that contains itself counts once
     let size = 1;
     for (const key of Object.keys(value)) {
-      if (key === '__proto__') {
-        refused = { field: [...at, key].join('.'), message: '"__proto__" cannot be a key' };
+      if (OBJECT_MEMBERS.has(key)) {
+        refused = { field: [...at, key].join('.'), message: `"${key}" cannot be a key: every object already has it (a format or feed so named would be taken for it)` };
         return 1;
       }
       size += sizeOf((value as Record<string, unknown>)[key], [...at, key]);

@@ -108,6 +108,14 @@ test('regression: a __proto__ format in media: naming a real file is a problem, 
   assert.deepEqual(result.catalog!.episodes.map((e) => e.slug), ['001-a']);
 });
 
+test('regression: a format named constructor naming a real file is a problem, not an internal error', async () => {
+  const dir = await twoEpisodes();
+  fs.writeFileSync(b(dir, 'episode.yaml'), episodeYaml('002-b', '', '  constructor: a.mp3\n  mp3: a.mp3\n'));
+  const result = await checkShow(dir);
+  assert.deepEqual(result.problems.map((p) => [p.file, p.field]), [['002-b/episode.yaml', 'media.constructor']]);
+  assert.deepEqual(result.catalog!.episodes.map((e) => e.slug), ['001-a']);
+});
+
 test('regression: an episode folder named with a backslash is a problem at check (build crashed on it)', async () => {
   const dir = await twoEpisodes();
   fs.renameSync(path.join(dir, '002-b'), path.join(dir, '002-a\\b'));

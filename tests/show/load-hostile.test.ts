@@ -84,8 +84,15 @@ test('regression: a __proto__ key in media: is a problem with file and field, no
   assert.deepEqual(loaded.episodes.map((e) => e.slug), ['001-good']);
   assert.deepEqual(
     loaded.problems.map((p) => [p.file, p.field, p.message]),
-    [['002-proto/episode.yaml', 'media.__proto__', '"__proto__" cannot be a key']],
+    [['002-proto/episode.yaml', 'media.__proto__', '"__proto__" cannot be a key: every object already has it (a format or feed so named would be taken for it)']],
   );
+});
+
+test('regression: a format named constructor (every object has one) is a problem, not an internal error', async () => {
+  const dir = show((d) => addEpisode(d, '002-ctor', episode(2).replace('media:\n', 'media:\n  constructor: e2.mp3\n')));
+  const loaded = await loadShow(dir);
+  assert.deepEqual(loaded.episodes.map((e) => e.slug), ['001-good']);
+  assert.deepEqual(loaded.problems.map((p) => [p.file, p.field]), [['002-ctor/episode.yaml', 'media.constructor']]);
 });
 
 test('a __proto__ key anywhere (a link, show.yaml) is refused too', async () => {
