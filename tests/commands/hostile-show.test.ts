@@ -134,9 +134,13 @@ test('regression: an episode folder whose name is not UTF-8 is a problem in chec
 test('regression: a backslash in an episode folder name fails check, so build refuses cleanly instead of crashing', { timeout: 60_000 }, () => {
   const dir = copyOfSample();
   fs.cpSync(path.join(dir, MEGA), path.join(dir, '048-a\\b'), { recursive: true });
+  // Its own guid, so that the folder name is its only fault.
+  const manifest = path.join(dir, '048-a\\b', 'episode.yaml');
+  fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace(/^guid:.*$/m, 'guid: 3c1f4a52-8d1e-4f0a-9b7e-048048048048'));
   const { code, doc } = checkJson(dir);
   assert.equal(code, 1);
-  assert.deepEqual(doc.problems.map((p) => p.file), ['048-a\\b/episode.yaml']);
+  assert.deepEqual(doc.problems.map((p) => [p.file, p.level]), [['048-a\\b/episode.yaml', 'error']]);
+  assert.match(doc.problems[0].message, /backslash/);
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-out-')), 'site');
   const built = run(['build', dir, '--out', out]);
   assert.equal(built.code, 1, built.stderr);
