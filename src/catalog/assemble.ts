@@ -3,7 +3,6 @@
 //
 // An episode with an error is left out of the catalog (and reported); the others go on, so a typo
 // in one episode never holds back another. A broken show.yaml or show artwork leaves no catalog.
-import fs from 'node:fs';
 import path from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';

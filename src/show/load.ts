@@ -104,7 +104,6 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
  */
 function unusableSlug(raw: Buffer, slug: string): string | undefined {
   if (!Buffer.from(slug, 'utf8').equals(raw)) return `the folder name is not valid UTF-8 text: rename the folder (its name is the episode's URL)`;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(slug)) return `the folder name ${JSON.stringify(slug)} has a backslash or a control character: rename the folder (its name is the episode's URL)`;
   return undefined;
 }
