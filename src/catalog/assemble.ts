@@ -3,7 +3,6 @@
 //
 // An episode with an error is left out of the catalog (and reported); the others go on, so a typo
 // in one episode never holds back another. A broken show.yaml or show artwork leaves no catalog.
-import fs from 'node:fs';
 import path from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
@@ -16,7 +15,8 @@ import { checkCategory } from '../feeds/apple-categories.js';
 import { personTaxonomyProblems } from '../show/person-taxonomy.js';
 import { baseUrlProblem, httpUrlProblem } from '../show/urls.js';
 import { JsonCache } from './cache.js';
-import { fileInFolder, realpathOr, type FoundFile } from './files.js';
+import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
+import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
 import type { CheckOptions, CheckResult } from './build.js';
 import type { Catalog, Chapter, Episode, EpisodeMedia, ImageFacts, MediaFacts, Problem, Show } from './types.js';
 
@@ -174,7 +174,11 @@ class EpisodeAssembly {
   readSideFiles(): void {
     const { le } = this;
     const files = new Set(le.files);
-    if (files.has('notes.md')) this.notesMarkdown = fs.readFileSync(path.join(le.dir, 'notes.md'), 'utf8');
+    if (files.has('notes.md')) {
+      const notes = readShowText(path.join(le.dir, 'notes.md'), this.realShowDir, 'notes.md', READ_LIMITS.notes);
+      if (isRefusal(notes)) this.problems.push({ level: 'error', file: `${le.slug}/notes.md`, message: notes.message });
+      else this.notesMarkdown = notes.text;
+    }
 
     const chaptersName = le.manifest.chapters ?? (files.has('chapters.json') ? 'chapters.json' : undefined);
     if (chaptersName) {
@@ -184,11 +188,12 @@ class EpisodeAssembly {
 
     const transcriptName = le.manifest.transcript ?? ['transcript.vtt', 'transcript.srt'].find((n) => files.has(n));
     if (transcriptName) {
-      const found = fileInFolder(le.dir, this.realShowDir, transcriptName);
+      // Only its first bytes are read (the signature); the file is served as it is, never parsed.
+      const found = readHeadInFolder(le.dir, this.realShowDir, transcriptName, 256, READ_LIMITS.transcript);
       if ('message' in found) {
         this.problems.push({ level: 'error', file: this.manifestFile, field: 'transcript', message: found.message });
       } else {
-        const head = fs.readFileSync(found.path, 'utf8').replace(/^\uFEFF/, '').slice(0, 64);
+        const head = found.head.toString('utf8').replace(/^\uFEFF/, '').slice(0, 64);
         const isVtt = /\.vtt$/i.test(transcriptName);
         if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
           this.problems.push({ level: 'error', file: `${le.slug}/${transcriptName}`, message: 'not a WebVTT file: it must start with "WEBVTT"' });
@@ -204,14 +209,14 @@ class EpisodeAssembly {
 
   private readChaptersFile(name: string): Chapter[] | undefined {
     const file = `${this.le.slug}/${name}`;
-    const found = fileInFolder(this.le.dir, this.realShowDir, name);
+    const found = readTextInFolder(this.le.dir, this.realShowDir, name, READ_LIMITS.chapters);
     if ('message' in found) {
       this.problems.push({ level: 'error', file: this.manifestFile, field: 'chapters', message: found.message });
       return undefined;
     }
     let data: unknown;
     try {
-      data = JSON.parse(fs.readFileSync(found.path, 'utf8'));
+      data = JSON.parse(found.text);
     } catch (err) {
       this.problems.push({ level: 'error', file, message: `not valid JSON: ${(err as Error).message}` });
       return undefined;
@@ -351,7 +356,8 @@ async function imageInFolder(
   probe: (found: FoundFile, file: string) => Promise<CachedImage>,
   slug?: string,
 ): Promise<ImageFacts | undefined> {
-  const found = fileInFolder(folder, realShowDir, name);
+  // The image library reads artwork whole: bounded here.
+  const found = fileInFolder(folder, realShowDir, name, READ_LIMITS.artwork);
   if ('message' in found) {
     problems.push({ level: 'error', file: manifestFile, field, message: found.message });
     return undefined;

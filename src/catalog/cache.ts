@@ -7,10 +7,51 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { readRegularFile } from '../show/show-file.js';
 
 export function cacheDir(): string {
   // `||`, not `??`: an empty variable means "not set", never "the current folder".
   return process.env.NETCASTER_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'netcaster');
+}
+
+/** A cache file is ours, but the folder may be shared or tampered with: never more than this is read. */
+export const MAX_CACHE_FILE_BYTES = 256 * 1024 * 1024;
+
+/** A cache file's JSON, or undefined when it is absent, unreadable, not a regular file, too big or not JSON. */
+export function readCacheJson(file: string): unknown {
+  const bytes = readRegularFile(file, MAX_CACHE_FILE_BYTES);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const fallbackDirs = new Map<string, string>();
+
+/**
+ * A folder under the cache folder that files can be written into (artwork variants). A cache
+ * costs speed, never correctness: when the cache folder is unusable (a file, read-only, full), a
+ * private temporary folder of this process stands in, removed when the process exits.
+ */
+export function writableCacheDir(sub: string): string {
+  const wanted = path.join(cacheDir(), sub);
+  try {
+    fs.mkdirSync(wanted, { recursive: true });
+    fs.accessSync(wanted, fs.constants.W_OK);
+    if (!fs.statSync(wanted).isDirectory()) throw new Error('not a folder');
+    return wanted;
+  } catch {
+    let dir = fallbackDirs.get(sub);
+    if (!dir) {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), `netcaster-${sub}-`));
+      fallbackDirs.set(sub, dir);
+      const made = dir;
+      process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+    }
+    return dir;
+  }
 }
 
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
@@ -24,18 +65,18 @@ interface Entry<T> {
 
 /** One JSON file per show folder, read once and written atomically (temp file + rename). */
 export class JsonCache<T> {
-  private entries: Record<string, Entry<T>> = {};
+  private entries: Record<string, Entry<T>> = Object.create(null);
   private dirty = false;
   readonly file: string;
 
   constructor(kind: string, showDir: string) {
     const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
     this.file = path.join(cacheDir(), `${kind}-${key}.json`);
-    try {
-      const data = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-      if (data.version === VERSION && data.entries && typeof data.entries === 'object') this.entries = data.entries;
-    } catch {
-      // No cache yet, or an unreadable one: start empty; it is only a cache.
+    // No cache yet, or an unreadable one: start empty; it is only a cache.
+    const data = readCacheJson(this.file) as { version?: unknown; entries?: unknown } | undefined;
+    if (data?.version === VERSION && data.entries && typeof data.entries === 'object' && !Array.isArray(data.entries)) {
+      // No prototype: a key is a file path, and a path such as "__proto__" must stay a plain key.
+      this.entries = Object.assign(Object.create(null) as Record<string, Entry<T>>, data.entries);
     }
   }
 

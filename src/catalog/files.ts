@@ -1,17 +1,13 @@
 // Files that manifests name, resolved the one safe way: a plain name inside its episode folder,
-// whose real path (after symlinks) stays inside the show folder. Used by the check (assemble.ts)
-// and by the hashing that a build starts before the check has seen the files (integrity.ts).
+// a regular file whose real path (after symlinks) stays inside the show folder. Used by the
+// check (assemble.ts) and by the hashing that a build starts before the check has seen the files
+// (integrity.ts). The rules themselves live in src/show/show-file.ts, which every read of a show
+// file goes through.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isRefusal, openShowFile, readShowFileHead, readShowText, realpathOr } from '../show/show-file.js';
 
-/** The real path of a folder, or the path as given when it cannot be resolved. */
-export function realpathOr(dir: string): string {
-  try {
-    return fs.realpathSync.native(dir);
-  } catch {
-    return dir;
-  }
-}
+export { realpathOr };
 
 /** A file a manifest names, as found: its path in the episode folder and its stat (of the real file). */
 export interface FoundFile {
@@ -20,23 +16,43 @@ export interface FoundFile {
 }
 
 /**
- * Resolves a file named in a manifest. It must be a plain file name inside the folder, and its
- * real path (after symlinks) must stay inside the show folder: nothing outside is ever published.
- * The stat goes along so that nobody stats the file again (the facts cache is keyed on it).
+ * Resolves a file named in a manifest. It must be a plain file name inside the folder, a regular
+ * file (never a FIFO or device), and its real path (after symlinks) must stay inside the show
+ * folder: nothing outside is ever published. The stat (of the descriptor opened to check it) goes
+ * along so that nobody stats the file again (the facts cache is keyed on it). `maxBytes` bounds
+ * files that a later reader takes whole (artwork).
  */
-export function fileInFolder(folder: string, realShowDir: string, name: string): FoundFile | { message: string } {
-  if (name.includes('/') || name.includes('\\') || name === '.' || name === '..' || path.isAbsolute(name)) {
-    return { message: `must be a file name in the episode folder, not a path: ${name}` };
-  }
+export function fileInFolder(folder: string, realShowDir: string, name: string, maxBytes = Infinity): FoundFile | { message: string } {
+  const notPlain = notAPlainName(name);
+  if (notPlain) return notPlain;
   const abs = path.join(folder, name);
-  let real: string;
-  try {
-    real = fs.realpathSync.native(abs);
-  } catch {
-    return { message: `file not found: ${name}` };
+  const opened = openShowFile(abs, realShowDir, name, maxBytes);
+  if (isRefusal(opened)) return { message: opened.message };
+  fs.closeSync(opened.fd);
+  return { path: abs, stat: opened.stat };
+}
+
+/** A file a manifest names, read whole (at most `maxBytes`) as text, with the checks of fileInFolder. */
+export function readTextInFolder(folder: string, realShowDir: string, name: string, maxBytes: number): (FoundFile & { text: string }) | { message: string } {
+  const notPlain = notAPlainName(name);
+  if (notPlain) return notPlain;
+  const abs = path.join(folder, name);
+  const read = readShowText(abs, realShowDir, name, maxBytes);
+  return isRefusal(read) ? { message: read.message } : { path: abs, stat: read.stat, text: read.text };
+}
+
+/** The first `headBytes` of a file a manifest names (at most `maxBytes` long), with the checks of fileInFolder. */
+export function readHeadInFolder(folder: string, realShowDir: string, name: string, headBytes: number, maxBytes: number): (FoundFile & { head: Buffer }) | { message: string } {
+  const notPlain = notAPlainName(name);
+  if (notPlain) return notPlain;
+  const abs = path.join(folder, name);
+  const read = readShowFileHead(abs, realShowDir, name, headBytes, maxBytes);
+  return isRefusal(read) ? { message: read.message } : { path: abs, stat: read.stat, head: read.bytes };
+}
+
+function notAPlainName(name: unknown): { message: string } | undefined {
+  if (typeof name !== 'string' || name.includes('/') || name.includes('\\') || name.includes('\0') || name === '.' || name === '..' || path.isAbsolute(name)) {
+    return { message: `must be a file name in the episode folder, not a path: ${String(name)}` };
   }
-  if (!real.startsWith(realShowDir + path.sep)) return { message: `${name} is a link to a file outside the show folder` };
-  const stat = fs.statSync(real);
-  if (!stat.isFile()) return { message: `${name} is not a regular file` };
-  return { path: abs, stat };
+  return undefined;
 }

@@ -16,8 +16,10 @@
 // atomic (temp file + rename) so a crash never leaves half a lock.
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { podcastGuid } from './feed-guid.js';
 import { episodeStatus } from './status.js';
+import { isRefusal, READ_LIMITS, readShowText, realpathOr } from '../show/show-file.js';
 import type { Catalog, Problem } from './types.js';
 
 export const LOCK_FILE = 'netcaster.lock';
@@ -37,19 +39,20 @@ export interface LockRead {
   exists: boolean;
   /** A lock that cannot be read (e.g. a merge conflict left in it) is an error, and is never overwritten. */
   problems: Problem[];
+  /** The file's text as read, so that nobody reads it again by path to compare. */
+  text?: string;
 }
 
 export function readLock(showDir: string): LockRead {
   const file = path.join(showDir, LOCK_FILE);
   const empty: Lock = { feeds: {}, feedGuids: {}, episodes: {} };
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { lock: empty, exists: false, problems: [] };
-    return { lock: empty, exists: true, problems: [{ level: 'error', file: LOCK_FILE, message: `cannot be read (${code})` }] };
+  // Through the guard (src/show/show-file.ts): a FIFO, a device or a link out of the show is refused, never read.
+  const read = readShowText(file, realpathOr(showDir), LOCK_FILE, READ_LIMITS.lock);
+  if (isRefusal(read)) {
+    if (read.reason === 'missing') return { lock: empty, exists: false, problems: [] };
+    return { lock: empty, exists: true, problems: [{ level: 'error', file: LOCK_FILE, message: read.message }] };
   }
+  const text = read.text;
   const problem = (message: string, field?: string): LockRead => ({
     lock: empty,
     exists: true,
@@ -80,7 +83,7 @@ export function readLock(showDir: string): LockRead {
     }
     lock.episodes[guid] = { slug: entry.slug, firstPublished: entry.firstPublished };
   }
-  return { lock, exists: true, problems: [] };
+  return { lock, exists: true, problems: [], text };
 }
 
 /**
@@ -156,10 +159,12 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
   }
   const text = formatLock(lock);
   const file = path.join(showDir, LOCK_FILE);
-  if (read.exists && fs.readFileSync(file, 'utf8') === text) return { written: false, added, problems: [] };
+  if (read.exists && read.text === text) return { written: false, added, problems: [] };
   if (!read.exists && added.feeds.length === 0 && added.episodes.length === 0) return { written: false, added, problems: [] };
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
+  // A fresh name, created exclusively ('wx'): whatever is in the folder already (a link someone
+  // left at a guessable name) is never written through.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, text, { flag: 'wx' });
   fs.renameSync(tmp, file);
   return { written: true, added, problems: [] };
 }

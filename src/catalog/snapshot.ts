@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { cacheDir } from './cache.js';
+import { cacheDir, readCacheJson } from './cache.js';
 import type { Catalog, Problem } from './types.js';
 
 export interface CheckResult {
@@ -59,12 +59,8 @@ function snapshotFile(showDir: string): string {
 }
 
 export function readSnapshot(showDir: string, fingerprint: string): CheckResult | undefined {
-  try {
-    const data = JSON.parse(fs.readFileSync(snapshotFile(showDir), 'utf8'));
-    return data.fingerprint === fingerprint ? (data.result as CheckResult) : undefined;
-  } catch {
-    return undefined;
-  }
+  const data = readCacheJson(snapshotFile(showDir)) as { fingerprint?: unknown; result?: CheckResult } | undefined;
+  return data?.fingerprint === fingerprint && data.result ? data.result : undefined;
 }
 
 export function writeSnapshot(showDir: string, fingerprint: string, result: CheckResult): void {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
 import { IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
-import { cacheDir } from '../catalog/cache.js';
+import { writableCacheDir } from '../catalog/cache.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
 import type { Catalog, Episode } from '../catalog/types.js';
@@ -19,7 +19,7 @@ import { visible } from './terminal.js';
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
 /** Where generated artwork is kept between builds (content-named, so it is safe to share): beside the catalog's caches. */
-export const artworkCacheDir = () => path.join(cacheDir(), 'artwork');
+export const artworkCacheDir = () => writableCacheDir('artwork');
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
   const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;

@@ -9,6 +9,7 @@ import type { ValueError } from '@sinclair/typebox/value';
 import type { Problem } from '../catalog/types.js';
 import type { EpisodeManifest, ShowManifest } from './schema.js';
 import { isEpisodeManifest, isShowManifest } from './manifest-checks.js';
+import { isRefusal, READ_LIMITS, readShowText, realpathOr } from './show-file.js';
 
 export interface LoadedEpisode {
   slug: string;
@@ -46,31 +47,48 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
   const dir = path.resolve(showDir);
   const result: LoadedShow = { dir, episodes: [], brokenEpisodes: [], problems: [] };
   const invalid: Invalid[] = [];
-  const show = readManifest(path.join(dir, SHOW_FILE), SHOW_FILE, result.problems);
+  const realDir = realpathOr(dir);
+  const show = readManifest(path.join(dir, SHOW_FILE), realDir, SHOW_FILE, result.problems);
   if (show && checkManifest(show, SHOW_FILE, 'ShowManifest', invalid)) result.manifest = show as ShowManifest;
 
-  let entries: fs.Dirent[] = [];
+  // Names as bytes: a name that is not UTF-8 would come back as a string with U+FFFD in it,
+  // which names no file, and every later read of that folder would fail.
+  let entries: fs.Dirent<Buffer>[] = [];
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
+    entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch {
     // A missing show folder: readManifest has said so for show.yaml.
   }
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
+  const folders = entries.filter((e) => e.isDirectory() && e.name[0] !== 0x2e /* . */ && e.name[0] !== 0x5f /* _ */);
   for (const folder of folders) {
-    const episodeDir = path.join(dir, folder.name);
-    const files = fs.readdirSync(episodeDir).sort();
+    const slug = folder.name.toString('utf8');
+    const episodeDir = Buffer.concat([Buffer.from(dir + path.sep), folder.name]);
+    let files: string[];
+    try {
+      files = fs.readdirSync(episodeDir).sort();
+    } catch (err) {
+      result.problems.push({ level: 'error', file: `${slug}/`, message: `the folder cannot be read (${(err as NodeJS.ErrnoException).code})` });
+      result.brokenEpisodes.push(slug);
+      continue;
+    }
     if (!files.includes(EPISODE_FILE)) {
       if (files.includes('episode.yml')) {
-        result.problems.push({ level: 'error', file: `${folder.name}/episode.yml`, message: `rename to ${EPISODE_FILE}: netcaster reads only that name` });
+        result.problems.push({ level: 'error', file: `${slug}/episode.yml`, message: `rename to ${EPISODE_FILE}: netcaster reads only that name` });
       }
       continue; // not an episode folder (assets, an episode still being set up)
     }
-    const file = `${folder.name}/${EPISODE_FILE}`;
-    const manifest = readManifest(path.join(episodeDir, EPISODE_FILE), file, result.problems);
+    const file = `${slug}/${EPISODE_FILE}`;
+    const badName = unusableSlug(folder.name, slug);
+    if (badName) {
+      result.problems.push({ level: 'error', file, message: badName });
+      result.brokenEpisodes.push(slug);
+      continue;
+    }
+    const manifest = readManifest(path.join(dir, slug, EPISODE_FILE), realDir, file, result.problems);
     if (manifest && checkManifest(manifest, file, 'EpisodeManifest', invalid)) {
-      result.episodes.push({ slug: folder.name, dir: episodeDir, manifest: manifest as EpisodeManifest, files });
+      result.episodes.push({ slug, dir: path.join(dir, slug), manifest: manifest as EpisodeManifest, files });
     } else {
-      result.brokenEpisodes.push(folder.name);
+      result.brokenEpisodes.push(slug);
     }
   }
   if (invalid.length > 0) result.problems.push(...(await describeInvalid(invalid)));
@@ -79,22 +97,41 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
   return result;
 }
 
+/**
+ * A folder name is the episode's slug, and so a part of its URLs and of the files `build` writes:
+ * it must be text (UTF-8) and must not hold what no URL path segment or file name may (a
+ * backslash, which some systems take for a folder separator, or control characters).
+ */
+function unusableSlug(raw: Buffer, slug: string): string | undefined {
+  if (!Buffer.from(slug, 'utf8').equals(raw)) return `the folder name is not valid UTF-8 text: rename the folder (its name is the episode's URL)`;
+  if (/[\\\u0000-\u001f\u007f]/.test(slug)) return `the folder name ${JSON.stringify(slug)} has a backslash or a control character: rename the folder (its name is the episode's URL)`;
+  return undefined;
+}
+
+/** Most values a manifest may expand to, aliases counted each time they are used. */
+const MAX_EXPANDED_VALUES = 100_000;
+/** Names every JavaScript object answers to (`__proto__`, `constructor`, `toString`...): a lookup by such a key finds them. */
+const OBJECT_MEMBERS = new Set(Object.getOwnPropertyNames(Object.prototype));
+/** Deepest nesting of mappings and lists a manifest may have (the schema's own is 4). */
+const MAX_DEPTH = 64;
+
 /** Reads and parses one YAML manifest; pushes its problems and returns the mapping it holds, if any. */
-function readManifest(abs: string, file: string, problems: Problem[]): object | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    problems.push({ level: 'error', file, message: code === 'ENOENT' ? 'file is missing' : `cannot be read (${code})` });
+function readManifest(abs: string, realShowDir: string, file: string, problems: Problem[]): object | undefined {
+  const read = readShowText(abs, realShowDir, path.basename(file), READ_LIMITS.manifest);
+  if (isRefusal(read)) {
+    problems.push({ level: 'error', file, message: read.reason === 'missing' ? 'file is missing' : read.message });
     return undefined;
   }
   let data: unknown;
   try {
     // YAML 1.2 core schema: dates stay strings (the schema checks their form), a duplicate key is
     // an error rather than a silent override, and aliases are capped against "billion laughs".
-    data = parseYaml(text, { filename: file, maxAliases: 100 });
+    data = parseYaml(read.text, { filename: file, maxAliases: 100 });
   } catch (err) {
+    if (err instanceof RangeError) {
+      problems.push({ level: 'error', file, message: `nested too deeply to be a manifest (more than ${MAX_DEPTH} levels)` });
+      return undefined;
+    }
     if (!(err instanceof YAMLException)) throw err;
     const mark = err.mark;
     problems.push({ level: 'error', file, message: `YAML syntax: ${err.reason}`, line: mark && mark.line + 1, column: mark && mark.column + 1 });
@@ -104,7 +141,52 @@ function readManifest(abs: string, file: string, problems: Problem[]): object | 
     problems.push({ level: 'error', file, message: 'must be a YAML mapping of keys to values' });
     return undefined;
   }
+  const shape = refuseShape(data);
+  if (shape) {
+    problems.push({ level: 'error', file, ...(shape.field && { field: shape.field }), message: shape.message });
+    return undefined;
+  }
   return data;
+}
+
+/**
+ * What the parser accepts but no later stage may see. Aliases share one value in memory, so a few
+ * of them ("billion laughs") parse into a small graph that every reader walking it (the schema
+ * check, JSON of the snapshot) expands into billions of values: the expanded size is counted
+ * here without expanding it (each value's size once, by identity). And a `__proto__` key, which
+ * js-yaml keeps as an own property, would act as an object's prototype for any code that copies
+ * or looks up by it; so would `constructor` or any other name every object answers to.
+ */
+function refuseShape(root: object): { field?: string; message: string } | undefined {
+  const sizes = new Map<object, number>();
+  let refused: { field?: string; message: string } | undefined;
+  const sizeOf = (value: unknown, at: string[]): number => {
+    if (refused || value === null || typeof value !== 'object') return 1;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    if (at.length > MAX_DEPTH) {
+      refused = { field: at.slice(0, 3).join('.'), message: `nested too deeply to be a manifest (more than ${MAX_DEPTH} levels)` };
+      return 1;
+    }
+    sizes.set(value, 1); // a value that contains itself counts once
+    let size = 1;
+    for (const key of Object.keys(value)) {
+      if (OBJECT_MEMBERS.has(key)) {
+        refused = { field: [...at, key].join('.'), message: `"${key}" cannot be a key: every object already has it (a format or feed so named would be taken for it)` };
+        return 1;
+      }
+      size += sizeOf((value as Record<string, unknown>)[key], [...at, key]);
+      if (size > MAX_EXPANDED_VALUES) break;
+    }
+    sizes.set(value, size);
+    return size;
+  };
+  const total = sizeOf(root, []);
+  if (refused) return refused;
+  if (total > MAX_EXPANDED_VALUES) {
+    return { message: `its aliases (*name) expand to more than ${MAX_EXPANDED_VALUES} values: a manifest never needs that many (a "billion laughs" document?)` };
+  }
+  return undefined;
 }
 
 /** The compiled check (manifest-checks.ts) for the common case; a failure is kept for describeInvalid. */
