@@ -141,6 +141,22 @@ async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResu
     vbr: timing.vbr,
     xingHeader: timing.seekHeader !== undefined,
   };
+  const mismatch = timing.seekHeaderMismatch;
+  if (mismatch) {
+    const header = `its ${timing.seekHeader} header announces ${mismatch.frames} frames (${formatSeconds(mismatch.claimedDuration)})`;
+    const found = `${mismatch.framesFound} frames (${formatSeconds(timing.duration)})`;
+    findings.push(
+      mismatch.bytes !== undefined && mismatch.bytes > mismatch.audioBytes
+        ? {
+            level: 'error',
+            message: `the file is truncated: ${header} in ${mismatch.bytes} bytes of audio, but only ${mismatch.audioBytes} bytes are there, ${found} (an interrupted upload, copy or recording?)`,
+          }
+        : {
+            level: 'error',
+            message: `${header}, but the file holds ${found}; players would show the header's duration. Rewrite the header, e.g. \`ffmpeg -i in.mp3 -c copy out.mp3\``,
+          },
+    );
+  }
   if (timing.vbr && !timing.seekHeader) {
     const audioBytes = base.size - timing.audioStart;
     const guess = (audioBytes * 8) / timing.first.bitrate;
