@@ -14,7 +14,7 @@ export function cacheDir(): string {
 }
 
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
-const VERSION = 4;
+const VERSION = 5; // 5: MP3 seek headers checked against the file, damaged images found
 
 interface Entry<T> {
   size: number;
