@@ -362,7 +362,7 @@ export function readChapterTrack(fd: number, movie: Mp4Movie): Chapter[] {
 
 // Sample tables a tag reader does not need; for a long video they are most of moov.
 const SAMPLE_TABLES = new Set(['stts', 'ctts', 'stsc', 'stsz', 'stz2', 'stco', 'co64', 'stss', 'sdtp', 'sbgp', 'sgpd', 'stps', 'cslg']);
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'tref']);
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'tref', 'udta']);
 
 /**
  * A copy of moov whose sample tables are emptied (entry count 0): tags, track descriptions and
@@ -388,7 +388,16 @@ function rebuild(buffer: Buffer, box: Box, depth: number): Buffer {
     return empty;
   }
   if (!CONTAINERS.has(box.type) || depth >= MAX_DEPTH) return buffer.subarray(box.start, box.start + box.size);
-  const parts = childBoxes(buffer, box.start + box.headerSize, box.start + box.size).map((c) => rebuild(buffer, c, depth + 1));
+  // One box of each type, but for tracks: tags are read from the first udta, and thousands of
+  // repeated ones would only cost music-metadata seconds.
+  const seen = new Set<string>();
+  const kept = childBoxes(buffer, box.start + box.headerSize, box.start + box.size).filter((c) => {
+    if (c.type === 'trak') return true;
+    if (seen.has(c.type)) return false;
+    seen.add(c.type);
+    return true;
+  });
+  const parts = kept.slice(0, MAX_TRACKS + 16).map((c) => rebuild(buffer, c, depth + 1));
   const header = Buffer.alloc(8);
   header.writeUInt32BE(8 + parts.reduce((n, p) => n + p.length, 0), 0);
   header.write(box.type, 4, 'latin1');
