@@ -347,7 +347,8 @@ const OTHER_MIME: Record<string, string> = { Ogg: 'audio/ogg', FLAC: 'audio/flac
 
 async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
   // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.
-  const stream = createReadStream(absPath);
+  // At most the bytes the file had when it was opened: one still being written ends there.
+  const stream = createReadStream(absPath, { start: 0, end: base.size - 1 });
   const metadata = await withinTime(parseStream(stream, { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true }), STREAM_TIME_BUDGET_MS, () =>
     stream.destroy(),
   ).finally(() => stream.destroy());
