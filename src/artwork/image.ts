@@ -85,11 +85,11 @@ export async function probeImage(absPath: string, file: string): Promise<{ facts
     return { findings: [{ level: 'error', message: `${file} is not an image sharp can read (format ${meta.format ?? 'unknown'})` }] };
   }
 
-  // Then the pixels, only for a size we could accept (checkArtwork reports any other): a header
-  // can be whole while the rest of the file is cut off or damaged, and such an image would pass
-  // here and break every step that renders it.
+  // Then the pixels, only for a format and size we could accept (checkArtwork reports any other):
+  // a header can be whole while the rest of the file is cut off or damaged, and such an image
+  // would pass here and break every step that renders it.
   let opaque: boolean | undefined;
-  if (meta.width <= ARTWORK_MAX_PX && meta.height <= ARTWORK_MAX_PX) {
+  if ((meta.format === 'jpeg' || meta.format === 'png') && meta.width <= ARTWORK_MAX_PX && meta.height <= ARTWORK_MAX_PX) {
     try {
       // Only pixels can tell transparency from an alpha channel that is opaque everywhere; stats
       // decodes them all. Without alpha, a decode to a thumbnail reads every byte too, and costs
