@@ -3,6 +3,7 @@
 //
 // Artwork rules are Apple's (https://podcasters.apple.com/support/896-artwork-requirements):
 // square, 1400 x 1400 to 3000 x 3000 px, JPEG or PNG, RGB colour space, no transparency.
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
@@ -11,7 +12,9 @@ import type { ImageFacts } from '../catalog/types.js';
 // sharp (native libvips) loads on first use, so callers that only need checkArtwork, or a
 // check whose image facts are all cached, never pay for it.
 let loaded: Promise<(input?: Buffer | string, options?: SharpOptions) => Sharp> | undefined;
-const sharp = (input: Buffer | string) => (loaded ??= import('sharp').then((m) => m.default)).then((make) => make(input));
+const sharp = (input: Buffer | string, options: SharpOptions = DECODE_LIMITS) => (loaded ??= import('sharp').then((m) => m.default)).then((make) => make(input, options));
+/** For metadata() only, which reads the header and no pixel: sharp's pixel limit would refuse the header of a huge image, which we want to read and name. */
+const HEADER_ONLY: SharpOptions = { limitInputPixels: false };
 
 /** A problem with one image; the caller adds the file and field it belongs to. */
 export interface Finding {
@@ -22,6 +25,21 @@ export interface Finding {
 /** Apple's limits for show and episode artwork. */
 export const ARTWORK_MIN_PX = 1400;
 export const ARTWORK_MAX_PX = 3000;
+
+// What sharp may decode (https://sharp.pixelplumbing.com/api-constructor):
+const DECODE_LIMITS: SharpOptions = {
+  // No artwork we accept has more pixels, so nothing bigger is ever decoded: a 10000 x 10000 PNG
+  // of 2 MB would take 6 s and 556 MB. probeImage judges the size from the header before this.
+  limitInputPixels: ARTWORK_MAX_PX * ARTWORK_MAX_PX,
+  // A cut-off file fails instead of decoding to a grey lower half.
+  failOn: 'truncated',
+};
+
+/**
+ * Larger files are refused unread. A 3000 x 3000 PNG with 16-bit RGBA channels, stored without
+ * compression, is 72 MB; real artwork is a few hundred KB (Apple asks for well under 1 MB).
+ */
+export const MAX_IMAGE_BYTES = 80 * 1024 * 1024;
 
 /** What each file name extension promises about the bytes. */
 const extensionFormats: Record<string, string> = {
@@ -52,26 +70,37 @@ const formatNames: Record<string, string> = {
  * `file` is the path relative to the show folder, used in messages.
  */
 export async function probeImage(absPath: string, file: string): Promise<{ facts?: ImageFacts; findings: Finding[] }> {
-  let bytes: Buffer;
-  let stat: { size: number; mtimeMs: number };
-  try {
-    [bytes, stat] = await Promise.all([fs.readFile(absPath), fs.stat(absPath)]);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { findings: [{ level: 'error', message: code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read (${code})` }] };
-  }
+  const read = await readBounded(absPath, file);
+  if ('finding' in read) return { findings: [read.finding] };
+  const { bytes, stat } = read;
 
+  // The header first: it tells the format and the size without decoding a pixel.
   let meta: Metadata;
-  let opaque: boolean | undefined;
   try {
-    meta = await (await sharp(bytes)).metadata();
-    // Only pixels can tell transparency from an alpha channel that is opaque everywhere.
-    if (meta.hasAlpha) opaque = (await (await sharp(bytes)).stats()).isOpaque;
+    meta = await (await sharp(bytes, HEADER_ONLY)).metadata();
   } catch {
     return { findings: [{ level: 'error', message: `${file} is not an image: its bytes look like ${describeBytes(bytes)}` }] };
   }
   if (!meta.format || !meta.width || !meta.height) {
     return { findings: [{ level: 'error', message: `${file} is not an image sharp can read (format ${meta.format ?? 'unknown'})` }] };
+  }
+
+  // Then the pixels, only for a format and size we could accept (checkArtwork reports any other):
+  // a header can be whole while the rest of the file is cut off or damaged, and such an image
+  // would pass here and break every step that renders it.
+  let opaque: boolean | undefined;
+  if ((meta.format === 'jpeg' || meta.format === 'png') && meta.width <= ARTWORK_MAX_PX && meta.height <= ARTWORK_MAX_PX) {
+    try {
+      // Only pixels can tell transparency from an alpha channel that is opaque everywhere; stats
+      // decodes them all. Without alpha, a decode to a thumbnail reads every byte too, and costs
+      // a tenth (JPEG decodes at 1/8 scale).
+      if (meta.hasAlpha) opaque = (await (await sharp(bytes)).stats()).isOpaque;
+      else await (await sharp(bytes)).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+    } catch (err) {
+      return {
+        findings: [{ level: 'error', message: `${file} is damaged: its header is readable but its pixels are not (${(err as Error).message.trim()}); was it cut short? Export it again` }],
+      };
+    }
   }
 
   const facts: ImageFacts = {
@@ -97,6 +126,29 @@ export async function probeImage(absPath: string, file: string): Promise<{ facts
     });
   }
   return { facts, findings };
+}
+
+/** The file's bytes and stat, read only if it is a regular file of at most MAX_IMAGE_BYTES. */
+async function readBounded(absPath: string, file: string): Promise<{ bytes: Buffer; stat: { size: number; mtimeMs: number } } | { finding: Finding }> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    // O_NONBLOCK: a FIFO named artwork.jpg must not hang us on open.
+    handle = await fs.open(absPath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { finding: { level: 'error', message: `${file} is not a regular file` } };
+    if (stat.size > MAX_IMAGE_BYTES) {
+      return { finding: { level: 'error', message: `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, too large to be artwork (at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB)` } };
+    }
+    const bytes = Buffer.alloc(stat.size);
+    let filled = 0;
+    for (let n = -1; n !== 0 && filled < bytes.length; filled += n) n = (await handle.read(bytes, filled, bytes.length - filled, filled)).bytesRead;
+    return { bytes: bytes.subarray(0, filled), stat };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { finding: { level: 'error', message: code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read (${code})` } };
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Apple's artwork rules, checked on facts already read (so cached facts can be re-checked). */

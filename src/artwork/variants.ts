@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageFacts } from '../catalog/types.js';
+import type { ImageFacts, Problem } from '../catalog/types.js';
 import type { ArtworkSet, ImageVariant } from '../site/types.js';
 import { imageSize, renderImage, type RenderOptions } from './image.js';
 
@@ -28,42 +28,63 @@ const specs: VariantSpec[] = [
 
 const extensions: Record<RenderOptions['format'], string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
 
+/** Where a problem with one image goes when the caller names no other place: stderr, one line. */
+function reportToStderr(problem: Problem): void {
+  process.stderr.write(`${problem.level}: ${problem.file}: ${problem.message}\n`);
+}
+
 /**
  * For each image: the original as the `feed` variant (itunes:image wants the 1400-3000 px file
  * itself), plus page, thumbnail and og copies written into cacheDir if not there yet.
+ *
+ * One bad image never stops the others: an image that cannot be read or rendered (changed or
+ * damaged since it was checked) is reported to `report` and keeps only what could be made, at
+ * least its feed variant, so every feed and page can still be built; pages show no picture for it.
  */
-export async function makeVariants(images: ImageFacts[], cacheDir: string): Promise<ArtworkSet> {
+export async function makeVariants(images: ImageFacts[], cacheDir: string, report: (problem: Problem) => void = reportToStderr): Promise<ArtworkSet> {
   await fs.mkdir(cacheDir, { recursive: true });
   const unique = [...new Map(images.map((image) => [image.path, image])).values()];
   const set: ArtworkSet = new Map();
   await Promise.all(
     unique.map(async (image) => {
-      set.set(image.path, await variantsOf(image, cacheDir));
+      set.set(image.path, await variantsOf(image, cacheDir, report));
     }),
   );
   return set;
 }
 
-async function variantsOf(image: ImageFacts, cacheDir: string): Promise<ImageVariant[]> {
-  let source: Buffer;
-  try {
-    source = await fs.readFile(image.path);
-  } catch (err) {
-    // The image was probed a moment ago: losing it now is the machine's fault, not the show's.
-    throw new Error(`cannot read ${image.path} to make artwork variants`, { cause: err });
-  }
-  const sourceHash = sha256(source);
+async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem: Problem) => void): Promise<ImageVariant[]> {
   const feed: ImageVariant = {
     purpose: 'feed',
     width: image.width,
     height: image.height,
     format: image.format as ImageVariant['format'],
-    fileName: `${sourceHash.slice(0, 12)}-${path.basename(image.path)}`,
+    fileName: '',
     path: image.path,
-    size: source.length,
+    size: image.size,
   };
-  const generated = await Promise.all(specs.map((spec) => generate(source, sourceHash, spec, cacheDir)));
-  return [feed, ...generated];
+  let source: Buffer;
+  try {
+    source = await fs.readFile(image.path);
+  } catch (err) {
+    // Gone or unreadable since it was checked: named by what the check saw of it.
+    report({ level: 'error', file: image.file, message: `cannot be read to make the artwork copies (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+    const seen = sha256(Buffer.from(`${image.path}\n${image.size}\n${image.mtimeMs}`));
+    return [{ ...feed, fileName: `${seen.slice(0, 12)}-${path.basename(image.path)}` }];
+  }
+  const sourceHash = sha256(source);
+  feed.fileName = `${sourceHash.slice(0, 12)}-${path.basename(image.path)}`;
+  feed.size = source.length;
+  const settled = await Promise.allSettled(specs.map((spec) => generate(source, sourceHash, spec, cacheDir)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  // Writing into the cache failing is the machine's fault (disk full...), not the image's.
+  const machine = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof RenderError));
+  if (machine) throw machine.reason;
+  if (failed) {
+    const reason = failed.reason instanceof Error ? failed.reason.message.trim() : String(failed.reason);
+    report({ level: 'error', file: image.file, message: `the page, thumbnail and link-preview copies cannot be made (${reason}); is the image damaged? Export it again` });
+  }
+  return [feed, ...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
 }
 
 async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, cacheDir: string): Promise<ImageVariant> {
@@ -77,7 +98,9 @@ async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, c
     const { width, height } = await imageSize(file);
     return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size, mtimeMs: existing.mtimeMs };
   }
-  const rendered = await renderImage(source, options);
+  const rendered = await renderImage(source, options).catch((err: unknown) => {
+    throw new RenderError((err as Error).message, { cause: err });
+  });
   // Write aside, then rename: a reader (or a second build) never sees half a file.
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temp, rendered.data);
@@ -86,6 +109,9 @@ async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, c
   const { mtimeMs } = await fs.stat(file);
   return { purpose, width: rendered.width, height: rendered.height, format: options.format, fileName, path: file, size: rendered.data.length, mtimeMs };
 }
+
+/** sharp could not decode or encode the source: the image's fault, reported as a problem. */
+class RenderError extends Error {}
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');

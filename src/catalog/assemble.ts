@@ -364,10 +364,12 @@ async function imageInFolder(
   }
   const file = slug ? `${slug}/${name}` : name;
   const { facts, findings } = await probe(found, file);
-  for (const f of findings) problems.push({ level: f.level, file, message: f.message });
+  // Filed under the manifest field that names the image (the messages name the image itself):
+  // an image has no fields of its own, and `artwork`/`image` is where the fix goes.
+  for (const f of findings) problems.push({ level: f.level, file: manifestFile, field, message: f.message });
   if (!facts) return undefined;
   const checks = checkArtwork(facts, name);
-  for (const f of checks) problems.push({ level: f.level, file, message: f.message });
+  for (const f of checks) problems.push({ level: f.level, file: manifestFile, field, message: f.message });
   return [...findings, ...checks].some((f) => f.level === 'error') ? undefined : facts;
 }
 

@@ -16,7 +16,7 @@ export interface CheckResult {
   probed?: string[];
 }
 
-const VERSION = 4;
+const VERSION = 5; // 4: feed guids in the lock; 5: image problems under their manifest field, MP3 seek headers and image pixels checked
 /** Files netcaster itself writes into the show folder; they never change what check finds. */
 const IGNORED_AT_TOP = new Set(['netcaster.lock']);
 

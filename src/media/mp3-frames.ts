@@ -130,6 +130,8 @@ export interface SeekHeader {
   kind: 'Xing' | 'Info' | 'VBRI';
   /** Audio frames in the file, when the header says. */
   frames?: number;
+  /** Bytes of audio in the file (this header's frame included), when the header says. */
+  bytes?: number;
 }
 
 /** The Xing/Info (LAME; "Info" marks CBR) or VBRI (Fraunhofer) header inside the first frame. */
@@ -141,11 +143,14 @@ export function readSeekHeader(b: Buffer, offset: number, header: MpegFrameHeade
     const id = b.toString('latin1', at, at + 4);
     if (id !== 'Xing' && id !== 'Info') continue;
     const flags = b.readUInt32BE(at + 4);
-    return { kind: id, frames: flags & 1 ? b.readUInt32BE(at + 8) : undefined };
+    // Fields follow in flag order: frames (bit 0), then bytes (bit 1).
+    const bytesAt = flags & 1 ? at + 12 : at + 8;
+    return { kind: id, frames: flags & 1 ? b.readUInt32BE(at + 8) : undefined, bytes: flags & 2 && bytesAt + 4 <= b.length ? b.readUInt32BE(bytesAt) : undefined };
   }
   const vbri = offset + 36;
   if (vbri + 18 <= b.length && b.toString('latin1', vbri, vbri + 4) === 'VBRI') {
-    return { kind: 'VBRI', frames: b.readUInt32BE(vbri + 14) };
+    // "VBRI", version, delay, quality, then bytes and frames.
+    return { kind: 'VBRI', bytes: b.readUInt32BE(vbri + 10), frames: b.readUInt32BE(vbri + 14) };
   }
   return undefined;
 }
@@ -215,6 +220,11 @@ export interface Mp3Timing {
   seekHeader?: SeekHeader['kind'];
   /** How the duration was found. */
   method: 'seek-header' | 'constant-bitrate' | 'frame-scan';
+  /**
+   * The seek header's frame or byte count disagrees with the frames in the file (a file cut
+   * short, or a header that lies): `duration` then comes from counting the real frames.
+   */
+  seekHeaderMismatch?: { frames: number; bytes?: number; claimedDuration: number; framesFound: number; audioBytes: number };
 }
 
 /**
@@ -232,7 +242,18 @@ export function mp3Timing(fd: number, size: number, head: Buffer): Mp3Timing | u
   const seek = readSeekHeader(head, audioStart, first);
   if (seek?.frames) {
     const duration = (seek.frames * first.samplesPerFrame) / first.sampleRate;
-    return { first, audioStart, duration, bitrate: duration > 0 ? (audioBytes * 8) / duration : first.bitrate, vbr: seek.kind !== 'Info', seekHeader: seek.kind, method: 'seek-header' };
+    const vbr = seek.kind !== 'Info';
+    if (seekHeaderFits(seek as SeekHeader & { frames: number }, first, audioBytes)) {
+      return { first, audioStart, duration, bitrate: duration > 0 ? (audioBytes * 8) / duration : first.bitrate, vbr, seekHeader: seek.kind, method: 'seek-header' };
+    }
+    // The header does not fit the bytes present: count the frames there are (the header's own
+    // frame carries no audio). A count within a frame or two of the header's was right after all
+    // (extra bytes at the end that are not audio, say).
+    const scan = scanFrames(fd, audioStart + first.frameLength, end, first);
+    const counted = scan.samples / first.sampleRate;
+    const timing: Mp3Timing = { first, audioStart, duration: counted, bitrate: counted > 0 ? (scan.bytes * 8) / counted : first.bitrate, vbr: vbr || scan.variableBitrate, seekHeader: seek.kind, method: 'frame-scan' };
+    if (Math.abs(scan.frames - seek.frames) <= SEEK_HEADER_FRAME_SLACK) return { ...timing, duration, method: 'seek-header' };
+    return { ...timing, seekHeaderMismatch: { frames: seek.frames, bytes: seek.bytes, claimedDuration: duration, framesFound: scan.frames, audioBytes } };
   }
 
   // No frame count. If frames from the start, middle and end all share one bitrate, the file is
@@ -245,6 +266,36 @@ export function mp3Timing(fd: number, size: number, head: Buffer): Mp3Timing | u
   const scan = scanFrames(fd, scanFrom, end, first);
   const duration = scan.samples / first.sampleRate;
   return { first, audioStart, duration, bitrate: duration > 0 ? (scan.bytes * 8) / duration : first.bitrate, vbr: scan.variableBitrate, seekHeader: seek?.kind, method: 'frame-scan' };
+}
+
+/** Frames by which a seek header's count may differ from the frames counted (encoders differ on whether their own frame counts). */
+const SEEK_HEADER_FRAME_SLACK = 2;
+
+/**
+ * Whether a seek header's counts fit the audio bytes in the file, without reading them: its byte
+ * count (when it has one) must match the audio present, and its frames, at the smallest and the
+ * largest frame this stream can have, must span the bytes present. A file cut short or a header
+ * that lies (a frame count of 0xFFFFFFFF, 3.5 years) fails one of them; players trust the header,
+ * so the lie would reach every listener.
+ */
+function seekHeaderFits(seek: SeekHeader & { frames: number }, first: MpegFrameHeader, audioBytes: number): boolean {
+  const slack = (SEEK_HEADER_FRAME_SLACK + 1) * MAX_FRAME_LENGTH;
+  if (seek.bytes !== undefined && Math.abs(seek.bytes - audioBytes) > slack) return false;
+  const { smallest, largest } = frameLengthRange(first);
+  const framesBytes = audioBytes - first.frameLength; // the header's own frame is not counted
+  return seek.frames * smallest <= framesBytes + slack && seek.frames * largest + slack >= framesBytes;
+}
+
+/** The shortest and the longest frame a stream like `first` can have (lowest and highest bitrate). */
+function frameLengthRange(first: MpegFrameHeader): { smallest: number; largest: number } {
+  const length = (bitrateIndex: number, padding: number) => {
+    // A header with the stream's version, layer and sample rate, and the given bitrate.
+    const versionBits = first.version === 1 ? 3 : first.version === 2 ? 2 : 0;
+    const rateIndex = SAMPLE_RATES[first.version].indexOf(first.sampleRate);
+    const header = Buffer.from([0xff, 0xe0 | (versionBits << 3) | ((4 - first.layer) << 1) | 1, (bitrateIndex << 4) | (rateIndex << 2) | (padding << 1), 0]);
+    return parseFrameHeader(header, 0)!.frameLength;
+  };
+  return { smallest: length(1, 0), largest: length(14, 1) };
 }
 
 /** Samples a few consecutive frames at the start, 1/3 and 2/3 of the audio, and near its end. */

@@ -82,11 +82,15 @@ function parseBoxHeader(buffer: Buffer, offset: number, room: number): Box | und
   return { type, start: offset, size, headerSize };
 }
 
+// No real container has more children (a moov holds its tracks, a stbl a dozen tables); a
+// 64 MB moov of 8-byte boxes would otherwise make eight million objects.
+const MAX_CHILDREN = 10_000;
+
 /** The child boxes of a container whose payload is buffer[start, end). */
 function childBoxes(buffer: Buffer, start: number, end: number): Box[] {
   const boxes: Box[] = [];
   let offset = start;
-  while (offset + 8 <= end) {
+  while (offset + 8 <= end && boxes.length < MAX_CHILDREN) {
     const box = parseBoxHeader(buffer, offset, end - offset);
     if (!box || offset + box.size > end) break;
     boxes.push(box);
@@ -148,6 +152,9 @@ export interface Mp4Movie {
   hasMetadata: boolean;
 }
 
+// Real movies have a few tracks (video, audio, a chapter text track, timecode, subtitles).
+const MAX_TRACKS = 64;
+
 /** Parses a whole moov box (header included) already read into memory. */
 export function parseMoov(moovBox: Buffer): Mp4Movie {
   const moov = parseBoxHeader(moovBox, 0, moovBox.length);
@@ -170,15 +177,17 @@ export function parseMoov(moovBox: Buffer): Mp4Movie {
     if (fragmentDuration > 0) movie.duration = fragmentDuration / movieTimescale;
   }
 
-  for (const trak of children(moovBox, moov, 'trak')) movie.tracks.push(parseTrack(moovBox, trak));
+  // A moov of a million empty trak boxes is no movie; and the chapter lookups below go tracks x tracks.
+  const traks = children(moovBox, moov, 'trak').slice(0, MAX_TRACKS);
+  for (const trak of traks) movie.tracks.push(parseTrack(moovBox, trak));
 
   // Sample tables are decoded for chapter tracks only.
   const chapterIds = new Set(movie.tracks.flatMap((t) => t.chapterTrackIds));
-  for (const trak of children(moovBox, moov, 'trak')) {
-    const track = movie.tracks.find((t) => t.id === trackId(moovBox, trak));
+  traks.forEach((trak, i) => {
+    const track = movie.tracks[i];
     const stbl = child(moovBox, trak, 'mdia', 'minf', 'stbl');
-    if (track && stbl && chapterIds.has(track.id)) track.samples = parseSampleTable(moovBox, stbl);
-  }
+    if (stbl && chapterIds.has(track.id) && !track.samples) track.samples = parseSampleTable(moovBox, stbl);
+  });
 
   const chpl = child(moovBox, moov, 'udta', 'chpl');
   if (chpl) movie.neroChapters = parseNeroChapters(payload(moovBox, chpl));
@@ -289,7 +298,8 @@ function parseSampleTable(buffer: Buffer, stbl: Box): SampleTable {
 
   const co = payload(buffer, chunkOffsetBox);
   const wide = chunkOffsetBox.type === 'co64';
-  const chunkCount = co.readUInt32BE(4);
+  // Never more chunks than the box has entries for, whatever its count field says.
+  const chunkCount = Math.min(co.readUInt32BE(4), Math.floor((co.length - 8) / (wide ? 8 : 4)));
   const chunkOffset = (c: number) => (wide ? Number(co.readBigUInt64BE(8 + 8 * c)) : co.readUInt32BE(8 + 4 * c));
   const sc = payload(buffer, stsc);
   const runs = sc.readUInt32BE(4);
@@ -352,7 +362,7 @@ export function readChapterTrack(fd: number, movie: Mp4Movie): Chapter[] {
 
 // Sample tables a tag reader does not need; for a long video they are most of moov.
 const SAMPLE_TABLES = new Set(['stts', 'ctts', 'stsc', 'stsz', 'stz2', 'stco', 'co64', 'stss', 'sdtp', 'sbgp', 'sgpd', 'stps', 'cslg']);
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'tref']);
+const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'tref', 'udta']);
 
 /**
  * A copy of moov whose sample tables are emptied (entry count 0): tags, track descriptions and
@@ -361,10 +371,15 @@ const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'din
 export function leanMoov(moovBox: Buffer): Buffer {
   const moov = parseBoxHeader(moovBox, 0, moovBox.length);
   if (!moov) return moovBox;
-  return rebuild(moovBox, moov);
+  return rebuild(moovBox, moov, 0);
 }
 
-function rebuild(buffer: Buffer, box: Box): Buffer {
+// moov/trak/mdia/minf/stbl is the deepest real nesting. Each level copies its children, so
+// containers nested a million deep (trak in trak in trak...) would copy depth x size bytes and
+// overflow the stack: below this depth a container is copied as it is.
+const MAX_DEPTH = 8;
+
+function rebuild(buffer: Buffer, box: Box, depth: number): Buffer {
   if (SAMPLE_TABLES.has(box.type)) {
     // version/flags + entry count 0 (stsz/stz2 have one more field before the count).
     const empty = Buffer.alloc(box.type === 'stsz' || box.type === 'stz2' ? 20 : 16);
@@ -372,8 +387,17 @@ function rebuild(buffer: Buffer, box: Box): Buffer {
     empty.write(box.type, 4, 'latin1');
     return empty;
   }
-  if (!CONTAINERS.has(box.type)) return buffer.subarray(box.start, box.start + box.size);
-  const parts = childBoxes(buffer, box.start + box.headerSize, box.start + box.size).map((c) => rebuild(buffer, c));
+  if (!CONTAINERS.has(box.type) || depth >= MAX_DEPTH) return buffer.subarray(box.start, box.start + box.size);
+  // One box of each type, but for tracks: tags are read from the first udta, and thousands of
+  // repeated ones would only cost music-metadata seconds.
+  const seen = new Set<string>();
+  const kept = childBoxes(buffer, box.start + box.headerSize, box.start + box.size).filter((c) => {
+    if (c.type === 'trak') return true;
+    if (seen.has(c.type)) return false;
+    seen.add(c.type);
+    return true;
+  });
+  const parts = kept.slice(0, MAX_TRACKS + 16).map((c) => rebuild(buffer, c, depth + 1));
   const header = Buffer.alloc(8);
   header.writeUInt32BE(8 + parts.reduce((n, p) => n + p.length, 0), 0);
   header.write(box.type, 4, 'latin1');

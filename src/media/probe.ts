@@ -37,6 +37,52 @@ const MAX_HEADER_SIZE = 64 * 1024 * 1024;
 // Read what is there, never the whole file: durations come from our readers.
 const MM_OPTIONS: IOptions = { duration: false, skipCovers: false, includeChapters: false };
 
+// Time music-metadata may take. Its input is bounded in bytes (header structures of at most
+// MAX_HEADER_SIZE, whose repeated boxes leanMoov drops), so its work is bounded too, but a
+// crafted tag can still cost far more than a real one: past this the probe goes on without tags.
+// Real files take a few milliseconds.
+const TAGS_TIME_BUDGET_MS = 3000;
+// Ogg, FLAC, WAV and ADTS are read as a stream to their end: a big file on a slow disk.
+const STREAM_TIME_BUDGET_MS = 30_000;
+
+class OverTimeBudget extends Error {}
+
+/** `work`, or an OverTimeBudget rejection after `ms` (then `onTimeout` stops the work, if it can). */
+async function withinTime<T>(work: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new OverTimeBudget(`over the time budget of ${ms / 1000} s`));
+    }, ms);
+  });
+  work.catch(() => undefined); // a rejection after the deadline is no one's to handle
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Tags, cover and chapters from header bytes we hand music-metadata. A parser failing on damaged
+ * tags, or running out of time, costs the tags, not the probe: the file may still play.
+ */
+async function readTags(bytes: Buffer, mimeType: string, findings: Finding[] | undefined): Promise<IAudioMetadata | undefined> {
+  try {
+    return await withinTime(parseBuffer(bytes, { mimeType, size: bytes.length }, MM_OPTIONS), TAGS_TIME_BUDGET_MS);
+  } catch (err) {
+    findings?.push({
+      level: 'warning',
+      message:
+        err instanceof OverTimeBudget
+          ? `its tags (title, artist, cover, chapters) were not read: reading them took over ${TAGS_TIME_BUDGET_MS / 1000} s, far longer than real tags take`
+          : 'its tags (title, artist, cover, chapters) cannot be read: they look damaged',
+    });
+    return undefined;
+  }
+}
+
 type Kind = 'MPEG' | 'ADTS' | 'MP4' | 'EBML' | 'Ogg' | 'FLAC' | 'WAV';
 
 /** Never throws for a bad file: every problem comes back as a finding. */
@@ -73,10 +119,21 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
   } catch (err) {
     // A reader or parser choking on damaged bytes: the file's problem, reported as such.
     const what = kind ? `${kind === 'EBML' ? 'WebM/Matroska' : kind} file` : 'file';
-    return failed(`cannot read this ${what}, it looks damaged: ${(err as Error).message}`);
+    return failed(`cannot read this ${what}, it looks damaged: ${damage(err)}`);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * What a reader's failure says about the file. A read past the end of a buffer means some length
+ * in the file points beyond its data; other errors keep their own words.
+ */
+function damage(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_OUT_OF_RANGE' || code === 'ERR_BUFFER_OUT_OF_BOUNDS') return 'a length field points past the end of the data';
+  if (err instanceof OverTimeBudget) return `reading it took ${err.message}`;
+  return (err as Error).message;
 }
 
 interface Base {
@@ -129,7 +186,7 @@ async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResu
   const timing = mp3Timing(fd, base.size, head);
   if (!timing) return failed('no MPEG audio frames found after the ID3 tag: the file holds no playable MP3 audio');
   // Without an ID3v2 tag there is nothing for music-metadata to read (ID3v1 is a relic).
-  const metadata = tagEnd > 0 ? await parseBuffer(head.subarray(0, tagEnd + 4096), { mimeType: 'audio/mpeg' }, MM_OPTIONS) : undefined;
+  const metadata = tagEnd > 0 ? await readTags(head.subarray(0, tagEnd + 4096), 'audio/mpeg', findings) : undefined;
 
   const facts: MediaFacts = {
     ...common(metadata, base, 'MPEG', false),
@@ -141,6 +198,22 @@ async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResu
     vbr: timing.vbr,
     xingHeader: timing.seekHeader !== undefined,
   };
+  const mismatch = timing.seekHeaderMismatch;
+  if (mismatch) {
+    const header = `its ${timing.seekHeader} header announces ${mismatch.frames} frames (${formatSeconds(mismatch.claimedDuration)})`;
+    const found = `${mismatch.framesFound} frames (${formatSeconds(timing.duration)})`;
+    findings.push(
+      mismatch.bytes !== undefined && mismatch.bytes > mismatch.audioBytes
+        ? {
+            level: 'error',
+            message: `the file is truncated: ${header} in ${mismatch.bytes} bytes of audio, but only ${mismatch.audioBytes} bytes are there, ${found} (an interrupted upload, copy or recording?)`,
+          }
+        : {
+            level: 'error',
+            message: `${header}, but the file holds ${found}; players would show the header's duration. Rewrite the header, e.g. \`ffmpeg -i in.mp3 -c copy out.mp3\``,
+          },
+    );
+  }
   if (timing.vbr && !timing.seekHeader) {
     const audioBytes = base.size - timing.audioStart;
     const guess = (audioBytes * 8) / timing.first.bitrate;
@@ -193,7 +266,7 @@ async function probeMp4(fd: number, head: Buffer, base: Base): Promise<ProbeResu
   const ftyp = layout.boxes.find((b) => b.type === 'ftyp');
   const ftypBytes = ftyp && ftyp.start + ftyp.size <= head.length ? head.subarray(ftyp.start, ftyp.start + ftyp.size) : Buffer.alloc(0);
   // Tags and cover live in moov/udta or moov/meta; without them music-metadata has nothing for us.
-  const metadata = movie.hasMetadata ? await parseBuffer(Buffer.concat([ftypBytes, leanMoov(moov)]), { mimeType: 'video/mp4' }, MM_OPTIONS) : undefined;
+  const metadata = movie.hasMetadata ? await readTags(Buffer.concat([ftypBytes, leanMoov(moov)]), 'video/mp4', findings) : undefined;
 
   const video = movie.tracks.find((t) => t.handler === 'vide');
   const audio = movie.tracks.find((t) => t.handler === 'soun');
@@ -251,9 +324,7 @@ async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<Prob
   // music-metadata for tags only, over the header elements only (it would go on into the Clusters).
   // A parser stumbling at the cut-off end of that buffer costs us the tags, not the probe.
   const metadata = header.hasMetadata
-    ? await parseBuffer(head.subarray(0, header.firstCluster ?? head.length), { mimeType: container === 'WebM' ? 'video/webm' : 'video/x-matroska' }, MM_OPTIONS).catch(
-        () => undefined,
-      )
+    ? await readTags(head.subarray(0, header.firstCluster ?? head.length), container === 'WebM' ? 'video/webm' : 'video/x-matroska', undefined)
     : undefined;
   const duration = header.duration ?? webmTailDuration(fd, base.size, header);
   const video = header.tracks.find((t) => t.type === 1);
@@ -276,7 +347,11 @@ const OTHER_MIME: Record<string, string> = { Ogg: 'audio/ogg', FLAC: 'audio/flac
 
 async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
   // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.
-  const metadata = await parseStream(createReadStream(absPath), { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true });
+  // At most the bytes the file had when it was opened: one still being written ends there.
+  const stream = createReadStream(absPath, { start: 0, end: base.size - 1 });
+  const metadata = await withinTime(parseStream(stream, { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true }), STREAM_TIME_BUDGET_MS, () =>
+    stream.destroy(),
+  ).finally(() => stream.destroy());
   const hasVideo = metadata.format.trackInfo.some((t) => t.type === 1) || !!metadata.format.hasVideo;
   const duration = metadata.format.duration;
   const facts: MediaFacts = {

@@ -171,8 +171,13 @@ function parseInfo(b: Buffer, info: Element, result: MatroskaHead): void {
   if (duration !== undefined && duration > 0) result.duration = (duration * result.timestampScale) / 1e9;
 }
 
+// Every block looks its track up among these: a Tracks element of a million tiny entries would
+// make the tail walk blocks x tracks. Real files have a handful.
+const MAX_TRACKS = 256;
+
 function parseTracks(b: Buffer, tracks: Element, result: MatroskaHead): void {
   for (const entry of elements(b, tracks.data, tracks.data + tracks.size!)) {
+    if (result.tracks.length >= MAX_TRACKS) break;
     if (entry.id !== ID.TrackEntry || entry.size === undefined) continue;
     const track: MatroskaTrack = { number: 0, type: 0 };
     for (const e of elements(b, entry.data, entry.data + entry.size)) {
@@ -214,16 +219,31 @@ export function webmTailDuration(fd: number, fileSize: number, head: MatroskaHea
 
 const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
 
+/**
+ * How many bytes of elements all tries together may walk over, per byte of tail. Each candidate
+ * Cluster ID is tried from its position to the end of the tail, so a tail full of Cluster IDs
+ * hidden in Void elements (or in block data), each followed by valid-looking children up to the
+ * end, would cost candidates x tail: quadratic (25 s for 515 KB). A real file's last Cluster is
+ * the first or second candidate tried, a single walk over at most the tail.
+ */
+const WALK_BUDGET_PER_TAIL_BYTE = 2;
+
+/** Bytes still allowed to walk over. */
+interface Budget {
+  bytes: number;
+}
+
 /** End of the last block (in ticks) of the last well-formed Cluster in `b`. */
 function lastClusterEnd(b: Buffer, head: MatroskaHead): number | undefined {
-  for (let at = b.lastIndexOf(CLUSTER_ID); at >= 0; at = at > 0 ? b.lastIndexOf(CLUSTER_ID, at - 1) : -1) {
-    const end = clusterEnd(b, at, head);
+  const budget: Budget = { bytes: WALK_BUDGET_PER_TAIL_BYTE * b.length + 64 * 1024 };
+  for (let at = b.lastIndexOf(CLUSTER_ID); at >= 0 && budget.bytes > 0; at = at > 0 ? b.lastIndexOf(CLUSTER_ID, at - 1) : -1) {
+    const end = clusterEnd(b, at, head, budget);
     if (end !== undefined) return end;
   }
   return undefined;
 }
 
-function clusterEnd(b: Buffer, at: number, head: MatroskaHead): number | undefined {
+function clusterEnd(b: Buffer, at: number, head: MatroskaHead, budget: Budget): number | undefined {
   const cluster = readElement(b, at);
   if (!cluster || cluster.id !== ID.Cluster) return undefined;
   const end = cluster.size === undefined ? b.length : Math.min(b.length, cluster.data + cluster.size);
@@ -246,6 +266,8 @@ function clusterEnd(b: Buffer, at: number, head: MatroskaHead): number | undefin
     if (!e || e.size === undefined || !CLUSTER_CHILDREN.has(e.id as never)) return undefined;
     const dataEnd = e.data + e.size;
     if (dataEnd > end) break; // cut off by the end of the file: the blocks before it count
+    budget.bytes -= dataEnd - o;
+    if (budget.bytes < 0) return undefined;
     if (e.id === ID.Timestamp) timestamp = readUint(b, e.data, e.size);
     else if (e.id === ID.SimpleBlock) noteBlock(e.data, dataEnd);
     else if (e.id === ID.BlockGroup) {

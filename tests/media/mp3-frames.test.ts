@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFrame, id3v2Length, mp3Timing, parseFrameHeader, readSeekHeader, scanFrames } from '../../src/media/mp3-frames.js';
+import { probeMedia } from '../../src/media/probe.js';
 import { ffmpeg, needTool } from '../support/env.js';
 import { fixture, seededBytes, trueDuration } from './fixtures.js';
 
@@ -81,4 +82,61 @@ test('CBR without an Info header: duration from size and bitrate, no scan', asyn
   assert.equal(timing?.method, 'constant-bitrate');
   assert.equal(timing?.vbr, false);
   assert.ok(Math.abs(timing!.duration - 20) < 0.2, `${timing?.duration}`);
+});
+
+// --- The seek header checked against the bytes present -------------------------------------------
+
+/** A copy of vbr-xing.mp3 changed by `edit`, probed the way `check` probes it. */
+async function probeEdited(t: { after: (fn: () => void) => void }, name: string, edit: (bytes: Buffer) => Buffer) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-mp3-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, edit(Buffer.from(fs.readFileSync(fixture('vbr-xing.mp3')))));
+  return probeMedia(file);
+}
+
+/** Offset of the Xing header's frame count in `bytes`. */
+function xingFramesAt(bytes: Buffer): number {
+  const first = findFrame(bytes, id3v2Length(bytes), undefined, 4)!;
+  const at = bytes.indexOf('Xing', first.offset, 'latin1');
+  assert.ok(at > 0 && bytes.readUInt32BE(at + 4) & 1, 'the fixture has a Xing header with a frame count');
+  return at + 8;
+}
+
+test('regression: an MP3 cut to 100 bytes is not 12 s long: an error says it is truncated', async (t) => {
+  const result = await probeEdited(t, 'cut.mp3', (bytes) => bytes.subarray(0, 100));
+  const error = result.findings.find((f) => f.level === 'error');
+  assert.ok(error, JSON.stringify(result));
+  assert.match(error.message, /truncated.*Xing header announces 462 frames \(0:12\.1\).*only 80 bytes/);
+  assert.ok(!result.facts || result.facts.duration! < 1, `duration ${result.facts?.duration}`);
+});
+
+test('an MP3 cut in half: an error, and the duration of the frames that are there', async (t) => {
+  const result = await probeEdited(t, 'half.mp3', (bytes) => bytes.subarray(0, bytes.length / 2));
+  assert.ok(result.findings.some((f) => f.level === 'error' && /truncated/.test(f.message)), JSON.stringify(result.findings));
+  const duration = result.facts?.duration ?? 0;
+  assert.ok(duration > 5 && duration < 7, `duration ${duration}`);
+});
+
+test('regression: a Xing frame count of 0xFFFFFFFF is not 3.5 years: an error, and the real frames give the duration', async (t) => {
+  const result = await probeEdited(t, 'lying.mp3', (bytes) => {
+    bytes.writeUInt32BE(0xffffffff, xingFramesAt(bytes));
+    return bytes;
+  });
+  const error = result.findings.find((f) => f.level === 'error');
+  assert.ok(error, JSON.stringify(result));
+  assert.match(error.message, /announces 4294967295 frames.*holds 462 frames/);
+  assert.ok(Math.abs((result.facts?.duration ?? 0) - trueDuration['vbr-xing.mp3']) <= 0.5, `duration ${result.facts?.duration}`);
+});
+
+test('a Xing header that fits its file is trusted, without a scan', async (t) => {
+  const result = await probeEdited(t, 'same.mp3', (bytes) => bytes);
+  assert.deepEqual(result.findings, []);
+  const fd = fs.openSync(fixture('vbr-xing.mp3'), 'r');
+  try {
+    const bytes = fs.readFileSync(fixture('vbr-xing.mp3'));
+    assert.equal(mp3Timing(fd, bytes.length, bytes.subarray(0, 65536))?.method, 'seek-header');
+  } finally {
+    fs.closeSync(fd);
+  }
 });

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { leanMoov, parseMoov, readChapterTrack, readMp4Layout } from '../../src/media/mp4-boxes.js';
 import { fixture } from './fixtures.js';
 
@@ -78,4 +79,45 @@ test('leanMoov keeps tracks and times, empties the sample tables', async () => {
   } finally {
     close();
   }
+});
+
+/** A box: 32-bit size, type, payload. */
+const box = (type: string, ...payload: Buffer[]) => {
+  const body = Buffer.concat(payload);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + body.length, 0);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, body]);
+};
+
+test('regression: a moov of 50000 tiny trak boxes is read in bounded time (the track lookups went tracks x tracks)', () => {
+  const tkhd = (id: number) => {
+    const payload = Buffer.alloc(16); // version/flags, creation and modification times, then the track id
+    payload.writeUInt32BE(id, 12);
+    return box('tkhd', payload);
+  };
+  const moov = box('moov', ...Array.from({ length: 50_000 }, (_, i) => box('trak', tkhd(i + 1))));
+  const started = performance.now();
+  const movie = parseMoov(moov);
+  leanMoov(moov);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 500, `took ${Math.round(elapsed)} ms`);
+  assert.ok(movie.tracks.length <= 64, `${movie.tracks.length} tracks`);
+});
+
+test('regression: containers nested 200000 deep neither overflow the stack nor copy depth x size bytes', () => {
+  const depth = 200_000;
+  const moov = Buffer.alloc(8 * (depth + 1) + 8);
+  // moov, then trak in trak in trak..., then an empty free box: each 8 bytes bigger than what it holds.
+  for (let i = 0; i <= depth; i++) {
+    moov.writeUInt32BE(moov.length - 8 * i, 8 * i);
+    moov.write(i === 0 ? 'moov' : 'trak', 8 * i + 4, 'latin1');
+  }
+  box('free').copy(moov, moov.length - 8);
+  const started = performance.now();
+  const lean = leanMoov(moov);
+  parseMoov(moov);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 1000, `took ${Math.round(elapsed)} ms`);
+  assert.equal(lean.length, moov.length);
 });
