@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ImageFacts, Problem } from '../catalog/types.js';
 import type { ArtworkSet, ImageVariant } from '../site/types.js';
 import { imageSize, renderImage, type RenderOptions } from './image.js';
+import { READ_LIMITS, readRegularFile } from '../show/show-file.js';
 
 interface VariantSpec extends RenderOptions {
   purpose: Exclude<ImageVariant['purpose'], 'feed'>;
@@ -63,12 +64,12 @@ async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem:
     path: image.path,
     size: image.size,
   };
-  let source: Buffer;
-  try {
-    source = await fs.readFile(image.path);
-  } catch (err) {
-    // Gone or unreadable since it was checked: named by what the check saw of it.
-    report({ level: 'error', file: image.file, message: `cannot be read to make the artwork copies (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+  // Through the show-file guard's read: a regular file only (never a FIFO or a device), bounded,
+  // and the very bytes the check judged (same size), or none at all.
+  const source = readRegularFile(image.path, READ_LIMITS.artwork);
+  if (!source || source.length !== image.size) {
+    // Gone, replaced or unreadable since it was checked: named by what the check saw of it.
+    report({ level: 'error', file: image.file, message: `changed or became unreadable since it was checked; the artwork copies were not made (check again)` });
     const seen = sha256(Buffer.from(`${image.path}\n${image.size}\n${image.mtimeMs}`));
     return [{ ...feed, fileName: `${seen.slice(0, 12)}-${path.basename(image.path)}` }];
   }

@@ -112,7 +112,7 @@ export async function buildSite(
     import('../site/export.js'),
     import('../site/map.js'),
   ]);
-  const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir());
+  const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir(), (problem) => printProblems([problem], process.stderr));
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
   const mapOptions = { ...siteOptions, artwork, downloadLinks: 'attribute' as const, publicFiles: await readPublicFiles() };
   const site = buildSiteMap(catalog, { ...mapOptions, feeds: false });

@@ -75,7 +75,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
    */
   const variantsFor = async (images: ImageFacts[]): Promise<ArtworkSet> => {
     const fresh = images.filter((image) => !madeVariants.has(imageKey(image)));
-    const made = await makeVariants(fresh, artworkCacheDir());
+    const made = await makeVariants(fresh, artworkCacheDir(), (problem) => options.log(`${problem.level}: ${problem.file}: ${problem.message}`));
     const artwork: ArtworkSet = new Map();
     const next = new Map<string, ImageVariant[]>();
     for (const image of images) {

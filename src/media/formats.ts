@@ -37,7 +37,8 @@ export function checkDeclaredFormat(format: string, fileName: string, facts: Med
   const declared = format.toLowerCase();
   const extension = path.extname(fileName).slice(1).toLowerCase();
   const found = describe(facts);
-  const rule = FORMATS[declared];
+  // Own keys only: a format named `constructor` or `__proto__` is no rule of ours.
+  const rule = Object.hasOwn(FORMATS, declared) ? FORMATS[declared] : undefined;
 
   if (!rule) {
     findings.push({
@@ -57,7 +58,7 @@ export function checkDeclaredFormat(format: string, fileName: string, facts: Med
   }
 
   // A name that lies about the container misleads players and browsers, which go by it.
-  const byName = FORMATS[extension];
+  const byName = Object.hasOwn(FORMATS, extension) ? FORMATS[extension] : undefined;
   if (byName && extension !== declared && !byName.containers.includes(facts.container)) {
     findings.push({ level: 'error', message: `the file name ends in .${extension} but the file is ${found}${suggestion(facts)}` });
   }

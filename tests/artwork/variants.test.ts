@@ -95,3 +95,23 @@ test('a changed picture gets new names', async () => {
   const a = names(facts.path);
   for (const n of names(other)) assert.ok(!a.has(n), n);
 });
+
+test('regression: an image replaced by a FIFO or a link to /dev/zero after the check is reported, never read (no hang, no unbounded memory)', async () => {
+  const fifoDir = await fs.mkdtemp(path.join(dir, 'swapped-'));
+  const fifo = path.join(fifoDir, 'fifo.jpg');
+  const zero = path.join(fifoDir, 'zero.jpg');
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('mkfifo', [fifo]);
+  await fs.symlink('/dev/zero', zero);
+  const problems: string[] = [];
+  const set = await makeVariants(
+    [{ ...facts, path: fifo, file: 'fifo.jpg' }, { ...facts, path: zero, file: 'zero.jpg' }, facts],
+    path.join(fifoDir, 'cache'),
+    (problem) => problems.push(`${problem.file}: ${problem.message}`),
+  );
+  assert.equal(problems.length, 2, problems.join('\n'));
+  assert.match(problems.join('\n'), /fifo\.jpg: changed or became unreadable/);
+  assert.match(problems.join('\n'), /zero\.jpg: changed or became unreadable/);
+  assert.equal(set.get(fifo)!.length, 1, 'only the feed variant, pointing at what the check saw');
+  assert.ok(set.get(facts.path)!.length > 1, 'the good image still gets its copies');
+});
