@@ -130,7 +130,7 @@ test('regression: netcaster.lock linked to a lock outside the show is refused, n
   fs.writeFileSync(outside, JSON.stringify({ feeds: { audio: 'https://elsewhere.example/feeds/audio.xml' }, episodes: {} }));
   fs.symlinkSync(outside, path.join(dir, LOCK_FILE));
   const read = readLock(dir);
-  assert.deepEqual(read.lock, { feeds: {}, episodes: {} });
+  assert.deepEqual(read.lock, { feeds: {}, feedGuids: {}, episodes: {} });
   assert.deepEqual(read.problems.map((p) => [p.file, p.message]), [[LOCK_FILE, 'netcaster.lock is a link to a file outside the show folder']]);
   const { catalog } = await checkShow(dir);
   assert.deepEqual(checkLock(dir, catalog, undefined).map((p) => p.file), [LOCK_FILE]);
