@@ -7,7 +7,11 @@ export interface CommandSpec {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  load: () => Promise<{ run: (dir: string, options: Record<string, string | boolean | undefined>) => Promise<number> }>;
+  /** How many positional arguments the command takes (default 1: the show folder). */
+  positionals?: number;
+  load: () => Promise<{
+    run: (dir: string, options: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
+  }>;
 }
 
 const commands: Record<string, CommandSpec> = {
@@ -47,6 +51,13 @@ const commands: Record<string, CommandSpec> = {
     options: {},
     load: () => import('./commands/status.js'),
   },
+  import: {
+    summary: 'bring a show over from its feed (URL or file): episodes, media, notes, GUIDs kept',
+    usage: 'import SOURCE [DIR] [--unlock] [--base-url URL]',
+    options: { unlock: { type: 'boolean' }, 'base-url': { type: 'string' } },
+    positionals: 2,
+    load: () => import('./commands/import.js'),
+  },
 };
 
 function help(): string {
@@ -77,12 +88,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`usage: netcaster ${spec.usage}\n${spec.summary}`);
     return 0;
   }
-  if (parsed.positionals.length > 1) {
-    console.error(`netcaster ${name}: one show folder at most, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
+  if (parsed.positionals.length > (spec.positionals ?? 1)) {
+    const what = spec.positionals === undefined ? 'one show folder at most' : 'too many arguments';
+    console.error(`netcaster ${name}: ${what}, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
     return 2;
   }
   const command = await spec.load();
-  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>);
+  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
 
 main(process.argv.slice(2)).then(

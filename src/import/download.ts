@@ -1,0 +1,137 @@
+// One file downloaded so that it can be trusted and resumed.
+//
+// - Bytes go to `<dest>.part`; only a complete, checked file is renamed to `<dest>`. An
+//   interruption (Ctrl-C, a dropped connection, a full disk) leaves the .part and a small
+//   `<dest>.part.json` with the URL and the validator the server gave.
+// - A later run asks for the rest: `Range: bytes=N-` with `If-Range` (RFC 9110 section 13.1.5), so a
+//   file that changed on the server meanwhile comes whole (200) rather than spliced (206).
+// - Checked: the status, a 206's Content-Range, the byte count against Content-Length, and the
+//   first bytes (a web page served with 200 instead of the media is stopped at once).
+import fs from 'node:fs';
+import { chunksOf, get, HttpError, statusError, withRetries, type HttpOptions } from './http.js';
+
+export interface DownloadResult {
+  bytes: number;
+  /** The server's Content-Type. */
+  contentType?: string;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** Bytes that were already there from an earlier run. */
+  resumedFrom: number;
+}
+
+interface PartMeta {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface DownloadOptions {
+  http: HttpOptions;
+  signal?: AbortSignal;
+  /** Called with the number of new bytes as they arrive. */
+  onBytes?: (bytes: number) => void;
+  /** Called once the size is known (Content-Length plus what was resumed). */
+  onSize?: (bytes: number) => void;
+  /** True for media: a body that starts like a web page or JSON is refused at once. */
+  media?: boolean;
+}
+
+/** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
+export async function download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
+  const existing = fs.statSync(dest, { throwIfNoEntry: false });
+  if (existing?.isFile()) return { bytes: existing.size, url, resumedFrom: existing.size };
+  return withRetries(() => attempt(url, dest, options), options.http, options.signal);
+}
+
+async function attempt(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
+  const part = `${dest}.part`;
+  const metaFile = `${dest}.part.json`;
+  let have = fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0;
+  let meta: PartMeta | undefined;
+  try {
+    meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as PartMeta;
+  } catch {
+    meta = undefined;
+  }
+  // Resume only what came from the same URL with a validator to ask If-Range with.
+  const validator = meta?.url === url ? (meta.etag && !meta.etag.startsWith('W/') ? meta.etag : meta.lastModified) : undefined;
+  if (!validator) have = 0;
+  const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+  if (have > 0 && validator) {
+    headers.range = `bytes=${have}-`;
+    headers['if-range'] = validator;
+  }
+  const fetched = await get(url, { headers, signal: options.signal, http: options.http });
+  const failed = statusError(fetched);
+  if (failed) {
+    await fetched.response.body?.cancel();
+    // 416: what we hold is already the whole file (or more): start again from nothing.
+    if (fetched.response.status === 416) {
+      fs.rmSync(part, { force: true });
+      throw new HttpError(failed.message, true, 416);
+    }
+    throw failed;
+  }
+  const { response } = fetched;
+  let start = 0;
+  if (response.status === 206) {
+    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+    if (!range || Number(range[1]) !== have) {
+      await response.body?.cancel();
+      fs.rmSync(part, { force: true });
+      throw new HttpError(`${fetched.url}: the server answered the range request with ${response.headers.get('content-range') ?? 'no Content-Range'}; starting again`, true);
+    }
+    start = have;
+  }
+  const contentLength = response.headers.get('content-length');
+  const expected = contentLength !== null && /^\d+$/.test(contentLength) ? start + Number(contentLength) : undefined;
+  if (expected !== undefined) options.onSize?.(expected);
+  const newMeta: PartMeta = {
+    url,
+    ...(response.headers.get('etag') && { etag: response.headers.get('etag') as string }),
+    ...(response.headers.get('last-modified') && { lastModified: response.headers.get('last-modified') as string }),
+  };
+  fs.writeFileSync(metaFile, JSON.stringify(newMeta));
+  if (start > 0) options.onBytes?.(start);
+
+  const fd = fs.openSync(part, start > 0 ? 'a' : 'w');
+  let written = start;
+  let first = start === 0;
+  try {
+    for await (const chunk of chunksOf(fetched, options.http)) {
+      if (first && options.media) {
+        first = false;
+        const head = chunk.subarray(0, 64).toString('latin1').trimStart();
+        if (/^(<!doctype|<html|<\?xml|<head|<body|\{)/i.test(head)) {
+          throw new HttpError(`${fetched.url}: the server sent ${response.headers.get('content-type') ?? 'a document'} (a web page or an error message), not a media file`, false);
+        }
+      }
+      writeAll(fd, chunk, part);
+      written += chunk.length;
+      options.onBytes?.(chunk.length);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (expected !== undefined && written !== expected) {
+    throw new HttpError(`${fetched.url}: the connection ended after ${written} of ${expected} bytes`, true);
+  }
+  fs.renameSync(part, dest);
+  fs.rmSync(metaFile, { force: true });
+  return { bytes: written, contentType: response.headers.get('content-type') ?? undefined, url: fetched.url, resumedFrom: start };
+}
+
+function writeAll(fd: number, chunk: Buffer, file: string): void {
+  let offset = 0;
+  while (offset < chunk.length) {
+    try {
+      offset += fs.writeSync(fd, chunk, offset, chunk.length - offset);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A full disk is not the network: retrying now cannot help, and what was written is kept.
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new HttpError(`${file}: the disk is full; free some space and run the import again to continue`, false);
+      throw err;
+    }
+  }
+}
