@@ -196,6 +196,8 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   const results = await Promise.all(targets.map((t) => importEpisode(t, context)));
   options.signal?.throwIfAborted();
   tick();
+  // Nothing left half-done: the staging folder goes (else it holds what a next run continues).
+  if (fs.existsSync(stagingRoot) && fs.readdirSync(stagingRoot).length === 0) fs.rmdirSync(stagingRoot);
 
   // The feed's format: what most of its episodes are, as probed.
   const probedFormats = results.flatMap((r) => (r?.enclosureFormat ? [r.enclosureFormat] : []));
@@ -219,7 +221,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       if (same) feedName = same[0];
       else {
         for (let n = 2; Object.hasOwn(manifest.feeds, feedName); n++) feedName = `${feedNameFromUrl ?? medium}-${n}`;
-        manifest = { ...manifest, feeds: { ...manifest.feeds, [feedName]: { title: feed.title ?? feedName, enclosure: format, ...(alternates.length && { alternates }) } } };
+        manifest = { ...manifest, feeds: { ...manifest.feeds, [feedName]: feedDef(feed, feedName, format, alternates, manifest.description) } };
       }
       // One podcast:guid per show: a second feed's own one cannot be kept.
       const showGuid = manifest.guid;
@@ -338,7 +340,7 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
     fs.writeFileSync(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
     // Whole or not at all: the marker goes, then one rename puts the episode in the show.
     fs.rmSync(path.join(staging, MARKER), { force: true });
-    for (const leftover of fs.readdirSync(staging)) if (/\.(part|part\.json|download)$/.test(leftover)) fs.rmSync(path.join(staging, leftover), { force: true });
+    for (const leftover of fs.readdirSync(staging)) if (/\.(part|part\.json|download|done)$/.test(leftover)) fs.rmSync(path.join(staging, leftover), { force: true });
     fs.renameSync(staging, path.join(c.dir, slug));
     c.report.imported.push(slug);
     return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
@@ -540,8 +542,18 @@ async function newShowManifest(feed: SourceFeed, feedName: string, format: strin
     ...(feed.locked?.locked && { locked: true }),
     ...(feed.funding.length && { funding: feed.funding }),
     ...(feed.persons.length && { persons: feed.persons }),
-    feeds: { [feedName]: { title: feed.title ?? feedName, enclosure: format, ...(alternates.length && { alternates }) } },
+    feeds: { [feedName]: feedDef(feed, feedName, format, alternates, feed.description) },
   } as ShowManifest;
+}
+
+/** The feed's entry in show.yaml; its own description when the show's says something else. */
+function feedDef(feed: SourceFeed, name: string, format: string, alternates: string[], showDescription: string | undefined): ShowManifest['feeds'][string] {
+  return {
+    title: feed.title ?? name,
+    ...(feed.description && feed.description !== showDescription && { description: feed.description }),
+    enclosure: format,
+    ...(alternates.length && { alternates }),
+  };
 }
 
 /** A netcaster feed's own URL is <baseUrl>/feeds/<name>.xml: a show moving between netcasters keeps its base. */
