@@ -265,7 +265,7 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
   if (enclosures.length > 1) notes.push({ where, message: `${enclosures.length} <enclosure>s (RSS allows one): the first is this feed's, the others are imported as other formats` });
   [item.enclosure] = enclosures;
   item.alternates.push(...enclosures.slice(1));
-  if (item.enclosure && item.enclosure.length === 0) notes.push({ where, message: 'the enclosure length is 0 or missing: the downloaded file cannot be checked against it' });
+  if (item.enclosure && item.enclosure.length === 0) notes.push({ where, message: 'the enclosure length is 0 or missing: the download is checked by its Content-Length and its probe instead' });
   for (const alt of takeAll(NS.podcast, 'alternateEnclosure')) {
     const source = childrenNamed(alt, NS.podcast, 'source').map((s) => url(s.attrs.uri, where, 'podcast:alternateEnclosure source')).find((u) => u !== undefined);
     if (!source) continue;

@@ -56,7 +56,8 @@ export function decodeXml(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
   try {
-    return new TextDecoder(declared ?? 'utf-8').decode(bytes);
+    // The BOM is kept: alone it is fine XML, before whitespace it is a fault the report names.
+    return new TextDecoder(declared ?? 'utf-8', { ignoreBOM: true }).decode(bytes);
   } catch {
     return new TextDecoder('utf-8').decode(bytes); // an encoding name TextDecoder does not know
   }

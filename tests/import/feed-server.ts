@@ -34,6 +34,8 @@ export class FeedServer {
   readonly log: LoggedRequest[] = [];
   private server?: http.Server;
   base = '';
+  /** Paths with no route are served from this folder (a `build --out` output), if set. */
+  root?: string;
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -76,7 +78,14 @@ export class FeedServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const p = new URL(req.url ?? '/', 'http://x').pathname;
-    const route = this.routes.get(p);
+    let route = this.routes.get(p);
+    if (!route && this.root) {
+      const file = path.join(this.root, decodeURIComponent(p), p.endsWith('/') ? 'index.html' : '');
+      if (file.startsWith(this.root) && fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        const body = fs.readFileSync(file);
+        route = () => ({ body, type: contentType(file) });
+      }
+    }
     const entry: LoggedRequest = { path: p, range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined, status: 404, bytes: 0 };
     this.log.push(entry);
     if (!route) {
@@ -120,9 +129,9 @@ export class FeedServer {
       else res.end();
     };
     if (!served.throttle) {
-      res.write(slice.subarray(0, limit));
       entry.bytes = limit;
-      finish();
+      // Dropped only once the bytes are on their way, as a connection that breaks mid-file.
+      res.write(slice.subarray(0, limit), () => finish());
       return;
     }
     // A slow host: a chunk every 50 ms.
@@ -147,3 +156,8 @@ export class FeedServer {
 export const artworkBytes = () => fs.readFileSync(path.join(sampleShowDir, 'artwork.jpg'));
 export const coverBytes = () => fs.readFileSync(path.join(sampleShowDir, '047-clouds-have-outages-too', 'cover.jpg'));
 export const media = (name: string) => fs.readFileSync(path.join(fixturesDir, 'media', name));
+
+function contentType(file: string): string {
+  const types: Record<string, string> = { '.xml': 'application/rss+xml', '.mp3': 'audio/mpeg', '.m4v': 'video/x-m4v', '.webm': 'video/webm', '.jpg': 'image/jpeg', '.png': 'image/png', '.json': 'application/json', '.vtt': 'text/vtt', '.html': 'text/html' };
+  return types[path.extname(file)] ?? 'application/octet-stream';
+}
