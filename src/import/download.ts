@@ -8,7 +8,9 @@
 // - Checked: the status, a 206's Content-Range, the byte count against Content-Length, and the
 //   first bytes (a web page served with 200 instead of the media is stopped at once).
 import fs from 'node:fs';
-import { chunksOf, get, HttpError, statusError, withRetries, type HttpOptions } from './http.js';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { bodyError, discard, get, header, HttpError, statusError, withRetries, type HttpOptions } from './http.js';
 
 export interface DownloadResult {
   bytes: number;
@@ -65,73 +67,64 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   const fetched = await get(url, { headers, signal: options.signal, http: options.http });
   const failed = statusError(fetched);
   if (failed) {
-    await fetched.response.body?.cancel();
+    discard(fetched);
     // 416: what we hold is already the whole file (or more): start again from nothing.
-    if (fetched.response.status === 416) {
+    if (fetched.status === 416) {
       fs.rmSync(part, { force: true });
       throw new HttpError(failed.message, true, 416);
     }
     throw failed;
   }
-  const { response } = fetched;
   let start = 0;
-  if (response.status === 206) {
-    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+  if (fetched.status === 206) {
+    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(fetched, 'content-range') ?? '');
     if (!range || Number(range[1]) !== have) {
-      await response.body?.cancel();
+      discard(fetched);
       fs.rmSync(part, { force: true });
-      throw new HttpError(`${fetched.url}: the server answered the range request with ${response.headers.get('content-range') ?? 'no Content-Range'}; starting again`, true);
+      throw new HttpError(`${fetched.url}: the server answered the range request with ${header(fetched, 'content-range') ?? 'no Content-Range'}; starting again`, true);
     }
     start = have;
   }
-  const contentLength = response.headers.get('content-length');
-  const expected = contentLength !== null && /^\d+$/.test(contentLength) ? start + Number(contentLength) : undefined;
+  const contentLength = header(fetched, 'content-length');
+  const expected = contentLength !== undefined && /^\d+$/.test(contentLength) ? start + Number(contentLength) : undefined;
   if (expected !== undefined) options.onSize?.(expected);
-  const newMeta: PartMeta = {
-    url,
-    ...(response.headers.get('etag') && { etag: response.headers.get('etag') as string }),
-    ...(response.headers.get('last-modified') && { lastModified: response.headers.get('last-modified') as string }),
-  };
+  const etag = header(fetched, 'etag');
+  const lastModified = header(fetched, 'last-modified');
+  const newMeta: PartMeta = { url, ...(etag && { etag }), ...(lastModified && { lastModified }) };
   fs.writeFileSync(metaFile, JSON.stringify(newMeta));
   if (start > 0) options.onBytes?.(start);
 
-  const fd = fs.openSync(part, start > 0 ? 'a' : 'w');
   let written = start;
-  let first = start === 0;
-  try {
-    for await (const chunk of chunksOf(fetched, options.http)) {
-      if (first && options.media) {
+  let first = start === 0 && options.media === true;
+  const contentType = header(fetched, 'content-type');
+  // Counts the bytes, and stops a web page at its first chunk.
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (first) {
         first = false;
         const head = chunk.subarray(0, 64).toString('latin1').trimStart();
         if (/^(<!doctype|<html|<\?xml|<head|<body|\{)/i.test(head)) {
-          throw new HttpError(`${fetched.url}: the server sent ${response.headers.get('content-type') ?? 'a document'} (a web page or an error message), not a media file`, false);
+          callback(new HttpError(`${fetched.url}: the server sent ${contentType ?? 'a document'} (a web page or an error message), not a media file`, false));
+          return;
         }
       }
-      writeAll(fd, chunk, part);
       written += chunk.length;
       options.onBytes?.(chunk.length);
-    }
-  } finally {
-    fs.closeSync(fd);
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(fetched.response, check, fs.createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A full disk is not the network: retrying now cannot help, and what was written is kept.
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new HttpError(`${part}: the disk is full; free some space and run the import again to continue`, false);
+    throw bodyError(fetched, err);
   }
-  if (expected !== undefined && written !== expected) {
-    throw new HttpError(`${fetched.url}: the connection ended after ${written} of ${expected} bytes`, true);
+  if ((expected !== undefined && written !== expected) || !fetched.response.complete) {
+    throw new HttpError(`${fetched.url}: the connection ended after ${written}${expected === undefined ? '' : ` of ${expected}`} bytes`, true);
   }
   fs.renameSync(part, dest);
   fs.rmSync(metaFile, { force: true });
-  return { bytes: written, contentType: response.headers.get('content-type') ?? undefined, url: fetched.url, resumedFrom: start };
-}
-
-function writeAll(fd: number, chunk: Buffer, file: string): void {
-  let offset = 0;
-  while (offset < chunk.length) {
-    try {
-      offset += fs.writeSync(fd, chunk, offset, chunk.length - offset);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // A full disk is not the network: retrying now cannot help, and what was written is kept.
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new HttpError(`${file}: the disk is full; free some space and run the import again to continue`, false);
-      throw err;
-    }
-  }
+  return { bytes: written, contentType, url: fetched.url, resumedFrom: start };
 }

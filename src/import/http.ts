@@ -1,6 +1,10 @@
-// HTTP for the importer, on Node's own fetch (undici). Redirects are followed here, not by fetch,
-// so every hop is known (a feed that moved is worth telling the podcaster about) and a loop ends
-// with a message instead of fetch's bare "redirect count exceeded".
+// HTTP for the importer, on node:http and node:https. Not fetch: its web-stream bodies moved
+// 1.4 MB files at a third of the speed here (34 ms each against 10 ms piped from node:http, and
+// wget's 10 ms), and downloads are most of an import. Redirects are followed here, so every hop
+// is known (a feed that moved is worth telling the podcaster about) and a loop ends with a
+// message.
+import nodeHttp, { type IncomingMessage } from 'node:http';
+import nodeHttps from 'node:https';
 
 export interface HttpOptions {
   /** Waiting for response headers, in ms. */
@@ -43,34 +47,71 @@ export class HttpError extends Error {
 }
 
 export interface Fetched {
-  response: Response;
+  response: IncomingMessage;
+  status: number;
   /** The URL that answered, after redirects. */
   url: string;
   /** Every URL that redirected, in order. */
   redirects: { from: string; to: string; status: number }[];
 }
 
-/** GET `url`, following redirects; throws HttpError. The caller reads (or cancels) the body. */
+// Connections are kept open between the files of one host, as wget and podcast apps do.
+const agents = { 'http:': new nodeHttp.Agent({ keepAlive: true }), 'https:': new nodeHttps.Agent({ keepAlive: true }) };
+
+/** The header as one string (Node gives repeated ones as an array). */
+export function header(fetched: Fetched, name: string): string | undefined {
+  const value = fetched.response.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Throws the rest of a body away (the connection stays usable when it can). */
+export function discard(fetched: Fetched): void {
+  fetched.response.resume();
+}
+
+function request(url: string, headers: Record<string, string>, http: HttpOptions, signal?: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      reject(new HttpError(`${url}: not a URL`, false));
+      return;
+    }
+    const protocol = target.protocol as 'http:' | 'https:';
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      reject(new HttpError(`${url}: not an http(s) URL`, false));
+      return;
+    }
+    const client = protocol === 'https:' ? nodeHttps : nodeHttp;
+    const req = client.get(target, { headers: { 'user-agent': userAgent, ...headers }, agent: agents[protocol], signal });
+    // Until the headers: headersTimeoutMs; then between chunks: idleTimeoutMs.
+    req.setTimeout(http.headersTimeoutMs, () => req.destroy(new HttpError(`${url}: no answer within ${http.headersTimeoutMs / 1000} s`, true)));
+    req.on('response', (res) => {
+      req.setTimeout(0);
+      res.setTimeout(http.idleTimeoutMs, () => res.destroy(new HttpError(`${url}: no data for ${http.idleTimeoutMs / 1000} s`, true)));
+      resolve(res);
+    });
+    req.on('error', (err) => {
+      if (signal?.aborted) reject(signal.reason);
+      else if (err instanceof HttpError) reject(err);
+      else reject(new HttpError(`${url}: ${(err as NodeJS.ErrnoException).code ?? err.message}`, true));
+    });
+  });
+}
+
+/** GET `url`, following redirects; throws HttpError. The caller reads (or discards) the body. */
 export async function get(url: string, options: { headers?: Record<string, string>; signal?: AbortSignal; http: HttpOptions }): Promise<Fetched> {
   const redirects: Fetched['redirects'] = [];
   const seen = new Set<string>([url]);
   let current = url;
   for (;;) {
-    const timeout = AbortSignal.timeout(options.http.headersTimeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    let response: Response;
-    try {
-      response = await fetch(current, { headers: { 'user-agent': userAgent, ...options.headers }, redirect: 'manual', signal });
-    } catch (err) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = timeout.aborted ? `no answer within ${options.http.headersTimeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (err as Error).message);
-      throw new HttpError(`${current}: ${why}`, true);
-    }
-    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
-      await response.body?.cancel();
-      const next = new URL(response.headers.get('location') as string, current).href;
-      redirects.push({ from: current, to: next, status: response.status });
+    const response = await request(current, options.headers ?? {}, options.http, options.signal);
+    const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400 && response.headers.location) {
+      response.resume();
+      const next = new URL(response.headers.location, current).href;
+      redirects.push({ from: current, to: next, status });
       if (seen.has(next)) {
         throw new HttpError(`redirect loop: ${[...redirects.map((r) => r.from), next].join(' -> ')}`, false);
       }
@@ -79,16 +120,17 @@ export async function get(url: string, options: { headers?: Record<string, strin
       current = next;
       continue;
     }
-    return { response, url: current, redirects };
+    return { response, status, url: current, redirects };
   }
 }
 
 /** The status as an HttpError, or undefined for 200/206. */
 export function statusError(fetched: Fetched): HttpError | undefined {
-  const { status, statusText } = fetched.response;
+  const { status } = fetched;
   if (status === 200 || status === 206) return undefined;
   const retryable = status >= 500 || status === 429 || status === 408;
-  return new HttpError(`${fetched.url}: HTTP ${status}${statusText ? ` ${statusText}` : ''}`, retryable, status);
+  const text = fetched.response.statusMessage;
+  return new HttpError(`${fetched.url}: HTTP ${status}${text ? ` ${text}` : ''}`, retryable, status);
 }
 
 /** Runs `task` again on a retryable HttpError, waiting backoffMs, 2x, 4x, ... (and Retry-After when it is said). */
@@ -111,46 +153,32 @@ export async function withRetries<T>(task: (attempt: number) => Promise<T>, http
 }
 
 /** Reads a whole body of at most `limit` bytes (feeds, chapters, transcripts, images). */
-export async function readBody(fetched: Fetched, limit: number, http: HttpOptions): Promise<Buffer> {
+export async function readBody(fetched: Fetched, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of chunksOf(fetched, http)) {
-    size += chunk.length;
-    if (size > limit) {
-      throw new HttpError(`${fetched.url}: larger than ${Math.round(limit / 1024 / 1024)} MB`, false);
+  try {
+    for await (const chunk of fetched.response as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        fetched.response.destroy();
+        throw new HttpError(`${fetched.url}: larger than ${Math.round(limit / 1024 / 1024)} MB`, false);
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    throw bodyError(fetched, err);
   }
+  if (!fetched.response.complete) throw new HttpError(`${fetched.url}: the connection broke before the end`, true);
   return Buffer.concat(chunks);
 }
 
-/** The body in chunks; a pause longer than idleTimeoutMs ends it with a retryable error. */
-export async function* chunksOf(fetched: Fetched, http: HttpOptions): AsyncGenerator<Buffer> {
-  const body = fetched.response.body;
-  if (!body) return;
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const idle = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HttpError(`${fetched.url}: no data for ${http.idleTimeoutMs / 1000} s`, true)), http.idleTimeoutMs);
-      });
-      let result: ReadableStreamReadResult<Uint8Array>;
-      try {
-        result = await Promise.race([reader.read(), idle]);
-      } catch (err) {
-        if (err instanceof HttpError) throw err;
-        throw new HttpError(`${fetched.url}: the connection broke (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message})`, true);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (result.done) return;
-      yield Buffer.from(result.value.buffer, result.value.byteOffset, result.value.byteLength);
-    }
-  } finally {
-    reader.releaseLock();
-    await body.cancel().catch(() => undefined);
-  }
+/** An error while a body was read, as an HttpError (a broken connection is worth a retry). */
+export function bodyError(fetched: Fetched, err: unknown): unknown {
+  if (err instanceof HttpError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ABORT_ERR' || (err as Error).name === 'AbortError') return err;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EROFS') return err;
+  return new HttpError(`${fetched.url}: the connection broke (${code ?? (err as Error).message})`, true);
 }
 
 /** At most `perHost` tasks at once per host and `total` in all; the others wait their turn in order. */

@@ -24,7 +24,7 @@ import { download } from './download.js';
 import type { SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, isVideoFormat, mimeFits } from './formats.js';
 import { htmlToMarkdown, htmlToText } from './html-markdown.js';
-import { defaultHttpOptions, get, HostLimiter, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
+import { defaultHttpOptions, discard, get, HostLimiter, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
 import { readSource } from './source.js';
 import { stripTracking } from './values.js';
 
@@ -193,7 +193,16 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   for (const t of targets) progress.total += t.item.enclosure?.length ?? 0;
   const tick = () => options.onProgress?.(progress.done, Math.max(progress.total, progress.done));
   const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick };
-  const results = await Promise.all(targets.map((t) => importEpisode(t, context)));
+  // A bounded number of episodes in flight: memory stays flat however long the feed is.
+  const results: (EpisodeResult | undefined)[] = new Array(targets.length);
+  let nextTarget = 0;
+  const worker = async () => {
+    while (nextTarget < targets.length && !options.signal?.aborted) {
+      const i = nextTarget++;
+      results[i] = await importEpisode(targets[i], context);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(targets.length, http.total * 2) }, worker));
   options.signal?.throwIfAborted();
   tick();
   // Nothing left half-done: the staging folder goes (else it holds what a next run continues).
@@ -480,10 +489,10 @@ async function fetchSmall(url: string, limit: number, c: { http: HttpOptions; si
       const fetched = await get(url, { http: c.http, signal: c.signal });
       const failed = statusError(fetched);
       if (failed) {
-        await fetched.response.body?.cancel();
+        discard(fetched);
         throw failed;
       }
-      return readBody(fetched, limit, c.http);
+      return readBody(fetched, limit);
     }, c.http, c.signal),
   );
 }

@@ -7,7 +7,7 @@
 // (rel="prev-archive", section 4): the items of every page are joined, each guid once.
 import fs from 'node:fs';
 import { readFeed, type SourceFeed } from './feed.js';
-import { get, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
+import { discard, get, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
 import { decodeXml, parseXml } from './xml.js';
 
 /** A feed document larger than this is not a podcast feed (the largest real ones are ~30 MB). */
@@ -41,10 +41,10 @@ async function readDocument(location: string, http: HttpOptions, signal?: AbortS
     const fetched = await get(location, { signal, http, headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' } });
     const failed = statusError(fetched);
     if (failed) {
-      await fetched.response.body?.cancel();
+      discard(fetched);
       throw failed;
     }
-    const bytes = await readBody(fetched, MAX_FEED_BYTES, http);
+    const bytes = await readBody(fetched, MAX_FEED_BYTES);
     return { bytes, url: fetched.url, moves: fetched.redirects.map((r) => `${r.from} -> ${r.to} (HTTP ${r.status})`) };
   }, http, signal);
 }
