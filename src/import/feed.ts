@@ -123,8 +123,10 @@ export function readFeed(root: XmlElement, source: string): SourceFeed {
     notes.push({ where: 'feed', message: 'no <channel>' });
     return feed;
   }
-  // Relative URLs resolve against the feed's own URL (RFC 3986 section 5.1.3: the retrieval URI).
-  const base = /^https?:\/\//i.test(source) ? source : undefined;
+  // Relative URLs resolve against the feed's own URL (RFC 3986 section 5.1.3: the retrieval URI);
+  // a feed read from a file has only the URL it says is its own.
+  const selfHref = childrenNamed(channel, NS.atom, 'link').find((l) => l.attrs.rel === 'self')?.attrs.href?.trim();
+  const base = /^https?:\/\//i.test(source) ? source : selfHref && /^https?:\/\//i.test(selfHref) ? selfHref : undefined;
   const url = (raw: string | undefined, where: string, what: string): string | undefined => {
     if (raw === undefined) return undefined;
     const trimmed = raw.trim();
@@ -318,7 +320,8 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
   const encoded = text(NS.content, 'encoded');
   const description = text(NS.rss, 'description');
   item.notesHtml = encoded ?? description;
-  item.link = url(text(NS.rss, 'link'), where, '<link>');
+  // Read as the base of the notes' relative links, and listed: the episode's page is netcaster's now.
+  item.link = url(childText(element, NS.rss, 'link'), where, '<link>');
 
   const durationText = text(NS.itunes, 'duration');
   if (durationText) {

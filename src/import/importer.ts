@@ -243,7 +243,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   }
 
   // netcaster.lock: every guid brought over, and the feed URLs where they are known.
-  seedLock(dir, manifest, loaded.episodes, results, report);
+  seedLock(dir, manifest, results, report);
 
   report.checklist = checklist(report, manifest, feedName, read.url, feed);
   return { report };
@@ -601,7 +601,7 @@ function writeAtomic(file: string, data: string | Buffer, overwrite: boolean): v
 
 // --- netcaster.lock ----------------------------------------------------------------------------
 
-function seedLock(dir: string, manifest: ShowManifest | undefined, before: LoadedEpisode[], results: (EpisodeResult | undefined)[], report: ImportReport): void {
+function seedLock(dir: string, manifest: ShowManifest | undefined, results: (EpisodeResult | undefined)[], report: ImportReport): void {
   const read = readLock(dir);
   if (read.problems.length) {
     report.failed.push({ where: LOCK_FILE, message: `${read.problems[0].message}: not updated` });
@@ -611,7 +611,6 @@ function seedLock(dir: string, manifest: ShowManifest | undefined, before: Loade
   if (manifest?.baseUrl && !isPreviewUrl(manifest.baseUrl)) {
     for (const name of Object.keys(manifest.feeds)) lock.feeds[name] ??= `${manifest.baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
   }
-  for (const e of before) if (e.manifest.guid && !e.manifest.draft) lock.episodes[e.manifest.guid] ??= { slug: e.slug, firstPublished: e.manifest.date };
   for (const r of results) if (r?.date) lock.episodes[r.guid] ??= { slug: r.slug, firstPublished: r.date };
   const text = formatLock(lock);
   const file = path.join(dir, LOCK_FILE);
