@@ -121,6 +121,28 @@ test('an import killed halfway leaves no half episode, and resumes without downl
   assert.ok(!fs.existsSync(path.join(dir, '.netcaster-import')));
 });
 
+test('Ctrl-C stops an import with exit 130 and a word on how to continue, leaving no half episode', async () => {
+  server.file('/int/art.jpg', artworkBytes(), { type: 'image/jpeg' });
+  const slow = media('vbr-no-xing.mp3');
+  server.routes.set('/int/slow.mp3', () => ({ type: 'audio/mpeg', body: slow, throttle: 8_000 }));
+  const url = server.feed(
+    '/int/feed.xml',
+    `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Int</title><description>Interrupted.</description><language>en</language><itunes:author>I</itunes:author><itunes:image href="${server.url('/int/art.jpg')}"/><item><title>Slow</title><guid>int-1</guid><pubDate>Mon, 01 Sep 2014 18:00:00 GMT</pubDate><enclosure url="${server.url('/int/slow.mp3')}" length="${slow.length}" type="audio/mpeg"/></item></channel></rss>`,
+  );
+  const dir = path.join(tempDir(), 'show');
+  const stopped = await cli(['import', url, dir], (child) => {
+    const poll = setInterval(() => {
+      if ((server.requests('/int/slow.mp3')[0]?.bytes ?? 0) > 10_000) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 20);
+  });
+  assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);
+  assert.match(stopped.stderr, /interrupted.*run the same command again/);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => !f.startsWith('.')), [], 'nothing half-made in the show');
+});
+
 test('a locked feed is refused with exit 1 and the owner named; a redirect loop ends with a message', async () => {
   const url = server.feed(
     '/cli/locked.xml',
