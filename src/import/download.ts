@@ -9,8 +9,7 @@
 //   first bytes (a web page served with 200 instead of the media is stopped at once).
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { bodyError, discard, get, header, HttpError, statusError, withRetries, type HttpOptions } from './http.js';
+import { bodyError, discard, get, header, HttpError, statusError, withRetries, type Fetched, type HttpOptions } from './http.js';
 
 export interface DownloadResult {
   bytes: number;
@@ -114,7 +113,7 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
     },
   });
   try {
-    await pipeline(fetched.response, check, fs.createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+    await intoFile(fetched, check, part, start > 0);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A full disk is not the network: retrying now cannot help, and what was written is kept.
@@ -127,4 +126,33 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   fs.renameSync(part, dest);
   fs.rmSync(metaFile, { force: true });
   return { bytes: written, contentType, url: fetched.url, resumedFrom: start };
+}
+
+/**
+ * Pipes the body through `check` into `file`. Unlike stream.pipeline, a body that breaks off
+ * still gets every byte it delivered onto the disk (the file is ended, not destroyed), so the
+ * next attempt resumes from there.
+ */
+function intoFile(fetched: Fetched, check: Transform, file: string, append: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = fs.createWriteStream(file, { flags: append ? 'a' : 'w' });
+    let failure: unknown;
+    const bodyFailed = (err: unknown) => {
+      failure ??= err;
+      check.end(); // what check holds still goes to the file, then the file ends
+    };
+    fetched.response.on('error', bodyFailed);
+    fetched.response.on('aborted', () => bodyFailed(new HttpError(`${fetched.url}: the connection broke`, true)));
+    check.on('error', (err) => {
+      failure ??= err;
+      fetched.response.destroy();
+      out.end();
+    });
+    out.on('error', (err) => {
+      failure ??= err;
+      fetched.response.destroy();
+    });
+    out.on('close', () => (failure ? reject(failure) : resolve()));
+    fetched.response.pipe(check).pipe(out);
+  });
 }

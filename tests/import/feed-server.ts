@@ -15,6 +15,8 @@ export interface Served {
   headers?: Record<string, string>;
   /** Send only this many bytes of the body, then drop the connection. */
   cutAfter?: number;
+  /** With cutAfter: keep the connection open and send nothing more (a host that hangs). */
+  stall?: boolean;
   /** Bytes per second (a slow host, for interrupting). */
   throttle?: number;
 }
@@ -125,6 +127,7 @@ export class FeedServer {
     const slice = body.subarray(start, end);
     const limit = served.cutAfter !== undefined ? Math.min(served.cutAfter, slice.length) : slice.length;
     const finish = () => {
+      if (limit < slice.length && served.stall) return;
       if (limit < slice.length) res.destroy();
       else res.end();
     };

@@ -351,3 +351,38 @@ test('a folder that is not empty and not a show is left alone', async () => {
   assert.match(refused ?? '', /not empty and has no show\.yaml/);
   assert.deepEqual(fs.readdirSync(dir), ['thesis.txt']);
 });
+
+test('RFC 5005 archived feeds: prev-archive documents are read, each guid once', async () => {
+  server.fixture('/archive/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  server.fixture('/archive/2.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  server.feed('/archive/feed.xml', tinyFeed(tinyItem(2, server.url('/archive/2.mp3')), `<atom:link rel="prev-archive" href="${server.url('/archive/2013.xml')}"/>`));
+  server.feed('/archive/2013.xml', tinyFeed(tinyItem(1, server.url('/archive/1.mp3')) + tinyItem(2, server.url('/archive/2.mp3'))));
+  const { report } = await run(server.url('/archive/feed.xml'), emptyDir());
+  assert.deepEqual(report.imported.sort(), ['001-episode-1', '002-episode-2']);
+  assert.equal(server.requests('/archive/2.mp3').length, 1);
+});
+
+test('a file that is not media (the probe fails) is not imported, and says why', async () => {
+  server.fixture('/probe/text.mp3', 'text.mp3', 'audio/mpeg');
+  const url = server.feed('/probe/feed.xml', tinyFeed(tinyItem(1, server.url('/probe/text.mp3'))));
+  const dir = emptyDir();
+  const { report } = await run(url, dir);
+  assert.match(lines(report.failed), /not a media file a podcast app can play/);
+  assert.deepEqual(report.imported, []);
+  assert.ok(!fs.existsSync(path.join(dir, '001-episode-1')));
+});
+
+test('a host that stops sending is timed out and retried; the retry resumes where the bytes stopped', async () => {
+  const bytes = media('good-cbr.mp3');
+  let calls = 0;
+  // The first answer sends 5,000 bytes and then nothing, keeping the connection open.
+  server.routes.set('/stall/a.mp3', () => (++calls === 1 ? { type: 'audio/mpeg', body: bytes, cutAfter: 5_000, stall: true } : { type: 'audio/mpeg', body: bytes }));
+  const url = server.feed('/stall/feed.xml', tinyFeed(tinyItem(1, server.url('/stall/a.mp3'))));
+  const dir = emptyDir();
+  const { report } = await run(url, dir, { http: { ...fast, idleTimeoutMs: 300 } });
+  assert.deepEqual(report.failed, []);
+  const asked = server.requests('/stall/a.mp3');
+  assert.equal(asked.length, 2);
+  assert.equal(asked[1].range, 'bytes=5000-');
+  assert.deepEqual(fs.readFileSync(path.join(dir, '001-episode-1', '001-episode-1.mp3')), bytes);
+});
