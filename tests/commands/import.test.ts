@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { renderImage } from '../../src/artwork/image.js';
 import { parseXml, type XmlElement } from '../../src/import/xml.js';
 import { artworkBytes, FeedServer, media } from '../import/feed-server.js';
 import { cliPath, repoRoot, sampleShowDir } from '../support/env.js';
@@ -157,6 +158,21 @@ test('a locked feed is refused with exit 1 and the owner named; a redirect loop 
   assert.equal(loop.code, 1);
   assert.match(loop.stderr, /redirect loop/);
   assert.doesNotMatch(loop.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('an import whose show does not pass check ends with exit 1, listing what to fix with file and field', async () => {
+  // The old host's artwork is 600 px: Apple asks for 1400-3000.
+  const small = await renderImage(artworkBytes(), { width: 600, format: 'jpeg', quality: 80 });
+  server.file('/small/art.jpg', small.data, { type: 'image/jpeg' });
+  server.fixture('/small/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  const url = server.feed(
+    '/small/feed.xml',
+    `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Small</title><description>Small art.</description><language>en</language><itunes:author>S</itunes:author><itunes:image href="${server.url('/small/art.jpg')}"/><item><title>One</title><guid>s-1</guid><pubDate>Mon, 01 Sep 2014 18:00:00 GMT</pubDate><enclosure url="${server.url('/small/1.mp3')}" length="${media('good-cbr.mp3').length}" type="audio/mpeg"/></item></channel></rss>`,
+  );
+  const r = await cli(['import', url, path.join(tempDir(), 'show')]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /artwork\.jpg[\s\S]*(600|1400)/);
+  assert.match(r.stdout, /not publishable yet/);
 });
 
 test('import without a SOURCE is bad usage (exit 2)', async () => {
