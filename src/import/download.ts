@@ -8,6 +8,7 @@
 // - Checked: the status, a 206's Content-Range, the byte count against Content-Length, and the
 //   first bytes (a web page served with 200 instead of the media is stopped at once).
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { bodyError, discard, get, header, HttpError, statusError, withRetries, type Fetched, type HttpOptions } from './http.js';
 
@@ -40,7 +41,7 @@ export interface DownloadOptions {
 
 /** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
 export async function download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
-  const existing = fs.statSync(dest, { throwIfNoEntry: false });
+  const existing = await fsp.stat(dest).catch(() => undefined);
   if (existing?.isFile()) return { bytes: existing.size, url, resumedFrom: existing.size };
   return withRetries(() => attempt(url, dest, options), options.http, options.signal);
 }
@@ -48,10 +49,12 @@ export async function download(url: string, dest: string, options: DownloadOptio
 async function attempt(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
   const part = `${dest}.part`;
   const metaFile = `${dest}.part.json`;
-  let have = fs.statSync(part, { throwIfNoEntry: false })?.size ?? 0;
+  // File-system calls here are asynchronous: on a slow disk a synchronous one would stall every
+  // other download of the import meanwhile.
+  let have = (await fsp.stat(part).catch(() => undefined))?.size ?? 0;
   let meta: PartMeta | undefined;
   try {
-    meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as PartMeta;
+    meta = JSON.parse(await fsp.readFile(metaFile, 'utf8')) as PartMeta;
   } catch {
     meta = undefined;
   }
@@ -69,7 +72,7 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
     discard(fetched);
     // 416: what we hold is already the whole file (or more): start again from nothing.
     if (fetched.status === 416) {
-      fs.rmSync(part, { force: true });
+      await fsp.rm(part, { force: true });
       throw new HttpError(failed.message, true, 416);
     }
     throw failed;
@@ -79,7 +82,7 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(fetched, 'content-range') ?? '');
     if (!range || Number(range[1]) !== have) {
       discard(fetched);
-      fs.rmSync(part, { force: true });
+      await fsp.rm(part, { force: true });
       throw new HttpError(`${fetched.url}: the server answered the range request with ${header(fetched, 'content-range') ?? 'no Content-Range'}; starting again`, true);
     }
     start = have;
@@ -90,7 +93,9 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   const etag = header(fetched, 'etag');
   const lastModified = header(fetched, 'last-modified');
   const newMeta: PartMeta = { url, ...(etag && { etag }), ...(lastModified && { lastModified }) };
-  fs.writeFileSync(metaFile, JSON.stringify(newMeta));
+  // Written while the first bytes arrive, so even a killed process leaves what a resume needs.
+  // (Not awaited before piping: the body must have its listeners before anything can happen to it.)
+  const metaWritten = etag || lastModified ? fsp.writeFile(metaFile, JSON.stringify(newMeta)) : Promise.resolve();
   if (start > 0) options.onBytes?.(start);
 
   let written = start;
@@ -114,7 +119,9 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   });
   try {
     await intoFile(fetched, check, part, start > 0);
+    await metaWritten;
   } catch (err) {
+    await metaWritten.catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code;
     // A full disk is not the network: retrying now cannot help, and what was written is kept.
     if (code === 'ENOSPC' || code === 'EDQUOT') throw new HttpError(`${part}: the disk is full; free some space and run the import again to continue`, false);
@@ -123,8 +130,8 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   if ((expected !== undefined && written !== expected) || !fetched.response.complete) {
     throw new HttpError(`${fetched.url}: the connection ended after ${written}${expected === undefined ? '' : ` of ${expected}`} bytes`, true);
   }
-  fs.renameSync(part, dest);
-  fs.rmSync(metaFile, { force: true });
+  await fsp.rename(part, dest);
+  await fsp.rm(metaFile, { force: true });
   return { bytes: written, contentType, url: fetched.url, resumedFrom: start };
 }
 
@@ -153,6 +160,11 @@ function intoFile(fetched: Fetched, check: Transform, file: string, append: bool
       fetched.response.destroy();
     });
     out.on('close', () => (failure ? reject(failure) : resolve()));
+    // A body that broke off before it was piped has no more events to give.
+    if (fetched.response.errored || (fetched.response.destroyed && !fetched.response.complete)) {
+      bodyFailed(fetched.response.errored ?? new HttpError(`${fetched.url}: the connection broke`, true));
+      return;
+    }
     fetched.response.pipe(check).pipe(out);
   });
 }

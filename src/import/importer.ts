@@ -11,6 +11,7 @@
 // from the show's other feed) is not downloaded again, so a later run is a sync.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
@@ -285,22 +286,23 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
   const { item, slug } = target;
   const where = `item ${item.position} (${item.title})`;
   const staging = path.join(c.stagingRoot, slug);
-  fs.mkdirSync(staging, { recursive: true });
-  fs.writeFileSync(path.join(staging, MARKER), item.guid);
+  // Asynchronous file calls throughout: on a slow disk a synchronous one stalls every download.
+  await fsp.mkdir(staging, { recursive: true });
+  await fsp.writeFile(path.join(staging, MARKER), item.guid);
   try {
     const enclosure = item.enclosure as SourceEnclosure;
-    const main = await fetchMedia(enclosure, staging, slug, where, c);
-    const media: Record<string, string> = { [main.format]: main.fileName };
+    const main = await fetchMedia(enclosure, staging, where, c);
+    const media: Record<string, string> = { [main.format]: main.file };
     const alternateFormats: string[] = [];
     for (const alt of item.alternates) {
       try {
-        const got = await fetchMedia(alt, staging, slug, where, c);
+        const got = await fetchMedia(alt, staging, where, c);
         if (media[got.format] || target.existing?.manifest.media[got.format]) {
           c.report.notImported.push({ where, message: `${alt.url}: a second ${got.format} file of the episode (one file per format)` });
-          fs.rmSync(path.join(staging, got.fileName), { force: true });
+          await fsp.rm(got.file, { force: true });
           continue;
         }
-        media[got.format] = got.fileName;
+        media[got.format] = got.file;
         alternateFormats.push(got.format);
       } catch (err) {
         if (c.signal?.aborted) throw err;
@@ -313,16 +315,16 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
       // One more format of an episode that is there: its files join the folder, then episode.yaml names them.
       const episodeDir = target.existing.dir;
       const added: Record<string, string> = {};
-      for (const [format, fileName] of Object.entries(media)) {
+      for (const [format, file] of Object.entries(media)) {
         if (target.existing.manifest.media[format]) continue;
-        let finalName = fileName;
-        for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = fileName.replace(/(\.[a-z0-9]+)$/, `-${n}$1`);
-        fs.renameSync(path.join(staging, fileName), path.join(episodeDir, finalName));
+        let finalName = `${slug}.${format}`;
+        for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = `${slug}-${n}.${format}`;
+        await fsp.rename(file, path.join(episodeDir, finalName));
         added[format] = finalName;
       }
       const manifest = { ...target.existing.manifest, media: { ...target.existing.manifest.media, ...added } };
       writeAtomic(path.join(episodeDir, EPISODE_FILE), episodeYamlText(manifest), true);
-      fs.rmSync(staging, { recursive: true, force: true });
+      await fsp.rm(staging, { recursive: true, force: true });
       c.report.merged.push(slug);
       return { slug, guid: target.existing.manifest.guid ?? item.guid, date: target.existing.manifest.date, enclosureFormat: main.format, alternateFormats };
     }
@@ -331,8 +333,14 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
     const extras = await fetchExtras(item, staging, where, c);
     const pageUrl = item.link ?? c.feed.link ?? (/^https?:/.test(c.feed.source) ? c.feed.source : undefined);
     const notes = item.notesHtml ? htmlToMarkdown(item.notesHtml, pageUrl) : '';
-    if (notes) fs.writeFileSync(path.join(staging, 'notes.md'), `${notes}\n`);
+    if (notes) await fsp.writeFile(path.join(staging, 'notes.md'), `${notes}\n`);
     const summary = item.summary ?? (item.notesHtml ? htmlToText(item.notesHtml).slice(0, 4000) : undefined) ?? item.title;
+    // Media named by what the probe found, one file per format.
+    const names: Record<string, string> = {};
+    for (const [format, file] of Object.entries(media)) {
+      names[format] = `${slug}.${format}`;
+      await fsp.rename(file, path.join(staging, names[format]));
+    }
     const manifest: EpisodeManifest = {
       title: item.title,
       ...(item.date && { date: item.date.iso }),
@@ -343,14 +351,15 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
       ...(extras.image && { image: extras.image }),
       summary: summary || item.title,
       guid: item.guid,
-      media,
+      media: names,
       ...(extras.transcript && extras.transcript !== 'transcript.vtt' && extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
     } as EpisodeManifest;
-    fs.writeFileSync(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
+    await fsp.writeFile(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
     // Whole or not at all: the marker goes, then one rename puts the episode in the show.
-    fs.rmSync(path.join(staging, MARKER), { force: true });
-    for (const leftover of fs.readdirSync(staging)) if (/\.(part|part\.json|download|done)$/.test(leftover)) fs.rmSync(path.join(staging, leftover), { force: true });
-    fs.renameSync(staging, path.join(c.dir, slug));
+    for (const leftover of await fsp.readdir(staging)) {
+      if (leftover === MARKER || /\.(part|part\.json|download)$/.test(leftover)) await fsp.rm(path.join(staging, leftover), { force: true });
+    }
+    await fsp.rename(staging, path.join(c.dir, slug));
     c.report.imported.push(slug);
     return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
   } catch (err) {
@@ -363,21 +372,12 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
 
 class MediaError extends Error {}
 
-/** Downloads one media file into the staging folder and names it by its probed format. */
-async function fetchMedia(enclosure: SourceEnclosure, staging: string, slug: string, where: string, c: EpisodeContext): Promise<{ format: string; fileName: string; durationNote?: string }> {
+/**
+ * Downloads one media file into the staging folder as `<hash of its URL>.download` and probes it.
+ * A file finished by an earlier run is there under that name and is only probed again.
+ */
+async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: string, c: EpisodeContext): Promise<{ format: string; file: string; durationNote?: string }> {
   const key = createHash('sha256').update(enclosure.url).digest('hex').slice(0, 16);
-  const doneFile = path.join(staging, `${key}.done`);
-  // Finished in an earlier run: the name it got is recorded beside it.
-  if (fs.existsSync(doneFile)) {
-    const fileName = fs.readFileSync(doneFile, 'utf8');
-    if (fs.existsSync(path.join(staging, fileName))) {
-      const format = path.extname(fileName).slice(1);
-      const size = fs.statSync(path.join(staging, fileName)).size;
-      c.progress.done += size;
-      c.tick();
-      return { format, fileName };
-    }
-  }
   const { url: direct, stripped } = stripTracking(enclosure.url);
   if (stripped.length) c.report.fixed.push({ where, message: `tracking prefix${stripped.length > 1 ? 'es' : ''} ${stripped.join(', ')} taken off for the download: ${direct}` });
   const dest = path.join(staging, `${key}.download`);
@@ -399,7 +399,11 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, slug: str
       }),
     );
   try {
-    await fetchFrom(direct);
+    const got = await fetchFrom(direct);
+    if (got.resumedFrom === got.bytes) {
+      c.progress.done += got.bytes; // finished in an earlier run
+      c.tick();
+    }
   } catch (err) {
     if (c.signal?.aborted || direct === enclosure.url) throw err;
     // The tracker may be the only way to the file (a host that checks the referrer chain): try it.
@@ -409,7 +413,7 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, slug: str
   const facts: MediaFacts | undefined = probe.facts;
   const errors = probe.findings.filter((f) => f.level === 'error');
   if (!facts || errors.length) {
-    fs.rmSync(dest, { force: true });
+    await fsp.rm(dest, { force: true });
     throw new MediaError(`${enclosure.url}: not a media file a podcast app can play (${errors.map((e) => e.message).join('; ') || 'unknown format'})`);
   }
   if (enclosure.length > 0 && facts.size !== enclosure.length) {
@@ -419,17 +423,12 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, slug: str
     c.report.fixed.push({ where, message: `${enclosure.url}: the feed called it ${enclosure.type}, its bytes are ${facts.mime}: named and served as what it is` });
   }
   const format = formatOfFacts(facts, enclosure.type);
-  const fileName = `${slug}.${format}`;
-  let finalName = fileName;
-  for (let n = 2; fs.existsSync(path.join(staging, finalName)); n++) finalName = `${slug}-${n}.${format}`;
-  fs.renameSync(dest, path.join(staging, finalName));
-  fs.writeFileSync(doneFile, finalName);
   const item = c.feed.items.find((i) => i.enclosure === enclosure);
   let durationNote: string | undefined;
   if (item?.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
     durationNote = `itunes:duration said ${Math.round(item.duration)} s, the file plays ${Math.round(facts.duration)} s: the new feed gives the file's`;
   }
-  return { format, fileName: finalName, durationNote };
+  return { format, file: dest, durationNote };
 }
 
 /** The episode's image, chapters and transcript, each optional: a failure is reported, the episode goes on. */
@@ -440,7 +439,7 @@ async function fetchExtras(item: SourceItem, staging: string, where: string, c: 
       const bytes = await fetchSmall(item.imageUrl, MAX_IMAGE_BYTES, c);
       const ext = imageExtension(bytes);
       if (!ext || (ext !== 'jpg' && ext !== 'png')) throw new MediaError(`${item.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
-      fs.writeFileSync(path.join(staging, `cover.${ext}`), bytes);
+      await fsp.writeFile(path.join(staging, `cover.${ext}`), bytes);
       out.image = `cover.${ext}`;
     } catch (err) {
       if (c.signal?.aborted) throw err;
@@ -452,7 +451,7 @@ async function fetchExtras(item: SourceItem, staging: string, where: string, c: 
       const bytes = await fetchSmall(item.chaptersUrl, MAX_TEXT_BYTES, c);
       const data = JSON.parse(bytes.toString('utf8')) as { chapters?: unknown };
       if (!Array.isArray(data?.chapters)) throw new MediaError(`${item.chaptersUrl}: not Podcast Index JSON chapters (no "chapters" list)`);
-      fs.writeFileSync(path.join(staging, 'chapters.json'), bytes);
+      await fsp.writeFile(path.join(staging, 'chapters.json'), bytes);
     } catch (err) {
       if (c.signal?.aborted) throw err;
       c.report.notImported.push({ where, message: `the chapters: ${(err as Error).message}` });
@@ -460,7 +459,7 @@ async function fetchExtras(item: SourceItem, staging: string, where: string, c: 
   } else if (item.simpleChapters?.length) {
     // Podlove Simple Chapters -> JSON chapters (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md).
     const chapters: Chapter[] = item.simpleChapters;
-    fs.writeFileSync(path.join(staging, 'chapters.json'), `${JSON.stringify({ version: '1.2.0', chapters }, null, 2)}\n`);
+    await fsp.writeFile(path.join(staging, 'chapters.json'), `${JSON.stringify({ version: '1.2.0', chapters }, null, 2)}\n`);
     c.report.fixed.push({ where, message: `${chapters.length} Podlove Simple Chapters converted to chapters.json` });
   }
   // Transcripts netcaster serves: WebVTT and SRT. The others are listed.
@@ -473,7 +472,7 @@ async function fetchExtras(item: SourceItem, staging: string, where: string, c: 
     try {
       const bytes = await fetchSmall(usable[0].url, MAX_TEXT_BYTES, c);
       const name = `transcript.${kinds[usable[0].type]}`;
-      fs.writeFileSync(path.join(staging, name), bytes);
+      await fsp.writeFile(path.join(staging, name), bytes);
       out.transcript = name;
     } catch (err) {
       if (c.signal?.aborted) throw err;
