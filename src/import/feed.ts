@@ -24,6 +24,8 @@ const NS = {
 export interface FeedNote {
   where: string;
   message: string;
+  /** True when something could not come over (else it was mended, and is only said). */
+  lost?: boolean;
 }
 
 export interface SourceEnclosure {
@@ -115,12 +117,12 @@ export function readFeed(root: XmlElement, source: string): SourceFeed {
   const unmapped = new Map<string, number>();
   const feed: SourceFeed = { source, categories: [], funding: [], persons: [], items: [], notes, unmapped };
   if (root.local !== 'rss') {
-    notes.push({ where: 'feed', message: `the root element is <${root.name}>, not <rss>: not a podcast RSS feed` });
+    notes.push({ where: 'feed', message: `the root element is <${root.name}>, not <rss>: not a podcast RSS feed`, lost: true });
     return feed;
   }
   const channel = childNamed(root, '', 'channel');
   if (!channel) {
-    notes.push({ where: 'feed', message: 'no <channel>' });
+    notes.push({ where: 'feed', message: 'no <channel>', lost: true });
     return feed;
   }
   // Relative URLs resolve against the feed's own URL (RFC 3986 section 5.1.3: the retrieval URI);
@@ -134,7 +136,7 @@ export function readFeed(root: XmlElement, source: string): SourceFeed {
     if (trimmed !== raw) notes.push({ where, message: `spaces around the ${what} URL removed` });
     const absolute = safeAbsoluteUrl(trimmed, base);
     if (!absolute) {
-      notes.push({ where, message: `the ${what} URL "${trimmed}" is not an http(s) URL${base ? '' : ' (a relative URL in a feed read from a file cannot be resolved)'}` });
+      notes.push({ where, message: `the ${what} URL "${trimmed}" is not an http(s) URL${base ? '' : ' (a relative URL in a feed read from a file cannot be resolved)'}`, lost: true });
       return undefined;
     }
     if (!/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) notes.push({ where, message: `the relative ${what} URL "${trimmed}" read as ${absolute}` });
@@ -178,7 +180,7 @@ export function readFeed(root: XmlElement, source: string): SourceFeed {
       if (mapped.mapped) notes.push({ where: 'channel', message: `category ${mapped.mapped}` });
       if (mapped.name) {
         if (!feed.categories.includes(mapped.name)) feed.categories.push(mapped.name);
-      } else notes.push({ where: 'channel', message: `category not imported: ${mapped.message}` });
+      } else notes.push({ where: 'channel', message: `category not imported: ${mapped.message}`, lost: true });
     }
   }
   feed.explicit = yesNo(text(channel, NS.itunes, 'explicit'));
@@ -285,7 +287,7 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
     item.guid = item.enclosure.url;
     notes.push({ where, message: `no <guid>: its enclosure URL is kept as the guid, as apps already identify it by that` });
   } else {
-    notes.push({ where, message: 'no <guid> and no enclosure: not an episode, skipped' });
+    notes.push({ where, message: 'no <guid> and no enclosure: not an episode, skipped', lost: true });
     return undefined;
   }
   if (!rawTitle) {
@@ -296,22 +298,22 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
   const dateText = text(NS.rss, 'pubDate');
   if (dateText) {
     item.date = parseFeedDate(dateText);
-    if (!item.date) notes.push({ where, message: `the pubDate "${dateText}" is not a date` });
+    if (!item.date) notes.push({ where, message: `the pubDate "${dateText}" is not a date`, lost: true });
     else if (item.date.quirk) notes.push({ where, message: `the pubDate "${dateText}" has ${item.date.quirk}: read as ${item.date.iso}` });
-  } else notes.push({ where, message: 'no <pubDate>' });
+  } else notes.push({ where, message: 'no <pubDate>', lost: true });
 
   const whole = (t: string | undefined, what: string, min: number) => {
     if (t === undefined) return undefined;
     const n = Number(t);
     if (Number.isInteger(n) && n >= min) return n;
-    notes.push({ where, message: `${what} "${t}" is not a whole number from ${min}: not imported` });
+    notes.push({ where, message: `${what} "${t}" is not a whole number from ${min}: not imported`, lost: true });
     return undefined;
   };
   item.number = whole(text(NS.itunes, 'episode') ?? take(NS.podcast, 'episode')?.text.trim(), 'itunes:episode', 0);
   item.season = whole(text(NS.itunes, 'season') ?? take(NS.podcast, 'season')?.text.trim(), 'itunes:season', 1);
   const episodeType = text(NS.itunes, 'episodeType')?.toLowerCase();
   if (episodeType === 'full' || episodeType === 'trailer' || episodeType === 'bonus') item.episodeType = episodeType;
-  else if (episodeType) notes.push({ where, message: `itunes:episodeType "${episodeType}" is not full, trailer or bonus: not imported` });
+  else if (episodeType) notes.push({ where, message: `itunes:episodeType "${episodeType}" is not full, trailer or bonus: not imported`, lost: true });
   item.explicit = yesNo(text(NS.itunes, 'explicit'));
 
   const summary = text(NS.itunes, 'summary');
@@ -356,7 +358,7 @@ function readSimpleChapters(element: XmlElement, where: string, url: UrlReader, 
     const start = c.attrs.start ? parseDuration(c.attrs.start.trim()) : undefined;
     const title = c.attrs.title?.trim();
     if (!start || !title) {
-      notes.push({ where, message: `a psc:chapter without a readable start and title (start="${c.attrs.start ?? ''}") skipped` });
+      notes.push({ where, message: `a psc:chapter without a readable start and title (start="${c.attrs.start ?? ''}") skipped`, lost: true });
       continue;
     }
     const href = url(c.attrs.href, where, 'psc:chapter href');

@@ -15,7 +15,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
-import type { Chapter, MediaFacts, Problem } from '../catalog/types.js';
+import type { Chapter, MediaFacts } from '../catalog/types.js';
 import { slugify } from '../commands/new.js';
 import { podcastGuid } from '../feeds/rss.js';
 import { probeMedia } from '../media/probe.js';
@@ -114,7 +114,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       report,
     };
   }
-  for (const note of feed.notes) sortNote(report, note.where, note.message);
+  for (const note of feed.notes) (note.lost ? report.notImported : report.fixed).push({ where: note.where, message: note.message });
   for (const [tag, count] of feed.unmapped) report.notImported.push({ where: tag.split(' ')[0], message: `${tag.slice(tag.indexOf(' ') + 1)}${count > 1 ? ` (${count} times)` : ''}: no place in netcaster` });
 
   const loaded = await loadShow(dir);
@@ -619,11 +619,6 @@ function seedLock(dir: string, manifest: ShowManifest | undefined, results: (Epi
 
 // --- The report --------------------------------------------------------------------------------
 
-function sortNote(report: ImportReport, where: string, message: string): void {
-  const lost = /not imported|skipped|not a |cannot|no place/.test(message);
-  (lost ? report.notImported : report.fixed).push({ where, message });
-}
-
 function checklist(report: ImportReport, manifest: ShowManifest | undefined, feedName: string, oldUrl: string, feed: SourceFeed): string[] {
   const lines: string[] = [];
   const base = manifest?.baseUrl;
@@ -658,4 +653,3 @@ function baseSlug(item: SourceItem): string {
   return item.date ? `${item.date.iso.slice(0, 10)}-${title}` : title;
 }
 
-export type { Problem };

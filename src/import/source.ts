@@ -90,7 +90,7 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
         break;
       }
       if (pages.size >= MAX_PAGES) {
-        feed.notes.push({ where: 'feed', message: `more than ${MAX_PAGES} pages: the rest were not read` });
+        feed.notes.push({ where: 'feed', message: `more than ${MAX_PAGES} pages: the rest were not read`, lost: true });
         break;
       }
       pages.add(next);
@@ -98,7 +98,7 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
       const parsed = parseXml(decodeXml(doc.bytes));
       fixes.push(...parsed.fixes.map((f) => `${next}: ${f}`));
       if (!parsed.root) {
-        feed.notes.push({ where: 'feed', message: `the page ${next} is not XML (${parsed.error}): its episodes were not imported` });
+        feed.notes.push({ where: 'feed', message: `the page ${next} is not XML (${parsed.error}): its episodes were not imported`, lost: true });
         break;
       }
       const page = readFeed(parsed.root, doc.url);
@@ -109,7 +109,7 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
         feed.items.push({ ...item, position: feed.items.length + 1 });
         added++;
       }
-      feed.notes.push(...page.notes.map((n) => ({ where: `${next} ${n.where}`, message: n.message })));
+      feed.notes.push(...page.notes.map((n) => ({ ...n, where: `${next} ${n.where}` })));
       feed.notes.push({ where: 'feed', message: `page ${next} read (RFC 5005): ${added} more episode(s)` });
       next = page.nextPage ?? page.prevArchive;
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import { checkShow } from '../../src/catalog/build.js';
 import { readLock } from '../../src/catalog/lock.js';
+import { podcastGuid } from '../../src/feeds/rss.js';
 import { importFeed, type ImportOptions } from '../../src/import/importer.js';
 import { artworkBytes, coverBytes, FeedServer, media } from './feed-server.js';
 
@@ -263,6 +264,8 @@ test('HTTP redirects, itunes:new-feed-url, <redirect><newLocation> and RFC 5005 
   assert.match(lines(report.fixed), /links back to a page already read/);
   assert.match(report.checklist.join('\n'), /itunes:new-feed-url/);
   assert.match(report.checklist.join('\n'), /301/);
+  // No podcast:guid in the feed: the one apps derived from its URL (Podcast Index rule) is kept.
+  assert.equal(yamlOf(path.join(dir, 'show.yaml')).guid, podcastGuid(server.url('/moves/final.xml')));
 });
 
 test('a redirect loop ends with a message: in HTTP and in the feeds themselves', async () => {
