@@ -1,4 +1,4 @@
-// npm run bench [-- check|build|podcast|mp3|serve ...]
+// npm run bench [-- check|build|podcast|mp3|serve|import ...]
 // Times netcaster against baselines measured in the same run, and writes BENCHMARKS.md.
 // Every figure is a ratio against something this machine did in the same run (node -e 0,
 // reading the files once with cat, ffprobe, nginx), so figures stay comparable across machines.
@@ -245,6 +245,24 @@ async function benchHttp(): Promise<void> {
   notes.push(`Serving, raw figures (netcaster vs nginx on 127.0.0.1, same files, load generator on the same 2 cores): \`${JSON.stringify(r)}\``);
 }
 
+interface ImportFigures {
+  episodes: number;
+  mediaMb: number;
+  importMs: number;
+  wgetMs: number;
+  memory: Record<string, { peakMb: number; seconds: number }>;
+}
+
+async function benchImportRows(): Promise<void> {
+  const { benchImport } = await import('./import.js');
+  const r = (await benchImport()) as ImportFigures;
+  row(`import: a ${r.episodes}-episode feed from 127.0.0.1 (${r.mediaMb} MB of MP3), checked`, r.importMs, 'wget of the same enclosures', r.wgetMs, 'within 1.2x of wget', r.importMs <= 1.2 * r.wgetMs);
+  const [small, big] = Object.keys(r.memory).map(Number).sort((a, b) => a - b);
+  const flat = r.memory[big].peakMb <= r.memory[small].peakMb * 1.25;
+  row(`import: peak resident MB, feed of ${big} items`, r.memory[big].peakMb, `${small} items, MB`, r.memory[small].peakMb, 'flat (within 25%)', flat);
+  notes.push(`Import, raw figures: \`${JSON.stringify(r)}\``);
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
@@ -280,5 +298,6 @@ if (cb.size) benchCheckAndBuild(cb);
 if (all || wanted.has('podcast')) benchAudioOnlyBuild();
 if (all || wanted.has('mp3')) await benchMp3();
 if (all || wanted.has('serve')) await benchHttp();
+if (all || wanted.has('import')) await benchImportRows();
 writeReport();
 fs.rmSync(coldDirs, { recursive: true, force: true });

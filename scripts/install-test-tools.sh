@@ -7,8 +7,9 @@
 #   gpodder                     gpo, a real podcast app, subscribes and downloads in the tests
 #   chromium, fonts-dejavu-core a real browser plays episodes in the tests
 #   nginx-light                 the baseline in `npm run bench`
+#   wget                        the baseline for `netcaster import` in `npm run bench`
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq ffmpeg espeak-ng sox libxml2-utils python3-podcastparser python3-feedparser \
-  gpodder chromium fonts-dejavu-core nginx-light >/dev/null
+  gpodder chromium fonts-dejavu-core nginx-light wget >/dev/null

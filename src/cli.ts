@@ -9,7 +9,11 @@ export interface CommandSpec {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  load: () => Promise<{ run: (dir: string, options: Record<string, string | boolean | undefined>) => Promise<number> }>;
+  /** How many positional arguments the command takes (default 1: the show folder). */
+  positionals?: number;
+  load: () => Promise<{
+    run: (dir: string, options: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
+  }>;
 }
 
 const commands: Record<string, CommandSpec> = {
@@ -48,6 +52,13 @@ const commands: Record<string, CommandSpec> = {
     usage: 'status [DIR]',
     options: {},
     load: () => import('./commands/status.js'),
+  },
+  import: {
+    summary: 'bring a show over from its feed (URL or file): episodes, media, notes, GUIDs kept',
+    usage: 'import SOURCE [DIR] [--unlock] [--base-url URL]',
+    options: { unlock: { type: 'boolean' }, 'base-url': { type: 'string' } },
+    positionals: 2,
+    load: () => import('./commands/import.js'),
   },
 };
 
@@ -89,12 +100,13 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  if (parsed.positionals.length > 1) {
-    console.error(`netcaster ${name}: one show folder at most, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
+  if (parsed.positionals.length > (spec.positionals ?? 1)) {
+    const what = spec.positionals === undefined ? 'one show folder at most' : 'too many arguments';
+    console.error(`netcaster ${name}: ${what}, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
     return 2;
   }
   const command = await spec.load();
-  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>);
+  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
 
 // A reader that goes away (`netcaster status | head`) is no fault: stop quietly, as Unix tools do.

@@ -1,0 +1,146 @@
+// How fast and how lean is `netcaster import`? A 300-episode feed served on 127.0.0.1, imported
+// by the CLI, against `wget` fetching the same enclosures from the same server (the floor for
+// moving those bytes); then memory with the feed at 300 and at 3,000 items. Prints one JSON object.
+// Run: node dist/bench/import.js   (bench/run.ts calls benchImport() for BENCHMARKS.md)
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const tmp = path.join(root, 'bench', 'tmp', 'import');
+const cli = path.join(root, 'dist', 'src', 'cli.js');
+const EPISODES = 300;
+const MEMORY_EPISODES = [300, 3000];
+const MINUTES = 3;
+
+/** Made once and kept: a 3-minute MP3 (the enclosure every item points at) and 1400 px artwork. */
+export function makeMedia(): { mp3: Buffer; small: Buffer; artwork: Buffer } {
+  fs.mkdirSync(tmp, { recursive: true });
+  const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  const mp3 = path.join(tmp, 'episode.mp3');
+  const small = path.join(tmp, 'small.mp3');
+  const artwork = path.join(tmp, 'artwork.jpg');
+  if (!fs.existsSync(mp3)) ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=44100:duration=${MINUTES * 60}`, '-c:a', 'libmp3lame', '-b:a', '64k', mp3]);
+  if (!fs.existsSync(small)) ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=22050:duration=2', '-c:a', 'libmp3lame', '-b:a', '32k', small]);
+  if (!fs.existsSync(artwork)) ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x336699:size=1400x1400', '-frames:v', '1', artwork]);
+  return { mp3: fs.readFileSync(mp3), small: fs.readFileSync(small), artwork: fs.readFileSync(artwork) };
+}
+
+export function feedXml(base: string, count: number, bytes: number): string {
+  const items: string[] = [];
+  for (let n = count; n >= 1; n--) {
+    const date = new Date(Date.UTC(2014, 0, 1) + n * 86_400_000).toUTCString();
+    items.push(
+      `<item><title>Episode ${n}</title><guid isPermaLink="false">bench-${n}</guid><pubDate>${date}</pubDate><itunes:episode>${n}</itunes:episode>` +
+        `<itunes:duration>${MINUTES * 60}</itunes:duration><description><![CDATA[<p>Notes for episode ${n}, with <a href="https://example.com/${n}">a link</a>.</p>]]></description>` +
+        `<enclosure url="${base}/media/${n}.mp3" length="${bytes}" type="audio/mpeg"/></item>`,
+    );
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Bench</title><description>A big feed.</description><language>en</language><itunes:author>Bench</itunes:author><itunes:image href="${base}/artwork.jpg"/><itunes:category text="Technology"/>${items.join('')}</channel></rss>`;
+}
+
+/** One host for both: every /media/<n>.mp3 answers with the same bytes, ranges not needed here. */
+export async function startServer(files: { mp3: Buffer; artwork: Buffer }, feeds: Map<string, string>): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const p = new URL(req.url ?? '/', 'http://x').pathname;
+    if (p.startsWith('/media/')) res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': files.mp3.length, etag: '"bench"' }).end(files.mp3);
+    else if (p === '/artwork.jpg') res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': files.artwork.length }).end(files.artwork);
+    else if (feeds.has(p)) res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feeds.get(p));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Runs a command without blocking this process (it serves the files); peak resident memory from /proc. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; code: number | null; peakMb: number; out: string }> {
+  return new Promise((resolve) => {
+    const t = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    let peakKb = 0;
+    const poll = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // gone already
+      }
+    }, 25);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, code, peakMb: peakKb / 1024, out });
+    });
+  });
+}
+
+export async function benchImport(): Promise<object> {
+  const files = makeMedia();
+  const feeds = new Map<string, string>();
+  const server = await startServer(files, feeds);
+  try {
+    feeds.set('/feed.xml', feedXml(server.base, EPISODES, files.mp3.length));
+    const urls = path.join(tmp, 'urls.txt');
+    fs.writeFileSync(urls, Array.from({ length: EPISODES }, (_, i) => `${server.base}/media/${i + 1}.mp3`).join('\n') + '\n');
+    const env = { NETCASTER_CACHE_DIR: path.join(tmp, 'cache') };
+    const rounds = 3;
+    const ours: number[] = [];
+    const wget: number[] = [];
+    // Alternating, so both see the same moments of a shared machine.
+    for (let i = 0; i < rounds; i++) {
+      const out = path.join(tmp, `wget-${i}`);
+      fs.rmSync(out, { recursive: true, force: true });
+      const w = await run('wget', ['-q', '-i', urls, '-P', out]);
+      if (w.code !== 0) throw new Error(`wget failed: ${w.out.slice(0, 500)}`);
+      wget.push(w.ms);
+      fs.rmSync(out, { recursive: true, force: true });
+      const dir = path.join(tmp, `show-${i}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(env.NETCASTER_CACHE_DIR, { recursive: true, force: true });
+      const r = await run(process.execPath, [cli, 'import', `${server.base}/feed.xml`, dir], env);
+      if (r.code !== 0) throw new Error(`import failed:\n${r.out.slice(-3000)}`);
+      ours.push(r.ms);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+    // Memory: the same import with small enclosures, the feed at 300 and at 3,000 items.
+    files.mp3 = files.small;
+    const memory: Record<string, { peakMb: number; seconds: number }> = {};
+    for (const count of MEMORY_EPISODES) {
+      feeds.set(`/feed-${count}.xml`, feedXml(server.base, count, files.small.length));
+      const dir = path.join(tmp, `memory-${count}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(env.NETCASTER_CACHE_DIR, { recursive: true, force: true });
+      const r = await run(process.execPath, [cli, 'import', `${server.base}/feed-${count}.xml`, dir], env);
+      if (r.code !== 0) throw new Error(`import of ${count} items failed:\n${r.out.slice(-3000)}`);
+      memory[count] = { peakMb: Math.round(r.peakMb), seconds: Math.round(r.ms / 100) / 10 };
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return {
+      episodes: EPISODES,
+      mediaMb: Math.round((EPISODES * fs.statSync(path.join(tmp, 'episode.mp3')).size) / 2 ** 20),
+      importMs: Math.round(median(ours)),
+      wgetMs: Math.round(median(wget)),
+      rounds: { import: ours.map(Math.round), wget: wget.map(Math.round) },
+      memory,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  console.log(JSON.stringify(await benchImport(), null, 2));
+}

@@ -1,0 +1,109 @@
+// netcaster import SOURCE [DIR] [--unlock] [--base-url URL]
+// Exit 0: imported and the show passes check; 1: problems (listed) or a refusal; 2: bad usage;
+// 130: interrupted (run it again to continue).
+import { checkShow } from '../catalog/build.js';
+import { checkLock } from '../catalog/lock.js';
+import { importFeed, type ImportReport, type ReportLine } from '../import/importer.js';
+import { printProblems } from './check.js';
+
+const usage = 'usage: netcaster import SOURCE [DIR] [--unlock] [--base-url URL]';
+
+export async function run(_first: string, options: Record<string, string | boolean | undefined>, positionals: string[] = []): Promise<number> {
+  const [source, dir = 'episodes', ...extra] = positionals;
+  if (!source || extra.length) {
+    console.error(`netcaster import: ${source ? `one SOURCE and one DIR at most, got ${positionals.join(' ')}` : 'SOURCE (a feed URL or file) is required'}\n${usage}`);
+    return 2;
+  }
+  const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
+  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
+    console.error(`netcaster import: --base-url must be an http(s) URL, got ${baseUrl}\n${usage}`);
+    return 2;
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const progress = process.stderr.isTTY ? new Progress(process.stderr) : undefined;
+  let outcome;
+  try {
+    outcome = await importFeed({ source, dir, unlock: options.unlock === true, baseUrl, signal: controller.signal, onProgress: progress?.update });
+  } catch (err) {
+    progress?.clear();
+    if (controller.signal.aborted) {
+      console.error('netcaster import: interrupted. Finished files are kept; run the same command again to continue.');
+      return 130;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  progress?.clear();
+  const { report } = outcome;
+  if (outcome.refused) {
+    printReport(report, false);
+    console.error(`netcaster import: ${outcome.refused}`);
+    return 1;
+  }
+  printReport(report, true);
+
+  // The verdict is check's: the import is done when the show is publishable.
+  const { catalog, problems } = await checkShow(dir);
+  const all = [...problems, ...checkLock(dir, catalog, undefined)];
+  const errors = all.filter((p) => p.level === 'error');
+  if (all.length) {
+    process.stdout.write('\nWhat check says about the imported show (fix the errors before publishing):\n');
+    printProblems(all, process.stdout);
+  }
+  const ok = errors.length === 0 && !!catalog && report.failed.length === 0;
+  process.stdout.write(
+    ok
+      ? `\n✓ imported and publishable\n`
+      : `\n✗ not publishable yet: ${errors.length} error(s) from check${report.failed.length ? `, ${report.failed.length} episode file(s) not fetched` : ''}\n`,
+  );
+  return ok ? 0 : 1;
+}
+
+function printReport(report: ImportReport, done: boolean): void {
+  const out = process.stdout;
+  out.write(`Feed: ${report.feedUrl}${report.feedName ? ` -> feed "${report.feedName}" (${report.format})` : ''}\n`);
+  for (const move of report.moves) out.write(`  moved: ${move}\n`);
+  if (done) {
+    out.write(`Episodes: ${report.imported.length} imported, ${report.merged.length} given this format, ${report.unchanged} already there\n`);
+  }
+  section('Fixed on the way', report.fixed);
+  section('Not imported', report.notImported);
+  section('Not fetched (run again to continue)', report.failed);
+  if (done && report.checklist.length) {
+    out.write('\nMigration checklist:\n');
+    for (const line of report.checklist) out.write(`  [ ] ${line}\n`);
+  }
+}
+
+function section(title: string, lines: ReportLine[]): void {
+  if (!lines.length) return;
+  process.stdout.write(`\n${title}:\n`);
+  for (const line of lines) process.stdout.write(`  ${line.where}: ${line.message}\n`);
+}
+
+/** One self-overwriting line: bytes so far, of how many, and the time left at the rate so far. */
+class Progress {
+  private last = 0;
+  private readonly started = Date.now();
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+  update = (done: number, total: number) => {
+    const now = Date.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = done / Math.max(seconds, 0.001);
+    const left = rate > 0 && total > done ? Math.round((total - done) / rate) : undefined;
+    const eta = left === undefined ? '' : `, ${left >= 60 ? `${Math.floor(left / 60)} min ${left % 60} s` : `${left} s`} left`;
+    this.stream.write(`\r\x1b[Kdownloading ${mb(done)} of ${mb(total)} (${mb(rate)}/s${eta})`);
+  };
+  clear() {
+    if (this.last) this.stream.write('\r\x1b[K');
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,0 +1,91 @@
+// Show notes as a feed carries them (HTML in content:encoded or description) -> Markdown for
+// notes.md. The one module that imports node-html-markdown
+// (https://github.com/crosstype/node-html-markdown). Chosen over turndown because it needs no DOM
+// (turndown brings an 8.8 MB one) and converted typical show notes 2.7x faster here (3,000 notes:
+// 1.2 s against 3.2 s), and because it drops <script> and <style> contents instead of keeping
+// their text.
+//
+// What comes out is safe before markdown-it (src/notes/markdown.ts) ever sees it: links and images
+// are made absolute against the episode's page, and any that is not http(s) or mailto (javascript:,
+// data:, vbscript:, file:) loses its URL and keeps only its text.
+import { NodeHtmlMarkdown, type TranslatorConfig, type TranslatorConfigObject } from 'node-html-markdown';
+
+const safeScheme = /^(https?|mailto):/i;
+
+/** `url` made absolute against `base`, or undefined when it is not a URL a listener may follow. */
+export function safeAbsoluteUrl(url: string, base: string | undefined): string | undefined {
+  // The URL parser ignores whitespace and controls inside a scheme ("java\tscript:"): judge what it reads.
+  let resolved: URL;
+  try {
+    resolved = base ? new URL(url.trim(), base) : new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  return safeScheme.test(resolved.protocol) ? resolved.href : undefined;
+}
+
+type Factory = (context: TranslatorContext) => TranslatorConfig;
+type TranslatorContext = Parameters<Extract<TranslatorConfigObject[string], (...args: never[]) => unknown>>[0];
+
+let converter: NodeHtmlMarkdown | undefined;
+// The page the notes being converted belong to (conversion is synchronous, one at a time).
+let currentBase: string | undefined;
+
+function createConverter(): NodeHtmlMarkdown {
+  // The library's own translators for <a> and <img>, run after our URL check.
+  const defaults = new NodeHtmlMarkdown().translators;
+  const link = defaults.get('a') as Factory;
+  const image = defaults.get('img') as Factory;
+  const custom: TranslatorConfigObject = {
+    a: (context) => {
+      const href = context.node.getAttribute('href');
+      const safe = href ? safeAbsoluteUrl(href, currentBase) : undefined;
+      if (safe) context.node.setAttribute('href', safe);
+      else context.node.removeAttribute('href');
+      return link(context);
+    },
+    img: (context) => {
+      const src = context.node.getAttribute('src');
+      const safe = src ? safeAbsoluteUrl(src, currentBase) : undefined;
+      if (!safe) return { ignore: true };
+      context.node.setAttribute('src', safe);
+      return image(context);
+    },
+    // Embedded players and forms have no Markdown form and nothing a listener can use in notes.
+    'iframe,object,embed,form,input,button,noscript,style,script': { ignore: true },
+  };
+  return new NodeHtmlMarkdown({ useInlineLinks: true, maxConsecutiveNewlines: 2 }, custom);
+}
+
+/** Show notes HTML -> Markdown, with links absolute against `pageUrl` and nothing unsafe. */
+export function htmlToMarkdown(html: string, pageUrl: string | undefined): string {
+  converter ??= createConverter();
+  currentBase = pageUrl;
+  return converter.translate(html).trim();
+}
+
+/** Plain text of an HTML fragment (for a summary), whitespace collapsed. */
+export function htmlToText(html: string): string {
+  return htmlToMarkdown(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined)
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`#>]+/g, '')
+    .replace(/\\([\\[\]()*_#>`.!-])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const entityCache = new Map<string, string | undefined>();
+
+/** The characters an HTML named character reference (&eacute; without & and ;) stands for. */
+export function decodeHtmlEntity(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9]{1,31}$/.test(name)) return undefined;
+  if (entityCache.has(name)) return entityCache.get(name);
+  // The library decodes text through its parser; a name it does not know comes back unchanged.
+  const decoded = NodeHtmlMarkdown.translate(`<pre>&${name};</pre>`, { codeBlockStyle: 'fenced', codeFence: '```' })
+    .replace(/^```\n?/, '')
+    .replace(/\n?```$/, '');
+  const result = decoded === `&${name};` || decoded === '' ? (name === 'nbsp' ? '\u00a0' : undefined) : decoded;
+  entityCache.set(name, result);
+  return result;
+}

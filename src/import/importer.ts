@@ -1,0 +1,655 @@
+// `netcaster import`: a feed -> a show folder (or one more format of the show already there).
+//
+//   read the feed (source.ts) -> refuse a locked one -> match its items with the episodes there
+//   -> each new episode staged in .netcaster-import/<slug>/ with its media, notes, chapters,
+//      transcript and image, then moved into place whole -> show.yaml -> netcaster.lock
+//   -> the migration checklist
+//
+// Staging is what makes an interruption harmless: the show folder only ever gains complete
+// episodes (one rename each), and a run after an interruption finds the staged files and .part
+// files where it left them. An episode already in the show (same guid, or the same title and day
+// from the show's other feed) is not downloaded again, so a later run is a sync.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { dump } from 'js-yaml';
+import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
+import type { Chapter, MediaFacts } from '../catalog/types.js';
+import { slugify } from '../commands/new.js';
+import { podcastGuid } from '../feeds/rss.js';
+import { probeMedia } from '../media/probe.js';
+import { EPISODE_FILE, loadShow, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
+import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
+import { download } from './download.js';
+import type { SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
+import { formatOfFacts, formatOfMime, imageExtension, isVideoFormat, mimeFits } from './formats.js';
+import { htmlToMarkdown, htmlToText } from './html-markdown.js';
+import { defaultHttpOptions, discard, get, HostLimiter, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
+import { readSource } from './source.js';
+import { stripTracking } from './values.js';
+
+export const STAGING_DIR = '.netcaster-import';
+
+export interface ImportOptions {
+  source: string;
+  dir: string;
+  unlock?: boolean;
+  /** The show's public URL at its new home (show.yaml's baseUrl). */
+  baseUrl?: string;
+  http?: Partial<HttpOptions>;
+  signal?: AbortSignal;
+  /** Bytes done and expected so far, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One line of the import report: where (channel, an item, a file) and what. */
+export interface ReportLine {
+  where: string;
+  message: string;
+}
+
+export interface ImportReport {
+  source: string;
+  feedUrl: string;
+  feedName?: string;
+  format?: string;
+  moves: string[];
+  /** What was mended in the XML and the values. */
+  fixed: ReportLine[];
+  /** What has no place in netcaster, or could not be brought over. */
+  notImported: ReportLine[];
+  /** Episodes that could not be imported this time (a run later picks them up). */
+  failed: ReportLine[];
+  imported: string[];
+  merged: string[];
+  unchanged: number;
+  checklist: string[];
+}
+
+export interface ImportOutcome {
+  /** Set when nothing was imported: a locked feed, an unreadable one, a folder that is not a show. */
+  refused?: string;
+  report: ImportReport;
+}
+
+/** What an item becomes: a new episode folder, or one more format of an episode there. */
+interface Target {
+  item: SourceItem;
+  slug: string;
+  existing?: LoadedEpisode;
+}
+
+const MAX_TEXT_BYTES = 20 * 1024 * 1024; // chapters, transcripts
+const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
+export async function importFeed(options: ImportOptions): Promise<ImportOutcome> {
+  const http: HttpOptions = { ...defaultHttpOptions, ...options.http };
+  const dir = path.resolve(options.dir);
+  const report: ImportReport = { source: options.source, feedUrl: options.source, moves: [], fixed: [], notImported: [], failed: [], imported: [], merged: [], unchanged: 0, checklist: [] };
+
+  // The folder: empty, a show, or an import that was interrupted.
+  const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const hasShow = entries.includes(SHOW_FILE);
+  if (entries.length > 0 && !hasShow && !entries.includes(STAGING_DIR)) {
+    return { refused: `${options.dir} is not empty and has no ${SHOW_FILE}: import into an empty folder or into a netcaster show`, report };
+  }
+
+  const read = await readSource(options.source, http, options.signal);
+  report.feedUrl = read.url;
+  report.moves = read.moves;
+  report.fixed.push(...read.fixes.map((f) => ({ where: 'XML', message: f })));
+  if (!read.feed) return { refused: read.error ?? 'the feed could not be read', report };
+  const feed = read.feed;
+  if (!feed.title && feed.items.length === 0) return { refused: `${read.url}: not a podcast feed (${feed.notes.map((n) => n.message).join('; ') || 'no title, no items'})`, report };
+
+  // podcast:locked (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/locked.md):
+  // "yes" asks every platform not to import the feed. Only the podcaster may say otherwise.
+  if (feed.locked?.locked && !options.unlock) {
+    const owner = feed.locked.owner ?? feed.owner?.email;
+    return {
+      refused:
+        `${read.url} is locked (podcast:locked yes): its owner${owner ? `, ${owner},` : ''} has asked that it not be imported elsewhere. ` +
+        `If you are the podcaster moving your own show, run the import again with --unlock.`,
+      report,
+    };
+  }
+  for (const note of feed.notes) (note.lost ? report.notImported : report.fixed).push({ where: note.where, message: note.message });
+  for (const [tag, count] of feed.unmapped) report.notImported.push({ where: tag.split(' ')[0], message: `${tag.slice(tag.indexOf(' ') + 1)}${count > 1 ? ` (${count} times)` : ''}: no place in netcaster` });
+
+  const loaded = await loadShow(dir);
+  const show = hasShow ? loaded.manifest : undefined;
+  if (hasShow && !show) {
+    return { refused: `${path.join(options.dir, SHOW_FILE)} does not pass check: fix it first (netcaster check ${options.dir})`, report };
+  }
+
+  // Which feed this is, and in which format.
+  const feedUrlForName = feed.selfUrl ?? read.url;
+  const feedNameFromUrl = /\/feeds\/([a-z0-9][a-z0-9_-]*)\.xml$/i.exec(feedUrlForName)?.[1]?.toLowerCase();
+  const declaredFormats = feed.items.map((i) => formatOfMime(i.enclosure?.type)).filter((f): f is string => !!f);
+  const declaredFormat = mostCommon(declaredFormats);
+  const medium = feed.medium === 'video' || (declaredFormat && isVideoFormat(declaredFormat)) ? 'video' : 'audio';
+
+  // GUIDs: one per item, kept byte for byte; a repeated one would make two episodes one.
+  const seenGuids = new Set<string>();
+  const items: SourceItem[] = [];
+  for (const item of feed.items) {
+    if (seenGuids.has(item.guid)) {
+      const fallback = item.enclosure?.url;
+      if (fallback && !seenGuids.has(fallback)) {
+        report.fixed.push({ where: `item ${item.position} (${item.title})`, message: `its guid "${item.guid}" repeats an earlier item's: its enclosure URL is kept as its guid, as apps that told them apart already use` });
+        item.guid = fallback;
+      } else {
+        report.notImported.push({ where: `item ${item.position} (${item.title})`, message: `its guid "${item.guid}" repeats an earlier item's: not imported` });
+        continue;
+      }
+    }
+    seenGuids.add(item.guid);
+    if (!item.enclosure) {
+      report.notImported.push({ where: `item ${item.position} (${item.title})`, message: 'no enclosure: an item without media is not an episode' });
+      continue;
+    }
+    items.push(item);
+  }
+
+  // Match with the show there: by guid, then by title and day (the show's other feed).
+  const byGuid = new Map(loaded.episodes.filter((e) => e.manifest.guid).map((e) => [e.manifest.guid as string, e]));
+  const byTitle = new Map<string, LoadedEpisode[]>();
+  for (const e of loaded.episodes) byTitle.set(normalTitle(e.manifest.title), [...(byTitle.get(normalTitle(e.manifest.title)) ?? []), e]);
+  const taken = new Set([...entries, ...loaded.brokenEpisodes]);
+  const stagingRoot = path.join(dir, STAGING_DIR);
+  const staged = fs.existsSync(stagingRoot) ? fs.readdirSync(stagingRoot) : [];
+  const targets: Target[] = [];
+  for (const item of items) {
+    let existing = byGuid.get(item.guid);
+    if (!existing && item.date) {
+      existing = byTitle.get(normalTitle(item.title))?.find((e) => Math.abs(Date.parse(e.manifest.date) - (item.date as { ms: number }).ms) < 36 * 3600_000);
+      if (existing && existing.manifest.guid !== item.guid) {
+        report.notImported.push({
+          where: `item ${item.position} (${item.title})`,
+          message: `matched ${existing.slug} by title and date, but its guid "${item.guid}" differs from the episode's "${existing.manifest.guid}": netcaster gives an episode one guid, so this feed's subscribers will see it once more as new`,
+        });
+      }
+    }
+    if (existing) {
+      if (declaredFormat && existing.manifest.media[formatOfMime(item.enclosure?.type) ?? declaredFormat]) {
+        report.unchanged++;
+        continue;
+      }
+      targets.push({ item, slug: existing.slug, existing });
+      continue;
+    }
+    // A stable slug: the episode number (or the date) and the title. An interrupted run's staged
+    // folder for the same guid is found again by its marker.
+    const resumed = staged.find((name) => readMarker(path.join(stagingRoot, name)) === item.guid);
+    let slug = resumed ?? baseSlug(item);
+    for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${baseSlug(item)}-${n}`;
+    taken.add(slug);
+    targets.push({ item, slug });
+  }
+
+  // Downloads, a few at a time per host.
+  const limiter = new HostLimiter(http);
+  const progress = { done: 0, total: 0 };
+  for (const t of targets) progress.total += t.item.enclosure?.length ?? 0;
+  const tick = () => options.onProgress?.(progress.done, Math.max(progress.total, progress.done));
+  const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick };
+  // A bounded number of episodes in flight: memory stays flat however long the feed is.
+  const results: (EpisodeResult | undefined)[] = new Array(targets.length);
+  let nextTarget = 0;
+  const worker = async () => {
+    while (nextTarget < targets.length && !options.signal?.aborted) {
+      const i = nextTarget++;
+      results[i] = await importEpisode(targets[i], context);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(targets.length, http.total * 2) }, worker));
+  options.signal?.throwIfAborted();
+  tick();
+  // Nothing left half-done: the staging folder goes (else it holds what a next run continues).
+  if (fs.existsSync(stagingRoot) && fs.readdirSync(stagingRoot).length === 0) fs.rmdirSync(stagingRoot);
+
+  // The feed's format: what most of its episodes are, as probed.
+  const probedFormats = results.flatMap((r) => (r?.enclosureFormat ? [r.enclosureFormat] : []));
+  const format = mostCommon(probedFormats) ?? existingFormatOf(show, feedNameFromUrl) ?? declaredFormat;
+  report.format = format;
+  for (const r of results) {
+    if (r && format && r.enclosureFormat !== format) {
+      report.notImported.push({ where: r.slug, message: `its file is ${r.enclosureFormat}, not ${format} like the rest of the feed: the new ${feedNameFromUrl ?? medium} feed lists only ${format} files, so add one (or add a feed for ${r.enclosureFormat})` });
+    }
+  }
+
+  // show.yaml: written new, or given this feed.
+  let manifest: ShowManifest | undefined = show;
+  let feedName = feedNameFromUrl ?? medium;
+  if (format) {
+    const alternates = [...new Set(results.flatMap((r) => r?.alternateFormats ?? []))].filter((f) => f !== format);
+    if (!manifest) {
+      manifest = await newShowManifest(feed, feedName, format, alternates, options, context);
+    } else {
+      const same = Object.entries(manifest.feeds).find(([, f]) => f.enclosure === format);
+      if (same) feedName = same[0];
+      else {
+        for (let n = 2; Object.hasOwn(manifest.feeds, feedName); n++) feedName = `${feedNameFromUrl ?? medium}-${n}`;
+        manifest = { ...manifest, feeds: { ...manifest.feeds, [feedName]: feedDef(feed, feedName, format, alternates, manifest.description) } };
+      }
+      // One podcast:guid per show: a second feed's own one cannot be kept.
+      const showGuid = manifest.guid;
+      if (feed.podcastGuid && showGuid && feed.podcastGuid !== showGuid) {
+        report.notImported.push({ where: 'channel', message: `podcast:guid ${feed.podcastGuid} (the show keeps ${showGuid}: netcaster gives all feeds of a show one podcast:guid)` });
+      }
+    }
+    writeAtomic(path.join(dir, SHOW_FILE), showYamlText(manifest), hasShow);
+    report.feedName = feedName;
+  }
+
+  // netcaster.lock: every guid brought over, and the feed URLs where they are known.
+  seedLock(dir, manifest, results, report);
+
+  report.checklist = checklist(report, manifest, feedName, read.url, feed);
+  return { report };
+}
+
+// --- One episode -------------------------------------------------------------------------------
+
+interface EpisodeContext {
+  dir: string;
+  stagingRoot: string;
+  http: HttpOptions;
+  limiter: HostLimiter;
+  signal?: AbortSignal;
+  report: ImportReport;
+  feed: SourceFeed;
+  progress: { done: number; total: number };
+  tick: () => void;
+}
+
+interface EpisodeResult {
+  slug: string;
+  guid: string;
+  date?: string;
+  enclosureFormat: string;
+  alternateFormats: string[];
+}
+
+const MARKER = '.guid';
+
+function readMarker(stagingDir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(stagingDir, MARKER), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function importEpisode(target: Target, c: EpisodeContext): Promise<EpisodeResult | undefined> {
+  const { item, slug } = target;
+  const where = `item ${item.position} (${item.title})`;
+  const staging = path.join(c.stagingRoot, slug);
+  // Asynchronous file calls throughout: on a slow disk a synchronous one stalls every download.
+  await fsp.mkdir(staging, { recursive: true });
+  await fsp.writeFile(path.join(staging, MARKER), item.guid);
+  try {
+    const enclosure = item.enclosure as SourceEnclosure;
+    const main = await fetchMedia(enclosure, staging, where, c);
+    const media: Record<string, string> = { [main.format]: main.file };
+    const alternateFormats: string[] = [];
+    for (const alt of item.alternates) {
+      try {
+        const got = await fetchMedia(alt, staging, where, c);
+        if (media[got.format] || target.existing?.manifest.media[got.format]) {
+          c.report.notImported.push({ where, message: `${alt.url}: a second ${got.format} file of the episode (one file per format)` });
+          await fsp.rm(got.file, { force: true });
+          continue;
+        }
+        media[got.format] = got.file;
+        alternateFormats.push(got.format);
+      } catch (err) {
+        if (c.signal?.aborted) throw err;
+        c.report.failed.push({ where, message: `the alternate ${alt.url}: ${(err as Error).message}` });
+      }
+    }
+    if (main.durationNote) c.report.fixed.push({ where, message: main.durationNote });
+
+    if (target.existing) {
+      // One more format of an episode that is there: its files join the folder, then episode.yaml names them.
+      const episodeDir = target.existing.dir;
+      const added: Record<string, string> = {};
+      for (const [format, file] of Object.entries(media)) {
+        if (target.existing.manifest.media[format]) continue;
+        let finalName = `${slug}.${format}`;
+        for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = `${slug}-${n}.${format}`;
+        await fsp.rename(file, path.join(episodeDir, finalName));
+        added[format] = finalName;
+      }
+      const manifest = { ...target.existing.manifest, media: { ...target.existing.manifest.media, ...added } };
+      writeAtomic(path.join(episodeDir, EPISODE_FILE), episodeYamlText(manifest), true);
+      await fsp.rm(staging, { recursive: true, force: true });
+      c.report.merged.push(slug);
+      return { slug, guid: target.existing.manifest.guid ?? item.guid, date: target.existing.manifest.date, enclosureFormat: main.format, alternateFormats };
+    }
+
+    // Everything else an episode has.
+    const extras = await fetchExtras(item, staging, where, c);
+    const pageUrl = item.link ?? c.feed.link ?? (/^https?:/.test(c.feed.source) ? c.feed.source : undefined);
+    const notes = item.notesHtml ? htmlToMarkdown(item.notesHtml, pageUrl) : '';
+    if (notes) await fsp.writeFile(path.join(staging, 'notes.md'), `${notes}\n`);
+    const summary = item.summary ?? (item.notesHtml ? htmlToText(item.notesHtml).slice(0, 4000) : undefined) ?? item.title;
+    // Media named by what the probe found, one file per format.
+    const names: Record<string, string> = {};
+    for (const [format, file] of Object.entries(media)) {
+      names[format] = `${slug}.${format}`;
+      await fsp.rename(file, path.join(staging, names[format]));
+    }
+    const manifest: EpisodeManifest = {
+      title: item.title,
+      ...(item.date && { date: item.date.iso }),
+      ...(item.number !== undefined && { number: item.number }),
+      ...(item.season !== undefined && { season: item.season }),
+      ...(item.episodeType && { type: item.episodeType }),
+      ...(item.explicit !== undefined && { explicit: item.explicit }),
+      ...(extras.image && { image: extras.image }),
+      summary: summary || item.title,
+      guid: item.guid,
+      media: names,
+      ...(extras.transcript && extras.transcript !== 'transcript.vtt' && extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
+    } as EpisodeManifest;
+    await fsp.writeFile(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
+    // Whole or not at all: the marker goes, then one rename puts the episode in the show.
+    for (const leftover of await fsp.readdir(staging)) {
+      if (leftover === MARKER || /\.(part|part\.json|download)$/.test(leftover)) await fsp.rm(path.join(staging, leftover), { force: true });
+    }
+    await fsp.rename(staging, path.join(c.dir, slug));
+    c.report.imported.push(slug);
+    return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
+  } catch (err) {
+    if (c.signal?.aborted) throw err;
+    if (!(err instanceof HttpError) && !(err instanceof MediaError)) throw err;
+    c.report.failed.push({ where, message: `${err.message} (what was downloaded is kept in ${STAGING_DIR}/${slug}: run the import again to continue)` });
+    return undefined;
+  }
+}
+
+class MediaError extends Error {}
+
+/**
+ * Downloads one media file into the staging folder as `<hash of its URL>.download` and probes it.
+ * A file finished by an earlier run is there under that name and is only probed again.
+ */
+async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: string, c: EpisodeContext): Promise<{ format: string; file: string; durationNote?: string }> {
+  const key = createHash('sha256').update(enclosure.url).digest('hex').slice(0, 16);
+  const { url: direct, stripped } = stripTracking(enclosure.url);
+  if (stripped.length) c.report.fixed.push({ where, message: `tracking prefix${stripped.length > 1 ? 'es' : ''} ${stripped.join(', ')} taken off for the download: ${direct}` });
+  const dest = path.join(staging, `${key}.download`);
+  let declaredSize = enclosure.length;
+  const fetchFrom = async (url: string) =>
+    c.limiter.run(url, () =>
+      download(url, dest, {
+        http: c.http,
+        signal: c.signal,
+        media: true,
+        onBytes: (n) => {
+          c.progress.done += n;
+          c.tick();
+        },
+        onSize: (n) => {
+          if (declaredSize === 0) c.progress.total += n;
+          declaredSize ||= n;
+        },
+      }),
+    );
+  try {
+    const got = await fetchFrom(direct);
+    if (got.resumedFrom === got.bytes) {
+      c.progress.done += got.bytes; // finished in an earlier run
+      c.tick();
+    }
+  } catch (err) {
+    if (c.signal?.aborted || direct === enclosure.url) throw err;
+    // The tracker may be the only way to the file (a host that checks the referrer chain): try it.
+    await fetchFrom(enclosure.url);
+  }
+  const probe = await probeMedia(dest);
+  const facts: MediaFacts | undefined = probe.facts;
+  const errors = probe.findings.filter((f) => f.level === 'error');
+  if (!facts || errors.length) {
+    await fsp.rm(dest, { force: true });
+    throw new MediaError(`${enclosure.url}: not a media file a podcast app can play (${errors.map((e) => e.message).join('; ') || 'unknown format'})`);
+  }
+  if (enclosure.length > 0 && facts.size !== enclosure.length) {
+    c.report.fixed.push({ where, message: `${enclosure.url}: the feed declared ${enclosure.length} bytes, the server sent a whole file of ${facts.size} (it probes as complete media): the new feed says ${facts.size}` });
+  }
+  if (!mimeFits(facts, enclosure.type)) {
+    c.report.fixed.push({ where, message: `${enclosure.url}: the feed called it ${enclosure.type}, its bytes are ${facts.mime}: named and served as what it is` });
+  }
+  const format = formatOfFacts(facts, enclosure.type);
+  const item = c.feed.items.find((i) => i.enclosure === enclosure);
+  let durationNote: string | undefined;
+  if (item?.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
+    durationNote = `itunes:duration said ${Math.round(item.duration)} s, the file plays ${Math.round(facts.duration)} s: the new feed gives the file's`;
+  }
+  return { format, file: dest, durationNote };
+}
+
+/** The episode's image, chapters and transcript, each optional: a failure is reported, the episode goes on. */
+async function fetchExtras(item: SourceItem, staging: string, where: string, c: EpisodeContext): Promise<{ image?: string; transcript?: string }> {
+  const out: { image?: string; transcript?: string } = {};
+  if (item.imageUrl && item.imageUrl !== c.feed.imageUrl) {
+    try {
+      const bytes = await fetchSmall(item.imageUrl, MAX_IMAGE_BYTES, c);
+      const ext = imageExtension(bytes);
+      if (!ext || (ext !== 'jpg' && ext !== 'png')) throw new MediaError(`${item.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
+      await fsp.writeFile(path.join(staging, `cover.${ext}`), bytes);
+      out.image = `cover.${ext}`;
+    } catch (err) {
+      if (c.signal?.aborted) throw err;
+      c.report.notImported.push({ where, message: `the episode image: ${(err as Error).message}` });
+    }
+  }
+  if (item.chaptersUrl) {
+    try {
+      const bytes = await fetchSmall(item.chaptersUrl, MAX_TEXT_BYTES, c);
+      const data = JSON.parse(bytes.toString('utf8')) as { chapters?: unknown };
+      if (!Array.isArray(data?.chapters)) throw new MediaError(`${item.chaptersUrl}: not Podcast Index JSON chapters (no "chapters" list)`);
+      await fsp.writeFile(path.join(staging, 'chapters.json'), bytes);
+    } catch (err) {
+      if (c.signal?.aborted) throw err;
+      c.report.notImported.push({ where, message: `the chapters: ${(err as Error).message}` });
+    }
+  } else if (item.simpleChapters?.length) {
+    // Podlove Simple Chapters -> JSON chapters (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md).
+    const chapters: Chapter[] = item.simpleChapters;
+    await fsp.writeFile(path.join(staging, 'chapters.json'), `${JSON.stringify({ version: '1.2.0', chapters }, null, 2)}\n`);
+    c.report.fixed.push({ where, message: `${chapters.length} Podlove Simple Chapters converted to chapters.json` });
+  }
+  // Transcripts netcaster serves: WebVTT and SRT. The others are listed.
+  const kinds: Record<string, string> = { 'text/vtt': 'vtt', 'application/x-subrip': 'srt', 'application/srt': 'srt', 'text/srt': 'srt' };
+  const usable = item.transcripts.filter((t) => kinds[t.type]).sort((a, b) => (kinds[a.type] === 'vtt' ? -1 : 0) - (kinds[b.type] === 'vtt' ? -1 : 0));
+  for (const t of item.transcripts) {
+    if (t !== usable[0]) c.report.notImported.push({ where, message: `the transcript ${t.url} (${t.type || 'no type'}): netcaster publishes one WebVTT or SRT transcript` });
+  }
+  if (usable[0]) {
+    try {
+      const bytes = await fetchSmall(usable[0].url, MAX_TEXT_BYTES, c);
+      const name = `transcript.${kinds[usable[0].type]}`;
+      await fsp.writeFile(path.join(staging, name), bytes);
+      out.transcript = name;
+    } catch (err) {
+      if (c.signal?.aborted) throw err;
+      c.report.notImported.push({ where, message: `the transcript: ${(err as Error).message}` });
+    }
+  }
+  return out;
+}
+
+async function fetchSmall(url: string, limit: number, c: { http: HttpOptions; signal?: AbortSignal; limiter: HostLimiter }): Promise<Buffer> {
+  return c.limiter.run(url, () =>
+    withRetries(async () => {
+      const fetched = await get(url, { http: c.http, signal: c.signal });
+      const failed = statusError(fetched);
+      if (failed) {
+        discard(fetched);
+        throw failed;
+      }
+      return readBody(fetched, limit);
+    }, c.http, c.signal),
+  );
+}
+
+// --- show.yaml ---------------------------------------------------------------------------------
+
+async function newShowManifest(feed: SourceFeed, feedName: string, format: string, alternates: string[], options: ImportOptions, c: EpisodeContext): Promise<ShowManifest> {
+  const where = 'channel';
+  let artwork = 'artwork.jpg';
+  if (feed.imageUrl) {
+    try {
+      const existing = ['artwork.jpg', 'artwork.png'].find((n) => fs.existsSync(path.join(c.dir, n)));
+      if (existing) artwork = existing;
+      else {
+        const bytes = await fetchSmall(feed.imageUrl, MAX_IMAGE_BYTES, c);
+        const ext = imageExtension(bytes);
+        if (ext !== 'jpg' && ext !== 'png') throw new MediaError(`${feed.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
+        artwork = `artwork.${ext}`;
+        writeAtomic(path.join(c.dir, artwork), bytes, false);
+      }
+    } catch (err) {
+      if (c.signal?.aborted) throw err;
+      c.report.notImported.push({ where, message: `the show artwork: ${(err as Error).message}; put a square JPEG or PNG of 1400-3000 px in the folder as ${artwork}` });
+    }
+  } else c.report.notImported.push({ where, message: `the feed names no artwork: put a square JPEG or PNG of 1400-3000 px in the folder as ${artwork}` });
+
+  const language = normalLanguage(feed.language);
+  if (feed.language && language !== feed.language) c.report.fixed.push({ where, message: `language "${feed.language}" written as "${language}" (BCP 47)` });
+  const baseUrl = options.baseUrl?.replace(/\/+$/, '') ?? baseUrlOfNetcasterFeed(feed.selfUrl);
+  const owner = feed.owner?.name && feed.owner.email && /^[^@\s]+@[^@\s]+$/.test(feed.owner.email) ? { name: feed.owner.name, email: feed.owner.email } : undefined;
+  if (feed.owner && !owner) c.report.notImported.push({ where, message: `itunes:owner without both a name and an email address (${feed.owner.name ?? 'no name'}, ${feed.owner.email ?? 'no email'})` });
+  if (feed.link) c.report.notImported.push({ where, message: `<link> ${feed.link}: the show's pages are now netcaster's, at baseUrl` });
+
+  // podcast:guid: the show keeps the one it has, so apps and the Podcast Index still know it.
+  // When it has none, apps derived it from the old feed URL; the same rule on the new URL gives
+  // the same value only if the URL stays, so otherwise it is written down.
+  const oldGuid = feed.podcastGuid ?? podcastGuid(feed.selfUrl ?? feed.source);
+  const newFeedUrl = baseUrl ? `${baseUrl}/feeds/${feedName}.xml` : undefined;
+  const keepGuid = !newFeedUrl || podcastGuid(newFeedUrl) !== oldGuid;
+  const guidOk = /^[0-9a-fA-F-]{36}$/.test(oldGuid);
+  if (!guidOk) c.report.notImported.push({ where, message: `podcast:guid "${oldGuid}" is not a UUID` });
+
+  return {
+    title: feed.title ?? 'Untitled show',
+    description: feed.description ?? feed.title ?? 'Untitled show',
+    author: feed.author ?? feed.owner?.name ?? feed.title ?? 'Unknown',
+    language,
+    ...(baseUrl && { baseUrl }),
+    artwork,
+    ...(owner && { owner }),
+    ...(feed.categories.length && { categories: feed.categories }),
+    ...(feed.explicit !== undefined && { explicit: feed.explicit }),
+    ...(feed.type && { type: feed.type }),
+    ...(feed.copyright && { copyright: feed.copyright }),
+    ...(keepGuid && guidOk && { guid: oldGuid }),
+    ...(feed.locked?.locked && { locked: true }),
+    ...(feed.funding.length && { funding: feed.funding }),
+    ...(feed.persons.length && { persons: feed.persons }),
+    feeds: { [feedName]: feedDef(feed, feedName, format, alternates, feed.description) },
+  } as ShowManifest;
+}
+
+/** The feed's entry in show.yaml; its own description when the show's says something else. */
+function feedDef(feed: SourceFeed, name: string, format: string, alternates: string[], showDescription: string | undefined): ShowManifest['feeds'][string] {
+  return {
+    title: feed.title ?? name,
+    ...(feed.description && feed.description !== showDescription && { description: feed.description }),
+    enclosure: format,
+    ...(alternates.length && { alternates }),
+  };
+}
+
+/** A netcaster feed's own URL is <baseUrl>/feeds/<name>.xml: a show moving between netcasters keeps its base. */
+function baseUrlOfNetcasterFeed(selfUrl: string | undefined): string | undefined {
+  return selfUrl ? /^(https?:\/\/.+?)\/feeds\/[a-z0-9][a-z0-9_-]*\.xml$/i.exec(selfUrl)?.[1] : undefined;
+}
+
+function normalLanguage(raw: string | undefined): string {
+  if (!raw) return 'en';
+  const parts = raw.trim().replace(/_/g, '-').split('-');
+  const tag = [parts[0].toLowerCase(), ...parts.slice(1).map((p) => (p.length === 2 ? p.toUpperCase() : p))].join('-');
+  return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : 'en';
+}
+
+function existingFormatOf(show: ShowManifest | undefined, name: string | undefined): string | undefined {
+  return name && show?.feeds[name]?.enclosure;
+}
+
+const header = '# Written by `netcaster import`; yours to edit from now on.\n';
+
+function showYamlText(manifest: ShowManifest): string {
+  return header + dump(manifest, { lineWidth: -1, noRefs: true });
+}
+
+function episodeYamlText(manifest: EpisodeManifest): string {
+  return header + '# The guid is how podcast apps know this episode: never change it.\n' + dump(manifest, { lineWidth: -1, noRefs: true });
+}
+
+/** Write through a temp file and a rename: a crash never leaves half a file. */
+function writeAtomic(file: string, data: string | Buffer, overwrite: boolean): void {
+  if (!overwrite && fs.existsSync(file)) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+// --- netcaster.lock ----------------------------------------------------------------------------
+
+function seedLock(dir: string, manifest: ShowManifest | undefined, results: (EpisodeResult | undefined)[], report: ImportReport): void {
+  const read = readLock(dir);
+  if (read.problems.length) {
+    report.failed.push({ where: LOCK_FILE, message: `${read.problems[0].message}: not updated` });
+    return;
+  }
+  const lock = read.lock;
+  if (manifest?.baseUrl && !isPreviewUrl(manifest.baseUrl)) {
+    for (const name of Object.keys(manifest.feeds)) lock.feeds[name] ??= `${manifest.baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
+  }
+  for (const r of results) if (r?.date) lock.episodes[r.guid] ??= { slug: r.slug, firstPublished: r.date };
+  const text = formatLock(lock);
+  const file = path.join(dir, LOCK_FILE);
+  if (read.exists && fs.readFileSync(file, 'utf8') === text) return;
+  writeAtomic(file, text, true);
+}
+
+// --- The report --------------------------------------------------------------------------------
+
+function checklist(report: ImportReport, manifest: ShowManifest | undefined, feedName: string, oldUrl: string, feed: SourceFeed): string[] {
+  const lines: string[] = [];
+  const base = manifest?.baseUrl;
+  const newUrl = base ? `${base.replace(/\/+$/, '')}/feeds/${feedName}.xml` : undefined;
+  if (!base) lines.push(`Set baseUrl in show.yaml to the address where the show will live (or import with --base-url); the new feed is then <baseUrl>/feeds/${feedName}.xml.`);
+  else lines.push(`The new feed: ${newUrl}${newUrl === (feed.selfUrl ?? oldUrl) ? ' (the same URL as before: subscribers need nothing)' : ''}`);
+  if (newUrl !== (feed.selfUrl ?? oldUrl)) {
+    lines.push(`On the old host, set <itunes:new-feed-url>${newUrl ?? '<the new feed URL>'}</itunes:new-feed-url> in ${feed.selfUrl ?? oldUrl}.`);
+    lines.push(`Answer the old feed URL ${feed.selfUrl ?? oldUrl} with a 301 redirect to the new one, and keep it until subscribers have moved (months, not days).`);
+    lines.push('Publish the new site (netcaster build --out, or netcaster serve) before redirecting, and tell Apple Podcasts, Spotify and the Podcast Index if they do not pick up the move on their own.');
+  }
+  if (report.failed.length) lines.push(`${report.failed.length} episode file(s) could not be fetched this time: run the same import again to continue.`);
+  if (report.notImported.length) lines.push(`${report.notImported.length} thing(s) could not be imported: see "Not imported" above.`);
+  return lines;
+}
+
+// --- Small helpers -----------------------------------------------------------------------------
+
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = v;
+  return best;
+}
+
+const normalTitle = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+function baseSlug(item: SourceItem): string {
+  const title = slugify(item.title) || 'episode';
+  if (item.number !== undefined) return `${String(item.number).padStart(3, '0')}-${title}`;
+  return item.date ? `${item.date.iso.slice(0, 10)}-${title}` : title;
+}
+

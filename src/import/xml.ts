@@ -1,0 +1,171 @@
+// Feed XML -> a small element tree. The one module that imports saxes (a strict, namespace-aware
+// XML parser: https://github.com/lddubeau/saxes).
+//
+// Real feeds are often not well-formed XML. We parse strictly first; when that fails we parse
+// again leniently and say what was mended, so the podcaster learns what their old host got wrong:
+// - a byte-order mark or whitespace before the XML declaration (https://www.w3.org/TR/xml/#sec-prolog-dtd);
+// - HTML entities (&nbsp; &eacute; ...) that XML does not define: decoded as HTML defines them;
+// - a bare "&" in text: read as "&amp;";
+// - characters XML forbids (most C0 controls): dropped;
+// - a prefix such as itunes: used without its xmlns declaration: bound to the namespace every
+//   podcast app assumes for it.
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { decodeHtmlEntity } from './html-markdown.js';
+
+export interface XmlElement {
+  /** Namespace URI ('' for none). */
+  ns: string;
+  /** Local name (without prefix). */
+  local: string;
+  /** The name as written, with its prefix ("itunes:image"). */
+  name: string;
+  /** Attributes by local name (podcast attributes are never namespaced in practice). */
+  attrs: Record<string, string>;
+  text: string;
+  children: XmlElement[];
+  line: number;
+}
+
+export interface ParsedXml {
+  root?: XmlElement;
+  /** What the lenient pass mended (empty when the document was well-formed). */
+  fixes: string[];
+  /** Why the document could not be read at all (then root is undefined). */
+  error?: string;
+}
+
+/** Prefixes podcast apps understand without a declaration, and the namespaces they mean. */
+export const knownPrefixes: Readonly<Record<string, string>> = {
+  itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  podcast: 'https://podcastindex.org/namespace/1.0',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  atom: 'http://www.w3.org/2005/Atom',
+  psc: 'http://podlove.org/simple-chapters',
+  googleplay: 'http://www.google.com/schemas/play-podcasts/1.0',
+  media: 'http://search.yahoo.com/mrss/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  sy: 'http://purl.org/rss/1.0/modules/syndication/',
+  fireside: 'http://fireside.fm/modules/rss/fireside',
+  spotify: 'http://www.spotify.com/ns/rss',
+};
+
+/** The characters of `bytes` in the encoding the XML declaration names (UTF-8 when it names none). */
+export function decodeXml(bytes: Uint8Array): string {
+  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
+  const declared = /<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    // The BOM is kept: alone it is fine XML, before whitespace it is a fault the report names.
+    return new TextDecoder(declared ?? 'utf-8', { ignoreBOM: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes); // an encoding name TextDecoder does not know
+  }
+}
+
+export function parseXml(text: string): ParsedXml {
+  const strict = parseOnce(text, false);
+  if (!strict.error) return { root: strict.root, fixes: [] };
+  const fixes: string[] = [];
+  let mended = text;
+  const start = mended.search(/<[?!a-zA-Z]/);
+  if (start > 0) {
+    const before = mended.slice(0, start);
+    const boms = before.replace(/[^\ufeff]/g, '').length;
+    const others = before.length - boms;
+    fixes.push(`${[boms && 'a byte-order mark', others && `${others} character(s)`].filter(Boolean).join(' and ')} before the XML declaration dropped`);
+    mended = mended.slice(start);
+  }
+  let controls = 0;
+  mended = mended.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, () => {
+    controls++;
+    return '';
+  });
+  if (controls) fixes.push(`${controls} control character(s) that XML forbids were dropped`);
+  let bare = 0;
+  mended = mended.replace(/&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)/g, () => {
+    bare++;
+    return '&amp;';
+  });
+  if (bare) fixes.push(`${bare} bare "&" read as "&amp;"`);
+  const lenient = parseOnce(mended, true);
+  if (lenient.error) return { fixes, error: strict.error };
+  return { root: lenient.root, fixes: [...fixes, ...lenient.fixes] };
+}
+
+function parseOnce(text: string, lenient: boolean): { root?: XmlElement; error?: string; fixes: string[] } {
+  const fixes: string[] = [];
+  const entities = new Map<string, number>();
+  const prefixes = new Set<string>();
+  const parser = new SaxesParser({
+    xmlns: true,
+    position: true,
+    ...(lenient && {
+      resolvePrefix: (prefix: string) => {
+        const uri = knownPrefixes[prefix];
+        if (uri) prefixes.add(prefix);
+        return uri;
+      },
+    }),
+  });
+  if (lenient) {
+    // Names XML does not define are looked up in HTML's table (as every browser reads a feed).
+    const xmlEntities = parser.ENTITIES;
+    parser.ENTITIES = new Proxy(xmlEntities, {
+      get(target, name) {
+        if (typeof name !== 'string' || name in target) return Reflect.get(target, name);
+        const decoded = decodeHtmlEntity(name);
+        if (decoded !== undefined) entities.set(name, (entities.get(name) ?? 0) + 1);
+        return decoded;
+      },
+    });
+  }
+  let error: string | undefined;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  parser.on('error', (err) => {
+    error ??= err.message;
+  });
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    const attrs: Record<string, string> = {};
+    for (const attr of Object.values(tag.attributes)) if (attr.prefix !== 'xmlns' && attr.name !== 'xmlns') attrs[attr.local] = attr.value;
+    const element: XmlElement = { ns: tag.uri ?? '', local: tag.local ?? tag.name, name: tag.name, attrs, text: '', children: [], line: parser.line };
+    const parent = stack.at(-1);
+    if (parent) parent.children.push(element);
+    else root ??= element;
+    stack.push(element);
+  });
+  const onText = (text: string) => {
+    const current = stack.at(-1);
+    if (current) current.text += text;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', () => {
+    stack.pop();
+  });
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    error ??= (err as Error).message;
+  }
+  if (entities.size) fixes.push(`HTML entities that XML does not define were decoded: ${[...entities.keys()].map((n) => `&${n};`).join(' ')}`);
+  if (prefixes.size) fixes.push(`namespace prefixes used without a declaration were bound to their usual namespace: ${[...prefixes].map((p) => `${p}:`).join(' ')}`);
+  if (!root && !error) error = 'no root element';
+  return { root, error, fixes };
+}
+
+/** The children of `element` in namespace `ns` named `local`. */
+export function childrenNamed(element: XmlElement, ns: string, local: string): XmlElement[] {
+  return element.children.filter((c) => c.ns === ns && c.local === local);
+}
+
+export function childNamed(element: XmlElement, ns: string, local: string): XmlElement | undefined {
+  return element.children.find((c) => c.ns === ns && c.local === local);
+}
+
+/** The trimmed text of the first such child, or undefined when it is absent or empty. */
+export function childText(element: XmlElement, ns: string, local: string): string | undefined {
+  const text = childNamed(element, ns, local)?.text.trim();
+  return text ? text : undefined;
+}

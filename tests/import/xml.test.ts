@@ -1,0 +1,50 @@
+// The feed XML reader: strict when it can be, lenient (and saying what it mended) when it must.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeXml, parseXml } from '../../src/import/xml.js';
+
+const rss = (inner: string, decl = '<?xml version="1.0" encoding="UTF-8"?>') =>
+  `${decl}<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>${inner}</channel></rss>`;
+
+test('a well-formed feed parses strictly, with nothing mended', () => {
+  const r = parseXml(rss('<title>Fine &amp; dandy</title>'));
+  assert.deepEqual(r.fixes, []);
+  assert.equal(r.root?.children[0].children[0].text, 'Fine & dandy');
+});
+
+test('whitespace and a byte-order mark before the XML declaration are dropped and reported', () => {
+  const r = parseXml(`\n  \ufeff${rss('<title>T</title>')}`);
+  assert.ok(r.root);
+  assert.match(r.fixes.join('\n'), /byte-order mark and 3 character\(s\) before the XML declaration dropped/);
+});
+
+test('HTML entities XML does not define are decoded as HTML defines them, and named in the report', () => {
+  const r = parseXml(rss('<title>Caf&eacute; &mdash; &nbsp;live</title>'));
+  assert.equal(r.root?.children[0].children[0].text, 'Café — \u00a0live');
+  assert.match(r.fixes.join('\n'), /&eacute; &mdash; &nbsp;/);
+});
+
+test('a bare & is read as &amp;', () => {
+  const r = parseXml(rss('<title>Q & A</title>'));
+  assert.equal(r.root?.children[0].children[0].text, 'Q & A');
+  assert.match(r.fixes.join('\n'), /1 bare "&"/);
+});
+
+test('itunes: used without its namespace declared is bound to Apple namespace, and reported', () => {
+  const r = parseXml('<rss version="2.0"><channel><itunes:author>Ann</itunes:author></channel></rss>');
+  const author = r.root?.children[0].children[0];
+  assert.equal(author?.ns, 'http://www.itunes.com/dtds/podcast-1.0.dtd');
+  assert.equal(author?.local, 'author');
+  assert.match(r.fixes.join('\n'), /itunes:/);
+});
+
+test('XML that cannot be mended is an error with its position, not an exception', () => {
+  const r = parseXml(rss('<title>Open</channel>'));
+  assert.equal(r.root, undefined);
+  assert.match(r.error ?? '', /\d+:\d+/);
+});
+
+test('the encoding the XML declaration names is used (ISO-8859-1)', () => {
+  const bytes = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><title>Caf'), Buffer.from([0xe9]), Buffer.from('</title></channel></rss>')]);
+  assert.equal(parseXml(decodeXml(bytes)).root?.children[0].children[0].text, 'Café');
+});
