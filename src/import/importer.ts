@@ -228,15 +228,17 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       manifest = await newShowManifest(feed, feedName, format, alternates, options, context);
     } else {
       const same = Object.entries(manifest.feeds).find(([, f]) => f.enclosure === format);
-      if (same) feedName = same[0];
-      else {
+      if (same) {
+        feedName = same[0];
+        // The feed there keeps its own podcast:guid; this one's cannot be kept beside it.
+        const kept = same[1].guid ?? manifest.guid;
+        if (feed.podcastGuid && kept && feed.podcastGuid !== kept) {
+          report.notImported.push({ where: 'channel', message: `podcast:guid ${feed.podcastGuid} (feed "${feedName}" keeps ${kept})` });
+        }
+      } else {
         for (let n = 2; Object.hasOwn(manifest.feeds, feedName); n++) feedName = `${feedNameFromUrl ?? medium}-${n}`;
-        manifest = { ...manifest, feeds: { ...manifest.feeds, [feedName]: feedDef(feed, feedName, format, alternates, manifest.description) } };
-      }
-      // One podcast:guid per show: a second feed's own one cannot be kept.
-      const showGuid = manifest.guid;
-      if (feed.podcastGuid && showGuid && feed.podcastGuid !== showGuid) {
-        report.notImported.push({ where: 'channel', message: `podcast:guid ${feed.podcastGuid} (the show keeps ${showGuid}: netcaster gives all feeds of a show one podcast:guid)` });
+        const guid = feedGuidToKeep(feed, feedName, manifest.baseUrl, report);
+        manifest = { ...manifest, feeds: { ...manifest.feeds, [feedName]: { ...feedDef(feed, feedName, format, alternates, manifest.description), ...(guid && { guid }) } } };
       }
     }
     writeAtomic(path.join(dir, SHOW_FILE), showYamlText(manifest), hasShow);
@@ -525,14 +527,7 @@ async function newShowManifest(feed: SourceFeed, feedName: string, format: strin
   if (feed.owner && !owner) c.report.notImported.push({ where, message: `itunes:owner without both a name and an email address (${feed.owner.name ?? 'no name'}, ${feed.owner.email ?? 'no email'})` });
   if (feed.link) c.report.notImported.push({ where, message: `<link> ${feed.link}: the show's pages are now netcaster's, at baseUrl` });
 
-  // podcast:guid: the show keeps the one it has, so apps and the Podcast Index still know it.
-  // When it has none, apps derived it from the old feed URL; the same rule on the new URL gives
-  // the same value only if the URL stays, so otherwise it is written down.
-  const oldGuid = feed.podcastGuid ?? podcastGuid(feed.selfUrl ?? feed.source);
-  const newFeedUrl = baseUrl ? `${baseUrl}/feeds/${feedName}.xml` : undefined;
-  const keepGuid = !newFeedUrl || podcastGuid(newFeedUrl) !== oldGuid;
-  const guidOk = /^[0-9a-fA-F-]{36}$/.test(oldGuid);
-  if (!guidOk) c.report.notImported.push({ where, message: `podcast:guid "${oldGuid}" is not a UUID` });
+  const guid = feedGuidToKeep(feed, feedName, baseUrl, c.report);
 
   return {
     title: feed.title ?? 'Untitled show',
@@ -546,12 +541,27 @@ async function newShowManifest(feed: SourceFeed, feedName: string, format: strin
     ...(feed.explicit !== undefined && { explicit: feed.explicit }),
     ...(feed.type && { type: feed.type }),
     ...(feed.copyright && { copyright: feed.copyright }),
-    ...(keepGuid && guidOk && { guid: oldGuid }),
     ...(feed.locked?.locked && { locked: true }),
     ...(feed.funding.length && { funding: feed.funding }),
     ...(feed.persons.length && { persons: feed.persons }),
-    feeds: { [feedName]: feedDef(feed, feedName, format, alternates, feed.description) },
+    feeds: { [feedName]: { ...feedDef(feed, feedName, format, alternates, feed.description), ...(guid && { guid }) } },
   } as ShowManifest;
+}
+
+/**
+ * The podcast:guid the imported feed keeps, so apps and the Podcast Index still know it: each feed
+ * of a show has its own (Podcast Index, docs/tags/guid.md). When the old feed had none, apps
+ * derived it from the old feed URL; the same rule on the new URL gives the same value only if
+ * the URL stays, so otherwise it is written down under the feed in show.yaml.
+ */
+function feedGuidToKeep(feed: SourceFeed, feedName: string, baseUrl: string | undefined, report: ImportReport): string | undefined {
+  const oldGuid = feed.podcastGuid ?? podcastGuid(feed.selfUrl ?? feed.source);
+  if (!/^[0-9a-fA-F-]{36}$/.test(oldGuid)) {
+    report.notImported.push({ where: 'channel', message: `podcast:guid "${oldGuid}" is not a UUID` });
+    return undefined;
+  }
+  const newFeedUrl = baseUrl ? `${baseUrl.replace(/\/+$/, '')}/feeds/${feedName}.xml` : undefined;
+  return newFeedUrl && podcastGuid(newFeedUrl) === oldGuid ? undefined : oldGuid;
 }
 
 /** The feed's entry in show.yaml; its own description when the show's says something else. */
@@ -610,6 +620,8 @@ function seedLock(dir: string, manifest: ShowManifest | undefined, results: (Epi
   if (manifest?.baseUrl && !isPreviewUrl(manifest.baseUrl)) {
     for (const name of Object.keys(manifest.feeds)) lock.feeds[name] ??= `${manifest.baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
   }
+  // Each feed's podcast:guid as brought over: once published, it stays (whatever URL serves it).
+  for (const [name, def] of Object.entries(manifest?.feeds ?? {})) if (def.guid) lock.feedGuids[name] ??= def.guid;
   for (const r of results) if (r?.date) lock.episodes[r.guid] ??= { slug: r.slug, firstPublished: r.date };
   const text = formatLock(lock);
   const file = path.join(dir, LOCK_FILE);

@@ -138,7 +138,8 @@ test('a messy feed becomes a show that passes check, every quirk mended and repo
   assert.deepEqual(show.categories, ['Technology', 'Leisure']);
   assert.equal(show.explicit, false);
   assert.deepEqual(show.owner, { name: 'Messy Crew', email: 'owner@messy.example' });
-  assert.equal(show.guid, '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11', 'podcast:guid kept');
+  assert.equal(Object.values(show.feeds as Record<string, { guid?: string }>)[0].guid, '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11', 'podcast:guid kept, by the feed it belongs to');
+  assert.equal(show.guid, undefined, 'no show-level guid: each feed has its own');
   assert.deepEqual(show.funding, [{ url: `${server.base}/donate`, text: 'Buy us a coffee' }]);
   assert.deepEqual(show.persons, [{ name: 'Ann', role: 'host', href: `${server.base}/ann` }]);
   assert.equal(show.copyright, '© 2014 Messy');
@@ -146,7 +147,7 @@ test('a messy feed becomes a show that passes check, every quirk mended and repo
   assert.match(fixed, /spaces around the itunes:image URL removed/);
   assert.match(fixed, /relative itunes:image URL/);
   assert.match(fixed, /Podcasting.*before 2019.*Technology/);
-  assert.deepEqual(show.feeds, { audio: { title: 'Messy\u00a0Show', enclosure: 'mp3', alternates: ['m4a'] } });
+  assert.deepEqual(show.feeds, { audio: { title: 'Messy\u00a0Show', enclosure: 'mp3', alternates: ['m4a'], guid: '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11' } });
 
   // Episode 1: the guid byte for byte, the date with its offset, notes made safe and absolute,
   // chapters, the WebVTT transcript (not the HTML one), the image, the media without Podtrac.
@@ -265,7 +266,8 @@ test('HTTP redirects, itunes:new-feed-url, <redirect><newLocation> and RFC 5005 
   assert.match(report.checklist.join('\n'), /itunes:new-feed-url/);
   assert.match(report.checklist.join('\n'), /301/);
   // No podcast:guid in the feed: the one apps derived from its URL (Podcast Index rule) is kept.
-  assert.equal(yamlOf(path.join(dir, 'show.yaml')).guid, podcastGuid(server.url('/moves/final.xml')));
+  const moved = yamlOf(path.join(dir, 'show.yaml'));
+  assert.equal(Object.values(moved.feeds as Record<string, { guid?: string }>)[0].guid, podcastGuid(server.url('/moves/final.xml')));
 });
 
 test('a redirect loop ends with a message: in HTTP and in the feeds themselves', async () => {
@@ -339,7 +341,11 @@ test("a second feed of the show (its video feed) becomes another format of the s
   assert.deepEqual(report.imported, []);
   assert.match(lines(report.notImported), /matched 002-episode-2 by title and date, but its guid "video-ep-2" differs/);
   const show = yamlOf(path.join(dir, 'show.yaml'));
-  assert.deepEqual(show.feeds, { audio: { title: 'Tiny', enclosure: 'mp3' }, video: { title: 'Tiny Video', enclosure: 'm4v' } });
+  // Each feed keeps the podcast:guid apps derived from its own old URL (no base URL given, so the new URLs are not known).
+  assert.deepEqual(show.feeds, {
+    audio: { title: 'Tiny', enclosure: 'mp3', guid: podcastGuid(audio) },
+    video: { title: 'Tiny Video', enclosure: 'm4v', guid: podcastGuid(video) },
+  });
   const two = yamlOf(path.join(dir, '002-episode-2', 'episode.yaml'));
   assert.deepEqual(two.media, { mp3: '002-episode-2.mp3', m4v: '002-episode-2.m4v' });
   assert.equal(two.guid, 'ep-2');
