@@ -7,7 +7,9 @@ export interface CommandSpec {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  load: () => Promise<{ run: (dir: string, options: Record<string, string | boolean | undefined>) => Promise<number> }>;
+  /** Positionals after SHOW_DIR (encode's EPISODE...): without this, more than one is bad usage. */
+  moreArgs?: boolean;
+  load: () => Promise<{ run: (dir: string, options: Record<string, string | boolean | undefined>, args: string[]) => Promise<number> }>;
 }
 
 const commands: Record<string, CommandSpec> = {
@@ -47,6 +49,13 @@ const commands: Record<string, CommandSpec> = {
     options: {},
     load: () => import('./commands/status.js'),
   },
+  encode: {
+    summary: "make every format the feeds need from each episode's master:, loudness-normalised and tagged",
+    usage: 'encode [DIR] [EPISODE...] [--force]',
+    options: { force: { type: 'boolean' } },
+    moreArgs: true,
+    load: () => import('./commands/encode.js'),
+  },
 };
 
 function help(): string {
@@ -77,12 +86,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`usage: netcaster ${spec.usage}\n${spec.summary}`);
     return 0;
   }
-  if (parsed.positionals.length > 1) {
+  if (parsed.positionals.length > 1 && !spec.moreArgs) {
     console.error(`netcaster ${name}: one show folder at most, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
     return 2;
   }
   const command = await spec.load();
-  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>);
+  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>, parsed.positionals.slice(1));
 }
 
 main(process.argv.slice(2)).then(
