@@ -2,13 +2,14 @@
 // Makes every format the show's feeds need from each episode's `master:` (src/encode/).
 // Exit 0: every episode encoded or already up to date, media: written; 1: problems; 2: bad usage.
 import os from 'node:os';
+import { Interrupted } from '../encode/ffmpeg.js';
 import { encodeShow } from '../encode/show.js';
 import { printProblems } from './check.js';
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>, episodes: string[] = []): Promise<number> {
   const controller = new AbortController();
   // Ctrl-C: ffmpeg is stopped and every partial file removed before netcaster exits.
-  const onSignal = () => controller.abort(new Error('interrupted'));
+  const onSignal = () => controller.abort(new Interrupted());
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -27,7 +28,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     const errors = result.problems.filter((p) => p.level === 'error').length;
     return errors > 0 ? 1 : 0;
   } catch (err) {
-    if (controller.signal.aborted) {
+    if (err instanceof Interrupted || controller.signal.aborted) {
       process.stderr.write('\nnetcaster encode: interrupted; no partial file was left behind\n');
       return 130;
     }

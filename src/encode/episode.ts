@@ -18,7 +18,7 @@ import { fileInFolder, realpathOr } from '../catalog/files.js';
 import type { JsonCache } from '../catalog/cache.js';
 import { EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
 import type { ShowManifest } from '../show/schema.js';
-import { FfmpegFailed, probeStreams, runFfmpeg, type StreamInfo } from './ffmpeg.js';
+import { FfmpegFailed, Interrupted, probeStreams, runFfmpeg, type StreamInfo } from './ffmpeg.js';
 import { id3v23Tag } from './id3.js';
 import { loudnessProblem, measureLoudness, parseEbur128Summary, planGain, targetFor, type Loudness, type LoudnessTarget } from './loudness.js';
 import { fileSha256, freeName, outputName } from './plan.js';
@@ -80,7 +80,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
   try {
     streams = await probeStreams(master.path, ctx.signal);
   } catch (err) {
-    if (ctx.signal.aborted) throw err;
+    if (err instanceof Interrupted || ctx.signal.aborted) throw err;
     return fail({ file: masterFile, message: `ffmpeg cannot read the master: ${(err as Error).message}` });
   }
   if (!streams.audio) return fail({ file: masterFile, message: 'the master has no audio track' });
@@ -125,7 +125,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     try {
       measured = await measureLoudness(master.path, ctx.signal);
     } catch (err) {
-      if (ctx.signal.aborted) throw err;
+      if (err instanceof Interrupted || ctx.signal.aborted) throw err;
       return fail({ file: masterFile, message: `ffmpeg cannot decode the master: ${(err as Error).message}` });
     }
     if (!Number.isFinite(measured.integrated)) return fail({ file: masterFile, message: 'the master is silent: there is no loudness to normalise' });
@@ -192,7 +192,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     try {
       await runPool(jobs, ctx.concurrency);
     } catch (err) {
-      if (ctx.signal.aborted || !(err instanceof FfmpegFailed)) throw err;
+      if (!(err instanceof FfmpegFailed)) throw err; // Interrupted, or a fault of the program
       return fail({ file: masterFile, message: `encoding failed: ${err.message}` });
     } finally {
       ctx.progress.finish();
@@ -206,7 +206,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
         try {
           loudness[format] = await measureLoudness(sources[name], ctx.signal);
         } catch (err) {
-          if (ctx.signal.aborted) throw err;
+          if (err instanceof Interrupted || ctx.signal.aborted) throw err;
           problems.push({ level: 'error', file, message: `cannot be measured: ${(err as Error).message}` });
           return;
         }

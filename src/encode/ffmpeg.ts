@@ -19,6 +19,16 @@ export class FfmpegFailed extends Error {
   }
 }
 
+/**
+ * The run was stopped on purpose: its AbortSignal fired, or ffmpeg itself got the terminal's
+ * Ctrl-C (it shares netcaster's process group) and quit before netcaster's own handler ran.
+ */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
 export interface FfmpegProgress {
   /** Seconds of output written so far. */
   outTime: number;
@@ -29,7 +39,7 @@ export interface FfmpegProgress {
 
 export interface RunOptions {
   onProgress?: (p: FfmpegProgress) => void;
-  /** Aborting kills ffmpeg; the promise then rejects with the signal's reason. */
+  /** Aborting kills ffmpeg; the promise then rejects with Interrupted. */
   signal?: AbortSignal;
 }
 
@@ -80,7 +90,7 @@ export function runFfmpeg(args: string[], options: RunOptions = {}): Promise<str
   const common = ['-hide_banner', '-nostdin', '-y', '-nostats'];
   const progressArgs = onProgress ? ['-progress', 'pipe:1'] : [];
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(new Interrupted());
     const child = spawn('ffmpeg', [...common, ...progressArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stderr.setEncoding('utf8');
@@ -117,8 +127,10 @@ export function runFfmpeg(args: string[], options: RunOptions = {}): Promise<str
     });
     child.on('close', (code, killedBy) => {
       signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(new Interrupted());
       if (code === 0) return resolve(log);
+      // ffmpeg says "Exiting normally, received signal 2." when a Ctrl-C reached it first.
+      if (killedBy === 'SIGINT' || killedBy === 'SIGTERM' || /received signal (2|15)\b/.test(log)) return reject(new Interrupted());
       reject(new FfmpegFailed(`ffmpeg ${killedBy ? `was killed (${killedBy})` : `exited with ${code}`}: ${lastLines(log)}`, log));
     });
   });

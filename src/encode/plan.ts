@@ -19,7 +19,7 @@ const HASH_CHARS = 12;
 
 /** The formats an episode needs: show.yaml's `encode.formats`, else every enclosure and alternate of the feeds. */
 export function formatsNeeded(show: ShowManifest): string[] {
-  if (show.encode?.formats) return [...show.encode.formats];
+  if (show.encode?.formats) return [...new Set(show.encode.formats)];
   const formats = new Set<string>();
   for (const feed of Object.values(show.feeds)) for (const f of [feed.enclosure, ...(feed.alternates ?? [])]) formats.add(f);
   return [...formats];

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Problem } from '../catalog/types.js';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
-import { FfmpegMissing, ffmpegVersion, requireEncoders } from './ffmpeg.js';
+import { FfmpegMissing, Interrupted, ffmpegVersion, requireEncoders } from './ffmpeg.js';
 import { encodeEpisode, type EpisodeResult } from './episode.js';
 import { formatsNeeded, masterHashCache, profileFromEnv } from './plan.js';
 import { ProgressDisplay, seconds } from './progress.js';
@@ -101,6 +101,7 @@ export async function encodeShow(dir: string, options: EncodeShowOptions): Promi
   };
   try {
     for (const e of toEncode) {
+      if (options.signal.aborted) throw new Interrupted();
       const r = await encodeEpisode(e, context);
       result.results.push(r);
       result.problems.push(...r.problems);

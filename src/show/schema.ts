@@ -35,7 +35,7 @@ const Encode = Type.Object(
   {
     loudness: Type.Optional(Type.Number({ minimum: -40, maximum: -5, description: 'a loudness target in LUFS, e.g. -16 (a mono output gets 3 LU less)' })),
     truePeak: Type.Optional(Type.Number({ minimum: -9, maximum: 0, description: 'a true-peak ceiling in dBTP, e.g. -1' })),
-    formats: Type.Optional(Type.Array(FormatName, { minItems: 1, uniqueItems: true })),
+    formats: Type.Optional(Type.Array(FormatName, { minItems: 1 })),
   },
   strict,
 );
