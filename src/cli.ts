@@ -15,8 +15,8 @@ export interface CommandSpec {
 const commands: Record<string, CommandSpec> = {
   check: {
     summary: 'read the show, probe every media file and image, print every problem',
-    usage: 'check [DIR] [--json] [--strict]',
-    options: { json: { type: 'boolean' }, strict: { type: 'boolean' } },
+    usage: 'check [DIR] [--json] [--strict] [--loudness]',
+    options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, loudness: { type: 'boolean' } },
     load: () => import('./commands/check.js'),
   },
   build: {
