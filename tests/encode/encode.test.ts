@@ -12,19 +12,14 @@ import { parseFile } from 'music-metadata';
 import { load as parseYaml } from 'js-yaml';
 import { readMp4Layout } from '../../src/media/mp4-boxes.js';
 import { id3v2Length } from '../../src/media/mp3-frames.js';
-import { cliPath, fixturesDir, hasTool, repoRoot, runCli, sampleShowDir } from '../support/env.js';
+import { cliPath, fixturesDir, hasTool, needTool, repoRoot, runCli, sampleShowDir } from '../support/env.js';
 import { startServe } from '../e2e/serve-process.js';
 
 const masters = path.join(fixturesDir, 'masters');
 const haveTools = () => hasTool('ffmpeg') && hasTool('ffprobe');
 
-/** Skips (outside CI) or fails (in CI) without ffmpeg; see tests/support/env.ts. */
-function needFfmpeg(t: TestContext): boolean {
-  if (haveTools()) return true;
-  if (process.env.CI === 'true') throw new Error('ffmpeg is required in CI but is not installed (see .ci/run)');
-  t.skip('ffmpeg is not installed');
-  return false;
-}
+/** Skips (outside CI) or fails (in CI) without ffmpeg and ffprobe; see tests/support/env.ts. */
+const needFfmpeg = (t: TestContext) => needTool(t, 'ffmpeg', haveTools);
 
 const VIDEO_AND_AUDIO_FEEDS = `feeds:
   video: { title: Video, enclosure: m4v, alternates: [webm] }
