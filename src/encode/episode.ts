@@ -183,8 +183,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
         );
         if (recipe.ownTag) {
           const tag = id3v23Tag(tags, chapters as Exclude<typeof chapters, { message: string }>, normalised.duration, { mime: cover.mime!, bytes: fs.readFileSync(cover.path) }, ctx.show.language);
-          fs.writeFileSync(partial, tag);
-          fs.appendFileSync(partial, fs.readFileSync(output));
+          prependTo(output, tag, partial);
           fs.rmSync(output);
         }
       });
@@ -271,6 +270,21 @@ async function normalise(
       return { mode: plan.mode, gainDb: plan.gainDb, duration, loudness: result };
     }
     extra += off;
+  }
+}
+
+/** Writes `head` and then the bytes of `file` into `out` (a new file), a megabyte at a time. */
+function prependTo(file: string, head: Buffer, out: string): void {
+  const to = fs.openSync(out, 'wx');
+  const from = fs.openSync(file, 'r');
+  try {
+    fs.writeSync(to, head);
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let n: number;
+    while ((n = fs.readSync(from, buffer, 0, buffer.length, null)) > 0) fs.writeSync(to, buffer, 0, n);
+  } finally {
+    fs.closeSync(from);
+    fs.closeSync(to);
   }
 }
 

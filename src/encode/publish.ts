@@ -13,8 +13,8 @@ import { JsonCache } from '../catalog/cache.js';
 import type { Problem } from '../catalog/types.js';
 import { EPISODE_FILE, SHOW_FILE } from '../show/load.js';
 
-/** The staging folder; a dot name keeps it out of every scan of the show. */
-export const STAGING_DIR = '.netcaster-encode';
+/** The staging folder's prefix; a dot name keeps it out of every scan of the show. */
+export const STAGING_PREFIX = '.netcaster-encode-';
 
 export interface Staged {
   slug: string;
@@ -28,9 +28,8 @@ export interface Staged {
 
 /** The problems `check` finds in the staged outputs (of those files, and of episode.yaml's media). */
 export async function checkStaged(showDir: string, artwork: string, episodes: Staged[]): Promise<Problem[]> {
-  const stage = path.join(showDir, STAGING_DIR);
-  fs.rmSync(stage, { recursive: true, force: true });
-  fs.mkdirSync(stage);
+  // A new folder of our own (mkdtemp), so nothing that was there before is ever removed.
+  const stage = fs.mkdtempSync(path.join(showDir, STAGING_PREFIX));
   try {
     linkOrCopy(path.join(showDir, SHOW_FILE), path.join(stage, SHOW_FILE));
     if (!artwork.includes('/') && fs.existsSync(path.join(showDir, artwork))) linkOrCopy(path.join(showDir, artwork), path.join(stage, artwork));
@@ -119,6 +118,6 @@ export function writeMedia(episodeDir: string, media: Record<string, string>): v
   const file = path.join(episodeDir, EPISODE_FILE);
   const text = withMedia(fs.readFileSync(file, 'utf8'), media);
   const tmp = path.join(episodeDir, `.${EPISODE_FILE}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
+  fs.writeFileSync(tmp, text, { flag: 'wx' });
   fs.renameSync(tmp, file);
 }

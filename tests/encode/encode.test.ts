@@ -122,7 +122,7 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.equal(m.master, 'master.flac');
     // Nothing half-made is left in the folder.
     assert.deepEqual(fs.readdirSync(path.join(dir, slug)).filter((n) => n.startsWith('.')), []);
-    assert.ok(!fs.existsSync(path.join(dir, '.netcaster-encode')));
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('.netcaster-encode')), []);
   });
 
   test('every output is at -16 LUFS within 1 LU, with its true peak at most -1 dBTP (ffmpeg ebur128)', (t) => {
@@ -331,6 +331,24 @@ describe('what goes wrong', () => {
       const r = runCli(['encode', dir], { env: { ...env(dir), PATH: path.join(dir, 'no-such-bin') } });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /ffmpeg is not installed.*apt-get install ffmpeg/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an ffmpeg without an encoder it needs (here libvpx-vp9) is named, exit 1', (t) => {
+    if (!needFfmpeg(t)) return;
+    const dir = makeShow(VIDEO_AND_AUDIO_FEEDS, { '011-novp9': { master: 'speech-mono.flac' } });
+    try {
+      // The real ffmpeg behind a wrapper that leaves libvpx-vp9 out of its list, as a build without it would.
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      const real = execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim();
+      fs.writeFileSync(path.join(bin, 'ffmpeg'), `#!/bin/sh\nif [ "$2" = "-encoders" ]; then "${real}" "$@" | grep -v libvpx-vp9; else exec "${real}" "$@"; fi\n`, { mode: 0o755 });
+      const r = runCli(['encode', dir], { env: { ...env(dir), PATH: `${bin}:${process.env.PATH}` } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /no libvpx-vp9 encoder \(for VP9 \(WebM\)\)/);
+      assert.equal(manifest(dir, '011-novp9').media, undefined);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
