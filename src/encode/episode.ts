@@ -1,9 +1,11 @@
 // One episode's encode: master -> every format the show needs, loudness-normalised, tagged, with
 // chapters and cover, checked, then published by writing `media:`.
 //
-//   1. read the master's streams (ffprobe) and loudness (ebur128), once;
-//   2. decode it once into a normalised PCM file (gain, and a true-peak limiter where the gain
-//      would clip), measured again on the way (the limiter takes a little loudness with it);
+//   1. read the master's streams (ffprobe); decode its sound once into PCM, measuring its
+//      loudness (ebur128) on the way;
+//   2. from that PCM, make the normalised programme (gain, and a true-peak limiter where the gain
+//      would clip), measured again on the way (the limiter takes a little loudness with it, and
+//      then the gain is corrected);
 //   3. encode every output from that file in parallel, up to the cores, into hidden partial files;
 //   4. measure each output's loudness and true peak (an error when outside the target);
 //   5. check the outputs as `check --strict` would (publish.ts), and only then move them to their
@@ -121,9 +123,11 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
   const partials: string[] = [];
   try {
     ctx.progress.note(`${le.slug}: analysing ${masterName} (${seconds(streams.duration)}, ${channels === 1 ? 'mono' : 'stereo'})`);
+    // The master is decoded once, into PCM, and measured on the way; the rest reads the PCM.
+    const raw = path.join(tmp, 'master.wav');
     let measured: Loudness;
     try {
-      measured = await measureLoudness(master.path, ctx.signal);
+      measured = await decodeAndMeasure(master.path, raw, channels, ctx, streams.duration);
     } catch (err) {
       if (err instanceof Interrupted || ctx.signal.aborted) throw err;
       return fail({ file: masterFile, message: `ffmpeg cannot decode the master: ${(err as Error).message}` });
@@ -131,7 +135,8 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     if (!Number.isFinite(measured.integrated)) return fail({ file: masterFile, message: 'the master is silent: there is no loudness to normalise' });
 
     const audio = path.join(tmp, 'programme.wav');
-    const normalised = await normalise(master.path, audio, channels, measured, target, ctx, streams.duration);
+    const normalised = await normalise(raw, audio, measured, target, ctx, streams.duration);
+    fs.rmSync(raw);
     ctx.progress.note(
       `${le.slug}: ${measured.integrated} LUFS, ${measured.truePeak} dBTP -> ${target.integrated} LUFS, at most ${target.truePeak} dBTP (${normalised.mode === 'linear' ? 'a gain' : 'a gain and a true-peak limiter'} of ${normalised.gainDb} dB)`,
     );
@@ -241,15 +246,24 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
   }
 }
 
+/** Decodes the master's first audio track into PCM (32-bit float, so nothing clips yet), measuring it on the way. */
+async function decodeAndMeasure(master: string, out: string, channels: number, ctx: EncodeContext, duration: number): Promise<Loudness> {
+  const onProgress = ctx.progress.add(`decode ${path.basename(master)}`, duration);
+  const log = await runFfmpeg(['-i', master, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', String(channels), '-af', 'ebur128=peak=true', '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], {
+    signal: ctx.signal,
+    onProgress,
+  }).finally(() => ctx.progress.finish());
+  return parseEbur128Summary(log);
+}
+
 /**
- * Decodes the master once into PCM at the target loudness. The limiter, where it works, lowers
- * the loudness a little; the gain is then corrected by what was measured on the way (ebur128
- * passes the audio through), up to MAX_PASSES decodes in all.
+ * The decoded master at the target loudness. The limiter, where it works, lowers the loudness a
+ * little; the gain is then corrected by what was measured on the way (ebur128 passes the audio
+ * through), up to MAX_PASSES passes over the PCM in all.
  */
 async function normalise(
-  master: string,
+  raw: string,
   out: string,
-  channels: number,
   measured: Loudness,
   target: LoudnessTarget,
   ctx: EncodeContext,
@@ -258,11 +272,10 @@ async function normalise(
   let extra = 0;
   for (let pass = 1; ; pass++) {
     const plan = planGain(measured, target, PCM_RATE, extra);
-    const onProgress = ctx.progress.add(`decode ${path.basename(master)}${pass > 1 ? ` (pass ${pass})` : ''}`, masterDuration);
-    const log = await runFfmpeg(
-      ['-i', master, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', String(channels), '-af', `${plan.filter},ebur128=peak=true`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out],
-      { signal: ctx.signal, onProgress },
-    ).finally(() => ctx.progress.finish());
+    const onProgress = ctx.progress.add(`normalise${pass > 1 ? ` (pass ${pass})` : ''}`, masterDuration);
+    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128=peak=true`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], { signal: ctx.signal, onProgress }).finally(() =>
+      ctx.progress.finish(),
+    );
     const result = parseEbur128Summary(log);
     const off = target.integrated - result.integrated;
     if (Math.abs(off) <= RETRY_OFF_LU || pass >= MAX_PASSES || plan.mode === 'linear') {
