@@ -155,6 +155,21 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     const media: Record<string, string> = {};
     const sources: Record<string, string> = {};
     const jobs: (() => Promise<void>)[] = [];
+    // Loudness of every output, as a listener's player will decode it: measured as soon as the
+    // output is written, while the others still encode.
+    const loudness: Record<string, Loudness> = {};
+    const measureOutput = async (format: string, name: string) => {
+      const file = `${le.slug}/${name}`;
+      try {
+        loudness[format] = await measureLoudness(sources[name], ctx.signal);
+      } catch (err) {
+        if (err instanceof Interrupted || ctx.signal.aborted) throw err;
+        problems.push({ level: 'error', file, message: `cannot be measured: ${(err as Error).message}` });
+        return;
+      }
+      const problem = loudnessProblem(loudness[format], target);
+      if (problem) problems.push({ level: 'error', file, field: 'loudness', message: problem });
+    };
     for (const format of ctx.formats) {
       const name = names[format];
       const existing = path.join(le.dir, name);
@@ -162,6 +177,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
         // Made by an earlier run that stopped before `media:` (same name: same content). Checked again below.
         media[format] = name;
         sources[name] = existing;
+        jobs.push(() => measureOutput(format, name));
         continue;
       }
       const finalName = freeName(le.dir, name);
@@ -191,6 +207,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
           prependTo(output, tag, partial);
           fs.rmSync(output);
         }
+        await measureOutput(format, finalName);
       });
     }
     try {
@@ -202,27 +219,10 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       ctx.progress.finish();
     }
 
-    // Loudness of every output, as a listener's player will decode it.
-    const loudness: Record<string, Loudness> = {};
-    await runPool(
-      Object.entries(media).map(([format, name]) => async () => {
-        const file = `${le.slug}/${name}`;
-        try {
-          loudness[format] = await measureLoudness(sources[name], ctx.signal);
-        } catch (err) {
-          if (err instanceof Interrupted || ctx.signal.aborted) throw err;
-          problems.push({ level: 'error', file, message: `cannot be measured: ${(err as Error).message}` });
-          return;
-        }
-        const problem = loudnessProblem(loudness[format], target);
-        if (problem) problems.push({ level: 'error', file, field: 'loudness', message: problem });
-      }),
-      ctx.concurrency,
-    );
     if (problems.some((p) => p.level === 'error')) return { slug: le.slug, status: 'failed', problems, loudness };
 
     // The check `check --strict` runs, on a staged copy: any problem, warning or error, holds it back.
-    const found = await checkStaged(ctx.showDir, ctx.show.artwork, [{ slug: le.slug, dir: le.dir, media, sources }]);
+    const found = await checkStaged(ctx.showDir, ctx.show.artwork, [{ slug: le.slug, dir: le.dir, media, sources, manifest: mf }]);
     if (found.length > 0) {
       return { slug: le.slug, status: 'failed', problems: [...problems, ...found.map((p) => ({ ...p, level: 'error' as const, message: `${p.message} (found by check in the new file; media: not written)` }))], loudness };
     }
@@ -273,10 +273,11 @@ async function normalise(
   for (let pass = 1; ; pass++) {
     const plan = planGain(measured, target, PCM_RATE, extra);
     const onProgress = ctx.progress.add(`normalise${pass > 1 ? ` (pass ${pass})` : ''}`, masterDuration);
-    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128=peak=true`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], { signal: ctx.signal, onProgress }).finally(() =>
+    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], { signal: ctx.signal, onProgress }).finally(() =>
       ctx.progress.finish(),
     );
-    const result = parseEbur128Summary(log);
+    // Loudness only: the limiter bounds the peaks, and every output's true peak is measured in full.
+    const result = parseEbur128Summary(log, false);
     const off = target.integrated - result.integrated;
     if (Math.abs(off) <= RETRY_OFF_LU || pass >= MAX_PASSES || plan.mode === 'linear') {
       const duration = (await probeStreams(out, ctx.signal)).duration ?? masterDuration;

@@ -3,28 +3,15 @@
 // (or before `encode`) are often far too quiet, and listeners turn the next show up and this one
 // down. A measurement decodes the whole file, so it is cached by path, size and modification time,
 // as the media facts are.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { load as parseYaml } from 'js-yaml';
 import { JsonCache } from '../catalog/cache.js';
 import type { Catalog, Problem } from '../catalog/types.js';
-import { SHOW_FILE } from '../show/load.js';
-import type { ShowManifest } from '../show/schema.js';
+import { SHOW_FILE, loadShow } from '../show/load.js';
 import { FfmpegFailed, FfmpegMissing, runFfmpeg } from './ffmpeg.js';
 import { LOUDNESS_TOLERANCE, parseEbur128Summary, targetFor, type Loudness } from './loudness.js';
 
 interface Measured extends Loudness {
   channels: number;
-}
-
-/** show.yaml's `encode:` settings (the show has passed its schema check by now). */
-function encodeSettings(showDir: string): ShowManifest['encode'] {
-  try {
-    return (parseYaml(fs.readFileSync(path.join(showDir, SHOW_FILE), 'utf8')) as ShowManifest).encode;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Measures the first audio stream, and how many channels it has, from ffmpeg's log. */
@@ -36,7 +23,8 @@ async function measure(file: string): Promise<Measured> {
 
 export async function checkLoudness(catalog: Catalog): Promise<Problem[]> {
   const problems: Problem[] = [];
-  const settings = encodeSettings(catalog.show.dir);
+  // show.yaml's `encode:` settings (the catalog keeps only what feeds and pages need).
+  const settings = (await loadShow(catalog.show.dir)).manifest?.encode;
   const cache = new JsonCache<Measured>('loudness', catalog.show.dir);
   const files = catalog.episodes.flatMap((e) => e.media.filter((m) => m.facts.hasAudio).map((m) => ({ slug: e.slug, m })));
   let next = 0;

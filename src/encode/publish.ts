@@ -8,10 +8,10 @@
 // files have not passed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { load as parseYaml } from 'js-yaml';
 import { JsonCache } from '../catalog/cache.js';
 import type { Problem } from '../catalog/types.js';
-import { EPISODE_FILE, SHOW_FILE } from '../show/load.js';
+import { EPISODE_FILE, SHOW_FILE, type LoadedShow } from '../show/load.js';
+import type { EpisodeManifest } from '../show/schema.js';
 
 /** The staging folder's prefix; a dot name keeps it out of every scan of the show. */
 export const STAGING_PREFIX = '.netcaster-encode-';
@@ -24,6 +24,8 @@ export interface Staged {
   media: Record<string, string>;
   /** output file name -> where its bytes are now (a partial file not yet in place, or the file itself). */
   sources: Record<string, string>;
+  /** episode.yaml as it is now: with `media:` set, it must read back exactly so. */
+  manifest: EpisodeManifest;
 }
 
 /** The problems `check` finds in the staged outputs (of those files, and of episode.yaml's media). */
@@ -49,8 +51,10 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
     const pool = new MediaPool();
     pool.start();
     let problems: Problem[];
+    // The edited episode.yaml must read back as the old one with the new media: and nothing else changed.
+    let loaded: LoadedShow | undefined;
     try {
-      problems = (await checkShowFresh(stage, { media: pool })).problems;
+      problems = (await checkShowFresh(stage, { media: pool, onManifests: (show) => (loaded = show) })).problems;
     } finally {
       await pool.close();
     }
@@ -60,6 +64,12 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
           Object.values(e.media).some((name) => p.file === `${e.slug}/${name}`) ||
           (p.file === `${e.slug}/${EPISODE_FILE}` && (p.field === 'media' || p.field?.startsWith('media.'))),
       );
+    for (const e of episodes) {
+      const read = loaded?.episodes.find((x) => x.slug === e.slug)?.manifest;
+      if (!read || JSON.stringify(sortKeys(read)) !== JSON.stringify(sortKeys({ ...e.manifest, media: e.media }))) {
+        problems.push({ level: 'error', file: `${e.slug}/${EPISODE_FILE}`, field: 'media', message: 'could not be written without changing other keys; set it by hand' });
+      }
+    }
     return problems.filter(relevant);
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
@@ -83,7 +93,8 @@ function linkOrCopy(from: string, to: string): void {
 /**
  * episode.yaml's text with `media:` set to `media`, everything else as the podcaster wrote it
  * (comments, order, quoting): the top-level `media:` block is replaced, or added at the end.
- * The result is parsed back and compared, so an unusual layout can never lose a key.
+ * checkStaged reads the result back before it is written for real, so an unusual layout can
+ * never lose or change another key.
  */
 export function withMedia(text: string, media: Record<string, string>): string {
   const block = `media:\n${Object.entries(media)
@@ -91,27 +102,16 @@ export function withMedia(text: string, media: Record<string, string>): string {
     .join('\n')}\n`;
   const lines = text.split('\n');
   const start = lines.findIndex((l) => /^media\s*:/.test(l));
-  let result: string;
-  if (start < 0) {
-    result = `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${block}`;
-  } else {
-    // The block runs on while lines are indented, blank or comments.
-    let stop = start + 1;
-    while (stop < lines.length && (/^\s+\S/.test(lines[stop]) || lines[stop].trim() === '')) stop++;
-    // Blank lines at the block's end belong to what follows.
-    while (stop > start + 1 && lines[stop - 1].trim() === '') stop--;
-    result = [...lines.slice(0, start), block.trimEnd(), ...lines.slice(stop)].join('\n');
-  }
-  const before = parseYaml(text) as Record<string, unknown>;
-  const after = parseYaml(result) as Record<string, unknown>;
-  const expected = { ...before, media };
-  if (JSON.stringify(sortKeys(after)) !== JSON.stringify(sortKeys(expected))) {
-    throw new Error('episode.yaml could not be updated without changing other keys; set its media: by hand');
-  }
-  return result;
+  if (start < 0) return `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${block}`;
+  // The block runs on while lines are indented, blank or comments.
+  let stop = start + 1;
+  while (stop < lines.length && (/^\s+\S/.test(lines[stop]) || lines[stop].trim() === '')) stop++;
+  // Blank lines at the block's end belong to what follows.
+  while (stop > start + 1 && lines[stop - 1].trim() === '') stop--;
+  return [...lines.slice(0, start), block.trimEnd(), ...lines.slice(stop)].join('\n');
 }
 
-const sortKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const sortKeys = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Writes episode.yaml atomically (a temp file renamed over it), so a reader never sees half of it. */
 export function writeMedia(episodeDir: string, media: Record<string, string>): void {
