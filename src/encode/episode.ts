@@ -103,7 +103,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
   const cover = { path: coverFound.path, mime: imageMime(coverFound.path) };
   if (!cover.mime) return fail({ file: mf.image ? manifestFile : SHOW_FILE, field: mf.image ? 'image' : 'artwork', message: 'the cover must be a JPEG or PNG image' });
 
-  const year = new Date(Date.parse(mf.date.replace(' ', 'T'))).getUTCFullYear();
+  const year = Number(mf.date.slice(0, 4)); // the year as written, in the podcaster's own time zone
   const tags: EpisodeTags = { title: mf.title, artist: ctx.show.author, album: ctx.show.title, ...(mf.number !== undefined && { track: mf.number }), year, comment: mf.summary };
   const metadata = ffmetadata(tags, chapters, streams.duration);
 
@@ -116,7 +116,9 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     names[format] = outputName({ slug: le.slug, format, masterSha256, profile: ctx.profile, channels, target, metadata, coverSha256, ...(needsStill && { stillSha256: coverSha256 }), ffmpeg: ctx.ffmpeg });
   }
   const current = mf.media ?? {};
-  const upToDate = ctx.formats.every((f) => current[f] === names[f] && fs.existsSync(path.join(le.dir, names[f])));
+  // A --force encode of the same recipe is named <name>-r2, -r3... (plan.ts freeName): just as current.
+  const isCurrent = (f: string) => current[f] !== undefined && (current[f] === names[f] || sameRecipe(current[f], names[f])) && fs.existsSync(path.join(le.dir, current[f]));
+  const upToDate = ctx.formats.every(isCurrent);
   if (upToDate && !ctx.force) return { slug: le.slug, status: 'up-to-date', problems, media: current };
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-encode-'));
@@ -285,6 +287,12 @@ async function normalise(
     }
     extra += off;
   }
+}
+
+/** `a` is `b` re-encoded with --force: `b`'s name with -r<N> before the extension. */
+function sameRecipe(a: string, b: string): boolean {
+  const ext = path.extname(b);
+  return a.startsWith(b.slice(0, -ext.length)) && new RegExp(`^-r\\d+${ext.replace('.', '\\.')}$`).test(a.slice(b.length - ext.length));
 }
 
 /** Writes `head` and then the bytes of `file` into `out` (a new file), a megabyte at a time. */

@@ -162,7 +162,7 @@ export function probeStreams(file: string, signal?: AbortSignal): Promise<Stream
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err = (err + c).slice(-LOG_TAIL)));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new FfmpegFailed(`ffprobe cannot read it: ${lastLines(err) || `exit ${code}`}`, err));
+      if (code !== 0) return reject(new FfmpegFailed(lastLines(err) || `ffprobe exited with ${code}`, err));
       const data = JSON.parse(out) as {
         format?: { duration?: string };
         streams?: { codec_type?: string; channels?: number; sample_rate?: string; width?: number; height?: number; avg_frame_rate?: string; disposition?: { attached_pic?: number } }[];

@@ -66,7 +66,7 @@ function ebur128(file: string): { integrated: number; truePeak: number } {
   const summary = log.slice(log.lastIndexOf('Summary:'));
   return { integrated: Number(/\bI:\s*(-?[\d.]+)\s*LUFS/.exec(summary)![1]), truePeak: Number(/Peak:\s*(-?[\d.]+)\s*dBFS/.exec(summary)![1]) };
 }
-function ffprobe(file: string): { format: { duration: string }; streams: { codec_type: string; codec_name: string; profile?: string; width?: number; height?: number; channels?: number; disposition?: { attached_pic: number } }[]; chapters: { start_time: string; tags: { title: string } }[] } {
+function ffprobe(file: string): { format: { duration: string; tags?: Record<string, string> }; streams: { codec_type: string; codec_name: string; profile?: string; width?: number; height?: number; channels?: number; disposition?: { attached_pic: number } }[]; chapters: { start_time: string; tags: { title: string } }[] } {
   return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', file], { encoding: 'utf8' }));
 }
 
@@ -166,6 +166,9 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.ok(p.streams.some((s) => s.codec_type === 'audio' && s.codec_name === 'aac'));
     assert.ok(p.streams.some((s) => s.disposition?.attached_pic === 1), 'a cover');
     assert.deepEqual(p.chapters.map((c) => c.tags.title), ['Opening', 'The Main Part']);
+    // Tags from the manifest, FFMETADATA's special characters (; = #) intact.
+    assert.equal(p.format.tags?.title, `Episode ${slug}`);
+    assert.equal(p.format.tags?.comment, 'A summary; with = signs # and a hash.');
   });
 
   test('the WebM is VP9 and Opus with chapters and a Duration', (t) => {
@@ -248,6 +251,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     const now = manifest(dir, slug).media!;
     for (const format of Object.keys(old)) assert.equal(now[format], old[format].replace(/(\.\w+)$/, '-r2$1'));
     assert.deepEqual(Object.values(old).map((n) => fs.statSync(path.join(dir, slug, n)).mtimeMs), stamp);
+    // And the run after that finds the -r2 files up to date: it neither encodes nor moves media: back.
+    const again = encode(dir);
+    assert.match(again.stdout, /up to date/);
+    assert.deepEqual(manifest(dir, slug).media, now);
   });
 });
 
