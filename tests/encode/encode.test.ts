@@ -372,6 +372,20 @@ describe('what goes wrong', () => {
     }
   });
 
+  test('a draft that only has a master waits with a warning, so the rest of the show still publishes', () => {
+    const dir = makeShow(VIDEO_AND_AUDIO_FEEDS, { '012-draft': { master: 'speech-mono.flac', extra: 'draft: true\n' } });
+    try {
+      const r = check(dir, '--json');
+      const problems = JSON.parse(r.stdout).problems as { level: string; field?: string; message: string }[];
+      const waiting = problems.find((p) => p.field === 'media');
+      assert.equal(waiting?.level, 'warning', JSON.stringify(problems));
+      assert.match(waiting.message, /waiting on `netcaster encode`/);
+      assert.equal(r.code, 0, r.stdout);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('media: naming the master is an error: the master is never published', () => {
     const dir = makeShow(VIDEO_AND_AUDIO_FEEDS, { '008-leak': { master: 'speech-mono.flac', extra: 'media:\n  mp3: master.flac\n' } });
     try {
