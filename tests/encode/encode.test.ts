@@ -412,7 +412,7 @@ describe('what goes wrong', () => {
         child.stderr.on('data', () => {
           if (/m4v .*: started/.test(err)) {
             clearTimeout(timer);
-            setTimeout(resolve, 300);
+            setTimeout(resolve, 50); // ffmpeg is running: well before a 4-s master is encoded at the standard profile
           }
         });
       });
