@@ -1,4 +1,4 @@
-// npm run bench [-- check|build|podcast|mp3|serve|import ...]
+// npm run bench [-- check|build|podcast|mp3|serve|import|encode ...]
 // Times netcaster against baselines measured in the same run, and writes BENCHMARKS.md.
 // Every figure is a ratio against something this machine did in the same run (node -e 0,
 // reading the files once with cat, ffprobe, nginx), so figures stay comparable across machines.
@@ -263,6 +263,15 @@ async function benchImportRows(): Promise<void> {
   notes.push(`Import, raw figures: \`${JSON.stringify(r)}\``);
 }
 
+async function benchEncodeRow(): Promise<void> {
+  const { benchEncode } = await import('./encode.js');
+  const r = benchEncode();
+  for (const [what, x] of [['10-min audio master to', r.audio], ['1-min video master to', r.video]] as const) {
+    row(`encode: ${what} ${x.formats.join(' and ')} (${x.speed.toFixed(1)}x real time over all outputs)`, x.netcaster * 1000, 'an ffmpeg run with loudnorm per output', x.plain * 1000, 'at most 0.7x', x.netcaster <= 0.7 * x.plain);
+  }
+  notes.push(`encode, raw figures (seconds): \`${JSON.stringify(r)}\``);
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
@@ -299,5 +308,6 @@ if (all || wanted.has('podcast')) benchAudioOnlyBuild();
 if (all || wanted.has('mp3')) await benchMp3();
 if (all || wanted.has('serve')) await benchHttp();
 if (all || wanted.has('import')) await benchImportRows();
+if (all || wanted.has('encode')) await benchEncodeRow();
 writeReport();
 fs.rmSync(coldDirs, { recursive: true, force: true });

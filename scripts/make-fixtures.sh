@@ -12,6 +12,7 @@
 # more than the 0.5 s the tests allow.
 #
 # Usage: bash scripts/make-fixtures.sh   (or: npm run fixtures)
+#        bash scripts/make-fixtures.sh masters   (only the masters for `netcaster encode`)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +22,36 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+
+# --- Masters for `netcaster encode` (tests/encode/) --------------------------------------------
+# Speech from espeak-ng over a quiet tone bed, deliberately too quiet (about -30 LUFS), so the
+# loudness normalisation has work to do; a test pattern with sound; and an audio-only master for
+# a show with a video feed. FLAC and a lossless-ish MKV keep them a few seconds and tiny.
+masters() {
+  local dir="$root/tests/fixtures/masters"
+  mkdir -p "$dir"
+  local text='Welcome to the fixture show. This is a test of netcaster encode, with a tone underneath.'
+  espeak-ng -v en -s 190 -w "$tmp/speech.wav" "$text"
+  # Speech and a 220 Hz bed mixed, then turned down to about -30 LUFS (measured, then fixed here).
+  local bed="sine=frequency=220:sample_rate=22050:duration=5"
+  ff -i "$tmp/speech.wav" -f lavfi -i "$bed" -filter_complex \
+    "[0:a]aresample=22050,apad=whole_dur=5[s];[1:a]aresample=22050,volume=0.05[b];[s][b]amix=inputs=2:duration=first:normalize=0,volume=-9dB" \
+    -map_metadata -1 -fflags +bitexact -flags:a +bitexact -ac 1 -c:a flac "$dir/speech-mono.flac"
+  # Stereo: the speech on both sides, the bed a little to the right.
+  ff -i "$dir/speech-mono.flac" -filter_complex "[0:a]pan=stereo|c0=0.9*c0|c1=c0[a]" -map '[a]' \
+    -map_metadata -1 -fflags +bitexact -flags:a +bitexact -c:a flac "$dir/speech-stereo.flac"
+  # A short video master: a test pattern with the stereo speech (x264 at high quality, as a
+  # podcaster's export would be; AAC in MKV as many editors write it).
+  ff -f lavfi -i "testsrc2=size=320x180:rate=25:duration=4" -i "$dir/speech-stereo.flac" \
+    -map 0:v -map 1:a -t 4 "${exact[@]}" -c:v libx264 -preset veryfast -crf 30 -pix_fmt yuv420p \
+    -c:a flac "$dir/video.mkv"
+}
+if [[ "${1:-}" == masters ]]; then
+  exact=(-fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1 -threads 1)
+  masters
+  du -sh "$root/tests/fixtures/masters"
+  exit 0
+fi
 
 # Reproducible output: no encoder strings, no copied metadata, one thread.
 exact=(-fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1 -threads 1)
@@ -140,6 +171,8 @@ ff -f lavfi -i "$(video 25)" -f lavfi -i "$(tone 25)" "${exact[@]}" \
 ff -f lavfi -i "$(tone 1)" "${exact[@]}" -c:a libopus -b:a 16k -ac 1 "$out/tone.opus"
 ff -f lavfi -i "sine=frequency=440:sample_rate=8000:duration=1" "${exact[@]}" -c:a flac "$out/tone.flac"
 ff -f lavfi -i "sine=frequency=440:sample_rate=8000:duration=1" "${exact[@]}" -c:a pcm_s16le "$out/tone.wav"
+
+masters
 
 # --- True durations --------------------------------------------------------------------------
 

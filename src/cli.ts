@@ -9,9 +9,10 @@ export interface CommandSpec {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  /** How many positional arguments the command takes (default 1: the show folder). */
+  /** How many positional arguments the command takes at most (default 1: the show folder). */
   positionals?: number;
   load: () => Promise<{
+    /** `positionals` is the whole list, the show folder (or import's SOURCE) first. */
     run: (dir: string, options: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
   }>;
 }
@@ -19,8 +20,8 @@ export interface CommandSpec {
 const commands: Record<string, CommandSpec> = {
   check: {
     summary: 'read the show, probe every media file and image, print every problem',
-    usage: 'check [DIR] [--json] [--strict]',
-    options: { json: { type: 'boolean' }, strict: { type: 'boolean' } },
+    usage: 'check [DIR] [--json] [--strict] [--loudness]',
+    options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, loudness: { type: 'boolean' } },
     load: () => import('./commands/check.js'),
   },
   build: {
@@ -59,6 +60,13 @@ const commands: Record<string, CommandSpec> = {
     options: { unlock: { type: 'boolean' }, 'base-url': { type: 'string' } },
     positionals: 2,
     load: () => import('./commands/import.js'),
+  },
+  encode: {
+    summary: "make every format the feeds need from each episode's master:, loudness-normalised and tagged",
+    usage: 'encode [DIR] [EPISODE...] [--force]',
+    options: { force: { type: 'boolean' } },
+    positionals: Infinity,
+    load: () => import('./commands/encode.js'),
   },
 };
 

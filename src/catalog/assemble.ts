@@ -92,7 +92,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions & { 
   const assemblies = loaded.episodes.map((le) => new EpisodeAssembly(le, realShowDir));
   for (const a of assemblies) {
     const { le } = a;
-    for (const [format, fileName] of Object.entries(le.manifest.media)) {
+    for (const [format, fileName] of Object.entries(le.manifest.media ?? {})) {
       jobs.push(async () => {
         await a.addMedia(format, fileName, probeFile);
         tick();
@@ -128,7 +128,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions & { 
   if (m && !options.baseUrl && !m.baseUrl) {
     problems.push({ level: 'warning', file: SHOW_FILE, field: 'baseUrl', message: 'not set: feeds need absolute URLs, so `build` and `serve` will need --base-url' });
   }
-  if (show) checkFeeds(show, new Set(loaded.episodes.flatMap((e) => Object.keys(e.manifest.media))), problems);
+  if (show) checkFeeds(show, new Set(loaded.episodes.flatMap((e) => Object.keys(e.manifest.media ?? {}))), problems);
   checkDuplicateGuids(list, problems);
   checkDuplicateNumbers(list, problems);
 
@@ -152,11 +152,38 @@ class EpisodeAssembly {
     readonly realShowDir: string,
   ) {
     this.manifestFile = `${le.slug}/${EPISODE_FILE}`;
-    this.media = Object.keys(le.manifest.media).map(() => undefined);
+    this.media = Object.keys(le.manifest.media ?? {}).map(() => undefined);
+    this.checkMaster();
+  }
+
+  /**
+   * `master:` is the recording `netcaster encode` makes the formats from: never published, so it
+   * may never be one of the media. Without `media:` the episode waits on `encode`.
+   */
+  private checkMaster(): void {
+    const mf = this.le.manifest;
+    if (mf.master !== undefined) {
+      const found = fileInFolder(this.le.dir, this.realShowDir, mf.master);
+      if ('message' in found) this.problems.push({ level: 'error', file: this.manifestFile, field: 'master', message: found.message });
+      for (const [format, fileName] of Object.entries(mf.media ?? {})) {
+        if (fileName === mf.master) {
+          this.problems.push({ level: 'error', file: this.manifestFile, field: `media.${format}`, message: `is the master (${mf.master}), which is never published: run \`netcaster encode\` to make the ${format} from it` });
+        }
+      }
+    }
+    if (mf.media === undefined) {
+      // A draft may wait; an episode meant for publication cannot go out without its files.
+      const level = mf.draft ? 'warning' : 'error';
+      const message =
+        mf.master !== undefined
+          ? `no media yet: waiting on \`netcaster encode\` to make them from the master ${mf.master}`
+          : 'is required (or `master:`, a recording that `netcaster encode` makes the media from)';
+      this.problems.push({ level, file: this.manifestFile, field: 'media', message });
+    }
   }
 
   async addMedia(format: string, fileName: string, probe: (found: FoundFile) => Promise<CachedMedia>): Promise<void> {
-    const index = Object.keys(this.le.manifest.media).indexOf(format);
+    const index = Object.keys(this.le.manifest.media ?? {}).indexOf(format);
     const field = `media.${format}`;
     const found = fileInFolder(this.le.dir, this.realShowDir, fileName);
     if ('message' in found) {
@@ -264,6 +291,7 @@ class EpisodeAssembly {
     const mf = le.manifest;
     const media = this.media.filter((x): x is EpisodeMedia => !!x);
     if (media.length !== this.media.length) return undefined; // a media file had an error
+    if (media.length === 0) return undefined; // no media: yet (checkMaster said so)
 
     this.crossCheck(mf, media);
     if (!this.chapters) {

@@ -58,8 +58,8 @@ export class IntegrityHashes {
     const feeds = Object.values(loaded.manifest?.feeds ?? {});
     const realShowDir = realpathOr(loaded.dir);
     for (const episode of loaded.episodes) {
-      const formats = Object.keys(episode.manifest.media);
-      for (const [format, name] of Object.entries(episode.manifest.media)) {
+      const formats = Object.keys(episode.manifest.media ?? {});
+      for (const [format, name] of Object.entries(episode.manifest.media ?? {})) {
         if (!isAlternateSomewhere(format, formats, feeds)) continue;
         const found = fileInFolder(episode.dir, realShowDir, name);
         // Should the check then reject the file, nobody asks for this hash: its failure is nobody's.

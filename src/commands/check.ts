@@ -1,4 +1,4 @@
-// netcaster check [DIR] [--json] [--strict]
+// netcaster check [DIR] [--json] [--strict] [--loudness]
 // Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
 import fs from 'node:fs';
 import { checkShow } from '../catalog/build.js';
@@ -14,8 +14,10 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const progress = !options.json && process.stderr.isTTY ? new Progress(process.stderr) : undefined;
   const { catalog, problems } = await checkShow(dir, { onProgress: progress?.update });
   progress?.clear();
+  // Loudness only when asked: it decodes every file once (then it is cached, src/encode/loudness-check.ts).
+  const loudness = options.loudness && catalog ? await (await import('../encode/loudness-check.js')).checkLoudness(catalog) : [];
   // What was published must stay where subscribers found it (netcaster.lock).
-  return report(options, [...problems, ...checkLock(dir, catalog, undefined)], catalog);
+  return report(options, [...problems, ...loudness, ...checkLock(dir, catalog, undefined)], catalog);
 }
 
 function report(options: Record<string, string | boolean | undefined>, problems: Problem[], catalog: Catalog | undefined): number {

@@ -172,7 +172,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       }
     }
     if (existing) {
-      if (declaredFormat && existing.manifest.media[formatOfMime(item.enclosure?.type) ?? declaredFormat]) {
+      if (declaredFormat && existing.manifest.media?.[formatOfMime(item.enclosure?.type) ?? declaredFormat]) {
         report.unchanged++;
         continue;
       }
@@ -299,7 +299,7 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
     for (const alt of item.alternates) {
       try {
         const got = await fetchMedia(alt, staging, where, c);
-        if (media[got.format] || target.existing?.manifest.media[got.format]) {
+        if (media[got.format] || target.existing?.manifest.media?.[got.format]) {
           c.report.notImported.push({ where, message: `${alt.url}: a second ${got.format} file of the episode (one file per format)` });
           await fsp.rm(got.file, { force: true });
           continue;
@@ -318,7 +318,7 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
       const episodeDir = target.existing.dir;
       const added: Record<string, string> = {};
       for (const [format, file] of Object.entries(media)) {
-        if (target.existing.manifest.media[format]) continue;
+        if (target.existing.manifest.media?.[format]) continue;
         let finalName = `${slug}.${format}`;
         for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = `${slug}-${n}.${format}`;
         await fsp.rename(file, path.join(episodeDir, finalName));

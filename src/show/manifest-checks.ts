@@ -16,6 +16,7 @@ const local_9 = /^[a-z0-9][a-z0-9_-]*$/
 const local_10 = /^[a-z0-9]+$/;
 const local_11 = /^[a-z0-9]+$/;
 const local_12 = /^[0-9a-fA-F-]{36}$/;
+const local_13 = /^[a-z0-9]+$/;
 function check_https_58_47_47_netcaster_46_dev_47_schema_47_show_46_schema_46_json(value) {
   return (
     (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -43,7 +44,8 @@ function check_https_58_47_47_netcaster_46_dev_47_schema_47_show_46_schema_46_js
     (typeof value['feeds'] === 'object' && value['feeds'] !== null && !Array.isArray(value['feeds']) && !(value['feeds'] instanceof Date) && !(value['feeds'] instanceof Uint8Array)) &&
     Object.getOwnPropertyNames(value['feeds']).length >= 1 &&
     (Object.entries(value['feeds']).every(([key, value]) => (local_9.test(key) ? ((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['title'] === 'string') && value['title'].length >= 1 && (value['description'] !== undefined ? ((typeof value['description'] === 'string')) : true) && (typeof value['enclosure'] === 'string') && local_10.test(value['enclosure']) && (value['alternates'] !== undefined ? (Array.isArray(value['alternates']) && ((array) => { for(const value of array) if(!(((typeof value === 'string') && local_11.test(value)))) { return false }; return true; })(value['alternates'])) : true) && (value['guid'] !== undefined ? ((typeof value['guid'] === 'string') && local_12.test(value['guid'])) : true) && Object.getOwnPropertyNames(value).every(key => ['title', 'description', 'enclosure', 'alternates', 'guid'].includes(key))) : true))) &&
-    Object.getOwnPropertyNames(value).every(key => ['title', 'description', 'author', 'language', 'baseUrl', 'artwork', 'owner', 'categories', 'explicit', 'type', 'copyright', 'guid', 'locked', 'funding', 'persons', 'hub', 'feeds'].includes(key))
+    (value['encode'] !== undefined ? ((typeof value['encode'] === 'object' && value['encode'] !== null && !Array.isArray(value['encode'])) && (value['encode']['loudness'] !== undefined ? (Number.isFinite(value['encode']['loudness']) && value['encode']['loudness'] <= -5 && value['encode']['loudness'] >= -40) : true) && (value['encode']['truePeak'] !== undefined ? (Number.isFinite(value['encode']['truePeak']) && value['encode']['truePeak'] <= 0 && value['encode']['truePeak'] >= -9) : true) && (value['encode']['formats'] !== undefined ? (Array.isArray(value['encode']['formats']) && value['encode']['formats'].length >= 1 && ((array) => { for(const value of array) if(!(((typeof value === 'string') && local_13.test(value)))) { return false }; return true; })(value['encode']['formats'])) : true) && Object.getOwnPropertyNames(value['encode']).every(key => ['loudness', 'truePeak', 'formats'].includes(key))) : true) &&
+    Object.getOwnPropertyNames(value).every(key => ['title', 'description', 'author', 'language', 'baseUrl', 'artwork', 'owner', 'categories', 'explicit', 'type', 'copyright', 'guid', 'locked', 'funding', 'persons', 'hub', 'feeds', 'encode'].includes(key))
   )
 }
 return function check(value) {
@@ -72,13 +74,12 @@ function check_https_58_47_47_netcaster_46_dev_47_schema_47_episode_46_schema_46
     value['summary'].length >= 1 &&
     (value['guid'] !== undefined ? ((typeof value['guid'] === 'string') && value['guid'].length >= 1) : true) &&
     (value['draft'] !== undefined ? ((typeof value['draft'] === 'boolean')) : true) &&
-    (typeof value['media'] === 'object' && value['media'] !== null && !Array.isArray(value['media']) && !(value['media'] instanceof Date) && !(value['media'] instanceof Uint8Array)) &&
-    Object.getOwnPropertyNames(value['media']).length >= 1 &&
-    (Object.entries(value['media']).every(([key, value]) => (local_1.test(key) ? ((typeof value === 'string') && value.length >= 1) : true))) &&
+    (value['media'] !== undefined ? ((typeof value['media'] === 'object' && value['media'] !== null && !Array.isArray(value['media']) && !(value['media'] instanceof Date) && !(value['media'] instanceof Uint8Array)) && Object.getOwnPropertyNames(value['media']).length >= 1 && (Object.entries(value['media']).every(([key, value]) => (local_1.test(key) ? ((typeof value === 'string') && value.length >= 1) : true)))) : true) &&
+    (value['master'] !== undefined ? ((typeof value['master'] === 'string') && value['master'].length >= 1) : true) &&
     (value['chapters'] !== undefined ? ((typeof value['chapters'] === 'string') && value['chapters'].length >= 1) : true) &&
     (value['transcript'] !== undefined ? ((typeof value['transcript'] === 'string') && value['transcript'].length >= 1) : true) &&
     (value['links'] !== undefined ? (Array.isArray(value['links']) && ((array) => { for(const value of array) if(!(((typeof value === 'object' && value !== null && !Array.isArray(value)) && (typeof value['title'] === 'string') && value['title'].length >= 1 && (typeof value['url'] === 'string') && local_2.test(value['url']) && Object.getOwnPropertyNames(value).length === 2))) { return false }; return true; })(value['links'])) : true) &&
-    Object.getOwnPropertyNames(value).every(key => ['title', 'date', 'number', 'season', 'type', 'explicit', 'image', 'summary', 'guid', 'draft', 'media', 'chapters', 'transcript', 'links'].includes(key))
+    Object.getOwnPropertyNames(value).every(key => ['title', 'date', 'number', 'season', 'type', 'explicit', 'image', 'summary', 'guid', 'draft', 'media', 'master', 'chapters', 'transcript', 'links'].includes(key))
   )
 }
 return function check(value) {

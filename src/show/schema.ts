@@ -41,6 +41,16 @@ const Feed = Type.Object(
   strict,
 );
 
+/** Settings of `netcaster encode` (src/encode/settings.ts holds the defaults and their reasons). */
+const Encode = Type.Object(
+  {
+    loudness: Type.Optional(Type.Number({ minimum: -40, maximum: -5, description: 'a loudness target in LUFS, e.g. -16 (a mono output gets 3 LU less)' })),
+    truePeak: Type.Optional(Type.Number({ minimum: -9, maximum: 0, description: 'a true-peak ceiling in dBTP, e.g. -1' })),
+    formats: Type.Optional(Type.Array(FormatName, { minItems: 1 })),
+  },
+  strict,
+);
+
 export const ShowManifest = Type.Object(
   {
     title: Type.String({ minLength: 1 }),
@@ -64,6 +74,7 @@ export const ShowManifest = Type.Object(
     persons: Type.Optional(Type.Array(Person)),
     hub: Type.Optional(Type.Union([Url, Type.Array(Url)], { description: 'the URL of a WebSub hub, or a list of them' })),
     feeds: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), Feed, { minProperties: 1 }),
+    encode: Type.Optional(Encode),
   },
   { ...strict, $id: 'https://netcaster.dev/schema/show.schema.json', title: 'netcaster show.yaml' },
 );
@@ -85,7 +96,9 @@ export const EpisodeManifest = Type.Object(
     summary: Type.String({ minLength: 1 }),
     guid: Type.Optional(Type.String({ minLength: 1 })),
     draft: Type.Optional(Type.Boolean()),
-    media: Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1 }),
+    // Absent while only a master exists: `netcaster encode` writes it once its outputs pass check.
+    media: Type.Optional(Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1 })),
+    master: Type.Optional(Type.String({ minLength: 1, description: 'the recording in the episode folder that `netcaster encode` makes the formats from; never published' })),
     chapters: Type.Optional(Type.String({ minLength: 1, description: 'a Podcast Index JSON chapters file in the episode folder (default chapters.json)' })),
     transcript: Type.Optional(Type.String({ minLength: 1, description: 'a WebVTT or SRT file in the episode folder (default transcript.vtt or transcript.srt)' })),
     links: Type.Optional(Type.Array(Type.Object({ title: Type.String({ minLength: 1 }), url: Url }, strict))),
