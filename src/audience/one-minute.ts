@@ -11,7 +11,7 @@
 //   that starts at 60 s or later (RFC 9559 §10).
 import fs from 'node:fs';
 import { readAt } from '../media/read-at.js';
-import { findFrame, id3v2Length, parseFrameHeader } from '../media/mp3-frames.js';
+import { findFrame, id3v2Length, parseFrameHeader, readSeekHeader } from '../media/mp3-frames.js';
 import { readMp4Layout } from '../media/mp4-boxes.js';
 import { parseMatroskaHead } from '../media/webm-duration.js';
 
@@ -58,7 +58,8 @@ function mp3OneMinute(fd: number, size: number, head: Buffer): number | undefine
   const { header: first } = found;
   const needed = MINUTE * first.sampleRate;
   let samples = 0;
-  let position = found.offset;
+  // A Xing/Info/VBRI frame is an index, not audio: the minute starts after it.
+  let position = readSeekHeader(firstHead, found.offset, first) ? found.offset + first.frameLength : found.offset;
   // 60 s at MPEG-1 layer III's highest bitrate (320 kbit/s) is 2.4 MB; read in 1 MB chunks.
   const chunkSize = 1024 * 1024;
   let chunk = readAt(fd, position, Math.min(chunkSize, size - position));
