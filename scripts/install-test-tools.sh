@@ -6,9 +6,11 @@
 #   python3-feedparser
 #   gpodder                     gpo, a real podcast app, subscribes and downloads in the tests
 #   chromium, fonts-dejavu-core a real browser plays episodes in the tests
-#   nginx-light                 the baseline in `npm run bench`
+#   nginx-light                 the baseline in `npm run bench`; a static host whose log `stats import` reads
+#   postgresql                  the download-count store's tests run against a real server
+#   goaccess                    the baseline for `stats import` in `npm run bench`
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq ffmpeg espeak-ng sox libxml2-utils python3-podcastparser python3-feedparser \
-  gpodder chromium fonts-dejavu-core nginx-light >/dev/null
+  gpodder chromium fonts-dejavu-core nginx-light postgresql goaccess >/dev/null

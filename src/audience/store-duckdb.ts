@@ -1,0 +1,144 @@
+// The embedded store: DuckDB (@duckdb/node-api; the one module that imports it).
+// Chosen by measurement on this machine (Node 20): open 33 ms, 20,000 rows appended in 46 ms,
+// ~100 MB resident; PGlite took seconds to open. https://duckdb.org/docs/api/node_neo/overview
+//
+// DuckDB lets one process write a file at a time. `serve` therefore opens the file for each
+// flush and closes it again, and every opener retries for a few seconds while another holds it,
+// so `stats` and `stats import` can run beside a live server.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { SCHEMA, StoreError, aggregate, type AudienceStore, type Batch, type DateRange, type DownloadRow, type FeedRow } from './store.js';
+
+const LOCK_WAIT_MS = 5000;
+
+export class DuckDbStore implements AudienceStore {
+  readonly description: string;
+  private constructor(
+    private readonly file: string,
+    private instance: DuckDBInstance | undefined,
+    private connection: DuckDBConnection | undefined,
+  ) {
+    this.description = `embedded database ${file}`;
+  }
+
+  /** Creates the folder and schema as needed; waits up to 5 s for a lock another process holds. */
+  static async open(file: string): Promise<DuckDbStore> {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new StoreError(`cannot create the data folder ${path.dirname(file)}: ${(err as Error).message}`);
+    }
+    const store = new DuckDbStore(file, undefined, undefined);
+    await store.connect();
+    for (const statement of SCHEMA) await store.connection!.run(statement);
+    return store;
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    if (this.connection) return this.connection;
+    const started = Date.now();
+    for (;;) {
+      try {
+        this.instance = await DuckDBInstance.create(this.file);
+        this.connection = await this.instance.connect();
+        return this.connection;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (/lock/i.test(message) && Date.now() - started < LOCK_WAIT_MS) {
+          await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+          continue;
+        }
+        throw new StoreError(
+          /lock/i.test(message)
+            ? `the database ${this.file} is held by another process (${message.split('\n')[0]})`
+            : `cannot open the database ${this.file}: ${message.split('\n')[0]}`,
+        );
+      }
+    }
+  }
+
+  /** Lets go of the file (and its lock) until the next call; `serve` does this after each flush. */
+  release(): void {
+    this.connection?.closeSync();
+    this.instance?.closeSync();
+    this.connection = undefined;
+    this.instance = undefined;
+  }
+
+  async commit(batch: Batch): Promise<void> {
+    const c = await this.connect();
+    const { downloads, feeds } = aggregate(batch);
+    await c.run('begin transaction');
+    try {
+      for (const d of downloads) {
+        await c.run(
+          `insert into downloads values ($1::date, $2, $3, $4, $5, $6) on conflict (day, episode, format, app, device) do update set downloads = downloads + excluded.downloads`,
+          [d.day, d.episode, d.format, d.app, d.device, d.downloads],
+        );
+      }
+      for (const f of feeds) {
+        await c.run(`insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = listeners + excluded.listeners`, [
+          f.day,
+          f.feed,
+          f.app,
+          f.listeners,
+        ]);
+      }
+      if (batch.state) await c.run(`insert or replace into open_windows values ($1, $2)`, [batch.state.name, batch.state.json]);
+      for (let i = 0; i < (batch.lines?.length ?? 0); i += 50_000) {
+        await c.run(`insert or ignore into imported_lines select unnest($1::varchar[])`, [listValue(batch.lines!.slice(i, i + 50_000))]);
+      }
+      await c.run('commit');
+    } catch (err) {
+      await c.run('rollback').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async loadState(name: string): Promise<string | undefined> {
+    const rows = await this.rows(`select state from open_windows where name = $1`, [name]);
+    return rows[0]?.state as string | undefined;
+  }
+
+  async newLines(digests: string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows = await this.rows(`select d from (select unnest($1::varchar[]) as d) t where not exists (select 1 from imported_lines i where i.digest = t.d)`, [listValue(digests)]);
+    return new Set(rows.map((r) => r.d as string));
+  }
+
+  async secret(name: string): Promise<Buffer> {
+    const c = await this.connect();
+    await c.run(`insert or ignore into secrets values ($1, $2)`, [name, randomBytes(32).toString('base64')]);
+    const rows = await this.rows(`select value from secrets where name = $1`, [name]);
+    return Buffer.from(rows[0].value as string, 'base64');
+  }
+
+  async downloads(range: DateRange): Promise<DownloadRow[]> {
+    const rows = await this.rows(
+      `select strftime(day, '%Y-%m-%d') as day, episode, format, app, device, downloads from downloads where ($1::date is null or day >= $1::date) and ($2::date is null or day <= $2::date) order by day, episode, format, app, device`,
+      [range.since ?? null, range.until ?? null],
+    );
+    return rows.map((r) => ({ day: r.day, episode: r.episode, format: r.format, app: r.app, device: r.device, downloads: Number(r.downloads) }) as DownloadRow);
+  }
+
+  async feeds(range: DateRange): Promise<FeedRow[]> {
+    const rows = await this.rows(
+      `select strftime(day, '%Y-%m-%d') as day, feed, app, listeners from feed_listeners where ($1::date is null or day >= $1::date) and ($2::date is null or day <= $2::date) order by day, feed, app`,
+      [range.since ?? null, range.until ?? null],
+    );
+    return rows.map((r) => ({ day: r.day, feed: r.feed, app: r.app, listeners: Number(r.listeners) }) as FeedRow);
+  }
+
+  private async rows(sql: string, values: unknown[]): Promise<Record<string, any>[]> {
+    const c = await this.connect();
+    const reader = await c.runAndReadAll(sql, values as any);
+    return reader.getRowObjects();
+  }
+
+  async close(): Promise<void> {
+    if (this.connection) await this.connection.run('checkpoint').catch(() => undefined);
+    this.release();
+  }
+}
