@@ -7,7 +7,9 @@ export interface CommandSpec {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  load: () => Promise<{ run: (dir: string, options: Record<string, string | boolean | undefined>) => Promise<number> }>;
+  /** The command takes several positionals (a sub-command, files) and reads them itself. */
+  manyPositionals?: boolean;
+  load: () => Promise<{ run: (dir: string, options: Record<string, string | boolean | undefined>, positionals?: string[]) => Promise<number> }>;
 }
 
 const commands: Record<string, CommandSpec> = {
@@ -47,6 +49,13 @@ const commands: Record<string, CommandSpec> = {
     options: {},
     load: () => import('./commands/status.js'),
   },
+  stats: {
+    summary: 'downloads counted by the IAB rules; `stats import` reads web server or CDN access logs',
+    usage: 'stats [DIR] [--since DATE] [--until DATE] [--json] [--csv] | stats import [DIR] FILE... --format nginx|cloudfront',
+    options: { since: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, format: { type: 'string' } },
+    manyPositionals: true,
+    load: () => import('./commands/stats.js'),
+  },
 };
 
 function help(): string {
@@ -77,12 +86,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`usage: netcaster ${spec.usage}\n${spec.summary}`);
     return 0;
   }
-  if (parsed.positionals.length > 1) {
+  if (parsed.positionals.length > 1 && !spec.manyPositionals) {
     console.error(`netcaster ${name}: one show folder at most, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
     return 2;
   }
   const command = await spec.load();
-  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>);
+  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
 
 main(process.argv.slice(2)).then(

@@ -7,7 +7,6 @@
 // so `stats` and `stats import` can run beside a live server.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { SCHEMA, StoreError, aggregate, type AudienceStore, type Batch, type DateRange, type DownloadRow, type FeedRow } from './store.js';
 
@@ -108,11 +107,11 @@ export class DuckDbStore implements AudienceStore {
     return new Set(rows.map((r) => r.d as string));
   }
 
-  async secret(name: string): Promise<Buffer> {
+  async setting(name: string, initial: string): Promise<string> {
     const c = await this.connect();
-    await c.run(`insert or ignore into secrets values ($1, $2)`, [name, randomBytes(32).toString('base64')]);
-    const rows = await this.rows(`select value from secrets where name = $1`, [name]);
-    return Buffer.from(rows[0].value as string, 'base64');
+    await c.run(`insert or ignore into settings values ($1, $2)`, [name, initial]);
+    const rows = await this.rows(`select value from settings where name = $1`, [name]);
+    return rows[0].value as string;
   }
 
   async downloads(range: DateRange): Promise<DownloadRow[]> {

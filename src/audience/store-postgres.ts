@@ -1,6 +1,5 @@
 // The shared store: PostgreSQL through `pg` (node-postgres; the one module that imports it), for
 // $NETCASTER_DATABASE_URL. Same schema and behaviour as the embedded store. https://node-postgres.com/
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SCHEMA, StoreError, aggregate, type AudienceStore, type Batch, type DateRange, type DownloadRow, type FeedRow } from './store.js';
 
@@ -70,10 +69,10 @@ export class PostgresStore implements AudienceStore {
     return new Set(r.rows.map((row) => row.d as string));
   }
 
-  async secret(name: string): Promise<Buffer> {
-    await this.pool.query(`insert into secrets values ($1, $2) on conflict do nothing`, [name, randomBytes(32).toString('base64')]);
-    const r = await this.pool.query(`select value from secrets where name = $1`, [name]);
-    return Buffer.from(r.rows[0].value as string, 'base64');
+  async setting(name: string, initial: string): Promise<string> {
+    await this.pool.query(`insert into settings values ($1, $2) on conflict do nothing`, [name, initial]);
+    const r = await this.pool.query(`select value from settings where name = $1`, [name]);
+    return r.rows[0].value as string;
   }
 
   async downloads(range: DateRange): Promise<DownloadRow[]> {

@@ -9,7 +9,7 @@
 //   random keys of the days that can still be touched; both are deleted as their windows close;
 // - imported_lines: a keyed digest of each access-log line imported, so a line imported twice
 //   counts once (the key is random, made once per database; no address can be read back);
-// - secrets: that key.
+// - settings: that key, and the counting window the database was started with.
 import os from 'node:os';
 import path from 'node:path';
 import type { Download, FeedFetch } from './engine.js';
@@ -44,8 +44,8 @@ export interface AudienceStore {
   loadState(name: string): Promise<string | undefined>;
   /** Of these line digests, those never imported before. */
   newLines(digests: string[]): Promise<Set<string>>;
-  /** A random secret made once per database and kept in it. */
-  secret(name: string): Promise<Buffer>;
+  /** A setting kept in the database: its value, or `initial` stored and returned when it has none. */
+  setting(name: string, initial: string): Promise<string>;
   downloads(range: DateRange): Promise<DownloadRow[]>;
   feeds(range: DateRange): Promise<FeedRow[]>;
   close(): Promise<void>;
@@ -60,7 +60,7 @@ export const SCHEMA = [
   `create table if not exists feed_listeners (day date not null, feed varchar not null, app varchar not null, listeners bigint not null, primary key (day, feed, app))`,
   `create table if not exists imported_lines (digest varchar primary key)`,
   `create table if not exists open_windows (name varchar primary key, state varchar not null)`,
-  `create table if not exists secrets (name varchar primary key, value varchar not null)`,
+  `create table if not exists settings (name varchar primary key, value varchar not null)`,
 ];
 
 /** Sums a batch's events into rows, so a batch of a thousand downloads is a handful of upserts. */
