@@ -27,8 +27,8 @@ const commands: Record<string, CommandSpec> = {
   },
   serve: {
     summary: 'serve the site live, publishing scheduled episodes and edits',
-    usage: 'serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]',
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' } },
+    usage: 'serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]',
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'trust-proxy': { type: 'string' } },
     load: () => import('./commands/serve.js'),
   },
   new: {

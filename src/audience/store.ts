@@ -48,6 +48,8 @@ export interface AudienceStore {
   setting(name: string, initial: string): Promise<string>;
   downloads(range: DateRange): Promise<DownloadRow[]>;
   feeds(range: DateRange): Promise<FeedRow[]>;
+  /** Lets go of the database between writes, where it has one writer at a time (DuckDB). */
+  release?(): void;
   close(): Promise<void>;
 }
 
