@@ -14,11 +14,13 @@ export interface ServeProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-export async function startServe(showDir: string, extraArgs: string[] = []): Promise<ServeProcess> {
+/** `env` is added to the test's own; download counts go to a fresh NETCASTER_DATA_DIR unless it names one. */
+export async function startServe(showDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-cache-'));
+  const data = path.join(cache, 'data');
   const child = spawn(process.execPath, [cliPath, 'serve', showDir, '--port', '0', '--host', '127.0.0.1', ...extraArgs], {
     cwd: repoRoot,
-    env: { ...process.env, NETCASTER_CACHE_DIR: cache },
+    env: { ...process.env, NETCASTER_CACHE_DIR: cache, NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
