@@ -45,7 +45,7 @@ export class DuckDbStore implements AudienceStore {
         return this.connection;
       } catch (err) {
         const message = (err as Error).message;
-        if (/lock/i.test(message) && Date.now() - started < LOCK_WAIT_MS) {
+        if (/lock|conflict/i.test(message) && Date.now() - started < LOCK_WAIT_MS) {
           await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
           continue;
         }

@@ -21,6 +21,7 @@ import type { SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { LiveRecorder } from '../audience/live.js';
+import { statsRoute } from '../audience/stats-route.js';
 import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
 
@@ -81,6 +82,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     log,
     errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl }),
     onServed: (response) => recorder.record(response),
+    extraPage: statsRoute(() => live?.catalog()),
   });
   // Only a named proxy may say, in X-Forwarded-For, whom a download is counted for (Express's req.ip).
   app.set('trust proxy', trustProxy ?? false);

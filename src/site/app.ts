@@ -23,6 +23,8 @@ export interface AppOptions {
   errorPage?: (status: number, message: string) => string;
   /** Told of each media, download and feed response once it has ended (download counting, src/audience/live.ts). */
   onServed?: (response: ServedResponse) => void;
+  /** Pages outside the site map (`serve`'s /stats/): an answer, or undefined to go on to the site. */
+  extraPage?: (path: string, method: string, headers: Record<string, string | string[] | undefined>) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
 }
 
 /** A finished response as download counting needs it: who (as Express's trust-proxy setting says), what, which bytes. */
@@ -81,6 +83,19 @@ export function createApp(getSite: () => SiteMap | undefined, options: AppOption
 
   if (options.log) app.use(accessLog(options.log));
   if (options.onServed) app.use(servedHook(options.onServed));
+  if (options.extraPage) {
+    const extraPage = options.extraPage;
+    app.use(async (req: Request, res: Response, next: NextFunction) => {
+      const page = await extraPage(req.path, req.method, req.headers);
+      if (!page) return next();
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (/^text\/html/.test(page.headers['Content-Type'] ?? '')) setPageSecurityHeaders(res);
+      const body = Buffer.from(page.body);
+      res.status(page.status).set({ ...page.headers, 'Content-Length': String(body.length) });
+      res.locals.bodyBytes = req.method === 'HEAD' ? 0 : body.length;
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  }
 
   const errorPage = options.errorPage ?? ((status: number, message: string) => renderErrorPage(status, message));
   const sendError = (req: Request, res: Response, status: number, message: string) => sendErrorPage(req, res, status, message, errorPage);

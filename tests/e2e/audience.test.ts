@@ -86,6 +86,7 @@ describe('download counting end to end', { skip }, () => {
     const port = await freePort();
     serve = await startServe(show, ['--port', String(port), '--base-url', `http://127.0.0.1:${port}`], { NETCASTER_DATA_DIR: serveData });
     await traffic(serve.url);
+    assert.equal((await fetch(`${serve.url}/stats/`)).status, 404, 'no /stats/ without NETCASTER_STATS_TOKEN');
     // A graceful stop writes what is still queued.
     assert.equal(await serve.stop(), 0);
     serve = undefined;
@@ -95,6 +96,42 @@ describe('download counting end to end', { skip }, () => {
     const { byDay, ...downloads } = served!.downloads as Record<string, unknown>;
     assert.deepEqual(downloads, expected);
     assert.deepEqual(Object.values(byDay as object), [1]);
+  });
+
+  it('/stats/ in Chromium: 401 without the token, the plots with it, in light and dark', async () => {
+    const token = 'e2e-token-' + Math.random().toString(36).slice(2);
+    serve = await startServe(show, [], { NETCASTER_DATA_DIR: serveData, NETCASTER_STATS_TOKEN: token });
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const anonymous = await browser.newPage();
+      // Headless Chromium cannot ask for a password: the 401 ends the navigation, seen as the response.
+      const statuses: number[] = [];
+      anonymous.on('response', (r) => statuses.push(r.status()));
+      await anonymous.goto(`${serve.url}/stats/`).catch((err: Error) => assert.match(err.message, /ERR_INVALID_AUTH_CREDENTIALS/));
+      assert.deepEqual(statuses, [401]);
+      const colours: string[] = [];
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const context = await browser.newContext({ httpCredentials: { username: 'podcaster', password: token }, colorScheme });
+        const page = await context.newPage();
+        const response: Awaited<ReturnType<typeof page.goto>> = await page.goto(`${serve.url}/stats/`).catch((err: Error) => {
+          throw new Error(`${err.message}\n${serve!.output()}`);
+        });
+        assert.equal(response?.status(), 200);
+        assert.equal(await page.locator('svg.plot').count(), 4);
+        for (const name of ['Downloads per day', "Each episode's first 30 days", 'Downloads by app', 'Downloads by format']) {
+          const box = await page.getByRole('img', { name }).boundingBox();
+          assert.ok(box && box.width > 200 && box.height > 30, `${name} is drawn`);
+        }
+        assert.match(await page.locator('main').innerText(), /1 downloads from/);
+        colours.push(await page.locator('svg.plot').first().evaluate((el) => getComputedStyle(el).color));
+        await context.close();
+      }
+      assert.notEqual(colours[0], colours[1], 'the plots follow the colour scheme');
+    } finally {
+      await browser.close();
+      await serve.stop();
+      serve = undefined;
+    }
   });
 
   it('on a build served by nginx, its log imported: the same numbers', async () => {
