@@ -117,7 +117,7 @@ async function memoryUnderStreams(port: number, pid: number): Promise<{ baseline
 }
 
 /** A show with one real MP3 episode, and a log of `lines` requests against it. */
-function makeShowAndLog(dir: string, lines: number): { show: string; log: string } {
+export function makeShowAndLog(dir: string, lines: number): { show: string; log: string } {
   const show = path.join(dir, 'show');
   fs.mkdirSync(path.join(show, 'ep'), { recursive: true });
   fs.copyFileSync(path.join(root, 'episodes', 'artwork.jpg'), path.join(show, 'artwork.jpg'));

@@ -92,8 +92,17 @@ export interface HitResult {
   rejected?: Rejection;
 }
 
+let lastDayNumber = NaN;
+let lastDay = '';
+
+/** YYYY-MM-DD of a time, in UTC (the last answer is kept: hits come in runs of the same day). */
 export function utcDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
+  const dayNumber = Math.floor(time / DAY_MS);
+  if (dayNumber !== lastDayNumber) {
+    lastDay = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    lastDayNumber = dayNumber;
+  }
+  return lastDay;
 }
 
 /** IPv4 as is; IPv6 cut to its first 64 bits (IAB v2.1 "IPv6"), IPv4-mapped IPv6 as IPv4. */
@@ -153,6 +162,8 @@ export class Counter {
   private state: EngineState;
   private readonly options: EngineOptions;
   private lastTime = 0;
+  /** The feed listener lists of the state, as sets while counting (written back by snapshot()). */
+  private readonly feedSets = new Map<string, Set<string>>();
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.options = options;
@@ -175,9 +186,10 @@ export class Counter {
     if (hit.target.kind === 'feed') {
       const id = this.options.hashListener(identity, day);
       const key = `${day}\n${hit.target.feed}`;
-      const seen = (this.state.feedListeners[key] ??= []);
-      if (seen.includes(id)) return { rejected: 'duplicate' };
-      seen.push(id);
+      let seen = this.feedSets.get(key);
+      if (!seen) this.feedSets.set(key, (seen = new Set(this.state.feedListeners[key] ?? [])));
+      if (seen.has(id)) return { rejected: 'duplicate' };
+      seen.add(id);
       return { feedFetch: { day, feed: hit.target.feed, app: ua.app ?? 'Other' } };
     }
 
@@ -225,10 +237,19 @@ export class Counter {
     for (const key of Object.keys(this.state.feedListeners)) {
       if (key.slice(0, 10) < today) delete this.state.feedListeners[key];
     }
+    for (const key of this.feedSets.keys()) {
+      if (key.slice(0, 10) < today) this.feedSets.delete(key);
+    }
+  }
+
+  /** The time of the latest hit seen. */
+  get latest(): number {
+    return this.lastTime;
   }
 
   /** The state to keep across a restart (hashed ids only). */
   snapshot(): EngineState {
+    for (const [key, set] of this.feedSets) this.state.feedListeners[key] = [...set];
     return this.state;
   }
 }

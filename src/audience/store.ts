@@ -27,7 +27,7 @@ export interface Batch {
   feedFetches?: FeedFetch[];
   /** The engine's open windows, replacing the last saved (undefined: unchanged). */
   state?: { name: string; json: string };
-  /** Digests of access-log lines now counted. */
+  /** Digests of access-log lines now counted: new ones only (as `newLines` said). */
   lines?: string[];
 }
 

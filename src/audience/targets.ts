@@ -17,7 +17,7 @@ export interface MediaTarget {
 export class ShowTargets {
   private readonly media = new Map<string, MediaTarget>();
   private readonly feedNames: Set<string>;
-  private readonly thresholds = new Map<string, { size: number; mtimeMs: number; bytes: number }>();
+  private readonly thresholds = new Map<string, { size: number; mtimeMs: number; bytes: number; checkedAt: number }>();
 
   constructor(readonly catalog: Catalog) {
     for (const episode of catalog.episodes) {
@@ -44,16 +44,21 @@ export class ShowTargets {
 
   /** The file's size and its one-minute byte offset, worked out once per version of the file. */
   threshold(media: MediaTarget): { size: number; bytes: number } | undefined {
+    const known = this.thresholds.get(media.path);
+    // A file is looked at again at most once a second (an import asks a million times).
+    if (known && Date.now() - known.checkedAt < 1000) return known;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(media.path);
     } catch {
       return undefined;
     }
-    const known = this.thresholds.get(media.path);
-    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known;
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) {
+      known.checkedAt = Date.now();
+      return known;
+    }
     try {
-      const found = { size: stat.size, mtimeMs: stat.mtimeMs, bytes: oneMinuteBytes(media.path).bytes };
+      const found = { size: stat.size, mtimeMs: stat.mtimeMs, bytes: oneMinuteBytes(media.path).bytes, checkedAt: Date.now() };
       this.thresholds.set(media.path, found);
       return found;
     } catch {

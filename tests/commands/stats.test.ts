@@ -8,17 +8,20 @@ import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/env.js';
 import { episodeYaml, makeShow, showYaml } from '../support/show-folder.js';
+import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.js';
 
 const GPODDER = 'gPodder/3.11.1 (+http://gpodder.org/) Linux';
 const IPHONE = 'AppleCoreMedia/1.0.0.19E258 (iPhone; U; CPU OS 15_4_1 like Mac OS X; en_us)';
 
-describe('netcaster stats', () => {
+/** The suite, against the embedded database (databaseUrl undefined) or a PostgreSQL database. */
+function statsSuite(name: string, databaseUrl: () => string | undefined, embedded: boolean) {
+describe(`netcaster stats (${name})`, () => {
   let show = '';
   let data = '';
   let logs = '';
   let mp3Size = 0;
   let m4vSize = 0;
-  const env = () => ({ NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '' });
+  const env = () => ({ NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: databaseUrl() ?? '' });
   const nginx = (ip: string, time: string, request: string, status: number, bytes: number, ua: string, range?: string) =>
     `${ip} - - [${time} +0000] "${request} HTTP/1.1" ${status} ${bytes} "-" "${ua}"${range === undefined ? '' : ` "${range}"`}`;
 
@@ -137,7 +140,7 @@ describe('netcaster stats', () => {
     assert.equal(runCli(['stats', 'import', show, '--format', 'nginx'], { env: env() }).code, 2);
   });
 
-  it('a database that cannot be opened is a clear message, not a stack trace', () => {
+  it('a database that cannot be opened is a clear message, not a stack trace', { skip: !embedded && 'embedded database only' }, () => {
     const blocked = path.join(data, 'not-a-folder');
     fs.writeFileSync(blocked, 'x');
     const r = runCli(['stats', show], { env: { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } });
@@ -145,4 +148,17 @@ describe('netcaster stats', () => {
     assert.match(r.stderr, /^netcaster stats: cannot create the data folder/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
+});
+}
+
+statsSuite('embedded DuckDB', () => undefined, true);
+
+const pgSkip = hasPostgres() ? false : process.env.CI === 'true' ? false : 'PostgreSQL is not installed';
+describe('with PostgreSQL', { skip: pgSkip }, () => {
+  let server: TestPostgres | undefined;
+  before(async () => {
+    server = await startPostgres();
+  });
+  after(() => server?.stop());
+  statsSuite('PostgreSQL', () => server?.url, false);
 });
