@@ -54,11 +54,12 @@ function isGzip(file: string): boolean {
 
 export async function importLogs(files: string[], store: AudienceStore, session: CountingSession, targets: ShowTargets, options: ImportOptions): Promise<ImportResult & { unreadableCount: number }> {
   const key = Buffer.from(await store.setting('line-digest-key', randomBytes(32).toString('base64')), 'base64');
-  const digest = (line: string) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 24);
+  // 96 bits: no two of billions of lines share one by chance.
+  const digest = (line: string) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 16);
   const result: ImportResult & { unreadableCount: number } = { lines: 0, repeated: 0, unreadable: [], unreadableCount: 0, downloads: 0, feedFetches: 0 };
   const maxReported = options.maxReported ?? 1000;
+  /** Digests of the lines counted in this run (written with the counts at the end). */
   const seenThisRun = new Set<string>();
-  const newDigests: string[] = [];
 
   const unreadable = (file: string, line: number, message: string) => {
     result.unreadableCount++;
@@ -86,7 +87,6 @@ export async function importLogs(files: string[], store: AudienceStore, session:
           continue;
         }
         seenThisRun.add(d);
-        newDigests.push(d);
         const counted = countRecord(record, session, targets);
         if (counted === 'download') result.downloads++;
         if (counted === 'feed') result.feedFetches++;
@@ -120,7 +120,7 @@ export async function importLogs(files: string[], store: AudienceStore, session:
       unreadable(file, lineNumber + 1, `cannot read on: ${(err as Error).message}`);
     }
   }
-  await session.flush(Date.now(), newDigests);
+  await session.flush(Date.now(), [...seenThisRun]);
   return result;
 }
 

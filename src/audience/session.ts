@@ -7,9 +7,9 @@
 // dropped from memory and from the saved state, and with it any way to link that day's hashes to
 // an address. Keys of days already over when a log is imported live in memory only.
 import { createHmac, randomBytes } from 'node:crypto';
-import { Counter, WINDOW_KINDS, utcDay, type EngineState, type Hit, type HitResult, type WindowKind, type Download, type FeedFetch } from './engine.js';
+import { Counter, WINDOW_KINDS, utcDay, type EngineState, type Hit, type HitResult, type WindowKind } from './engine.js';
 import type { UserAgentRules } from './user-agents.js';
-import type { AudienceStore } from './store.js';
+import { addDownload, addFeed, type AudienceStore, type DownloadRow, type FeedRow } from './store.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -27,8 +27,9 @@ export async function storeWindow(store: AudienceStore, wanted: WindowKind | und
 }
 
 export class CountingSession {
-  private downloads: Download[] = [];
-  private feedFetches: FeedFetch[] = [];
+  /** Counted since the last flush, summed as they come (an import counts hundreds of thousands). */
+  private downloads = new Map<string, DownloadRow>();
+  private feedFetches = new Map<string, FeedRow>();
   private readonly keys: Map<string, Buffer>;
   readonly counter: Counter;
   private dirty = false;
@@ -66,15 +67,15 @@ export class CountingSession {
 
   add(hit: Hit): HitResult {
     const result = this.counter.add(hit);
-    if (result.download) this.downloads.push(result.download);
-    if (result.feedFetch) this.feedFetches.push(result.feedFetch);
+    if (result.download) addDownload(this.downloads, result.download, 1);
+    if (result.feedFetch) addFeed(this.feedFetches, result.feedFetch, 1);
     if (!result.rejected || result.rejected === 'short' || result.rejected === 'duplicate') this.dirty = true;
     return result;
   }
 
   /** Counts waiting to be written. */
   get pending(): number {
-    return this.downloads.length + this.feedFetches.length;
+    return this.downloads.size + this.feedFetches.size;
   }
 
   /**
@@ -89,15 +90,15 @@ export class CountingSession {
     const state: SavedState = { keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])), engine: this.counter.snapshot() };
     const downloads = this.downloads;
     const feedFetches = this.feedFetches;
-    this.downloads = [];
-    this.feedFetches = [];
+    this.downloads = new Map();
+    this.feedFetches = new Map();
     this.dirty = false;
     try {
-      await this.store.commit({ downloads, feedFetches, state: { name: this.window, json: JSON.stringify(state) }, lines });
+      await this.store.commit({ downloadRows: [...downloads.values()], feedRows: [...feedFetches.values()], state: { name: this.window, json: JSON.stringify(state) }, lines });
     } catch (err) {
       // Not written: keep them for the next flush.
-      this.downloads = downloads.concat(this.downloads);
-      this.feedFetches = feedFetches.concat(this.feedFetches);
+      for (const row of downloads.values()) addDownload(this.downloads, row, row.downloads);
+      for (const row of feedFetches.values()) addFeed(this.feedFetches, row, row.listeners);
       this.dirty = true;
       throw err;
     }

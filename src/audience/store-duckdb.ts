@@ -40,7 +40,8 @@ export class DuckDbStore implements AudienceStore {
     const started = Date.now();
     for (;;) {
       try {
-        this.instance = await DuckDBInstance.create(this.file);
+        // A bounded buffer pool: the default is 80 % of the machine's memory, too much beside a server.
+        this.instance = await DuckDBInstance.create(this.file, { memory_limit: '256MB' });
         this.connection = await this.instance.connect();
         return this.connection;
       } catch (err) {

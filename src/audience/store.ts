@@ -25,6 +25,9 @@ export interface FeedRow extends FeedFetch {
 export interface Batch {
   downloads?: Download[];
   feedFetches?: FeedFetch[];
+  /** Counts already summed (a counting session sums as it goes). */
+  downloadRows?: DownloadRow[];
+  feedRows?: FeedRow[];
   /** The engine's open windows, replacing the last saved (undefined: unchanged). */
   state?: { name: string; json: string };
   /** Digests of access-log lines now counted: new ones only (as `newLines` said). */
@@ -68,20 +71,26 @@ export const SCHEMA = [
 /** Sums a batch's events into rows, so a batch of a thousand downloads is a handful of upserts. */
 export function aggregate(batch: Batch): { downloads: DownloadRow[]; feeds: FeedRow[] } {
   const downloads = new Map<string, DownloadRow>();
-  for (const d of batch.downloads ?? []) {
-    const key = [d.day, d.episode, d.format, d.app, d.device].join('\0');
-    const row = downloads.get(key);
-    if (row) row.downloads++;
-    else downloads.set(key, { ...d, downloads: 1 });
-  }
+  for (const d of batch.downloads ?? []) addDownload(downloads, d, 1);
+  for (const d of batch.downloadRows ?? []) addDownload(downloads, d, d.downloads);
   const feeds = new Map<string, FeedRow>();
-  for (const f of batch.feedFetches ?? []) {
-    const key = [f.day, f.feed, f.app].join('\0');
-    const row = feeds.get(key);
-    if (row) row.listeners++;
-    else feeds.set(key, { ...f, listeners: 1 });
-  }
+  for (const f of batch.feedFetches ?? []) addFeed(feeds, f, 1);
+  for (const f of batch.feedRows ?? []) addFeed(feeds, f, f.listeners);
   return { downloads: [...downloads.values()], feeds: [...feeds.values()] };
+}
+
+export function addDownload(rows: Map<string, DownloadRow>, d: Download, n: number): void {
+  const key = `${d.day}\0${d.episode}\0${d.format}\0${d.app}\0${d.device}`;
+  const row = rows.get(key);
+  if (row) row.downloads += n;
+  else rows.set(key, { day: d.day, episode: d.episode, format: d.format, app: d.app, device: d.device, downloads: n });
+}
+
+export function addFeed(rows: Map<string, FeedRow>, f: FeedFetch, n: number): void {
+  const key = `${f.day}\0${f.feed}\0${f.app}`;
+  const row = rows.get(key);
+  if (row) row.listeners += n;
+  else rows.set(key, { day: f.day, feed: f.feed, app: f.app, listeners: n });
 }
 
 export function dataDir(env = process.env): string {
