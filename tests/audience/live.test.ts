@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { startServe } from '../e2e/serve-process.js';
+import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.js';
 
 const UA = 'AntennaPod/3.2.0';
 
@@ -88,5 +89,31 @@ describe('serve records downloads', () => {
     } finally {
       assert.equal(await serve.stop(), 0);
     }
+  });
+});
+
+const pgSkip = hasPostgres() ? false : process.env.CI === 'true' ? false : 'PostgreSQL is not installed';
+describe('serve records downloads into PostgreSQL', { skip: pgSkip }, () => {
+  let server: TestPostgres | undefined;
+  let show = '';
+  before(async () => {
+    server = await startPostgres();
+    show = await makeShow({ ep: { files: { 'a.mp3': 'good-cbr.mp3' }, yaml: episodeYaml('ep') } });
+  });
+  after(() => {
+    server?.stop();
+    if (show) fs.rmSync(show, { recursive: true, force: true });
+  });
+
+  it('with NETCASTER_DATABASE_URL, counts go to the server, and stats reads them there', async () => {
+    const env = { NETCASTER_DATABASE_URL: server!.url };
+    const serve = await startServe(show, [], env);
+    for (const ua of [UA, UA, 'Overcast/3.0 (+http://overcast.fm/; iOS podcast app)', 'Googlebot/2.1']) {
+      await fetch(`${serve.url}/media/ep/a.mp3`, { headers: { 'User-Agent': ua } }).then((r) => r.arrayBuffer());
+    }
+    assert.equal(await serve.stop(), 0);
+    const r = runCli(['stats', show, '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).downloads.byApp, { AntennaPod: 1, Overcast: 1 });
   });
 });
