@@ -41,7 +41,8 @@ export class DuckDbStore implements AudienceStore {
     for (;;) {
       try {
         // A bounded buffer pool: the default is 80 % of the machine's memory, too much beside a server.
-        this.instance = await DuckDBInstance.create(this.file, { memory_limit: '256MB' });
+        // and one thread: counts are small writes, and the server's requests need the cores.
+        this.instance = await DuckDBInstance.create(this.file, { memory_limit: '256MB', threads: '1' });
         this.connection = await this.instance.connect();
         return this.connection;
       } catch (err) {
