@@ -82,7 +82,8 @@ export class LiveRecorder {
   }
 
   private async flush(now: number): Promise<void> {
-    if (!this.queue.length && !this.session) return;
+    // Opened at the first tick even without traffic: a saved day key that has outlived its
+    // windows is then destroyed on time, and a broken database is reported at once.
     if (!(await this.open(now))) return;
     const session = this.session!;
     const catalog = this.options.getCatalog();

@@ -83,9 +83,11 @@ export class CountingSession {
    * and the keys no open window needs, are dropped first), and `lines` digests, in one transaction.
    */
   async flush(now: number, lines?: string[]): Promise<void> {
-    if (!this.dirty && !lines?.length && this.pending === 0) return;
-    this.counter.prune(now);
     const oldestKept = utcDay(now - DAY_MS);
+    // Nothing new, and no key has outlived its windows: nothing to write.
+    const expiredKey = [...this.keys.keys()].some((day) => day < oldestKept);
+    if (!this.dirty && !lines?.length && this.pending === 0 && !expiredKey) return;
+    this.counter.prune(now);
     for (const day of this.keys.keys()) if (day < oldestKept) this.keys.delete(day);
     const state: SavedState = { keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])), engine: this.counter.snapshot() };
     const downloads = this.downloads;

@@ -40,8 +40,8 @@ export class DuckDbStore implements AudienceStore {
     const started = Date.now();
     for (;;) {
       try {
-        // A bounded buffer pool: the default is 80 % of the machine's memory, too much beside a server.
-        // and one thread: counts are small writes, and the server's requests need the cores.
+        // A bounded buffer pool (the default is 80 % of the machine's memory, too much beside a
+        // server) and one thread (counts are small writes; the server's requests need the cores).
         this.instance = await DuckDBInstance.create(this.file, { memory_limit: '256MB', threads: '1' });
         this.connection = await this.instance.connect();
         return this.connection;
