@@ -164,6 +164,9 @@ export class Counter {
   private lastTime = 0;
   /** The feed listener lists of the state, as sets while counting (written back by snapshot()). */
   private readonly feedSets = new Map<string, Set<string>>();
+  /** Listener windows changed or dropped since takeListenerChanges(). */
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.options = options;
@@ -216,22 +219,52 @@ export class Counter {
     for (const d of days) {
       const key = d === day ? todayKey : `${this.options.hashListener(identity, d)}\n${episode}`;
       const entry = this.state.listeners[key];
-      if (entry) delete this.state.listeners[key];
+      if (entry) this.remove(key);
       if (entry && isOpen(window, entry, time)) {
         // Re-keyed with today's key, so that yesterday's key can be destroyed when its day is over.
-        this.state.listeners[todayKey] = entry;
+        this.put(todayKey, entry);
         return entry;
       }
     }
     const entry: ListenerEpisode = { windowStart: time, lastTouch: time, files: {}, counted: false };
-    this.state.listeners[todayKey] = entry;
+    this.put(todayKey, entry);
     return entry;
+  }
+
+  private put(key: string, entry: ListenerEpisode): void {
+    this.state.listeners[key] = entry;
+    this.changed.add(key);
+    this.removed.delete(key);
+  }
+
+  private remove(key: string): void {
+    delete this.state.listeners[key];
+    this.changed.delete(key);
+    this.removed.add(key);
+  }
+
+  /**
+   * Listener windows touched and dropped since the last call, for the store to write only those
+   * (a busy day has hundreds of thousands of listeners; a second touches a few).
+   */
+  takeListenerChanges(): { upserts: [string, string][]; deletes: string[] } {
+    const upserts = [...this.changed].map((key): [string, string] => [key, JSON.stringify(this.state.listeners[key])]);
+    const deletes = [...this.removed];
+    this.changed.clear();
+    this.removed.clear();
+    return { upserts, deletes };
+  }
+
+  /** Puts back changes that could not be written, to be written with the next ones. */
+  restoreListenerChanges(changes: { upserts: [string, string][]; deletes: string[] }): void {
+    for (const [key] of changes.upserts) if (this.state.listeners[key] && !this.removed.has(key)) this.changed.add(key);
+    for (const key of changes.deletes) if (!this.state.listeners[key]) this.removed.add(key);
   }
 
   /** Drops every window closed at `now` (and feed sets of days gone); what remains is only what is still needed. */
   prune(now: number): void {
     for (const [key, entry] of Object.entries(this.state.listeners)) {
-      if (!isOpen(this.options.window, entry, now)) delete this.state.listeners[key];
+      if (!isOpen(this.options.window, entry, now)) this.remove(key);
     }
     const today = utcDay(now);
     for (const key of Object.keys(this.state.feedListeners)) {

@@ -50,6 +50,7 @@ export class CountingSession {
     let saved: SavedState | undefined;
     try {
       saved = json ? (JSON.parse(json) as SavedState) : undefined;
+      if (saved) for (const [key, entry] of await store.loadListeners(kind)) saved.engine.listeners[key] = JSON.parse(entry);
     } catch {
       saved = undefined; // an unreadable state loses today's open windows only, never counts already made
     }
@@ -89,15 +90,25 @@ export class CountingSession {
     if (!this.dirty && !lines?.length && this.pending === 0 && !expiredKey) return;
     this.counter.prune(now);
     for (const day of this.keys.keys()) if (day < oldestKept) this.keys.delete(day);
-    const state: SavedState = { keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])), engine: this.counter.snapshot() };
+    // Listener windows go to their own rows, only those that changed; the rest is small.
+    const { feedListeners } = this.counter.snapshot();
+    const state: SavedState = { keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])), engine: { listeners: {}, feedListeners } };
+    const listenerChanges = this.counter.takeListenerChanges();
     const downloads = this.downloads;
     const feedFetches = this.feedFetches;
     this.downloads = new Map();
     this.feedFetches = new Map();
     this.dirty = false;
     try {
-      await this.store.commit({ downloadRows: [...downloads.values()], feedRows: [...feedFetches.values()], state: { name: this.window, json: JSON.stringify(state) }, lines });
+      await this.store.commit({
+        downloadRows: [...downloads.values()],
+        feedRows: [...feedFetches.values()],
+        state: { name: this.window, json: JSON.stringify(state) },
+        listeners: { name: this.window, ...listenerChanges },
+        lines,
+      });
     } catch (err) {
+      this.counter.restoreListenerChanges(listenerChanges);
       // Not written: keep them for the next flush.
       for (const row of downloads.values()) addDownload(this.downloads, row, row.downloads);
       for (const row of feedFetches.values()) addFeed(this.feedFetches, row, row.listeners);

@@ -88,6 +88,17 @@ export class DuckDbStore implements AudienceStore {
         ]);
       }
       if (batch.state) await c.run(`insert or replace into open_windows values ($1, $2)`, [batch.state.name, batch.state.json]);
+      const listeners = batch.listeners;
+      if (listeners?.deletes.length) {
+        await c.run(`delete from open_listeners where name = $1 and listener in (select unnest($2::varchar[]))`, [listeners.name, listValue(listeners.deletes)]);
+      }
+      if (listeners?.upserts.length) {
+        await c.run(`insert or replace into open_listeners select $1, unnest($2::varchar[]), unnest($3::varchar[])`, [
+          listeners.name,
+          listValue(listeners.upserts.map(([key]) => key)),
+          listValue(listeners.upserts.map(([, json]) => json)),
+        ]);
+      }
       if (batch.lines?.length) {
         // The appender is DuckDB's bulk path (several times faster than INSERT for a million
         // digests); the lines were checked new just before, and a line another import added
@@ -113,6 +124,11 @@ export class DuckDbStore implements AudienceStore {
   async loadState(name: string): Promise<string | undefined> {
     const rows = await this.rows(`select state from open_windows where name = $1`, [name]);
     return rows[0]?.state as string | undefined;
+  }
+
+  async loadListeners(name: string): Promise<[string, string][]> {
+    const rows = await this.rows(`select listener, state from open_listeners where name = $1`, [name]);
+    return rows.map((r) => [r.listener as string, r.state as string]);
   }
 
   async newLines(digests: string[]): Promise<Set<string>> {

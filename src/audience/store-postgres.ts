@@ -46,6 +46,16 @@ export class PostgresStore implements AudienceStore {
       if (batch.state) {
         await c.query(`insert into open_windows values ($1, $2) on conflict (name) do update set state = excluded.state`, [batch.state.name, batch.state.json]);
       }
+      const listeners = batch.listeners;
+      if (listeners?.deletes.length) {
+        await c.query(`delete from open_listeners where name = $1 and listener = any($2::varchar[])`, [listeners.name, listeners.deletes]);
+      }
+      if (listeners?.upserts.length) {
+        await c.query(
+          `insert into open_listeners select $1, k, s from unnest($2::varchar[], $3::varchar[]) as t(k, s) on conflict (name, listener) do update set state = excluded.state`,
+          [listeners.name, listeners.upserts.map(([key]) => key), listeners.upserts.map(([, json]) => json)],
+        );
+      }
       for (let i = 0; i < (batch.lines?.length ?? 0); i += 50_000) {
         await c.query(`insert into imported_lines select unnest($1::varchar[]) on conflict do nothing`, [batch.lines!.slice(i, i + 50_000)]);
       }
@@ -61,6 +71,11 @@ export class PostgresStore implements AudienceStore {
   async loadState(name: string): Promise<string | undefined> {
     const r = await this.pool.query(`select state from open_windows where name = $1`, [name]);
     return r.rows[0]?.state;
+  }
+
+  async loadListeners(name: string): Promise<[string, string][]> {
+    const r = await this.pool.query(`select listener, state from open_listeners where name = $1`, [name]);
+    return r.rows.map((row) => [row.listener as string, row.state as string]);
   }
 
   async newLines(digests: string[]): Promise<Set<string>> {

@@ -5,8 +5,9 @@
 //
 // What is stored (privacy by construction, docs/how-we-count.md):
 // - downloads and feed_listeners: aggregates only (day, episode, format, app, device -> count);
-// - open_windows: the engine's state for windows still open: keyed hashes of listeners and the
-//   random keys of the days that can still be touched; both are deleted as their windows close;
+// - open_windows and open_listeners: the engine's state for windows still open: keyed hashes of
+//   listeners and the random keys of the days that can still be touched; both are deleted as their
+//   windows close;
 // - imported_lines: a keyed digest of each access-log line imported, so a line imported twice
 //   counts once (the key is random, made once per database; no address can be read back);
 // - settings: that key, and the counting window the database was started with.
@@ -30,6 +31,8 @@ export interface Batch {
   feedRows?: FeedRow[];
   /** The engine's open windows, replacing the last saved (undefined: unchanged). */
   state?: { name: string; json: string };
+  /** Listener windows of the engine (keyed hashes only) changed and dropped since the last batch. */
+  listeners?: { name: string; upserts: [string, string][]; deletes: string[] };
   /** Digests of access-log lines now counted: new ones only (as `newLines` said). */
   lines?: string[];
 }
@@ -45,6 +48,8 @@ export interface AudienceStore {
   /** Writes one batch atomically: counts, state and line digests together or not at all. */
   commit(batch: Batch): Promise<void>;
   loadState(name: string): Promise<string | undefined>;
+  /** The open listener windows saved under `name`: [hashed key, JSON] pairs. */
+  loadListeners(name: string): Promise<[string, string][]>;
   /** Of these line digests, those never imported before. */
   newLines(digests: string[]): Promise<Set<string>>;
   /** A setting kept in the database: its value, or `initial` stored and returned when it has none. */
@@ -65,6 +70,7 @@ export const SCHEMA = [
   `create table if not exists feed_listeners (day date not null, feed varchar not null, app varchar not null, listeners bigint not null, primary key (day, feed, app))`,
   `create table if not exists imported_lines (digest varchar primary key)`,
   `create table if not exists open_windows (name varchar primary key, state varchar not null)`,
+  `create table if not exists open_listeners (name varchar not null, listener varchar not null, state varchar not null, primary key (name, listener))`,
   `create table if not exists settings (name varchar primary key, value varchar not null)`,
 ];
 

@@ -52,6 +52,18 @@ export function storeSuite(name: string, open: () => Promise<AudienceStore>, reo
       }
     });
 
+    it('writes only the listener windows that changed, and drops the closed ones', async () => {
+      const store = await open();
+      try {
+        await store.commit({ listeners: { name: 'w', upserts: [['a', '{"n":1}'], ['b', '{"n":2}']], deletes: [] } });
+        await store.commit({ listeners: { name: 'w', upserts: [['b', '{"n":3}'], ['c', '{"n":4}']], deletes: ['a'] } });
+        await store.commit({ listeners: { name: 'other', upserts: [['a', '{}']], deletes: [] } });
+        assert.deepEqual((await store.loadListeners('w')).sort(), [['b', '{"n":3}'], ['c', '{"n":4}']]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('a failed batch writes nothing of itself', async () => {
       const store = await open();
       try {
