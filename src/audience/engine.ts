@@ -167,10 +167,13 @@ export class Counter {
   /** Listener windows changed or dropped since takeListenerChanges(). */
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
+  /** Listener windows the store holds (loaded with the state, or written since). */
+  private readonly stored = new Set<string>();
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.options = options;
     this.state = state ?? { listeners: {}, feedListeners: {} };
+    for (const key of Object.keys(this.state.listeners)) this.stored.add(key);
   }
 
   /** Takes one hit (in time order); says what it counted, if anything. */
@@ -240,7 +243,8 @@ export class Counter {
   private remove(key: string): void {
     delete this.state.listeners[key];
     this.changed.delete(key);
-    this.removed.add(key);
+    // Only what the store holds needs deleting there (an import opens and closes a million windows it never saw).
+    if (this.stored.delete(key)) this.removed.add(key);
   }
 
   /**
@@ -250,6 +254,7 @@ export class Counter {
   takeListenerChanges(): { upserts: [string, string][]; deletes: string[] } {
     const upserts = [...this.changed].map((key): [string, string] => [key, JSON.stringify(this.state.listeners[key])]);
     const deletes = [...this.removed];
+    for (const key of this.changed) this.stored.add(key);
     this.changed.clear();
     this.removed.clear();
     return { upserts, deletes };
@@ -259,6 +264,8 @@ export class Counter {
   restoreListenerChanges(changes: { upserts: [string, string][]; deletes: string[] }): void {
     for (const [key] of changes.upserts) if (this.state.listeners[key] && !this.removed.has(key)) this.changed.add(key);
     for (const key of changes.deletes) if (!this.state.listeners[key]) this.removed.add(key);
+    // Upserts not written may still be in the store from before; deleting a key it lacks is harmless.
+    for (const [key] of changes.upserts) if (!this.state.listeners[key]) this.removed.add(key);
   }
 
   /** Drops every window closed at `now` (and feed sets of days gone); what remains is only what is still needed. */
