@@ -1,4 +1,4 @@
-// npm run bench [-- check|build|podcast|mp3|serve|import|encode ...]
+// npm run bench [-- check|build|podcast|mp3|serve|import|encode|audience ...]
 // Times netcaster against baselines measured in the same run, and writes BENCHMARKS.md.
 // Every figure is a ratio against something this machine did in the same run (node -e 0,
 // reading the files once with cat, ffprobe, nginx), so figures stay comparable across machines.
@@ -272,6 +272,25 @@ async function benchEncodeRow(): Promise<void> {
   notes.push(`encode, raw figures (seconds): \`${JSON.stringify(r)}\``);
 }
 
+interface AudienceFigures {
+  setup: { logLines: number; logMb: number; streams: number };
+  throughput: { countingOnMBs: number; countingOffMBs: number };
+  memory: { baselineMb: number; peakMb: number; streamsOpen: number };
+  import: { netcaster: { seconds: number; peakMb: number; code: number | null }; netcasterAgain: { seconds: number }; goaccess?: { seconds: number; peakMb: number } };
+  targets: { throughputWithCounting: { met: boolean }; rssWith200Streams: { met: boolean } };
+}
+
+async function benchCounting(): Promise<void> {
+  const { benchAudience } = await import('./audience.js');
+  const r = (await benchAudience()) as AudienceFigures;
+  row('media with download counting on: random 1 MB ranges, wrk (MB/s)', r.throughput.countingOnMBs, 'counting off, MB/s', r.throughput.countingOffMBs, '>= 95% of off', r.targets.throughputWithCounting.met);
+  row(`memory: resident MB with ${r.setup.streams} concurrent streams, counting on`, r.memory.peakMb, 'at start, MB', r.memory.baselineMb, 'under 200 MB', r.targets.rssWith200Streams.met);
+  if (r.import.goaccess) {
+    row(`stats import of a ${r.setup.logLines.toLocaleString('en')}-line nginx log (${r.setup.logMb} MB)`, r.import.netcaster.seconds * 1000, 'GoAccess, ms', r.import.goaccess.seconds * 1000, 'none (reported)', r.import.netcaster.code === 0);
+  }
+  notes.push(`Download counting, raw figures: \`${JSON.stringify(r)}\``);
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
@@ -309,5 +328,6 @@ if (all || wanted.has('mp3')) await benchMp3();
 if (all || wanted.has('serve')) await benchHttp();
 if (all || wanted.has('import')) await benchImportRows();
 if (all || wanted.has('encode')) await benchEncodeRow();
+if (all || wanted.has('audience')) await benchCounting();
 writeReport();
 fs.rmSync(coldDirs, { recursive: true, force: true });

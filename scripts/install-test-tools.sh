@@ -8,8 +8,10 @@
 #   chromium, fonts-dejavu-core a real browser plays episodes in the tests
 #   nginx-light                 the baseline in `npm run bench`
 #   wget                        the baseline for `netcaster import` in `npm run bench`
+#   postgresql                  the download-count store's tests run against a real server
+#   goaccess                    the baseline for `stats import` in `npm run bench`
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq ffmpeg espeak-ng sox libxml2-utils python3-podcastparser python3-feedparser \
-  gpodder chromium fonts-dejavu-core nginx-light wget >/dev/null
+  gpodder chromium fonts-dejavu-core nginx-light wget postgresql goaccess >/dev/null

@@ -32,8 +32,8 @@ const commands: Record<string, CommandSpec> = {
   },
   serve: {
     summary: 'serve the site live, publishing scheduled episodes and edits',
-    usage: 'serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]',
-    options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' } },
+    usage: 'serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]',
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'trust-proxy': { type: 'string' } },
     load: () => import('./commands/serve.js'),
   },
   new: {
@@ -67,6 +67,13 @@ const commands: Record<string, CommandSpec> = {
     options: { force: { type: 'boolean' } },
     positionals: Infinity,
     load: () => import('./commands/encode.js'),
+  },
+  stats: {
+    summary: 'downloads counted by the IAB rules; `stats import` reads web server or CDN access logs',
+    usage: 'stats [DIR] [--since DATE] [--until DATE] [--json] [--csv] | stats import [DIR] FILE... --format nginx|cloudfront',
+    options: { since: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, format: { type: 'string' } },
+    positionals: Infinity,
+    load: () => import('./commands/stats.js'),
   },
 };
 

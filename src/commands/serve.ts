@@ -1,4 +1,4 @@
-// netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]
+// netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]
 // Serves the site live until SIGINT/SIGTERM (then exit 0); 1 when the show cannot be published
 // or the address cannot be bound; 2 on bad usage.
 //
@@ -26,11 +26,13 @@ import { buildSiteMap } from '../site/map.js';
 import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
+import { LiveRecorder } from '../audience/live.js';
+import { statsRoute } from '../audience/stats-route.js';
 import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
-const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL]';
+const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]';
 
 /** How long in-flight requests (a long download, say) may run on after a stop signal. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -116,6 +118,8 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 0 && port <= 65535)) return usageError(`--port must be a number from 0 to 65535, got "${portText}"`);
   if (baseUrlFlag !== undefined && !isHttpUrl(baseUrlFlag)) return usageError(`--base-url must be an absolute http(s) URL, got "${baseUrlFlag}"`);
+  const trustProxy = trustProxySetting(options['trust-proxy']);
+  if (trustProxy === null) return usageError(`--trust-proxy must be loopback, a hop count, or addresses, got "${String(options['trust-proxy'])}"`);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
     return 1;
@@ -127,11 +131,17 @@ export async function run(dir: string, options: Record<string, string | boolean 
   // Log lines quote titles, tags and request paths: shown, not obeyed, by the terminal.
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${visible(line)}\n`);
   const files = new PublishedFiles();
+  // Download counting: each media response is recorded as it ends and written once a second.
+  const recorder = new LiveRecorder({ getCatalog: () => live?.catalog(), log });
   const app = createApp(() => live?.getSite(), {
     log,
     files,
     errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl: live?.baseUrl() ?? localUrl }),
+    onServed: (response) => recorder.record(response),
+    extraPage: statsRoute(() => live?.catalog()),
   });
+  // Only a named proxy may say, in X-Forwarded-For, whom a download is counted for (Express's req.ip).
+  app.set('trust proxy', trustProxy ?? false);
   const server = app.listen(port, host);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -153,6 +163,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     process.stderr.write(`\nnetcaster serve: not serving ${dir}: fix the errors above\n`);
     live.live.stop();
     await stop(server, 0);
+    await recorder.stop();
     return 1;
   }
   const site = live.getSite()!;
@@ -172,6 +183,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
   });
   live.live.stop();
   await stop(server, SHUTDOWN_GRACE_MS);
+  await recorder.stop();
   return 0;
 }
 
@@ -194,6 +206,13 @@ function stop(server: Server, graceMs: number): Promise<void> {
   });
 }
 
+
+/** --trust-proxy: `loopback` (and Express's other names), a hop count, or addresses/subnets; never `true` (anyone). */
+function trustProxySetting(value: string | boolean | undefined): string | number | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || /^(true|\*)$/i.test(value.trim())) return null;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 function usageError(message: string): number {
   process.stderr.write(`netcaster serve: ${message}\n${usage}\n`);

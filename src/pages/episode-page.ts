@@ -128,8 +128,10 @@ function player(
     const sized = video.find((m) => m.facts.width && m.facts.height);
     // A fixed aspect-ratio keeps the square poster from setting the box (the poster's own size would win over width/height).
     const size = sized ? ` width="${sized.facts.width}" height="${sized.facts.height}" style="aspect-ratio: ${sized.facts.width} / ${sized.facts.height}"` : '';
+    // preload="none": a visit to the page must never fetch media (it would look like a listener to
+    // download counting, docs/how-we-count.md); the poster and the width/height hold the box.
     parts.push(`<div class="player-video" data-panel="video">
-<video controls preload="metadata" playsinline${size}${poster ? ` poster="${esc(link(paths.artwork(poster.fileName)))}"` : ''} aria-label="Video player">
+<video controls preload="none" playsinline${size}${poster ? ` poster="${esc(link(paths.artwork(poster.fileName)))}"` : ''} aria-label="Video player">
 ${sources(video, streamHref)}
 ${track}
 ${fallback(video)}
@@ -139,7 +141,7 @@ ${fallback(video)}
   if (audio.length) {
     const label = video.length ? `<p class="player-label" id="audio-label">Audio only (${esc(audio.map(formatLabel).join(', '))})</p>\n` : '';
     parts.push(`<div class="player-audio" data-panel="audio">
-${label}<audio controls preload="${video.length ? 'none' : 'metadata'}" aria-label="Audio player">
+${label}<audio controls preload="none" aria-label="Audio player">
 ${sources(audio, streamHref)}
 ${fallback(audio)}
 </audio>

@@ -29,6 +29,24 @@ export interface AppOptions {
    * site is held when first asked for.
    */
   files?: PublishedFiles;
+  /** Told of each media, download and feed response once it has ended (download counting, src/audience/live.ts). */
+  onServed?: (response: ServedResponse) => void;
+  /** Pages outside the site map (`serve`'s /stats/): an answer, or undefined to go on to the site. */
+  extraPage?: (path: string, method: string, headers: Record<string, string | string[] | undefined>) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
+}
+
+/** A finished response as download counting needs it: who (as Express's trust-proxy setting says), what, which bytes. */
+export interface ServedResponse {
+  time: number;
+  ip: string;
+  userAgent: string;
+  method: string;
+  status: number;
+  range?: string;
+  /** Site key: /media/<slug>/<file>, /download/<slug>/<file> or /feeds/<name>.xml. */
+  key: string;
+  /** The file's byte intervals actually sent, inclusive. */
+  sent: [number, number][];
 }
 
 type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
@@ -74,6 +92,20 @@ export function createApp(getSite: () => SiteMap | undefined, options: AppOption
   const refusals = new RefusalLog(options.log);
 
   if (options.log) app.use(accessLog(options.log));
+  if (options.onServed) app.use(servedHook(options.onServed));
+  if (options.extraPage) {
+    const extraPage = options.extraPage;
+    app.use(async (req: Request, res: Response, next: NextFunction) => {
+      const page = await extraPage(req.path, req.method, req.headers);
+      if (!page) return next();
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (/^text\/html/.test(page.headers['Content-Type'] ?? '')) setPageSecurityHeaders(res);
+      const body = Buffer.from(page.body);
+      res.status(page.status).set({ ...page.headers, 'Content-Length': String(body.length) });
+      res.locals.bodyBytes = req.method === 'HEAD' ? 0 : body.length;
+      res.end(req.method === 'HEAD' ? undefined : body);
+    });
+  }
 
   const errorPage = options.errorPage ?? ((status: number, message: string) => renderErrorPage(status, message));
   const sendError = (req: Request, res: Response, status: number, message: string) => sendErrorPage(req, res, status, message, errorPage);
@@ -259,6 +291,7 @@ function sendFile(
     parts = size > 0 ? [{ start: 0, end: size - 1 }] : [];
   }
   if (req.method === 'HEAD') return void res.end();
+  res.locals.fileParts = parts;
   res.locals.bodyBytes = sendFileBody(res, file, parts).bytesSent;
 }
 
@@ -364,6 +397,32 @@ function accessLog(log: (line: string) => void) {
       const counted = res.locals.bodyBytes as number | (() => number) | undefined;
       const bytes = typeof counted === 'function' ? counted() : (counted ?? 0);
       log(`${req.method} ${req.path} ${res.statusCode} ${bytes} ${ms.toFixed(1)}ms${res.writableFinished ? '' : ' aborted'}`);
+    });
+    next();
+  };
+}
+
+/** Calls `onServed` when a media, download or feed response has ended, with the file bytes it really sent. */
+function servedHook(onServed: (response: ServedResponse) => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const time = Date.now();
+    res.on('close', () => {
+      const key = siteKey(req.path);
+      if (!key || !(key.startsWith('/media/') || key.startsWith('/download/') || key.startsWith('/feeds/'))) return;
+      const counted = res.locals.bodyBytes as number | (() => number) | undefined;
+      let remaining = typeof counted === 'function' ? counted() : (counted ?? 0);
+      // Walk the body's parts in order (multipart heads are not file bytes) until the bytes sent run out.
+      const sent: [number, number][] = [];
+      for (const part of (res.locals.fileParts as BodyPart[] | undefined) ?? []) {
+        if (remaining <= 0) break;
+        if (Buffer.isBuffer(part)) remaining -= part.length;
+        else {
+          const n = Math.min(remaining, part.end - part.start + 1);
+          if (n > 0) sent.push([part.start, part.start + n - 1]);
+          remaining -= n;
+        }
+      }
+      onServed({ time, ip: req.ip ?? req.socket.remoteAddress ?? '', userAgent: header(req, 'user-agent') ?? '', method: req.method, status: res.statusCode, range: header(req, 'range'), key, sent });
     });
     next();
   };

@@ -20,6 +20,8 @@ export interface ServeProcess {
 export interface StartOptions {
   /** False: no --base-url of the test's own, so the show's baseUrl (or the listening address) is used, as in production. */
   preview?: boolean;
+  /** Added to the test's own environment; download counts go to a fresh NETCASTER_DATA_DIR unless it names one. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A port free on 127.0.0.1 a moment ago (the preview's --base-url must name it before serve binds it). */
@@ -40,18 +42,19 @@ export async function startServe(showDir: string, extraArgs: string[] = [], opti
     const port = preview ? await freePort() : 0;
     const args = preview ? ['--port', String(port), '--base-url', `http://127.0.0.1:${port}`] : ['--port', '0'];
     try {
-      return await startOnce(showDir, [...args, ...extraArgs]);
+      return await startOnce(showDir, [...args, ...extraArgs], options.env ?? {});
     } catch (error) {
       if (attempt >= 3 || !/cannot listen/.test((error as Error).message)) throw error;
     }
   }
 }
 
-async function startOnce(showDir: string, args: string[]): Promise<ServeProcess> {
+async function startOnce(showDir: string, args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-cache-'));
+  const data = path.join(cache, 'data');
   const child = spawn(process.execPath, [cliPath, 'serve', showDir, '--host', '127.0.0.1', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, NETCASTER_CACHE_DIR: cache },
+    env: { ...process.env, NETCASTER_CACHE_DIR: cache, NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

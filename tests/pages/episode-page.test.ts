@@ -99,7 +99,8 @@ test('with a media base URL the player and Stream links use the media host', () 
 
 test('the player offers video sources browsers can match, an audio-only switch and captions', () => {
   const html = renderEpisodePage(catalog, full, options());
-  assert.match(html, /<video controls preload="metadata"/);
+  // Regression: preload="metadata" made every page view fetch media, which download counting would see.
+  assert.match(html, /<video controls preload="none"/);
   // video/x-m4v is unknown to browsers: the source says video/mp4.
   assert.ok(html.includes('<source src="../../media/046-the-mega-edition/virtzine-046.m4v" type="video/mp4">'));
   assert.ok(html.includes('<source src="../../media/046-the-mega-edition/virtzine-046.mp3" type="audio/mpeg">'));
@@ -114,7 +115,7 @@ test('an audio-only episode gets an <audio> player and no video or switch', () =
   const html = renderEpisodePage(catalog, audioOnly, options());
   assert.ok(!html.includes('<video'));
   assert.ok(!html.includes('data-player-switch'));
-  assert.match(html, /<audio controls preload="metadata"/);
+  assert.match(html, /<audio controls preload="none"/);
   assert.ok(html.includes('<meta property="og:audio" content="https://virtzine.example/media/045-audio-only/virtzine-045.mp3">'));
 });
 

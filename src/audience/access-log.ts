@@ -1,0 +1,132 @@
+// Reading web server and CDN access logs into hits, one line at a time (pure: a line in, a record out).
+//
+// nginx: the `combined` format (https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format)
+//   $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
+// and the same with "$http_range" added as one more quoted field, told apart line by line.
+// CloudFront: standard logs, tab-separated W3C fields named by the `#Fields:` line
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html).
+
+export type LogFormat = 'nginx' | 'cloudfront';
+
+export interface LogRecord {
+  time: number;
+  ip: string;
+  method: string;
+  /** Request path without the query. */
+  path: string;
+  status: number;
+  /** Body bytes sent (CloudFront: all bytes, headers included). */
+  bytes: number;
+  userAgent: string;
+  /** The Range header, when the log has it. */
+  range?: string;
+  /** CloudFront: the first byte of the range sent. */
+  rangeStart?: number;
+}
+
+const QUOTED = '"((?:[^"\\\\]|\\\\.)*)"';
+const NGINX = new RegExp(`^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] ${QUOTED} (\\d{3}) (\\d+|-) ${QUOTED} ${QUOTED}(?: ${QUOTED})?\\s*$`);
+const MONTHS: Record<string, string> = { Jan: '01', Feb: '02', Mar: '03', Apr: '04', May: '05', Jun: '06', Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12' };
+
+/** nginx writes `"` and non-ASCII bytes as \xHH inside quoted fields. */
+function unescapeNginx(s: string): string {
+  return s.includes('\\') ? s.replace(/\\x([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, '$1') : s;
+}
+
+/** `10/Oct/2000:13:55:36 -0700` -> ms since the epoch. */
+function nginxTime(text: string): number {
+  const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(text);
+  if (!m || !MONTHS[m[2]]) return NaN;
+  return Date.parse(`${m[3]}-${MONTHS[m[2]]}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]}:${m[8]}`);
+}
+
+function pathOf(target: string): string {
+  const q = target.search(/[?#]/);
+  return q >= 0 ? target.slice(0, q) : target;
+}
+
+/** One nginx line; a string saying what is wrong when it cannot be read. */
+export function parseNginxLine(line: string): LogRecord | string {
+  const m = NGINX.exec(line);
+  if (!m) return 'not an nginx combined log line';
+  const time = nginxTime(m[2]);
+  if (Number.isNaN(time)) return `unreadable time "${m[2]}"`;
+  const request = unescapeNginx(m[3]).split(' ');
+  if (request.length < 2) return `unreadable request "${m[3]}"`;
+  const range = m[8] === undefined || m[8] === '-' || m[8] === '' ? undefined : unescapeNginx(m[8]);
+  return {
+    time,
+    ip: m[1],
+    method: request[0],
+    path: pathOf(request[1]),
+    status: Number(m[4]),
+    bytes: m[5] === '-' ? 0 : Number(m[5]),
+    userAgent: m[7] === '-' ? '' : unescapeNginx(m[7]),
+    range,
+  };
+}
+
+/** The field order CloudFront writes when a file has no `#Fields:` line. */
+export const CLOUDFRONT_FIELDS =
+  'date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end'.split(' ');
+
+/** CloudFront URL-encodes fields, some twice (the User-Agent's spaces come as %2520). */
+function decodeField(s: string): string {
+  let out = s;
+  for (let i = 0; i < 2 && /%[0-9A-Fa-f]{2}/.test(out); i++) {
+    try {
+      out = decodeURIComponent(out);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/** One CloudFront line with the file's field names; a string saying what is wrong when it cannot be read. */
+export function parseCloudFrontLine(line: string, fields: string[]): LogRecord | string {
+  const values = line.split('\t');
+  if (values.length < Math.min(fields.length, 12)) return `expected ${fields.length} tab-separated fields, found ${values.length}`;
+  const get = (name: string) => {
+    const i = fields.indexOf(name);
+    const v = i >= 0 ? values[i] : undefined;
+    return v === undefined || v === '-' ? undefined : v;
+  };
+  const time = Date.parse(`${get('date')}T${get('time')}Z`);
+  if (Number.isNaN(time)) return `unreadable date and time "${get('date')} ${get('time')}"`;
+  const status = Number(get('sc-status'));
+  const ip = get('c-ip');
+  const method = get('cs-method');
+  const stem = get('cs-uri-stem');
+  if (!ip || !method || !stem || !(status >= 0)) return 'a field among c-ip, cs-method, cs-uri-stem, sc-status is missing';
+  const rangeStart = get('sc-range-start');
+  return {
+    time,
+    ip,
+    method,
+    path: decodeField(stem),
+    status,
+    bytes: Number(get('sc-bytes') ?? 0),
+    userAgent: decodeField(get('cs(User-Agent)') ?? ''),
+    rangeStart: rangeStart !== undefined && /^\d+$/.test(rangeStart) ? Number(rangeStart) : undefined,
+  };
+}
+
+/**
+ * The byte interval a record says was sent, for a file of `size` bytes: from where the range began
+ * (a `bytes=N-` or `bytes=N-M` header on a 206, or CloudFront's sc-range-start) for the bytes sent;
+ * a full response (or a log without ranges) is bytes from the start of the file.
+ */
+export function sentInterval(record: LogRecord, size: number): [number, number][] {
+  if (record.bytes <= 0) return [];
+  let start = 0;
+  if (record.status === 206) {
+    if (record.rangeStart !== undefined) start = record.rangeStart;
+    else if (record.range) {
+      const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)/i.exec(record.range);
+      if (m && m[1] !== '') start = Number(m[1]);
+      else if (m && m[2] !== '') start = Math.max(0, size - Number(m[2])); // suffix range: the last N bytes
+    }
+  }
+  return [[start, Math.min(size, start + record.bytes) - 1]];
+}

@@ -1,0 +1,143 @@
+// `stats import`: access logs of a `build` output hosted elsewhere, through the same engine.
+//
+// - Plain or gzipped files (told apart by their first bytes, not their names), read line by line.
+// - A line identical to one already imported adds nothing: each line's keyed digest is kept
+//   (HMAC-SHA256 with a random key made once per database, so no address can be read back from it),
+//   checked before counting and written in the same transaction as the counts.
+// - A line that cannot be read is reported with its file and line number; it never stops the import.
+// - Everything is written in one transaction at the end: an interrupted import leaves nothing half
+//   counted, and running it again counts it whole.
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import readline from 'node:readline';
+import zlib from 'node:zlib';
+import { CLOUDFRONT_FIELDS, parseCloudFrontLine, parseNginxLine, sentInterval, type LogFormat, type LogRecord } from './access-log.js';
+import type { Hit } from './engine.js';
+import type { CountingSession } from './session.js';
+import type { AudienceStore } from './store.js';
+import type { ShowTargets } from './targets.js';
+
+export interface UnreadableLine {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface ImportResult {
+  lines: number;
+  /** Lines already imported before (or twice in this import). */
+  repeated: number;
+  unreadable: UnreadableLine[];
+  downloads: number;
+  feedFetches: number;
+}
+
+export interface ImportOptions {
+  format: LogFormat;
+  /** Called every so many lines, for a progress display. */
+  onProgress?: (file: string, lines: number) => void;
+  /** At most this many unreadable lines are kept in the result (all are counted). */
+  maxReported?: number;
+}
+
+const BATCH = 20_000;
+
+function isGzip(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    return fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function importLogs(files: string[], store: AudienceStore, session: CountingSession, targets: ShowTargets, options: ImportOptions): Promise<ImportResult & { unreadableCount: number }> {
+  const key = Buffer.from(await store.setting('line-digest-key', randomBytes(32).toString('base64')), 'base64');
+  // 96 bits: no two of billions of lines share one by chance.
+  const digest = (line: string) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 16);
+  const result: ImportResult & { unreadableCount: number } = { lines: 0, repeated: 0, unreadable: [], unreadableCount: 0, downloads: 0, feedFetches: 0 };
+  const maxReported = options.maxReported ?? 1000;
+  /** Digests of the lines counted in this run (written with the counts at the end). */
+  const seenThisRun = new Set<string>();
+
+  const unreadable = (file: string, line: number, message: string) => {
+    result.unreadableCount++;
+    if (result.unreadable.length < maxReported) result.unreadable.push({ file, line, message });
+  };
+
+  for (const file of files) {
+    const input = isGzip(file) ? fs.createReadStream(file).pipe(zlib.createGunzip()) : fs.createReadStream(file);
+    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    let fields = CLOUDFRONT_FIELDS;
+    let lineNumber = 0;
+    let batch: { line: string; number: number; digest: string }[] = [];
+
+    const runBatch = async () => {
+      const fresh = await store.newLines(batch.map((b) => b.digest));
+      for (const { line, number, digest: d } of batch) {
+        if (!fresh.has(d) || seenThisRun.has(d)) {
+          result.repeated++;
+          continue;
+        }
+        const record = options.format === 'nginx' ? parseNginxLine(line) : parseCloudFrontLine(line, fields);
+        if (typeof record === 'string') {
+          // Not remembered: an unreadable line is reported again each time it is met.
+          unreadable(file, number, record);
+          continue;
+        }
+        seenThisRun.add(d);
+        const counted = countRecord(record, session, targets);
+        if (counted === 'download') result.downloads++;
+        if (counted === 'feed') result.feedFetches++;
+      }
+      batch = [];
+    };
+
+    try {
+      for await (const line of lines) {
+        lineNumber++;
+        result.lines++;
+        if (line.trim() === '') continue;
+        if (options.format === 'cloudfront' && line.startsWith('#')) {
+          if (line.startsWith('#Fields:')) fields = line.slice('#Fields:'.length).trim().split(/\s+/);
+          continue;
+        }
+        batch.push({ line, number: lineNumber, digest: digest(line) });
+        if (batch.length >= BATCH) {
+          await runBatch();
+          // Logs run in time order: windows closed an hour before the latest line are done with
+          // (the hour allows for lines a little out of order). Keeps memory flat over long logs.
+          session.counter.prune(session.counter.latest - 3600_000);
+          options.onProgress?.(file, lineNumber);
+        }
+      }
+      await runBatch();
+      options.onProgress?.(file, lineNumber);
+    } catch (err) {
+      // A truncated gzip or an unreadable file: what was read counts, the rest is reported.
+      await runBatch();
+      unreadable(file, lineNumber + 1, `cannot read on: ${(err as Error).message}`);
+    }
+  }
+  await session.flush(Date.now(), [...seenThisRun]);
+  return result;
+}
+
+/** One log record through the engine. */
+export function countRecord(record: LogRecord, session: CountingSession, targets: ShowTargets): 'download' | 'feed' | undefined {
+  const resolved = targets.resolve(record.path);
+  if (resolved.kind === 'other') return undefined;
+  let sent: [number, number][] = [];
+  let threshold: number | undefined;
+  if (resolved.media) {
+    const t = targets.threshold(resolved.media);
+    if (!t) return undefined;
+    threshold = t.bytes;
+    sent = sentInterval(record, t.size);
+  }
+  const { media: _media, ...target } = resolved;
+  const hit: Hit = { time: record.time, ip: record.ip, userAgent: record.userAgent, method: record.method, status: record.status, range: record.range, target, sent, threshold };
+  const r = session.add(hit);
+  return r.download ? 'download' : r.feedFetch ? 'feed' : undefined;
+}

@@ -1,0 +1,173 @@
+// The embedded store: DuckDB (@duckdb/node-api; the one module that imports it).
+// Chosen by measurement on this machine (Node 20): open 33 ms, 20,000 rows appended in 46 ms,
+// ~100 MB resident; PGlite took seconds to open. https://duckdb.org/docs/api/node_neo/overview
+//
+// DuckDB lets one process write a file at a time. `serve` therefore opens the file for each
+// flush and closes it again, and every opener retries for a few seconds while another holds it,
+// so `stats` and `stats import` can run beside a live server.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { SCHEMA, StoreError, aggregate, type AudienceStore, type Batch, type DateRange, type DownloadRow, type FeedRow } from './store.js';
+
+const LOCK_WAIT_MS = 5000;
+
+export class DuckDbStore implements AudienceStore {
+  readonly description: string;
+  private constructor(
+    private readonly file: string,
+    private instance: DuckDBInstance | undefined,
+    private connection: DuckDBConnection | undefined,
+  ) {
+    this.description = `embedded database ${file}`;
+  }
+
+  /** Creates the folder and schema as needed; waits up to 5 s for a lock another process holds. */
+  static async open(file: string): Promise<DuckDbStore> {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new StoreError(`cannot create the data folder ${path.dirname(file)}: ${(err as Error).message}`);
+    }
+    const store = new DuckDbStore(file, undefined, undefined);
+    await store.connect();
+    for (const statement of SCHEMA) await store.connection!.run(statement);
+    return store;
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    if (this.connection) return this.connection;
+    const started = Date.now();
+    for (;;) {
+      try {
+        // A bounded buffer pool (the default is 80 % of the machine's memory, too much beside a
+        // server) and one thread (counts are small writes; the server's requests need the cores).
+        this.instance = await DuckDBInstance.create(this.file, { memory_limit: '256MB', threads: '1' });
+        this.connection = await this.instance.connect();
+        return this.connection;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (/lock|conflict/i.test(message) && Date.now() - started < LOCK_WAIT_MS) {
+          await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+          continue;
+        }
+        throw new StoreError(
+          /lock/i.test(message)
+            ? `the database ${this.file} is held by another process (${message.split('\n')[0]})`
+            : `cannot open the database ${this.file}: ${message.split('\n')[0]}`,
+        );
+      }
+    }
+  }
+
+  /** Lets go of the file (and its lock) until the next call; `serve` does this after each flush. */
+  release(): void {
+    this.connection?.closeSync();
+    this.instance?.closeSync();
+    this.connection = undefined;
+    this.instance = undefined;
+  }
+
+  async commit(batch: Batch): Promise<void> {
+    const c = await this.connect();
+    const { downloads, feeds } = aggregate(batch);
+    await c.run('begin transaction');
+    try {
+      for (const d of downloads) {
+        await c.run(
+          `insert into downloads values ($1::date, $2, $3, $4, $5, $6) on conflict (day, episode, format, app, device) do update set downloads = downloads + excluded.downloads`,
+          [d.day, d.episode, d.format, d.app, d.device, d.downloads],
+        );
+      }
+      for (const f of feeds) {
+        await c.run(`insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = listeners + excluded.listeners`, [
+          f.day,
+          f.feed,
+          f.app,
+          f.listeners,
+        ]);
+      }
+      if (batch.state) await c.run(`insert or replace into open_windows values ($1, $2)`, [batch.state.name, batch.state.json]);
+      const listeners = batch.listeners;
+      if (listeners?.deletes.length) {
+        await c.run(`delete from open_listeners where name = $1 and listener in (select unnest($2::varchar[]))`, [listeners.name, listValue(listeners.deletes)]);
+      }
+      if (listeners?.upserts.length) {
+        await c.run(`insert or replace into open_listeners select $1, unnest($2::varchar[]), unnest($3::varchar[])`, [
+          listeners.name,
+          listValue(listeners.upserts.map(([key]) => key)),
+          listValue(listeners.upserts.map(([, json]) => json)),
+        ]);
+      }
+      if (batch.lines?.length) {
+        // The appender is DuckDB's bulk path (several times faster than INSERT for a million
+        // digests); the lines were checked new just before, and a line another import added
+        // meanwhile breaks the key, failing the whole batch rather than counting twice.
+        const appender = await c.createAppender('imported_lines');
+        try {
+          for (const line of batch.lines) {
+            appender.appendVarchar(line);
+            appender.endRow();
+          }
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+      }
+      await c.run('commit');
+    } catch (err) {
+      await c.run('rollback').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async loadState(name: string): Promise<string | undefined> {
+    const rows = await this.rows(`select state from open_windows where name = $1`, [name]);
+    return rows[0]?.state as string | undefined;
+  }
+
+  async loadListeners(name: string): Promise<[string, string][]> {
+    const rows = await this.rows(`select listener, state from open_listeners where name = $1`, [name]);
+    return rows.map((r) => [r.listener as string, r.state as string]);
+  }
+
+  async newLines(digests: string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows = await this.rows(`select d from (select unnest($1::varchar[]) as d) t where not exists (select 1 from imported_lines i where i.digest = t.d)`, [listValue(digests)]);
+    return new Set(rows.map((r) => r.d as string));
+  }
+
+  async setting(name: string, initial: string): Promise<string> {
+    const c = await this.connect();
+    await c.run(`insert or ignore into settings values ($1, $2)`, [name, initial]);
+    const rows = await this.rows(`select value from settings where name = $1`, [name]);
+    return rows[0].value as string;
+  }
+
+  async downloads(range: DateRange): Promise<DownloadRow[]> {
+    const rows = await this.rows(
+      `select strftime(day, '%Y-%m-%d') as day, episode, format, app, device, downloads from downloads where ($1::date is null or day >= $1::date) and ($2::date is null or day <= $2::date) order by day, episode, format, app, device`,
+      [range.since ?? null, range.until ?? null],
+    );
+    return rows.map((r) => ({ day: r.day, episode: r.episode, format: r.format, app: r.app, device: r.device, downloads: Number(r.downloads) }) as DownloadRow);
+  }
+
+  async feeds(range: DateRange): Promise<FeedRow[]> {
+    const rows = await this.rows(
+      `select strftime(day, '%Y-%m-%d') as day, feed, app, listeners from feed_listeners where ($1::date is null or day >= $1::date) and ($2::date is null or day <= $2::date) order by day, feed, app`,
+      [range.since ?? null, range.until ?? null],
+    );
+    return rows.map((r) => ({ day: r.day, feed: r.feed, app: r.app, listeners: Number(r.listeners) }) as FeedRow);
+  }
+
+  private async rows(sql: string, values: unknown[]): Promise<Record<string, any>[]> {
+    const c = await this.connect();
+    const reader = await c.runAndReadAll(sql, values as any);
+    return reader.getRowObjects();
+  }
+
+  async close(): Promise<void> {
+    if (this.connection) await this.connection.run('checkpoint').catch(() => undefined);
+    this.release();
+  }
+}

@@ -1,0 +1,65 @@
+// Counting sessions: the per-day keys live only as long as a window can use them.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Hit } from '../../src/audience/engine.js';
+import { CountingSession } from '../../src/audience/session.js';
+import { DuckDbStore } from '../../src/audience/store-duckdb.js';
+import { loadRules } from '../../src/audience/user-agents.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-session-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const hit = (time: string, sent: [number, number]): Hit => ({
+  time: Date.parse(time),
+  ip: '192.0.2.44',
+  userAgent: 'AntennaPod/3.2.0',
+  method: 'GET',
+  status: 206,
+  target: { kind: 'media', episode: 'ep', format: 'mp3', file: 'ep/a.mp3' },
+  sent: [sent],
+  threshold: 1000,
+});
+
+describe('counting session', () => {
+  it('saves hashed listeners and the keys of open days only; a day key goes once its windows are over', async () => {
+    const store = await DuckDbStore.open(path.join(dir, 'a.duckdb'));
+    try {
+      const session = await CountingSession.open(store, loadRules(''));
+      session.add(hit('2026-11-02T10:00:00Z', [0, 499]));
+      await session.flush(Date.parse('2026-11-02T10:00:01Z'));
+      const saved = JSON.parse((await store.loadState('calendar-utc'))!);
+      assert.deepEqual(Object.keys(saved.keys), ['2026-11-02']);
+      const listeners = await store.loadListeners('calendar-utc');
+      assert.equal(listeners.length, 1);
+      assert.ok(!JSON.stringify([saved, listeners]).includes('192.0.2.44'));
+
+      // Restarted the same day: the half-heard file completes, counted once.
+      const again = await CountingSession.open(store, loadRules(''));
+      assert.ok(again.add(hit('2026-11-02T11:00:00Z', [500, 999])).download);
+      await again.flush(Date.parse('2026-11-02T11:00:01Z'));
+      assert.equal((await store.downloads({}))[0].downloads, 1);
+
+      // Two days on, with no traffic at all: the key and the listeners are gone.
+      await again.flush(Date.parse('2026-11-04T00:00:01Z'));
+      const later = JSON.parse((await store.loadState('calendar-utc'))!);
+      assert.deepEqual(later.keys, {});
+      assert.deepEqual(await store.loadListeners('calendar-utc'), []);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a database keeps the window it started with', async () => {
+    const store = await DuckDbStore.open(path.join(dir, 'b.duckdb'));
+    try {
+      await CountingSession.open(store, loadRules(''), 'last-touch-24h');
+      await assert.rejects(CountingSession.open(store, loadRules(''), 'calendar-utc'), /counts with the last-touch-24h window/);
+      assert.equal((await CountingSession.open(store, loadRules(''))).window, 'last-touch-24h');
+    } finally {
+      await store.close();
+    }
+  });
+});
