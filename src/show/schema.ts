@@ -39,7 +39,7 @@ const Feed = Type.Object(
     guid: Type.Optional(PodcastGuid),
     // Only the newest N episodes (as Podlove's feed limit): apps and directories time out on feeds
     // of thousands of items; an archive feed that lists every episode is another entry without it.
-    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'list only the newest N episodes (a whole number, 1 or more)' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of 1 or more (how many of the newest episodes the feed lists)' })),
   },
   strict,
 );
