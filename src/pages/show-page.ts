@@ -87,11 +87,12 @@ function pager(current: number, count: number, link: (to: string) => string): st
     if (n === current) return `<li><a href="${href(n)}" aria-current="page">${n}</a></li>`;
     return `<li><a href="${href(n)}">${n}</a></li>`;
   });
-  return `<nav class="pager" aria-label="Episode pages">
-${current > 1 ? `<a class="newer" href="${href(current - 1)}" rel="prev">Newer episodes</a>` : ''}
-<ol class="page-numbers">${numbers.join('')}</ol>
-${current < count ? `<a class="older" href="${href(current + 1)}" rel="next">Older episodes</a>` : ''}
-</nav>`;
+  const parts = [
+    current > 1 ? `<a class="newer" href="${href(current - 1)}" rel="prev">Newer episodes</a>` : '',
+    `<ol class="page-numbers">${numbers.join('')}</ol>`,
+    current < count ? `<a class="older" href="${href(current + 1)}" rel="next">Older episodes</a>` : '',
+  ];
+  return `<nav class="pager" aria-label="Episode pages">\n${parts.filter(Boolean).join('\n')}\n</nav>`;
 }
 
 /**
