@@ -439,6 +439,7 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
       enclosure: f.enclosure,
       alternates: f.alternates ?? [],
       ...feedGuid(m, f.guid),
+      ...(f.limit !== undefined && { limit: f.limit }),
     })),
   };
 }

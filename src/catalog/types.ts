@@ -145,6 +145,8 @@ export interface FeedDef {
    * Index, so no two feeds share one (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md).
    */
   guid?: string;
+  /** Only the newest `limit` published episodes are listed (show.yaml `limit:`); absent: all of them. */
+  limit?: number;
 }
 
 export interface Show {

@@ -5,6 +5,7 @@ import { checkShow } from '../catalog/build.js';
 import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import type { Catalog, Problem } from '../catalog/types.js';
+import { groupProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
@@ -48,16 +49,31 @@ function summary(catalog: Catalog): string {
   return `${catalog.show.title}: ${plural(catalog.episodes.length, 'episode')} (${count.published} published, ${count.scheduled} scheduled, ${plural(count.draft, 'draft')}), ${plural(files, 'media file')}, feeds: ${catalog.show.feeds.map((f) => f.name).join(', ')}`;
 }
 
-/** Problems grouped by file, errors first within each file. */
+/** How many files a line about a repeated problem names before "and N more". */
+const FILES_NAMED = 3;
+
+/**
+ * Problems grouped by file, in the order found; a kind of problem found more than once (the same
+ * message in many episodes: problem-groups.ts) as one line after them, with its count and files.
+ */
 export function printProblems(problems: Problem[], stream: NodeJS.WritableStream): void {
+  // Files, fields and messages quote the show's own text (titles, tags, names): shown, not obeyed.
   let current: string | undefined;
-  for (const p of problems) {
+  for (const line of groupProblems(problems)) {
+    if (line.kind === 'group') {
+      current = undefined;
+      const named = line.files.slice(0, FILES_NAMED).map(visible);
+      const more = line.files.length - named.length;
+      const files = more > 0 ? `${named.join(', ')} and ${more} more` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+      stream.write(`\n${line.level} ×${line.count}: ${line.field ? `${visible(line.field)}: ` : ''}${visible(line.message)} — in ${files}\n`);
+      continue;
+    }
+    const p = line.problem;
     if (p.file !== current) {
       current = p.file;
       stream.write(`\n${visible(p.file)}\n`);
     }
     const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined].filter(Boolean).join(' ');
-    // Files, fields and messages quote the show's own text (titles, tags, names): shown, not obeyed.
     stream.write(`  ${p.level.padEnd(7)}  ${where ? `${visible(where)}: ` : ''}${visible(p.message)}\n`);
   }
 }

@@ -193,14 +193,16 @@ function itemFor(catalog: Catalog, feed: FeedDef, options: FeedOptions, episode:
   };
 }
 
-/** The feed `feed` of the show as RSS, listing what is published at `options.now` in its enclosure format. */
+/** The feed `feed` of the show as RSS, listing what is published at `options.now` in its enclosure format (its newest `feed.limit`, if set). */
 export function renderFeed(catalog: Catalog, feed: FeedDef, options: SiteOptions & { artwork: ArtworkSet }): string {
   const { show } = catalog;
   const listed = publishedEpisodes(catalog, options.now)
     .map((episode) => ({ episode, enclosure: episode.media.find((m) => m.format === feed.enclosure) }))
     .filter((x): x is { episode: Episode; enclosure: EpisodeMedia } => x.enclosure !== undefined)
     // Newest first whatever order the catalog came in; equal dates keep a fixed order by slug.
-    .sort((a, b) => Date.parse(b.episode.date) - Date.parse(a.episode.date) || (a.episode.slug < b.episode.slug ? -1 : 1));
+    .sort((a, b) => Date.parse(b.episode.date) - Date.parse(a.episode.date) || (a.episode.slug < b.episode.slug ? -1 : 1))
+    // `limit: N`: the newest N only; the older ones stay on the site and in any feed without a limit.
+    .slice(0, feed.limit);
   const newest = listed[0] ? new Date(listed[0].episode.date) : undefined;
   return renderRss(
     {

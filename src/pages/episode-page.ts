@@ -5,6 +5,7 @@
 import type { Catalog, Episode, EpisodeMedia } from '../catalog/types.js';
 import { publishedEpisodes } from '../catalog/status.js';
 import { renderNotes } from '../notes/markdown.js';
+import { showPageOf } from './show-page.js';
 import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../site/urls.js';
 import {
   browserMime,
@@ -170,7 +171,7 @@ ${items.join('\n')}
 </section>`;
 }
 
-/** Links to the next newer and older published episodes. */
+/** Links to the next newer and older published episodes, and to the page of the episode list that lists this one. */
 function neighbours(catalog: Catalog, episode: Episode, options: PageOptions, link: (to: string) => string): string {
   const published = publishedEpisodes(catalog, options.now);
   const i = published.findIndex((e) => e.slug === episode.slug);
@@ -178,7 +179,7 @@ function neighbours(catalog: Catalog, episode: Episode, options: PageOptions, li
   const newer = published[i - 1];
   const older = published[i + 1];
   const a = (e: Episode, rel: string, label: string) => `<a href="${esc(link(paths.episode(e.slug)))}" rel="${rel}">${label}: ${esc(e.title)}</a>`;
-  const parts = [newer ? a(newer, 'next', 'Newer') : '', older ? a(older, 'prev', 'Older') : '', `<a href="${esc(link(paths.home()))}">All episodes</a>`];
+  const parts = [newer ? a(newer, 'next', 'Newer') : '', older ? a(older, 'prev', 'Older') : '', `<a href="${esc(link(paths.showPage(showPageOf(i))))}">All episodes</a>`];
   return `<nav class="episode-nav" aria-label="More episodes">${parts.filter(Boolean).join('\n')}</nav>`;
 }
 

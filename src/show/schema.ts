@@ -37,6 +37,9 @@ const Feed = Type.Object(
     alternates: Type.Optional(Type.Array(FormatName)),
     // One feed, one podcast:guid: by default the UUIDv5 of the feed's URL, kept in netcaster.lock once published.
     guid: Type.Optional(PodcastGuid),
+    // Only the newest N episodes (as Podlove's feed limit): apps and directories time out on feeds
+    // of thousands of items; an archive feed that lists every episode is another entry without it.
+    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of 1 or more (how many of the newest episodes the feed lists)' })),
   },
   strict,
 );

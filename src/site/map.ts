@@ -7,7 +7,7 @@ import { renderChapters } from '../feeds/chapters-json.js';
 import { renderFeed } from '../feeds/rss.js';
 import { renderEpisodePage } from '../pages/episode-page.js';
 import type { PageOptions } from '../pages/html.js';
-import { renderShowPage } from '../pages/show-page.js';
+import { renderShowPage, showPagePaths } from '../pages/show-page.js';
 import type { ArtworkSet, SiteEntry, SiteMap, SiteOptions } from './types.js';
 import { paths } from './urls.js';
 
@@ -46,7 +46,8 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
   const pageOptions: PageOptions = options;
   const episodes = publishedEpisodes(catalog, options.now);
 
-  site.set(paths.home(), content(html, renderShowPage(catalog, pageOptions)));
+  // The episode list: the newest on `/`, older ones on /page/2/, ...
+  showPagePaths(catalog, options.now).forEach((pagePath, i) => site.set(pagePath, content(html, renderShowPage(catalog, pageOptions, i + 1))));
   if (options.feeds !== false) addFeeds(site, catalog, options);
 
   const images: (ImageFacts | undefined)[] = [catalog.show.artwork];

@@ -7,6 +7,8 @@ const seg = (s: string) => encodeURIComponent(s);
 
 export const paths = {
   home: () => '/',
+  /** Page `n` of the show's episode list: the first is the home page, older episodes on /page/2/, /page/3/, ... */
+  showPage: (n: number) => (n <= 1 ? '/' : `/page/${n}/`),
   episode: (slug: string) => `/episodes/${seg(slug)}/`,
   feed: (name: string) => `/feeds/${seg(name)}.xml`,
   media: (slug: string, fileName: string) => `/media/${seg(slug)}/${seg(fileName)}`,

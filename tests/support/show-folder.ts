@@ -40,3 +40,17 @@ export async function makeShow(episodes: Record<string, EpisodeSpec>, show = sho
 export function episodeYaml(slug: string, extra = '', mediaBlock = '  mp3: a.mp3\n'): string {
   return `title: Fixture Episode\ndate: 2020-01-01T10:00:00Z\nsummary: S.\nguid: guid-${slug}\n${extra}media:\n${mediaBlock}`;
 }
+
+/**
+ * A show of `count` published MP3 episodes, `ep-0001` (the oldest, 2020-01-01) to `ep-<count>`,
+ * one a day, each with its own guid and the same small MP3; `feeds` replaces the feeds: block.
+ */
+export async function makeShowOfMany(count: number, feeds = '  audio: { title: Audio, enclosure: mp3 }\n'): Promise<string> {
+  const episodes: Record<string, EpisodeSpec> = {};
+  for (let n = 1; n <= count; n++) {
+    const slug = `ep-${String(n).padStart(4, '0')}`;
+    const date = new Date(Date.UTC(2020, 0, 1) + (n - 1) * 86_400_000).toISOString();
+    episodes[slug] = { yaml: `title: Episode ${n}\ndate: ${date}\nnumber: ${n}\nsummary: S.\nguid: guid-${slug}\nmedia:\n  mp3: a.mp3\n`, files: { 'a.mp3': 'good-cbr.mp3' } };
+  }
+  return makeShow(episodes, showYaml.replace(/^feeds:\n[\s\S]*$/m, `feeds:\n${feeds}`));
+}
