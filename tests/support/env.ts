@@ -8,7 +8,8 @@ import type { TestContext } from 'node:test';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures');
 export const sampleShowDir = path.join(repoRoot, 'episodes');
-export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli.js');
+/** What `bin` runs: the bundle made by `npm run build` (scripts/bundle.mjs). */
+export const cliPath = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
 
 export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
