@@ -12,7 +12,8 @@ import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/stat
 import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
-import { isHttpUrl } from '../site/urls.js';
+import { feedUrl, isHttpUrl } from '../site/urls.js';
+import { podcastGuid } from '../catalog/feed-guid.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
@@ -135,7 +136,10 @@ const STAMP_FILE = '.netcaster-build';
  * by their slugs rather than hashed whole: a rebuild of an unchanged big show does no per-episode
  * hashing (issue 12).
  */
-function buildStamp(catalog: Catalog, published: readonly Episode[], options: { baseUrl: string; mediaBaseUrl?: string; fingerprint?: string }): string {
+function buildStamp(catalog: Catalog, published: readonly Episode[], options: { baseUrl: string; mediaBaseUrl?: string; now: Date; fingerprint?: string }): string {
+  // Each feed's podcast:guid as the feed renders it (rss.ts): the first build records the derived
+  // one in netcaster.lock, and the next build must not take that for a change and write it all again.
+  const feeds = catalog.show.feeds.map((f) => ({ ...f, guid: f.guid ?? podcastGuid(feedUrl(options, f)) }));
   const assets = ['style.css', 'player.js'].map((name) => {
     const st = fs.statSync(path.join(publicDir, name), { throwIfNoEntry: false });
     return st ? `${name}:${st.size}:${st.mtimeMs}` : name;
@@ -143,7 +147,7 @@ function buildStamp(catalog: Catalog, published: readonly Episode[], options: { 
   const version = readText(path.join(packageRoot, 'package.json'));
   const hash = createHash('sha256').update(
     JSON.stringify({
-      show: catalog.show,
+      show: { ...catalog.show, feeds },
       ...(options.fingerprint === undefined ? { published } : { fingerprint: options.fingerprint, published: published.map((e) => e.slug) }),
       baseUrl: options.baseUrl,
       mediaBaseUrl: options.mediaBaseUrl,
