@@ -59,7 +59,7 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
   const walk = (rel: string, dir: string, folder: fs.Stats) => {
     const before = Object.hasOwn(previous, rel) ? previous[rel] : undefined;
     let names: string[];
-    if (before && before.ino === folder.ino && before.mtimeMs === folder.mtimeMs && Array.isArray(before.names)) {
+    if (before && before.ino === folder.ino && before.mtimeMs === folder.mtimeMs) {
       names = before.names;
     } else {
       try {
@@ -108,12 +108,20 @@ function listingsFile(showDir: string): string {
   return path.join(cacheDir(), `listing-${key}.json`);
 }
 
-/** The listings the last check kept, or none. */
+/** The listings the last check kept, or none; an entry that is not what this module wrote is dropped (its folder is listed again). */
 export function readListings(showDir: string): Listings {
   const data = readCacheJson(listingsFile(showDir)) as { version?: unknown; listings?: unknown } | undefined;
-  const listings = data?.version === VERSION ? data.listings : undefined;
-  // No prototype: a folder may be called "__proto__".
-  return listings && typeof listings === 'object' && !Array.isArray(listings) ? Object.assign(Object.create(null) as Listings, listings) : Object.create(null);
+  const listings: Listings = Object.create(null); // no prototype: a folder may be called "__proto__"
+  if (data?.version !== VERSION || !data.listings || typeof data.listings !== 'object' || Array.isArray(data.listings)) return listings;
+  // The cache folder may be shared or tampered with: a name is one plain name, never a path to stat elsewhere.
+  const plain = (n: unknown) => typeof n === 'string' && n !== '' && !n.includes('/') && !n.includes('\0');
+  for (const [rel, entry] of Object.entries(data.listings as Record<string, unknown>)) {
+    const e = entry as Partial<Listings[string]> | null;
+    if (!e || typeof e.ino !== 'number' || typeof e.mtimeMs !== 'number' || !Array.isArray(e.names) || !e.names.every(plain)) continue;
+    if (rel !== '' && !plain(rel)) continue;
+    listings[rel] = { ino: e.ino, mtimeMs: e.mtimeMs, names: e.names };
+  }
+  return listings;
 }
 
 export function writeListings(showDir: string, listings: Listings): void {

@@ -116,3 +116,21 @@ test('regression: a folder changed again right after a check (within one tick of
   const warm = await checkShow(dir);
   assert.match(JSON.stringify(episode(warm, slugOf(2))), /Added at once/);
 });
+
+test('a tampered listings file (paths for names, a NUL, wrong types) is dropped entry by entry, never followed', async () => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  const cache = process.env.NETCASTER_CACHE_DIR!;
+  const file = path.join(cache, (await fs.readdir(cache)).find((n) => n.startsWith('listing-'))!);
+  const data = JSON.parse(await fs.readFile(file, 'utf8'));
+  data.listings[slugOf(1)].names = ['../../../../etc/passwd', 'episode.yaml'];
+  data.listings[slugOf(2)].names = ['a\0b'];
+  data.listings[slugOf(3)] = { ino: 'x', mtimeMs: null, names: 'episode.yaml' };
+  data.listings['../..'] = { ino: 1, mtimeMs: 1, names: ['etc'] };
+  await fs.writeFile(file, JSON.stringify(data));
+  const listings = readListings(dir);
+  for (const rel of [slugOf(1), slugOf(2), slugOf(3), '../..']) assert.equal(listings[rel], undefined, rel);
+  const warm = await checkShow(dir);
+  assert.deepEqual(warm.problems, first.problems);
+  assert.equal(warm.fingerprint, first.fingerprint, 'the dropped folders were listed again');
+});
