@@ -53,6 +53,8 @@ const SETTLED_MS = 2500;
 /** Names, sizes and mtimes of the show folder's files, and of each episode folder's files. */
 export function fingerprintShow(showDir: string, salt: string, previous: Listings = {}): Fingerprint {
   const lines: string[] = [`${VERSION}\0${salt}\0`];
+  // Sizes and mtimes go into the digest as bytes, not text: no float formatted per file.
+  const numbers: number[] = [];
   const listings: Listings = Object.create(null);
   const settledBefore = Date.now() - SETTLED_MS;
   let relisted = false;
@@ -71,18 +73,20 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
       if (folder.mtimeMs < settledBefore) relisted = true;
     }
     if (folder.mtimeMs < settledBefore) listings[rel] = { ino: folder.ino, mtimeMs: folder.mtimeMs, names };
+    const prefix = rel === '' ? '' : `${rel}/`;
     for (const name of names) {
-      if (name.startsWith('.') || (rel === '' && IGNORED_AT_TOP.has(name))) continue;
+      if (name.charCodeAt(0) === 0x2e /* . */ || (rel === '' && IGNORED_AT_TOP.has(name))) continue;
       const full = `${dir}${path.sep}${name}`; // not path.join: names from readdir need no normalizing, and this runs per file
       // Follows symlinks: a link retargeted changes size/mtime.
       const st = fs.statSync(full, { throwIfNoEntry: false });
       if (!st) {
-        lines.push(`dangling ${full}`);
+        lines.push(`dangling ${prefix}${name}`);
       } else if (st.isDirectory()) {
-        lines.push(`d ${full}`);
+        lines.push(`d ${prefix}${name}`);
         if (rel === '') walk(name, full, st);
       } else {
-        lines.push(`f ${full} ${st.size} ${st.mtimeMs}`);
+        lines.push(`f ${prefix}${name}`);
+        numbers.push(st.size, st.mtimeMs);
       }
     }
   };
@@ -95,7 +99,8 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
   }
   if (top?.isDirectory()) walk('', root, top);
   else lines.push(`missing ${root}`);
-  return { digest: createHash('sha1').update(lines.join('\n')).digest('hex'), listings, relisted };
+  const digest = createHash('sha1').update(root).update('\0').update(lines.join('\n')).update(new Float64Array(numbers)).digest('hex');
+  return { digest, listings, relisted };
 }
 
 function snapshotFile(showDir: string): string {
