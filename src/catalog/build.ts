@@ -6,7 +6,7 @@
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';
-import { fingerprintShow, readSnapshot, writeSnapshot, type CheckResult } from './snapshot.js';
+import { fingerprintShow, readListings, readSnapshot, writeListings, writeSnapshot, type CheckResult } from './snapshot.js';
 
 export type { CheckResult };
 
@@ -34,9 +34,13 @@ export async function checkShow(showDir: string, options: CheckOptions = {}): Pr
 
 async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
   const salt = JSON.stringify({ baseUrl: options.baseUrl });
-  const fingerprint = fingerprintShow(showDir, salt);
+  const seen = fingerprintShow(showDir, salt, readListings(showDir));
+  const fingerprint = seen.digest;
   const cached = readSnapshot(showDir, fingerprint);
-  if (cached) return { ...cached, probed: [] };
+  if (cached) {
+    if (seen.relisted) writeListings(showDir, seen.listings);
+    return { ...cached, probed: [], fingerprint };
+  }
   // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
   const { MediaPool } = await import('../media/pool.js');
   const media = options.media ?? new MediaPool();
@@ -45,7 +49,8 @@ async function checkShowFiles(showDir: string, options: CheckOptions): Promise<C
     const { checkShowFresh } = await import('./assemble.js');
     const result = await checkShowFresh(showDir, { ...options, media });
     writeSnapshot(showDir, fingerprint, result);
-    return result;
+    writeListings(showDir, seen.listings);
+    return { ...result, fingerprint };
   } finally {
     if (media !== options.media) await media.close();
   }

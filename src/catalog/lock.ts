@@ -43,6 +43,14 @@ export interface LockRead {
   text?: string;
 }
 
+/**
+ * The last lock parsed, by its file's path and text: one command reads the lock several times
+ * (the check, the lock check, the recording), and a show of 10,000 episodes has a lock of a
+ * megabyte (issue 12). Reading the file again is cheap; parsing it again is not.
+ */
+let lastParsed: { file: string; text: string; read: LockRead } | undefined;
+
+/** The lock as the file says now. The result may be shared: callers must not change it. */
 export function readLock(showDir: string): LockRead {
   const file = path.join(showDir, LOCK_FILE);
   const empty: Lock = { feeds: {}, feedGuids: {}, episodes: {} };
@@ -52,7 +60,15 @@ export function readLock(showDir: string): LockRead {
     if (read.reason === 'missing') return { lock: empty, exists: false, problems: [] };
     return { lock: empty, exists: true, problems: [{ level: 'error', file: LOCK_FILE, message: read.message }] };
   }
-  const text = read.text;
+  const resolved = path.resolve(file);
+  if (lastParsed?.file === resolved && lastParsed.text === read.text) return lastParsed.read;
+  const parsed = parseLock(read.text);
+  lastParsed = { file: resolved, text: read.text, read: parsed };
+  return parsed;
+}
+
+function parseLock(text: string): LockRead {
+  const empty: Lock = { feeds: {}, feedGuids: {}, episodes: {} };
   const problem = (message: string, field?: string): LockRead => ({
     lock: empty,
     exists: true,
@@ -138,7 +154,8 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
   const baseUrl = options.baseUrl ?? catalog.show.baseUrl;
   if (baseUrl && isPreviewUrl(baseUrl)) return { written: false, added, problems: [] };
 
-  const lock = read.lock;
+  // A copy: the lock read may be shared with other readers (see readLock).
+  const lock: Lock = { feeds: { ...read.lock.feeds }, feedGuids: { ...read.lock.feedGuids }, episodes: { ...read.lock.episodes } };
   if (baseUrl) {
     for (const feed of catalog.show.feeds) {
       if (lock.feeds[feed.name] !== undefined) continue;
@@ -169,17 +186,26 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
   return { written: true, added, problems: [] };
 }
 
-/** Stable order: feeds by name, episodes in the order they were published. */
+/**
+ * Stable order: feeds by name, episodes in the order they were published. The text is what
+ * `JSON.stringify(lock, null, 2)` gives for that order, written out directly: every build of a
+ * big show formats its whole lock to compare it with the file.
+ */
 export function formatLock(lock: Lock): string {
-  const byName = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a > b ? 1 : 0);
-  const feeds = Object.fromEntries(Object.entries(lock.feeds).sort(byName));
-  const feedGuids = Object.fromEntries(Object.entries(lock.feedGuids).sort(byName));
-  const episodes = Object.fromEntries(
-    Object.entries(lock.episodes)
-      .sort(([ga, a], [gb, b]) => (a.firstPublished < b.firstPublished ? -1 : a.firstPublished > b.firstPublished ? 1 : ga < gb ? -1 : ga > gb ? 1 : 0))
-      .map(([guid, e]) => [guid, { slug: e.slug, firstPublished: e.firstPublished }]),
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const q = JSON.stringify;
+  const strings = (map: Record<string, string>) => {
+    const names = Object.keys(map).sort(byName);
+    return names.length === 0 ? '{}' : `{\n${names.map((n) => `    ${q(n)}: ${q(map[n])}`).join(',\n')}\n  }`;
+  };
+  const entries = Object.entries(lock.episodes).sort(([ga, a], [gb, b]) =>
+    a.firstPublished < b.firstPublished ? -1 : a.firstPublished > b.firstPublished ? 1 : ga < gb ? -1 : ga > gb ? 1 : 0,
   );
-  return `${JSON.stringify({ feeds, feedGuids, episodes }, null, 2)}\n`;
+  const episodes =
+    entries.length === 0
+      ? '{}'
+      : `{\n${entries.map(([guid, e]) => `    ${q(guid)}: {\n      "slug": ${q(e.slug)},\n      "firstPublished": ${q(e.firstPublished)}\n    }`).join(',\n')}\n  }`;
+  return `{\n  "feeds": ${strings(lock.feeds)},\n  "feedGuids": ${strings(lock.feedGuids)},\n  "episodes": ${episodes}\n}\n`;
 }
 
 /**

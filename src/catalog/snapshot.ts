@@ -14,48 +14,123 @@ export interface CheckResult {
   problems: Problem[];
   /** Files (relative to the show folder) whose facts were read afresh in this run, not from the cache. */
   probed?: string[];
+  /**
+   * The show's fingerprint when this result was found (the same files, options and netcaster
+   * give the same catalog): `build` stamps OUT with it rather than hashing every episode again.
+   */
+  fingerprint?: string;
 }
 
 const VERSION = 5; // 4: feed guids in the lock; 5: image problems under their manifest field, MP3 seek headers and image pixels checked
 /** Files netcaster itself writes into the show folder; they never change what check finds. */
 const IGNORED_AT_TOP = new Set(['netcaster.lock']);
 
+/**
+ * What the last check saw of each folder of the show (the show folder itself under "", each
+ * episode folder under its name): the folder's inode and mtime, and the names in it. A folder's
+ * mtime changes whenever a name in it is added, removed or renamed, so while it stands still its
+ * names need not be listed again: a warm check of a big show is one stat per folder and per file,
+ * not one readdir per episode (issue 12).
+ */
+export type Listings = Record<string, { ino: number; mtimeMs: number; names: string[] }>;
+
+export interface Fingerprint {
+  /** Names, sizes and mtimes of the show folder's files and of each episode folder's files. */
+  digest: string;
+  /** The listings to keep for the next check. */
+  listings: Listings;
+  /** Some folder was listed afresh that a later check may trust: the listings are worth saving. */
+  relisted: boolean;
+}
+
+/**
+ * A folder whose mtime is this recent may change again within the same tick of the file
+ * system's clock without its mtime moving (coarse timestamps; FAT keeps 2 s): its names are not
+ * trusted from a listing, as git treats "racy" index entries.
+ */
+const SETTLED_MS = 2500;
+
 /** Names, sizes and mtimes of the show folder's files, and of each episode folder's files. */
-export function fingerprintShow(showDir: string, salt: string): string {
-  const hash = createHash('sha1').update(`${VERSION}\0${salt}\0`);
-  const walk = (dir: string, depth: number) => {
+export function fingerprintShow(showDir: string, salt: string, previous: Listings = {}): Fingerprint {
+  const lines: string[] = [`${VERSION}\0${salt}\0`];
+  // Sizes and mtimes go into the digest as bytes, not text: no float formatted per file.
+  const numbers: number[] = [];
+  const listings: Listings = Object.create(null);
+  const settledBefore = Date.now() - SETTLED_MS;
+  let relisted = false;
+  const walk = (rel: string, dir: string, folder: fs.Stats) => {
+    const before = Object.hasOwn(previous, rel) ? previous[rel] : undefined;
     let names: string[];
-    try {
-      names = fs.readdirSync(dir).sort();
-    } catch {
-      hash.update(`missing ${dir}\n`);
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith('.') || (depth === 0 && IGNORED_AT_TOP.has(name))) continue;
-      const full = path.join(dir, name);
-      let st: fs.Stats;
+    if (before && before.ino === folder.ino && before.mtimeMs === folder.mtimeMs) {
+      names = before.names;
+    } else {
       try {
-        st = fs.statSync(full); // follows symlinks: a link retargeted changes size/mtime
+        names = fs.readdirSync(dir).sort();
       } catch {
-        hash.update(`dangling ${full}\n`);
-        continue;
+        lines.push(`missing ${dir}`);
+        return;
       }
-      if (st.isDirectory()) {
-        hash.update(`d ${full}\n`);
-        if (depth === 0) walk(full, 1);
+      if (folder.mtimeMs < settledBefore) relisted = true;
+    }
+    if (folder.mtimeMs < settledBefore) listings[rel] = { ino: folder.ino, mtimeMs: folder.mtimeMs, names };
+    const prefix = rel === '' ? '' : `${rel}/`;
+    for (const name of names) {
+      if (name.charCodeAt(0) === 0x2e /* . */ || (rel === '' && IGNORED_AT_TOP.has(name))) continue;
+      const full = `${dir}${path.sep}${name}`; // not path.join: names from readdir need no normalizing, and this runs per file
+      // Follows symlinks: a link retargeted changes size/mtime.
+      const st = fs.statSync(full, { throwIfNoEntry: false });
+      if (!st) {
+        lines.push(`dangling ${prefix}${name}`);
+      } else if (st.isDirectory()) {
+        lines.push(`d ${prefix}${name}`);
+        if (rel === '') walk(name, full, st);
       } else {
-        hash.update(`f ${full} ${st.size} ${st.mtimeMs}\n`);
+        lines.push(`f ${prefix}${name}`);
+        numbers.push(st.size, st.mtimeMs);
       }
     }
   };
-  walk(path.resolve(showDir), 0);
-  return hash.digest('hex');
+  const root = path.resolve(showDir);
+  let top: fs.Stats | undefined;
+  try {
+    top = fs.statSync(root);
+  } catch {
+    // Said below as a missing folder.
+  }
+  if (top?.isDirectory()) walk('', root, top);
+  else lines.push(`missing ${root}`);
+  const digest = createHash('sha1').update(root).update('\0').update(lines.join('\n')).update(new Float64Array(numbers)).digest('hex');
+  return { digest, listings, relisted };
 }
 
 function snapshotFile(showDir: string): string {
   const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
   return path.join(cacheDir(), `check-${key}.json`);
+}
+
+function listingsFile(showDir: string): string {
+  const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
+  return path.join(cacheDir(), `listing-${key}.json`);
+}
+
+/** The listings the last check kept, or none; an entry that is not what this module wrote is dropped (its folder is listed again). */
+export function readListings(showDir: string): Listings {
+  const data = readCacheJson(listingsFile(showDir)) as { version?: unknown; listings?: unknown } | undefined;
+  const listings: Listings = Object.create(null); // no prototype: a folder may be called "__proto__"
+  if (data?.version !== VERSION || !data.listings || typeof data.listings !== 'object' || Array.isArray(data.listings)) return listings;
+  // The cache folder may be shared or tampered with: a name is one plain name, never a path to stat elsewhere.
+  const plain = (n: unknown) => typeof n === 'string' && n !== '' && !n.includes('/') && !n.includes('\0');
+  for (const [rel, entry] of Object.entries(data.listings as Record<string, unknown>)) {
+    const e = entry as Partial<Listings[string]> | null;
+    if (!e || typeof e.ino !== 'number' || typeof e.mtimeMs !== 'number' || !Array.isArray(e.names) || !e.names.every(plain)) continue;
+    if (rel !== '' && !plain(rel)) continue;
+    listings[rel] = { ino: e.ino, mtimeMs: e.mtimeMs, names: e.names };
+  }
+  return listings;
+}
+
+export function writeListings(showDir: string, listings: Listings): void {
+  writeCacheFile(listingsFile(showDir), JSON.stringify({ version: VERSION, listings }));
 }
 
 export function readSnapshot(showDir: string, fingerprint: string): CheckResult | undefined {
@@ -64,11 +139,14 @@ export function readSnapshot(showDir: string, fingerprint: string): CheckResult 
 }
 
 export function writeSnapshot(showDir: string, fingerprint: string, result: CheckResult): void {
-  const file = snapshotFile(showDir);
+  writeCacheFile(snapshotFile(showDir), JSON.stringify({ fingerprint, result: { ...result, probed: undefined, fingerprint: undefined } }));
+}
+
+function writeCacheFile(file: string, text: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ fingerprint, result: { ...result, probed: undefined } }));
+    fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   } catch {
     // Only a cache.

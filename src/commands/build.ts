@@ -12,7 +12,8 @@ import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/stat
 import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
-import { isHttpUrl } from '../site/urls.js';
+import { feedUrl, isHttpUrl } from '../site/urls.js';
+import { podcastGuid } from '../catalog/feed-guid.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
@@ -65,7 +66,7 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
   const now = new Date();
   let result;
   try {
-    result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes });
+    result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes, fingerprint: checked.fingerprint });
   } catch (err) {
     if (err instanceof OutDirRefused) return usageError(err.message);
     if (err instanceof OutDirBusy) {
@@ -86,7 +87,7 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
 /** Checked catalog -> artwork variants, pages, (hashes ->) feeds -> files in OUT. */
 export async function buildSite(
   catalog: Catalog,
-  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; hashes: IntegrityHashes },
+  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; hashes: IntegrityHashes; fingerprint?: string },
 ): Promise<{ episodes: number; files: number; summary: string }> {
   const { now } = options;
   const published = publishedEpisodes(catalog, now);
@@ -131,14 +132,29 @@ const STAMP_FILE = '.netcaster-build';
  * Everything that decides OUT's bytes: the published episodes (with their files' sizes and mtimes),
  * the show, the URLs, netcaster's own version and its page assets. Not the clock: a scheduled
  * episode coming due changes `published`, and so the stamp.
+ * With the check's fingerprint (which stands for every episode's files), the episodes are named
+ * by their slugs rather than hashed whole: a rebuild of an unchanged big show does no per-episode
+ * hashing (issue 12).
  */
-function buildStamp(catalog: Catalog, published: readonly Episode[], options: { baseUrl: string; mediaBaseUrl?: string }): string {
+function buildStamp(catalog: Catalog, published: readonly Episode[], options: { baseUrl: string; mediaBaseUrl?: string; now: Date; fingerprint?: string }): string {
+  // Each feed's podcast:guid as the feed renders it (rss.ts): the first build records the derived
+  // one in netcaster.lock, and the next build must not take that for a change and write it all again.
+  const feeds = catalog.show.feeds.map((f) => ({ ...f, guid: f.guid ?? podcastGuid(feedUrl(options, f)) }));
   const assets = ['style.css', 'player.js'].map((name) => {
     const st = fs.statSync(path.join(publicDir, name), { throwIfNoEntry: false });
     return st ? `${name}:${st.size}:${st.mtimeMs}` : name;
   });
   const version = readText(path.join(packageRoot, 'package.json'));
-  const hash = createHash('sha256').update(JSON.stringify({ show: catalog.show, published, baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, assets, version }));
+  const hash = createHash('sha256').update(
+    JSON.stringify({
+      show: { ...catalog.show, feeds },
+      ...(options.fingerprint === undefined ? { published } : { fingerprint: options.fingerprint, published: published.map((e) => e.slug) }),
+      baseUrl: options.baseUrl,
+      mediaBaseUrl: options.mediaBaseUrl,
+      assets,
+      version,
+    }),
+  );
   return `netcaster build ${hash.digest('hex')}\n`;
 }
 

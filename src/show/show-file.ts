@@ -101,7 +101,7 @@ export function readShowFile(abs: string, realShowDir: string, name: string, max
   const opened = openShowFile(abs, realShowDir, name, maxBytes);
   if (isRefusal(opened)) return opened;
   try {
-    const bytes = readBounded(opened.fd, maxBytes);
+    const bytes = readBounded(opened.fd, maxBytes, opened.stat.size);
     return bytes ? { bytes, stat: opened.stat } : tooBig(maxBytes, name);
   } catch (err) {
     return errnoRefusal(err, name);
@@ -152,7 +152,7 @@ export function readRegularFile(abs: string, maxBytes: number): Buffer | undefin
   }
   try {
     const stat = fs.fstatSync(fd);
-    return stat.isFile() && stat.size <= maxBytes ? readBounded(fd, maxBytes) : undefined;
+    return stat.isFile() && stat.size <= maxBytes ? readBounded(fd, maxBytes, stat.size) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -160,19 +160,25 @@ export function readRegularFile(abs: string, maxBytes: number): Buffer | undefin
   }
 }
 
-/** Reads from `fd` until its end; undefined if it holds more than `maxBytes` (it grew since fstat). */
-function readBounded(fd: number, maxBytes: number): Buffer | undefined {
+/**
+ * Reads from `fd` until its end; undefined if it holds more than `maxBytes` (it grew since fstat).
+ * The first read is sized by what fstat said (`expected`), not by the bound: a show of 10,000
+ * episodes reads 20,000 small files, and a megabyte buffer for each is gigabytes of garbage.
+ */
+function readBounded(fd: number, maxBytes: number, expected: number): Buffer | undefined {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    // One byte past the bound tells "exactly the bound" from "more".
-    const want = Math.min(1024 * 1024, maxBytes + 1 - total);
+    // One byte past the bound (or past the expected size) tells "the end" from "more".
+    const want = Math.min(1024 * 1024, maxBytes + 1 - total, total === 0 ? expected + 1 : Infinity);
     if (want <= 0) return undefined;
     const buf = Buffer.allocUnsafe(want);
     const n = fs.readSync(fd, buf, 0, want, total);
     if (n === 0) break;
     chunks.push(n === want ? buf : buf.subarray(0, n));
     total += n;
+    // A short read of a regular file is its end: no second buffer only to be told so.
+    if (n < want) break;
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }

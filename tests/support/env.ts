@@ -1,6 +1,7 @@
 // Shared test support: where things are, and the rule for outside tools.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
@@ -8,7 +9,8 @@ import type { TestContext } from 'node:test';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures');
 export const sampleShowDir = path.join(repoRoot, 'episodes');
-export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli.js');
+/** What `bin` runs: the bundle made by `npm run build` (scripts/bundle.mjs). */
+export const cliPath = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
 
 export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -34,7 +36,24 @@ export function hasPythonModule(module: string): boolean {
 }
 
 /** Runs the built CLI; never throws on a non-zero exit. */
+let bundleChecked = false;
+
+/**
+ * `npx tsc -p .` alone leaves the bundle as it was: a CLI test would then run yesterday's code.
+ * tsc writes every file it compiles, so a bundle older than dist/src/cli.js is stale.
+ */
+function assertBundleFresh(): void {
+  if (bundleChecked) return;
+  const bundled = fs.statSync(cliPath, { throwIfNoEntry: false });
+  const compiled = fs.statSync(path.join(repoRoot, 'dist', 'src', 'cli.js'), { throwIfNoEntry: false });
+  if (!bundled || (compiled && bundled.mtimeMs < compiled.mtimeMs)) {
+    throw new Error(`${cliPath} is missing or older than dist/src: run \`npm run build\` (tsc, then the bundle) before the CLI tests`);
+  }
+  bundleChecked = true;
+}
+
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  assertBundleFresh();
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },

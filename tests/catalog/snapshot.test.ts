@@ -1,0 +1,136 @@
+// The whole-show snapshot (src/catalog/snapshot.ts): a warm check of a big show lists no folder
+// whose mtime stands still (issue 12), and still notices every edit: one episode of many edited
+// in place, an episode added or removed, a media file changed, a file added beside a manifest.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { checkShow } from '../../src/catalog/build.js';
+import { fingerprintShow, readListings } from '../../src/catalog/snapshot.js';
+import { episodeYaml, makeShow, media } from '../support/show-folder.js';
+
+const EPISODES = 40;
+const slugOf = (i: number) => `${String(i).padStart(3, '0')}-ep`;
+
+/** A show of many episodes whose folders were last changed an hour ago: settled, so their listings are trusted. */
+async function settledShow(): Promise<string> {
+  const episodes: Record<string, { yaml: string; files: Record<string, string> }> = {};
+  for (let i = 1; i <= EPISODES; i++) episodes[slugOf(i)] = { yaml: episodeYaml(slugOf(i)).replace('Fixture Episode', `Episode ${i}`), files: { 'a.mp3': 'good-cbr.mp3' } };
+  const dir = await makeShow(episodes);
+  await settle(dir);
+  return dir;
+}
+
+/** Sets the show folder's and every episode folder's mtime an hour back. */
+async function settle(dir: string): Promise<void> {
+  const past = new Date(Date.now() - 3600_000);
+  for (const name of await fs.readdir(dir)) {
+    if ((await fs.stat(path.join(dir, name))).isDirectory()) await fs.utimes(path.join(dir, name), past, past);
+  }
+  await fs.utimes(dir, past, past);
+}
+
+const episode = (r: Awaited<ReturnType<typeof checkShow>>, slug: string) => r.catalog!.episodes.find((e) => e.slug === slug)!;
+
+test('a warm check of an unchanged show is answered by the snapshot, from the listings the first check kept', async () => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  assert.equal(first.catalog!.episodes.length, EPISODES);
+  const listings = readListings(dir);
+  assert.equal(Object.keys(listings).length, EPISODES + 1, 'the show folder and each episode folder');
+  assert.deepEqual(listings['001-ep'].names, ['a.mp3', 'episode.yaml']);
+  const warm = await checkShow(dir);
+  assert.deepEqual(warm.probed, []);
+  assert.equal(warm.fingerprint, first.fingerprint);
+  assert.deepEqual(warm.catalog, first.catalog);
+});
+
+test('the listings stand in for a folder only while its inode and mtime stand still', async () => {
+  const dir = await settledShow();
+  await checkShow(dir);
+  const seen = fingerprintShow(dir, '', readListings(dir));
+  const listed = seen.listings[slugOf(1)];
+  // A listing with a name the folder does not hold: trusted while the mtime matches (the name
+  // shows up as a dangling entry and changes the digest), re-read once the mtime differs.
+  const ghost = { ...seen.listings, [slugOf(1)]: { ...listed, names: [...listed.names, 'ghost.txt'] } };
+  assert.notEqual(fingerprintShow(dir, '', ghost).digest, seen.digest);
+  const moved = { ...ghost, [slugOf(1)]: { ...ghost[slugOf(1)], mtimeMs: listed.mtimeMs - 1 } };
+  assert.equal(fingerprintShow(dir, '', moved).digest, seen.digest);
+  const otherInode = { ...ghost, [slugOf(1)]: { ...ghost[slugOf(1)], ino: listed.ino + 1 } };
+  assert.equal(fingerprintShow(dir, '', otherInode).digest, seen.digest);
+});
+
+test('a warm check of many episodes notices one episode.yaml edited in place', async () => {
+  const dir = await settledShow();
+  await checkShow(dir);
+  const file = path.join(dir, slugOf(17), 'episode.yaml');
+  // Same inode, same folder mtime: only the file's own stat tells.
+  const handle = await fs.open(file, 'r+');
+  const text = (await handle.readFile('utf8')).replace('Episode 17', 'Episode XVII');
+  await handle.truncate(0);
+  await handle.write(text, 0);
+  await handle.close();
+  const warm = await checkShow(dir);
+  assert.equal(episode(warm, slugOf(17)).title, 'Episode XVII');
+});
+
+test('a warm check notices an episode added and an episode removed', async () => {
+  const dir = await settledShow();
+  await checkShow(dir);
+  await fs.rm(path.join(dir, slugOf(3)), { recursive: true });
+  await fs.mkdir(path.join(dir, '999-new'));
+  await fs.copyFile(media('good-cbr.mp3'), path.join(dir, '999-new', 'a.mp3'));
+  await fs.writeFile(path.join(dir, '999-new', 'episode.yaml'), episodeYaml('999-new').replace('Fixture Episode', 'The New One'));
+  const warm = await checkShow(dir);
+  const slugs = warm.catalog!.episodes.map((e) => e.slug);
+  assert.equal(slugs.length, EPISODES);
+  assert.ok(!slugs.includes(slugOf(3)));
+  assert.ok(slugs.includes('999-new'));
+});
+
+test('a warm check notices a media file changed in place', async () => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  const file = path.join(dir, slugOf(5), 'a.mp3');
+  await fs.writeFile(file, await fs.readFile(media('vbr-xing.mp3'))); // in place: same inode, same folder mtime
+  const warm = await checkShow(dir);
+  assert.deepEqual(warm.probed, [`${slugOf(5)}/a.mp3`]);
+  assert.notEqual(episode(warm, slugOf(5)).media[0].facts.size, episode(first, slugOf(5)).media[0].facts.size);
+});
+
+test('a warm check notices a file added beside a manifest (notes.md), even in a settled folder', async () => {
+  const dir = await settledShow();
+  await checkShow(dir);
+  await fs.writeFile(path.join(dir, slugOf(9), 'notes.md'), 'Fresh *notes*.\n');
+  const warm = await checkShow(dir);
+  assert.match(JSON.stringify(episode(warm, slugOf(9))), /Fresh/);
+});
+
+test('regression: a folder changed again right after a check (within one tick of its mtime) is still listed afresh', async () => {
+  const dir = await settledShow();
+  await fs.writeFile(path.join(dir, slugOf(2), 'stray.txt'), 'x'); // the folder's mtime is now
+  await checkShow(dir);
+  // Within the same coarse mtime tick the folder's mtime may not move: a recent folder is never trusted from a listing.
+  assert.equal(readListings(dir)[slugOf(2)], undefined);
+  await fs.writeFile(path.join(dir, slugOf(2), 'notes.md'), 'Added at once.\n');
+  const warm = await checkShow(dir);
+  assert.match(JSON.stringify(episode(warm, slugOf(2))), /Added at once/);
+});
+
+test('a tampered listings file (paths for names, a NUL, wrong types) is dropped entry by entry, never followed', async () => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  const cache = process.env.NETCASTER_CACHE_DIR!;
+  const file = path.join(cache, (await fs.readdir(cache)).find((n) => n.startsWith('listing-'))!);
+  const data = JSON.parse(await fs.readFile(file, 'utf8'));
+  data.listings[slugOf(1)].names = ['../../../../etc/passwd', 'episode.yaml'];
+  data.listings[slugOf(2)].names = ['a\0b'];
+  data.listings[slugOf(3)] = { ino: 'x', mtimeMs: null, names: 'episode.yaml' };
+  data.listings['../..'] = { ino: 1, mtimeMs: 1, names: ['etc'] };
+  await fs.writeFile(file, JSON.stringify(data));
+  const listings = readListings(dir);
+  for (const rel of [slugOf(1), slugOf(2), slugOf(3), '../..']) assert.equal(listings[rel], undefined, rel);
+  const warm = await checkShow(dir);
+  assert.deepEqual(warm.problems, first.problems);
+  assert.equal(warm.fingerprint, first.fingerprint, 'the dropped folders were listed again');
+});
