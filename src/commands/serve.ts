@@ -22,6 +22,7 @@ import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
 import { readPublicFiles } from '../site/export.js';
+import { renderFeedOffThread } from '../site/feed-worker.js';
 import { buildSiteMap } from '../site/map.js';
 import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
@@ -95,9 +96,10 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
     const artwork = await variantsFor(publishedImages(catalog, now));
-    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
+    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles, feedsOffThread: renderFeedOffThread });
     options.files?.hold(next);
-    const changedFeeds = site ? changedFeedUrls(site, next, baseUrl) : [];
+    // Comparing feeds renders them (the map renders on demand): done only for a show with hubs to tell.
+    const changedFeeds = site && catalog.show.hubs.length ? changedFeedUrls(site, next, baseUrl) : [];
     site = next;
     current = catalog;
     currentBaseUrl = baseUrl;
