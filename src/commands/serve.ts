@@ -23,7 +23,7 @@ import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
 import { readPublicFiles } from '../site/export.js';
 import { renderFeedOffThread } from '../site/feed-worker.js';
-import { buildSiteMap } from '../site/map.js';
+import { buildSiteMap, RenderedBodies } from '../site/map.js';
 import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
@@ -43,6 +43,8 @@ export interface LiveSite {
   catalog(): Catalog | undefined;
   /** The base URL the current site's links use (undefined until the first site). */
   baseUrl(): string | undefined;
+  /** How many pages and feeds of the current site are rendered and kept: they are rendered when first asked for. */
+  renderedCount(): number;
   live: Live;
 }
 
@@ -62,6 +64,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   let site: SiteMap | undefined;
   let current: Catalog | undefined;
   let currentBaseUrl: string | undefined;
+  let rendered: RenderedBodies | undefined;
   const publicFiles = readPublicFiles();
   /** The variants of each image already published, by the image's facts (path, size, time). */
   let madeVariants = new Map<string, ImageVariant[]>();
@@ -96,11 +99,13 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
     const artwork = await variantsFor(publishedImages(catalog, now));
-    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles, feedsOffThread: renderFeedOffThread });
+    const nextRendered = new RenderedBodies();
+    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles, feedsOffThread: renderFeedOffThread, rendered: nextRendered });
     options.files?.hold(next);
     // Comparing feeds renders them (the map renders on demand): done only for a show with hubs to tell.
     const changedFeeds = site && catalog.show.hubs.length ? changedFeedUrls(site, next, baseUrl) : [];
     site = next;
+    rendered = nextRendered;
     current = catalog;
     currentBaseUrl = baseUrl;
     // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
@@ -108,7 +113,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   };
 
   const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
-  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, live };
+  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, renderedCount: () => rendered?.size ?? 0, live };
 }
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
