@@ -14,20 +14,17 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeVariants } from '../artwork/variants.js';
-import { publishedImages } from '../catalog/status.js';
-import type { Catalog, ImageFacts } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
-import { readPublicFiles } from '../site/export.js';
 import { renderFeedOffThread } from '../site/feed-worker.js';
-import { buildSiteMap, RenderedBodies } from '../site/map.js';
-import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
+import { RenderedBodies } from '../site/map.js';
+import { SitePipeline } from '../site/pipeline.js';
+import type { SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
-import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
@@ -65,32 +62,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   let current: Catalog | undefined;
   let currentBaseUrl: string | undefined;
   let rendered: RenderedBodies | undefined;
-  const publicFiles = readPublicFiles();
-  /** The variants of each image already published, by the image's facts (path, size, time). */
-  let madeVariants = new Map<string, ImageVariant[]>();
-  const imageKey = (image: ImageFacts) => `${image.path}\0${image.size}\0${image.mtimeMs}`;
-
-  /**
-   * Artwork variants, made only for images not published before. An image whose facts did not
-   * change keeps its variants without being read again: the site holds its bytes already, and the
-   * file on disk may meanwhile be anything (a link to /etc/passwd or /dev/zero while the show
-   * waits at its last good version), which a republication, say a scheduled episode coming due,
-   * must not read.
-   */
-  const variantsFor = async (images: ImageFacts[]): Promise<ArtworkSet> => {
-    const fresh = images.filter((image) => !madeVariants.has(imageKey(image)));
-    const made = await makeVariants(fresh, artworkCacheDir());
-    const artwork: ArtworkSet = new Map();
-    const next = new Map<string, ImageVariant[]>();
-    for (const image of images) {
-      const variants = made.get(image.path) ?? madeVariants.get(imageKey(image));
-      if (!variants) continue;
-      artwork.set(image.path, variants);
-      next.set(imageKey(image), variants);
-    }
-    madeVariants = next;
-    return artwork;
-  };
+  const pipeline = new SitePipeline();
 
   const publish = async (catalog: Catalog, now: Date) => {
     // show.baseUrl is --base-url when given (the catalog is checked with it), else show.yaml's.
@@ -98,9 +70,8 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
     if (!catalog.show.baseUrl && currentBaseUrl !== baseUrl) {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
-    const artwork = await variantsFor(publishedImages(catalog, now));
     const nextRendered = new RenderedBodies();
-    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles, feedsOffThread: renderFeedOffThread, rendered: nextRendered });
+    const { site: next } = await pipeline.site(catalog, { baseUrl, now, downloadLinks: 'route', feedsOffThread: renderFeedOffThread, rendered: nextRendered });
     options.files?.hold(next);
     // Comparing feeds renders them (the map renders on demand): done only for a show with hubs to tell.
     const changedFeeds = site && catalog.show.hubs.length ? changedFeedUrls(site, next, baseUrl) : [];
