@@ -73,14 +73,25 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
     const nextRendered = new RenderedBodies();
     const { site: next } = await pipeline.site(catalog, { baseUrl, now, downloadLinks: 'route', feedsOffThread: renderFeedOffThread, rendered: nextRendered });
     options.files?.hold(next);
-    // Comparing feeds renders them (the map renders on demand): done only for a show with hubs to tell.
-    const changedFeeds = site && catalog.show.hubs.length ? changedFeedUrls(site, next, baseUrl) : [];
+    const previous = site;
     site = next;
     rendered = nextRendered;
     current = catalog;
     currentBaseUrl = baseUrl;
     // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
-    if (changedFeeds.length && catalog.show.hubs.length) void notifyHubs(catalog.show.hubs, changedFeeds, options.log);
+    if (previous && catalog.show.hubs.length) void pingHubs(previous, next, baseUrl, catalog.show.hubs);
+  };
+
+  /**
+   * Compares the feeds of two sites and tells the hubs of those that changed. Comparing renders
+   * them (bodies are rendered on demand): done only for a show with hubs, after the new site is
+   * live, and a big show's feeds are rendered on the worker first.
+   */
+  const pingHubs = async (previous: SiteMap, next: SiteMap, baseUrl: string, hubs: string[]) => {
+    const feeds = [previous, next].flatMap((map) => [...map].filter(([key]) => key.startsWith('/feeds/')).map(([, entry]) => entry));
+    await Promise.all(feeds.map((entry) => (entry.kind === 'content' ? entry.prepare?.().catch(() => undefined) : undefined)));
+    const changedFeeds = changedFeedUrls(previous, next, baseUrl);
+    if (changedFeeds.length) await notifyHubs(hubs, changedFeeds, options.log);
   };
 
   const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
