@@ -115,20 +115,29 @@ export function startLive(showDir: string, options: LiveOptions): Live {
   const derive = async () => {
     if (!state) return;
     const now = clock();
-    reportChanges(state, now);
-    armReleaseTimer(state, now);
-    const catalog = state.catalog;
-    if (!catalog) return;
-    const key = createHash('sha1').update(JSON.stringify(publishedView(state, now))).digest('hex');
-    if (key === publishedKey) return;
+    const current = state;
+    // Publish first, report after: the log lines of a big show take a while to write, and
+    // listeners should not wait for them.
+    const publish = async () => {
+      const catalog = current.catalog;
+      if (!catalog) return;
+      const key = createHash('sha1').update(JSON.stringify(publishedView(current, now))).digest('hex');
+      if (key === publishedKey) return;
+      try {
+        await options.onChange(catalog, now);
+      } catch (err) {
+        log(`could not publish the new version: ${(err as Error).message}; trying again at the next scan`);
+        return;
+      }
+      publishedKey = key;
+      if (options.recordLock ?? true) recordLock(catalog, now);
+    };
     try {
-      await options.onChange(catalog, now);
-    } catch (err) {
-      log(`could not publish the new version: ${(err as Error).message}; trying again at the next scan`);
-      return;
+      await publish();
+    } finally {
+      reportChanges(current, now);
+      armReleaseTimer(current, now);
     }
-    publishedKey = key;
-    if (options.recordLock ?? true) recordLock(catalog, now);
   };
 
   const recordLock = (catalog: Catalog, now: Date) => {
