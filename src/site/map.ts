@@ -2,8 +2,8 @@
 // static export writes it out, so both publish exactly the same things. Drafts and scheduled
 // episodes (and their media, chapters and artwork) are left out entirely.
 //
-// The map holds what each URL is and how to render it, not the rendered bytes: a page, a feed or
-// a chapters file is rendered the first time its body is read (the export reads every one; the
+// The map holds what each URL is and how to render it, not the rendered bytes: a page or a feed
+// is rendered the first time its body is read (the export reads every one; the
 // server only those that are asked for), and kept in a bounded cache of the map's own. A show of
 // 10,000 episodes is then served as soon as its catalog is read, instead of after rendering 10,000
 // pages nobody asked for yet, and its memory does not grow with every page a crawler visits.
@@ -46,10 +46,10 @@ const RENDERED_CHARS = 48 * 1024 * 1024;
 export class RenderedBodies {
   private readonly bodies = new Map<object, string>();
   private chars = 0;
+  /** Renders under way elsewhere, by owner: asked for twice, made once. */
+  private readonly pending = new Map<object, Promise<void>>();
 
   constructor(private readonly maxChars = RENDERED_CHARS) {}
-
-  private readonly pending = new Map<object, Promise<void>>();
 
   /** The body of `owner`, from the cache or from `render`. */
   get(owner: object, render: () => string): string {
