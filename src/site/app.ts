@@ -307,16 +307,17 @@ function multipartBody(res: Response, contentType: string, ranges: ByteRange[], 
   return [...ranges.flatMap((r, i) => [heads[i], r]), tail];
 }
 
-/** Validators kept, at most: more than the pages of a show of 10,000 episodes, a few MB. */
-const VALIDATOR_ENTRIES = 65_536;
+/** Bytes of generated bodies kept ready to send: the entries' bodies are rendered on demand (map.ts), and so are these. */
+const CONTENT_BYTES = 32 * 1024 * 1024;
 
 /**
- * A strong ETag (a hash of the bytes), the length in bytes and a Last-Modified for each generated
- * body sent lately. The text itself stays where the map keeps it (rendered on demand and bounded,
- * map.ts), not copied here: a crawler reading every page of a big show must not keep them all.
+ * The bytes, a strong ETag (a hash of the bytes) and a Last-Modified for each generated body, for
+ * the bodies sent most recently, up to CONTENT_BYTES: a crawler reading every page of a big show
+ * must not keep them all. A body let go is made again from its entry when asked for again.
  */
 class ContentValidators {
-  private readonly byEntry = new Map<ContentEntry, { etag: string; length: number; lastModifiedMs: number }>();
+  private readonly byEntry = new Map<ContentEntry, { body: Buffer; etag: string; lastModifiedMs: number }>();
+  private bytes = 0;
   /** When each body was first seen: a rebuilt map with the same body keeps its Last-Modified. */
   private readonly firstSeen = new Map<string, number>();
 
@@ -326,17 +327,22 @@ class ContentValidators {
       this.byEntry.delete(entry); // re-inserted below: most recently sent last
       this.byEntry.set(entry, info);
     } else {
-      const body = entry.body;
-      const etag = `"${createHash('sha256').update(body, 'utf8').digest('base64url').slice(0, 32)}"`;
+      const body = Buffer.from(entry.body, 'utf8');
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
       let lastModifiedMs = this.firstSeen.get(etag);
       if (lastModifiedMs === undefined) {
         lastModifiedMs = Math.floor(Date.now() / 1000) * 1000;
         this.firstSeen.set(etag, lastModifiedMs);
         if (this.firstSeen.size > 4096) this.firstSeen.delete(this.firstSeen.keys().next().value as string);
       }
-      info = { etag, length: Buffer.byteLength(body, 'utf8'), lastModifiedMs };
+      info = { body, etag, lastModifiedMs };
       this.byEntry.set(entry, info);
-      if (this.byEntry.size > VALIDATOR_ENTRIES) this.byEntry.delete(this.byEntry.keys().next().value as ContentEntry);
+      this.bytes += body.length;
+      for (const [old, kept] of this.byEntry) {
+        if (this.bytes <= CONTENT_BYTES || old === entry) break;
+        this.byEntry.delete(old);
+        this.bytes -= kept.body.length;
+      }
     }
     return info;
   }
@@ -345,12 +351,11 @@ class ContentValidators {
 async function sendContent(req: Request, res: Response, entry: ContentEntry, contents: ContentValidators, compression: CompressionCache): Promise<void> {
   // A body rendered off the main thread (a big show's feed); should that fail, reading it renders it here.
   if (entry.prepare) await entry.prepare().catch(() => undefined);
-  const { length, etag: identityEtag, lastModifiedMs } = contents.get(entry);
-  const coding = negotiate(header(req, 'accept-encoding'), length);
+  const { body, etag: identityEtag, lastModifiedMs } = contents.get(entry);
+  const coding = negotiate(header(req, 'accept-encoding'), body.length);
   // Each coding, and each level of it (a big body gets a quick pass first, a better one later), is
   // its own representation with its own bytes, so its own strong ETag (RFC 9110 §8.8.3).
-  // The text is read (from the map's cache, or rendered again) only to compress it or send it.
-  const compressed = coding === 'identity' ? undefined : compression.get(identityEtag, coding, () => entry.body);
+  const compressed = coding === 'identity' ? undefined : compression.get(identityEtag, coding, body);
   const etag = compressed ? `${identityEtag.slice(0, -1)}-${compressed.tag}"` : identityEtag;
   res.set({
     'Content-Type': entry.contentType,
@@ -361,7 +366,7 @@ async function sendContent(req: Request, res: Response, entry: ContentEntry, con
   });
   const condition = preconditions(req.headers, etag, lastModifiedMs);
   if (condition !== 'send') return void endEmpty(res, condition === 'failed' ? 412 : 304);
-  const bytes = compressed ? await compressed.bytes : Buffer.from(entry.body, 'utf8');
+  const bytes = compressed ? await compressed.bytes : body;
   if (coding !== 'identity') res.setHeader('Content-Encoding', coding);
   res.statusCode = 200;
   res.setHeader('Content-Length', String(bytes.length));

@@ -72,7 +72,7 @@ export function backgroundLevel(coding: Compressing, length: number): number | u
   return coding === 'br' ? 5 : 6;
 }
 
-function compress(coding: Compressing, level: number, body: Buffer | string): Promise<Buffer> {
+function compress(coding: Compressing, level: number, body: Buffer): Promise<Buffer> {
   return coding === 'br'
     ? brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: level, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
     : gzip(body, { level });
@@ -98,7 +98,7 @@ export class CompressionCache {
   private readonly queued = new Set<string>();
 
   /** The body in `coding`, as good as it is now: made at most once per (etag, coding, level) while it stays in the cache. */
-  get(etag: string, coding: Compressing, bodyOf: Buffer | (() => Buffer | string)): Compressed {
+  get(etag: string, coding: Compressing, body: Buffer): Compressed {
     const key = `${coding} ${etag}`;
     let entry = this.cache.get(key);
     if (entry) {
@@ -106,8 +106,6 @@ export class CompressionCache {
       this.cache.delete(key);
       this.cache.set(key, entry);
     } else {
-      // Asked for only when it is to be compressed: a cached body's text need not be at hand.
-      const body = typeof bodyOf === 'function' ? bodyOf() : bodyOf;
       entry = this.add(key, coding, requestLevel(coding, body.length), body);
       const better = backgroundLevel(coding, body.length);
       if (better !== undefined) this.improveLater(key, coding, better, body);
@@ -125,7 +123,7 @@ export class CompressionCache {
     return this.cache.size;
   }
 
-  private add(key: string, coding: Compressing, level: number, body: Buffer | string): Cached {
+  private add(key: string, coding: Compressing, level: number, body: Buffer): Cached {
     const bytes = compress(coding, level, body);
     const entry: Cached = { tag: `${coding}${level}`, level, bytes, size: 0 };
     this.replace(key, entry);
@@ -160,7 +158,7 @@ export class CompressionCache {
   }
 
   /** Queues the better pass; it runs after the ones before it, and only if the body is still wanted (still cached). */
-  private improveLater(key: string, coding: Compressing, level: number, body: Buffer | string): void {
+  private improveLater(key: string, coding: Compressing, level: number, body: Buffer): void {
     if (this.queued.has(key)) return;
     this.queued.add(key);
     this.background = this.background.then(async () => {
