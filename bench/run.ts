@@ -1,4 +1,4 @@
-// npm run bench [-- check|build|podcast|big|cold|mp3|serve|import|encode|audience ...]
+// npm run bench [-- check|build|podcast|big|cold|big-serve|mp3|serve|import|encode|audience ...]
 // Times netcaster against baselines measured in the same run, and writes BENCHMARKS.md.
 // Every figure is a ratio against something this machine did in the same run (node -e 0,
 // reading the files once with cat, ffprobe, nginx), so figures stay comparable across machines.
@@ -353,6 +353,24 @@ async function benchCounting(): Promise<void> {
   notes.push(`Download counting, raw figures: \`${JSON.stringify(r)}\``);
 }
 
+interface BigShowFigures {
+  episodes: number;
+  nodeStartMs: number;
+  nodeRssMb: number;
+  firstOkMs: number;
+  rssMb: number;
+  peakRssMb: number;
+}
+
+/** serve on a show of 10,000 MP3-only episodes, facts cached: start-up to the first 200, and memory (bench/big-serve.ts). */
+async function benchBigShow(): Promise<void> {
+  const { benchBigShow: run } = await import('./big-serve.js');
+  const r = (await run()) as BigShowFigures;
+  row(`serve, ${r.episodes} MP3-only episodes, facts cached: start to first 200 on /`, r.firstOkMs, 'node -e 0', r.nodeStartMs, 'about 1000 ms', r.firstOkMs < 1500);
+  row(`serve, ${r.episodes} episodes: resident MB after the show page, the feed and 5 episode pages`, r.rssMb, 'node -e 0, MB', r.nodeRssMb, 'under 250 MB', r.rssMb < 250);
+  notes.push(`Serving ${r.episodes} episodes, raw figures: \`${JSON.stringify(r)}\``);
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
@@ -393,5 +411,6 @@ if (all || wanted.has('serve')) await benchHttp();
 if (all || wanted.has('import')) await benchImportRows();
 if (all || wanted.has('encode')) await benchEncodeRow();
 if (all || wanted.has('audience')) await benchCounting();
+if (all || wanted.has('big-serve')) await benchBigShow();
 writeReport();
 fs.rmSync(coldDirs, { recursive: true, force: true });

@@ -15,15 +15,17 @@ rmSync(outdir, { recursive: true, force: true }); // chunks are named by content
 
 await build({
   absWorkingDir: root,
-  // Same folder for both: pool.ts starts its worker as new URL('./pool-worker.js', import.meta.url).
-  entryPoints: { cli: 'src/cli.ts', 'pool-worker': 'src/media/pool-worker.ts' },
+  // Same folder for all: pool.ts and feed-worker.ts start their workers as new URL('./<name>.js', import.meta.url).
+  entryPoints: { cli: 'src/cli.ts', 'pool-worker': 'src/media/pool-worker.ts', 'feed-worker': 'src/site/feed-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
+  // Chunks beside the entries (not in a subfolder): code that lands in a chunk finds a worker
+  // entry as './<name>.js' from its own import.meta.url, in the bundle as in dist/src.
+  chunkNames: '[name]-[hash]',
   // Native modules (and pg, whose optional native binding is looked up at run time), found in
   // node_modules as before.
   external: ['sharp', '@duckdb/node-api', 'pg'],

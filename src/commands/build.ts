@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/build.js';
 import { IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
-import { writableCacheDir } from '../catalog/cache.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
-import { nextRelease, publishedEpisodes, publishedImages } from '../catalog/status.js';
+import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
@@ -19,8 +18,8 @@ import { visible } from './terminal.js';
 
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
-/** Where generated artwork is kept between builds (content-named, so it is safe to share): beside the catalog's caches. */
-export const artworkCacheDir = () => writableCacheDir('artwork');
+/** Where generated artwork is kept between builds: the site pipeline's (light to import). */
+export { artworkCacheDir } from '../site/pipeline.js';
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
   const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
@@ -107,16 +106,15 @@ export async function buildSite(
   // need the hashes. The renderers load only when there is something to render.
   const hashed = options.hashes.apply(catalog);
   hashed.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-  const [{ makeVariants }, { renderErrorPage }, { exportSite, readPublicFiles }, { buildSiteMap, addFeeds }] = await Promise.all([
-    import('../artwork/variants.js'),
+  const [{ SitePipeline }, { renderErrorPage }, { exportSite }, { addFeeds }] = await Promise.all([
+    import('../site/pipeline.js'),
     import('../pages/error-page.js'),
     import('../site/export.js'),
     import('../site/map.js'),
   ]);
-  const artwork = await makeVariants(publishedImages(catalog, now), artworkCacheDir(), (problem) => printProblems([problem], process.stderr));
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
-  const mapOptions = { ...siteOptions, artwork, downloadLinks: 'attribute' as const, publicFiles: await readPublicFiles() };
-  const site = buildSiteMap(catalog, { ...mapOptions, feeds: false });
+  // The same pipeline as serve's; the export renders every page as it writes it.
+  const { site, mapOptions } = await new SitePipeline({ report: (problem) => printProblems([problem], process.stderr) }).site(catalog, { ...siteOptions, downloadLinks: 'attribute', feeds: false });
   site.set('/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions) });
   site.set(`/${STAMP_FILE}`, { kind: 'content', contentType: 'text/plain; charset=utf-8', body: stamp });
   const feeds = hashed.then((hashedCatalog) => addFeeds(new Map(), hashedCatalog, mapOptions));

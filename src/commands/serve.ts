@@ -14,21 +14,19 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeVariants } from '../artwork/variants.js';
-import { publishedImages } from '../catalog/status.js';
-import type { Catalog, ImageFacts } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { startLive, type Live } from '../schedule/watch.js';
 import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
-import { readPublicFiles } from '../site/export.js';
-import { buildSiteMap } from '../site/map.js';
-import type { ArtworkSet, ImageVariant, SiteMap } from '../site/types.js';
+import { renderFeedOffThread } from '../site/feed-worker.js';
+import { RenderedBodies } from '../site/map.js';
+import { SitePipeline } from '../site/pipeline.js';
+import type { SiteMap } from '../site/types.js';
 import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { LiveRecorder } from '../audience/live.js';
 import { statsRoute } from '../audience/stats-route.js';
-import { artworkCacheDir } from './build.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
@@ -44,6 +42,8 @@ export interface LiveSite {
   catalog(): Catalog | undefined;
   /** The base URL the current site's links use (undefined until the first site). */
   baseUrl(): string | undefined;
+  /** How many pages and feeds of the current site are rendered and kept: they are rendered when first asked for. */
+  renderedCount(): number;
   live: Live;
 }
 
@@ -63,32 +63,8 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   let site: SiteMap | undefined;
   let current: Catalog | undefined;
   let currentBaseUrl: string | undefined;
-  const publicFiles = readPublicFiles();
-  /** The variants of each image already published, by the image's facts (path, size, time). */
-  let madeVariants = new Map<string, ImageVariant[]>();
-  const imageKey = (image: ImageFacts) => `${image.path}\0${image.size}\0${image.mtimeMs}`;
-
-  /**
-   * Artwork variants, made only for images not published before. An image whose facts did not
-   * change keeps its variants without being read again: the site holds its bytes already, and the
-   * file on disk may meanwhile be anything (a link to /etc/passwd or /dev/zero while the show
-   * waits at its last good version), which a republication, say a scheduled episode coming due,
-   * must not read.
-   */
-  const variantsFor = async (images: ImageFacts[]): Promise<ArtworkSet> => {
-    const fresh = images.filter((image) => !madeVariants.has(imageKey(image)));
-    const made = await makeVariants(fresh, artworkCacheDir(), (problem) => options.log(`${problem.level}: ${problem.file}: ${problem.message}`));
-    const artwork: ArtworkSet = new Map();
-    const next = new Map<string, ImageVariant[]>();
-    for (const image of images) {
-      const variants = made.get(image.path) ?? madeVariants.get(imageKey(image));
-      if (!variants) continue;
-      artwork.set(image.path, variants);
-      next.set(imageKey(image), variants);
-    }
-    madeVariants = next;
-    return artwork;
-  };
+  let rendered: RenderedBodies | undefined;
+  const pipeline = new SitePipeline({ report: (problem) => options.log(`${problem.level}: ${problem.file}: ${problem.message}`) });
 
   const publish = async (catalog: Catalog, now: Date) => {
     // show.baseUrl is --base-url when given (the catalog is checked with it), else show.yaml's.
@@ -96,19 +72,32 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
     if (!catalog.show.baseUrl && currentBaseUrl !== baseUrl) {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
-    const artwork = await variantsFor(publishedImages(catalog, now));
-    const next = buildSiteMap(catalog, { baseUrl, now, artwork, downloadLinks: 'route', publicFiles: await publicFiles });
+    const nextRendered = new RenderedBodies();
+    const { site: next } = await pipeline.site(catalog, { baseUrl, now, downloadLinks: 'route', feedsOffThread: renderFeedOffThread, rendered: nextRendered });
     options.files?.hold(next);
-    const changedFeeds = site ? changedFeedUrls(site, next, baseUrl) : [];
+    const previous = site;
     site = next;
+    rendered = nextRendered;
     current = catalog;
     currentBaseUrl = baseUrl;
     // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
-    if (changedFeeds.length && catalog.show.hubs.length) void notifyHubs(catalog.show.hubs, changedFeeds, options.log);
+    if (previous && catalog.show.hubs.length) void pingHubs(previous, next, baseUrl, catalog.show.hubs);
+  };
+
+  /**
+   * Compares the feeds of two sites and tells the hubs of those that changed. Comparing renders
+   * them (bodies are rendered on demand): done only for a show with hubs, after the new site is
+   * live, and a big show's feeds are rendered on the worker first.
+   */
+  const pingHubs = async (previous: SiteMap, next: SiteMap, baseUrl: string, hubs: string[]) => {
+    const feeds = [previous, next].flatMap((map) => [...map].filter(([key]) => key.startsWith('/feeds/')).map(([, entry]) => entry));
+    await Promise.all(feeds.map((entry) => (entry.kind === 'content' ? entry.prepare?.().catch(() => undefined) : undefined)));
+    const changedFeeds = changedFeedUrls(previous, next, baseUrl);
+    if (changedFeeds.length) await notifyHubs(hubs, changedFeeds, options.log);
   };
 
   const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
-  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, live };
+  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, renderedCount: () => rendered?.size ?? 0, live };
 }
 
 export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {

@@ -22,6 +22,13 @@ export const SHOW_KEY = '';
 export interface Scan {
   /** Slug -> fingerprint of the files in that episode folder; SHOW_KEY -> the show folder's own files. */
   folderFingerprints: Map<string, string>;
+  /**
+   * Folders (slug or SHOW_KEY) whose files were not modified for a while before this scan's check
+   * began: nobody was writing into them while it read them, which is what two equal fingerprints
+   * prove, so such a folder seen for the first time (at start-up, say) is taken without waiting
+   * for the next scan. A folder seen before and changed since still waits for the next scan.
+   */
+  quiet?: ReadonlySet<string>;
 }
 
 export interface LiveState {
@@ -60,7 +67,11 @@ export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult
   // the clock later); it is in the signature so callers and tests pass one clock everywhere.
   void now;
   const prints = scan.folderFingerprints;
-  const stable = (key: string) => previous !== undefined && prints.has(key) && previous.fingerprints.get(key) === prints.get(key);
+  const stable = (key: string) => {
+    if (!prints.has(key)) return false;
+    const before = previous?.fingerprints.get(key);
+    return before === undefined ? scan.quiet?.has(key) === true : before === prints.get(key);
+  };
   const waiting = errorsByFolder(fresh.problems);
   const settling = new Set<string>();
   for (const key of prints.keys()) if (!stable(key)) settling.add(key);

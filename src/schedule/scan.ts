@@ -8,29 +8,49 @@ import { createHash } from 'node:crypto';
 import { LOCK_FILE } from '../catalog/lock.js';
 import { SHOW_KEY } from './live-catalog.js';
 
-export function fingerprintFolders(showDir: string): Map<string, string> {
+/**
+ * `lastChanged`, when given, receives for each key the latest modification time (ms) among what
+ * its fingerprint covers (and, for an episode, the folder itself: a file added or removed), or
+ * Infinity when something could not be stat'ed: live-catalog.ts takes a folder unchanged for long
+ * enough without waiting for a second scan.
+ */
+export function fingerprintFolders(showDir: string, lastChanged?: Map<string, number>): Map<string, string> {
   const dir = path.resolve(showDir);
   const prints = new Map<string, string>();
   const showHash = createHash('sha1');
+  let showChanged = 0;
   for (const name of listNames(dir)) {
     // Hidden files and the lock netcaster writes itself are not the podcaster's edits.
     if (name.startsWith('.') || name === LOCK_FILE) continue;
     const st = statOrUndefined(path.join(dir, name));
     if (st?.isDirectory()) {
       // Same rule as the manifest loader (src/show/load.ts): "." and "_" folders are not episodes.
-      if (!name.startsWith('_')) prints.set(name, fingerprintFolder(path.join(dir, name)));
+      if (!name.startsWith('_')) prints.set(name, fingerprintFolder(path.join(dir, name), name, st, lastChanged));
     } else {
       showHash.update(describeEntry(name, st));
+      showChanged = Math.max(showChanged, st ? st.mtimeMs : Infinity);
     }
   }
   prints.set(SHOW_KEY, showHash.digest('hex'));
+  lastChanged?.set(SHOW_KEY, showChanged);
   return prints;
 }
 
-function fingerprintFolder(folder: string): string {
-  const hash = createHash('sha1');
-  for (const name of listNames(folder)) hash.update(describeEntry(name, statOrUndefined(path.join(folder, name))));
-  return hash.digest('hex');
+/**
+ * The folder's description itself, not a hash of it: an episode folder holds a few files, so it
+ * is a few hundred characters, and a show of 10,000 episodes would otherwise make 10,000 hashes
+ * every scan.
+ */
+function fingerprintFolder(folder: string, key: string, folderStat: fs.Stats, lastChanged?: Map<string, number>): string {
+  let print = '';
+  let changed = folderStat.mtimeMs;
+  for (const name of listNames(folder)) {
+    const st = statOrUndefined(path.join(folder, name));
+    print += describeEntry(name, st);
+    changed = Math.max(changed, st ? st.mtimeMs : Infinity);
+  }
+  lastChanged?.set(key, changed);
+  return print;
 }
 
 function describeEntry(name: string, st: fs.Stats | undefined): string {

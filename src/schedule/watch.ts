@@ -29,6 +29,12 @@ export interface LiveOptions {
   scanSeconds?: number;
   /** Seconds between the two start-up scans (a version is taken once unchanged across two scans). Default 2. */
   settleSeconds?: number;
+  /**
+   * A folder first seen with no file modified for this long before the scan is taken at once,
+   * without the second scan (live-catalog.ts, Scan.quiet): a show on disk since before `serve`
+   * started is served as soon as it is read. Default 10.
+   */
+  quietSeconds?: number;
   /** Record what is published in netcaster.lock (default true). */
   recordLock?: boolean;
   /** Compute SHA-256 of media for podcast:integrity (default true, as `build` does). */
@@ -54,6 +60,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
   const clock = options.clock ?? (() => new Date());
   const scanMs = (options.scanSeconds ?? 10) * 1000;
   const settleMs = (options.settleSeconds ?? 2) * 1000;
+  const quietMs = (options.quietSeconds ?? 10) * 1000;
   const { log } = options;
 
   let state: LiveState | undefined;
@@ -80,6 +87,8 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     scanWaiting = false;
     // One set of workers per scan, started only if something needs probing or hashing.
     const media = new MediaPool();
+    // File times are the machine's real clock, whatever clock the schedule runs on.
+    const checkStartedMs = Date.now();
     let fresh: CheckResult;
     try {
       fresh = await checkShow(showDir, { baseUrl: options.baseUrl, media });
@@ -89,7 +98,9 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     }
     // Fingerprints after the check: a version is taken only if its files did not change between the
     // end of the previous scan and the end of this one, i.e. not while this check was reading them.
-    const folderFingerprints = fingerprintFolders(showDir);
+    const lastChanged = new Map<string, number>();
+    const folderFingerprints = fingerprintFolders(showDir, lastChanged);
+    const quiet = new Set([...lastChanged].filter(([, ms]) => ms < checkStartedMs - quietMs).map(([key]) => key));
     const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter((p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl');
     // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
     const unreadable = lockProblems.filter((p) => p.file === LOCK_FILE && p.level === 'error');
@@ -97,27 +108,36 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     if (complaint && complaint !== lockComplaint) log(`problem: ${complaint}`);
     lockComplaint = complaint;
     const problems = [...fresh.problems, ...lockProblems.filter((p) => !unreadable.includes(p))];
-    state = mergeCatalog(state, { catalog: fresh.catalog, problems }, { folderFingerprints }, clock());
+    state = mergeCatalog(state, { catalog: fresh.catalog, problems }, { folderFingerprints, quiet }, clock());
     await derive();
   };
 
   const derive = async () => {
     if (!state) return;
     const now = clock();
-    reportChanges(state, now);
-    armReleaseTimer(state, now);
-    const catalog = state.catalog;
-    if (!catalog) return;
-    const key = createHash('sha1').update(JSON.stringify(publishedView(state, now))).digest('hex');
-    if (key === publishedKey) return;
+    const current = state;
+    // Publish first, report after: the log lines of a big show take a while to write, and
+    // listeners should not wait for them.
+    const publish = async () => {
+      const catalog = current.catalog;
+      if (!catalog) return;
+      const key = createHash('sha1').update(JSON.stringify(publishedView(current, now))).digest('hex');
+      if (key === publishedKey) return;
+      try {
+        await options.onChange(catalog, now);
+      } catch (err) {
+        log(`could not publish the new version: ${(err as Error).message}; trying again at the next scan`);
+        return;
+      }
+      publishedKey = key;
+      if (options.recordLock ?? true) recordLock(catalog, now);
+    };
     try {
-      await options.onChange(catalog, now);
-    } catch (err) {
-      log(`could not publish the new version: ${(err as Error).message}; trying again at the next scan`);
-      return;
+      await publish();
+    } finally {
+      reportChanges(current, now);
+      armReleaseTimer(current, now);
     }
-    publishedKey = key;
-    if (options.recordLock ?? true) recordLock(catalog, now);
   };
 
   const recordLock = (catalog: Catalog, now: Date) => {
@@ -167,15 +187,18 @@ export function startLive(showDir: string, options: LiveOptions): Live {
 
   // Two scans a moment apart at start-up, so the show on disk is served within seconds, yet a
   // file still being copied at start-up is not taken.
+  // When the first scan took everything (every folder quiet: a show on disk since before start-up),
+  // the second has nothing to settle and is left to the interval.
+  const settledAtFirst = () => state?.catalog !== undefined && state.settling.size === 0;
   const ready = scanSerially()
-    .then(
-      () =>
-        new Promise<void>((resolve) => {
-          endSettle = resolve;
-          settleTimer = setTimeout(resolve, settleMs);
-        }),
+    .then(() =>
+      settledAtFirst()
+        ? undefined
+        : new Promise<void>((resolve) => {
+            endSettle = resolve;
+            settleTimer = setTimeout(resolve, settleMs);
+          }).then(() => scanSerially()),
     )
-    .then(() => scanSerially())
     .then(() => {
       if (stopped) return;
       interval = setInterval(() => {

@@ -340,15 +340,26 @@ function multipartBody(res: Response, contentType: string, ranges: ByteRange[], 
   return [...ranges.flatMap((r, i) => [heads[i], r]), tail];
 }
 
-/** The bytes, a strong ETag (a hash of the bytes) and a Last-Modified for each generated body. */
+/** Bytes of generated bodies kept ready to send: the entries' bodies are rendered on demand (map.ts), and so are these. */
+const CONTENT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The bytes, a strong ETag (a hash of the bytes) and a Last-Modified for each generated body, for
+ * the bodies sent most recently, up to CONTENT_BYTES: a crawler reading every page of a big show
+ * must not keep them all. A body let go is made again from its entry when asked for again.
+ */
 class ContentValidators {
-  private readonly byEntry = new WeakMap<ContentEntry, { body: Buffer; etag: string; lastModifiedMs: number }>();
+  private readonly byEntry = new Map<ContentEntry, { body: Buffer; etag: string; lastModifiedMs: number }>();
+  private bytes = 0;
   /** When each body was first seen: a rebuilt map with the same body keeps its Last-Modified. */
   private readonly firstSeen = new Map<string, number>();
 
   get(entry: ContentEntry) {
     let info = this.byEntry.get(entry);
-    if (!info) {
+    if (info) {
+      this.byEntry.delete(entry); // re-inserted below: most recently sent last
+      this.byEntry.set(entry, info);
+    } else {
       const body = Buffer.from(entry.body, 'utf8');
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
       let lastModifiedMs = this.firstSeen.get(etag);
@@ -359,12 +370,20 @@ class ContentValidators {
       }
       info = { body, etag, lastModifiedMs };
       this.byEntry.set(entry, info);
+      this.bytes += body.length;
+      for (const [old, kept] of this.byEntry) {
+        if (this.bytes <= CONTENT_BYTES || old === entry) break;
+        this.byEntry.delete(old);
+        this.bytes -= kept.body.length;
+      }
     }
     return info;
   }
 }
 
 async function sendContent(req: Request, res: Response, entry: ContentEntry, contents: ContentValidators, compression: CompressionCache): Promise<void> {
+  // A body rendered off the main thread (a big show's feed); should that fail, reading it renders it here.
+  if (entry.prepare) await entry.prepare().catch(() => undefined);
   const { body, etag: identityEtag, lastModifiedMs } = contents.get(entry);
   const coding = negotiate(header(req, 'accept-encoding'), body.length);
   // Each coding, and each level of it (a big body gets a quick pass first, a better one later), is

@@ -1,7 +1,13 @@
 // The catalog -> every URL of the site at options.now. Pure: the server serves this map and the
 // static export writes it out, so both publish exactly the same things. Drafts and scheduled
 // episodes (and their media, chapters and artwork) are left out entirely.
-import type { Catalog, Episode, ImageFacts } from '../catalog/types.js';
+//
+// The map holds what each URL is and how to render it, not the rendered bytes: a page or a feed
+// is rendered the first time its body is read (the export reads every one; the
+// server only those that are asked for), and kept in a bounded cache of the map's own. A show of
+// 10,000 episodes is then served as soon as its catalog is read, instead of after rendering 10,000
+// pages nobody asked for yet, and its memory does not grow with every page a crawler visits.
+import type { Catalog, Episode, FeedDef, ImageFacts } from '../catalog/types.js';
 import { publishedEpisodes } from '../catalog/status.js';
 import { renderChapters } from '../feeds/chapters-json.js';
 import { renderFeed } from '../feeds/rss.js';
@@ -18,6 +24,88 @@ export interface SiteMapOptions extends SiteOptions {
   publicFiles: Record<string, string>;
   /** False: leave the feeds out, for addFeeds to add (a build adds them once the alternates are hashed). */
   feeds?: boolean;
+  /** Where the rendered bodies are kept; by default a new cache of the default size for this map. */
+  rendered?: RenderedBodies;
+  /** Renders a feed elsewhere (serve: src/site/feed-worker.ts), for shows of at least OFF_THREAD_FROM episodes. */
+  feedsOffThread?: FeedRenderer;
+}
+
+export type FeedRenderer = (catalog: Catalog, feed: FeedDef, options: SiteOptions & { artwork: ArtworkSet }) => Promise<string>;
+
+/** Published episodes from which a feed is rendered off the main thread, when the caller offers a way: below it, starting a worker costs more than it saves. */
+export const OFF_THREAD_FROM = 500;
+
+/** Characters of rendered bodies a map keeps by default: the feeds of a big show and a few thousand pages. */
+const RENDERED_CHARS = 48 * 1024 * 1024;
+
+/**
+ * The bodies of a map's content entries, rendered when first read and kept, least recently read
+ * going first once they hold more than `maxChars` characters. An evicted body is rendered again
+ * when read again: the builders are pure, so it comes out the same.
+ */
+export class RenderedBodies {
+  private readonly bodies = new Map<object, string>();
+  private chars = 0;
+  /** Renders under way elsewhere, by owner: asked for twice, made once. */
+  private readonly pending = new Map<object, Promise<void>>();
+
+  constructor(private readonly maxChars = RENDERED_CHARS) {}
+
+  /** The body of `owner`, from the cache or from `render`. */
+  get(owner: object, render: () => string): string {
+    const body = this.bodies.get(owner) ?? render();
+    this.keep(owner, body);
+    return body;
+  }
+
+  /** Makes the body of `owner` with `render` (elsewhere: another thread) unless it is kept already; one render at a time per owner. */
+  prepare(owner: object, render: () => Promise<string>): Promise<void> {
+    if (this.bodies.has(owner)) return Promise.resolve();
+    let made = this.pending.get(owner);
+    if (!made) {
+      made = render()
+        .then((body) => this.keep(owner, body))
+        .finally(() => this.pending.delete(owner));
+      this.pending.set(owner, made);
+    }
+    return made;
+  }
+
+  private keep(owner: object, body: string): void {
+    const old = this.bodies.get(owner);
+    if (old !== undefined) {
+      this.bodies.delete(owner); // re-inserted below: most recently read last
+      this.chars -= old.length;
+    }
+    this.bodies.set(owner, body);
+    this.chars += body.length;
+    for (const [key, kept] of this.bodies) {
+      if (this.chars <= this.maxChars || key === owner) break;
+      this.bodies.delete(key);
+      this.chars -= kept.length;
+    }
+  }
+
+  /** Bodies rendered and kept now (for tests). */
+  get size(): number {
+    return this.bodies.size;
+  }
+}
+
+/**
+ * A content entry whose body is rendered when first read (and again only if the cache let it go).
+ * With `renderElsewhere`, the entry's prepare() renders it that way first (the server awaits it).
+ */
+export function lazyContent(contentType: string, render: () => string, rendered: RenderedBodies, renderElsewhere?: () => Promise<string>): SiteEntry {
+  const entry: SiteEntry = {
+    kind: 'content',
+    contentType,
+    get body() {
+      return rendered.get(entry, render);
+    },
+  };
+  if (renderElsewhere) entry.prepare = () => rendered.prepare(entry, renderElsewhere);
+  return entry;
 }
 
 const html = 'text/html; charset=utf-8';
@@ -42,17 +130,19 @@ const imageTypes: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png
 
 export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap {
   const site: SiteMap = new Map();
+  const rendered = options.rendered ?? new RenderedBodies();
   const content = (contentType: string, body: string): SiteEntry => ({ kind: 'content', contentType, body });
   const pageOptions: PageOptions = options;
   const episodes = publishedEpisodes(catalog, options.now);
 
-  // The episode list: the newest on `/`, older ones on /page/2/, ...
-  showPagePaths(catalog, options.now).forEach((pagePath, i) => site.set(pagePath, content(html, renderShowPage(catalog, pageOptions, i + 1))));
-  if (options.feeds !== false) addFeeds(site, catalog, options);
+  // The episode list: the newest on `/`, older ones on /page/2/, ... each rendered when first read.
+  showPagePaths(catalog, options.now).forEach((pagePath, i) => site.set(pagePath, lazyContent(html, () => renderShowPage(catalog, pageOptions, i + 1), rendered)));
+  if (options.feeds !== false) addFeeds(site, catalog, { ...options, rendered });
 
   const images: (ImageFacts | undefined)[] = [catalog.show.artwork];
   for (const episode of episodes) {
-    site.set(paths.episode(episode.slug), content(html, renderEpisodePage(catalog, episode, pageOptions)));
+    site.set(paths.episode(episode.slug), lazyContent(html, () => renderEpisodePage(catalog, episode, pageOptions), rendered));
+    // Rendered now: whether the URL exists depends on it, and it is small and rare.
     const chapters = renderChapters(episode);
     if (chapters !== undefined) site.set(paths.chapters(episode.slug), content(chaptersContentType, chapters));
     addEpisodeFiles(site, episode, catalog.show.dir);
@@ -77,8 +167,13 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
 }
 
 /** The show's feeds, from `catalog` (whose alternates carry their hashes when podcast:integrity is wanted). */
-export function addFeeds(site: SiteMap, catalog: Catalog, options: SiteOptions & { artwork: ArtworkSet }): SiteMap {
-  for (const feed of catalog.show.feeds) site.set(paths.feed(feed.name), { kind: 'content', contentType: feedContentType, body: renderFeed(catalog, feed, options) });
+export function addFeeds(site: SiteMap, catalog: Catalog, options: SiteOptions & { artwork: ArtworkSet; rendered?: RenderedBodies; feedsOffThread?: FeedRenderer }): SiteMap {
+  const rendered = options.rendered ?? new RenderedBodies();
+  const offThread = options.feedsOffThread && publishedEpisodes(catalog, options.now).length >= OFF_THREAD_FROM ? options.feedsOffThread : undefined;
+  for (const feed of catalog.show.feeds) {
+    const elsewhere = offThread && (() => offThread(catalog, feed, options));
+    site.set(paths.feed(feed.name), lazyContent(feedContentType, () => renderFeed(catalog, feed, options), rendered, elsewhere));
+  }
   return site;
 }
 

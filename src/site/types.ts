@@ -22,8 +22,12 @@ export interface ImageVariant {
 export type ArtworkSet = Map<string, ImageVariant[]>;
 
 export type SiteEntry =
-  /** Generated in memory: pages, feeds, chapters JSON. */
-  | { kind: 'content'; contentType: string; body: string }
+  /**
+   * Generated in memory: pages, feeds, chapters JSON. `body` may be rendered when first read
+   * (src/site/map.ts); `prepare`, when there, renders it off the main thread first, and a server
+   * awaits it before reading `body`.
+   */
+  | { kind: 'content'; contentType: string; body: string; prepare?: () => Promise<void> }
   /** A file on disk served as is: media, transcripts, artwork. */
   | {
       kind: 'file';

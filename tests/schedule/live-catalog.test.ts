@@ -31,6 +31,22 @@ test('nothing is taken at the first scan: a folder must be unchanged across two 
   assert.equal(second.settling.size, 0);
 });
 
+test('folders quiet since before the scan are taken at the first scan; a folder seen before and changed still waits', () => {
+  const result = check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')]);
+  // 002-b was written a moment ago (still being copied, maybe): not quiet.
+  const first = mergeCatalog(undefined, result, { ...prints({ '001-a': 'a1', '002-b': 'b1' }), quiet: new Set([SHOW_KEY, '001-a']) }, NOW);
+  assert.deepEqual(published(first), ['001-a:001-a']);
+  assert.deepEqual([...first.settling], ['002-b']);
+  // Without the show folder's own files quiet, nothing is served yet.
+  const showBusy = mergeCatalog(undefined, result, { ...prints({ '001-a': 'a1', '002-b': 'b1' }), quiet: new Set(['001-a', '002-b']) }, NOW);
+  assert.equal(showBusy.catalog, undefined);
+  // A folder that changed since the previous scan waits for the next one, quiet or not (its old version stays).
+  const edited = check([episode('001-a', '2024-01-01T00:00:00Z', 'Edited'), episode('002-b', '2024-02-01T00:00:00Z')]);
+  const second = mergeCatalog(first, edited, { ...prints({ '001-a': 'a2', '002-b': 'b1' }), quiet: new Set([SHOW_KEY, '001-a', '002-b']) }, NOW);
+  assert.deepEqual(published(second), ['002-b:002-b', '001-a:001-a']);
+  assert.ok(second.settling.has('001-a'));
+});
+
 test('a scheduled episode is taken but appears exactly when its date passes', () => {
   const due = '2025-03-04T06:00:00Z';
   const state = settled(check([episode('002-b', due), episode('001-a', '2024-01-01T00:00:00Z')]), prints({ '001-a': 'a1', '002-b': 'b1' }));

@@ -122,3 +122,45 @@ test('a media file copied in slowly is published only once complete', async (t) 
     if (slow) assert.equal(slow.media[0].facts.size, bytes.length, 'never published with a partial file');
   }
 });
+
+test('a show on disk since before start-up is published at the first scan, without waiting to settle', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const { dir, cacheDir } = makeShow([
+    { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
+    { slug: '002-older', title: 'Older', date: '2023-01-01T00:00:00Z' },
+  ]);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  // Nothing in the show was modified for an hour.
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  const age = (p: string) => {
+    for (const name of fs.readdirSync(p)) {
+      const full = path.join(p, name);
+      if (fs.statSync(full).isDirectory()) age(full);
+      fs.utimesSync(full, anHourAgo, anHourAgo);
+    }
+  };
+  age(dir);
+  const published: string[][] = [];
+  const started = Date.now();
+  // A settle wait of a minute: only the quiet rule can publish before it.
+  const handle = startLive(dir, {
+    scanSeconds: 60,
+    settleSeconds: 60,
+    quietSeconds: 5,
+    log: () => {},
+    onChange: (catalog, now) => void published.push(publishedEpisodes(catalog, now).map((e) => e.slug)),
+  });
+  t.after(() => handle.stop());
+  await handle.ready;
+  assert.ok(Date.now() - started < 30_000, `ready after ${Date.now() - started} ms`);
+  assert.deepEqual(published, [['001-old', '002-older']]);
+  assert.deepEqual([...handle.state()!.settling], []);
+
+  // A folder written now is new and not quiet: it waits for a second look.
+  writeEpisode(dir, { slug: '003-new', title: 'New', date: '2024-06-01T00:00:00Z' });
+  await handle.tick();
+  assert.ok(published.every((slugs) => !slugs.includes('003-new')));
+  assert.ok(handle.state()!.settling.has('003-new'));
+  await handle.tick();
+  assert.deepEqual(published.at(-1), ['003-new', '001-old', '002-older']);
+});

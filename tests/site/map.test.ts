@@ -1,6 +1,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSiteMap, type SiteMapOptions } from '../../src/site/map.js';
+import { renderEpisodePage } from '../../src/pages/episode-page.js';
+import { renderFeed } from '../../src/feeds/rss.js';
+import { renderFeedOffThread } from '../../src/site/feed-worker.js';
+import { buildSiteMap, OFF_THREAD_FROM, RenderedBodies, type SiteMapOptions } from '../../src/site/map.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles } from '../pages/fixture.js';
 
 const catalog = fixtureCatalog('/show');
@@ -109,4 +112,55 @@ test('the download link style is passed to the episode pages', () => {
   };
   assert.ok(page('route').includes('href="../../download/045-audio-only/virtzine-045.mp3"'));
   assert.ok(page('attribute').includes('href="../../media/045-audio-only/virtzine-045.mp3" download="virtzine-045.mp3"'));
+});
+
+test('pages and feeds are rendered when their body is first read, not when the map is made, and kept', () => {
+  const rendered = new RenderedBodies();
+  const site = buildSiteMap(catalog, options({ rendered }));
+  assert.equal(rendered.size, 0, 'nothing rendered up front');
+  const page = site.get('/episodes/045-audio-only/');
+  assert.ok(page?.kind === 'content');
+  const episode = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
+  assert.equal(page.body, renderEpisodePage(catalog, episode, options()));
+  assert.equal(rendered.size, 1, 'only the page asked for');
+  assert.equal(page.body, page.body);
+  assert.equal(rendered.size, 1, 'kept, not rendered again');
+  const feed = site.get('/feeds/audio.xml');
+  assert.ok(feed?.kind === 'content');
+  assert.equal(feed.body, renderFeed(catalog, catalog.show.feeds.find((f) => f.name === 'audio')!, { ...options(), artwork }));
+  assert.equal(rendered.size, 2);
+});
+
+test('the rendered bodies are bounded: the least recently read goes, and is rendered again the same when read again', () => {
+  const home = buildSiteMap(catalog, options()).get('/');
+  assert.ok(home?.kind === 'content');
+  const pageChars = home.body.length;
+  // Room for about one page: reading a second lets the first go.
+  const rendered = new RenderedBodies(pageChars + 10);
+  const site = buildSiteMap(catalog, options({ rendered }));
+  const body = (p: string) => {
+    const e = site.get(p);
+    return e?.kind === 'content' ? e.body : '';
+  };
+  const first = body('/');
+  body('/episodes/046-the-mega-edition/');
+  body('/episodes/045-audio-only/');
+  assert.ok(rendered.size <= 2, `${rendered.size} bodies kept`);
+  assert.equal(body('/'), first);
+});
+
+test('the feed of a big show is rendered on a worker thread (the same bytes as here), of a small show here', async () => {
+  const small = buildSiteMap(catalog, options({ feedsOffThread: renderFeedOffThread })).get('/feeds/audio.xml');
+  assert.ok(small?.kind === 'content' && small.prepare === undefined);
+  const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
+  const many = Array.from({ length: OFF_THREAD_FROM }, (_, i) => ({ ...base, slug: `e${i}`, guid: `g${i}`, title: `Episode ${i}`, date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString() }));
+  const bigCatalog = { ...catalog, episodes: many };
+  const rendered = new RenderedBodies();
+  const big = buildSiteMap(bigCatalog, options({ feedsOffThread: renderFeedOffThread, rendered })).get('/feeds/audio.xml');
+  assert.ok(big?.kind === 'content' && big.prepare);
+  await Promise.all([big.prepare(), big.prepare()]);
+  assert.equal(rendered.size, 1, 'prepared, before its body is read');
+  const expected = renderFeed(bigCatalog, catalog.show.feeds.find((f) => f.name === 'audio')!, { ...options(), artwork });
+  assert.equal(big.body, expected);
+  assert.equal(expected.split('<item>').length - 1, OFF_THREAD_FROM);
 });
