@@ -402,15 +402,28 @@ fs.mkdirSync(tmp, { recursive: true });
 fs.rmSync(coldDirs, { recursive: true, force: true }); // left by a run that was stopped
 const cb = new Set<string>([...wanted].filter((w) => w === 'check' || w === 'build'));
 if (all) for (const w of ['check', 'build']) cb.add(w);
-if (cb.size) benchCheckAndBuild(cb);
-if (all || wanted.has('podcast')) benchAudioOnlyBuild();
-if (all || wanted.has('big')) benchTenThousand();
-if (all || wanted.has('cold')) benchColdBuild();
-if (all || wanted.has('mp3')) await benchMp3();
-if (all || wanted.has('serve')) await benchHttp();
-if (all || wanted.has('import')) await benchImportRows();
-if (all || wanted.has('encode')) await benchEncodeRow();
-if (all || wanted.has('audience')) await benchCounting();
-if (all || wanted.has('big-serve')) await benchBigShow();
+/**
+ * Runs one piece; a piece that fails (a tool missing, a server that did not answer) is reported
+ * as a row of its own, and the pieces after it still run and their figures still reach the report.
+ */
+async function piece(name: string, fn: () => void | Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    console.error(`bench: ${name} failed: ${(err as Error).stack ?? err}`);
+    notes.push(`**${name} failed** in this run: ${(err as Error).message}`);
+  }
+}
+
+if (cb.size) await piece('check/build', () => benchCheckAndBuild(cb));
+if (all || wanted.has('podcast')) await piece('podcast', benchAudioOnlyBuild);
+if (all || wanted.has('big')) await piece('big', benchTenThousand);
+if (all || wanted.has('cold')) await piece('cold', benchColdBuild);
+if (all || wanted.has('mp3')) await piece('mp3', benchMp3);
+if (all || wanted.has('serve')) await piece('serve', benchHttp);
+if (all || wanted.has('import')) await piece('import', benchImportRows);
+if (all || wanted.has('encode')) await piece('encode', benchEncodeRow);
+if (all || wanted.has('audience')) await piece('audience', benchCounting);
+if (all || wanted.has('big-serve')) await piece('big-serve', benchBigShow);
 writeReport();
 fs.rmSync(coldDirs, { recursive: true, force: true });
