@@ -140,12 +140,15 @@ describe(`netcaster stats (${name})`, () => {
     assert.equal(runCli(['stats', 'import', show, '--format', 'nginx'], { env: env() }).code, 2);
   });
 
-  it('a database that cannot be opened is a clear message, not a stack trace', { skip: !embedded && 'embedded database only' }, () => {
+  it('a database that cannot be opened is a clear message, not a stack trace', () => {
+    // Embedded: a data folder that is a file. PostgreSQL: a server that is not there.
     const blocked = path.join(data, 'not-a-folder');
     fs.writeFileSync(blocked, 'x');
-    const r = runCli(['stats', show], { env: { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } });
+    const r = runCli(['stats', show], {
+      env: embedded ? { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } : { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+    });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^netcaster stats: cannot create the data folder/);
+    assert.match(r.stderr, embedded ? /^netcaster stats: cannot create the data folder/ : /^netcaster stats: cannot use the PostgreSQL database in NETCASTER_DATABASE_URL/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 });
