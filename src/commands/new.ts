@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { dump } from 'js-yaml';
+import { slugify } from '../show/slug.js';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
 
@@ -82,19 +83,6 @@ async function highestNumber(showDir: string, numbers: (number | undefined)[]): 
     if (match) highest = Math.max(highest, Number(match[1]));
   }
   return highest;
-}
-
-/** "The Mega Edition!" -> "the-mega-edition": lower-case ASCII letters, digits and dashes. */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '') // accents, split off by NFKD
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
 }
 
 /** ISO 8601 with the machine's local offset (2014-09-01T18:00:00-04:00), as a person would write it. */

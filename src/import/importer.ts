@@ -16,7 +16,7 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
 import type { Chapter, MediaFacts } from '../catalog/types.js';
-import { slugify } from '../commands/new.js';
+import { slugify } from '../show/slug.js';
 import { podcastGuid } from '../feeds/rss.js';
 import { probeMedia } from '../media/probe.js';
 import { EPISODE_FILE, loadShow, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
