@@ -6,6 +6,7 @@
 // Pages: RFC 5005 paged feeds (atom:link rel="next", section 3) and archived feeds
 // (rel="prev-archive", section 4): the items of every page are joined, each guid once.
 import fs from 'node:fs';
+import { readRegularFile } from '../show/show-file.js';
 import { readFeed, type SourceFeed } from './feed.js';
 import { discard, get, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
 import { decodeXml, parseXml } from './xml.js';
@@ -33,9 +34,13 @@ export const isUrl = (source: string) => /^https?:\/\//i.test(source);
 async function readDocument(location: string, http: HttpOptions, signal?: AbortSignal): Promise<{ bytes: Buffer; url: string; moves: string[] }> {
   if (!isUrl(location)) {
     const stat = fs.statSync(location, { throwIfNoEntry: false });
-    if (!stat?.isFile()) throw new HttpError(`${location}: no such file`, false);
+    if (!stat) throw new HttpError(`${location}: no such file`, false);
+    if (!stat.isFile()) throw new HttpError(`${location}: not a regular file (a folder, a FIFO or a device is never read)`, false);
     if (stat.size > MAX_FEED_BYTES) throw new HttpError(`${location}: larger than ${MAX_FEED_BYTES / 1024 / 1024} MB: not a feed`, false);
-    return { bytes: fs.readFileSync(location), url: location, moves: [] };
+    // Opened non-blocking and read with the bound, so a file swapped for a FIFO meanwhile cannot hang the import.
+    const bytes = readRegularFile(location, MAX_FEED_BYTES);
+    if (!bytes) throw new HttpError(`${location}: could not be read as a regular file of at most ${MAX_FEED_BYTES / 1024 / 1024} MB`, false);
+    return { bytes, url: location, moves: [] };
   }
   return withRetries(async () => {
     const fetched = await get(location, { signal, http, headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' } });

@@ -2,7 +2,7 @@
 // sample show, an import killed halfway, and the refusals with their exit codes.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,4 +179,18 @@ test('import without a SOURCE is bad usage (exit 2)', async () => {
   const r = await cli(['import']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /SOURCE/);
+});
+
+test('regression: a SOURCE that is a FIFO or a folder is refused at once, never opened to wait on', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-import-src-'));
+  const fifo = path.join(dir, 'feed.xml');
+  spawnSync('mkfifo', [fifo]);
+  for (const [source, message] of [[fifo, /not a regular file/], [dir, /not a regular file/]] as const) {
+    const started = Date.now();
+    const r = await cli(['import', source, path.join(dir, 'show')]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, message);
+    assert.ok(Date.now() - started < 15_000, 'no wait on the FIFO');
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
