@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './net.js';
 import { BIG_EPISODES, makeTenThousandShow } from './big-show.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,17 +22,6 @@ const cli = path.join(root, 'dist', 'bundle', 'cli.js'); // what `bin` runs
 const POLL_MS = 20;
 /** Runs of the start-up measurement (median). */
 const RUNS = 3;
-
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function get(port: number, urlPath: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve) => {

@@ -15,6 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './net.js';
 
 const MEDIA_BYTES = 50 * 1024 * 1024;
 const RANGE_BYTES = 1024 * 1024;
@@ -68,16 +69,6 @@ async function runServer(dir: string): Promise<void> {
   process.on('SIGTERM', () => {
     server.closeAllConnections();
     server.close(() => process.exit(0));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
   });
 }
 

@@ -11,7 +11,7 @@ import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import type { Catalog, Episode } from '../catalog/types.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
-import { feedUrl, isHttpUrl } from '../site/urls.js';
+import { feedUrl } from '../site/urls.js';
 import { podcastGuid } from '../catalog/feed-guid.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
@@ -26,9 +26,6 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const baseUrlFlag = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
   const mediaBaseUrl = typeof options['media-base-url'] === 'string' ? options['media-base-url'] : undefined;
   if (!out) return usageError('--out OUT is required: the folder to write the site into');
-  for (const [flag, value] of [['--base-url', baseUrlFlag], ['--media-base-url', mediaBaseUrl]] as const) {
-    if (value !== undefined && !isHttpUrl(value)) return usageError(`${flag} must be an absolute http(s) URL, got "${value}"`);
-  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
     return 1;

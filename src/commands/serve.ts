@@ -23,7 +23,6 @@ import { renderFeedOffThread } from '../site/feed-worker.js';
 import { RenderedBodies } from '../site/map.js';
 import { SitePipeline } from '../site/pipeline.js';
 import type { SiteMap } from '../site/types.js';
-import { isHttpUrl } from '../site/urls.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { LiveRecorder } from '../audience/live.js';
 import { statsRoute } from '../audience/stats-route.js';
@@ -106,7 +105,6 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const baseUrlFlag = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 0 && port <= 65535)) return usageError(`--port must be a number from 0 to 65535, got "${portText}"`);
-  if (baseUrlFlag !== undefined && !isHttpUrl(baseUrlFlag)) return usageError(`--base-url must be an absolute http(s) URL, got "${baseUrlFlag}"`);
   const trustProxy = trustProxySetting(options['trust-proxy']);
   if (trustProxy === null) return usageError(`--trust-proxy must be loopback, a hop count, or addresses, got "${String(options['trust-proxy'])}"`);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {

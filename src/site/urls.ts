@@ -19,15 +19,6 @@ export const paths = {
   static: (fileName: string) => `/static/${seg(fileName)}`,
 };
 
-/** Whether a --base-url or --media-base-url is an absolute http(s) URL. */
-export function isHttpUrl(s: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-}
-
 /** Absolute URL of a site path. */
 export function absolute(options: Pick<SiteOptions, 'baseUrl'>, path: string): string {
   return options.baseUrl.replace(/\/+$/, '') + path;

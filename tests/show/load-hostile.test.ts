@@ -7,16 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
+import { minimalShowYaml } from '../support/show-folder.js';
 
-const goodShow = `title: Test Show
-description: A show for tests.
-author: Tester
-language: en-US
-baseUrl: https://example.test
-artwork: artwork.jpg
-feeds:
-  audio: { title: Audio, enclosure: mp3 }
-`;
+const goodShow = minimalShowYaml;
 const episode = (n: number, extra = '') => `title: Episode ${n}
 date: 2020-01-0${n}T10:00:00Z
 summary: Number ${n}.

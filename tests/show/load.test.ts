@@ -10,16 +10,9 @@ import { jsonSchemaFiles, manifestChecksSource, MANIFEST_CHECKS_FILE } from '../
 import { isEpisodeManifest, isShowManifest } from '../../src/show/manifest-checks.js';
 import { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
 import { repoRoot } from '../support/env.js';
+import { minimalShowYaml } from '../support/show-folder.js';
 
-const goodShow = `title: Test Show
-description: A show for tests.
-author: Tester
-language: en-US
-baseUrl: https://example.test
-artwork: artwork.jpg
-feeds:
-  audio: { title: Audio, enclosure: mp3 }
-`;
+const goodShow = minimalShowYaml;
 const goodEpisode = `title: One
 date: 2020-01-01T10:00:00Z
 summary: The first one.

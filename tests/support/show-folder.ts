@@ -54,3 +54,14 @@ export async function makeShowOfMany(count: number, feeds = '  audio: { title: A
   }
   return makeShow(episodes, showYaml.replace(/^feeds:\n[\s\S]*$/m, `feeds:\n${feeds}`));
 }
+
+/** The smallest show.yaml that passes the schema (manifest tests; no files behind it). */
+export const minimalShowYaml = `title: Test Show
+description: A show for tests.
+author: Tester
+language: en-US
+baseUrl: https://example.test
+artwork: artwork.jpg
+feeds:
+  audio: { title: Audio, enclosure: mp3 }
+`;
