@@ -7,7 +7,8 @@ import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
-import type { ImageFacts } from '../catalog/types.js';
+import type { ImageFacts } from '../contract/catalog.js';
+import type { Finding } from '../contract/problems.js';
 
 // sharp (native libvips) loads on first use, so callers that only need checkArtwork, or a
 // check whose image facts are all cached, never pay for it.
@@ -15,12 +16,6 @@ let loaded: Promise<(input?: Buffer | string, options?: SharpOptions) => Sharp> 
 const sharp = (input: Buffer | string, options: SharpOptions = DECODE_LIMITS) => (loaded ??= import('sharp').then((m) => m.default)).then((make) => make(input, options));
 /** For metadata() only, which reads the header and no pixel: sharp's pixel limit would refuse the header of a huge image, which we want to read and name. */
 const HEADER_ONLY: SharpOptions = { limitInputPixels: false };
-
-/** A problem with one image; the caller adds the file and field it belongs to. */
-export interface Finding {
-  level: 'error' | 'warning';
-  message: string;
-}
 
 /** Apple's limits for show and episode artwork. */
 export const ARTWORK_MIN_PX = 1400;

@@ -5,8 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ImageFacts, Problem } from '../catalog/types.js';
-import type { ArtworkSet, ImageVariant } from '../site/types.js';
+import type { ImageFacts } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
+import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
 import { imageSize, renderImage, type RenderOptions } from './image.js';
 import { READ_LIMITS, readRegularFile } from '../show/show-file.js';
 

@@ -7,8 +7,8 @@
 // - The store may be missing, locked or corrupt: that is logged once, clearly, and serving goes
 //   on; records wait in a bounded queue and the store is tried again.
 // - The embedded database is let go at least every 3 s, so `stats` and `stats import` can open it.
-import type { Catalog } from '../catalog/types.js';
-import type { ServedResponse } from '../site/app.js';
+import type { Catalog } from '../contract/catalog.js';
+import type { ServedResponse } from '../contract/served-response.js';
 import type { Hit } from './engine.js';
 import { CountingSession } from './session.js';
 import { openStore, type AudienceStore } from './store.js';

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { readAt } from '../media/read-at.js';
 import { findFrame, id3v2Length, parseFrameHeader, readSeekHeader } from '../media/mp3-frames.js';
 import { readMp4Layout } from '../media/mp4-boxes.js';
-import { parseMatroskaHead } from '../media/webm-duration.js';
+import { parseMatroskaHead } from '../media/matroska-header.js';
 
 export interface OneMinute {
   /** Bytes from the start of the file that hold the header and one minute (or the whole file). */

@@ -1,6 +1,6 @@
 // The /stats/ page of `serve` (pure: a report and rows in, HTML out): downloads per day, each
 // episode's first 30 days as curves, apps and formats, each plot with its numbers in a table.
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
 import { esc } from '../pages/html.js';
 import { layout } from '../pages/layout.js';
 import { barPlot, linePlot, type Series } from './plots.js';

@@ -3,7 +3,7 @@
 // (RFC 7617, RFC 6750); else 401. The comparison takes the same time whatever is sent: both sides
 // are hashed to 32 bytes and compared with timingSafeEqual. Never part of a `build`.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
 import { utcDay } from './engine.js';
 import { buildReport } from './report.js';
 import { storeWindow } from './session.js';

@@ -2,7 +2,7 @@
 // or a feed. The same for `serve` (/media/, /download/) and a `build` hosted elsewhere, where
 // media may also sit at `--media-base-url`/<slug>/<file>.
 import fs from 'node:fs';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
 import type { Hit } from './engine.js';
 import { oneMinuteBytes } from './one-minute.js';
 

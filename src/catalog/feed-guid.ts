@@ -2,8 +2,7 @@
 // a feed's permanent identity, a UUIDv5 (RFC 9562 section 5.5) of the feed's URL with the scheme
 // and trailing slashes removed, in the namespace the spec fixes. Here, not in the feed builder,
 // because netcaster.lock records it once published (lock.ts) and every command reads it back.
-// node:crypto's SHA-1 is all UUIDv5 needs, so `check` loads nothing more for it.
-import { createHash } from 'node:crypto';
+import { uuidV5 } from './uuid-v5.js';
 
 /** The UUID namespace of podcast:guid (the spec's example: podnews.net/rss -> 9b024349-ccf0-5f69-a609-6b82873eab3c). */
 export const podcastGuidNamespace = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
@@ -12,13 +11,4 @@ export const podcastGuidNamespace = 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6';
 export function podcastGuid(url: string): string {
   const seed = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
   return uuidV5(seed, podcastGuidNamespace);
-}
-
-/** RFC 9562 section 5.5: SHA-1 of namespace bytes + name, with the version (5) and variant (10) bits set. */
-function uuidV5(name: string, namespace: string): string {
-  const bytes = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

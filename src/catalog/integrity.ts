@@ -10,7 +10,7 @@
 // while the main thread probes and renders; the stage then takes the hashes already under way.
 import { JsonCache } from './cache.js';
 import { fileInFolder, realpathOr } from './files.js';
-import type { Catalog, Episode, FeedDef } from './types.js';
+import type { Catalog, Episode, FeedDef } from '../contract/catalog.js';
 import type { LoadedShow } from '../show/load.js';
 import { MediaPool } from '../media/pool.js';
 

@@ -20,7 +20,8 @@ import { randomBytes } from 'node:crypto';
 import { podcastGuid } from './feed-guid.js';
 import { episodeStatus } from './status.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from '../show/show-file.js';
-import type { Catalog, Problem } from './types.js';
+import type { Catalog } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
 
 export const LOCK_FILE = 'netcaster.lock';
 
@@ -135,7 +136,7 @@ export function withPublishedFeedGuids(catalog: Catalog, lock: Lock): Catalog {
   return { ...catalog, show: { ...catalog.show, feeds } };
 }
 
-/** `/feeds/<name>.xml`, as fixed by the URL table of CONTRACT.md (src/site/urls.ts builds the same). */
+/** `/feeds/<name>.xml`, as docs/show-folder.md fixes it (src/contract/urls.ts builds the same). */
 function feedUrlOf(baseUrl: string, name: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
 }

@@ -6,14 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { cacheDir, readCacheJson } from './cache.js';
-import type { Catalog, Problem } from './types.js';
+import type { Catalog } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
 
 export interface CheckResult {
   /** Undefined when the show itself cannot be published (show.yaml or its artwork is broken). */
   catalog?: Catalog;
   problems: Problem[];
-  /** Files (relative to the show folder) whose facts were read afresh in this run, not from the cache. */
-  probed?: string[];
   /**
    * The show's fingerprint when this result was found (the same files, options and netcaster
    * give the same catalog): `build` stamps OUT with it rather than hashing every episode again.
@@ -139,7 +138,7 @@ export function readSnapshot(showDir: string, fingerprint: string): CheckResult 
 }
 
 export function writeSnapshot(showDir: string, fingerprint: string, result: CheckResult): void {
-  writeCacheFile(snapshotFile(showDir), JSON.stringify({ fingerprint, result: { ...result, probed: undefined, fingerprint: undefined } }));
+  writeCacheFile(snapshotFile(showDir), JSON.stringify({ fingerprint, result: { ...result, fingerprint: undefined } }));
 }
 
 function writeCacheFile(file: string, text: string): void {

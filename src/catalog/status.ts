@@ -1,6 +1,6 @@
 // Publication status is derived from the manifest and a clock that is passed in, never read here,
 // so schedules are testable (and the same catalog can be asked "what is public at time T?").
-import type { Catalog, Episode, ImageFacts } from './types.js';
+import type { Catalog, Episode, ImageFacts } from '../contract/catalog.js';
 
 export type Status = 'draft' | 'scheduled' | 'published';
 

@@ -3,15 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { checkShow } from '../catalog/build.js';
+import { checkShow } from '../catalog/check-show.js';
 import { IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
-import type { Catalog, Episode } from '../catalog/types.js';
+import type { Catalog, Episode } from '../contract/catalog.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
-import { feedUrl } from '../site/urls.js';
+import { feedUrl } from '../contract/urls.js';
 import { podcastGuid } from '../catalog/feed-guid.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
@@ -46,7 +46,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
 async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; media: MediaPool }): Promise<number> {
   const { out, baseUrlFlag, mediaBaseUrl, media } = options;
   const hashes = new IntegrityHashes(dir, media);
-  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, media, onManifests: (loaded) => hashes.hashFromManifests(loaded) });
+  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, workers: media, onManifests: (loaded) => hashes.hashFromManifests(loaded) });
   const catalog = checked.catalog;
   const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {

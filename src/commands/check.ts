@@ -1,10 +1,11 @@
 // netcaster check [DIR] [--json] [--strict] [--loudness]
 // Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
 import fs from 'node:fs';
-import { checkShow } from '../catalog/build.js';
+import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
-import type { Catalog, Problem } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
 import { groupProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 

@@ -1,7 +1,7 @@
 // netcaster import SOURCE [DIR] [--unlock] [--base-url URL]
 // Exit 0: imported and the show passes check; 1: problems (listed) or a refusal; 2: bad usage;
 // 130: interrupted (run it again to continue).
-import { checkShow } from '../catalog/build.js';
+import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { importFeed, type ImportReport, type ReportLine } from '../import/importer.js';
 import { printProblems } from './check.js';

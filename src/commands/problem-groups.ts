@@ -8,7 +8,7 @@
 // message with the values that differ shown as "…", its count and its first files. Fewer are
 // printed one by one (the values they differ in are worth reading) unless their messages are the
 // same. `check --json` still lists every problem; only the printed report groups them.
-import type { Problem } from '../catalog/types.js';
+import type { Problem } from '../contract/problems.js';
 
 /** A problem on its own, or a kind of problem found more than once. */
 export type ProblemLine =

@@ -7,9 +7,9 @@
 // a build succeeds. Exit codes are build's: 0 (built, or nothing due), 1 show problems, 2 bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkShow } from '../catalog/build.js';
+import { checkShow } from '../catalog/check-show.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
-import { formatTime, relativeTime } from '../schedule/live-catalog.js';
+import { formatTime, relativeTime } from '../live/live-catalog.js';
 import { describeWriteError } from '../site/out-dir.js';
 import { refuseOutDir, run as build } from './build.js';
 import { printProblems } from './check.js';

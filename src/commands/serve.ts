@@ -4,7 +4,7 @@
 //
 // The site lives in one variable behind getSite(): each change makes a whole new map and swaps it
 // in one assignment, so a request sees either the old site or the new one, never half of each.
-// What changes it is the live loop (src/schedule/watch.ts): edits on disk, once good and settled,
+// What changes it is the live loop (src/live/watch.ts): edits on disk, once good and settled,
 // and the clock reaching a scheduled episode's date. Each new site's files are opened and checked
 // before it goes live (src/site/http/published-files.ts), so what a listener gets is what was checked.
 //
@@ -14,9 +14,9 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
 import { renderErrorPage } from '../pages/error-page.js';
-import { startLive, type Live } from '../schedule/watch.js';
+import { startLive, type Live } from '../live/watch.js';
 import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
 import { renderFeedOffThread } from '../site/feed-worker.js';

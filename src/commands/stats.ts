@@ -6,8 +6,8 @@
 // import 0, 1 when some lines could not be read (listed) or nothing could be imported, 2 bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkShow } from '../catalog/build.js';
-import type { Catalog } from '../catalog/types.js';
+import { checkShow } from '../catalog/check-show.js';
+import type { Catalog } from '../contract/catalog.js';
 import { WINDOW_KINDS, utcDay, type WindowKind } from '../audience/engine.js';
 import { importLogs } from '../audience/import-logs.js';
 import { buildReport, toCsv, toJson, toText } from '../audience/report.js';

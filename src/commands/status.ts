@@ -2,10 +2,10 @@
 // Exit 0 whatever the show's problems (this is a report, `check` is the gate); 1 if the show
 // cannot be read at all.
 import fs from 'node:fs';
-import { checkShow } from '../catalog/build.js';
+import { checkShow } from '../catalog/check-show.js';
 import { checkLock, LOCK_FILE, readLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
-import { describeProblem, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../schedule/live-catalog.js';
+import { describeProblem, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../live/live-catalog.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 

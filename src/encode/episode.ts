@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Problem } from '../catalog/types.js';
+import type { Problem } from '../contract/problems.js';
 import { fileInFolder, realpathOr } from '../catalog/files.js';
 import type { JsonCache } from '../catalog/cache.js';
 import { EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';

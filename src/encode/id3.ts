@@ -4,7 +4,7 @@
 // and its Info/Xing header (`-id3v2_version 0`), and this tag goes in front of it.
 //
 // ID3v2.3: https://id3.org/id3v2.3.0 ; chapters (CHAP, CTOC): https://id3.org/id3v2-chapters-1.0
-import type { Chapter } from '../catalog/types.js';
+import type { Chapter } from '../contract/catalog.js';
 import type { EpisodeTags } from './tags.js';
 
 /** Text in UTF-16 with a byte-order mark (encoding 1), the one Unicode encoding v2.3 knows. */

@@ -5,7 +5,8 @@
 // as the media facts are.
 import os from 'node:os';
 import { JsonCache } from '../catalog/cache.js';
-import type { Catalog, Problem } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
 import { SHOW_FILE, loadShow } from '../show/load.js';
 import { FfmpegFailed, FfmpegMissing, runFfmpeg } from './ffmpeg.js';
 import { LOUDNESS_TOLERANCE, parseEbur128Summary, targetFor, type Loudness } from './loudness.js';

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JsonCache } from '../catalog/cache.js';
-import type { Problem } from '../catalog/types.js';
+import type { Problem } from '../contract/problems.js';
 import { EPISODE_FILE, SHOW_FILE, type LoadedShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
 
@@ -47,14 +47,14 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
       fs.writeFileSync(path.join(to, EPISODE_FILE), withMedia(fs.readFileSync(path.join(e.dir, EPISODE_FILE), 'utf8'), e.media));
     }
     const { MediaPool } = await import('../media/pool.js');
-    const { checkShowFresh } = await import('../catalog/assemble.js');
+    const { checkShowFresh } = await import('../catalog/check-show.js');
     const pool = new MediaPool();
     pool.start();
     let problems: Problem[];
     // The edited episode.yaml must read back as the old one with the new media: and nothing else changed.
     let loaded: LoadedShow | undefined;
     try {
-      problems = (await checkShowFresh(stage, { media: pool, onManifests: (show) => (loaded = show) })).problems;
+      problems = (await checkShowFresh(stage, { workers: pool, onManifests: (show) => (loaded = show) })).problems;
     } finally {
       await pool.close();
     }

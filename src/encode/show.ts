@@ -2,7 +2,7 @@
 // Episodes go one after another; each one's outputs encode in parallel (episode.ts), which keeps
 // every core busy without holding several masters' PCM at once.
 import fs from 'node:fs';
-import type { Problem } from '../catalog/types.js';
+import type { Problem } from '../contract/problems.js';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
 import { FfmpegMissing, Interrupted, ffmpegVersion, requireEncoders } from './ffmpeg.js';
 import { encodeEpisode, type EpisodeResult } from './episode.js';

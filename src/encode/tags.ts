@@ -5,7 +5,7 @@
 // the same thing, and the check never finds tags contradicting the manifest.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Chapter } from '../catalog/types.js';
+import type { Chapter } from '../contract/catalog.js';
 
 export interface EpisodeTags {
   title: string;

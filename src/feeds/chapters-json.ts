@@ -1,7 +1,7 @@
 // Podcast Index JSON chapters, served at /episodes/<slug>/chapters.json and announced in the feed
 // with <podcast:chapters type="application/json+chapters">.
 // Format: https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md
-import type { Chapter, Episode } from '../catalog/types.js';
+import type { Chapter, Episode } from '../contract/catalog.js';
 
 /** The format version this file follows. */
 const chaptersVersion = '1.2.0';

@@ -5,13 +5,14 @@
 // - Apple: https://podcasters.apple.com/support/823-podcast-requirements
 // - Podcast Index namespace: https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md
 // - RSS 2.0: https://www.rssboard.org/rss-specification
-import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, Show } from '../catalog/types.js';
+import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, Show } from '../contract/catalog.js';
 import { podcastGuid } from '../catalog/feed-guid.js';
 import { publishedEpisodes } from '../catalog/status.js';
-import type { ArtworkSet, ImageVariant, SiteOptions } from '../site/types.js';
-import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../site/urls.js';
+import type { SiteOptions } from '../contract/site-options.js';
+import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
+import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../contract/urls.js';
 import { renderNotes } from '../notes/markdown.js';
-import { splitCategory } from './apple-categories.js';
+import { splitCategory } from '../show/apple-categories.js';
 import { renderChapters } from './chapters-json.js';
 import { renderRss, type RssItem, type XmlNode } from './podcast-adapter.js';
 

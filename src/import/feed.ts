@@ -6,7 +6,7 @@
 // (https://podcasters.apple.com/support/823-podcast-requirements), the Podcast Index namespace
 // (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md), Podlove Simple
 // Chapters (https://podlove.org/simple-chapters/), RFC 5005 (feed paging and archiving).
-import type { Chapter } from '../catalog/types.js';
+import type { Chapter } from '../contract/catalog.js';
 import { safeAbsoluteUrl } from './html-markdown.js';
 import { mapCategory, parseDuration, parseFeedDate, type ParsedDate } from './values.js';
 import { childNamed, childText, childrenNamed, knownPrefixes, type XmlElement } from './xml.js';

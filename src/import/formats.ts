@@ -1,7 +1,7 @@
 // Which format name (show.yaml's `enclosure: mp3`, episode.yaml's `media:` keys) a file is, from
 // what the probe found in its bytes; the feed's MIME type only picks among the names of one
 // container (an MP4 is m4a, m4v, mp4 or mov as the feed offered it).
-import type { MediaFacts } from '../catalog/types.js';
+import type { MediaFacts } from '../contract/catalog.js';
 
 /** MIME types podcast feeds use -> our format names. */
 const byMime: Record<string, string> = {

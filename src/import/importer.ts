@@ -15,7 +15,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
-import type { Chapter, MediaFacts } from '../catalog/types.js';
+import type { Chapter, MediaFacts } from '../contract/catalog.js';
 import { slugify } from '../show/slug.js';
 import { podcastGuid } from '../feeds/rss.js';
 import { probeMedia } from '../media/probe.js';

@@ -1,6 +1,6 @@
 // The values of a feed as real hosts write them, read into what netcaster keeps: dates, durations,
 // enclosure URLs behind tracking prefixes, categories from Apple's older lists. Pure functions.
-import { checkCategory } from '../feeds/apple-categories.js';
+import { checkCategory } from '../show/apple-categories.js';
 
 // --- Dates -------------------------------------------------------------------------------------
 // RSS 2.0 dates are RFC 822 (https://www.rssboard.org/rss-specification#ltpubdategt, RFC 822

@@ -2,8 +2,8 @@
 // probe says what x.mp3 really is. A feed that promises audio/mpeg and delivers AAC in MP4 plays
 // in some apps and fails in others, so every mismatch is an error, named as expected vs found.
 import path from 'node:path';
-import type { MediaFacts } from '../catalog/types.js';
-import type { Finding } from './probe.js';
+import type { MediaFacts } from '../contract/catalog.js';
+import type { Finding } from '../contract/problems.js';
 
 interface FormatRule {
   /** Containers (as MediaFacts.container names them) this format may be. */

@@ -6,7 +6,7 @@
 // the whole file has arrived), whether a box claims more bytes than the file has (a cut-off
 // upload), track dimensions, and chapters (QuickTime chapter track and Nero `chpl`).
 // Box layout: https://developer.apple.com/documentation/quicktime-file-format
-import type { Chapter } from '../catalog/types.js';
+import type { Chapter } from '../contract/catalog.js';
 import { readAt } from './read-at.js';
 
 export interface Box {

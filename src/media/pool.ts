@@ -1,11 +1,11 @@
 // Probing and hashing on every core. A cold `check` probes hundreds of files and a cold `build`
 // hashes gigabytes (podcast:integrity); one thread does that at one core's pace. So worker
-// threads, one per core (at most four), run the same code (probe.ts, integrity.ts) on files
+// threads, one per core (at most four), run the same code (probe.ts, sri-hash.ts) on files
 // handed out a few at a time, the least busy worker first. The main thread meanwhile reads the
 // manifests and assembles the catalog, and a server on it keeps answering requests.
 //
 // While every worker is hashing (a build hashes from the moment it has read the manifests, see
-// integrity.ts), files to probe are done on the calling thread, which would otherwise only wait.
+// src/catalog/integrity.ts), files to probe are done on the calling thread, which would otherwise only wait.
 // Measured on 2 cores: probing does not get faster on two threads than on one, hashing does.
 //
 // Workers start with the first file, or earlier on `start()`. On a single core, or if the
@@ -70,7 +70,7 @@ export class MediaPool {
     return this.run({ kind: 'probe', path }) as Promise<ProbeResult>;
   }
 
-  /** The SRI sha256 (integrity.ts) of the file of `size` bytes; rejects when it cannot be read. */
+  /** The SRI sha256 (sri-hash.ts) of the file of `size` bytes; rejects when it cannot be read. */
   hash(path: string, size: number): Promise<string> {
     return this.run({ kind: 'hash', path }, size) as Promise<string>;
   }
@@ -155,10 +155,10 @@ export class MediaPool {
 // Loaded with the first task, not before: a warm check never loads the parsers. Kept, so each
 // task after the first skips the dynamic import's resolution.
 let probeModule: Promise<typeof import('./probe.js')> | undefined;
-let integrityModule: Promise<typeof import('./integrity.js')> | undefined;
+let integrityModule: Promise<typeof import('./sri-hash.js')> | undefined;
 
 /** Runs a task on this thread. */
 export async function runHere(task: MediaTask): Promise<unknown> {
   if (task.kind === 'probe') return (await (probeModule ??= import('./probe.js'))).probeMedia(task.path);
-  return (await (integrityModule ??= import('./integrity.js'))).sha256Sri(task.path);
+  return (await (integrityModule ??= import('./sri-hash.js'))).sha256Sri(task.path);
 }

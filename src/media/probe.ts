@@ -7,22 +7,18 @@
 // structure; music-metadata reads tags, chapters and covers from the bytes we hand it:
 //   MP3   ID3v2 tags + first frames; duration from mp3-frames.ts (Xing/Info/VBRI, CBR, frame scan)
 //   MP4   ftyp + moov with its sample tables emptied; duration, tracks, chapters from mp4-boxes.ts
-//   WebM  the header elements; duration from Info, else from the last Cluster (webm-duration.ts)
+//   WebM  the header elements; duration from Info, else from the last Cluster (matroska-header.ts)
 //   Ogg, FLAC, WAV, ADTS: rare in podcasts; music-metadata reads them as a stream.
 import fs, { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { parseBuffer, parseFile, parseStream, type IAudioMetadata, type IOptions } from 'music-metadata';
-import type { Chapter, MediaFacts } from '../catalog/types.js';
+import type { Chapter, MediaFacts } from '../contract/catalog.js';
+import type { Finding } from '../contract/problems.js';
 import { readAt } from './read-at.js';
 import { id3v2Length, findFrame, mp3Timing } from './mp3-frames.js';
 import { leanMoov, parseMoov, readChapterTrack, readMp4Layout, type Mp4Track } from './mp4-boxes.js';
-import { parseMatroskaHead, webmTailDuration, type MatroskaHead } from './webm-duration.js';
+import { parseMatroskaHead, webmTailDuration, type MatroskaHead } from './matroska-header.js';
 import { mimeFor } from './mime.js';
-
-export interface Finding {
-  level: 'error' | 'warning';
-  message: string;
-}
 
 export interface ProbeResult {
   facts?: MediaFacts;

@@ -2,11 +2,11 @@
 // chapters, transcript, links elsewhere; Open Graph and schema.org PodcastEpisode for sharing and search.
 // Pure: (catalog, episode, options) -> HTML. public/player.js adds the video/audio switch,
 // chapter seeking and copy buttons; without it the page still plays and links everything.
-import type { Catalog, Episode, EpisodeMedia } from '../catalog/types.js';
+import type { Catalog, Episode, EpisodeMedia } from '../contract/catalog.js';
 import { publishedEpisodes } from '../catalog/status.js';
 import { renderNotes } from '../notes/markdown.js';
 import { showPageOf } from './show-page.js';
-import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../site/urls.js';
+import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../contract/urls.js';
 import {
   browserMime,
   clock,

@@ -1,8 +1,8 @@
 // An error page (404, 500...). It is served at whatever URL failed, so its links cannot be
 // relative to its own path: they are root-relative, under the base URL's path when it has one.
-import type { Catalog } from '../catalog/types.js';
-import type { SiteOptions } from '../site/types.js';
-import { paths } from '../site/urls.js';
+import type { Catalog } from '../contract/catalog.js';
+import type { SiteOptions } from '../contract/site-options.js';
+import { paths } from '../contract/urls.js';
 import { esc } from './html.js';
 import { layout } from './layout.js';
 

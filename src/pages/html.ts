@@ -1,9 +1,10 @@
 // Small pieces every page uses: escaping, relative links, numbers a listener reads.
 // Pages are strings built from templates, so every value from the show passes through `esc`
 // (text and attribute values alike: the quote characters are escaped too).
-import type { Episode, EpisodeMedia, ImageFacts } from '../catalog/types.js';
-import type { ArtworkSet, ImageVariant, SiteOptions } from '../site/types.js';
-import { absolute, paths } from '../site/urls.js';
+import type { Episode, EpisodeMedia, ImageFacts } from '../contract/catalog.js';
+import type { SiteOptions } from '../contract/site-options.js';
+import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
+import { absolute, paths } from '../contract/urls.js';
 
 /** What every page builder needs besides the catalog. */
 export interface PageOptions extends SiteOptions {

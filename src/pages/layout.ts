@@ -1,7 +1,7 @@
 // The frame around every page: head (meta, style sheet, feed discovery), header, footer.
 // One small style sheet and one small script, both under /static/; the page works without the script.
-import type { Catalog } from '../catalog/types.js';
-import { paths } from '../site/urls.js';
+import type { Catalog } from '../contract/catalog.js';
+import { paths } from '../contract/urls.js';
 import { esc } from './html.js';
 
 export interface LayoutInput {

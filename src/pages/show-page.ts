@@ -4,9 +4,9 @@
 // episode is reachable by plain links, for listeners and crawlers alike, without one page of
 // thousands of episodes.
 // Pure: (catalog, options, page) -> HTML. Only what is published at options.now appears.
-import type { Catalog, Episode, FeedDef } from '../catalog/types.js';
+import type { Catalog, Episode, FeedDef } from '../contract/catalog.js';
 import { publishedEpisodes } from '../catalog/status.js';
-import { absolute, feedUrl, paths } from '../site/urls.js';
+import { absolute, feedUrl, paths } from '../contract/urls.js';
 import { clock, episodeDuration, esc, formatLabel, isoDuration, longDate, ogImageUrl, picture, rel, type PageOptions } from './html.js';
 import { layout } from './layout.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import type { TSchema } from '@sinclair/typebox';
 import type { ValueError } from '@sinclair/typebox/value';
-import type { Problem } from '../catalog/types.js';
+import type { Problem } from '../contract/problems.js';
 import type { EpisodeManifest, ShowManifest } from './schema.js';
 import { isEpisodeManifest, isShowManifest } from './manifest-checks.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from './show-file.js';

@@ -17,6 +17,7 @@ import { CompressionCache, negotiate } from './http/compression.js';
 import { attachment } from './http/content-disposition.js';
 import { sendFileBody, type BodyPart } from './http/file-body.js';
 import { PublishedFiles } from './http/published-files.js';
+import type { ServedResponse } from '../contract/served-response.js';
 
 export interface AppOptions {
   /** Receives one access-log line per request: method, path, status, body bytes, milliseconds. */
@@ -33,20 +34,6 @@ export interface AppOptions {
   onServed?: (response: ServedResponse) => void;
   /** Pages outside the site map (`serve`'s /stats/): an answer, or undefined to go on to the site. */
   extraPage?: (path: string, method: string, headers: Record<string, string | string[] | undefined>) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
-}
-
-/** A finished response as download counting needs it: who (as Express's trust-proxy setting says), what, which bytes. */
-export interface ServedResponse {
-  time: number;
-  ip: string;
-  userAgent: string;
-  method: string;
-  status: number;
-  range?: string;
-  /** Site key: /media/<slug>/<file>, /download/<slug>/<file> or /feeds/<name>.xml. */
-  key: string;
-  /** The file's byte intervals actually sent, inclusive. */
-  sent: [number, number][];
 }
 
 type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
@@ -158,7 +145,7 @@ export function createApp(getSite: () => SiteMap | undefined, options: AppOption
 }
 
 /**
- * The map key for a request path: each segment decoded then encoded the way src/site/urls.ts
+ * The map key for a request path: each segment decoded then encoded the way src/contract/urls.ts
  * encodes it, so `/media/a%20b/x.mp3` and `/media/a b/x.mp3` agree. Encoded dots, slashes and
  * backslashes stay inside their segment (`%2e%2e` becomes the literal segment `..`, encoded
  * again) and so can only ever name a key that is not there. Malformed escapes name nothing.

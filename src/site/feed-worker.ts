@@ -5,8 +5,9 @@
 // resident memory up long after; in a worker of its own both end with the worker.
 // The catalog is copied to the worker (structured clone); the builder is the same pure renderFeed.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { Catalog, FeedDef } from '../catalog/types.js';
-import type { ArtworkSet, SiteOptions } from './types.js';
+import type { Catalog, FeedDef } from '../contract/catalog.js';
+import type { SiteOptions } from '../contract/site-options.js';
+import type { ArtworkSet } from '../contract/artwork.js';
 
 interface FeedJob {
   job: 'netcaster-feed';

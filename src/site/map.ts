@@ -7,15 +7,17 @@
 // server only those that are asked for), and kept in a bounded cache of the map's own. A show of
 // 10,000 episodes is then served as soon as its catalog is read, instead of after rendering 10,000
 // pages nobody asked for yet, and its memory does not grow with every page a crawler visits.
-import type { Catalog, Episode, FeedDef, ImageFacts } from '../catalog/types.js';
+import type { Catalog, Episode, FeedDef, ImageFacts } from '../contract/catalog.js';
 import { publishedEpisodes } from '../catalog/status.js';
 import { renderChapters } from '../feeds/chapters-json.js';
 import { renderFeed } from '../feeds/rss.js';
 import { renderEpisodePage } from '../pages/episode-page.js';
 import type { PageOptions } from '../pages/html.js';
 import { renderShowPage, showPagePaths } from '../pages/show-page.js';
-import type { ArtworkSet, SiteEntry, SiteMap, SiteOptions } from './types.js';
-import { paths } from './urls.js';
+import type { SiteEntry, SiteMap } from './types.js';
+import type { SiteOptions } from '../contract/site-options.js';
+import type { ArtworkSet } from '../contract/artwork.js';
+import { paths } from '../contract/urls.js';
 
 export interface SiteMapOptions extends SiteOptions {
   artwork: ArtworkSet;

@@ -6,9 +6,11 @@
 // the renderers and sharp load when a site is first made.
 import { writableCacheDir } from '../catalog/cache.js';
 import { publishedImages } from '../catalog/status.js';
-import type { Catalog, ImageFacts, Problem } from '../catalog/types.js';
+import type { Catalog, ImageFacts } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
 import type { SiteMapOptions } from './map.js';
-import type { ArtworkSet, ImageVariant, SiteMap } from './types.js';
+import type { SiteMap } from './types.js';
+import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
 
 /** Where generated artwork is kept between builds (content-named, so it is safe to share): beside the catalog's caches. */
 export const artworkCacheDir = () => writableCacheDir('artwork');

@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { checkArtwork, probeImage } from '../../src/artwork/image.js';
 import { makeVariants } from '../../src/artwork/variants.js';
-import { checkShow } from '../../src/catalog/build.js';
-import type { Problem } from '../../src/catalog/types.js';
+import { checkShow } from '../../src/catalog/check-show.js';
+import type { Problem } from '../../src/contract/problems.js';
 import { runCli, sampleShowDir } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 

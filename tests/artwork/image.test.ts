@@ -5,7 +5,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { checkArtwork, probeImage, type Finding } from '../../src/artwork/image.js';
+import { checkArtwork, probeImage } from '../../src/artwork/image.js';
+import { type Finding } from '../../src/contract/problems.js';
 
 let dir: string;
 test.before(async () => {

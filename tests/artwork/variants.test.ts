@@ -7,8 +7,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { probeImage } from '../../src/artwork/image.js';
 import { makeVariants } from '../../src/artwork/variants.js';
-import type { ImageFacts } from '../../src/catalog/types.js';
-import type { ImageVariant } from '../../src/site/types.js';
+import type { ImageFacts } from '../../src/contract/catalog.js';
+import type { ImageVariant } from '../../src/contract/artwork.js';
 
 let dir: string;
 let facts: ImageFacts;

@@ -4,8 +4,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { checkShow } from '../../src/catalog/build.js';
-import type { Problem } from '../../src/catalog/types.js';
+import { checkShow } from '../../src/catalog/check-show.js';
+import type { Problem } from '../../src/contract/problems.js';
 import { episodeYaml, makeShow, showYaml } from '../support/show-folder.js';
 
 const mp3 = { files: { 'a.mp3': 'good-cbr.mp3' } };

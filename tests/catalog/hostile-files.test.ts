@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkShow } from '../../src/catalog/build.js';
+import { checkShow } from '../../src/catalog/check-show.js';
 import { checkLock, LOCK_FILE, readLock } from '../../src/catalog/lock.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkShow } from '../../src/catalog/build.js';
+import { checkShow } from '../../src/catalog/check-show.js';
 import { IntegrityHashes, withIntegrity } from '../../src/catalog/integrity.js';
 import { JsonCache } from '../../src/catalog/cache.js';
 import { MediaPool } from '../../src/media/pool.js';
@@ -72,7 +72,7 @@ test('hashes started from the manifests are the ones the stage takes: no file is
     const hashes = new IntegrityHashes(dir, pool);
     let sentWhenRead = -1;
     const checked = await checkShow(dir, {
-      media: pool,
+      workers: pool,
       onManifests: (loaded) => {
         const before = pool.sentToWorker;
         hashes.hashFromManifests(loaded);

@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type { Problem } from '../../src/catalog/types.js';
+import type { Problem } from '../../src/contract/problems.js';
 import { printProblems } from '../../src/commands/check.js';
 import { groupProblems } from '../../src/commands/problem-groups.js';
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli, needTool } from '../support/env.js';
-import { isoIn, makeShow, writeEpisode } from '../schedule/tiny-show.js';
+import { isoIn, makeShow, writeEpisode } from '../live/tiny-show.js';
 import { makeShow as makeFixtureShow } from '../support/show-folder.js';
 
 test('publish-due builds when an episode comes due and says "nothing due" otherwise', async (t) => {

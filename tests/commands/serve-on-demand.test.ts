@@ -10,7 +10,7 @@ import { liveSite } from '../../src/commands/serve.js';
 import { createApp } from '../../src/site/app.js';
 import { OFF_THREAD_FROM } from '../../src/site/map.js';
 import { needTool } from '../support/env.js';
-import { episodeYaml, makeShow } from '../schedule/tiny-show.js';
+import { episodeYaml, makeShow } from '../live/tiny-show.js';
 
 const EPISODES = OFF_THREAD_FROM + 20;
 const slug = (i: number) => `${String(i).padStart(4, '0')}-ep`;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, needTool } from '../support/env.js';
-import { isoIn, makeShow, writeEpisode } from '../schedule/tiny-show.js';
+import { isoIn, makeShow, writeEpisode } from '../live/tiny-show.js';
 
 const DAY = 86_400_000;
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Chapter, Episode } from '../../src/catalog/types.js';
+import type { Chapter, Episode } from '../../src/contract/catalog.js';
 import { renderChapters } from '../../src/feeds/chapters-json.js';
 import { ffmpeg, needTool } from '../support/env.js';
 

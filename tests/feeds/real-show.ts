@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, MediaFacts, Show } from '../../src/catalog/types.js';
-import type { ArtworkSet, ImageVariant } from '../../src/site/types.js';
+import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, MediaFacts, Show } from '../../src/contract/catalog.js';
+import type { ArtworkSet, ImageVariant } from '../../src/contract/artwork.js';
 import { ffmpeg } from '../support/env.js';
 
 export interface RealShow {

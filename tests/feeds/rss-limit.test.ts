@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFeed } from 'podcast-partytime';
-import type { Catalog, Episode, FeedDef } from '../../src/catalog/types.js';
+import type { Catalog, Episode, FeedDef } from '../../src/contract/catalog.js';
 import { renderFeed } from '../../src/feeds/rss.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog } from '../pages/fixture.js';
 

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseFeed } from 'podcast-partytime';
-import type { Catalog, Episode } from '../../src/catalog/types.js';
+import type { Catalog, Episode } from '../../src/contract/catalog.js';
 import { namespaces, podcastGuid, podcastGuidNamespace, renderFeed } from '../../src/feeds/rss.js';
-import { feedUrl } from '../../src/site/urls.js';
+import { feedUrl } from '../../src/contract/urls.js';
 import { debianPython, hasPythonModule, needTool } from '../support/env.js';
 import { audioFeed, hostileNotes, now, realShow, removeRealShow, trickyTitle, videoFeed, type RealShow } from './real-show.js';
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { checkShow } from '../../src/catalog/build.js';
+import { checkShow } from '../../src/catalog/check-show.js';
 import { readLock } from '../../src/catalog/lock.js';
 import { podcastGuid } from '../../src/feeds/rss.js';
 import { importFeed, type ImportOptions } from '../../src/import/importer.js';

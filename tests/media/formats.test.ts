@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { checkDeclaredFormat } from '../../src/media/formats.js';
 import { probeMedia } from '../../src/media/probe.js';
-import type { MediaFacts } from '../../src/catalog/types.js';
+import type { MediaFacts } from '../../src/contract/catalog.js';
 import { fixture } from './fixtures.js';
 
 async function factsOf(name: string): Promise<MediaFacts> {

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeMedia, type ProbeResult } from '../../src/media/probe.js';
-import { checkShow } from '../../src/catalog/build.js';
+import { checkShow } from '../../src/catalog/check-show.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { fixture } from './fixtures.js';
 

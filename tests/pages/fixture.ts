@@ -3,8 +3,8 @@
 // Media paths point into `dir`; tests that export write real bytes there with writeFixtureFiles.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Catalog, Episode, EpisodeMedia, ImageFacts, MediaFacts } from '../../src/catalog/types.js';
-import type { ArtworkSet, ImageVariant } from '../../src/site/types.js';
+import type { Catalog, Episode, EpisodeMedia, ImageFacts, MediaFacts } from '../../src/contract/catalog.js';
+import type { ArtworkSet, ImageVariant } from '../../src/contract/artwork.js';
 
 export const fixedNow = new Date('2024-06-01T12:00:00Z');
 export const hostileTitle = 'Tom & Jerry <b>"quoted"</b> 🎙️ \'single\'';

@@ -1,7 +1,7 @@
 // The pages' text path (esc, scriptJson, the notes): characters HTML forbids never reach a page.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog } from '../../src/catalog/types.js';
+import type { Catalog } from '../../src/contract/catalog.js';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import { esc, scriptJson, type PageOptions } from '../../src/pages/html.js';
 import { renderShowPage } from '../../src/pages/show-page.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { makeVariants } from '../../src/artwork/variants.js';
-import { checkShow } from '../../src/catalog/build.js';
+import { checkShow } from '../../src/catalog/check-show.js';
 import { createApp } from '../../src/site/app.js';
 import { readPublicFiles } from '../../src/site/export.js';
 import { buildSiteMap } from '../../src/site/map.js';

@@ -2,7 +2,7 @@
 // every episode reachable from `/` by plain links, pages chained with rel="next"/"prev".
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog, Episode } from '../../src/catalog/types.js';
+import type { Catalog, Episode } from '../../src/contract/catalog.js';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import type { PageOptions } from '../../src/pages/html.js';
 import { EPISODES_PER_PAGE, pagerNumbers, renderShowPage, showPageCount, showPagePaths } from '../../src/pages/show-page.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createApp } from '../../src/site/app.js';
-import { paths } from '../../src/site/urls.js';
+import { paths } from '../../src/contract/urls.js';
 import type { SiteEntry, SiteMap } from '../../src/site/types.js';
 import { ffmpeg, hasTool, needTool } from '../support/env.js';
 import { listen, request } from './http/client.js';

@@ -1,4 +1,5 @@
 // Show folders for tests, made in a temp dir from the committed fixtures.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,3 +66,22 @@ artwork: artwork.jpg
 feeds:
   audio: { title: Audio, enclosure: mp3 }
 `;
+
+/**
+ * Overwrites a file's bytes with zeros, keeping its size and modification time: a check that
+ * reads the file again finds it broken, one that trusts its facts cache (keyed on size and mtime)
+ * does not. How the tests see which files a check read.
+ */
+export async function zeroKeepingStat(file: string): Promise<void> {
+  const stat = await fs.stat(file, { bigint: true });
+  const handle = await fs.open(file, 'r+');
+  try {
+    await handle.write(Buffer.alloc(Number(stat.size)), 0, Number(stat.size), 0);
+  } finally {
+    await handle.close();
+  }
+  // To the nanosecond: fs.utimes takes seconds as a double, which cannot hold every nanosecond
+  // of today's clock; GNU touch can.
+  const ns = stat.mtimeNs;
+  execFileSync('touch', ['-m', '-d', `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`, file]);
+}

@@ -14,7 +14,8 @@
 //   with its date and becomes public the moment its date passes, without another scan.
 import type { CheckResult } from '../catalog/snapshot.js';
 import { episodeStatus, nextRelease, publishedEpisodes } from '../catalog/status.js';
-import type { Catalog, Episode, Problem, Show } from '../catalog/types.js';
+import type { Catalog, Episode, Show } from '../contract/catalog.js';
+import type { Problem } from '../contract/problems.js';
 
 /** Fingerprint key of the show's own files (show.yaml, artwork): no folder has an empty name. */
 export const SHOW_KEY = '';

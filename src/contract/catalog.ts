@@ -5,19 +5,6 @@
 // Everything downstream (feeds, pages, the site map, the server, the exporter) reads only
 // these types. They are plain data (JSON-serialisable) so a catalog can be cached whole.
 
-/** A problem in the user's data: collected, never thrown. */
-export interface Problem {
-  level: 'error' | 'warning';
-  /** Path of the file, relative to the show folder (e.g. `046-the-mega-edition/episode.yaml`). */
-  file: string;
-  /** Dotted field path inside that file (`media.mp3`, `owner.email`), when there is one. */
-  field?: string;
-  message: string;
-  /** 1-based position, for syntax errors. */
-  line?: number;
-  column?: number;
-}
-
 /** A chapter, in seconds (Podcast Index JSON chapters: https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md). */
 export interface Chapter {
   startTime: number;

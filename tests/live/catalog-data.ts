@@ -1,5 +1,5 @@
 // Catalog data for tests that need no files: a show and episodes as checkShow would make them.
-import type { Episode, Show } from '../../src/catalog/types.js';
+import type { Episode, Show } from '../../src/contract/catalog.js';
 
 export const show = (title = 'Tiny Show'): Show => ({
   dir: '/shows/tiny',

@@ -2,9 +2,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { CheckResult } from '../../src/catalog/snapshot.js';
-import type { Catalog, Episode, Problem, Show } from '../../src/catalog/types.js';
+import type { Catalog, Episode, Show } from '../../src/contract/catalog.js';
+import type { Problem } from '../../src/contract/problems.js';
 import { episode, show } from './catalog-data.js';
-import { describeState, mergeCatalog, nextReleaseOf, publishedView, relativeTime, SHOW_KEY, type LiveState } from '../../src/schedule/live-catalog.js';
+import { describeState, mergeCatalog, nextReleaseOf, publishedView, relativeTime, SHOW_KEY, type LiveState } from '../../src/live/live-catalog.js';
 
 const check = (episodes: Episode[], problems: Problem[] = [], s: Show | undefined = show()): CheckResult => ({
   catalog: s ? ({ show: s, episodes } satisfies Catalog) : undefined,

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkShow } from '../../src/catalog/build.js';
+import { checkShow } from '../../src/catalog/check-show.js';
 import { sampleShowDir } from '../support/env.js';
-import { episodeYaml, makeShow, media } from '../support/show-folder.js';
+import { episodeYaml, makeShow, media, zeroKeepingStat } from '../support/show-folder.js';
 
 const one = (extra = '', mediaBlock?: string, files: Record<string, string> = { 'a.mp3': 'good-cbr.mp3' }) => ({
   '001-a': { yaml: episodeYaml('001-a', extra, mediaBlock), files },
@@ -119,15 +119,25 @@ test('a transcript that is not WebVTT is an error; a good one is in the catalog'
 test('a second check re-probes nothing that did not change, and only what did', async () => {
   const dir = await makeShow(one('', '  m4v: a.m4v\n  mp3: a.mp3\n', { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' }));
   const first = await checkShow(dir);
-  assert.deepEqual(first.probed, ['001-a/a.m4v', '001-a/a.mp3', 'artwork.jpg']);
-  assert.deepEqual((await checkShow(dir)).probed, []);
+  assert.equal(first.catalog?.episodes.length, 1);
+  // Zeroed in place with size and mtime kept: only a check that reads them again sees it.
+  const mp3 = path.join(dir, '001-a', 'a.mp3');
+  const m4v = path.join(dir, '001-a', 'a.m4v');
+  await zeroKeepingStat(mp3);
+  await zeroKeepingStat(m4v);
+  await zeroKeepingStat(path.join(dir, 'artwork.jpg'));
+  assert.deepEqual((await checkShow(dir)).catalog, first.catalog);
   // A new episode.yaml (snapshot miss) re-reads manifests but probes no unchanged file.
   await fs.appendFile(path.join(dir, '001-a', 'episode.yaml'), 'number: 1\n');
-  assert.deepEqual((await checkShow(dir)).probed, []);
-  // A replaced media file is probed again, alone.
+  const edited = await checkShow(dir);
+  assert.equal(edited.catalog?.episodes[0].number, 1);
+  assert.deepEqual(edited.catalog?.episodes[0].media, first.catalog?.episodes[0].media);
+  // A replaced media file is probed again, alone: the zeroed MP3 is now found broken, the M4V is not read.
   const later = new Date(Date.now() + 5000);
-  await fs.utimes(path.join(dir, '001-a', 'a.mp3'), later, later);
-  assert.deepEqual((await checkShow(dir)).probed, ['001-a/a.mp3']);
+  await fs.utimes(mp3, later, later);
+  const { problems } = await checkShow(dir);
+  const files = [...new Set(problems.filter((p) => p.level === 'error').map((p) => p.file))];
+  assert.deepEqual(files, ['001-a/a.mp3']);
 });
 
 test('the sample show checks with no errors', async () => {

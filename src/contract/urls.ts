@@ -1,7 +1,7 @@
 // Every URL of the site in one place, so pages, feeds, the server and the export agree.
 // Layout documented in docs/show-folder.md. Paths are percent-encoded per segment (RFC 3986).
-import type { Episode, EpisodeMedia, FeedDef } from '../catalog/types.js';
-import type { SiteOptions } from './types.js';
+import type { Episode, EpisodeMedia, FeedDef } from './catalog.js';
+import type { SiteOptions } from './site-options.js';
 
 const seg = (s: string) => encodeURIComponent(s);
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeMedia } from '../../src/media/probe.js';
-import { parseMatroskaHead, webmTailDuration } from '../../src/media/webm-duration.js';
+import { parseMatroskaHead, webmTailDuration } from '../../src/media/matroska-header.js';
 import { fixture, trueDuration } from './fixtures.js';
 
 function read(name: string) {

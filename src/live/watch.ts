@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import { withIntegrity } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
-import { checkShow, type CheckResult } from '../catalog/build.js';
+import { checkShow, type CheckResult } from '../catalog/check-show.js';
 import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
-import type { Catalog } from '../catalog/types.js';
+import type { Catalog } from '../contract/catalog.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
 import { fingerprintFolders } from './scan.js';
 
@@ -91,7 +91,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     const checkStartedMs = Date.now();
     let fresh: CheckResult;
     try {
-      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, media });
+      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, workers: media });
       if (fresh.catalog && (options.integrity ?? true)) fresh.catalog = await withIntegrity(fresh.catalog, showDir, media);
     } finally {
       await media.close();

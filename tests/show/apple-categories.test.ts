@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { appleCategories, checkCategory } from '../../src/feeds/apple-categories.js';
+import { appleCategories, checkCategory } from '../../src/show/apple-categories.js';
 
 // podcast-partytime (Podcast Index's parser) keeps its own copy of Apple's list, scraped from
 // Apple's site: a second, independent source to hold ours against.

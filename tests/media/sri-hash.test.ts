@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256Sri } from '../../src/media/integrity.js';
+import { sha256Sri } from '../../src/media/sri-hash.js';
 import { seededBytes } from './fixtures.js';
 
 test('sha256Sri streams a multi-chunk file to the SRI form of its SHA-256', async (t) => {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOCK_FILE, readLock } from '../../src/catalog/lock.js';
 import { publishedEpisodes } from '../../src/catalog/status.js';
-import type { Catalog } from '../../src/catalog/types.js';
-import { startLive } from '../../src/schedule/watch.js';
+import type { Catalog } from '../../src/contract/catalog.js';
+import { startLive } from '../../src/live/watch.js';
 import { needTool } from '../support/env.js';
 import { episodeYaml, fixtureMp3, isoIn, makeShow, writeEpisode } from './tiny-show.js';
 

@@ -1,8 +1,8 @@
 // checkShow: the entry to the catalog stage for every command.
 // When no file of the show folder changed since the last check with the same options, the
-// snapshot answers at once; otherwise assemble.ts re-reads the manifests and re-probes only the
-// files whose size or mtime changed. Light on purpose: the YAML parser, the validator and the
-// media parsers load only on a miss.
+// snapshot answers at once; otherwise read-files.ts re-reads the manifests and re-probes only the
+// files whose size or mtime changed, and assemble.ts makes the catalog of them. Light on purpose:
+// the YAML parser, the validator and the media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';
@@ -13,8 +13,8 @@ export type { CheckResult };
 export interface CheckOptions {
   /** Overrides show.yaml's baseUrl. */
   baseUrl?: string;
-  /** Workers to probe on (a build hashes on them meanwhile, see integrity.ts); else a pool of the check's own. */
-  media?: MediaPool;
+  /** Worker threads to probe on (a build hashes on them meanwhile, see integrity.ts); else a pool of the check's own. */
+  workers?: MediaPool;
   /**
    * Called once the manifests are read, before any file is probed (not when the snapshot answers):
    * `build` starts hashing the alternates here, so the workers hash while this thread probes.
@@ -32,6 +32,12 @@ export async function checkShow(showDir: string, options: CheckOptions = {}): Pr
   return result;
 }
 
+/** A check that reads every manifest and file (through the facts cache), without the snapshot. */
+export async function checkShowFresh(showDir: string, options: CheckOptions & { workers: MediaPool }): Promise<CheckResult> {
+  const [{ readShowFiles }, { assembleCatalog }] = await Promise.all([import('./read-files.js'), import('./assemble.js')]);
+  return assembleCatalog(await readShowFiles(showDir, options), options.baseUrl);
+}
+
 async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
   const salt = JSON.stringify({ baseUrl: options.baseUrl });
   const seen = fingerprintShow(showDir, salt, readListings(showDir));
@@ -39,19 +45,18 @@ async function checkShowFiles(showDir: string, options: CheckOptions): Promise<C
   const cached = readSnapshot(showDir, fingerprint);
   if (cached) {
     if (seen.relisted) writeListings(showDir, seen.listings);
-    return { ...cached, probed: [], fingerprint };
+    return { ...cached, fingerprint };
   }
   // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
   const { MediaPool } = await import('../media/pool.js');
-  const media = options.media ?? new MediaPool();
-  media.start();
+  const workers = options.workers ?? new MediaPool();
+  workers.start();
   try {
-    const { checkShowFresh } = await import('./assemble.js');
-    const result = await checkShowFresh(showDir, { ...options, media });
+    const result = await checkShowFresh(showDir, { ...options, workers });
     writeSnapshot(showDir, fingerprint, result);
     writeListings(showDir, seen.listings);
     return { ...result, fingerprint };
   } finally {
-    if (media !== options.media) await media.close();
+    if (workers !== options.workers) await workers.close();
   }
 }
