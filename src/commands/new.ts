@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { dump } from 'js-yaml';
+import { stringifyYaml } from '../show/yaml.js';
 import { slugify } from '../show/slug.js';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
@@ -56,7 +56,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     `# Written by \`netcaster new\`. Put the media files named below into this folder, write the\n` +
     `# summary and notes.md, set the date, then set draft: false to publish.\n` +
     `# The guid identifies the episode to podcast apps: never change it once published.\n` +
-    dump(manifest, { lineWidth: -1 });
+    stringifyYaml(manifest);
 
   try {
     await fs.mkdir(episodeDir); // not recursive: an existing folder is an error, never overwritten

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { dump } from 'js-yaml';
+import { stringifyYaml } from '../show/yaml.js';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
 import type { Chapter, MediaFacts } from '../contract/catalog.js';
 import { slugify } from '../show/slug.js';
@@ -593,11 +593,11 @@ function existingFormatOf(show: ShowManifest | undefined, name: string | undefin
 const header = '# Written by `netcaster import`; yours to edit from now on.\n';
 
 function showYamlText(manifest: ShowManifest): string {
-  return header + dump(manifest, { lineWidth: -1, noRefs: true });
+  return header + stringifyYaml(manifest);
 }
 
 function episodeYamlText(manifest: EpisodeManifest): string {
-  return header + '# The guid is how podcast apps know this episode: never change it.\n' + dump(manifest, { lineWidth: -1, noRefs: true });
+  return header + '# The guid is how podcast apps know this episode: never change it.\n' + stringifyYaml(manifest);
 }
 
 /** Write through a temp file and a rename: a crash never leaves half a file. */

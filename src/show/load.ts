@@ -3,13 +3,11 @@
 // No media is read here: that is the probe stage's job.
 import fs from 'node:fs';
 import path from 'node:path';
-import { load as parseYaml, YAMLException } from 'js-yaml';
-import type { TSchema } from '@sinclair/typebox';
-import type { ValueError } from '@sinclair/typebox/value';
 import type { Problem } from '../contract/problems.js';
 import type { EpisodeManifest, ShowManifest } from './schema.js';
 import { isEpisodeManifest, isShowManifest } from './manifest-checks.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from './show-file.js';
+import { parseYaml } from './yaml.js';
 
 export interface LoadedEpisode {
   slug: string;
@@ -122,21 +120,20 @@ function readManifest(abs: string, realShowDir: string, file: string, problems: 
     problems.push({ level: 'error', file, message: read.reason === 'missing' ? 'file is missing' : read.message });
     return undefined;
   }
-  let data: unknown;
+  let parsed;
   try {
-    // YAML 1.2 core schema: dates stay strings (the schema checks their form), a duplicate key is
-    // an error rather than a silent override, and aliases are capped against "billion laughs".
-    data = parseYaml(read.text, { filename: file, maxAliases: 100 });
+    parsed = parseYaml(read.text, file);
   } catch (err) {
-    if (err instanceof RangeError) {
-      problems.push({ level: 'error', file, message: `nested too deeply to be a manifest (more than ${MAX_DEPTH} levels)` });
-      return undefined;
-    }
-    if (!(err instanceof YAMLException)) throw err;
-    const mark = err.mark;
-    problems.push({ level: 'error', file, message: `YAML syntax: ${err.reason}`, line: mark && mark.line + 1, column: mark && mark.column + 1 });
+    if (!(err instanceof RangeError)) throw err;
+    problems.push({ level: 'error', file, message: `nested too deeply to be a manifest (more than ${MAX_DEPTH} levels)` });
     return undefined;
   }
+  if ('syntax' in parsed) {
+    const { reason, line, column } = parsed.syntax;
+    problems.push({ level: 'error', file, message: `YAML syntax: ${reason}`, line, column });
+    return undefined;
+  }
+  const data = parsed.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     problems.push({ level: 'error', file, message: 'must be a YAML mapping of keys to values' });
     return undefined;
@@ -196,35 +193,16 @@ function checkManifest(data: object, file: string, schema: Invalid['schema'], in
   return valid;
 }
 
-/** Every problem of every invalid manifest, one per field, from TypeBox (loaded only now). */
+/** Every problem of every invalid manifest, one per field (schema.ts loads TypeBox only now). */
 async function describeInvalid(invalid: Invalid[]): Promise<Problem[]> {
-  const [{ Value }, schemas] = await Promise.all([import('@sinclair/typebox/value'), import('./schema.js')]);
+  const { schemaErrors } = await import('./schema.js');
   const problems: Problem[] = [];
   for (const { file, data, schema } of invalid) {
-    const seen = new Set<string>();
-    for (const e of Value.Errors(schemas[schema], data)) {
-      const field = e.path.split('/').slice(1).join('.');
-      if (seen.has(field)) continue; // one message per field: a union reports each branch
-      seen.add(field);
-      problems.push({ level: 'error', file, field: field || undefined, message: describe(e) });
-    }
+    const errors = schemaErrors(schema, data);
+    for (const e of errors) problems.push({ level: 'error', file, field: e.field, message: e.message });
     // The compiled check and TypeBox are the same schema; should they ever disagree, the manifest
     // still does not pass unremarked.
-    if (seen.size === 0) problems.push({ level: 'error', file, message: 'does not match the manifest schema' });
+    if (errors.length === 0) problems.push({ level: 'error', file, message: 'does not match the manifest schema' });
   }
   return problems;
 }
-
-function describe(e: ValueError): string {
-  const got = e.value === undefined ? '' : `, got ${JSON.stringify(e.value)}`;
-  const schema = e.schema as TSchema & { anyOf?: TSchema[]; description?: string; const?: unknown };
-  if (e.message === 'Unexpected property') return 'unknown key (a typo?)';
-  if (e.message === 'Expected required property') return 'is required';
-  if (schema.anyOf?.every((s) => s.const !== undefined)) {
-    return `must be one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}${got}`;
-  }
-  if (schema.description) return `must be ${schema.description}${got}`;
-  return `${lowerFirst(e.message)}${got}`;
-}
-
-const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

@@ -2,7 +2,10 @@
 // The schema of show.yaml and episode.yaml: one source for the TypeScript types, the validator
 // and the JSON Schema files in schema/ that editors use (`npm run schema` writes them; a test
 // keeps them in step). The shape is documented in docs/show-folder.md.
+// The one module that imports TypeBox (the manifests' schema, its error list, its compiled checks).
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value, type ValueError } from '@sinclair/typebox/value';
 
 /** Format names are the usual file-type names: mp3, m4a, m4v, mp4, webm, ogg, opus, ... */
 const FormatName = Type.String({ pattern: '^[a-z0-9]+$', description: 'a file-type name such as mp3, m4v, webm' });
@@ -115,3 +118,37 @@ export const jsonSchemas: Record<string, TSchema> = {
   'show.schema.json': ShowManifest,
   'episode.schema.json': EpisodeManifest,
 };
+
+/** What is wrong with a manifest that failed its compiled check: one message per field (a union reports each branch). */
+export function schemaErrors(schema: 'ShowManifest' | 'EpisodeManifest', data: unknown): { field?: string; message: string }[] {
+  const errors: { field?: string; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const e of Value.Errors(schema === 'ShowManifest' ? ShowManifest : EpisodeManifest, data)) {
+    const field = e.path.split('/').slice(1).join('.');
+    if (seen.has(field)) continue;
+    seen.add(field);
+    errors.push({ field: field || undefined, message: describe(e) });
+  }
+  return errors;
+}
+
+function describe(e: ValueError): string {
+  const got = e.value === undefined ? '' : `, got ${JSON.stringify(e.value)}`;
+  const schema = e.schema as TSchema & { anyOf?: TSchema[]; description?: string; const?: unknown };
+  if (e.message === 'Unexpected property') return 'unknown key (a typo?)';
+  if (e.message === 'Expected required property') return 'is required';
+  if (schema.anyOf?.every((s) => s.const !== undefined)) {
+    return `must be one of ${schema.anyOf.map((s) => String(s.const)).join(', ')}${got}`;
+  }
+  if (schema.description) return `must be ${schema.description}${got}`;
+  return `${lowerFirst(e.message)}${got}`;
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** A schema as plain JavaScript that tests a value against it (TypeBox's TypeCompiler), for manifest-checks.ts. */
+export function compiledCheckCode(schema: TSchema): string {
+  // TypeCompiler's TypeScript output is not valid TypeScript (it annotates for-of variables), so
+  // the JavaScript output goes into a file the compiler does not type-check.
+  return `(() => {\n${TypeCompiler.Code(schema, [], { language: 'javascript' })}\n})()`;
+}

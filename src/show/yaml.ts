@@ -1,0 +1,31 @@
+// The one module that imports js-yaml (https://github.com/nodeca/js-yaml): manifests are read
+// here (load.ts) and written here (`netcaster new`, `netcaster import`), so a swap of YAML
+// library touches this file alone.
+import { dump, load, YAMLException } from 'js-yaml';
+
+/** Where a YAML text is not YAML: the parser's reason and 1-based position. */
+export interface YamlSyntaxError {
+  reason: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * Parses one YAML document. YAML 1.2 core schema: dates stay strings (the schema checks their
+ * form), a duplicate key is an error rather than a silent override, and aliases are capped
+ * against "billion laughs". A RangeError (nesting deeper than the stack) is left to the caller.
+ */
+export function parseYaml(text: string, fileName: string): { data: unknown } | { syntax: YamlSyntaxError } {
+  try {
+    return { data: load(text, { filename: fileName, maxAliases: 100 }) };
+  } catch (err) {
+    if (!(err instanceof YAMLException)) throw err;
+    const mark = err.mark;
+    return { syntax: { reason: err.reason, line: mark && mark.line + 1, column: mark && mark.column + 1 } };
+  }
+}
+
+/** A manifest as YAML: long lines kept whole (URLs, summaries), no anchors for repeated values. */
+export function stringifyYaml(value: object): string {
+  return dump(value, { lineWidth: -1, noRefs: true });
+}
