@@ -11,7 +11,8 @@ import type { Catalog } from '../contract/catalog.js';
 import type { ServedResponse } from '../contract/served-response.js';
 import type { Hit } from './engine.js';
 import { CountingSession } from './session.js';
-import { openStore, type AudienceStore } from './store.js';
+import { type AudienceStore } from './store.js';
+import { openStore } from './open-store.js';
 import { ShowTargets } from './targets.js';
 import { loadRules } from './user-agents.js';
 

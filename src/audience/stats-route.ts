@@ -8,7 +8,7 @@ import { utcDay } from './engine.js';
 import { buildReport } from './report.js';
 import { storeWindow } from './session.js';
 import { renderStatsPage } from './stats-page.js';
-import { openStore } from './store.js';
+import { openStore } from './open-store.js';
 import { FORMATS } from '../media/formats.js';
 import { ShowTargets } from './targets.js';
 

@@ -102,13 +102,3 @@ export function addFeed(rows: Map<string, FeedRow>, f: FeedFetch, n: number): vo
 export function dataDir(env = process.env): string {
   return env.NETCASTER_DATA_DIR || path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'netcaster');
 }
-
-/** Opens the store the environment names; throws StoreError with a readable message when it cannot. */
-export async function openStore(env = process.env): Promise<AudienceStore> {
-  if (env.NETCASTER_DATABASE_URL) {
-    const { PostgresStore } = await import('./store-postgres.js');
-    return PostgresStore.open(env.NETCASTER_DATABASE_URL);
-  }
-  const { DuckDbStore } = await import('./store-duckdb.js');
-  return DuckDbStore.open(path.join(dataDir(env), 'audience.duckdb'));
-}

@@ -2,7 +2,28 @@
 // user-agents-v2 lists (see user-agents.ts). They name the common podcast apps and browsers;
 // the OPAWG lists, when supplied in $NETCASTER_USER_AGENTS_DIR, replace them whole.
 // Device names follow OPAWG's: phone, tablet, computer, watch, smart_speaker, tv.
-import type { UserAgentFiles } from './user-agents.js';
+
+/** One entry, as the OPAWG user-agents-v2 JSON files write it. */
+export interface UserAgentEntry {
+  user_agents: string[];
+  app?: string;
+  /** browsers.json names the browser here. */
+  browser?: string;
+  device?: string;
+  os?: string;
+  bot?: boolean;
+  examples?: string[];
+  info_url?: string;
+  description?: string;
+}
+
+export interface UserAgentFiles {
+  apps?: UserAgentEntry[];
+  bots?: UserAgentEntry[];
+  browsers?: UserAgentEntry[];
+  libraries?: UserAgentEntry[];
+  devices?: UserAgentEntry[];
+}
 
 export const ownRules: UserAgentFiles = {
   bots: [

@@ -18,29 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { looksLikeBot } from './bots.js';
-import { ownRules } from './ua-rules.js';
-
-/** One entry, as the OPAWG user-agents-v2 JSON files write it. */
-export interface UserAgentEntry {
-  user_agents: string[];
-  app?: string;
-  /** browsers.json names the browser here. */
-  browser?: string;
-  device?: string;
-  os?: string;
-  bot?: boolean;
-  examples?: string[];
-  info_url?: string;
-  description?: string;
-}
-
-export interface UserAgentFiles {
-  apps?: UserAgentEntry[];
-  bots?: UserAgentEntry[];
-  browsers?: UserAgentEntry[];
-  libraries?: UserAgentEntry[];
-  devices?: UserAgentEntry[];
-}
+import { ownRules, type UserAgentEntry, type UserAgentFiles } from './ua-rules.js';
 
 interface CompiledEntry {
   patterns: RegExp[];
