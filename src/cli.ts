@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // netcaster <command> [SHOW_DIR] [options]: argv -> command -> exit code.
 // Each command is imported only when it runs, so `check` never pays for express or sharp.
+import fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CommandContext } from './commands/context.js';
+import { printProblems } from './commands/problem-groups.js';
 import { visible } from './commands/terminal.js';
 import { baseUrlProblem } from './show/urls.js';
 
@@ -11,10 +14,9 @@ export interface CommandSpec {
   options: NonNullable<ParseArgsConfig['options']>;
   /** How many positional arguments the command takes at most (default 1: the show folder). */
   positionals?: number;
-  load: () => Promise<{
-    /** `positionals` is the whole list, the show folder (or import's SOURCE) first. */
-    run: (dir: string, options: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>;
-  }>;
+  /** The show folder must exist: checked here, before the command loads. */
+  showFolder?: boolean;
+  load: () => Promise<{ run: (context: CommandContext) => Promise<number> }>;
 }
 
 const commands: Record<string, CommandSpec> = {
@@ -22,36 +24,42 @@ const commands: Record<string, CommandSpec> = {
     summary: 'read the show, probe every media file and image, print every problem',
     usage: 'check [DIR] [--json] [--strict] [--loudness]',
     options: { json: { type: 'boolean' }, strict: { type: 'boolean' }, loudness: { type: 'boolean' } },
+    showFolder: true,
     load: () => import('./commands/check.js'),
   },
   build: {
     summary: 'write the whole site as static files',
     usage: 'build [DIR] --out OUT [--base-url URL] [--media-base-url URL]',
     options: { out: { type: 'string' }, 'base-url': { type: 'string' }, 'media-base-url': { type: 'string' } },
+    showFolder: true,
     load: () => import('./commands/build.js'),
   },
   serve: {
     summary: 'serve the site live, publishing scheduled episodes and edits',
     usage: 'serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]',
     options: { port: { type: 'string' }, host: { type: 'string' }, 'base-url': { type: 'string' }, 'trust-proxy': { type: 'string' } },
+    showFolder: true,
     load: () => import('./commands/serve.js'),
   },
   new: {
     summary: 'create the next episode folder with a filled-in episode.yaml',
     usage: 'new [DIR] --title TITLE',
     options: { title: { type: 'string' } },
+    showFolder: true,
     load: () => import('./commands/new.js'),
   },
   'publish-due': {
     summary: 'publish what is due now: rebuild --out when a scheduled episode has come due (for a system cron)',
     usage: 'publish-due [DIR] --out OUT [--base-url URL] [--media-base-url URL]',
     options: { out: { type: 'string' }, 'base-url': { type: 'string' }, 'media-base-url': { type: 'string' } },
+    showFolder: true,
     load: () => import('./commands/publish-due.js'),
   },
   status: {
     summary: 'say what is published, what is scheduled and when, and what waits on a problem',
     usage: 'status [DIR]',
     options: {},
+    showFolder: true,
     load: () => import('./commands/status.js'),
   },
   import: {
@@ -66,6 +74,7 @@ const commands: Record<string, CommandSpec> = {
     usage: 'encode [DIR] [EPISODE...] [--force]',
     options: { force: { type: 'boolean' } },
     positionals: Infinity,
+    showFolder: true,
     load: () => import('./commands/encode.js'),
   },
   stats: {
@@ -120,8 +129,27 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`netcaster ${name}: ${what}, got ${parsed.positionals.join(' ')}\nusage: netcaster ${spec.usage}`);
     return 2;
   }
+  const dir = parsed.positionals[0] ?? 'episodes';
+  const options = parsed.values as Record<string, string | boolean | undefined>;
+  if (spec.showFolder && !isFolder(dir)) return noShowFolder(name, dir, options);
   const command = await spec.load();
-  return command.run(parsed.positionals[0] ?? 'episodes', parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  return command.run({ dir, options, positionals: parsed.positionals, now: new Date() });
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Told as the command tells its problems: `check`'s report (stdout, or its JSON), everyone else's on stderr. */
+function noShowFolder(name: string, dir: string, options: Record<string, unknown>): number {
+  const problems = [{ level: 'error' as const, file: dir, message: 'no such show folder' }];
+  if (name === 'check' && options.json) process.stdout.write(`${JSON.stringify({ ok: false, problems, episodes: [] }, null, 2)}\n`);
+  else printProblems(problems, name === 'check' ? process.stdout : process.stderr);
+  return 1;
 }
 
 // A reader that goes away (`netcaster status | head`) is no fault: stop quietly, as Unix tools do.

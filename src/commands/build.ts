@@ -13,40 +13,37 @@ import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
 import { feedUrl } from '../contract/urls.js';
 import { podcastGuid } from '../catalog/feed-guid.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
+import type { CommandContext } from './context.js';
 
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
 /** Where generated artwork is kept between builds: the site pipeline's (light to import). */
 export { artworkCacheDir } from '../site/pipeline.js';
 
-export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
   const baseUrlFlag = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
   const mediaBaseUrl = typeof options['media-base-url'] === 'string' ? options['media-base-url'] : undefined;
   if (!out) return usageError('--out OUT is required: the folder to write the site into');
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
-    return 1;
-  }
   const refused = refuseOutDir('build', out, dir);
   if (refused !== undefined) return refused;
 
   // One set of workers for the whole build: they hash the alternates from the moment the manifests
   // are read (this thread probes meanwhile, see pool.ts), and probe when they have nothing to hash.
-  const media = new MediaPool();
+  const workers = new MediaPool();
   try {
-    return await checkAndBuild(dir, { out, baseUrlFlag, mediaBaseUrl, media });
+    return await checkAndBuild(dir, { out, baseUrlFlag, mediaBaseUrl, workers, now });
   } finally {
-    await media.close();
+    await workers.close();
   }
 }
 
-async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; media: MediaPool }): Promise<number> {
-  const { out, baseUrlFlag, mediaBaseUrl, media } = options;
-  const hashes = new IntegrityHashes(dir, media);
-  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, workers: media, onManifests: (loaded) => hashes.hashFromManifests(loaded) });
+async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; workers: MediaPool; now: Date }): Promise<number> {
+  const { out, baseUrlFlag, mediaBaseUrl, workers, now } = options;
+  const hashes = new IntegrityHashes(dir, workers);
+  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, workers, onManifests: (loaded) => hashes.hashFromManifests(loaded) });
   const catalog = checked.catalog;
   const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {
@@ -59,7 +56,6 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
   const baseUrl = (baseUrlFlag ?? catalog.show.baseUrl)?.replace(/\/+$/, '');
   if (!baseUrl) return usageError('no base URL: pass --base-url URL or set baseUrl in show.yaml (feeds need absolute URLs)');
 
-  const now = new Date();
   let result;
   try {
     result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes, fingerprint: checked.fingerprint });

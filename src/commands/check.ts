@@ -1,46 +1,42 @@
 // netcaster check [DIR] [--json] [--strict] [--loudness]
 // Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
-import fs from 'node:fs';
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import type { Catalog } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
-import { groupProblems } from './problem-groups.js';
+import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
+import type { CommandContext } from './context.js';
 
-export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    return report(options, [{ level: 'error', file: dir, message: 'no such show folder' }], undefined);
-  }
+export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const progress = !options.json && process.stderr.isTTY ? new Progress(process.stderr) : undefined;
   const { catalog, problems } = await checkShow(dir, { onProgress: progress?.update });
   progress?.clear();
   // Loudness only when asked: it decodes every file once (then it is cached, src/encode/loudness-check.ts).
   const loudness = options.loudness && catalog ? await (await import('../encode/loudness-check.js')).checkLoudness(catalog) : [];
   // What was published must stay where subscribers found it (netcaster.lock).
-  return report(options, [...problems, ...loudness, ...checkLock(dir, catalog, undefined)], catalog);
+  return report(options, [...problems, ...loudness, ...checkLock(dir, catalog, undefined)], catalog, now);
 }
 
-function report(options: Record<string, string | boolean | undefined>, problems: Problem[], catalog: Catalog | undefined): number {
+/** The check's report: the JSON form, or the summary and the problems, on stdout (its output is the report). */
+export function report(options: Record<string, string | boolean | undefined>, problems: Problem[], catalog: Catalog | undefined, now: Date): number {
   const errors = problems.filter((p) => p.level === 'error').length;
   const warnings = problems.length - errors;
   const ok = errors === 0 && !!catalog && !(options.strict && warnings > 0);
   if (options.json) {
-    const now = new Date();
     const episodes = (catalog?.episodes ?? []).map((e) => ({ ...e, status: episodeStatus(e, now) }));
     process.stdout.write(`${JSON.stringify({ ok, problems, episodes }, null, 2)}\n`);
     return ok ? 0 : 1;
   }
-  if (catalog) process.stdout.write(`${visible(summary(catalog))}\n`);
+  if (catalog) process.stdout.write(`${visible(summary(catalog, now))}\n`);
   printProblems(problems, process.stdout);
   const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   process.stdout.write(ok ? `\n✓ publishable (${counts})\n` : `\n✗ not publishable: ${counts}${errors === 0 && options.strict ? ' (--strict fails on warnings)' : ''}\n`);
   return ok ? 0 : 1;
 }
 
-function summary(catalog: Catalog): string {
-  const now = new Date();
+function summary(catalog: Catalog, now: Date): string {
   const count = { published: 0, scheduled: 0, draft: 0 };
   let files = 0;
   for (const e of catalog.episodes) {
@@ -48,35 +44,6 @@ function summary(catalog: Catalog): string {
     files += e.media.length;
   }
   return `${catalog.show.title}: ${plural(catalog.episodes.length, 'episode')} (${count.published} published, ${count.scheduled} scheduled, ${plural(count.draft, 'draft')}), ${plural(files, 'media file')}, feeds: ${catalog.show.feeds.map((f) => f.name).join(', ')}`;
-}
-
-/** How many files a line about a repeated problem names before "and N more". */
-const FILES_NAMED = 3;
-
-/**
- * Problems grouped by file, in the order found; a kind of problem found more than once (the same
- * message in many episodes: problem-groups.ts) as one line after them, with its count and files.
- */
-export function printProblems(problems: Problem[], stream: NodeJS.WritableStream): void {
-  // Files, fields and messages quote the show's own text (titles, tags, names): shown, not obeyed.
-  let current: string | undefined;
-  for (const line of groupProblems(problems)) {
-    if (line.kind === 'group') {
-      current = undefined;
-      const named = line.files.slice(0, FILES_NAMED).map(visible);
-      const more = line.files.length - named.length;
-      const files = more > 0 ? `${named.join(', ')} and ${more} more` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-      stream.write(`\n${line.level} ×${line.count}: ${line.field ? `${visible(line.field)}: ` : ''}${visible(line.message)} — in ${files}\n`);
-      continue;
-    }
-    const p = line.problem;
-    if (p.file !== current) {
-      current = p.file;
-      stream.write(`\n${visible(p.file)}\n`);
-    }
-    const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined].filter(Boolean).join(' ');
-    stream.write(`  ${p.level.padEnd(7)}  ${where ? `${visible(where)}: ` : ''}${visible(p.message)}\n`);
-  }
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -4,9 +4,10 @@
 import os from 'node:os';
 import { Interrupted } from '../encode/ffmpeg.js';
 import { encodeShow } from '../encode/show.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
+import type { CommandContext } from './context.js';
 
-export async function run(dir: string, options: Record<string, string | boolean | undefined>, positionals: string[] = []): Promise<number> {
+export async function run({ dir, options, positionals }: CommandContext): Promise<number> {
   const episodes = positionals.slice(1); // after the show folder
   const controller = new AbortController();
   // Ctrl-C: ffmpeg is stopped and every partial file removed before netcaster exits.

@@ -4,11 +4,12 @@
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { importFeed, type ImportReport, type ReportLine } from '../import/importer.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
+import type { CommandContext } from './context.js';
 
 const usage = 'usage: netcaster import SOURCE [DIR] [--unlock] [--base-url URL]';
 
-export async function run(_first: string, options: Record<string, string | boolean | undefined>, positionals: string[] = []): Promise<number> {
+export async function run({ options, positionals }: CommandContext): Promise<number> {
   const [source, dir = 'episodes', ...extra] = positionals;
   if (!source || extra.length) {
     console.error(`netcaster import: ${source ? `one SOURCE and one DIR at most, got ${positionals.join(' ')}` : 'SOURCE (a feed URL or file) is required'}\n${usage}`);

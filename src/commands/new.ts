@@ -8,10 +8,11 @@ import { stringifyYaml } from '../show/yaml.js';
 import { slugify } from '../show/slug.js';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
+import type { CommandContext } from './context.js';
 
 const usage = 'usage: netcaster new [DIR] --title TITLE';
 
-export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const title = typeof options.title === 'string' ? options.title.trim() : '';
   if (!title) {
     console.error(`netcaster new: --title is required\n${usage}`);
@@ -45,7 +46,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
 
   const manifest: EpisodeManifest = {
     title,
-    date: localIsoDate(new Date()),
+    date: localIsoDate(now),
     number,
     summary: 'TODO: one-paragraph summary',
     guid: randomUUID(),

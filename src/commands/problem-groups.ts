@@ -9,6 +9,7 @@
 // printed one by one (the values they differ in are worth reading) unless their messages are the
 // same. `check --json` still lists every problem; only the printed report groups them.
 import type { Problem } from '../contract/problems.js';
+import { visible } from './terminal.js';
 
 /** A problem on its own, or a kind of problem found more than once. */
 export type ProblemLine =
@@ -129,4 +130,33 @@ export function groupProblems(problems: readonly Problem[]): ProblemLine[] {
   const rank = (level: Problem['level']) => (level === 'error' ? 0 : 1);
   groups.sort((a, b) => rank(a.level) - rank(b.level));
   return [...lines, ...groups];
+}
+
+/** How many files a line about a repeated problem names before "and N more". */
+const FILES_NAMED = 3;
+
+/**
+ * Problems grouped by file, in the order found; a kind of problem found more than once (the same
+ * message in many episodes: problem-groups.ts) as one line after them, with its count and files.
+ */
+export function printProblems(problems: Problem[], stream: NodeJS.WritableStream): void {
+  // Files, fields and messages quote the show's own text (titles, tags, names): shown, not obeyed.
+  let current: string | undefined;
+  for (const line of groupProblems(problems)) {
+    if (line.kind === 'group') {
+      current = undefined;
+      const named = line.files.slice(0, FILES_NAMED).map(visible);
+      const more = line.files.length - named.length;
+      const files = more > 0 ? `${named.join(', ')} and ${more} more` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+      stream.write(`\n${line.level} ×${line.count}: ${line.field ? `${visible(line.field)}: ` : ''}${visible(line.message)} — in ${files}\n`);
+      continue;
+    }
+    const p = line.problem;
+    if (p.file !== current) {
+      current = p.file;
+      stream.write(`\n${visible(p.file)}\n`);
+    }
+    const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined].filter(Boolean).join(' ');
+    stream.write(`  ${p.level.padEnd(7)}  ${where ? `${visible(where)}: ` : ''}${visible(p.message)}\n`);
+  }
 }

@@ -12,8 +12,9 @@ import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import { formatTime, relativeTime } from '../live/live-catalog.js';
 import { describeWriteError } from '../site/out-dir.js';
 import { refuseOutDir, run as build } from './build.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
+import type { CommandContext } from './context.js';
 
 export const RECORD_FILE = '.netcaster-published.json';
 const usage = 'usage: netcaster publish-due [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
@@ -24,15 +25,11 @@ interface PublishedRecord {
   slugs: Record<string, string>;
 }
 
-export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
   if (!out) {
     process.stderr.write(`netcaster publish-due: --out OUT is required: the folder the site is built into\n${usage}\n`);
     return 2;
-  }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
-    return 1;
   }
   const refused = refuseOutDir('publish-due', out, dir);
   if (refused !== undefined) return refused;
@@ -44,7 +41,6 @@ export async function run(dir: string, options: Record<string, string | boolean 
     process.stderr.write(`\nnetcaster publish-due: ${dir} cannot be published: fix the errors above (${out} was not changed)\n`);
     return 1;
   }
-  const now = new Date();
   const published = publishedEpisodes(catalog, now);
   const record: PublishedRecord = {
     guids: published.map((e) => e.guid).sort(),
@@ -58,7 +54,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
     process.stdout.write(`nothing due${nextNote}\n`);
     return 0;
   }
-  const code = await build(dir, options);
+  const code = await build({ dir, options, positionals: [dir], now });
   if (code !== 0) return code;
   try {
     writeRecord(out, record);

@@ -11,7 +11,6 @@
 // The URLs in feeds and pages are --base-url, else show.yaml's baseUrl: a server behind a proxy
 // must never hand its loopback address to every podcast app. Only a show with neither is served
 // with links to the listening address (said in the log); `npm start` previews with --base-url.
-import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../contract/catalog.js';
@@ -26,8 +25,9 @@ import type { SiteMap } from '../site/types.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { LiveRecorder } from '../audience/live.js';
 import { statsRoute } from '../audience/stats-route.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
+import type { CommandContext } from './context.js';
 
 const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]';
 
@@ -99,7 +99,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, renderedCount: () => rendered?.size ?? 0, live };
 }
 
-export async function run(dir: string, options: Record<string, string | boolean | undefined>): Promise<number> {
+export async function run({ dir, options }: CommandContext): Promise<number> {
   const portText = typeof options.port === 'string' ? options.port : '8080';
   const host = typeof options.host === 'string' && options.host !== '' ? options.host : '127.0.0.1';
   const baseUrlFlag = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
@@ -107,10 +107,6 @@ export async function run(dir: string, options: Record<string, string | boolean 
   if (!(port >= 0 && port <= 65535)) return usageError(`--port must be a number from 0 to 65535, got "${portText}"`);
   const trustProxy = trustProxySetting(options['trust-proxy']);
   if (trustProxy === null) return usageError(`--trust-proxy must be loopback, a hop count, or addresses, got "${String(options['trust-proxy'])}"`);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
-    return 1;
-  }
 
   // Bind first: with --port 0 the real port is known only now, and the default base URL needs it.
   let live: LiveSite | undefined;

@@ -17,13 +17,14 @@ import { openStore } from '../audience/open-store.js';
 import { ShowTargets } from '../audience/targets.js';
 import { loadRules } from '../audience/user-agents.js';
 import { FORMATS } from '../media/formats.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
+import type { CommandContext } from './context.js';
 
 const usage = 'usage: netcaster stats [DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json | --csv]\n       netcaster stats import [DIR] FILE... --format nginx|cloudfront';
 
 type Options = Record<string, string | boolean | undefined>;
 
-export async function run(dir: string, options: Options, positionals: string[] = dir === 'episodes' ? [] : [dir]): Promise<number> {
+export async function run({ options, positionals, now }: CommandContext & { options: Options }): Promise<number> {
   if (positionals[0] === 'import') return runImport(positionals.slice(1), options);
   if (positionals.length > 1) return usageError(`one show folder at most, got ${positionals.join(' ')}`);
   if (typeof options.format === 'string') return usageError('--format belongs to `stats import`');

@@ -1,22 +1,17 @@
 // netcaster status [DIR]: what is published, what is scheduled and when, what waits on a problem.
 // Exit 0 whatever the show's problems (this is a report, `check` is the gate); 1 if the show
 // cannot be read at all.
-import fs from 'node:fs';
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock, LOCK_FILE, readLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import { describeProblem, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../live/live-catalog.js';
-import { printProblems } from './check.js';
+import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
+import type { CommandContext } from './context.js';
 
-export async function run(dir: string, _options: Record<string, string | boolean | undefined>): Promise<number> {
+export async function run({ dir, now }: CommandContext): Promise<number> {
   const out = process.stdout;
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    printProblems([{ level: 'error', file: dir, message: 'no such show folder' }], process.stderr);
-    return 1;
-  }
   const { catalog, problems } = await checkShow(dir);
-  const now = new Date();
   if (!catalog) {
     process.stderr.write(`netcaster status: ${dir} cannot be read as a show:\n`);
     printProblems(problems, process.stderr);

@@ -117,7 +117,7 @@ test('a folder without show.yaml is exit 1 naming the file', async () => {
 test('a missing show folder is exit 1', () => {
   const r = netcasterNew(path.join(tmp, 'no-such-folder'), '--title', 'Anything');
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /no-such-folder: no such show folder/);
+  assert.match(r.stderr, /no-such-folder\n\s+error\s+no such show folder/);
 });
 
 test('an invalid show.yaml is exit 1 naming the file and field', async () => {

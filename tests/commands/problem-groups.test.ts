@@ -3,8 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { Problem } from '../../src/contract/problems.js';
-import { printProblems } from '../../src/commands/check.js';
-import { groupProblems } from '../../src/commands/problem-groups.js';
+import { groupProblems, printProblems } from '../../src/commands/problem-groups.js';
 
 const warning = (file: string, message: string, field?: string): Problem => ({ level: 'warning', file, message, ...(field !== undefined && { field }) });
 
