@@ -105,6 +105,15 @@ export class OpenFile {
 /** A piece of a body: bytes of the file (first and last inclusive), or bytes of our own such as multipart headers. */
 export type BodyPart = { start: number; end: number } | Buffer;
 
+/**
+ * What a sender sent, for the access log and download counting: the body's length (for a file
+ * streamed, known only when the response has ended) and, for a file, the parts of its body.
+ */
+export interface Sent {
+  bodyBytes: number | (() => number);
+  fileParts?: BodyPart[];
+}
+
 export interface FileBody {
   /** Bytes handed to the response so far. */
   readonly bytesSent: () => number;
