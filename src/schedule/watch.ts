@@ -11,7 +11,7 @@ import { checkShow, type CheckResult } from '../catalog/build.js';
 import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
 import type { Catalog } from '../catalog/types.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
-import { fingerprintFolders } from './scan.js';
+import { FolderPrints, fingerprintFolders } from './scan.js';
 
 export interface LiveOptions {
   /** Overrides show.yaml's baseUrl (as `--base-url` does). */
@@ -90,16 +90,22 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     // File times are the machine's real clock, whatever clock the schedule runs on.
     const checkStartedMs = Date.now();
     let fresh: CheckResult;
+    // The check's own walk of the folder gives the folder prints (one walk, not two) when the
+    // check read no file after it: answered from its snapshot, and nothing hashed.
+    const walked = new FolderPrints();
+    let readAfterWalk = true;
     try {
-      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, media });
+      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, media, walk: walked });
       if (fresh.catalog && (options.integrity ?? true)) fresh.catalog = await withIntegrity(fresh.catalog, showDir, media);
+      readAfterWalk = !fresh.fromSnapshot || media.started;
     } finally {
       await media.close();
     }
-    // Fingerprints after the check: a version is taken only if its files did not change between the
-    // end of the previous scan and the end of this one, i.e. not while this check was reading them.
+    // Otherwise fingerprints after the check: a version is taken only if its files did not change
+    // between the end of the previous scan and the end of this one, i.e. not while this check was
+    // reading them.
     const lastChanged = new Map<string, number>();
-    const folderFingerprints = fingerprintFolders(showDir, lastChanged);
+    const folderFingerprints = readAfterWalk ? fingerprintFolders(showDir, lastChanged) : walked.result(lastChanged);
     const quiet = new Set([...lastChanged].filter(([, ms]) => ms < checkStartedMs - quietMs).map(([key]) => key));
     const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter((p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl');
     // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
