@@ -56,6 +56,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Fire the release timer a hair after the release time, so the clock has certainly passed it. */
 const RELEASE_SLACK_MS = 5;
 
+/** Resolves after the event loop has polled for I/O once more (two check phases: the poll phase lies between them). */
+const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 export function startLive(showDir: string, options: LiveOptions): Live {
   const clock = options.clock ?? (() => new Date());
   const scanMs = (options.scanSeconds ?? 10) * 1000;
@@ -136,6 +139,9 @@ export function startLive(showDir: string, options: LiveOptions): Live {
         return;
       }
       publishedKey = key;
+      // The lock and the log lines of a big show take tens of milliseconds: a request that came
+      // in while the site was being made is answered first.
+      await turnOfTheLoop();
       if (options.recordLock ?? true) recordLock(catalog, now);
     };
     try {

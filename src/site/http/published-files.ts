@@ -6,7 +6,8 @@
 // the file with a symlink to /etc/passwd, a truncated copy or a FIFO. The live loop notices and
 // keeps "the last good version" of the episode, but a path is not a version: opened again, it
 // would send the new thing under the old promise. So:
-//  - every file entry of the current site is opened once, when the site is published, and checked
+//  - every file entry of the current site is opened once, when the site is published (a big
+//    show's in batches just after, see HOLD_AT_ONCE; until then per response), and checked
 //    then: a regular file, whose real path lies inside the entry's root (the show folder), with
 //    the promised size and time. The descriptor, not the path, is what is served from then on:
 //    a file renamed over, deleted or swapped for a link still sends its last good bytes;
@@ -163,22 +164,36 @@ function defaultMaxHeld(): number {
   return 256;
 }
 
+/**
+ * Files opened at once when a site is published; the rest are opened in batches of this many, a
+ * turn of the event loop apart. A show of 10,000 episodes has 10,000 files, and opening and
+ * checking them all (about ten system calls each) before the site goes live delayed its first
+ * answer by a quarter of a second. Until its turn a file is opened per response, with the same checks.
+ */
+const HOLD_AT_ONCE = 256;
+
 export class PublishedFiles {
   private readonly held = new Map<string, Descriptor>();
   private heldSite: SiteMap | undefined;
   private wanted = new Set<string>();
+  /** The next batch of the current site's files to hold. */
+  private holding: NodeJS.Immediate | undefined;
 
   constructor(private readonly maxHeld = defaultMaxHeld()) {}
 
   /**
    * Holds a checked descriptor of every file entry of `site`, keeps those of promises that did
    * not change, and retires those the site no longer has. Call it with each new site before it
-   * goes live: a file replaced after this still sends its last good bytes. Files refused here are
-   * tried again (and refused again, or held) when asked for.
+   * goes live: a file replaced after its descriptor is held still sends its last good bytes. The
+   * first HOLD_AT_ONCE files (the site's order: the newest episodes first) are held before this
+   * returns, the others in batches soon after. Files refused here are tried again (and refused
+   * again, or held) when asked for.
    */
   hold(site: SiteMap): void {
     if (site === this.heldSite) return;
     this.heldSite = site;
+    clearImmediate(this.holding);
+    this.holding = undefined;
     const entries = new Map<string, FileEntry>();
     for (const entry of site.values()) if (entry.kind === 'file') entries.set(promiseKey(entry), entry);
     this.wanted = new Set(entries.keys());
@@ -187,12 +202,19 @@ export class PublishedFiles {
       descriptor.retire();
       this.held.delete(key);
     }
-    const realRoots = new Map<string, string>();
-    for (const [key, entry] of entries) {
-      if (this.held.has(key) || this.held.size >= this.maxHeld) continue;
+    this.holdBatch([...entries].filter(([key]) => !this.held.has(key)), 0, new Map());
+  }
+
+  private holdBatch(pending: [string, FileEntry][], from: number, realRoots: Map<string, string>): void {
+    this.holding = undefined;
+    const end = Math.min(pending.length, from + HOLD_AT_ONCE);
+    for (let i = from; i < end && this.held.size < this.maxHeld; i++) {
+      const [key, entry] = pending[i];
+      if (this.held.has(key)) continue; // asked for, and so held, meanwhile
       const opened = openPromised(entry, realRoots);
       if (opened instanceof Descriptor) this.held.set(key, opened);
     }
+    if (end < pending.length && this.held.size < this.maxHeld) this.holding = setImmediate(() => this.holdBatch(pending, end, realRoots));
   }
 
   /** The promised bytes of `entry` for one response, or why they cannot be sent. */
