@@ -37,7 +37,8 @@ export function fingerprintFolders(showDir: string, lastChanged?: Map<string, nu
  * order. A scan whose check was answered from its snapshot then walks the show once, not twice.
  */
 export class FolderPrints implements WalkObserver {
-  private readonly prints = new Map<string, string>();
+  /** Each folder's entry lines, joined into one flat string at the end: 10,000 prints built by `+=` were 200,000 rope nodes kept for the next scan. */
+  private readonly lines = new Map<string, string[]>();
   private readonly changed = new Map<string, number>();
   private readonly showHash = createHash('sha1');
   private showChanged = 0;
@@ -45,7 +46,7 @@ export class FolderPrints implements WalkObserver {
   folder(rel: string, stat: fs.Stats): void {
     // Same rule as the manifest loader (src/show/load.ts): "." and "_" folders are not episodes.
     if (rel === '' || rel.startsWith('_') || rel.startsWith('.')) return;
-    this.prints.set(rel, '');
+    this.lines.set(rel, []);
     this.changed.set(rel, stat.mtimeMs);
   }
 
@@ -57,18 +58,19 @@ export class FolderPrints implements WalkObserver {
       this.showChanged = Math.max(this.showChanged, stat ? stat.mtimeMs : Infinity);
       return;
     }
-    const print = this.prints.get(rel);
-    if (print === undefined) return; // not an episode folder
+    const lines = this.lines.get(rel);
+    if (lines === undefined) return; // not an episode folder
     // The folder's description itself, not a hash of it: an episode folder holds a few files, so
     // it is a few hundred characters, and a show of 10,000 episodes would otherwise make 10,000
     // hashes every scan.
-    this.prints.set(rel, print + describeEntry(name, stat));
+    lines.push(describeEntry(name, stat));
     this.changed.set(rel, Math.max(this.changed.get(rel)!, stat ? stat.mtimeMs : Infinity));
   }
 
   /** The prints by key (slug, or SHOW_KEY for the show folder's own files); `lastChanged` receives the times. */
   result(lastChanged?: Map<string, number>): Map<string, string> {
-    const prints = new Map(this.prints);
+    const prints = new Map<string, string>();
+    for (const [key, lines] of this.lines) prints.set(key, lines.join(''));
     prints.set(SHOW_KEY, this.showHash.copy().digest('hex'));
     if (lastChanged) {
       for (const [key, ms] of this.changed) lastChanged.set(key, ms);
