@@ -25,15 +25,11 @@ import { SitePipeline } from '../site/pipeline.js';
 import type { SiteMap } from '../site/types.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { LiveRecorder } from '../audience/live.js';
-import type { ServedResponse } from '../site/app.js';
 import { statsRoute } from '../audience/stats-route.js';
 import { printProblems } from './check.js';
 import { visible } from './terminal.js';
 
 const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]';
-
-/** Responses kept for the recorder while the show is first read (a few seconds); beyond this they are not counted. */
-const MAX_EARLY_RESPONSES = 100_000;
 
 /** How long in-flight requests (a long download, say) may run on after a stop signal. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -123,20 +119,12 @@ export async function run(dir: string, options: Record<string, string | boolean 
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${visible(line)}\n`);
   const files = new PublishedFiles();
   // Download counting: each media response is recorded as it ends and written once a second.
-  // The recorder starts once the show is read: its first write opens the database (a library of
-  // its own to load), which must not compete with reading a big show. Responses before then wait for it.
-  let recorder: LiveRecorder | undefined;
-  const early: ServedResponse[] = [];
-  const startRecorder = () => {
-    recorder = new LiveRecorder({ getCatalog: () => live?.catalog(), log });
-    for (const response of early.splice(0)) recorder.record(response);
-    return recorder;
-  };
+  const recorder = new LiveRecorder({ getCatalog: () => live?.catalog(), log });
   const app = createApp(() => live?.getSite(), {
     log,
     files,
     errorPage: (status, message) => renderErrorPage(status, message, live?.catalog(), { baseUrl: live?.baseUrl() ?? localUrl }),
-    onServed: (response) => (recorder ? recorder.record(response) : early.length < MAX_EARLY_RESPONSES && early.push(response)),
+    onServed: (response) => recorder.record(response),
     extraPage: statsRoute(() => live?.catalog()),
   });
   // Only a named proxy may say, in X-Forwarded-For, whom a download is counted for (Express's req.ip).
@@ -157,13 +145,12 @@ export async function run(dir: string, options: Record<string, string | boolean 
 
   live = liveSite(dir, { baseUrl, fallbackBaseUrl: localUrl, log, files, scanSeconds: scanSecondsFromEnv() });
   await live.live.ready;
-  startRecorder();
   if (!live.catalog()) {
     printProblems([...(live.live.state()?.waiting.values() ?? [])].flat(), process.stderr);
     process.stderr.write(`\nnetcaster serve: not serving ${dir}: fix the errors above\n`);
     live.live.stop();
     await stop(server, 0);
-    await recorder!.stop();
+    await recorder.stop();
     return 1;
   }
   const site = live.getSite()!;
@@ -183,7 +170,7 @@ export async function run(dir: string, options: Record<string, string | boolean 
   });
   live.live.stop();
   await stop(server, SHUTDOWN_GRACE_MS);
-  await recorder!.stop();
+  await recorder.stop();
   return 0;
 }
 
