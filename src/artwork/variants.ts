@@ -55,6 +55,25 @@ export async function makeVariants(images: ImageFacts[], cacheDir: string, repor
   return set;
 }
 
+/**
+ * Makes the page, thumbnail and link-preview copies of an image file into cacheDir ahead of
+ * makeVariants, which then finds them made. `build` starts this for the show's artwork as soon as
+ * show.yaml is read, so sharp encodes on its own threads (the AVIF copy alone is some hundred
+ * milliseconds of CPU) while the media files are probed, instead of after. Reports nothing and never
+ * rejects: whatever fails here, makeVariants meets again and reports.
+ */
+export async function prepareVariants(file: string, cacheDir: string): Promise<void> {
+  try {
+    const source = readRegularFile(file, READ_LIMITS.artwork);
+    if (!source) return;
+    await fs.mkdir(cacheDir, { recursive: true });
+    const sourceHash = sha256(source);
+    await Promise.allSettled(specs.map((spec) => generate(source, sourceHash, spec, cacheDir)));
+  } catch {
+    // makeVariants says what is wrong.
+  }
+}
+
 async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem: Problem) => void): Promise<ImageVariant[]> {
   const feed: ImageVariant = {
     purpose: 'feed',

@@ -6,9 +6,9 @@
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';
-import { fingerprintShow, readListings, readSnapshot, writeListings, writeSnapshot, type CheckResult } from './snapshot.js';
+import { fingerprintShow, readListings, readSnapshot, writeListings, writeSnapshot, type CheckResult, type WalkObserver } from './snapshot.js';
 
-export type { CheckResult };
+export type { CheckResult, WalkObserver };
 
 export interface CheckOptions {
   /** Overrides show.yaml's baseUrl. */
@@ -22,6 +22,8 @@ export interface CheckOptions {
   onManifests?: (show: LoadedShow) => void;
   /** Called as files are probed, for a progress display. */
   onProgress?: (done: number, total: number) => void;
+  /** Sees the fingerprint's walk of the show folder (the live loop's folder prints come from it). */
+  walk?: WalkObserver;
 }
 
 export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {
@@ -40,12 +42,12 @@ export async function checkShowFresh(showDir: string, options: CheckOptions & { 
 
 async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
   const salt = JSON.stringify({ baseUrl: options.baseUrl });
-  const seen = fingerprintShow(showDir, salt, readListings(showDir));
+  const seen = fingerprintShow(showDir, salt, readListings(showDir), options.walk);
   const fingerprint = seen.digest;
   const cached = readSnapshot(showDir, fingerprint);
   if (cached) {
     if (seen.relisted) writeListings(showDir, seen.listings);
-    return { ...cached, fingerprint };
+    return { ...cached, fingerprint, fromSnapshot: true };
   }
   // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
   const { MediaPool } = await import('../media/pool.js');

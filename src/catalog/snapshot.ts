@@ -18,6 +18,26 @@ export interface CheckResult {
    * give the same catalog): `build` stamps OUT with it rather than hashing every episode again.
    */
   fingerprint?: string;
+  /**
+   * True when the snapshot answered: no file of the show was read after the fingerprint's walk,
+   * so what that walk saw (CheckOptions.walk) is exactly what this result describes.
+   */
+  fromSnapshot?: boolean;
+}
+
+/**
+ * Sees every entry the fingerprint's walk stats, for a caller that keeps its own view of the
+ * folders (serve's live loop, src/live/scan.ts) and so needs no second walk of its own: on a
+ * show of 10,000 episodes a walk is 10,000 folders and 20,000 files.
+ */
+export interface WalkObserver {
+  /** A folder about to be walked ('' is the show folder), with its stat. */
+  folder(rel: string, stat: fs.Stats): void;
+  /**
+   * One name in a walked folder and its stat (undefined: it could not be stat'ed). Names starting
+   * with "." are passed too inside folders of the show (the digest leaves them out), never at its top.
+   */
+  entry(rel: string, name: string, stat: fs.Stats | undefined): void;
 }
 
 const VERSION = 5; // 4: feed guids in the lock; 5: image problems under their manifest field, MP3 seek headers and image pixels checked
@@ -50,7 +70,7 @@ export interface Fingerprint {
 const SETTLED_MS = 2500;
 
 /** Names, sizes and mtimes of the show folder's files, and of each episode folder's files. */
-export function fingerprintShow(showDir: string, salt: string, previous: Listings = {}): Fingerprint {
+export function fingerprintShow(showDir: string, salt: string, previous: Listings = {}, observer?: WalkObserver): Fingerprint {
   const lines: string[] = [`${VERSION}\0${salt}\0`];
   // Sizes and mtimes go into the digest as bytes, not text: no float formatted per file.
   const numbers: number[] = [];
@@ -58,6 +78,7 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
   const settledBefore = Date.now() - SETTLED_MS;
   let relisted = false;
   const walk = (rel: string, dir: string, folder: fs.Stats) => {
+    observer?.folder(rel, folder);
     const before = Object.hasOwn(previous, rel) ? previous[rel] : undefined;
     let names: string[];
     if (before && before.ino === folder.ino && before.mtimeMs === folder.mtimeMs) {
@@ -74,10 +95,15 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
     if (folder.mtimeMs < settledBefore) listings[rel] = { ino: folder.ino, mtimeMs: folder.mtimeMs, names };
     const prefix = rel === '' ? '' : `${rel}/`;
     for (const name of names) {
-      if (name.charCodeAt(0) === 0x2e /* . */ || (rel === '' && IGNORED_AT_TOP.has(name))) continue;
+      if (name.charCodeAt(0) === 0x2e /* . */) {
+        if (observer && rel !== '') observer.entry(rel, name, statOrUndefined(`${dir}${path.sep}${name}`));
+        continue;
+      }
+      if (rel === '' && IGNORED_AT_TOP.has(name)) continue;
       const full = `${dir}${path.sep}${name}`; // not path.join: names from readdir need no normalizing, and this runs per file
       // Follows symlinks: a link retargeted changes size/mtime.
       const st = fs.statSync(full, { throwIfNoEntry: false });
+      observer?.entry(rel, name, st);
       if (!st) {
         lines.push(`dangling ${prefix}${name}`);
       } else if (st.isDirectory()) {
@@ -100,6 +126,14 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
   else lines.push(`missing ${root}`);
   const digest = createHash('sha1').update(root).update('\0').update(lines.join('\n')).update(new Float64Array(numbers)).digest('hex');
   return { digest, listings, relisted };
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function snapshotFile(showDir: string): string {

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/check-show.js';
+import { fileInFolder, realpathOr } from '../catalog/files.js';
+import type { LoadedShow } from '../show/load.js';
+import { READ_LIMITS } from '../show/show-file.js';
 import { IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
@@ -21,6 +24,7 @@ const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-
 
 /** Where generated artwork is kept between builds: the site pipeline's (light to import). */
 export { artworkCacheDir } from '../site/pipeline.js';
+import { artworkCacheDir } from '../site/pipeline.js';
 
 export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const out = typeof options.out === 'string' && options.out !== '' ? options.out : undefined;
@@ -43,7 +47,16 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
 async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; workers: MediaPool; now: Date }): Promise<number> {
   const { out, baseUrlFlag, mediaBaseUrl, workers, now } = options;
   const hashes = new IntegrityHashes(dir, workers);
-  const checked = await checkShow(dir, { baseUrl: baseUrlFlag, workers, onManifests: (loaded) => hashes.hashFromManifests(loaded) });
+  let artworkMade: Promise<void> | undefined;
+  const checked = await checkShow(dir, {
+    baseUrl: baseUrlFlag,
+    workers,
+    onManifests: (loaded) => {
+      hashes.hashFromManifests(loaded);
+      artworkMade = prepareShowArtwork(loaded);
+    },
+  });
+  await artworkMade;
   const catalog = checked.catalog;
   const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
   if (!catalog || problems.some((p) => p.level === 'error')) {
@@ -74,6 +87,19 @@ async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: 
   recordPublished(dir, catalog, { baseUrl, now });
   process.stdout.write(`${visible(result.summary)}\n`);
   return 0;
+}
+
+/**
+ * Starts making the show artwork's copies (src/artwork/variants.ts, prepareVariants) while the
+ * check probes the media: a cold build otherwise made them only after. Only a regular file inside
+ * the show is read (files.ts); whatever is wrong with it, the check reports.
+ */
+function prepareShowArtwork(loaded: LoadedShow): Promise<void> | undefined {
+  const name = loaded.manifest?.artwork;
+  if (!name) return undefined;
+  const found = fileInFolder(loaded.dir, realpathOr(loaded.dir), name, READ_LIMITS.artwork);
+  if ('message' in found) return undefined;
+  return import('../artwork/variants.js').then(({ prepareVariants }) => prepareVariants(found.path, artworkCacheDir()), () => undefined);
 }
 
 /** Checked catalog -> artwork variants, pages, (hashes ->) feeds -> files in OUT. */

@@ -11,7 +11,7 @@ import { checkShow, type CheckResult } from '../catalog/check-show.js';
 import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
 import type { Catalog } from '../contract/catalog.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
-import { fingerprintFolders } from './scan.js';
+import { FolderPrints, fingerprintFolders } from './scan.js';
 
 export interface LiveOptions {
   /** Overrides show.yaml's baseUrl (as `--base-url` does). */
@@ -56,6 +56,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Fire the release timer a hair after the release time, so the clock has certainly passed it. */
 const RELEASE_SLACK_MS = 5;
 
+/** Resolves after the event loop has polled for I/O once more (two check phases: the poll phase lies between them). */
+const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 export function startLive(showDir: string, options: LiveOptions): Live {
   const clock = options.clock ?? (() => new Date());
   const scanMs = (options.scanSeconds ?? 10) * 1000;
@@ -90,16 +93,22 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     // File times are the machine's real clock, whatever clock the schedule runs on.
     const checkStartedMs = Date.now();
     let fresh: CheckResult;
+    // The check's own walk of the folder gives the folder prints (one walk, not two) when the
+    // check read no file after it: answered from its snapshot, and nothing hashed.
+    const walked = new FolderPrints();
+    let readAfterWalk = true;
     try {
-      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, workers: media });
+      fresh = await checkShow(showDir, { baseUrl: options.baseUrl, workers: media, walk: walked });
       if (fresh.catalog && (options.integrity ?? true)) fresh.catalog = await withIntegrity(fresh.catalog, showDir, media);
+      readAfterWalk = !fresh.fromSnapshot || media.started;
     } finally {
       await media.close();
     }
-    // Fingerprints after the check: a version is taken only if its files did not change between the
-    // end of the previous scan and the end of this one, i.e. not while this check was reading them.
+    // Otherwise fingerprints after the check: a version is taken only if its files did not change
+    // between the end of the previous scan and the end of this one, i.e. not while this check was
+    // reading them.
     const lastChanged = new Map<string, number>();
-    const folderFingerprints = fingerprintFolders(showDir, lastChanged);
+    const folderFingerprints = readAfterWalk ? fingerprintFolders(showDir, lastChanged) : walked.result(lastChanged);
     const quiet = new Set([...lastChanged].filter(([, ms]) => ms < checkStartedMs - quietMs).map(([key]) => key));
     const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter((p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl');
     // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
@@ -130,6 +139,9 @@ export function startLive(showDir: string, options: LiveOptions): Live {
         return;
       }
       publishedKey = key;
+      // The lock and the log lines of a big show take tens of milliseconds: a request that came
+      // in while the site was being made is answered first.
+      await turnOfTheLoop();
       if (options.recordLock ?? true) recordLock(catalog, now);
     };
     try {

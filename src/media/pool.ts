@@ -57,7 +57,7 @@ function bytesHeld(slot: Slot): number {
 export class MediaPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Job[] = [];
-  private started = false;
+  private hasStarted = false;
   private nextId = 0;
   /** Tasks sent to a worker so far. */
   sentToWorker = 0;
@@ -75,10 +75,15 @@ export class MediaPool {
     return this.run({ kind: 'hash', path }, size) as Promise<string>;
   }
 
+  /** Whether the pool was started: a file was probed or hashed through it (or start() was called). Nothing was read through it otherwise. */
+  get started(): boolean {
+    return this.hasStarted;
+  }
+
   /** Starts the workers now rather than with the first file, so they load while the caller does other work. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
+    if (this.hasStarted) return;
+    this.hasStarted = true;
     for (let i = 0; i < this.workers; i++) this.spawn();
   }
 

@@ -182,7 +182,7 @@ async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResu
   const timing = mp3Timing(fd, base.size, head);
   if (!timing) return failed('no MPEG audio frames found after the ID3 tag: the file holds no playable MP3 audio');
   // Without an ID3v2 tag there is nothing for music-metadata to read (ID3v1 is a relic).
-  const metadata = tagEnd > 0 ? await readTags(head.subarray(0, tagEnd + 4096), 'audio/mpeg', findings) : undefined;
+  const metadata = tagEnd > 0 && !onlyEncoderSignature(head, tagEnd) ? await readTags(head.subarray(0, tagEnd + 4096), 'audio/mpeg', findings) : undefined;
 
   const facts: MediaFacts = {
     ...common(metadata, base, 'MPEG', false),
@@ -222,6 +222,39 @@ async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResu
     });
   }
   return { facts: clean(facts), findings };
+}
+
+/** ID3v2 frames that name the encoder and nothing else (ffmpeg writes TSSE "Lavf...", other tools TENC). */
+const SIGNATURE_FRAMES = new Set(['TSSE', 'TENC']);
+
+/**
+ * Whether an MP3's ID3v2 tag (the first `tagEnd` bytes of `head`) is, byte for byte, a plain
+ * v2.3/v2.4 tag holding only the encoder's signature: then it holds nothing probeMp3 takes from a
+ * tag (title, artist, album, year, comment, track, cover, chapters), and music-metadata, which
+ * builds its tag maps anew for every file (about a millisecond), need not read it. A cold check
+ * of a folder of ffmpeg-made MP3s spent most of its probing there. Anything unusual (another
+ * frame, flags, unsynchronisation, a second tag, bytes that are not padding) is read by
+ * music-metadata as before, damaged-tag findings included.
+ * https://id3.org/id3v2.4.0-structure, https://id3.org/id3v2.3.0
+ */
+export function onlyEncoderSignature(head: Buffer, tagEnd: number): boolean {
+  if (tagEnd > head.length || tagEnd < 10 || head.toString('latin1', 0, 3) !== 'ID3') return false;
+  const version = head[3];
+  // Flags 0: no unsynchronisation, extended header, experimental bit or footer.
+  if ((version !== 3 && version !== 4) || head[4] !== 0 || head[5] !== 0) return false;
+  const synchsafe = (at: number) => ((head[at] | head[at + 1] | head[at + 2] | head[at + 3]) & 0x80 ? -1 : (head[at] << 21) | (head[at + 1] << 14) | (head[at + 2] << 7) | head[at + 3]);
+  if (10 + synchsafe(6) !== tagEnd) return false; // a second tag follows
+  let offset = 10;
+  while (offset + 10 <= tagEnd && head[offset] !== 0) {
+    if (!SIGNATURE_FRAMES.has(head.toString('latin1', offset, offset + 4))) return false;
+    const size = version === 4 ? synchsafe(offset + 4) : head.readUInt32BE(offset + 4);
+    // No frame flags; a text frame is its encoding byte (0-3) and the text.
+    if (size < 1 || head[offset + 8] !== 0 || head[offset + 9] !== 0 || head[offset + 10] > 3) return false;
+    offset += 10 + size;
+  }
+  if (offset > tagEnd) return false;
+  for (let i = offset; i < tagEnd; i++) if (head[i] !== 0) return false; // padding
+  return true;
 }
 
 // --- MP4 -------------------------------------------------------------------------------------

@@ -69,6 +69,21 @@ function rewriteUrls(tokens: Token[], baseUrl: string): void {
  * and links to other sites get `rel="noopener"`.
  */
 export function renderNotes(markdown: string, baseUrl: string): string {
+  // An episode's notes go into its page and into every feed it is in: rendered once.
+  const key = `${baseUrl}\0${markdown}`;
+  const kept = renderedNotes.get(key);
+  if (kept !== undefined) return kept;
+  const html = renderNotesNow(markdown, baseUrl);
+  if (renderedNotes.size >= KEPT_NOTES) renderedNotes.delete(renderedNotes.keys().next().value!);
+  renderedNotes.set(key, html);
+  return html;
+}
+
+/** Notes rendered lately, oldest first: enough for a build's pages and then its feeds of a show of some hundred episodes. */
+const KEPT_NOTES = 1024;
+const renderedNotes = new Map<string, string>();
+
+function renderNotesNow(markdown: string, baseUrl: string): string {
   const env = {};
   const tokens = md.parse(withoutControls(markdown), env);
   rewriteUrls(tokens, baseUrl);

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { probeImage } from '../../src/artwork/image.js';
-import { makeVariants } from '../../src/artwork/variants.js';
+import { makeVariants, prepareVariants } from '../../src/artwork/variants.js';
 import type { ImageFacts } from '../../src/contract/catalog.js';
 import type { ImageVariant } from '../../src/contract/artwork.js';
 
@@ -114,4 +114,32 @@ test('regression: an image replaced by a FIFO or a link to /dev/zero after the c
   assert.match(problems.join('\n'), /zero\.jpg: changed or became unreadable/);
   assert.equal(set.get(fifo)!.length, 1, 'only the feed variant, pointing at what the check saw');
   assert.ok(set.get(facts.path)!.length > 1, 'the good image still gets its copies');
+});
+
+test('copies prepared ahead (build, while the check probes) are the ones makeVariants then finds, not made again', async () => {
+  const cache = path.join(dir, 'cache-prepared');
+  await prepareVariants(facts.path, cache);
+  const prepared = await fs.readdir(cache);
+  assert.equal(prepared.length, 6, 'page (avif, webp, jpeg), thumbnail (webp, jpeg), og');
+  const before = await Promise.all(prepared.map(async (name) => (await fs.stat(path.join(cache, name))).mtimeMs));
+  const set = await makeVariants([facts], cache);
+  const made = set.get(facts.path)!.filter((v) => v.purpose !== 'feed');
+  assert.deepEqual(made.map((v) => v.fileName).sort(), [...prepared].sort());
+  assert.deepEqual(await Promise.all(prepared.map(async (name) => (await fs.stat(path.join(cache, name))).mtimeMs)), before, 'nothing rewritten');
+  // And the same as made from nothing.
+  const fresh = await makeVariants([facts], path.join(dir, 'cache-unprepared'));
+  assert.deepEqual(
+    fresh.get(facts.path)!.map(({ path: _p, mtimeMs: _m, ...v }) => v),
+    set.get(facts.path)!.map(({ path: _p, mtimeMs: _m, ...v }) => v),
+  );
+});
+
+test('preparing copies of what is not a readable image (missing, a folder, text) writes nothing and never rejects', async () => {
+  const cache = path.join(dir, 'cache-nothing');
+  const text = path.join(dir, 'not-an-image.jpg');
+  await fs.writeFile(text, 'hello');
+  for (const file of [path.join(dir, 'missing.jpg'), dir, text]) await prepareVariants(file, cache);
+  const left = await fs.readdir(cache).catch(() => []);
+  assert.deepEqual(left.filter((name) => !name.endsWith('.tmp')), []);
+  assert.deepEqual(left, [], 'no temporary file left behind either');
 });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOCK_FILE, readLock } from '../../src/catalog/lock.js';
+import { readListings, writeListings } from '../../src/catalog/snapshot.js';
 import { publishedEpisodes } from '../../src/catalog/status.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { startLive } from '../../src/live/watch.js';
@@ -163,4 +164,35 @@ test('a show on disk since before start-up is published at the first scan, witho
   assert.ok(handle.state()!.settling.has('003-new'));
   await handle.tick();
   assert.deepEqual(published.at(-1), ['003-new', '001-old', '002-older']);
+});
+
+test('regression: a warm scan walked the show twice (its folder prints now come from the check\'s walk)', async (t) => {
+  if (!needTool(t, 'ffmpeg')) return;
+  const { dir, cacheDir } = makeShow([
+    { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
+    { slug: '002-older', title: 'Older', date: '2023-01-01T00:00:00Z' },
+  ]);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  fs.writeFileSync(path.join(dir, '001-old', '.note'), 'hidden: the check leaves it out, the folder print has it');
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  for (const name of ['', '001-old', '002-older']) fs.utimesSync(path.join(dir, name), anHourAgo, anHourAgo);
+  const firstScan = async () => {
+    const handle = startLive(dir, { scanSeconds: 60, settleSeconds: 60, quietSeconds: 5, log: () => {}, onChange: () => {}, recordLock: false });
+    await handle.ready;
+    handle.stop();
+    return handle.state()!;
+  };
+  // Cold: the check reads the files, so the prints come from a walk after it, which lists the folder.
+  const cold = await firstScan();
+  assert.match(cold.fingerprints.get('001-old')!, /\.note/);
+  // Warm: the snapshot answers, and the prints are what the check's walk saw. That walk takes a
+  // settled folder's names from the listings the last check kept: told there that the folder
+  // holds no .note, the print has none, which a second walk (a readdir) would have found.
+  const listings = readListings(dir);
+  listings['001-old'].names = listings['001-old'].names.filter((name) => name !== '.note');
+  writeListings(dir, listings);
+  const warm = await firstScan();
+  assert.ok(warm.catalog, 'served');
+  assert.doesNotMatch(warm.fingerprints.get('001-old')!, /\.note/);
+  assert.equal(warm.fingerprints.get('002-older'), cold.fingerprints.get('002-older'));
 });

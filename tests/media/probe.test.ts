@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { probeMedia } from '../../src/media/probe.js';
+import { onlyEncoderSignature, probeMedia } from '../../src/media/probe.js';
 import { fixture, mediaDir, seededBytes, trueDuration } from './fixtures.js';
 
 const within = (actual: number | undefined, expected: number, what: string) =>
@@ -183,4 +183,52 @@ test('probeMedia never throws: every fixture, damaged copies of each, and every 
     assert.ok(Array.isArray(result.findings), file);
     assert.ok(result.facts || result.findings.some((f) => f.level === 'error'), `${file}: no facts and no error`);
   }
+});
+
+/** An ID3v2 tag of the given frames (text frames: encoding byte 3, UTF-8), then `padding` zero bytes. */
+function id3Tag(frames: [string, string][], options: { version?: 3 | 4; revision?: number; padding?: number; frameFlags?: number } = {}): Buffer {
+  const version = options.version ?? 4;
+  const synchsafe = (n: number) => Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
+  const body = Buffer.concat([
+    ...frames.map(([id, text]) => {
+      const data = Buffer.concat([Buffer.from([3]), Buffer.from(text, 'utf8')]);
+      const size = version === 4 ? synchsafe(data.length) : Buffer.from([0, 0, 0, data.length]);
+      return Buffer.concat([Buffer.from(id, 'latin1'), size, Buffer.from([0, options.frameFlags ?? 0]), data]);
+    }),
+    Buffer.alloc(options.padding ?? 16),
+  ]);
+  return Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([version, options.revision ?? 0, 0]), synchsafe(body.length), body]);
+}
+
+test("an MP3 whose tag is only the encoder's signature: the same facts as when music-metadata reads the tag", async () => {
+  const good = fs.readFileSync(fixture('good-cbr.mp3'));
+  const tagEnd = 10 + (((good[6] & 0x7f) << 21) | ((good[7] & 0x7f) << 14) | ((good[8] & 0x7f) << 7) | (good[9] & 0x7f));
+  const audio = good.subarray(tagEnd);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-id3-'));
+  const probe = async (name: string, tag: Buffer) => {
+    fs.writeFileSync(path.join(dir, name), Buffer.concat([tag, audio]));
+    const { facts, findings } = await probeMedia(path.join(dir, name));
+    const { mtimeMs: _m, size: _s, ...rest } = facts!;
+    return { facts: rest, findings };
+  };
+  const signature: [string, string] = ['TSSE', 'Lavf59.27.100'];
+  const takes = (tag: Buffer) => onlyEncoderSignature(Buffer.concat([tag, audio.subarray(0, 100)]), tag.length);
+  assert.equal(takes(id3Tag([signature])), true);
+  assert.equal(takes(id3Tag([signature, ['TENC', 'x']], { version: 3 })), true);
+  assert.equal(takes(id3Tag([signature], { revision: 1 })), false);
+  assert.equal(takes(id3Tag([signature, ['TIT2', 'A Title']])), false);
+  assert.equal(takes(id3Tag([signature], { frameFlags: 0x40 })), false);
+  assert.equal(takes(Buffer.concat([id3Tag([signature]), Buffer.from([0])])), false, 'a tag whose size is not its length');
+  const fast = await probe('signature.mp3', id3Tag([signature]));
+  // The same bytes, but the revision byte set: not the plain tag the shortcut takes, so music-metadata reads it.
+  const read = await probe('revision.mp3', id3Tag([signature], { revision: 1 }));
+  assert.deepEqual(fast, read);
+  assert.deepEqual(fast.facts.tags, {});
+  assert.deepEqual(fast.findings, []);
+  assert.deepEqual(await probe('v23.mp3', id3Tag([signature, ['TENC', 'x']], { version: 3 })), read);
+  // A frame beside the signature is read.
+  const titled = await probe('titled.mp3', id3Tag([signature, ['TIT2', 'A Title']]));
+  assert.equal(titled.facts.tags.title, 'A Title');
+  const titledV23 = await probe('titled-v23.mp3', id3Tag([['TIT2', 'Old Title'], signature], { version: 3 }));
+  assert.equal(titledV23.facts.tags.title, 'Old Title');
 });

@@ -72,3 +72,13 @@ test('plainText keeps the words and drops the markup', () => {
   const text = plainText('# The *Mega* Edition\n\nCloud & [Computing](https://x.example/) <b>World</b>\nmore\n\n- one\n- two `code`\n');
   assert.equal(text, 'The Mega Edition\nCloud & Computing <b>World</b> more\none\ntwo code');
 });
+
+test('notes rendered again (a page, then a feed) come out the same, and relative links follow each base URL', () => {
+  const notes = 'See [the page](../other/) and ![a chart](chart.png).';
+  const first = renderNotes(notes, 'https://a.example/episodes/1/');
+  assert.equal(renderNotes(notes, 'https://a.example/episodes/1/'), first);
+  const other = renderNotes(notes, 'https://b.example/episodes/1/');
+  assert.match(other, /href="https:\/\/b\.example\/episodes\/other\/"/);
+  assert.match(other, /src="https:\/\/b\.example\/episodes\/1\/chart\.png"/);
+  assert.match(first, /href="https:\/\/a\.example\/episodes\/other\/"/);
+});

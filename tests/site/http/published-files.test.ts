@@ -213,3 +213,28 @@ test('a descriptor in use by a response is closed only when that response ends',
   opened.file.close();
   opened.file.close(); // idempotent
 });
+
+test('a big site: its first files are held at once, the others in batches right after; a newer site stops the older one\'s batches', async () => {
+  const many = (prefix: string, n: number) => new Map(Array.from({ length: n }, (_, i) => [`/media/ep1/${prefix}${i}.mp3`, publish(`${prefix}${i}.mp3`, 10).entry]));
+  const big = many('big-', 700);
+  const files = new PublishedFiles();
+  files.hold(big);
+  assert.ok(files.size > 0 && files.size < 700, `held at once: ${files.size}`);
+  // A file not held yet is sent all the same, through the same checks, and held from then on.
+  const last = [...big.values()].at(-1) as Extract<SiteEntry, { kind: 'file' }>;
+  const opened = files.open(last);
+  assert.ok(opened.ok);
+  opened.file.close();
+  const atOnce = files.size;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(files.size > atOnce, 'a batch more a turn later');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(files.size, 700, 'all held');
+
+  const older = many('older-', 700);
+  const newer = many('newer-', 3);
+  files.hold(older);
+  files.hold(newer); // before any of the older site's batches ran
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(files.size, 3, 'only the newer site\'s files');
+});
