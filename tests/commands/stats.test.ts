@@ -140,16 +140,20 @@ describe(`netcaster stats (${name})`, () => {
     assert.equal(runCli(['stats', 'import', show, '--format', 'nginx'], { env: env() }).code, 2);
   });
 
-  it('a database that cannot be opened is a clear message, not a stack trace', () => {
+  it('an unusable database exits 2 with a clear message, not 1 nor a stack trace (the contract lists 0 and 2 for stats)', () => {
     // Embedded: a data folder that is a file. PostgreSQL: a server that is not there.
     const blocked = path.join(data, 'not-a-folder');
     fs.writeFileSync(blocked, 'x');
-    const r = runCli(['stats', show], {
-      env: embedded ? { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } : { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
-    });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, embedded ? /^netcaster stats: cannot create the data folder/ : /^netcaster stats: cannot use the PostgreSQL database in NETCASTER_DATABASE_URL/);
-    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const badEnv = embedded ? { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } : { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const expected = embedded ? /^netcaster stats: cannot create the data folder/ : /^netcaster stats: cannot use the PostgreSQL database in NETCASTER_DATABASE_URL/;
+    fs.writeFileSync(path.join(logs, 'one.log'), nginx('192.0.2.9', '03/Nov/2026:08:00:00', 'GET /media/ep-two/b.mp3', 200, mp3Size, GPODDER) + '\n');
+    for (const args of [['stats', show], ['stats', show, '--json'], ['stats', 'import', show, path.join(logs, 'one.log'), '--format', 'nginx']]) {
+      const r = runCli(args, { env: badEnv });
+      // stats import's 1 means "lines it could not read"; a database it cannot use is not that.
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
   });
 });
 }
