@@ -60,8 +60,18 @@ export class DuckDbStore implements AudienceStore {
     }
   }
 
-  /** Lets go of the file (and its lock) until the next call; `serve` does this after each flush. */
-  release(): void {
+  /**
+   * Lets go of the file (and its lock) until the next call; `serve` does this after its flushes.
+   * The checkpoint a close makes runs first, asynchronously (off the JavaScript thread), so the
+   * synchronous close that follows has nothing left to write: a close with a pending checkpoint
+   * held `serve`'s thread for ~30 ms, 1.8 % of its time under load (CPU profile, bench/audience.ts).
+   */
+  async release(): Promise<void> {
+    if (this.connection) await this.connection.run('checkpoint').catch(() => undefined);
+    this.closeNow();
+  }
+
+  private closeNow(): void {
     this.connection?.closeSync();
     this.instance?.closeSync();
     this.connection = undefined;
@@ -167,7 +177,6 @@ export class DuckDbStore implements AudienceStore {
   }
 
   async close(): Promise<void> {
-    if (this.connection) await this.connection.run('checkpoint').catch(() => undefined);
-    this.release();
+    await this.release();
   }
 }

@@ -57,7 +57,7 @@ export interface AudienceStore {
   downloads(range: DateRange): Promise<DownloadRow[]>;
   feeds(range: DateRange): Promise<FeedRow[]>;
   /** Lets go of the database between writes, where it has one writer at a time (DuckDB). */
-  release?(): void;
+  release?(): Promise<void>;
   close(): Promise<void>;
 }
 
