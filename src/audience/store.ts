@@ -34,7 +34,7 @@ export interface Batch {
   /** Listener windows of the engine (keyed hashes only) changed and dropped since the last batch. */
   listeners?: { name: string; upserts: [string, string][]; deletes: string[] };
   /** Digests of access-log lines now counted: new ones only (as `newLines` said). */
-  lines?: string[];
+  lines?: Iterable<string>;
 }
 
 export interface DateRange {

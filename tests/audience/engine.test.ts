@@ -172,13 +172,15 @@ describe('feeds', () => {
 });
 
 describe('state', () => {
-  it('holds hashed listeners only, and prune drops closed windows', () => {
+  it('holds hashed listeners only, and prune drops windows closed for longer than the 72 h given to late logs', () => {
     const c = counter();
     c.add(hit({ sent: [[0, 10]] }));
     const json = JSON.stringify(c.snapshot());
     assert.ok(!json.includes('203.0.113.7') && !json.includes('gPodder'));
     assert.equal(Object.keys(c.snapshot().listeners).length, 1);
-    c.prune(Date.parse('2026-11-03T00:00:00Z'));
+    c.prune(Date.parse('2026-11-05T23:59:59Z'));
+    assert.equal(Object.keys(c.snapshot().listeners).length, 1);
+    c.prune(Date.parse('2026-11-06T00:00:00Z'));
     assert.equal(Object.keys(c.snapshot().listeners).length, 0);
   });
   it('a restored state goes on counting where it stopped', () => {
