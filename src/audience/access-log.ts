@@ -15,13 +15,17 @@ export interface LogRecord {
   /** Request path without the query. */
   path: string;
   status: number;
-  /** Body bytes sent (CloudFront: all bytes, headers included). */
+  /**
+   * Body bytes sent. CloudFront's sc-bytes counts the response headers too: capped at the
+   * response's Content-Length (sc-content-len) when the log has it.
+   */
   bytes: number;
   userAgent: string;
   /** The Range header, when the log has it. */
   range?: string;
-  /** CloudFront: the first byte of the range sent. */
+  /** CloudFront: the first and last byte of the range sent (sc-range-start, sc-range-end). */
   rangeStart?: number;
+  rangeEnd?: number;
 }
 
 const QUOTED = '"((?:[^"\\\\]|\\\\.)*)"';
@@ -200,15 +204,21 @@ export function parseCloudFrontLine(line: string, fields: string[]): LogRecord |
   const stem = get('cs-uri-stem');
   if (!ip || !method || !stem || !(status >= 0)) return 'a field among c-ip, cs-method, cs-uri-stem, sc-status is missing';
   const rangeStart = get('sc-range-start');
+  const rangeEnd = get('sc-range-end');
+  const contentLength = get('sc-content-len');
+  const sent = Number(get('sc-bytes') ?? 0);
   return {
     time,
     ip,
     method,
     path: decodeField(stem),
     status,
-    bytes: Number(get('sc-bytes') ?? 0),
+    // sc-bytes = headers + body: a whole response is its Content-Length exactly; one cut short
+    // still counts its headers (a few hundred bytes) as body, an overcount no field corrects.
+    bytes: contentLength !== undefined && /^\d+$/.test(contentLength) ? Math.min(sent, Number(contentLength)) : sent,
     userAgent: decodeField(get('cs(User-Agent)') ?? ''),
     rangeStart: rangeStart !== undefined && /^\d+$/.test(rangeStart) ? Number(rangeStart) : undefined,
+    rangeEnd: rangeEnd !== undefined && /^\d+$/.test(rangeEnd) ? Number(rangeEnd) : undefined,
   };
 }
 
@@ -220,13 +230,18 @@ export function parseCloudFrontLine(line: string, fields: string[]): LogRecord |
 export function sentInterval(record: LogRecord, size: number): [number, number][] {
   if (record.bytes <= 0) return [];
   let start = 0;
+  let last = Infinity;
   if (record.status === 206) {
-    if (record.rangeStart !== undefined) start = record.rangeStart;
-    else if (record.range) {
+    if (record.rangeStart !== undefined) {
+      start = record.rangeStart;
+      // CloudFront names the range's last byte: bytes beyond it are the headers sc-bytes counted.
+      if (record.rangeEnd !== undefined) last = record.rangeEnd;
+    } else if (record.range) {
       const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)/i.exec(record.range);
       if (m && m[1] !== '') start = Number(m[1]);
       else if (m && m[2] !== '') start = Math.max(0, size - Number(m[2])); // suffix range: the last N bytes
     }
   }
-  return [[start, Math.min(size, start + record.bytes) - 1]];
+  const end = Math.min(size - 1, start + record.bytes - 1, last);
+  return end >= start ? [[start, end]] : [];
 }
