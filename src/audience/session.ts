@@ -3,9 +3,10 @@
 //
 // Keys (privacy by construction): each UTC day has its own random key; a listener is kept only as
 // HMAC-SHA256(key of the day, IP/64 + User-Agent). A day's key is needed while a window that began
-// that day can still be touched (to the end of the next day, for the rolling windows); it is then
-// dropped from memory and from the saved state, and with it any way to link that day's hashes to
-// an address. Keys of days already over when a log is imported live in memory only.
+// that day can still be touched (to the end of the next day, for the rolling windows), and for the
+// 72 hours given to late logs after that (LATE_LOGS_GRACE_MS); it is then dropped from memory and
+// from the saved state, and with it any way to link that day's hashes to an address. Keys of days
+// already past that when a log is imported live in memory only.
 import { createHmac, randomBytes } from 'node:crypto';
 import { Counter, LATE_LOGS_GRACE_MS, WINDOW_KINDS, utcDay, type EngineState, type Hit, type HitResult, type WindowKind } from './engine.js';
 import type { UserAgentRules } from './user-agents.js';
