@@ -178,6 +178,8 @@ export class Counter {
   private readonly removed = new Set<string>();
   /** Listener windows the store holds (loaded with the state, or written since). */
   private readonly stored = new Set<string>();
+  /** No window goes before this time (a lower bound: a last-touch window's end only moves later). */
+  private nextExpiry = -Infinity;
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.options = options;
@@ -261,6 +263,8 @@ export class Counter {
 
   private put(key: string, entry: ListenerEpisode): void {
     this.listeners.set(key, entry);
+    const expiry = windowEnd(this.options.window, entry) + LATE_LOGS_GRACE_MS;
+    if (expiry < this.nextExpiry) this.nextExpiry = expiry;
     this.changed.add(key);
     this.removed.delete(key);
   }
@@ -298,8 +302,16 @@ export class Counter {
    * of days as old); what remains is only what is still needed.
    */
   prune(now: number): void {
-    for (const [key, entry] of this.listeners) {
-      if (windowEnd(this.options.window, entry) + LATE_LOGS_GRACE_MS <= now) this.remove(key);
+    // `serve` prunes every second; the windows (four days of listeners) are walked only when one
+    // is due to go.
+    if (now >= this.nextExpiry) {
+      let next = Infinity;
+      for (const [key, entry] of this.listeners) {
+        const expiry = windowEnd(this.options.window, entry) + LATE_LOGS_GRACE_MS;
+        if (expiry <= now) this.remove(key);
+        else if (expiry < next) next = expiry;
+      }
+      this.nextExpiry = next;
     }
     const today = utcDay(now - LATE_LOGS_GRACE_MS);
     for (const key of Object.keys(this.state.feedListeners)) {
