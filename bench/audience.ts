@@ -35,6 +35,9 @@ async function runServer(dir: string, counting: boolean): Promise<void> {
   // The catalog the recorder needs to know the file: one episode, one format.
   const catalog = { show: { feeds: [] }, episodes: [{ slug: 'ep', media: [{ format: 'mp3', fileName: 'big.mp3', path: media, facts: { hasVideo: false } }] }] } as never;
   const recorder = counting ? new LiveRecorder({ getCatalog: () => catalog, log: (line) => process.stderr.write(line + '\n'), env: { ...process.env, NETCASTER_DATA_DIR: path.join(dir, 'data') } }) : undefined;
+  // Started as `serve` starts it: the database is open before traffic comes (serve's own start,
+  // reading and probing the show, takes longer than opening it).
+  await recorder?.ready();
   const server = createApp(() => site as never, { onServed: recorder ? (r) => recorder.record(r) : undefined }).listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as net.AddressInfo).port })}\n`);
   });

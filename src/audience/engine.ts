@@ -23,6 +23,13 @@ export const WINDOW_KINDS: WindowKind[] = ['calendar-utc', 'first-touch-24h', 'l
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/**
+ * How long a closed window, and the key of the day that hashed it, are kept after the window
+ * closes: CloudFront and other CDNs deliver logs hours late and some twice, and a day's lines
+ * imported in several runs must still count each listener once (docs/how-we-count.md).
+ */
+export const LATE_LOGS_GRACE_MS = 72 * 3600 * 1000;
+
 /** One finished response, from either input, before any rule is applied. */
 export interface Hit {
   /** When the request was made, ms since the epoch. */
@@ -83,7 +90,7 @@ export interface EngineOptions {
   window: WindowKind;
   rules: UserAgentRules;
   /** Keyed hash of a listener identity (IP /64 + UA) with the key of that UTC day. */
-  hashListener: (identity: string, day: string) => string;
+  hashListener: (identity: string, day: string, create?: boolean) => string | undefined;
 }
 
 export interface HitResult {
@@ -162,6 +169,8 @@ export class Counter {
   private state: EngineState;
   private readonly options: EngineOptions;
   private lastTime = 0;
+  /** Open listener windows: `${listenerHash}\n${episode}` -> state. */
+  private readonly listeners: Map<string, ListenerEpisode>;
   /** The feed listener lists of the state, as sets while counting (written back by snapshot()). */
   private readonly feedSets = new Map<string, Set<string>>();
   /** Listener windows changed or dropped since takeListenerChanges(). */
@@ -169,11 +178,17 @@ export class Counter {
   private readonly removed = new Set<string>();
   /** Listener windows the store holds (loaded with the state, or written since). */
   private readonly stored = new Set<string>();
+  /** No window goes before this time (a lower bound: a last-touch window's end only moves later). */
+  private nextExpiry = -Infinity;
 
   constructor(options: EngineOptions, state?: EngineState) {
     this.options = options;
     this.state = state ?? { listeners: {}, feedListeners: {} };
-    for (const key of Object.keys(this.state.listeners)) this.stored.add(key);
+    // A Map while counting: an import opens and closes a million windows, and an object used as
+    // a dictionary with as many deletes was a tenth of its time.
+    this.listeners = new Map(Object.entries(this.state.listeners));
+    this.state.listeners = {};
+    for (const key of this.listeners.keys()) this.stored.add(key);
   }
 
   /** Takes one hit (in time order); says what it counted, if anything. */
@@ -190,7 +205,7 @@ export class Counter {
     const identity = `${listenerAddress(hit.ip)}\n${hit.userAgent}`;
 
     if (hit.target.kind === 'feed') {
-      const id = this.options.hashListener(identity, day);
+      const id = this.options.hashListener(identity, day)!;
       const key = `${day}\n${hit.target.feed}`;
       let seen = this.feedSets.get(key);
       if (!seen) this.feedSets.set(key, (seen = new Set(this.state.feedListeners[key] ?? [])));
@@ -202,7 +217,8 @@ export class Counter {
     const { episode, format, file } = hit.target;
     if (hit.threshold === undefined) return { rejected: 'no-threshold' };
     const entry = this.findWindow(identity, episode, hit.time, day);
-    entry.lastTouch = hit.time;
+    // A late line (a log imported after later ones) does not move the last touch back.
+    if (hit.time > entry.lastTouch) entry.lastTouch = hit.time;
     if (entry.counted) return { rejected: 'duplicate' };
     let received = entry.files[file] ?? [];
     for (const interval of hit.sent) received = addInterval(received, interval);
@@ -213,18 +229,29 @@ export class Counter {
     return { download: { day, episode, format, app: ua.app ?? 'Other', device: ua.device ?? 'Other' } };
   }
 
-  /** The listener's open window for this episode, or a new one. */
+  /** The listener's window for this episode open at `time`, or a new one. */
   private findWindow(identity: string, episode: string, time: number, day: string): ListenerEpisode {
     const { window } = this.options;
-    // Rolling windows cross midnight: the listener may have been hashed with yesterday's key.
-    const days = window === 'calendar-utc' ? [day] : [day, utcDay(time - DAY_MS)];
     const todayKey = `${this.options.hashListener(identity, day)}\n${episode}`;
-    for (const d of days) {
-      const key = d === day ? todayKey : `${this.options.hashListener(identity, d)}\n${episode}`;
-      const entry = this.state.listeners[key];
-      if (entry) this.remove(key);
-      if (entry && isOpen(window, entry, time)) {
+    const today = this.listeners.get(todayKey);
+    if (today && isOpen(window, today, time)) {
+      this.put(todayKey, today);
+      return today;
+    }
+    if (window !== 'calendar-utc') {
+      // Rolling windows cross midnight: the listener may have been hashed with yesterday's key,
+      // or, for a late line, with the next day's (a later line moved the window there).
+      for (const [d, later] of [[utcDay(time - DAY_MS), false], [utcDay(time + DAY_MS), true]] as const) {
+        const hash = this.options.hashListener(identity, d, false);
+        const key = `${hash}\n${episode}`;
+        const entry = hash === undefined ? undefined : this.listeners.get(key);
+        if (!entry || !isOpen(window, entry, time)) continue; // a closed one is kept for late lines, till prune()
+        if (later) {
+          this.put(key, entry);
+          return entry;
+        }
         // Re-keyed with today's key, so that yesterday's key can be destroyed when its day is over.
+        this.remove(key);
         this.put(todayKey, entry);
         return entry;
       }
@@ -235,13 +262,15 @@ export class Counter {
   }
 
   private put(key: string, entry: ListenerEpisode): void {
-    this.state.listeners[key] = entry;
+    this.listeners.set(key, entry);
+    const expiry = windowEnd(this.options.window, entry) + LATE_LOGS_GRACE_MS;
+    if (expiry < this.nextExpiry) this.nextExpiry = expiry;
     this.changed.add(key);
     this.removed.delete(key);
   }
 
   private remove(key: string): void {
-    delete this.state.listeners[key];
+    this.listeners.delete(key);
     this.changed.delete(key);
     // Only what the store holds needs deleting there (an import opens and closes a million windows it never saw).
     if (this.stored.delete(key)) this.removed.add(key);
@@ -252,7 +281,7 @@ export class Counter {
    * (a busy day has hundreds of thousands of listeners; a second touches a few).
    */
   takeListenerChanges(): { upserts: [string, string][]; deletes: string[] } {
-    const upserts = [...this.changed].map((key): [string, string] => [key, JSON.stringify(this.state.listeners[key])]);
+    const upserts = [...this.changed].map((key): [string, string] => [key, JSON.stringify(this.listeners.get(key))]);
     const deletes = [...this.removed];
     for (const key of this.changed) this.stored.add(key);
     this.changed.clear();
@@ -262,18 +291,29 @@ export class Counter {
 
   /** Puts back changes that could not be written, to be written with the next ones. */
   restoreListenerChanges(changes: { upserts: [string, string][]; deletes: string[] }): void {
-    for (const [key] of changes.upserts) if (this.state.listeners[key] && !this.removed.has(key)) this.changed.add(key);
-    for (const key of changes.deletes) if (!this.state.listeners[key]) this.removed.add(key);
+    for (const [key] of changes.upserts) if (this.listeners.has(key) && !this.removed.has(key)) this.changed.add(key);
+    for (const key of changes.deletes) if (!this.listeners.has(key)) this.removed.add(key);
     // Upserts not written may still be in the store from before; deleting a key it lacks is harmless.
-    for (const [key] of changes.upserts) if (!this.state.listeners[key]) this.removed.add(key);
+    for (const [key] of changes.upserts) if (!this.listeners.has(key)) this.removed.add(key);
   }
 
-  /** Drops every window closed at `now` (and feed sets of days gone); what remains is only what is still needed. */
+  /**
+   * Drops every window closed for longer than the grace for late logs at `now` (and the feed sets
+   * of days as old); what remains is only what is still needed.
+   */
   prune(now: number): void {
-    for (const [key, entry] of Object.entries(this.state.listeners)) {
-      if (!isOpen(this.options.window, entry, now)) this.remove(key);
+    // `serve` prunes every second; the windows (four days of listeners) are walked only when one
+    // is due to go.
+    if (now >= this.nextExpiry) {
+      let next = Infinity;
+      for (const [key, entry] of this.listeners) {
+        const expiry = windowEnd(this.options.window, entry) + LATE_LOGS_GRACE_MS;
+        if (expiry <= now) this.remove(key);
+        else if (expiry < next) next = expiry;
+      }
+      this.nextExpiry = next;
     }
-    const today = utcDay(now);
+    const today = utcDay(now - LATE_LOGS_GRACE_MS);
     for (const key of Object.keys(this.state.feedListeners)) {
       if (key.slice(0, 10) < today) delete this.state.feedListeners[key];
     }
@@ -289,13 +329,25 @@ export class Counter {
 
   /** The state to keep across a restart (hashed ids only). */
   snapshot(): EngineState {
+    return { listeners: Object.fromEntries(this.listeners), feedListeners: this.feedSnapshot() };
+  }
+
+  /** The feed listeners already counted today (hashed ids), to keep across a restart. */
+  feedSnapshot(): EngineState['feedListeners'] {
     for (const [key, set] of this.feedSets) this.state.feedListeners[key] = [...set];
-    return this.state;
+    return this.state.feedListeners;
   }
 }
 
+/** When a window closes (or closed). */
+function windowEnd(window: WindowKind, entry: ListenerEpisode): number {
+  if (window === 'calendar-utc') return (Math.floor(entry.windowStart / DAY_MS) + 1) * DAY_MS;
+  if (window === 'first-touch-24h') return entry.windowStart + DAY_MS;
+  return entry.lastTouch + DAY_MS;
+}
+
 function isOpen(window: WindowKind, entry: ListenerEpisode, time: number): boolean {
-  if (window === 'calendar-utc') return utcDay(entry.windowStart) === utcDay(time);
+  if (window === 'calendar-utc') return Math.floor(entry.windowStart / DAY_MS) === Math.floor(time / DAY_MS);
   if (window === 'first-touch-24h') return time < entry.windowStart + DAY_MS;
   return time < entry.lastTouch + DAY_MS;
 }

@@ -9,9 +9,10 @@
 //   counted, and running it again counts it whole.
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import { CLOUDFRONT_FIELDS, parseCloudFrontLine, parseNginxLine, sentInterval, type LogFormat, type LogRecord } from './access-log.js';
+import { DigestSet } from './digest-set.js';
 import type { Hit } from './engine.js';
 import type { CountingSession } from './session.js';
 import type { AudienceStore } from './store.js';
@@ -41,6 +42,8 @@ export interface ImportOptions {
 }
 
 const BATCH = 20_000;
+/** A longer line is no log line; reading stops there rather than holding it all in memory. */
+const MAX_LINE = 1 << 20;
 
 function isGzip(file: string): boolean {
   const fd = fs.openSync(file, 'r');
@@ -54,12 +57,10 @@ function isGzip(file: string): boolean {
 
 export async function importLogs(files: string[], store: AudienceStore, session: CountingSession, targets: ShowTargets, options: ImportOptions): Promise<ImportResult & { unreadableCount: number }> {
   const key = Buffer.from(await store.setting('line-digest-key', randomBytes(32).toString('base64')), 'base64');
-  // 96 bits: no two of billions of lines share one by chance.
-  const digest = (line: string) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 16);
   const result: ImportResult & { unreadableCount: number } = { lines: 0, repeated: 0, unreadable: [], unreadableCount: 0, downloads: 0, feedFetches: 0 };
   const maxReported = options.maxReported ?? 1000;
   /** Digests of the lines counted in this run (written with the counts at the end). */
-  const seenThisRun = new Set<string>();
+  const seenThisRun = new DigestSet();
 
   const unreadable = (file: string, line: number, message: string) => {
     result.unreadableCount++;
@@ -67,60 +68,92 @@ export async function importLogs(files: string[], store: AudienceStore, session:
   };
 
   for (const file of files) {
-    const input = isGzip(file) ? fs.createReadStream(file).pipe(zlib.createGunzip()) : fs.createReadStream(file);
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    const input = isGzip(file) ? fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(zlib.createGunzip()) : fs.createReadStream(file, { highWaterMark: 1 << 20 });
     let fields = CLOUDFRONT_FIELDS;
     let lineNumber = 0;
-    let batch: { line: string; number: number; digest: string }[] = [];
+    let lines: string[] = [];
+    let numbers: number[] = [];
+    let nextPrune = -Infinity;
 
     const runBatch = async () => {
-      const fresh = await store.newLines(batch.map((b) => b.digest));
-      for (const { line, number, digest: d } of batch) {
-        if (!fresh.has(d) || seenThisRun.has(d)) {
+      if (!lines.length) return;
+      // 96 bits of HMAC-SHA256: no two of billions of lines share one by chance. The string is the
+      // digest as the store keeps it (the first 12 bytes in base64url).
+      const digests = lines.map((line) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 16));
+      const fresh = await store.newLines(digests);
+      for (let i = 0; i < lines.length; i++) {
+        const d = digests[i];
+        if (!fresh.has(d)) {
           result.repeated++;
           continue;
         }
-        const record = options.format === 'nginx' ? parseNginxLine(line) : parseCloudFrontLine(line, fields);
+        const record = options.format === 'nginx' ? parseNginxLine(lines[i]) : parseCloudFrontLine(lines[i], fields);
         if (typeof record === 'string') {
           // Not remembered: an unreadable line is reported again each time it is met.
-          unreadable(file, number, record);
+          unreadable(file, numbers[i], record);
           continue;
         }
-        seenThisRun.add(d);
+        if (!seenThisRun.add(d)) {
+          result.repeated++;
+          continue;
+        }
         const counted = countRecord(record, session, targets);
         if (counted === 'download') result.downloads++;
         if (counted === 'feed') result.feedFetches++;
       }
-      batch = [];
+      lines = [];
+      numbers = [];
+      // Logs run in time order: windows closed an hour before the latest line are done with
+      // (the hour allows for lines a little out of order). Keeps memory flat over long logs;
+      // looked at once per hour of log, not per batch (a walk over every open window).
+      const until = session.counter.latest - 3600_000;
+      if (until >= nextPrune) {
+        session.counter.prune(until);
+        nextPrune = until + 3600_000;
+      }
+      options.onProgress?.(file, lineNumber);
+    };
+
+    /** Takes one line; true when the batch is full and must be run. */
+    const take = (line: string): boolean => {
+      lineNumber++;
+      result.lines++;
+      if (line.length === 0 || ((line.charCodeAt(0) <= 32 || line.charCodeAt(line.length - 1) <= 32) && line.trim() === '')) return false;
+      if (options.format === 'cloudfront' && line.startsWith('#')) {
+        if (line.startsWith('#Fields:')) fields = line.slice('#Fields:'.length).trim().split(/\s+/);
+        return false;
+      }
+      lines.push(line);
+      numbers.push(lineNumber);
+      return lines.length >= BATCH;
     };
 
     try {
-      for await (const line of lines) {
-        lineNumber++;
-        result.lines++;
-        if (line.trim() === '') continue;
-        if (options.format === 'cloudfront' && line.startsWith('#')) {
-          if (line.startsWith('#Fields:')) fields = line.slice('#Fields:'.length).trim().split(/\s+/);
-          continue;
+      // Lines are cut from the chunks here rather than by readline, whose async iterator costs a
+      // promise a line.
+      const decoder = new StringDecoder('utf8');
+      let rest = '';
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        const text = rest + decoder.write(chunk);
+        let start = 0;
+        for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+          const line = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
+          start = end + 1;
+          if (take(line)) await runBatch();
         }
-        batch.push({ line, number: lineNumber, digest: digest(line) });
-        if (batch.length >= BATCH) {
-          await runBatch();
-          // Logs run in time order: windows closed an hour before the latest line are done with
-          // (the hour allows for lines a little out of order). Keeps memory flat over long logs.
-          session.counter.prune(session.counter.latest - 3600_000);
-          options.onProgress?.(file, lineNumber);
-        }
+        rest = text.slice(start);
+        if (rest.length > MAX_LINE) throw new Error(`line ${lineNumber + 1} is longer than ${MAX_LINE} characters`);
       }
+      rest += decoder.end();
+      if (rest.length) take(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
       await runBatch();
-      options.onProgress?.(file, lineNumber);
     } catch (err) {
       // A truncated gzip or an unreadable file: what was read counts, the rest is reported.
       await runBatch();
       unreadable(file, lineNumber + 1, `cannot read on: ${(err as Error).message}`);
     }
   }
-  await session.flush(Date.now(), [...seenThisRun]);
+  await session.flush(Date.now(), seenThisRun.strings(), seenThisRun.size);
   return result;
 }
 
@@ -136,8 +169,8 @@ export function countRecord(record: LogRecord, session: CountingSession, targets
     threshold = t.bytes;
     sent = sentInterval(record, t.size);
   }
-  const { media: _media, ...target } = resolved;
-  const hit: Hit = { time: record.time, ip: record.ip, userAgent: record.userAgent, method: record.method, status: record.status, range: record.range, target, sent, threshold };
+  // The engine reads only what it knows of the target; the media facts along with it do no harm.
+  const hit: Hit = { time: record.time, ip: record.ip, userAgent: record.userAgent, method: record.method, status: record.status, range: record.range, target: resolved, sent, threshold };
   const r = session.add(hit);
   return r.download ? 'download' : r.feedFetch ? 'feed' : undefined;
 }

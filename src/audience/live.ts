@@ -46,6 +46,15 @@ export class LiveRecorder {
   constructor(private readonly options: LiveRecorderOptions) {
     this.timer = setInterval(() => void this.tick(), options.flushMs ?? FLUSH_MS);
     this.timer.unref();
+    // The database is opened at once, not at the first tick: loading and opening it takes a few
+    // hundred ms of this thread, a cost of starting up that would otherwise fall on the first
+    // second of traffic.
+    void this.tick();
+  }
+
+  /** Settles once the store was first tried (opened, or its failure logged); never rejects. */
+  ready(): Promise<void> {
+    return this.busy;
   }
 
   /** Called by the server as each response ends: O(1), no I/O. */
@@ -101,7 +110,7 @@ export class LiveRecorder {
     // traffic it is let go every 3 s rather than every second, and at once when traffic stops.
     // Either way `stats`, which waits up to 5 s for the file, gets its turn.
     if (!queue.length || now - this.heldSince >= HOLD_MS) {
-      this.store!.release?.();
+      await this.store!.release?.();
       this.heldSince = Infinity;
     } else if (this.heldSince === Infinity) this.heldSince = now;
   }

@@ -3,11 +3,12 @@
 //
 // Keys (privacy by construction): each UTC day has its own random key; a listener is kept only as
 // HMAC-SHA256(key of the day, IP/64 + User-Agent). A day's key is needed while a window that began
-// that day can still be touched (to the end of the next day, for the rolling windows); it is then
-// dropped from memory and from the saved state, and with it any way to link that day's hashes to
-// an address. Keys of days already over when a log is imported live in memory only.
+// that day can still be touched (to the end of the next day, for the rolling windows), and for the
+// 72 hours given to late logs after that (LATE_LOGS_GRACE_MS); it is then dropped from memory and
+// from the saved state, and with it any way to link that day's hashes to an address. Keys of days
+// already past that when a log is imported live in memory only.
 import { createHmac, randomBytes } from 'node:crypto';
-import { Counter, WINDOW_KINDS, utcDay, type EngineState, type Hit, type HitResult, type WindowKind } from './engine.js';
+import { Counter, LATE_LOGS_GRACE_MS, WINDOW_KINDS, utcDay, type EngineState, type Hit, type HitResult, type WindowKind } from './engine.js';
 import type { UserAgentRules } from './user-agents.js';
 import { addDownload, addFeed, type AudienceStore, type DownloadRow, type FeedRow } from './store.js';
 
@@ -41,7 +42,7 @@ export class CountingSession {
     saved: SavedState | undefined,
   ) {
     this.keys = new Map(Object.entries(saved?.keys ?? {}).map(([day, key]) => [day, Buffer.from(key, 'base64')]));
-    this.counter = new Counter({ window, rules, hashListener: (identity, day) => this.hash(identity, day) }, saved?.engine);
+    this.counter = new Counter({ window, rules, hashListener: (identity, day, create) => this.hash(identity, day, create) }, saved?.engine);
   }
 
   static async open(store: AudienceStore, rules: UserAgentRules, window?: WindowKind): Promise<CountingSession> {
@@ -57,9 +58,11 @@ export class CountingSession {
     return new CountingSession(store, kind, rules, saved);
   }
 
-  private hash(identity: string, day: string): string {
+  /** The listener's hash with the key of `day`; without `create`, undefined when that day has no key. */
+  private hash(identity: string, day: string, create = true): string | undefined {
     let key = this.keys.get(day);
     if (!key) {
+      if (!create) return undefined;
       key = randomBytes(32);
       this.keys.set(day, key);
     }
@@ -81,17 +84,20 @@ export class CountingSession {
 
   /**
    * Writes what was counted since the last flush, with the open windows as of `now` (closed ones,
-   * and the keys no open window needs, are dropped first), and `lines` digests, in one transaction.
+   * and the keys no open window needs, are dropped first), and `lineCount` digests of `lines`, in
+   * one transaction.
    */
-  async flush(now: number, lines?: string[]): Promise<void> {
-    const oldestKept = utcDay(now - DAY_MS);
+  async flush(now: number, lines?: Iterable<string>, lineCount = 0): Promise<void> {
+    // A day's key lives while a window that began that day can still be touched (to the end of
+    // the next day, for the rolling windows), and then for the grace given to late logs.
+    const oldestKept = utcDay(now - LATE_LOGS_GRACE_MS - (this.window === 'calendar-utc' ? 0 : DAY_MS));
     // Nothing new, and no key has outlived its windows: nothing to write.
     const expiredKey = [...this.keys.keys()].some((day) => day < oldestKept);
-    if (!this.dirty && !lines?.length && this.pending === 0 && !expiredKey) return;
+    if (!this.dirty && !lineCount && this.pending === 0 && !expiredKey) return;
     this.counter.prune(now);
     for (const day of this.keys.keys()) if (day < oldestKept) this.keys.delete(day);
     // Listener windows go to their own rows, only those that changed; the rest is small.
-    const { feedListeners } = this.counter.snapshot();
+    const feedListeners = this.counter.feedSnapshot();
     const state: SavedState = { keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])), engine: { listeners: {}, feedListeners } };
     const listenerChanges = this.counter.takeListenerChanges();
     const downloads = this.downloads;
@@ -105,7 +111,7 @@ export class CountingSession {
         feedRows: [...feedFetches.values()],
         state: { name: this.window, json: JSON.stringify(state) },
         listeners: { name: this.window, ...listenerChanges },
-        lines,
+        lines: lineCount ? lines : undefined,
       });
     } catch (err) {
       this.counter.restoreListenerChanges(listenerChanges);

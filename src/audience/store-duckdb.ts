@@ -60,8 +60,18 @@ export class DuckDbStore implements AudienceStore {
     }
   }
 
-  /** Lets go of the file (and its lock) until the next call; `serve` does this after each flush. */
-  release(): void {
+  /**
+   * Lets go of the file (and its lock) until the next call; `serve` does this after its flushes.
+   * The checkpoint a close makes runs first, asynchronously (off the JavaScript thread), so the
+   * synchronous close that follows has nothing left to write: a close with a pending checkpoint
+   * held `serve`'s thread for ~30 ms, 1.8 % of its time under load (CPU profile, bench/audience.ts).
+   */
+  async release(): Promise<void> {
+    if (this.connection) await this.connection.run('checkpoint').catch(() => undefined);
+    this.closeNow();
+  }
+
+  private closeNow(): void {
     this.connection?.closeSync();
     this.instance?.closeSync();
     this.connection = undefined;
@@ -99,7 +109,7 @@ export class DuckDbStore implements AudienceStore {
           listValue(listeners.upserts.map(([, json]) => json)),
         ]);
       }
-      if (batch.lines?.length) {
+      if (batch.lines) {
         // The appender is DuckDB's bulk path (several times faster than INSERT for a million
         // digests); the lines were checked new just before, and a line another import added
         // meanwhile breaks the key, failing the whole batch rather than counting twice.
@@ -133,8 +143,14 @@ export class DuckDbStore implements AudienceStore {
 
   async newLines(digests: string[]): Promise<Set<string>> {
     if (digests.length === 0) return new Set();
-    const rows = await this.rows(`select d from (select unnest($1::varchar[]) as d) t where not exists (select 1 from imported_lines i where i.digest = t.d)`, [listValue(digests)]);
-    return new Set(rows.map((r) => r.d as string));
+    if (digests.some((d) => d.includes(','))) throw new Error('a line digest holds a comma');
+    // Asks for the lines already there (usually none) rather than the new ones (usually all):
+    // turning 20,000 result rows back into JavaScript took more time than the query.
+    // One string rather than a list of 20,000 values: binding them one by one cost more than the query.
+    const rows = await this.rows(`select d from (select unnest(string_split($1, ',')) as d) t where exists (select 1 from imported_lines i where i.digest = t.d)`, [digests.join(',')]);
+    const fresh = new Set(digests);
+    for (const r of rows) fresh.delete(r.d as string);
+    return fresh;
   }
 
   async setting(name: string, initial: string): Promise<string> {
@@ -167,7 +183,6 @@ export class DuckDbStore implements AudienceStore {
   }
 
   async close(): Promise<void> {
-    if (this.connection) await this.connection.run('checkpoint').catch(() => undefined);
-    this.release();
+    await this.release();
   }
 }

@@ -56,9 +56,15 @@ export class PostgresStore implements AudienceStore {
           [listeners.name, listeners.upserts.map(([key]) => key), listeners.upserts.map(([, json]) => json)],
         );
       }
-      for (let i = 0; i < (batch.lines?.length ?? 0); i += 50_000) {
-        await c.query(`insert into imported_lines select unnest($1::varchar[]) on conflict do nothing`, [batch.lines!.slice(i, i + 50_000)]);
+      let chunk: string[] = [];
+      for (const line of batch.lines ?? []) {
+        chunk.push(line);
+        if (chunk.length === 50_000) {
+          await c.query(`insert into imported_lines select unnest($1::varchar[]) on conflict do nothing`, [chunk]);
+          chunk = [];
+        }
       }
+      if (chunk.length) await c.query(`insert into imported_lines select unnest($1::varchar[]) on conflict do nothing`, [chunk]);
       await c.query('commit');
     } catch (err) {
       await c.query('rollback').catch(() => undefined);

@@ -6,8 +6,8 @@
 // What is stored (privacy by construction, docs/how-we-count.md):
 // - downloads and feed_listeners: aggregates only (day, episode, format, app, device -> count);
 // - open_windows and open_listeners: the engine's state for windows still open: keyed hashes of
-//   listeners and the random keys of the days that can still be touched; both are deleted as their
-//   windows close;
+//   listeners and the random keys of the days that can still be touched; both are deleted 72 hours
+//   after their windows close (the grace for late logs);
 // - imported_lines: a keyed digest of each access-log line imported, so a line imported twice
 //   counts once (the key is random, made once per database; no address can be read back);
 // - settings: that key, and the counting window the database was started with.
@@ -34,7 +34,7 @@ export interface Batch {
   /** Listener windows of the engine (keyed hashes only) changed and dropped since the last batch. */
   listeners?: { name: string; upserts: [string, string][]; deletes: string[] };
   /** Digests of access-log lines now counted: new ones only (as `newLines` said). */
-  lines?: string[];
+  lines?: Iterable<string>;
 }
 
 export interface DateRange {
@@ -57,7 +57,7 @@ export interface AudienceStore {
   downloads(range: DateRange): Promise<DownloadRow[]>;
   feeds(range: DateRange): Promise<FeedRow[]>;
   /** Lets go of the database between writes, where it has one writer at a time (DuckDB). */
-  release?(): void;
+  release?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -28,8 +28,22 @@ export class ShowTargets {
     this.feedNames = new Set(catalog.show.feeds.map((f) => f.name));
   }
 
-  /** The hit's target for a request path (percent-encoded or not). */
+  /** Paths already resolved: a log names the same few files a million times. */
+  private readonly resolved = new Map<string, Hit['target'] & { media?: MediaTarget }>();
+
+  /** The hit's target for a request path (percent-encoded or not); the same object for the same path. */
   resolve(pathname: string): Hit['target'] & { media?: MediaTarget } {
+    let found = this.resolved.get(pathname);
+    if (!found) {
+      found = this.resolveNew(pathname);
+      // Bounded: a scan of made-up paths must not grow it without end.
+      if (this.resolved.size >= 10_000) this.resolved.clear();
+      this.resolved.set(pathname, found);
+    }
+    return found;
+  }
+
+  private resolveNew(pathname: string): Hit['target'] & { media?: MediaTarget } {
     const segments = pathname.split('/').filter(Boolean).map(safeDecode);
     if (segments.length === 2 && segments[0] === 'feeds' && segments[1].endsWith('.xml')) {
       const feed = segments[1].slice(0, -4);

@@ -79,16 +79,18 @@ export function loadRules(dir = process.env.NETCASTER_USER_AGENTS_DIR): UserAgen
   return compileRules(files, `OPAWG user-agents-v2 lists in ${dir}`);
 }
 
-const cache = new Map<string, UserAgentClass>();
+/** Per set of rules, each User-Agent's class: a server or a log sees the same few hundred UAs. */
+const caches = new WeakMap<UserAgentRules, Map<string, UserAgentClass>>();
 
-/** Classifies one User-Agent; results are remembered (a server sees the same few hundred UAs). */
+/** Classifies one User-Agent; results are remembered, per set of rules, for each distinct string. */
 export function classifyUserAgent(userAgent: string, rules: UserAgentRules): UserAgentClass {
-  const key = rules.source + '\0' + userAgent;
-  let found = cache.get(key);
+  let cache = caches.get(rules);
+  if (!cache) caches.set(rules, (cache = new Map()));
+  let found = cache.get(userAgent);
   if (!found) {
     found = classify(userAgent, rules);
     if (cache.size > 20_000) cache.clear();
-    cache.set(key, found);
+    cache.set(userAgent, found);
   }
   return found;
 }

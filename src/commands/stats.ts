@@ -2,8 +2,10 @@
 // netcaster stats import [DIR] FILE... --format nginx|cloudfront
 //
 // Downloads counted by the IAB rules (docs/how-we-count.md), from what `serve` recorded and what
-// `stats import` read. Exit codes: stats 0, 2 bad usage, 1 when the database cannot be used;
-// import 0, 1 when some lines could not be read (listed) or nothing could be imported, 2 bad usage.
+// `stats import` read. Exit codes, as the contract lists them: stats 0, or 2 for bad usage, which
+// includes a database the environment names that cannot be used (missing server, lock held
+// elsewhere, corrupt file, another counting window); import 0, 1 when some lines could not be
+// read (listed), 2 for bad usage and an unusable database alike.
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkShow } from '../catalog/check-show.js';
@@ -111,14 +113,14 @@ async function withStore(work: (store: AudienceStore) => Promise<number>): Promi
     store = await openStore();
   } catch (err) {
     process.stderr.write(`netcaster stats: ${(err as Error).message}\n`);
-    return 1;
+    return 2;
   }
   try {
     return await work(store);
   } catch (err) {
     if (err instanceof StoreError || /window/.test((err as Error).message)) {
       process.stderr.write(`netcaster stats: ${(err as Error).message}\n`);
-      return 1;
+      return 2;
     }
     throw err;
   } finally {

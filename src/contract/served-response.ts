@@ -9,7 +9,7 @@ export interface ServedResponse {
   method: string;
   status: number;
   range?: string;
-  /** Site key: /media/<slug>/<file>, /download/<slug>/<file> or /feeds/<name>.xml. */
+  /** The path asked for, /media/<slug>/<file>, /download/<slug>/<file> or /feeds/<name>.xml (percent-encoded or not). */
   key: string;
   /** The file's byte intervals actually sent, inclusive. */
   sent: [number, number][];

@@ -47,6 +47,30 @@ describe('IAB window test vector (four requests, one listener, one episode)', ()
   });
 });
 
+describe("IAB's own example of the three windows (one listener, one episode, four whole downloads)", () => {
+  // The example the IAB Tech Lab gives to explain v2.2's windows: Podcast Technical Measurement
+  // Guidelines v2.3, section 5.5.1 "Measurement Windows"
+  // (https://github.com/IABTechLab/Podcast-Technical-Measurement, PTM-Guidelines_v2.3.md). Its
+  // "Rolling" column is our first-touch window, its "Extending" column our last-touch one; its
+  // days are a Monday to a Wednesday, here 2 to 4 November 2026, in UTC.
+  const requests = [
+    { time: '2026-11-02T22:00:00Z', counts: { 'calendar-utc': 1, 'first-touch-24h': 1, 'last-touch-24h': 1 } }, // 10:00 PM Monday
+    { time: '2026-11-03T03:00:00Z', counts: { 'calendar-utc': 1, 'first-touch-24h': 0, 'last-touch-24h': 0 } }, // 3:00 AM Tuesday
+    { time: '2026-11-03T22:15:00Z', counts: { 'calendar-utc': 0, 'first-touch-24h': 1, 'last-touch-24h': 0 } }, // 10:15 PM Tuesday
+    { time: '2026-11-04T23:15:00Z', counts: { 'calendar-utc': 1, 'first-touch-24h': 1, 'last-touch-24h': 1 } }, // 11:15 PM Wednesday
+  ];
+  for (const window of WINDOW_KINDS) {
+    const total = requests.reduce((n, r) => n + r.counts[window], 0);
+    it(`${window}: each request as the guideline's table says, ${total} in all`, () => {
+      const c = counter(window);
+      assert.deepEqual(
+        requests.map((r) => (c.add(hit({ time: Date.parse(r.time) })).download ? 1 : 0)),
+        requests.map((r) => r.counts[window]),
+      );
+    });
+  }
+});
+
 describe('requests that never count', () => {
   it('HEAD', () => assert.equal(counter().add(hit({ method: 'HEAD', sent: [] })).rejected, 'method'));
   it('304 Not Modified', () => assert.equal(counter().add(hit({ status: 304, sent: [] })).rejected, 'status'));
@@ -172,13 +196,15 @@ describe('feeds', () => {
 });
 
 describe('state', () => {
-  it('holds hashed listeners only, and prune drops closed windows', () => {
+  it('holds hashed listeners only, and prune drops windows closed for longer than the 72 h given to late logs', () => {
     const c = counter();
     c.add(hit({ sent: [[0, 10]] }));
     const json = JSON.stringify(c.snapshot());
     assert.ok(!json.includes('203.0.113.7') && !json.includes('gPodder'));
     assert.equal(Object.keys(c.snapshot().listeners).length, 1);
-    c.prune(Date.parse('2026-11-03T00:00:00Z'));
+    c.prune(Date.parse('2026-11-05T23:59:59Z'));
+    assert.equal(Object.keys(c.snapshot().listeners).length, 1);
+    c.prune(Date.parse('2026-11-06T00:00:00Z'));
     assert.equal(Object.keys(c.snapshot().listeners).length, 0);
   });
   it('a restored state goes on counting where it stopped', () => {

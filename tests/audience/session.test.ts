@@ -24,7 +24,7 @@ const hit = (time: string, sent: [number, number]): Hit => ({
 });
 
 describe('counting session', () => {
-  it('saves hashed listeners and the keys of open days only; a day key goes once its windows are over', async () => {
+  it('saves hashed listeners and the keys of open days only; a day key goes 72 h after its windows are over', async () => {
     const store = await DuckDbStore.open(path.join(dir, 'a.duckdb'));
     try {
       const session = await CountingSession.open(store, loadRules(''));
@@ -42,8 +42,15 @@ describe('counting session', () => {
       await again.flush(Date.parse('2026-11-02T11:00:01Z'));
       assert.equal((await store.downloads({}))[0].downloads, 1);
 
-      // Two days on, with no traffic at all: the key and the listeners are gone.
+      // Two days on, within the 72 hours given to late logs: the key and the listener are kept.
       await again.flush(Date.parse('2026-11-04T00:00:01Z'));
+      assert.deepEqual(Object.keys(JSON.parse((await store.loadState('calendar-utc'))!).keys), ['2026-11-02']);
+      assert.equal((await store.loadListeners('calendar-utc')).length, 1);
+
+      // 72 hours after the day ended, with no traffic at all: the key and the listeners are gone.
+      await again.flush(Date.parse('2026-11-05T23:59:59Z'));
+      assert.deepEqual(Object.keys(JSON.parse((await store.loadState('calendar-utc'))!).keys), ['2026-11-02']);
+      await again.flush(Date.parse('2026-11-06T00:00:01Z'));
       const later = JSON.parse((await store.loadState('calendar-utc'))!);
       assert.deepEqual(later.keys, {});
       assert.deepEqual(await store.loadListeners('calendar-utc'), []);
@@ -51,6 +58,33 @@ describe('counting session', () => {
       await store.close();
     }
   });
+
+  // CloudFront delivers a day's logs late, in pieces, some twice: each piece imported on its own.
+  for (const window of ['calendar-utc', 'first-touch-24h', 'last-touch-24h'] as const) {
+    it(`late logs (${window}): more lines of a closed day, imported in a later run within 72 h, count each listener once`, async () => {
+      const store = await DuckDbStore.open(path.join(dir, `late-${window}.duckdb`));
+      try {
+        // Run 1, the day after: half the file by one listener, and a whole download by another.
+        const first = await CountingSession.open(store, loadRules(''), window);
+        first.add(hit('2026-11-02T10:00:00Z', [0, 499]));
+        assert.ok(first.add({ ...hit('2026-11-02T10:05:00Z', [0, 999]), ip: '192.0.2.45' }).download);
+        await first.flush(Date.parse('2026-11-03T09:00:00Z'));
+        // Run 2, two days after: the rest of the first listener's file, and the second listener again.
+        const second = await CountingSession.open(store, loadRules(''), window);
+        assert.ok(second.add(hit('2026-11-02T10:30:00Z', [500, 999])).download, 'the halves of one listener make one download');
+        assert.equal(second.add({ ...hit('2026-11-02T10:06:00Z', [0, 999]), ip: '192.0.2.45' }).rejected, 'duplicate');
+        await second.flush(Date.parse('2026-11-04T23:00:00Z'));
+        assert.equal((await store.downloads({})).reduce((n, r) => n + r.downloads, 0), 2);
+        // Run 3, after the grace: the key is gone, so the same listener is a stranger (documented).
+        const third = await CountingSession.open(store, loadRules(''), window);
+        await third.flush(Date.parse('2026-11-08T00:00:00Z'));
+        const fourth = await CountingSession.open(store, loadRules(''), window);
+        assert.ok(fourth.add({ ...hit('2026-11-02T10:07:00Z', [0, 999]), ip: '192.0.2.45' }).download);
+      } finally {
+        await store.close();
+      }
+    });
+  }
 
   it('a database keeps the window it started with', async () => {
     const store = await DuckDbStore.open(path.join(dir, 'b.duckdb'));

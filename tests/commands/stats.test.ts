@@ -140,16 +140,47 @@ describe(`netcaster stats (${name})`, () => {
     assert.equal(runCli(['stats', 'import', show, '--format', 'nginx'], { env: env() }).code, 2);
   });
 
-  it('a database that cannot be opened is a clear message, not a stack trace', () => {
+  it('late logs: more lines of yesterday, imported in a second run, count each listener once', () => {
+    const lateData = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-data-late-'));
+    try {
+      const lateEnv = { NETCASTER_DATA_DIR: lateData, NETCASTER_DATABASE_URL: databaseUrl() ?? '' };
+      const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
+      const day = yesterday.toISOString().slice(0, 10);
+      const stamp = (hour: string) => `${String(yesterday.getUTCDate()).padStart(2, '0')}/${yesterday.toLocaleString('en', { month: 'short', timeZone: 'UTC' })}/${yesterday.getUTCFullYear()}:${hour}`;
+      const half = Math.floor(mp3Size / 2);
+      // Two listeners told apart by their apps: AntennaPod fetches half the file in each piece of
+      // the log, gPodder the whole file in both.
+      const get = (ip: string, hour: string, from: number, to: number) =>
+        nginx(ip, stamp(hour), 'GET /media/ep-two/b.mp3', 206, to - from + 1, ip === '192.0.2.71' ? 'AntennaPod/3.2.0' : GPODDER, `bytes=${from}-${to}`);
+      // Two pieces of yesterday's log, as a CDN delivers them: each listener's lines in both.
+      fs.writeFileSync(path.join(logs, 'late-1.log'), [get('192.0.2.71', '10:00:00', 0, half - 1), get('192.0.2.72', '10:00:00', 0, mp3Size - 1)].join('\n') + '\n');
+      fs.writeFileSync(path.join(logs, 'late-2.log'), [get('192.0.2.71', '10:05:00', half, mp3Size - 1), get('192.0.2.72', '11:00:00', 0, mp3Size - 1)].join('\n') + '\n');
+      for (const file of ['late-1.log', 'late-2.log']) {
+        const r = runCli(['stats', 'import', show, path.join(logs, file), '--format', 'nginx'], { env: lateEnv });
+        assert.equal(r.code, 0, r.stderr);
+      }
+      const json = JSON.parse(runCli(['stats', show, '--json', '--since', day, '--until', day], { env: lateEnv }).stdout);
+      assert.deepEqual(json.downloads.byApp, { AntennaPod: 1, gPodder: 1 }, 'one download each: the halves joined, the repeat not counted again');
+      assert.deepEqual(json.downloads.byDay, { [day]: 2 });
+    } finally {
+      fs.rmSync(lateData, { recursive: true, force: true });
+    }
+  });
+
+  it('an unusable database exits 2 with a clear message, not 1 nor a stack trace (the contract lists 0 and 2 for stats)', () => {
     // Embedded: a data folder that is a file. PostgreSQL: a server that is not there.
     const blocked = path.join(data, 'not-a-folder');
     fs.writeFileSync(blocked, 'x');
-    const r = runCli(['stats', show], {
-      env: embedded ? { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } : { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
-    });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, embedded ? /^netcaster stats: cannot create the data folder/ : /^netcaster stats: cannot use the PostgreSQL database in NETCASTER_DATABASE_URL/);
-    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const badEnv = embedded ? { NETCASTER_DATA_DIR: blocked, NETCASTER_DATABASE_URL: '' } : { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    const expected = embedded ? /^netcaster stats: cannot create the data folder/ : /^netcaster stats: cannot use the PostgreSQL database in NETCASTER_DATABASE_URL/;
+    fs.writeFileSync(path.join(logs, 'one.log'), nginx('192.0.2.9', '03/Nov/2026:08:00:00', 'GET /media/ep-two/b.mp3', 200, mp3Size, GPODDER) + '\n');
+    for (const args of [['stats', show], ['stats', show, '--json'], ['stats', 'import', show, path.join(logs, 'one.log'), '--format', 'nginx']]) {
+      const r = runCli(args, { env: badEnv });
+      // stats import's 1 means "lines it could not read"; a database it cannot use is not that.
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
   });
 });
 }
