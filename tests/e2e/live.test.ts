@@ -4,21 +4,15 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { ffmpeg, fixturesDir, needTool, sampleShowDir } from '../support/env.js';
+import { ffmpeg, fixturesDir, needTool } from '../support/env.js';
 import { startServe } from './serve-process.js';
+import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
 // Scan every second so the test runs in seconds, not tens of seconds (the default is 10 s).
 process.env.NETCASTER_SCAN_SECONDS = '1';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function copyOfSample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-live-'));
-  fs.cpSync(sampleShowDir, dir, { recursive: true });
-  return dir;
-}
 
 function editYaml(file: string, edit: (text: string) => string): void {
   fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
@@ -87,7 +81,7 @@ test('a broken manifest keeps the last good version; a slowly copied episode app
   const dir = copyOfSample();
   // The 2.4 MB MP3 of step 3, made before serve starts: ffmpeg runs synchronously, and a test
   // blocked for seconds reuses a keep-alive connection the server has meanwhile closed ("other side closed").
-  const source = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-src-')), 'long.mp3');
+  const source = path.join(tempDir('src'), 'long.mp3');
   ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=300', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '64k', source]);
   const serve = await startServe(dir);
   const feed = `${serve.url}/feeds/audio.xml`;

@@ -3,11 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, MediaFacts, Show } from '../../src/contract/catalog.js';
 import type { ArtworkSet, ImageVariant } from '../../src/contract/artwork.js';
 import { ffmpeg } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export interface RealShow {
   dir: string;
@@ -137,7 +137,7 @@ export function removeRealShow(): void {
 }
 
 function makeShow(): RealShow {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-feeds-'));
+  const dir = tempDir('feeds');
   const requestedSeconds = new Map<string, number>();
   const artwork: ArtworkSet = new Map();
   const showArt = image(dir, 'artwork.jpg', 'red');

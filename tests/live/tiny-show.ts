@@ -2,9 +2,9 @@
 // made by ffmpeg, and episodes whose media are copies of the committed fixtures. Each test edits
 // dates and files in its own copy. Callers check needTool(t, 'ffmpeg') first.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ffmpeg, fixturesDir } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export const fixtureMp3 = path.join(fixturesDir, 'media', 'good-cbr.mp3');
 
@@ -12,7 +12,7 @@ let artwork: string | undefined;
 /** One artwork file per test process (ffmpeg takes a moment). */
 function artworkFile(): string {
   if (!artwork) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-art-'));
+    const dir = tempDir('art');
     artwork = path.join(dir, 'artwork.jpg');
     ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x336699:s=1400x1400', '-frames:v', '1', '-pix_fmt', 'yuvj420p', artwork]);
   }
@@ -29,7 +29,7 @@ export interface TinyEpisode {
 }
 
 export function makeShow(episodes: TinyEpisode[], extraShowYaml = ''): { dir: string; cacheDir: string; root: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-live-'));
+  const root = tempDir('live');
   const dir = path.join(root, 'show');
   fs.mkdirSync(dir);
   fs.copyFileSync(artworkFile(), path.join(dir, 'artwork.jpg'));

@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MediaPool, runHere } from '../../src/media/pool.js';
 import { fixture, mediaDir } from './fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const mediaFiles = fs
   .readdirSync(mediaDir)
@@ -23,7 +23,7 @@ const mediaFiles = fs
 
 /** `count` FIFOs in a temp dir, named as media files. */
 function fifos(count: number): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-pool-fifo-'));
+  const dir = tempDir('pool-fifo');
   return Array.from({ length: count }, (_, i) => {
     const file = path.join(dir, `file-${i}.mp3`);
     execFileSync('mkfifo', [file]);

@@ -2,7 +2,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
@@ -12,6 +11,7 @@ import { createApp } from '../../src/site/app.js';
 import { readPublicFiles } from '../../src/site/export.js';
 import { buildSiteMap } from '../../src/site/map.js';
 import { needTool, sampleShowDir } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const episodePath = '/episodes/046-the-mega-edition/';
@@ -31,7 +31,7 @@ function withSite(): Promise<Site> {
 }
 
 async function startSite(): Promise<Site> {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-player-'));
+  const cache = tempDir('player');
   process.env.NETCASTER_CACHE_DIR = cache; // this file's own process
   const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
   assert.ok(catalog, JSON.stringify(problems));
