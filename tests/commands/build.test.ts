@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { htmlErrors } from '../pages/html-check.js';
+import { htmlErrors } from '../support/html-check.js';
 import { needTool, runCli, sampleShowDir } from '../support/env.js';
 import { withTmpfs } from '../support/tmpfs.js';
 import { copyOfSample, tempDir } from '../support/temp-dir.js';

@@ -127,7 +127,7 @@ let made: Promise<RealShow> | undefined;
 
 /** The show, made once per test process (encoding takes a few seconds). */
 export function realShow(): Promise<RealShow> {
-  made ??= Promise.resolve().then(makeShow);
+  made ??= Promise.resolve().then(encodeRealShow);
   return made;
 }
 
@@ -136,7 +136,7 @@ export function removeRealShow(): void {
   void made.then((show) => fs.rmSync(show.dir, { recursive: true, force: true }));
 }
 
-function makeShow(): RealShow {
+function encodeRealShow(): RealShow {
   const dir = tempDir('feeds');
   const requestedSeconds = new Map<string, number>();
   const artwork: ArtworkSet = new Map();

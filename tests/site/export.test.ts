@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
 import { buildSiteMap } from '../../src/site/map.js';
 import type { SiteMap } from '../../src/site/types.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../pages/fixture.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../support/catalog-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
 
 async function fixtureSite(dir: string): Promise<SiteMap> {

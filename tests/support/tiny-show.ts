@@ -1,10 +1,11 @@
-// A tiny real show in a temp folder, for the live-publishing tests: show.yaml, a real 1400 px JPEG
-// made by ffmpeg, and episodes whose media are copies of the committed fixtures. Each test edits
+// A tiny real show in a temp folder, for the live-publishing tests (watch, serve, status,
+// publish-due): show.yaml, a real 1400 px JPEG made by ffmpeg, and episodes from a list whose
+// media are copies of the committed fixtures; its cache sits beside the show folder, never in it. Each test edits
 // dates and files in its own copy. Callers check needTool(t, 'ffmpeg') first.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ffmpeg, fixturesDir } from '../support/env.js';
-import { tempDir } from '../support/temp-dir.js';
+import { ffmpeg, fixturesDir } from './env.js';
+import { tempDir } from './temp-dir.js';
 
 export const fixtureMp3 = path.join(fixturesDir, 'media', 'good-cbr.mp3');
 
@@ -28,7 +29,7 @@ export interface TinyEpisode {
   guid?: string;
 }
 
-export function makeShow(episodes: TinyEpisode[], extraShowYaml = ''): { dir: string; cacheDir: string; root: string } {
+export function makeTinyShow(episodes: TinyEpisode[], extraShowYaml = ''): { dir: string; cacheDir: string; root: string } {
   const root = tempDir('live');
   const dir = path.join(root, 'show');
   fs.mkdirSync(dir);
@@ -56,10 +57,10 @@ export function writeEpisode(showDir: string, e: TinyEpisode, options: { copyMed
   const folder = path.join(showDir, e.slug);
   fs.mkdirSync(folder, { recursive: true });
   if (options.copyMedia ?? true) fs.copyFileSync(fixtureMp3, path.join(folder, `${e.slug}.mp3`));
-  fs.writeFileSync(path.join(folder, 'episode.yaml'), episodeYaml(e));
+  fs.writeFileSync(path.join(folder, 'episode.yaml'), tinyEpisodeYaml(e));
 }
 
-export function episodeYaml(e: TinyEpisode): string {
+export function tinyEpisodeYaml(e: TinyEpisode): string {
   return [
     `title: "${e.title}"`,
     `date: ${e.date}`,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { renderFeed } from '../../src/feeds/rss.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { repoRoot } from '../support/env.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog } from '../pages/fixture.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
 
 const goldenDir = path.join(repoRoot, 'tests', 'feeds', 'golden');
 
