@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { cpSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { htmlErrors } from '../support/html-check.js';
@@ -8,8 +9,28 @@ import { needTool, runCli, sampleShowDir } from '../support/env.js';
 import { withTmpfs } from '../support/tmpfs.js';
 import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
-/** The CLI with its caches in the test's temp folder. */
-const cli = (dir: string, args: string[]) => runCli(args, { env: { NETCASTER_CACHE_DIR: path.join(dir, 'cache') } });
+let warmCache: string | undefined;
+
+/**
+ * The sample show's caches (facts, hashes, artwork), made by one build for this whole file: a build
+ * from cold caches takes seconds of probing, hashing and resizing that these tests are not about.
+ * Cold builds are tested where they matter (hostile-show, e2e).
+ */
+function sampleCaches(): string {
+  if (!warmCache) {
+    warmCache = tempDir('build-cache');
+    const r = runCli(['build', sampleShowDir, '--out', path.join(tempDir('build-cache-out'), 'out')], { env: { NETCASTER_CACHE_DIR: warmCache } });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  return warmCache;
+}
+
+/** The CLI with its caches in the test's temp folder, starting from a copy of the sample show's. */
+const cli = (dir: string, args: string[]) => {
+  const cache = path.join(dir, 'cache');
+  if (!existsSync(cache)) cpSync(sampleCaches(), cache, { recursive: true });
+  return runCli(args, { env: { NETCASTER_CACHE_DIR: cache } });
+};
 
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -171,7 +192,7 @@ test('build --out an unrelated folder with files in it refuses (exit 2) and dele
   assert.match(r.stderr, /Documents is a folder with files in it that netcaster did not write/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.deepEqual(await everything(documents), before);
-  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents'], 'no temp folder beside it');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents', 'cache'], 'no temp folder beside it (cache: the test\'s own)');
 });
 
 test('build --out an episode folder inside the show refuses (exit 2): its episode.yaml and notes stay', async (t) => {
