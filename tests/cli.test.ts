@@ -3,13 +3,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cliPath, runCli, sampleShowDir } from './support/env.js';
+import { tempDir } from './support/temp-dir.js';
 
 test('regression: --base-url and --media-base-url with a query, fragment, credentials or control character are bad usage (exit 2)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-cli-'));
+  const dir = tempDir('cli');
   const out = path.join(dir, 'out');
   const env = { NETCASTER_CACHE_DIR: path.join(dir, 'cache') };
   const cases: [string[], RegExp][] = [
@@ -30,7 +30,7 @@ test('regression: --base-url and --media-base-url with a query, fragment, creden
 });
 
 test('a --base-url with an escape sequence is named visibly, not obeyed by the terminal', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-cli-'));
+  const dir = tempDir('cli');
   const r = runCli(['build', sampleShowDir, '--out', path.join(dir, 'out'), '--base-url', 'https://x.example/\u001b]0;owned\u0007'], {
     env: { NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
   });
@@ -41,7 +41,7 @@ test('a --base-url with an escape sequence is named visibly, not obeyed by the t
 });
 
 test('a good base URL with a path passes the shared check', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-cli-'));
+  const dir = tempDir('cli');
   const r = runCli(['publish-due', path.join(dir, 'no-show'), '--out', path.join(dir, 'out'), '--base-url', 'https://virtzine.example/podcast/'], {
     env: { NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
   });
@@ -50,7 +50,7 @@ test('a good base URL with a path passes the shared check', () => {
 });
 
 test('regression: a reader that closes the pipe early (`status | head -1`) ends netcaster quietly, without a stack trace', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-cli-'));
+  const dir = tempDir('cli');
   // `head -c 1` exits after one byte: every later write of netcaster's meets a closed pipe.
   const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(cliPath)} status ${JSON.stringify(sampleShowDir)} | head -c 1 >/dev/null`], {
     env: { ...process.env, NETCASTER_CACHE_DIR: path.join(dir, 'cache') },

@@ -59,8 +59,6 @@ export class MediaPool {
   private readonly waiting: Job[] = [];
   private hasStarted = false;
   private nextId = 0;
-  /** Tasks sent to a worker so far. */
-  sentToWorker = 0;
 
   /** `workers`: how many threads; 0 runs everything on the calling thread. */
   constructor(private readonly workers = os.availableParallelism() < 2 ? 0 : Math.min(MAX_WORKERS, os.availableParallelism())) {}
@@ -123,7 +121,6 @@ export class MediaPool {
       }
       this.waiting.splice(i, 1);
       slot.jobs.set(job.id, job);
-      this.sentToWorker++;
       slot.worker.postMessage({ id: job.id, task: job.task });
     }
   }

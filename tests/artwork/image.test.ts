@@ -2,15 +2,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { checkArtwork, probeImage } from '../../src/artwork/image.js';
 import { type Finding } from '../../src/contract/problems.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 test.before(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-artwork-'));
+  dir = tempDir('artwork');
 });
 test.after(async () => {
   await fs.rm(dir, { recursive: true, force: true });

@@ -2,18 +2,18 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { probeImage } from '../../src/artwork/image.js';
 import { makeVariants, prepareVariants } from '../../src/artwork/variants.js';
 import type { ImageFacts } from '../../src/contract/catalog.js';
 import type { ImageVariant } from '../../src/contract/artwork.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 let facts: ImageFacts;
 test.before(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-variants-'));
+  dir = tempDir('variants');
   // A picture with detail, so a wrong resize or encoder would change the bytes.
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="1400">
     <rect width="1400" height="1400" fill="#1d4e89"/><circle cx="700" cy="700" r="500" fill="#f2a541"/>

@@ -7,7 +7,7 @@ import { buildReport } from '../../src/audience/report.js';
 import { renderStatsPage } from '../../src/audience/stats-page.js';
 import { presentedToken, statsRoute, tokenMatches } from '../../src/audience/stats-route.js';
 import type { DownloadRow } from '../../src/audience/store.js';
-import { htmlErrors } from '../pages/html-check.js';
+import { htmlErrors } from '../support/html-check.js';
 
 const rows: DownloadRow[] = [
   { day: '2026-11-01', episode: 'ep1', format: 'mp3', app: 'gPodder', device: 'computer', downloads: 3 },

@@ -2,11 +2,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { checkShow } from '../../src/catalog/check-show.js';
 import { sampleShowDir } from '../support/env.js';
 import { episodeYaml, makeShow, media, zeroKeepingStat } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const one = (extra = '', mediaBlock?: string, files: Record<string, string> = { 'a.mp3': 'good-cbr.mp3' }) => ({
   '001-a': { yaml: episodeYaml('001-a', extra, mediaBlock), files },
@@ -141,7 +141,7 @@ test('a second check re-probes nothing that did not change, and only what did', 
 });
 
 test('the sample show checks with no errors', async () => {
-  process.env.NETCASTER_CACHE_DIR = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-cache-'));
+  process.env.NETCASTER_CACHE_DIR = tempDir('cache');
   const { catalog, problems } = await checkShow(sampleShowDir);
   assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
   assert.ok(catalog!.episodes.length >= 2);

@@ -1,15 +1,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { checkLock, LOCK_FILE, readLock, recordPublished, withPublishedFeedGuids } from '../../src/catalog/lock.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { podcastGuid } from '../../src/catalog/feed-guid.js';
-import { episode, show } from '../live/catalog-data.js';
+import { episode, show } from '../support/catalog-data.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const NOW = new Date('2025-03-04T06:00:00Z');
-const tempShow = () => fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-lock-'));
+const tempShow = () => tempDir('lock');
 
 function catalog(): Catalog {
   const s = show();

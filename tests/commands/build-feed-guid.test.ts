@@ -3,19 +3,19 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseFeed } from 'podcast-partytime';
 import { podcastGuid } from '../../src/feeds/rss.js';
 import { runCli } from '../support/env.js';
 import { makeShow, showYaml } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const guidOf = (xml: string) => parseFeed(xml)!.guid;
 
 test('regression: podcast:guid followed --base-url although netcaster.lock recorded the published feed', async () => {
   const dir = await makeShow({ '001-a': { files: { 'a.mp3': 'good-cbr.mp3' } } }, showYaml.replace('feeds:\n', 'feeds:\n  more: { title: More, enclosure: mp3 }\n'));
   // The sites go outside the show: build refuses an OUT inside it.
-  const sites = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-sites-'));
+  const sites = tempDir('sites');
   const env = { NETCASTER_CACHE_DIR: path.join(sites, 'cache') };
   const published = runCli(['build', dir, '--out', path.join(sites, 'published')], { env });
   assert.equal(published.code, 0, published.stdout + published.stderr);

@@ -1,28 +1,36 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { cpSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { htmlErrors } from '../pages/html-check.js';
+import { htmlErrors } from '../support/html-check.js';
 import { needTool, runCli, sampleShowDir } from '../support/env.js';
 import { withTmpfs } from '../support/tmpfs.js';
+import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-build-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
+let warmCache: string | undefined;
+
+/**
+ * The sample show's caches (facts, hashes, artwork), made by one build for this whole file: a build
+ * from cold caches takes seconds of probing, hashing and resizing that these tests are not about.
+ * Cold builds are tested where they matter (hostile-show, e2e).
+ */
+function sampleCaches(): string {
+  if (!warmCache) {
+    warmCache = tempDir('build-cache');
+    const r = runCli(['build', sampleShowDir, '--out', path.join(tempDir('build-cache-out'), 'out')], { env: { NETCASTER_CACHE_DIR: warmCache } });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  return warmCache;
 }
 
-/** The CLI with its caches in the test's temp folder. */
-const cli = (dir: string, args: string[]) => runCli(args, { env: { NETCASTER_CACHE_DIR: path.join(dir, 'cache') } });
-
-/** A copy of the sample show to break. */
-async function copyOfSample(dir: string): Promise<string> {
-  const show = path.join(dir, 'show');
-  await fs.cp(sampleShowDir, show, { recursive: true });
-  return show;
-}
+/** The CLI with its caches in the test's temp folder, starting from a copy of the sample show's. */
+const cli = (dir: string, args: string[]) => {
+  const cache = path.join(dir, 'cache');
+  if (!existsSync(cache)) cpSync(sampleCaches(), cache, { recursive: true });
+  return runCli(args, { env: { NETCASTER_CACHE_DIR: cache } });
+};
 
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -33,22 +41,22 @@ async function snapshot(dir: string): Promise<Map<string, Buffer>> {
 }
 
 test('build without --out is a usage error (exit 2)', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const r = cli(dir, ['build', sampleShowDir]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /--out/);
 });
 
 test('build with a base URL that is not http(s) is a usage error (exit 2)', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const r = cli(dir, ['build', sampleShowDir, '--out', path.join(dir, 'out'), '--base-url', 'ftp://x.example']);
   assert.equal(r.code, 2, r.stderr);
   await assert.rejects(fs.stat(path.join(dir, 'out')));
 });
 
 test('build without any base URL (no flag, none in show.yaml) exits 2', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const yaml = await fs.readFile(path.join(show, 'show.yaml'), 'utf8');
   await fs.writeFile(path.join(show, 'show.yaml'), yaml.replace(/^baseUrl:.*\n/m, ''));
   const r = cli(dir, ['build', show, '--out', path.join(dir, 'out')]);
@@ -58,7 +66,7 @@ test('build without any base URL (no flag, none in show.yaml) exits 2', async (t
 });
 
 test('build writes the sample show as a static site, and a rebuild is byte-identical', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const out = path.join(dir, 'out');
   const r = cli(dir, ['build', sampleShowDir, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
@@ -102,7 +110,7 @@ test('build writes the sample show as a static site, and a rebuild is byte-ident
 
 test('built pages are well-formed HTML (xmllint)', async (t) => {
   if (!needTool(t, 'xmllint')) return;
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const out = path.join(dir, 'out');
   assert.equal(cli(dir, ['build', sampleShowDir, '--out', out]).code, 0);
   for (const [name, bytes] of await snapshot(out)) {
@@ -111,7 +119,7 @@ test('built pages are well-formed HTML (xmllint)', async (t) => {
 });
 
 test('--base-url and --media-base-url set the feed and enclosure URLs', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const out = path.join(dir, 'out');
   const r = cli(dir, ['build', sampleShowDir, '--out', out, '--base-url', 'https://pod.example/vz/', '--media-base-url', 'https://cdn.example/media']);
   assert.equal(r.code, 0, r.stderr);
@@ -123,8 +131,8 @@ test('--base-url and --media-base-url set the feed and enclosure URLs', async (t
 });
 
 test('a broken show is not published: exit 1, problems printed, the earlier OUT untouched', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const out = path.join(dir, 'out');
   assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
   const before = await snapshot(out);
@@ -140,8 +148,8 @@ test('a broken show is not published: exit 1, problems printed, the earlier OUT 
 });
 
 test('a show with a missing media file is not published and OUT is not created', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   await fs.rm(path.join(show, '046-the-mega-edition', 'virtzine-046.webm'));
   const out = path.join(dir, 'out');
   const r = cli(dir, ['build', show, '--out', out]);
@@ -151,7 +159,7 @@ test('a show with a missing media file is not published and OUT is not created',
 });
 
 test('a show folder that does not exist exits 1', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const r = cli(dir, ['build', path.join(dir, 'nope'), '--out', path.join(dir, 'out')]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no such show folder/);
@@ -173,7 +181,7 @@ async function everything(dir: string): Promise<Map<string, string>> {
 }
 
 test('build --out an unrelated folder with files in it refuses (exit 2) and deletes nothing', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const documents = path.join(dir, 'Documents');
   await fs.mkdir(path.join(documents, 'taxes'), { recursive: true });
   await fs.writeFile(path.join(documents, 'taxes', '2025.pdf'), 'irreplaceable');
@@ -184,12 +192,12 @@ test('build --out an unrelated folder with files in it refuses (exit 2) and dele
   assert.match(r.stderr, /Documents is a folder with files in it that netcaster did not write/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.deepEqual(await everything(documents), before);
-  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents'], 'no temp folder beside it');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents', 'cache'], 'no temp folder beside it (cache: the test\'s own)');
 });
 
 test('build --out an episode folder inside the show refuses (exit 2): its episode.yaml and notes stay', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const before = await everything(show);
   const r = cli(dir, ['build', show, '--out', path.join(show, '046-the-mega-edition')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
@@ -198,8 +206,8 @@ test('build --out an episode folder inside the show refuses (exit 2): its episod
 });
 
 test('build --out a folder inside the show that does not exist yet refuses (exit 2) and creates nothing', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const before = await everything(show);
   const r = cli(dir, ['build', show, '--out', path.join(show, 'site')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
@@ -208,8 +216,8 @@ test('build --out a folder inside the show that does not exist yet refuses (exit
 });
 
 test('build --out the show\'s parent spelled through a symlink refuses (exit 2): the show is still there', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const alias = path.join(dir, 'alias');
   await fs.symlink(dir, alias);
   const before = await everything(show);
@@ -220,8 +228,8 @@ test('build --out the show\'s parent spelled through a symlink refuses (exit 2):
 });
 
 test('build --out the show itself through a symlink refuses (exit 2)', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const alias = path.join(dir, 'alias');
   await fs.symlink(show, alias);
   const before = await everything(show);
@@ -232,7 +240,7 @@ test('build --out the show itself through a symlink refuses (exit 2)', async (t)
 });
 
 test('build --out a file says "not a folder" (exit 2) and leaves the file', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('build', t);
   const file = path.join(dir, 'site');
   await fs.writeFile(file, 'precious');
   const r = cli(dir, ['build', sampleShowDir, '--out', file]);
@@ -242,8 +250,8 @@ test('build --out a file says "not a folder" (exit 2) and leaves the file', asyn
 });
 
 test('build --out a symlink to a folder writes the site there and keeps the link, build after build', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const www = path.join(dir, 'www');
   await fs.mkdir(www);
   const out = path.join(dir, 'out');
@@ -259,8 +267,8 @@ test('build --out a symlink to a folder writes the site there and keeps the link
 });
 
 test('build exports a media file that is a symlink inside the show as its real bytes', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const episode = path.join(show, '046-the-mega-edition');
   await fs.rename(path.join(episode, 'virtzine-046.mp3'), path.join(episode, 'take-2.mp3'));
   await fs.symlink('take-2.mp3', path.join(episode, 'virtzine-046.mp3'));
@@ -273,8 +281,8 @@ test('build exports a media file that is a symlink inside the show as its real b
 });
 
 test('build --out a mount point (a Docker volume, a web root) writes the site, build after build', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const out = path.join(dir, 'out');
   await fs.mkdir(out);
   await withTmpfs(t, out, '8m', async () => {
@@ -291,8 +299,8 @@ test('build --out a mount point (a Docker volume, a web root) writes the site, b
 });
 
 test('a full disk leaves the previous site exactly as it was, no temp folder, and says the disk is full', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   // Room for one site but not for a second beside it: the site's size in tmpfs pages, and half again.
   const measure = path.join(dir, 'measure');
   assert.equal(cli(dir, ['build', show, '--out', measure]).code, 0);
@@ -317,8 +325,8 @@ test('a full disk leaves the previous site exactly as it was, no temp folder, an
 });
 
 test('while another netcaster is writing OUT, build exits 1 and says so, and OUT is left as it was', async (t) => {
-  const dir = await tempDir(t);
-  const show = await copyOfSample(dir);
+  const dir = tempDir('build', t);
+  const show = copyOfSample(path.join(dir, 'show'));
   const out = path.join(dir, 'out');
   assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
   await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');

@@ -2,22 +2,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fixturesDir, runCli, sampleShowDir } from '../support/env.js';
+import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
-async function tempDir(prefix: string) {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
-}
-
-/** A copy of the sample show that a test may break. */
-async function copyOfSample(): Promise<string> {
-  const dir = await tempDir('netcaster-check-');
-  await fs.cp(sampleShowDir, dir, { recursive: true });
-  return dir;
-}
-
-const env = async () => ({ NETCASTER_CACHE_DIR: await tempDir('netcaster-cache-') });
+const env = async () => ({ NETCASTER_CACHE_DIR: tempDir('cache') });
 
 test('check passes on the sample show (exit 0) and says it is publishable', async () => {
   const r = runCli(['check', sampleShowDir], { env: await env() });
@@ -41,7 +30,7 @@ test('check --json prints one JSON document with ok, problems and episodes with 
 });
 
 test('problems exit 1 and name file and field, with no stack trace', async () => {
-  const dir = await copyOfSample();
+  const dir = copyOfSample();
   const manifest = path.join(dir, '046-the-mega-edition', 'episode.yaml');
   await fs.writeFile(manifest, (await fs.readFile(manifest, 'utf8')).replace(/^title:.*$/m, 'titel: Typo'));
   await fs.copyFile(path.join(fixturesDir, 'media', 'truncated.m4v'), path.join(dir, '047-clouds-have-outages-too', (await fs.readdir(path.join(dir, '047-clouds-have-outages-too'))).find((f) => f.endsWith('.m4v'))!));
@@ -57,7 +46,7 @@ test('problems exit 1 and name file and field, with no stack trace', async () =>
 });
 
 test('--strict fails on warnings that a plain check allows', async () => {
-  const dir = await copyOfSample();
+  const dir = copyOfSample();
   const show = path.join(dir, 'show.yaml');
   await fs.writeFile(show, (await fs.readFile(show, 'utf8')).replace(/^baseUrl:.*\n/m, ''));
   const plain = runCli(['check', dir], { env: await env() });
@@ -69,7 +58,7 @@ test('--strict fails on warnings that a plain check allows', async () => {
 });
 
 test('a broken show.yaml is reported with line and column', async () => {
-  const dir = await copyOfSample();
+  const dir = copyOfSample();
   await fs.appendFile(path.join(dir, 'show.yaml'), 'feeds: [\n');
   const r = runCli(['check', dir], { env: await env() });
   assert.equal(r.code, 1);

@@ -6,20 +6,14 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { cliPath, repoRoot, sampleShowDir } from '../support/env.js';
+import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
 const MEGA = '046-the-mega-edition';
 const CLOUDS = '047-clouds-have-outages-too';
 
-function copyOfSample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-'));
-  fs.cpSync(sampleShowDir, dir, { recursive: true });
-  return dir;
-}
-
-const freshCache = () => fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-cache-'));
+const freshCache = () => tempDir('hostile-cache');
 
 /** The CLI with a time limit; `timedOut` says whether it had to be killed. */
 function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000) {
@@ -75,7 +69,7 @@ for (const [what, file, expectedFile] of [
     // One episode's problem never holds back the other.
     if (file.startsWith(MEGA)) assert.deepEqual(doc.episodes.map((e) => e.slug), [CLOUDS]);
 
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-out-')), 'site');
+    const out = path.join(tempDir('hostile-out'), 'site');
     const built = run(['build', dir, '--out', out]);
     assert.equal(built.timedOut, false, 'build did not finish');
     assert.equal(built.code, 1, built.stderr);
@@ -100,7 +94,7 @@ test('regression: notes.md linked to /etc/passwd never reaches the built pages o
   const { code, doc } = checkJson(dir);
   assert.equal(code, 1);
   assert.deepEqual(doc.problems.map((p) => [p.file, p.message]), [[`${MEGA}/notes.md`, 'notes.md is a link to a file outside the show folder']]);
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-out-')), 'site');
+  const out = path.join(tempDir('hostile-out'), 'site');
   const built = run(['build', dir, '--out', out]);
   assert.equal(built.code, 1);
   assert.equal(fs.existsSync(out), false, 'nothing was published');
@@ -141,7 +135,7 @@ test('regression: a backslash in an episode folder name fails check, so build re
   assert.equal(code, 1);
   assert.deepEqual(doc.problems.map((p) => [p.file, p.level]), [['048-a\\b/episode.yaml', 'error']]);
   assert.match(doc.problems[0].message, /backslash/);
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-out-')), 'site');
+  const out = path.join(tempDir('hostile-out'), 'site');
   const built = run(['build', dir, '--out', out]);
   assert.equal(built.code, 1, built.stderr);
   assert.doesNotMatch(built.stderr, /internal error/);
@@ -150,7 +144,7 @@ test('regression: a backslash in an episode folder name fails check, so build re
 test('regression: a cache folder that is a file costs speed, not the build', { timeout: 90_000 }, () => {
   const cacheFile = path.join(freshCache(), 'not-a-folder');
   fs.writeFileSync(cacheFile, 'x');
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-out-')), 'site');
+  const out = path.join(tempDir('hostile-out'), 'site');
   const built = run(['build', sampleShowDir, '--out', out], { NETCASTER_CACHE_DIR: cacheFile });
   assert.equal(built.code, 0, built.stderr);
   assert.ok(fs.readdirSync(path.join(out, 'artwork')).length > 1, 'artwork variants were made all the same');
@@ -164,7 +158,7 @@ test('regression: a read-only cache folder costs speed, not the build', { timeou
     cache = freshCache();
     fs.chmodSync(cache, 0o555);
   }
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-out-')), 'site');
+  const out = path.join(tempDir('hostile-out'), 'site');
   const built = run(['build', sampleShowDir, '--out', out], { NETCASTER_CACHE_DIR: cache });
   assert.equal(built.code, 0, built.stderr);
   const checked = run(['check', sampleShowDir], { NETCASTER_CACHE_DIR: cache });

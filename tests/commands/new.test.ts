@@ -3,7 +3,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
 
@@ -11,13 +10,14 @@ import { load } from 'js-yaml';
 const parse = (text: string) => load(text) as any;
 import { loadShow } from '../../src/show/load.js';
 import { runCli, sampleShowDir } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 let tmp: string;
 let cacheDir: string;
 
 test.before(async () => {
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-new-'));
+  tmp = tempDir('new');
   cacheDir = path.join(tmp, 'cache');
 });
 test.after(async () => {

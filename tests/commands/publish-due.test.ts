@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli, needTool } from '../support/env.js';
-import { isoIn, makeShow, writeEpisode } from '../live/tiny-show.js';
-import { makeShow as makeFixtureShow } from '../support/show-folder.js';
+import { isoIn, makeTinyShow, writeEpisode } from '../support/tiny-show.js';
+import { makeShow } from '../support/show-folder.js';
 
 test('publish-due builds when an episode comes due and says "nothing due" otherwise', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const due = isoIn(5000);
-  const { dir, cacheDir, root } = makeShow([
+  const { dir, cacheDir, root } = makeTinyShow([
     { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
     { slug: '002-due', title: 'Due Soon', date: due },
   ]);
@@ -48,7 +48,7 @@ test('publish-due builds when an episode comes due and says "nothing due" otherw
 
 test('publish-due leaves OUT as it was when the show has errors', (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const { dir, cacheDir, root } = makeShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  const { dir, cacheDir, root } = makeTinyShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
   const out = path.join(root, 'site');
   const env = { NETCASTER_CACHE_DIR: cacheDir };
   assert.equal(runCli(['publish-due', dir, '--out', out], { env }).code, 0);
@@ -67,7 +67,7 @@ test('publish-due leaves OUT as it was when the show has errors', (t) => {
 // publish-due --out goes through build's guard on OUT (issue 11): the same refusals, before the show is read.
 
 test('publish-due --out an unrelated folder with files in it refuses (exit 2) and deletes nothing', async () => {
-  const show = await makeFixtureShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
+  const show = await makeShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
   const documents = path.join(show, '..', `${path.basename(show)}-Documents`);
   fs.mkdirSync(documents);
   try {
@@ -84,7 +84,7 @@ test('publish-due --out an unrelated folder with files in it refuses (exit 2) an
 });
 
 test('publish-due --out an episode folder inside the show refuses (exit 2): the episode stays', async () => {
-  const show = await makeFixtureShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
+  const show = await makeShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
   try {
     const episode = path.join(show, '001-first');
     const r = runCli(['publish-due', show, '--out', episode]);
@@ -97,7 +97,7 @@ test('publish-due --out an episode folder inside the show refuses (exit 2): the 
 });
 
 test('publish-due builds into a symlink to a folder and records what it published there', async () => {
-  const show = await makeFixtureShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
+  const show = await makeShow({ '001-first': { files: { 'a.mp3': 'good-cbr.mp3' } } });
   const www = `${show}-www`;
   const out = `${show}-out`;
   fs.mkdirSync(www);

@@ -4,10 +4,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { sampleShowDir } from '../support/env.js';
 import { startServe, type ServeProcess } from '../e2e/serve-process.js';
+import { copyOfSample } from '../support/temp-dir.js';
 
 // A scan a second, so that an edit goes live in seconds.
 process.env.NETCASTER_SCAN_SECONDS = '1';
@@ -15,12 +14,6 @@ process.env.NETCASTER_SCAN_SECONDS = '1';
 const MEGA = '046-the-mega-edition';
 const CLOUDS = '047-clouds-have-outages-too';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function copyOfSample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-hostile-'));
-  fs.cpSync(sampleShowDir, dir, { recursive: true });
-  return dir;
-}
 
 /** GET with a deadline: a server that stopped answering fails here instead of hanging the test. */
 async function get(url: string, ms = 3000): Promise<{ status: number; text: string }> {

@@ -10,7 +10,7 @@ import { liveSite } from '../../src/commands/serve.js';
 import { createApp } from '../../src/site/app.js';
 import { OFF_THREAD_FROM } from '../../src/site/map.js';
 import { needTool } from '../support/env.js';
-import { episodeYaml, makeShow } from '../live/tiny-show.js';
+import { tinyEpisodeYaml, makeTinyShow } from '../support/tiny-show.js';
 
 const EPISODES = OFF_THREAD_FROM + 20;
 const slug = (i: number) => `${String(i).padStart(4, '0')}-ep`;
@@ -28,7 +28,7 @@ function age(dir: string): void {
 test('a show of many episodes is served after one scan, each page rendered when first asked for, and an edit goes live', { timeout: 240_000 }, async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const episodes = Array.from({ length: EPISODES }, (_, i) => ({ slug: slug(i + 1), title: `Episode ${i + 1}`, date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString() }));
-  const { dir, cacheDir } = makeShow(episodes);
+  const { dir, cacheDir } = makeTinyShow(episodes);
   process.env.NETCASTER_CACHE_DIR = cacheDir;
   age(dir);
 
@@ -67,7 +67,7 @@ test('a show of many episodes is served after one scan, each page rendered when 
 
   // An edit: taken once unchanged across two scans, then the page and the feed say so.
   const folder = path.join(dir, slug(7));
-  fs.writeFileSync(path.join(folder, 'episode.yaml'), episodeYaml({ ...episodes[6], title: 'Renamed Seven' }));
+  fs.writeFileSync(path.join(folder, 'episode.yaml'), tinyEpisodeYaml({ ...episodes[6], title: 'Renamed Seven' }));
   await live.live.tick();
   await live.live.tick();
   const edited = await get(`/episodes/${slug(7)}/`);

@@ -3,11 +3,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCli, sampleShowDir } from '../support/env.js';
 import { request } from '../site/http/client.js';
 import { startServe } from './serve-process.js';
+import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
 const haveShow = fs.existsSync(path.join(sampleShowDir, 'show.yaml'));
 
@@ -58,18 +58,11 @@ test('serve: bad usage exits 2, a missing folder exits 1, without a stack trace'
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
 
-/** A copy of the sample show: serving it as production does writes its netcaster.lock. */
-function copyOfSample(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-base-'));
-  fs.cpSync(sampleShowDir, dir, { recursive: true });
-  return dir;
-}
-
 const podcastGuid = (xml: string) => /<podcast:guid>([^<]+)<\/podcast:guid>/.exec(xml)?.[1];
 
 test('regression: serve without --base-url put http://127.0.0.1:PORT in feeds (and another podcast:guid than build); now the show\'s baseUrl', { skip: !haveShow && 'no sample show', timeout: 120_000 }, async () => {
   const dir = copyOfSample();
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-base-out-'));
+  const out = tempDir('serve-base-out');
   try {
     const built = runCli(['build', dir, '--out', path.join(out, 'site')]);
     assert.equal(built.code, 0, built.stderr);

@@ -2,11 +2,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Chapter, Episode } from '../../src/contract/catalog.js';
 import { renderChapters } from '../../src/feeds/chapters-json.js';
 import { ffmpeg, needTool } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function episodeWith(chapters: Chapter[] | undefined): Episode {
   return {
@@ -18,7 +18,7 @@ function episodeWith(chapters: Chapter[] | undefined): Episode {
 
 test('chapters embedded in a real MP3 come out as Podcast Index JSON chapters', (t) => {
   if (!needTool(t, 'ffmpeg') || !needTool(t, 'ffprobe')) return;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-chapters-'));
+  const dir = tempDir('chapters');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const meta = path.join(dir, 'meta.txt');
   fs.writeFileSync(meta, ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=4000\ntitle=Cloud & "Computing" 🎙️\n');

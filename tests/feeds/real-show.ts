@@ -3,11 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Catalog, Episode, EpisodeMedia, FeedDef, ImageFacts, MediaFacts, Show } from '../../src/contract/catalog.js';
 import type { ArtworkSet, ImageVariant } from '../../src/contract/artwork.js';
 import { ffmpeg } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export interface RealShow {
   dir: string;
@@ -127,7 +127,7 @@ let made: Promise<RealShow> | undefined;
 
 /** The show, made once per test process (encoding takes a few seconds). */
 export function realShow(): Promise<RealShow> {
-  made ??= Promise.resolve().then(makeShow);
+  made ??= Promise.resolve().then(encodeRealShow);
   return made;
 }
 
@@ -136,8 +136,8 @@ export function removeRealShow(): void {
   void made.then((show) => fs.rmSync(show.dir, { recursive: true, force: true }));
 }
 
-function makeShow(): RealShow {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-feeds-'));
+function encodeRealShow(): RealShow {
+  const dir = tempDir('feeds');
   const requestedSeconds = new Map<string, number>();
   const artwork: ArtworkSet = new Map();
   const showArt = image(dir, 'artwork.jpg', 'red');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseFeed } from 'podcast-partytime';
 import type { Catalog, Episode, FeedDef } from '../../src/contract/catalog.js';
 import { renderFeed } from '../../src/feeds/rss.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog } from '../pages/fixture.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
 
 /** The fixture show with `count` published MP3 episodes (ep-001 the oldest), plus its draft and scheduled one. */
 function showWith(count: number): Catalog {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { CheckResult } from '../../src/catalog/snapshot.js';
 import type { Catalog, Episode, Show } from '../../src/contract/catalog.js';
 import type { Problem } from '../../src/contract/problems.js';
-import { episode, show } from './catalog-data.js';
+import { episode, show } from '../support/catalog-data.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, relativeTime, SHOW_KEY, type LiveState } from '../../src/live/live-catalog.js';
 
 const check = (episodes: Episode[], problems: Problem[] = [], s: Show | undefined = show()): CheckResult => ({

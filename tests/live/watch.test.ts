@@ -11,7 +11,7 @@ import { publishedEpisodes } from '../../src/catalog/status.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { startLive } from '../../src/live/watch.js';
 import { needTool } from '../support/env.js';
-import { episodeYaml, fixtureMp3, isoIn, makeShow, writeEpisode } from './tiny-show.js';
+import { tinyEpisodeYaml, fixtureMp3, isoIn, makeTinyShow, writeEpisode } from '../support/tiny-show.js';
 
 interface Published {
   at: Date;
@@ -36,8 +36,8 @@ function live(dir: string, scanSeconds = 1) {
 }
 
 /** A tiny show with these episodes, served live until the test ends; resolves once the first scan is in. */
-async function liveShow(t: TestContext, episodes: Parameters<typeof makeShow>[0], scanSeconds = 1) {
-  const { dir, cacheDir } = makeShow(episodes);
+async function liveShow(t: TestContext, episodes: Parameters<typeof makeTinyShow>[0], scanSeconds = 1) {
+  const { dir, cacheDir } = makeTinyShow(episodes);
   process.env.NETCASTER_CACHE_DIR = cacheDir;
   const l = live(dir, scanSeconds);
   t.after(() => l.handle.stop());
@@ -88,13 +88,13 @@ test('new, changed, broken and removed episodes while serving', async (t) => {
 
   // A broken edit: the last good version stays, the problem is logged, the other episode goes on.
   const manifest = path.join(dir, '001-first', 'episode.yaml');
-  fs.writeFileSync(manifest, `${episodeYaml({ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' })}  bad: [indent\n`);
+  fs.writeFileSync(manifest, `${tinyEpisodeYaml({ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' })}  bad: [indent\n`);
   writeEpisode(dir, { slug: '002-new', title: 'New, edited', date: '2024-02-01T10:00:00Z' }, { copyMedia: false });
   await waitFor('the edit of the other episode', () => l.last().titles.includes('New, edited'), 6000);
   assert.deepEqual(l.last().titles, ['New, edited', 'First']);
   await waitFor('the problem in the log', () => l.lines.some((x) => x.startsWith('waiting    001-first: 001-first/episode.yaml') && x.includes('serving its last good version')), 4000);
 
-  fs.writeFileSync(manifest, episodeYaml({ slug: '001-first', title: 'First, fixed', date: '2024-01-01T10:00:00Z' }));
+  fs.writeFileSync(manifest, tinyEpisodeYaml({ slug: '001-first', title: 'First, fixed', date: '2024-01-01T10:00:00Z' }));
   await waitFor('the fixed episode', () => l.last().titles.includes('First, fixed'), 6000);
 
   fs.rmSync(path.join(dir, '002-new'), { recursive: true });
@@ -109,7 +109,7 @@ test('a media file copied in slowly is published only once complete', async (t) 
   // valid, shorter MP3, so only "unchanged across two scans" can tell it is still being copied.
   const folder = path.join(dir, '002-slow');
   fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, 'episode.yaml'), episodeYaml({ slug: '002-slow', title: 'Slow', date: '2024-02-01T10:00:00Z' }));
+  fs.writeFileSync(path.join(folder, 'episode.yaml'), tinyEpisodeYaml({ slug: '002-slow', title: 'Slow', date: '2024-02-01T10:00:00Z' }));
   const bytes = fs.readFileSync(fixtureMp3);
   const target = path.join(folder, '002-slow.mp3');
   const pieces = 5;
@@ -126,7 +126,7 @@ test('a media file copied in slowly is published only once complete', async (t) 
 
 test('a show on disk since before start-up is published at the first scan, without waiting to settle', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const { dir, cacheDir } = makeShow([
+  const { dir, cacheDir } = makeTinyShow([
     { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
     { slug: '002-older', title: 'Older', date: '2023-01-01T00:00:00Z' },
   ]);

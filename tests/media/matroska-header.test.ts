@@ -1,12 +1,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeMedia } from '../../src/media/probe.js';
 import { parseMatroskaHead, webmTailDuration } from '../../src/media/matroska-header.js';
 import { fixture, trueDuration } from './fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function read(name: string) {
   const bytes = fs.readFileSync(fixture(name));
@@ -45,7 +45,7 @@ function voidsHidingClusters(count: number): Buffer {
 }
 
 test('regression: Void elements hiding Cluster IDs of unknown size do not make the tail scan quadratic', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-webm-'));
+  const dir = tempDir('webm');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'hostile.webm');
   // 400 KB of such a tail took 5.5 s before the scan had a budget (and 32 MB, hours).

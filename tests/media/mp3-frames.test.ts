@@ -1,12 +1,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { findFrame, id3v2Length, mp3Timing, parseFrameHeader, readSeekHeader, scanFrames } from '../../src/media/mp3-frames.js';
 import { probeMedia } from '../../src/media/probe.js';
 import { ffmpeg, needTool } from '../support/env.js';
 import { fixture, seededBytes, trueDuration } from './fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function timingOf(file: string) {
   const fd = fs.openSync(file, 'r');
@@ -59,7 +59,7 @@ test('VBR without Xing: found by frame scan, exact to the sample', async () => {
 });
 
 test('garbage in the middle and tags at the end do not change the scanned duration', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-mp3-'));
+  const dir = tempDir('mp3');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const bytes = fs.readFileSync(fixture('vbr-no-xing.mp3'));
   const middle = Math.floor(bytes.length / 2);
@@ -74,7 +74,7 @@ test('garbage in the middle and tags at the end do not change the scanned durati
 
 test('CBR without an Info header: duration from size and bitrate, no scan', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-mp3-'));
+  const dir = tempDir('mp3');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'cbr.mp3');
   ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=22050:duration=20', '-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', file]);
@@ -88,7 +88,7 @@ test('CBR without an Info header: duration from size and bitrate, no scan', asyn
 
 /** A copy of vbr-xing.mp3 changed by `edit`, probed the way `check` probes it. */
 async function probeEdited(t: { after: (fn: () => void) => void }, name: string, edit: (bytes: Buffer) => Buffer) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-mp3-'));
+  const dir = tempDir('mp3');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, name);
   fs.writeFileSync(file, edit(Buffer.from(fs.readFileSync(fixture('vbr-xing.mp3')))));

@@ -1,10 +1,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { onlyEncoderSignature, probeMedia } from '../../src/media/probe.js';
 import { fixture, mediaDir, seededBytes, trueDuration } from './fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const within = (actual: number | undefined, expected: number, what: string) =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= 0.5, `${what}: duration ${actual}, expected ${expected} ± 0.5 s`);
@@ -93,7 +93,7 @@ test('truncated M4V: an error saying it is truncated, naming the box', async () 
 });
 
 test('MP4 cut before its moov box: an error, no facts', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-media-'));
+  const dir = tempDir('media');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'cut.m4v');
   const bytes = fs.readFileSync(fixture('moov-at-end.m4v'));
@@ -118,7 +118,7 @@ test('text file named .mp3: an error saying it is text', async () => {
 });
 
 test('random bytes: an error saying it is not a media file', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-media-'));
+  const dir = tempDir('media');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'noise.mp3');
   fs.writeFileSync(file, seededBytes(1, 200_000));
@@ -159,7 +159,7 @@ test('the container comes from the bytes, not the name', async () => {
 });
 
 test('probeMedia never throws: every fixture, damaged copies of each, and every prefix of the M4V', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-media-'));
+  const dir = tempDir('media');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const files = fs.readdirSync(mediaDir).map((name) => path.join(mediaDir, name));
   let seed = 7;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import type { PageOptions } from '../../src/pages/html.js';
 import { needTool } from '../support/env.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog, hostileTitle } from './fixture.js';
-import { htmlErrors } from './html-check.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog, hostileTitle } from '../support/catalog-fixture.js';
+import { htmlErrors } from '../support/html-check.js';
 
 const catalog = fixtureCatalog();
 const full = catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!;

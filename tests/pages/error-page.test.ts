@@ -2,8 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { renderErrorPage } from '../../src/pages/error-page.js';
 import { needTool } from '../support/env.js';
-import { fixtureCatalog } from './fixture.js';
-import { htmlErrors } from './html-check.js';
+import { fixtureCatalog } from '../support/catalog-fixture.js';
+import { htmlErrors } from '../support/html-check.js';
 
 test('an error page escapes its message and works without a catalog', () => {
   const html = renderErrorPage(404, 'No <script>alert(1)</script> here & there');

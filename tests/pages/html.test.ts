@@ -6,8 +6,8 @@ import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import { esc, scriptJson, type PageOptions } from '../../src/pages/html.js';
 import { renderShowPage } from '../../src/pages/show-page.js';
 import { needTool } from '../support/env.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog } from './fixture.js';
-import { htmlErrors } from './html-check.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
+import { htmlErrors } from '../support/html-check.js';
 
 /** What HTML forbids in a document: C0 controls but tab, LF, FF, CR; DEL; C1; noncharacters. */
 const forbidden = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/;

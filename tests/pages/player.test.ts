@@ -2,7 +2,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
@@ -12,36 +11,58 @@ import { createApp } from '../../src/site/app.js';
 import { readPublicFiles } from '../../src/site/export.js';
 import { buildSiteMap } from '../../src/site/map.js';
 import { needTool, sampleShowDir } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const episodePath = '/episodes/046-the-mega-edition/';
 
-async function withSite(t: test.TestContext): Promise<{ base: string; browser: Browser }> {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-player-'));
-  const previous = process.env.NETCASTER_CACHE_DIR;
-  process.env.NETCASTER_CACHE_DIR = cache;
-  t.after(() => {
-    // Assigning undefined to process.env would store the string "undefined".
-    if (previous === undefined) delete process.env.NETCASTER_CACHE_DIR;
-    else process.env.NETCASTER_CACHE_DIR = previous;
-    fs.rmSync(cache, { recursive: true, force: true });
-  });
+interface Site {
+  base: string;
+  browser: Browser;
+  close: () => Promise<void>;
+}
+
+let shared: Promise<Site> | undefined;
+
+/** One site and one browser for the whole file: checking the show, its artwork and a browser launch take seconds each. */
+function withSite(): Promise<Site> {
+  shared ??= startSite();
+  return shared;
+}
+
+async function startSite(): Promise<Site> {
+  const cache = tempDir('player');
+  process.env.NETCASTER_CACHE_DIR = cache; // this file's own process
   const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
   assert.ok(catalog, JSON.stringify(problems));
   const artwork = await makeVariants([catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))], path.join(cache, 'artwork'));
   const site = buildSiteMap(catalog, { baseUrl: 'http://127.0.0.1', now: new Date(), artwork, downloadLinks: 'route', publicFiles: await readPublicFiles() });
   const server = createApp(() => site).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
-  t.after(() => browser.close());
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, browser };
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    browser,
+    close: async () => {
+      // The browser first: its media requests keep connections open, which server.close() would wait out.
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      fs.rmSync(cache, { recursive: true, force: true });
+    },
+  };
 }
+
+test.after(async () => {
+  if (shared) await (await shared).close();
+});
 
 test('the player switch shows one player, remembers the choice, and chapters seek', async (t) => {
   if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
-  const { base, browser } = await withSite(t);
-  const page = await (await browser.newContext()).newPage();
+  const { base, browser } = await withSite();
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(base + episodePath);
@@ -72,8 +93,10 @@ test('the player switch shows one player, remembers the choice, and chapters see
 
 test('without script both players are there and the switch stays hidden', async (t) => {
   if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
-  const { base, browser } = await withSite(t);
-  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  const { base, browser } = await withSite();
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  t.after(() => context.close());
+  const page = await context.newPage();
   await page.goto(base + episodePath);
   assert.equal(await page.locator('video').isVisible(), true);
   assert.equal(await page.locator('audio').isVisible(), true);
@@ -86,8 +109,10 @@ test('without script both players are there and the switch stays hidden', async 
 
 test('the copy buttons appear with the script', async (t) => {
   if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
-  const { base, browser } = await withSite(t);
-  const page = await (await browser.newContext()).newPage();
+  const { base, browser } = await withSite();
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
   await page.goto(base + '/');
   const copy = page.locator('button.copy').first();
   assert.equal(await copy.isVisible(), true);

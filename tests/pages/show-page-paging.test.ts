@@ -7,8 +7,8 @@ import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import type { PageOptions } from '../../src/pages/html.js';
 import { EPISODES_PER_PAGE, pagerNumbers, renderShowPage, showPageCount, showPagePaths } from '../../src/pages/show-page.js';
 import { needTool } from '../support/env.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog } from './fixture.js';
-import { htmlErrors } from './html-check.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
+import { htmlErrors } from '../support/html-check.js';
 
 const base = 'https://virtzine.example';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { renderShowPage, podcastAppUrl } from '../../src/pages/show-page.js';
 import type { PageOptions } from '../../src/pages/html.js';
 import { needTool } from '../support/env.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog, hostileTitle } from './fixture.js';
-import { htmlErrors } from './html-check.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog, hostileTitle } from '../support/catalog-fixture.js';
+import { htmlErrors } from '../support/html-check.js';
 
 const catalog = fixtureCatalog();
 const artwork = fixtureArtwork(catalog);

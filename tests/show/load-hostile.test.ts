@@ -4,10 +4,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
 import { minimalShowYaml } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const goodShow = minimalShowYaml;
 const episode = (n: number, extra = '') => `title: Episode ${n}
@@ -20,7 +20,7 @@ ${extra}`;
 
 /** A show with a good episode 001-good and whatever `setup` adds. */
 function show(setup: (dir: string) => void, showYaml = goodShow): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-hostile-load-'));
+  const dir = tempDir('hostile-load');
   fs.writeFileSync(path.join(dir, 'show.yaml'), showYaml);
   fs.mkdirSync(path.join(dir, '001-good'));
   fs.writeFileSync(path.join(dir, '001-good', 'episode.yaml'), episode(1));
@@ -136,7 +136,7 @@ test('a manifest larger than 1 MB is refused before it is parsed', async () => {
 });
 
 test('show.yaml linked to a file outside the show is refused; episode.yaml that is a folder is a problem', async () => {
-  const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-outside-')), 'show.yaml');
+  const outside = path.join(tempDir('outside'), 'show.yaml');
   fs.writeFileSync(outside, goodShow);
   const dir = show((d) => {
     fs.rmSync(path.join(d, 'show.yaml'));

@@ -1,7 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
 import { Value } from '@sinclair/typebox/value';
@@ -11,6 +10,7 @@ import { isEpisodeManifest, isShowManifest } from '../../src/show/manifest-check
 import { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
 import { repoRoot } from '../support/env.js';
 import { minimalShowYaml } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const goodShow = minimalShowYaml;
 const goodEpisode = `title: One
@@ -22,7 +22,7 @@ media:
 `;
 
 async function show(files: Record<string, string>): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-load-'));
+  const dir = tempDir('load');
   for (const [name, text] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await fs.writeFile(path.join(dir, name), text);

@@ -4,12 +4,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isRefusal, openShowFile, readRegularFile, readShowFile, readShowFileHead, readShowText, realpathOr } from '../../src/show/show-file.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function showDir(): { dir: string; real: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-guard-'));
+  const dir = tempDir('guard');
   return { dir, real: realpathOr(dir) };
 }
 
@@ -45,7 +45,7 @@ test('a link to /etc/passwd is refused as outside the show, and nothing of it is
 
 test('a file reached through a linked folder that leaves the show is refused (real path of the opened file)', () => {
   const { dir, real } = showDir();
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-outside-'));
+  const outside = tempDir('outside');
   fs.writeFileSync(path.join(outside, 'secret.md'), 'secret');
   fs.symlinkSync(outside, path.join(dir, 'linked'));
   const read = readShowFile(path.join(dir, 'linked', 'secret.md'), real, 'secret.md', 1024);

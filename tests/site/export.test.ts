@@ -1,20 +1,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
 import { spawnSync } from 'node:child_process';
 import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
 import { buildSiteMap } from '../../src/site/map.js';
 import type { SiteMap } from '../../src/site/types.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../pages/fixture.js';
-
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-export-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../support/catalog-fixture.js';
+import { tempDir } from '../support/temp-dir.js';
 
 async function fixtureSite(dir: string): Promise<SiteMap> {
   const catalog = fixtureCatalog(path.join(dir, 'show'));
@@ -44,7 +38,7 @@ test('URL paths map to files: / is index.html, folders get index.html, segments 
 });
 
 test('every entry is written under its URL path, plus 404.html', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');
   const { files } = await exportSite(site, out);
@@ -67,7 +61,7 @@ test('every entry is written under its URL path, plus 404.html', async (t) => {
 });
 
 test('media are hard-linked where the file system allows', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');
   await exportSite(site, out);
@@ -78,7 +72,7 @@ test('media are hard-linked where the file system allows', async (t) => {
 });
 
 test('a rebuild of an unchanged show writes byte-identical files', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');
   await exportSite(site, out);
@@ -88,7 +82,7 @@ test('a rebuild of an unchanged show writes byte-identical files', async (t) => 
 });
 
 test('a rebuild removes what the previous export wrote and this one does not, and keeps every file netcaster did not write', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await exportSite(await fixtureSite(dir), out);
   // Files put there by hand: at the top, inside a folder the site replaces, and an empty folder.
@@ -111,7 +105,7 @@ test('a rebuild removes what the previous export wrote and this one does not, an
 });
 
 test('an OUT from a version before the marker (only its .netcaster-build stamp) is rebuilt; its other files stay', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await exportSite(await fixtureSite(dir), out);
   await fs.rm(path.join(out, EXPORT_MARKER));
@@ -128,7 +122,7 @@ test('an OUT from a version before the marker (only its .netcaster-build stamp) 
 });
 
 test('a folder with files that netcaster did not write is refused and left alone', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'Documents');
   await fs.mkdir(path.join(out, 'taxes'), { recursive: true });
   await fs.writeFile(path.join(out, 'taxes', '2025.pdf'), 'irreplaceable');
@@ -139,7 +133,7 @@ test('a folder with files that netcaster did not write is refused and left alone
 });
 
 test('an empty folder is written into', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await fs.mkdir(out);
   await exportSite(await fixtureSite(dir), out);
@@ -150,7 +144,7 @@ test('an empty folder is written into', async (t) => {
 });
 
 test('a file netcaster did not write where the new site needs its place is refused, and OUT is kept', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   const site = await fixtureSite(dir);
   const feed = site.get('/feeds/audio.xml')!;
@@ -165,7 +159,7 @@ test('a file netcaster did not write where the new site needs its place is refus
 });
 
 test('an OUT that is a symlink to a folder stays a symlink, and the site is written where it points', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const real = path.join(dir, 'www');
   await fs.mkdir(real);
   const out = path.join(dir, 'out');
@@ -180,7 +174,7 @@ test('an OUT that is a symlink to a folder stays a symlink, and the site is writ
 });
 
 test('a symlink to a folder that does not exist is refused', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await fs.symlink(path.join(dir, 'nowhere'), out);
   await assert.rejects(exportSite(await fixtureSite(dir), out), (err) => err instanceof OutDirRefused && /does not exist/.test(err.message));
@@ -188,7 +182,7 @@ test('a symlink to a folder that does not exist is refused', async (t) => {
 });
 
 test('a media file that is a symlink is exported as the bytes it points at, never as a link', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const entry = site.get('/media/045-audio-only/virtzine-045.mp3');
   assert.ok(entry?.kind === 'file');
@@ -203,7 +197,7 @@ test('a media file that is a symlink is exported as the bytes it points at, neve
 });
 
 test('a failing export keeps the previous output intact and leaves no temp folder', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');
   await exportSite(site, out);
@@ -216,7 +210,7 @@ test('a failing export keeps the previous output intact and leaves no temp folde
 });
 
 test('entries that come later (a build\'s feeds, waiting for hashes) are written into the same swap', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');
   const feed = site.get('/feeds/video.xml')!;
@@ -235,7 +229,7 @@ test('entries that come later (a build\'s feeds, waiting for hashes) are written
 });
 
 test('when the later entries fail, the previous output is kept and no temp folder is left', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await exportSite(await fixtureSite(dir), out);
   const before = await snapshot(out);
@@ -245,7 +239,7 @@ test('when the later entries fail, the previous output is kept and no temp folde
 });
 
 test('an OUT that is a file is not replaced', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await fs.writeFile(out, 'precious');
   await assert.rejects(exportSite(await fixtureSite(dir), out), /not a folder/);
@@ -253,7 +247,7 @@ test('an OUT that is a file is not replaced', async (t) => {
 });
 
 test('a second export into the same OUT while one is writing waits its turn (OutDirBusy) and changes nothing', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await exportSite(await fixtureSite(dir), out);
   const before = await snapshot(out);
@@ -274,7 +268,7 @@ test('a second export into the same OUT while one is writing waits its turn (Out
 });
 
 test('a lock left by a process that is gone is taken over', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await exportSite(await fixtureSite(dir), out);
   const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();

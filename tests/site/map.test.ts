@@ -4,7 +4,7 @@ import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import { renderFeed } from '../../src/feeds/rss.js';
 import { renderFeedOffThread } from '../../src/site/feed-worker.js';
 import { buildSiteMap, OFF_THREAD_FROM, RenderedBodies, type SiteMapOptions } from '../../src/site/map.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles } from '../pages/fixture.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles } from '../support/catalog-fixture.js';
 
 const catalog = fixtureCatalog('/show');
 const artwork = fixtureArtwork(catalog, '/cache');

@@ -2,20 +2,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { checkOutDir, EXPORT_MARKER, OutDirRefused } from '../../src/site/out-dir.js';
-
-async function tempDir(t: test.TestContext): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-outdir-'));
-  t.after(() => fs.rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../support/temp-dir.js';
 
 const refused = (pattern: RegExp) => (err: unknown) => err instanceof OutDirRefused && pattern.test(err.message);
 
 test('an OUT that does not exist yet, under a symlink that leads into the show, is inside the show', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('outdir', t);
   const show = path.join(dir, 'show');
   await fs.mkdir(path.join(show, '001-first'), { recursive: true });
   await fs.symlink(path.join(show, '001-first'), path.join(dir, 'shortcut'));
@@ -24,13 +18,13 @@ test('an OUT that does not exist yet, under a symlink that leads into the show, 
 });
 
 test('an OUT under a file is refused: that file is not a folder', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('outdir', t);
   await fs.writeFile(path.join(dir, 'notes.txt'), 'mine');
   assert.throws(() => checkOutDir(path.join(dir, 'notes.txt', 'site')), refused(/notes\.txt is not a folder/));
 });
 
 test('a folder whose name only starts like the show\'s is not inside it', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('outdir', t);
   const show = path.join(dir, 'show');
   await fs.mkdir(show);
   assert.doesNotThrow(() => checkOutDir(path.join(dir, 'show-site'), show));
@@ -38,7 +32,7 @@ test('a folder whose name only starts like the show\'s is not inside it', async 
 });
 
 test('the marker decides what is netcaster\'s; the marker itself always is', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('outdir', t);
   await fs.writeFile(path.join(dir, EXPORT_MARKER), JSON.stringify({ files: ['index.html', 'media/a/b.mp3'] }));
   const out = checkOutDir(dir);
   assert.equal(out.owned('index.html'), true);
@@ -49,7 +43,7 @@ test('the marker decides what is netcaster\'s; the marker itself always is', asy
 });
 
 test('an unreadable marker falls back to the layout of earlier versions, never to owning everything', async (t) => {
-  const dir = await tempDir(t);
+  const dir = tempDir('outdir', t);
   await fs.writeFile(path.join(dir, EXPORT_MARKER), '{ not json');
   const out = checkOutDir(dir);
   assert.equal(out.owned('media/a/b.mp3'), true);

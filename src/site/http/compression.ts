@@ -118,11 +118,6 @@ export class CompressionCache {
     return this.background;
   }
 
-  /** How many compressed bodies are held (for tests). */
-  get size(): number {
-    return this.cache.size;
-  }
-
   private add(key: string, coding: Compressing, level: number, body: Buffer): Cached {
     const bytes = compress(coding, level, body);
     const entry: Cached = { tag: `${coding}${level}`, level, bytes, size: 0 };

@@ -57,7 +57,13 @@ test('regression: Brotli 11 on a 6 MB feed cost 12-14 s per request; now a quick
   const betterBytes = await better.bytes;
   assert.ok(betterBytes.length < quickBytes.length, `${betterBytes.length} < ${quickBytes.length}`);
   assert.ok(zlib.brotliDecompressSync(betterBytes).equals(body));
-  assert.equal(cache.size, 1);
+  // The better bytes replaced the quick ones: every request now gets them as kept (the same
+  // bytes, no third pass), and the quick ones are never sent again.
+  const again = cache.get('"feed"', 'br', body);
+  assert.equal(again.tag, 'br5');
+  assert.equal(again.bytes, better.bytes, 'served from the cache, not compressed again');
+  await cache.settled();
+  assert.equal(cache.get('"feed"', 'br', body).bytes, better.bytes);
 });
 
 test('small bodies get the best level at once, and nothing in the background', async () => {

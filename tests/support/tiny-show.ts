@@ -1,10 +1,11 @@
-// A tiny real show in a temp folder, for the live-publishing tests: show.yaml, a real 1400 px JPEG
-// made by ffmpeg, and episodes whose media are copies of the committed fixtures. Each test edits
+// A tiny real show in a temp folder, for the live-publishing tests (watch, serve, status,
+// publish-due): show.yaml, a real 1400 px JPEG made by ffmpeg, and episodes from a list whose
+// media are copies of the committed fixtures; its cache sits beside the show folder, never in it. Each test edits
 // dates and files in its own copy. Callers check needTool(t, 'ffmpeg') first.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { ffmpeg, fixturesDir } from '../support/env.js';
+import { ffmpeg, fixturesDir } from './env.js';
+import { tempDir } from './temp-dir.js';
 
 export const fixtureMp3 = path.join(fixturesDir, 'media', 'good-cbr.mp3');
 
@@ -12,7 +13,7 @@ let artwork: string | undefined;
 /** One artwork file per test process (ffmpeg takes a moment). */
 function artworkFile(): string {
   if (!artwork) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-art-'));
+    const dir = tempDir('art');
     artwork = path.join(dir, 'artwork.jpg');
     ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x336699:s=1400x1400', '-frames:v', '1', '-pix_fmt', 'yuvj420p', artwork]);
   }
@@ -28,8 +29,8 @@ export interface TinyEpisode {
   guid?: string;
 }
 
-export function makeShow(episodes: TinyEpisode[], extraShowYaml = ''): { dir: string; cacheDir: string; root: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-live-'));
+export function makeTinyShow(episodes: TinyEpisode[], extraShowYaml = ''): { dir: string; cacheDir: string; root: string } {
+  const root = tempDir('live');
   const dir = path.join(root, 'show');
   fs.mkdirSync(dir);
   fs.copyFileSync(artworkFile(), path.join(dir, 'artwork.jpg'));
@@ -56,10 +57,10 @@ export function writeEpisode(showDir: string, e: TinyEpisode, options: { copyMed
   const folder = path.join(showDir, e.slug);
   fs.mkdirSync(folder, { recursive: true });
   if (options.copyMedia ?? true) fs.copyFileSync(fixtureMp3, path.join(folder, `${e.slug}.mp3`));
-  fs.writeFileSync(path.join(folder, 'episode.yaml'), episodeYaml(e));
+  fs.writeFileSync(path.join(folder, 'episode.yaml'), tinyEpisodeYaml(e));
 }
 
-export function episodeYaml(e: TinyEpisode): string {
+export function tinyEpisodeYaml(e: TinyEpisode): string {
   return [
     `title: "${e.title}"`,
     `date: ${e.date}`,

@@ -4,11 +4,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { checkShow } from '../../src/catalog/check-show.js';
 import { checkLock, LOCK_FILE, readLock } from '../../src/catalog/lock.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** Two good episodes; `setup` then spoils 002-b. */
 async function twoEpisodes(extra = ''): Promise<string> {
@@ -126,7 +126,7 @@ test('regression: an episode folder named with a backslash is a problem at check
 
 test('regression: netcaster.lock linked to a lock outside the show is refused, not trusted', async () => {
   const dir = await twoEpisodes();
-  const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-outside-')), LOCK_FILE);
+  const outside = path.join(tempDir('outside'), LOCK_FILE);
   fs.writeFileSync(outside, JSON.stringify({ feeds: { audio: 'https://elsewhere.example/feeds/audio.xml' }, episodes: {} }));
   fs.symlinkSync(outside, path.join(dir, LOCK_FILE));
   const read = readLock(dir);

@@ -10,13 +10,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeMedia, type ProbeResult } from '../../src/media/probe.js';
 import { checkShow } from '../../src/catalog/check-show.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { fixture } from './fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
 function generator(seed: number): () => number {
@@ -246,7 +246,7 @@ const TOTAL_LIMIT_MS = 40_000;
 const RSS_LIMIT = 1024 * 1024 * 1024;
 
 test('fuzz: a few hundred mutated media files through probeMedia: no hang, no throw, bounded memory, only messages about the file', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-fuzz-'));
+  const dir = tempDir('fuzz');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const all = cases();
   assert.ok(all.length >= 250, `${all.length} cases`);

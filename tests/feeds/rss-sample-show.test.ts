@@ -5,7 +5,6 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseFeed } from 'podcast-partytime';
 import { withIntegrity } from '../../src/catalog/integrity.js';
@@ -15,6 +14,7 @@ import { makeVariants } from '../../src/artwork/variants.js';
 import { renderFeed } from '../../src/feeds/rss.js';
 import { renderChapters } from '../../src/feeds/chapters-json.js';
 import { debianPython, hasPythonModule, needTool, sampleShowDir } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const reader = `
 import json, sys, podcastparser, feedparser
@@ -35,7 +35,7 @@ test('the sample show\'s feeds carry the true size and length of every file, in 
     return;
   }
   if (!needTool(t, 'ffprobe') || !needTool(t, 'xmllint')) return;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-sample-feeds-'));
+  const tmp = tempDir('sample-feeds');
   const savedCache = process.env.NETCASTER_CACHE_DIR;
   process.env.NETCASTER_CACHE_DIR = path.join(tmp, 'cache');
   t.after(() => {

@@ -3,13 +3,13 @@
 // error (mismatched or stray end tags, bad entities, broken attributes) is returned.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../support/temp-dir.js';
 
 const html5Elements = new Set(['article', 'aside', 'audio', 'figure', 'figcaption', 'footer', 'header', 'main', 'nav', 'picture', 'section', 'source', 'time', 'track', 'video']);
 
 export function htmlErrors(html: string): string[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-html-'));
+  const dir = tempDir('html');
   const file = path.join(dir, 'page.html');
   try {
     fs.writeFileSync(file, html);

@@ -4,7 +4,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
@@ -14,12 +13,13 @@ import { checkShow } from '../../src/catalog/check-show.js';
 import type { Problem } from '../../src/contract/problems.js';
 import { runCli, sampleShowDir } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 let good: string;
 let truncated: string;
 test.before(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-damaged-'));
+  dir = tempDir('damaged');
   good = path.join(dir, 'good.jpg');
   truncated = path.join(dir, 'truncated.jpg');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="1400"><rect width="1400" height="1400" fill="#1d4e89"/><circle cx="700" cy="700" r="500" fill="#f2a541"/></svg>`;
@@ -90,7 +90,7 @@ test("a truncated episode image: check names the episode's image field; the othe
 });
 
 test('check and build on a show with a truncated episode image: exit 1 naming it, no stack trace', async (t) => {
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-damaged-cli-'));
+  const work = tempDir('damaged-cli');
   t.after(() => fs.rm(work, { recursive: true, force: true }));
   const show = path.join(work, 'show');
   await fs.cp(sampleShowDir, show, { recursive: true });
