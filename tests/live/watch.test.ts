@@ -168,7 +168,7 @@ test('a show on disk since before start-up is published at the first scan, witho
 
 test('regression: a warm scan walked the show twice (its folder prints now come from the check\'s walk)', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const { dir, cacheDir } = makeShow([
+  const { dir, cacheDir } = makeTinyShow([
     { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
     { slug: '002-older', title: 'Older', date: '2023-01-01T00:00:00Z' },
   ]);

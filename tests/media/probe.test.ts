@@ -204,7 +204,7 @@ test("an MP3 whose tag is only the encoder's signature: the same facts as when m
   const good = fs.readFileSync(fixture('good-cbr.mp3'));
   const tagEnd = 10 + (((good[6] & 0x7f) << 21) | ((good[7] & 0x7f) << 14) | ((good[8] & 0x7f) << 7) | (good[9] & 0x7f));
   const audio = good.subarray(tagEnd);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-id3-'));
+  const dir = tempDir('id3');
   const probe = async (name: string, tag: Buffer) => {
     fs.writeFileSync(path.join(dir, name), Buffer.concat([tag, audio]));
     const { facts, findings } = await probeMedia(path.join(dir, name));
