@@ -14,7 +14,7 @@ import { checkArtwork } from '../artwork/image.js';
 import { checkCategory } from '../feeds/apple-categories.js';
 import { personTaxonomyProblems } from '../show/person-taxonomy.js';
 import { baseUrlProblem, httpUrlProblem } from '../show/urls.js';
-import { JsonCache } from './cache.js';
+import { JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
 import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
 import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
 import type { CheckOptions, CheckResult } from './build.js';
@@ -49,7 +49,7 @@ export async function checkShowFresh(showDir: string, options: CheckOptions & { 
   const problems = loaded.problems;
   const dir = loaded.dir;
   const realShowDir = realpathOr(dir);
-  const mediaCache = new JsonCache<CachedMedia>('media', dir);
+  const mediaCache = new JsonCache<CachedMedia>(MEDIA_FACTS_CACHE, dir);
   const imageCache = new JsonCache<CachedImage>('images', dir);
   const used = new Set<string>();
   const probed: string[] = [];

@@ -7,21 +7,28 @@
 //
 // Staging is what makes an interruption harmless: the show folder only ever gains complete
 // episodes (one rename each), and a run after an interruption finds the staged files and .part
-// files where it left them. An episode already in the show (same guid, or the same title and day
+// files where it left them. What it needs to continue (whose episode a staged folder is, the
+// validators to resume .part files with) is written to the folder's state file once the episode
+// has taken a moment (STATE_DELAY_MS), and at once when it fails or is interrupted: most
+// episodes are done sooner, and on a feed of hundreds, creating and deleting a small file for
+// each cost more than the downloads (bench/import.ts). A staged folder without one (killed in
+// its first moment) is taken up by the episode whose folder name it has. An episode already in the show (same guid, or the same title and day
 // from the show's other feed) is not downloaded again, so a later run is a sync.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { dump } from 'js-yaml';
+import { JsonCache, MEDIA_FACTS_CACHE } from '../catalog/cache.js';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
 import type { Chapter, MediaFacts } from '../catalog/types.js';
 import { slugify } from '../show/slug.js';
 import { podcastGuid } from '../feeds/rss.js';
-import { probeMedia } from '../media/probe.js';
+import { mimeFor } from '../media/mime.js';
+import { probeMedia, type ProbeResult } from '../media/probe.js';
 import { EPISODE_FILE, loadShow, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
-import { download } from './download.js';
+import { download, type PartMeta } from './download.js';
 import type { SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, isVideoFormat, mimeFits } from './formats.js';
 import { htmlToMarkdown, htmlToText } from './html-markdown.js';
@@ -78,6 +85,8 @@ interface Target {
   item: SourceItem;
   slug: string;
   existing?: LoadedEpisode;
+  /** What an interrupted run left in the staging folder to resume its downloads with. */
+  parts?: Record<string, PartMeta>;
 }
 
 const MAX_TEXT_BYTES = 20 * 1024 * 1024; // chapters, transcripts
@@ -159,6 +168,19 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   const taken = new Set([...entries, ...loaded.brokenEpisodes]);
   const stagingRoot = path.join(dir, STAGING_DIR);
   const staged = fs.existsSync(stagingRoot) ? fs.readdirSync(stagingRoot) : [];
+  // What interrupted runs left: each staged folder's state (read once), by guid; the folders without one.
+  const stagedStates = new Map<string, StagedState>();
+  const stagedByGuid = new Map<string, string>();
+  const unmarked = new Set<string>();
+  for (const name of staged) {
+    const state = readStagedState(path.join(stagingRoot, name));
+    if (!state) unmarked.add(name);
+    else {
+      stagedStates.set(name, state);
+      if (!stagedByGuid.has(state.guid)) stagedByGuid.set(state.guid, name);
+    }
+  }
+  const partsIn = (name: string, guid: string) => (stagedStates.get(name)?.guid === guid ? stagedStates.get(name)?.parts : undefined);
   const targets: Target[] = [];
   for (const item of items) {
     let existing = byGuid.get(item.guid);
@@ -176,16 +198,21 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
         report.unchanged++;
         continue;
       }
-      targets.push({ item, slug: existing.slug, existing });
+      targets.push({ item, slug: existing.slug, existing, parts: partsIn(existing.slug, item.guid) });
       continue;
     }
     // A stable slug: the episode number (or the date) and the title. An interrupted run's staged
-    // folder for the same guid is found again by its marker.
-    const resumed = staged.find((name) => readMarker(path.join(stagingRoot, name)) === item.guid);
-    let slug = resumed ?? baseSlug(item);
-    for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${baseSlug(item)}-${n}`;
+    // folder for the same guid is found again by its state; one without a state by its name.
+    const base = baseSlug(item);
+    let resumed = stagedByGuid.get(item.guid);
+    if (!resumed && unmarked.has(base) && !taken.has(base)) {
+      resumed = base;
+      unmarked.delete(base);
+    }
+    let slug = resumed ?? base;
+    for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${base}-${n}`;
     taken.add(slug);
-    targets.push({ item, slug });
+    targets.push({ item, slug, ...(resumed && { parts: partsIn(resumed, item.guid) }) });
   }
 
   // Downloads, a few at a time per host.
@@ -193,7 +220,9 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   const progress = { done: 0, total: 0 };
   for (const t of targets) progress.total += t.item.enclosure?.length ?? 0;
   const tick = () => options.onProgress?.(progress.done, Math.max(progress.total, progress.done));
-  const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick };
+  // The check that follows an import would probe every file again; it finds them in its cache.
+  const facts = new JsonCache<ProbeResult>(MEDIA_FACTS_CACHE, loaded.dir);
+  const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick, facts };
   // A bounded number of episodes in flight: memory stays flat however long the feed is.
   const results: (EpisodeResult | undefined)[] = new Array(targets.length);
   let nextTarget = 0;
@@ -203,7 +232,11 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       results[i] = await importEpisode(targets[i], context);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(targets.length, http.total * 2) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(targets.length, http.total * 2) }, worker));
+  } finally {
+    facts.save(); // also after an interruption: the episodes already in place are not probed again
+  }
   options.signal?.throwIfAborted();
   tick();
   // Nothing left half-done: the staging folder goes (else it holds what a next run continues).
@@ -264,6 +297,8 @@ interface EpisodeContext {
   feed: SourceFeed;
   progress: { done: number; total: number };
   tick: () => void;
+  /** The check's facts cache: each file put in the show goes in with what its probe here found. */
+  facts: JsonCache<ProbeResult>;
 }
 
 interface EpisodeResult {
@@ -274,13 +309,71 @@ interface EpisodeResult {
   alternateFormats: string[];
 }
 
-const MARKER = '.guid';
+/** A staged episode's state file: whose episode it is, and how to resume its .part files (by their name). */
+const STATE_FILE = '.import-state.json';
+/** An episode still staged after this long writes its state file (most are done sooner). */
+const STATE_DELAY_MS = 1000;
 
-function readMarker(stagingDir: string): string | undefined {
+interface StagedState {
+  guid: string;
+  parts: Record<string, PartMeta>;
+}
+
+function readStagedState(stagingDir: string): StagedState | undefined {
   try {
-    return fs.readFileSync(path.join(stagingDir, MARKER), 'utf8');
+    const state = JSON.parse(fs.readFileSync(path.join(stagingDir, STATE_FILE), 'utf8')) as Partial<StagedState>;
+    if (typeof state?.guid !== 'string') return undefined;
+    const parts: Record<string, PartMeta> = {};
+    for (const [name, meta] of Object.entries(state.parts ?? {})) if (typeof meta?.url === 'string') parts[name] = meta;
+    return { guid: state.guid, parts };
   } catch {
-    return undefined;
+    return undefined; // none, or cut short by a kill: the folder is taken up by its name
+  }
+}
+
+/** The state of one staged episode, kept in memory and written to its folder only when it is worth it (see the top). */
+class Staging {
+  private readonly state: StagedState;
+  private written = false;
+  private finished = false;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly dir: string, guid: string, parts: Record<string, PartMeta> | undefined) {
+    this.state = { guid, parts: { ...parts } };
+    this.timer = setTimeout(() => void this.keep(), STATE_DELAY_MS);
+    this.timer.unref();
+  }
+
+  /** What a `.part` file in the folder needs to be resumed. */
+  part(name: string): PartMeta | undefined {
+    return this.state.parts[name];
+  }
+
+  setPart(name: string, meta: PartMeta): void {
+    this.state.parts[name] = meta;
+    if (this.written) void this.write();
+  }
+
+  /** Writes the state now (and again on each change until `finish`). */
+  keep(): Promise<void> {
+    if (this.finished) return this.writing;
+    this.written = true;
+    return this.write();
+  }
+
+  /** No more writes; resolves when the last one is done. */
+  finish(): Promise<void> {
+    this.finished = true;
+    clearTimeout(this.timer);
+    return this.writing;
+  }
+
+  private write(): Promise<void> {
+    const text = JSON.stringify(this.state);
+    // One write at a time, in order. A failure costs only the resume (the download itself reports a full disk).
+    this.writing = this.writing.then(() => fsp.writeFile(path.join(this.dir, STATE_FILE), text)).catch(() => undefined);
+    return this.writing;
   }
 }
 
@@ -290,21 +383,23 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
   const staging = path.join(c.stagingRoot, slug);
   // Asynchronous file calls throughout: on a slow disk a synchronous one stalls every download.
   await fsp.mkdir(staging, { recursive: true });
-  await fsp.writeFile(path.join(staging, MARKER), item.guid);
+  const kept = new Staging(staging, item.guid, target.parts);
   try {
     const enclosure = item.enclosure as SourceEnclosure;
-    const main = await fetchMedia(enclosure, staging, where, c);
+    const main = await fetchMedia(item, enclosure, staging, kept, where, c);
     const media: Record<string, string> = { [main.format]: main.file };
+    const probes: Record<string, FetchedMedia['probe']> = { [main.format]: main.probe };
     const alternateFormats: string[] = [];
     for (const alt of item.alternates) {
       try {
-        const got = await fetchMedia(alt, staging, where, c);
+        const got = await fetchMedia(item, alt, staging, kept, where, c);
         if (media[got.format] || target.existing?.manifest.media?.[got.format]) {
           c.report.notImported.push({ where, message: `${alt.url}: a second ${got.format} file of the episode (one file per format)` });
           await fsp.rm(got.file, { force: true });
           continue;
         }
         media[got.format] = got.file;
+        probes[got.format] = got.probe;
         alternateFormats.push(got.format);
       } catch (err) {
         if (c.signal?.aborted) throw err;
@@ -323,9 +418,11 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
         for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = `${slug}-${n}.${format}`;
         await fsp.rename(file, path.join(episodeDir, finalName));
         added[format] = finalName;
+        await handFacts(c, path.join(episodeDir, finalName), format, probes[format]);
       }
       const manifest = { ...target.existing.manifest, media: { ...target.existing.manifest.media, ...added } };
       writeAtomic(path.join(episodeDir, EPISODE_FILE), episodeYamlText(manifest), true);
+      await kept.finish();
       await fsp.rm(staging, { recursive: true, force: true });
       c.report.merged.push(slug);
       return { slug, guid: target.existing.manifest.guid ?? item.guid, date: target.existing.manifest.date, enclosureFormat: main.format, alternateFormats };
@@ -357,14 +454,19 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
       ...(extras.transcript && extras.transcript !== 'transcript.vtt' && extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
     } as EpisodeManifest;
     await fsp.writeFile(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
-    // Whole or not at all: the marker goes, then one rename puts the episode in the show.
+    // Whole or not at all: the state goes, then one rename puts the episode in the show.
+    await kept.finish();
     for (const leftover of await fsp.readdir(staging)) {
-      if (leftover === MARKER || /\.(part|part\.json|download)$/.test(leftover)) await fsp.rm(path.join(staging, leftover), { force: true });
+      if (leftover === STATE_FILE || /\.(part|part\.json|download)$/.test(leftover) || leftover === '.guid') await fsp.unlink(path.join(staging, leftover)).catch(() => undefined);
     }
     await fsp.rename(staging, path.join(c.dir, slug));
+    for (const [format, name] of Object.entries(names)) await handFacts(c, path.join(c.dir, slug, name), format, probes[format]);
     c.report.imported.push(slug);
     return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
   } catch (err) {
+    // What a next run needs to continue, written before anything else happens.
+    await kept.keep();
+    await kept.finish();
     if (c.signal?.aborted) throw err;
     if (!(err instanceof HttpError) && !(err instanceof MediaError)) throw err;
     c.report.failed.push({ where, message: `${err.message} (what was downloaded is kept in ${STAGING_DIR}/${slug}: run the import again to continue)` });
@@ -378,7 +480,7 @@ class MediaError extends Error {}
  * Downloads one media file into the staging folder as `<hash of its URL>.download` and probes it.
  * A file finished by an earlier run is there under that name and is only probed again.
  */
-async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: string, c: EpisodeContext): Promise<{ format: string; file: string; durationNote?: string }> {
+async function fetchMedia(item: SourceItem, enclosure: SourceEnclosure, staging: string, kept: Staging, where: string, c: EpisodeContext): Promise<FetchedMedia> {
   const key = createHash('sha256').update(enclosure.url).digest('hex').slice(0, 16);
   const { url: direct, stripped } = stripTracking(enclosure.url);
   if (stripped.length) c.report.fixed.push({ where, message: `tracking prefix${stripped.length > 1 ? 'es' : ''} ${stripped.join(', ')} taken off for the download: ${direct}` });
@@ -390,6 +492,8 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: st
         http: c.http,
         signal: c.signal,
         media: true,
+        resume: kept.part(path.basename(dest)),
+        onMeta: (meta) => kept.setPart(path.basename(dest), meta),
         onBytes: (n) => {
           c.progress.done += n;
           c.tick();
@@ -425,12 +529,32 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: st
     c.report.fixed.push({ where, message: `${enclosure.url}: the feed called it ${enclosure.type}, its bytes are ${facts.mime}: named and served as what it is` });
   }
   const format = formatOfFacts(facts, enclosure.type);
-  const item = c.feed.items.find((i) => i.enclosure === enclosure);
   let durationNote: string | undefined;
-  if (item?.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
+  if (enclosure === item.enclosure && item.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
     durationNote = `itunes:duration said ${Math.round(item.duration)} s, the file plays ${Math.round(facts.duration)} s: the new feed gives the file's`;
   }
-  return { format, file: dest, durationNote };
+  return { format, file: dest, probe: { facts, findings: probe.findings }, durationNote };
+}
+
+interface FetchedMedia {
+  format: string;
+  /** In the staging folder. */
+  file: string;
+  /** What probeMedia said of it. */
+  probe: ProbeResult & { facts: MediaFacts };
+  durationNote?: string;
+}
+
+/**
+ * Gives the check the facts of a media file now in the show (at `finalPath`), as probeMedia would
+ * find them there: the probe here read it under its download name, and the file name's extension
+ * picks among one container's MIME types (an MP4 is audio/x-m4a as .m4a, video/mp4 as .mp4).
+ * A rename keeps size and mtime, the cache's key.
+ */
+async function handFacts(c: EpisodeContext, finalPath: string, format: string, probe: FetchedMedia['probe']): Promise<void> {
+  const stat = await fsp.stat(finalPath);
+  if (stat.size !== probe.facts.size || stat.mtimeMs !== probe.facts.mtimeMs) return; // changed under us: the check probes it
+  c.facts.set(finalPath, stat, { ...probe, facts: { ...probe.facts, mime: mimeFor(probe.facts.container, probe.facts.hasVideo, format) } });
 }
 
 /** The episode's image, chapters and transcript, each optional: a failure is reported, the episode goes on. */
