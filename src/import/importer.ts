@@ -29,7 +29,7 @@ import { probeMedia, type ProbeResult } from '../media/probe.js';
 import { EPISODE_FILE, loadShow, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import { download, type PartMeta } from './download.js';
-import type { SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
+import type { ItemSummary, SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, isVideoFormat, mimeFits } from './formats.js';
 import { htmlToMarkdown, htmlToText } from './html-markdown.js';
 import { defaultHttpOptions, discard, get, HostLimiter, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
@@ -82,12 +82,16 @@ export interface ImportOutcome {
 
 /** What an item becomes: a new episode folder, or one more format of an episode there. */
 interface Target {
-  item: SourceItem;
+  /** Its summary (the guid as it is kept); the item itself is read again when its turn comes. */
+  item: ItemSummary;
   slug: string;
   existing?: LoadedEpisode;
   /** What an interrupted run left in the staging folder to resume its downloads with. */
   parts?: Record<string, PartMeta>;
 }
+
+/** A target whose item has been read again in full, to be imported now. */
+type ReadyTarget = Omit<Target, 'item'> & { item: SourceItem };
 
 const MAX_TEXT_BYTES = 20 * 1024 * 1024; // chapters, transcripts
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
@@ -135,14 +139,13 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   // Which feed this is, and in which format.
   const feedUrlForName = feed.selfUrl ?? read.url;
   const feedNameFromUrl = /\/feeds\/([a-z0-9][a-z0-9_-]*)\.xml$/i.exec(feedUrlForName)?.[1]?.toLowerCase();
-  const declaredFormats = feed.items.map((i) => formatOfMime(i.enclosure?.type)).filter((f): f is string => !!f);
-  const declaredFormat = mostCommon(declaredFormats);
+  const declaredFormat = mostCommon(feed.items.map((i) => formatOfMime(i.enclosure?.type)).filter((f): f is string => !!f));
   const medium = feed.medium === 'video' || (declaredFormat && isVideoFormat(declaredFormat)) ? 'video' : 'audio';
 
   // GUIDs: one per item, kept byte for byte; a repeated one would make two episodes one.
   const seenGuids = new Set<string>();
-  const items: SourceItem[] = [];
-  for (const item of feed.items) {
+  const items: { item: ItemSummary; ordinal: number }[] = [];
+  for (const [ordinal, item] of feed.items.entries()) {
     if (seenGuids.has(item.guid)) {
       const fallback = item.enclosure?.url;
       if (fallback && !seenGuids.has(fallback)) {
@@ -158,7 +161,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       report.notImported.push({ where: `item ${item.position} (${item.title})`, message: 'no enclosure: an item without media is not an episode' });
       continue;
     }
-    items.push(item);
+    items.push({ item, ordinal });
   }
 
   // Match with the show there: by guid, then by title and day (the show's other feed).
@@ -181,8 +184,9 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     }
   }
   const partsIn = (name: string, guid: string) => (stagedStates.get(name)?.guid === guid ? stagedStates.get(name)?.parts : undefined);
-  const targets: Target[] = [];
-  for (const item of items) {
+  // Each target by the ordinal of its item in feed.items, the order read.items() gives them again in.
+  const targets = new Map<number, Target>();
+  for (const { item, ordinal } of items) {
     let existing = byGuid.get(item.guid);
     if (!existing && item.date) {
       existing = byTitle.get(normalTitle(item.title))?.find((e) => Math.abs(Date.parse(e.manifest.date) - (item.date as { ms: number }).ms) < 36 * 3600_000);
@@ -198,7 +202,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
         report.unchanged++;
         continue;
       }
-      targets.push({ item, slug: existing.slug, existing, parts: partsIn(existing.slug, item.guid) });
+      targets.set(ordinal, { item, slug: existing.slug, existing, parts: partsIn(existing.slug, item.guid) });
       continue;
     }
     // A stable slug: the episode number (or the date) and the title. An interrupted run's staged
@@ -212,28 +216,38 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     let slug = resumed ?? base;
     for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${base}-${n}`;
     taken.add(slug);
-    targets.push({ item, slug, ...(resumed && { parts: partsIn(resumed, item.guid) }) });
+    targets.set(ordinal, { item, slug, ...(resumed && { parts: partsIn(resumed, item.guid) }) });
   }
 
   // Downloads, a few at a time per host.
   const limiter = new HostLimiter(http);
   const progress = { done: 0, total: 0 };
-  for (const t of targets) progress.total += t.item.enclosure?.length ?? 0;
+  for (const t of targets.values()) progress.total += t.item.enclosure?.length ?? 0;
   const tick = () => options.onProgress?.(progress.done, Math.max(progress.total, progress.done));
   // The check that follows an import would probe every file again; it finds them in its cache.
   const facts = new JsonCache<ProbeResult>(MEDIA_FACTS_CACHE, loaded.dir);
   const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick, facts };
-  // A bounded number of episodes in flight: memory stays flat however long the feed is.
-  const results: (EpisodeResult | undefined)[] = new Array(targets.length);
-  let nextTarget = 0;
+  // A bounded number of episodes in flight, each item read in full only when its turn comes:
+  // memory stays flat however long the feed is.
+  const results: (EpisodeResult | undefined)[] = [];
+  const again = read.items();
+  let ordinal = -1;
+  const nextTarget = (): ReadyTarget | undefined => {
+    for (let next = again.next(); !next.done; next = again.next()) {
+      const target = targets.get(++ordinal);
+      if (!target) continue;
+      if (next.value.position !== target.item.position) throw new Error(`the feed read a second time gave item ${next.value.position} where item ${target.item.position} was`);
+      return { ...target, item: { ...next.value, guid: target.item.guid } };
+    }
+    return undefined;
+  };
   const worker = async () => {
-    while (nextTarget < targets.length && !options.signal?.aborted) {
-      const i = nextTarget++;
-      results[i] = await importEpisode(targets[i], context);
+    for (let target = nextTarget(); target && !options.signal?.aborted; target = options.signal?.aborted ? undefined : nextTarget()) {
+      results.push(await importEpisode(target, context));
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(targets.length, http.total * 2) }, worker));
+    await Promise.all(Array.from({ length: Math.min(targets.size, http.total * 2) }, worker));
   } finally {
     facts.save(); // also after an interruption: the episodes already in place are not probed again
   }
@@ -377,7 +391,7 @@ class Staging {
   }
 }
 
-async function importEpisode(target: Target, c: EpisodeContext): Promise<EpisodeResult | undefined> {
+async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<EpisodeResult | undefined> {
   const { item, slug } = target;
   const where = `item ${item.position} (${item.title})`;
   const staging = path.join(c.stagingRoot, slug);
@@ -783,7 +797,7 @@ function mostCommon(values: string[]): string | undefined {
 
 const normalTitle = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
-function baseSlug(item: SourceItem): string {
+function baseSlug(item: ItemSummary): string {
   const title = slugify(item.title) || 'episode';
   if (item.number !== undefined) return `${String(item.number).padStart(3, '0')}-${title}`;
   return item.date ? `${item.date.iso.slice(0, 10)}-${title}` : title;
