@@ -52,13 +52,15 @@ export interface DownloadOptions {
    * together (one writev).
    */
   writeBuffer?: number;
+  /** Nothing of an earlier run can be at `dest` (its folder was just made): not looked for. */
+  fresh?: boolean;
 }
 
 const WRITE_BUFFER = 1024 * 1024;
 
 /** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
 export async function download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
-  const existing = await fsp.stat(dest).catch(() => undefined);
+  const existing = options.fresh ? undefined : await fsp.stat(dest).catch(() => undefined);
   if (existing?.isFile()) return { bytes: existing.size, url, resumedFrom: existing.size };
   // The validator of the bytes in the .part: an earlier run's, then each attempt's.
   let meta = options.resume;

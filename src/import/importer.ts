@@ -31,7 +31,7 @@ import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import { download, type PartMeta } from './download.js';
 import type { ItemSummary, SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, isVideoFormat, mimeFits } from './formats.js';
-import { htmlToMarkdown, htmlToText } from './html-markdown.js';
+import { htmlToMarkdown, markdownToText } from './html-markdown.js';
 import { defaultHttpOptions, discard, get, HostLimiter, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
 import { readSource } from './source.js';
 import { stripTracking } from './values.js';
@@ -353,7 +353,16 @@ class Staging {
   private writing: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly dir: string, guid: string, parts: Record<string, PartMeta> | undefined) {
+  /** Files fetched into the folder by this run. */
+  readonly fetched = new Set<string>();
+
+  /** `made`: the folder is new, so no earlier run left anything in it. */
+  constructor(
+    private readonly dir: string,
+    guid: string,
+    parts: Record<string, PartMeta> | undefined,
+    readonly made: boolean,
+  ) {
     this.state = { guid, parts: { ...parts } };
     this.timer = setTimeout(() => void this.keep(), STATE_DELAY_MS);
     this.timer.unref();
@@ -396,8 +405,8 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
   const where = `item ${item.position} (${item.title})`;
   const staging = path.join(c.stagingRoot, slug);
   // Asynchronous file calls throughout: on a slow disk a synchronous one stalls every download.
-  await fsp.mkdir(staging, { recursive: true });
-  const kept = new Staging(staging, item.guid, target.parts);
+  const made = await fsp.mkdir(staging, { recursive: true });
+  const kept = new Staging(staging, item.guid, target.parts, made !== undefined);
   try {
     const enclosure = item.enclosure as SourceEnclosure;
     const main = await fetchMedia(item, enclosure, staging, kept, where, c);
@@ -432,7 +441,7 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
         for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = `${slug}-${n}.${format}`;
         await fsp.rename(file, path.join(episodeDir, finalName));
         added[format] = finalName;
-        await handFacts(c, path.join(episodeDir, finalName), format, probes[format]);
+        handFacts(c, path.join(episodeDir, finalName), format, probes[format]);
       }
       const manifest = { ...target.existing.manifest, media: { ...target.existing.manifest.media, ...added } };
       writeAtomic(path.join(episodeDir, EPISODE_FILE), episodeYamlText(manifest), true);
@@ -447,7 +456,7 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
     const pageUrl = item.link ?? c.feed.link ?? (/^https?:/.test(c.feed.source) ? c.feed.source : undefined);
     const notes = item.notesHtml ? htmlToMarkdown(item.notesHtml, pageUrl) : '';
     if (notes) await fsp.writeFile(path.join(staging, 'notes.md'), `${notes}\n`);
-    const summary = item.summary ?? (item.notesHtml ? htmlToText(item.notesHtml).slice(0, 4000) : undefined) ?? item.title;
+    const summary = item.summary ?? (notes ? markdownToText(notes).slice(0, 4000) : undefined) ?? item.title;
     // Media named by what the probe found, one file per format.
     const names: Record<string, string> = {};
     for (const [format, file] of Object.entries(media)) {
@@ -474,7 +483,7 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
       if (leftover === STATE_FILE || /\.(part|part\.json|download)$/.test(leftover) || leftover === '.guid') await fsp.unlink(path.join(staging, leftover)).catch(() => undefined);
     }
     await fsp.rename(staging, path.join(c.dir, slug));
-    for (const [format, name] of Object.entries(names)) await handFacts(c, path.join(c.dir, slug, name), format, probes[format]);
+    for (const [format, name] of Object.entries(names)) handFacts(c, path.join(c.dir, slug, name), format, probes[format]);
     c.report.imported.push(slug);
     return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
   } catch (err) {
@@ -507,6 +516,7 @@ async function fetchMedia(item: SourceItem, enclosure: SourceEnclosure, staging:
         signal: c.signal,
         media: true,
         resume: kept.part(path.basename(dest)),
+        fresh: kept.made && !kept.fetched.has(dest),
         onMeta: (meta) => kept.setPart(path.basename(dest), meta),
         onBytes: (n) => {
           c.progress.done += n;
@@ -529,6 +539,7 @@ async function fetchMedia(item: SourceItem, enclosure: SourceEnclosure, staging:
     // The tracker may be the only way to the file (a host that checks the referrer chain): try it.
     await fetchFrom(enclosure.url);
   }
+  kept.fetched.add(dest);
   const probe = await probeMedia(dest);
   const facts: MediaFacts | undefined = probe.facts;
   const errors = probe.findings.filter((f) => f.level === 'error');
@@ -563,12 +574,11 @@ interface FetchedMedia {
  * Gives the check the facts of a media file now in the show (at `finalPath`), as probeMedia would
  * find them there: the probe here read it under its download name, and the file name's extension
  * picks among one container's MIME types (an MP4 is audio/x-m4a as .m4a, video/mp4 as .mp4).
- * A rename keeps size and mtime, the cache's key.
+ * A rename keeps size and mtime.
  */
-async function handFacts(c: EpisodeContext, finalPath: string, format: string, probe: FetchedMedia['probe']): Promise<void> {
-  const stat = await fsp.stat(finalPath);
-  if (stat.size !== probe.facts.size || stat.mtimeMs !== probe.facts.mtimeMs) return; // changed under us: the check probes it
-  c.facts.set(finalPath, stat, { ...probe, facts: { ...probe.facts, mime: mimeFor(probe.facts.container, probe.facts.hasVideo, format) } });
+function handFacts(c: EpisodeContext, finalPath: string, format: string, probe: FetchedMedia['probe']): void {
+  // Keyed on the size and mtime the probe saw: a file changed since is probed again by the check.
+  c.facts.set(finalPath, probe.facts, { ...probe, facts: { ...probe.facts, mime: mimeFor(probe.facts.container, probe.facts.hasVideo, format) } });
 }
 
 /** The episode's image, chapters and transcript, each optional: a failure is reported, the episode goes on. */
