@@ -227,8 +227,8 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   // The check that follows an import would probe every file again; it finds them in its cache.
   const facts = new JsonCache<ProbeResult>(MEDIA_FACTS_CACHE, loaded.dir);
   const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick, facts };
-  // A bounded number of episodes in flight, each item read in full only when its turn comes:
-  // memory stays flat however long the feed is.
+  // As many episodes in flight as downloads may run at once (each has one download at a time),
+  // each item read in full only when its turn comes: memory stays flat however long the feed is.
   const results: (EpisodeResult | undefined)[] = [];
   const again = read.items();
   let ordinal = -1;
@@ -247,7 +247,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(targets.size, http.total * 2) }, worker));
+    await Promise.all(Array.from({ length: Math.min(targets.size, http.total) }, worker));
   } finally {
     facts.save(); // also after an interruption: the episodes already in place are not probed again
   }
