@@ -4,8 +4,8 @@
 //   interruption (Ctrl-C, a dropped connection, a full disk) leaves the .part; the URL and the
 //   validator the server gave (a PartMeta) go to the caller through `onMeta`, and the caller
 //   keeps them where a later run finds them (importer.ts: in the episode's staging state).
-//   Not a file per download here: on a podcast's hundreds of small files, creating and deleting
-//   that file cost more than the bytes (measured: see bench/import.ts).
+//   Not a file per download here: on a podcast's hundreds of files, creating and deleting one
+//   more small file for each was much of the time (bench/import.ts).
 // - Asked for the rest (`resume`, or a retry within this run): `Range: bytes=N-` with `If-Range`
 //   (RFC 9110 section 13.1.5), so a file that changed on the server meanwhile comes whole (200)
 //   rather than spliced (206).
@@ -48,15 +48,15 @@ export interface DownloadOptions {
   onMeta?: (meta: PartMeta) => void;
   /**
    * Bytes for the file's write buffer. Larger than Node's 16 KiB default so that a 64 KiB read
-   * from the socket never stops the socket while it is written, and chunks that wait are written
-   * together (one writev).
+   * from the socket does not stop the socket while it is written, and chunks that wait are
+   * written together (one writev); small enough that the downloads in flight hold a few MB.
    */
   writeBuffer?: number;
   /** Nothing of an earlier run can be at `dest` (its folder was just made): not looked for. */
   fresh?: boolean;
 }
 
-const WRITE_BUFFER = 1024 * 1024;
+const WRITE_BUFFER = 256 * 1024;
 
 /** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
 export async function download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {

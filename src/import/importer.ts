@@ -11,9 +11,11 @@
 // validators to resume .part files with) is written to the folder's state file once the episode
 // has taken a moment (STATE_DELAY_MS), and at once when it fails or is interrupted: most
 // episodes are done sooner, and on a feed of hundreds, creating and deleting a small file for
-// each cost more than the downloads (bench/import.ts). A staged folder without one (killed in
-// its first moment) is taken up by the episode whose folder name it has. An episode already in the show (same guid, or the same title and day
-// from the show's other feed) is not downloaded again, so a later run is a sync.
+// each was much of the time (bench/import.ts). A staged folder without one (killed in its
+// first moment) is taken up by the episode whose folder name it has.
+//
+// An episode already in the show (same guid, or the same title and day from the show's other
+// feed) is not downloaded again, so a later run is a sync.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
