@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -128,13 +129,20 @@ export async function benchImport(): Promise<object> {
       memory[count] = { peakMb: Math.round(r.peakMb), seconds: Math.round(r.ms / 100) / 10 };
       fs.rmSync(dir, { recursive: true, force: true });
     }
+    const [small, large] = MEMORY_EPISODES.map((n) => memory[n].peakMb);
     return {
       episodes: EPISODES,
       mediaMb: Math.round((EPISODES * fs.statSync(path.join(tmp, 'episode.mp3')).size) / 2 ** 20),
       importMs: Math.round(median(ours)),
       wgetMs: Math.round(median(wget)),
+      /** Target: at most 1.2. */
+      vsWget: Math.round((median(ours) / median(wget)) * 100) / 100,
       rounds: { import: ours.map(Math.round), wget: wget.map(Math.round) },
       memory,
+      /** Peak resident memory at the larger feed over the smaller: flat is at most 1.25. */
+      memoryGrowth: Math.round((large / small) * 100) / 100,
+      // The machine may be shared: its load says how much the figures are worth.
+      loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
     };
   } finally {
     await server.close();

@@ -54,6 +54,12 @@ export function writableCacheDir(sub: string): string {
   }
 }
 
+/**
+ * The facts cache of media files (assemble.ts): probeMedia's result for each file, keyed on its
+ * path. `import` puts in the files it has just probed, so the check after it reads none again.
+ */
+export const MEDIA_FACTS_CACHE = 'media';
+
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
 const VERSION = 5; // 5: MP3 seek headers checked against the file, damaged images found
 

@@ -11,7 +11,7 @@ import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode, type LoadedShow } from '../show/load.js';
 import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
-import { JsonCache } from './cache.js';
+import { JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
 import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
 
 /** How many files are probed at once: enough to keep the disk busy, few enough to stay in cache. */
@@ -125,7 +125,7 @@ class FileReader {
     private readonly workers: MediaPool,
   ) {
     this.realShowDir = realpathOr(dir);
-    this.mediaCache = new JsonCache<CachedMedia>('media', dir);
+    this.mediaCache = new JsonCache<CachedMedia>(MEDIA_FACTS_CACHE, dir);
     this.imageCache = new JsonCache<CachedImage>('images', dir);
   }
 

@@ -48,8 +48,12 @@ export async function run({ options, positionals }: CommandContext): Promise<num
   }
   printReport(report, true);
 
-  // The verdict is check's: the import is done when the show is publishable.
-  const { catalog, problems } = await checkShow(dir);
+  // The verdict is check's: the import is done when the show is publishable. The importer handed
+  // it the facts of every file it probed, so there is next to nothing left to probe: no worker
+  // threads to start (a show imported earlier and never checked is probed on this thread, which
+  // on two cores is as fast, see media/pool.ts).
+  const { MediaPool } = await import('../media/pool.js');
+  const { catalog, problems } = await checkShow(dir, { workers: new MediaPool(0) });
   const all = [...problems, ...checkLock(dir, catalog, undefined)];
   const errors = all.filter((p) => p.level === 'error');
   if (all.length) {

@@ -1,10 +1,14 @@
 // One file downloaded so that it can be trusted and resumed.
 //
 // - Bytes go to `<dest>.part`; only a complete, checked file is renamed to `<dest>`. An
-//   interruption (Ctrl-C, a dropped connection, a full disk) leaves the .part and a small
-//   `<dest>.part.json` with the URL and the validator the server gave.
-// - A later run asks for the rest: `Range: bytes=N-` with `If-Range` (RFC 9110 section 13.1.5), so a
-//   file that changed on the server meanwhile comes whole (200) rather than spliced (206).
+//   interruption (Ctrl-C, a dropped connection, a full disk) leaves the .part; the URL and the
+//   validator the server gave (a PartMeta) go to the caller through `onMeta`, and the caller
+//   keeps them where a later run finds them (importer.ts: in the episode's staging state).
+//   Not a file per download here: on a podcast's hundreds of files, creating and deleting one
+//   more small file for each was much of the time (bench/import.ts).
+// - Asked for the rest (`resume`, or a retry within this run): `Range: bytes=N-` with `If-Range`
+//   (RFC 9110 section 13.1.5), so a file that changed on the server meanwhile comes whole (200)
+//   rather than spliced (206).
 // - Checked: the status, a 206's Content-Range, the byte count against Content-Length, and the
 //   first bytes (a web page served with 200 instead of the media is stopped at once).
 import fs from 'node:fs';
@@ -22,7 +26,8 @@ export interface DownloadResult {
   resumedFrom: number;
 }
 
-interface PartMeta {
+/** What a `.part` file needs to be resumed: where it came from, and the server's validator. */
+export interface PartMeta {
   url: string;
   etag?: string;
   lastModified?: string;
@@ -37,27 +42,40 @@ export interface DownloadOptions {
   onSize?: (bytes: number) => void;
   /** True for media: a body that starts like a web page or JSON is refused at once. */
   media?: boolean;
+  /** What an earlier run said of `<dest>.part` (without it, a .part there is started again). */
+  resume?: PartMeta;
+  /** Called with what a later run needs to resume `<dest>.part`, as soon as the server has said it. */
+  onMeta?: (meta: PartMeta) => void;
+  /**
+   * Bytes for the file's write buffer. Larger than Node's 16 KiB default so that a 64 KiB read
+   * from the socket does not stop the socket while it is written, and chunks that wait are
+   * written together (one writev); small enough that the downloads in flight hold a few MB.
+   */
+  writeBuffer?: number;
+  /** Nothing of an earlier run can be at `dest` (its folder was just made): not looked for. */
+  fresh?: boolean;
 }
+
+const WRITE_BUFFER = 256 * 1024;
 
 /** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
 export async function download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
-  const existing = await fsp.stat(dest).catch(() => undefined);
+  const existing = options.fresh ? undefined : await fsp.stat(dest).catch(() => undefined);
   if (existing?.isFile()) return { bytes: existing.size, url, resumedFrom: existing.size };
-  return withRetries(() => attempt(url, dest, options), options.http, options.signal);
+  // The validator of the bytes in the .part: an earlier run's, then each attempt's.
+  let meta = options.resume;
+  const remember = (next: PartMeta) => {
+    meta = next;
+    options.onMeta?.(next);
+  };
+  return withRetries(() => attempt(url, dest, meta, remember, options), options.http, options.signal);
 }
 
-async function attempt(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
+async function attempt(url: string, dest: string, meta: PartMeta | undefined, remember: (meta: PartMeta) => void, options: DownloadOptions): Promise<DownloadResult> {
   const part = `${dest}.part`;
-  const metaFile = `${dest}.part.json`;
   // File-system calls here are asynchronous: on a slow disk a synchronous one would stall every
   // other download of the import meanwhile.
-  let have = (await fsp.stat(part).catch(() => undefined))?.size ?? 0;
-  let meta: PartMeta | undefined;
-  try {
-    meta = JSON.parse(await fsp.readFile(metaFile, 'utf8')) as PartMeta;
-  } catch {
-    meta = undefined;
-  }
+  let have = meta ? ((await fsp.stat(part).catch(() => undefined))?.size ?? 0) : 0;
   // Resume only what came from the same URL with a validator to ask If-Range with.
   const validator = meta?.url === url ? (meta.etag && !meta.etag.startsWith('W/') ? meta.etag : meta.lastModified) : undefined;
   if (!validator) have = 0;
@@ -92,10 +110,8 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   if (expected !== undefined) options.onSize?.(expected);
   const etag = header(fetched, 'etag');
   const lastModified = header(fetched, 'last-modified');
-  const newMeta: PartMeta = { url, ...(etag && { etag }), ...(lastModified && { lastModified }) };
-  // Written while the first bytes arrive, so even a killed process leaves what a resume needs.
-  // (Not awaited before piping: the body must have its listeners before anything can happen to it.)
-  const metaWritten = etag || lastModified ? fsp.writeFile(metaFile, JSON.stringify(newMeta)) : Promise.resolve();
+  // Said before the first bytes arrive, so that the caller can keep it for a later run.
+  if (etag || lastModified) remember({ url, ...(etag && { etag }), ...(lastModified && { lastModified }) });
   if (start > 0) options.onBytes?.(start);
 
   let written = start;
@@ -103,6 +119,7 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
   const contentType = header(fetched, 'content-type');
   // Counts the bytes, and stops a web page at its first chunk.
   const check = new Transform({
+    highWaterMark: options.writeBuffer ?? WRITE_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       if (first) {
         first = false;
@@ -118,10 +135,8 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
     },
   });
   try {
-    await intoFile(fetched, check, part, start > 0);
-    await metaWritten;
+    await intoFile(fetched, check, part, start > 0, options.writeBuffer ?? WRITE_BUFFER);
   } catch (err) {
-    await metaWritten.catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code;
     // A full disk is not the network: retrying now cannot help, and what was written is kept.
     if (code === 'ENOSPC' || code === 'EDQUOT') throw new HttpError(`${part}: the disk is full; free some space and run the import again to continue`, false);
@@ -131,7 +146,6 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
     throw new HttpError(`${fetched.url}: the connection ended after ${written}${expected === undefined ? '' : ` of ${expected}`} bytes`, true);
   }
   await fsp.rename(part, dest);
-  await fsp.rm(metaFile, { force: true });
   return { bytes: written, contentType, url: fetched.url, resumedFrom: start };
 }
 
@@ -140,9 +154,9 @@ async function attempt(url: string, dest: string, options: DownloadOptions): Pro
  * still gets every byte it delivered onto the disk (the file is ended, not destroyed), so the
  * next attempt resumes from there.
  */
-function intoFile(fetched: Fetched, check: Transform, file: string, append: boolean): Promise<void> {
+function intoFile(fetched: Fetched, check: Transform, file: string, append: boolean, writeBuffer: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const out = fs.createWriteStream(file, { flags: append ? 'a' : 'w' });
+    const out = fs.createWriteStream(file, { flags: append ? 'a' : 'w', highWaterMark: writeBuffer });
     let failure: unknown;
     const bodyFailed = (err: unknown) => {
       failure ??= err;

@@ -42,20 +42,38 @@ export interface SourceTranscript {
   language?: string;
 }
 
-export interface SourceItem {
+/**
+ * What an import keeps of every item of a feed before it downloads anything: enough to match it
+ * with the show there, name its folder and seed the lock. The rest of an item (notes, chapters,
+ * transcripts...) is read again when its turn comes, so a feed of thousands of items is never
+ * held whole.
+ */
+export interface ItemSummary {
   /** 1-based position in the feed, for messages. */
   position: number;
   title: string;
   guid: string;
   date?: ParsedDate;
   number?: number;
+  enclosure?: SourceEnclosure;
+}
+
+export const summaryOf = (item: SourceItem): ItemSummary => ({
+  position: item.position,
+  title: item.title,
+  guid: item.guid,
+  ...(item.date && { date: item.date }),
+  ...(item.number !== undefined && { number: item.number }),
+  ...(item.enclosure && { enclosure: item.enclosure }),
+});
+
+export interface SourceItem extends ItemSummary {
   season?: number;
   episodeType?: 'full' | 'trailer' | 'bonus';
   explicit?: boolean;
   summary?: string;
   notesHtml?: string;
   link?: string;
-  enclosure?: SourceEnclosure;
   /** Other files of the same episode: further <enclosure>s and podcast:alternateEnclosure. */
   alternates: SourceEnclosure[];
   duration?: number;
@@ -91,7 +109,7 @@ export interface SourceFeed {
   locked?: { locked: boolean; owner?: string };
   imageUrl?: string;
   medium?: string;
-  items: SourceItem[];
+  items: ItemSummary[];
   notes: FeedNote[];
   /** Elements with no place in netcaster: "channel <itunes:keywords>" or "item <podcast:soundbite>" -> how many. */
   unmapped: Map<string, number>;
@@ -111,25 +129,36 @@ const yesNo = (text: string | undefined): boolean | undefined => {
   return undefined;
 };
 
-/** Reads one feed document (the <rss> root). `base` resolves relative URLs. */
-export function readFeed(root: XmlElement, source: string): SourceFeed {
-  const notes: FeedNote[] = [];
-  const unmapped = new Map<string, number>();
-  const feed: SourceFeed = { source, categories: [], funding: [], persons: [], items: [], notes, unmapped };
-  if (root.local !== 'rss') {
-    notes.push({ where: 'feed', message: `the root element is <${root.name}>, not <rss>: not a podcast RSS feed`, lost: true });
-    return feed;
+/**
+ * The URL relative URLs of a feed resolve against: the feed's own URL (RFC 3986 section 5.1.3:
+ * the retrieval URI); a feed read from a file has only the URL it says is its own (`root`, the
+ * document read without its items, has it).
+ */
+export function feedBase(source: string, root: XmlElement | undefined): string | undefined {
+  if (/^https?:\/\//i.test(source)) return source;
+  const channel = root && childNamed(root, '', 'channel');
+  const selfHref = channel && childrenNamed(channel, NS.atom, 'link').find((l) => l.attrs.rel === 'self')?.attrs.href?.trim();
+  return selfHref && /^https?:\/\//i.test(selfHref) ? selfHref : undefined;
+}
+
+/** Reads the items of one feed document one at a time, as the parser hands them over (xml.ts, mode 'each'). */
+export class ItemReader {
+  readonly notes: FeedNote[] = [];
+  readonly unmapped = new Map<string, number>();
+  private readonly url: UrlReader;
+
+  /** `base`: feedBase of the document. */
+  constructor(base: string | undefined) {
+    this.url = urlReader(base, this.notes);
   }
-  const channel = childNamed(root, '', 'channel');
-  if (!channel) {
-    notes.push({ where: 'feed', message: 'no <channel>', lost: true });
-    return feed;
+
+  read(element: XmlElement, position: number): SourceItem | undefined {
+    return readItem(element, position, this.url, this.notes, this.unmapped);
   }
-  // Relative URLs resolve against the feed's own URL (RFC 3986 section 5.1.3: the retrieval URI);
-  // a feed read from a file has only the URL it says is its own.
-  const selfHref = childrenNamed(channel, NS.atom, 'link').find((l) => l.attrs.rel === 'self')?.attrs.href?.trim();
-  const base = /^https?:\/\//i.test(source) ? source : selfHref && /^https?:\/\//i.test(selfHref) ? selfHref : undefined;
-  const url = (raw: string | undefined, where: string, what: string): string | undefined => {
+}
+
+function urlReader(base: string | undefined, notes: FeedNote[]): UrlReader {
+  return (raw, where, what) => {
     if (raw === undefined) return undefined;
     const trimmed = raw.trim();
     if (!trimmed) return undefined;
@@ -142,6 +171,32 @@ export function readFeed(root: XmlElement, source: string): SourceFeed {
     if (!/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) notes.push({ where, message: `the relative ${what} URL "${trimmed}" read as ${absolute}` });
     return absolute;
   };
+}
+
+/**
+ * Reads one feed document (the <rss> root, read without its items), and takes the items that
+ * `items` read from it: their summaries, notes and unmapped tags.
+ */
+export function readFeed(root: XmlElement, source: string, items: { summaries: ItemSummary[]; reader: ItemReader }): SourceFeed {
+  const notes: FeedNote[] = [];
+  const unmapped = new Map<string, number>();
+  const feed: SourceFeed = { source, categories: [], funding: [], persons: [], items: [], notes, unmapped };
+  const withItems = () => {
+    feed.items = items.summaries;
+    notes.push(...items.reader.notes);
+    for (const [key, count] of items.reader.unmapped) unmapped.set(key, (unmapped.get(key) ?? 0) + count);
+    return feed;
+  };
+  if (root.local !== 'rss') {
+    notes.push({ where: 'feed', message: `the root element is <${root.name}>, not <rss>: not a podcast RSS feed`, lost: true });
+    return feed;
+  }
+  const channel = childNamed(root, '', 'channel');
+  if (!channel) {
+    notes.push({ where: 'feed', message: 'no <channel>', lost: true });
+    return feed;
+  }
+  const url = urlReader(feedBase(source, root), notes);
 
   const consumed = new Set<XmlElement>();
   const take = (parent: XmlElement, ns: string, local: string): XmlElement | undefined => {
@@ -221,20 +276,14 @@ export function readFeed(root: XmlElement, source: string): SourceFeed {
     }
   }
 
-  // --- The items ---
-  const items = takeAll(channel, NS.rss, 'item');
-  items.forEach((element, i) => {
-    const item = readItem(element, i + 1, url, notes, unmapped);
-    if (item) feed.items.push(item);
-  });
-
   // Whatever the channel holds beyond what we read.
   for (const child of channel.children) {
     if (consumed.has(child)) continue;
     const key = `channel <${tagName(child)}>`;
     unmapped.set(key, (unmapped.get(key) ?? 0) + 1);
   }
-  return feed;
+  // The items, read as the parser went: their notes after the channel's.
+  return withItems();
 }
 
 type UrlReader = (raw: string | undefined, where: string, what: string) => string | undefined;

@@ -66,7 +66,12 @@ export function htmlToMarkdown(html: string, pageUrl: string | undefined): strin
 
 /** Plain text of an HTML fragment (for a summary), whitespace collapsed. */
 export function htmlToText(html: string): string {
-  return htmlToMarkdown(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined)
+  return markdownToText(htmlToMarkdown(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined));
+}
+
+/** Plain text of what htmlToMarkdown made (the notes already converted need not be converted again for their summary). */
+export function markdownToText(markdown: string): string {
+  return markdown
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`#>]+/g, '')

@@ -7,24 +7,33 @@
 //
 // Staging is what makes an interruption harmless: the show folder only ever gains complete
 // episodes (one rename each), and a run after an interruption finds the staged files and .part
-// files where it left them. An episode already in the show (same guid, or the same title and day
-// from the show's other feed) is not downloaded again, so a later run is a sync.
+// files where it left them. What it needs to continue (whose episode a staged folder is, the
+// validators to resume .part files with) is written to the folder's state file once the episode
+// has taken a moment (STATE_DELAY_MS), and at once when it fails or is interrupted: most
+// episodes are done sooner, and on a feed of hundreds, creating and deleting a small file for
+// each was much of the time (bench/import.ts). A staged folder without one (killed in its
+// first moment) is taken up by the episode whose folder name it has.
+//
+// An episode already in the show (same guid, or the same title and day from the show's other
+// feed) is not downloaded again, so a later run is a sync.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { stringifyYaml } from '../show/yaml.js';
+import { JsonCache, MEDIA_FACTS_CACHE } from '../catalog/cache.js';
 import { formatLock, isPreviewUrl, LOCK_FILE, readLock } from '../catalog/lock.js';
 import type { Chapter, MediaFacts } from '../contract/catalog.js';
 import { slugify } from '../show/slug.js';
 import { podcastGuid } from '../feeds/rss.js';
-import { probeMedia } from '../media/probe.js';
+import { mimeFor } from '../media/mime.js';
+import { probeMedia, type ProbeResult } from '../media/probe.js';
 import { EPISODE_FILE, loadShow, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
-import { download } from './download.js';
-import type { SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
+import { download, type PartMeta } from './download.js';
+import type { ItemSummary, SourceEnclosure, SourceFeed, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, isVideoFormat, mimeFits } from './formats.js';
-import { htmlToMarkdown, htmlToText } from './html-markdown.js';
+import { htmlToMarkdown, markdownToText } from './html-markdown.js';
 import { defaultHttpOptions, discard, get, HostLimiter, HttpError, readBody, statusError, withRetries, type HttpOptions } from './http.js';
 import { readSource } from './source.js';
 import { stripTracking } from './values.js';
@@ -75,10 +84,16 @@ export interface ImportOutcome {
 
 /** What an item becomes: a new episode folder, or one more format of an episode there. */
 interface Target {
-  item: SourceItem;
+  /** Its summary (the guid as it is kept); the item itself is read again when its turn comes. */
+  item: ItemSummary;
   slug: string;
   existing?: LoadedEpisode;
+  /** What an interrupted run left in the staging folder to resume its downloads with. */
+  parts?: Record<string, PartMeta>;
 }
+
+/** A target whose item has been read again in full, to be imported now. */
+type ReadyTarget = Omit<Target, 'item'> & { item: SourceItem };
 
 const MAX_TEXT_BYTES = 20 * 1024 * 1024; // chapters, transcripts
 const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
@@ -126,14 +141,13 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   // Which feed this is, and in which format.
   const feedUrlForName = feed.selfUrl ?? read.url;
   const feedNameFromUrl = /\/feeds\/([a-z0-9][a-z0-9_-]*)\.xml$/i.exec(feedUrlForName)?.[1]?.toLowerCase();
-  const declaredFormats = feed.items.map((i) => formatOfMime(i.enclosure?.type)).filter((f): f is string => !!f);
-  const declaredFormat = mostCommon(declaredFormats);
+  const declaredFormat = mostCommon(feed.items.map((i) => formatOfMime(i.enclosure?.type)).filter((f): f is string => !!f));
   const medium = feed.medium === 'video' || (declaredFormat && isVideoFormat(declaredFormat)) ? 'video' : 'audio';
 
   // GUIDs: one per item, kept byte for byte; a repeated one would make two episodes one.
   const seenGuids = new Set<string>();
-  const items: SourceItem[] = [];
-  for (const item of feed.items) {
+  const items: { item: ItemSummary; ordinal: number }[] = [];
+  for (const [ordinal, item] of feed.items.entries()) {
     if (seenGuids.has(item.guid)) {
       const fallback = item.enclosure?.url;
       if (fallback && !seenGuids.has(fallback)) {
@@ -149,7 +163,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       report.notImported.push({ where: `item ${item.position} (${item.title})`, message: 'no enclosure: an item without media is not an episode' });
       continue;
     }
-    items.push(item);
+    items.push({ item, ordinal });
   }
 
   // Match with the show there: by guid, then by title and day (the show's other feed).
@@ -159,8 +173,22 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   const taken = new Set([...entries, ...loaded.brokenEpisodes]);
   const stagingRoot = path.join(dir, STAGING_DIR);
   const staged = fs.existsSync(stagingRoot) ? fs.readdirSync(stagingRoot) : [];
-  const targets: Target[] = [];
-  for (const item of items) {
+  // What interrupted runs left: each staged folder's state (read once), by guid; the folders without one.
+  const stagedStates = new Map<string, StagedState>();
+  const stagedByGuid = new Map<string, string>();
+  const unmarked = new Set<string>();
+  for (const name of staged) {
+    const state = readStagedState(path.join(stagingRoot, name));
+    if (!state) unmarked.add(name);
+    else {
+      stagedStates.set(name, state);
+      if (!stagedByGuid.has(state.guid)) stagedByGuid.set(state.guid, name);
+    }
+  }
+  const partsIn = (name: string, guid: string) => (stagedStates.get(name)?.guid === guid ? stagedStates.get(name)?.parts : undefined);
+  // Each target by the ordinal of its item in feed.items, the order read.items() gives them again in.
+  const targets = new Map<number, Target>();
+  for (const { item, ordinal } of items) {
     let existing = byGuid.get(item.guid);
     if (!existing && item.date) {
       existing = byTitle.get(normalTitle(item.title))?.find((e) => Math.abs(Date.parse(e.manifest.date) - (item.date as { ms: number }).ms) < 36 * 3600_000);
@@ -176,34 +204,55 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
         report.unchanged++;
         continue;
       }
-      targets.push({ item, slug: existing.slug, existing });
+      targets.set(ordinal, { item, slug: existing.slug, existing, parts: partsIn(existing.slug, item.guid) });
       continue;
     }
     // A stable slug: the episode number (or the date) and the title. An interrupted run's staged
-    // folder for the same guid is found again by its marker.
-    const resumed = staged.find((name) => readMarker(path.join(stagingRoot, name)) === item.guid);
-    let slug = resumed ?? baseSlug(item);
-    for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${baseSlug(item)}-${n}`;
+    // folder for the same guid is found again by its state; one without a state by its name.
+    const base = baseSlug(item);
+    let resumed = stagedByGuid.get(item.guid);
+    if (!resumed && unmarked.has(base) && !taken.has(base)) {
+      resumed = base;
+      unmarked.delete(base);
+    }
+    let slug = resumed ?? base;
+    for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${base}-${n}`;
     taken.add(slug);
-    targets.push({ item, slug });
+    targets.set(ordinal, { item, slug, ...(resumed && { parts: partsIn(resumed, item.guid) }) });
   }
 
   // Downloads, a few at a time per host.
   const limiter = new HostLimiter(http);
   const progress = { done: 0, total: 0 };
-  for (const t of targets) progress.total += t.item.enclosure?.length ?? 0;
+  for (const t of targets.values()) progress.total += t.item.enclosure?.length ?? 0;
   const tick = () => options.onProgress?.(progress.done, Math.max(progress.total, progress.done));
-  const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick };
-  // A bounded number of episodes in flight: memory stays flat however long the feed is.
-  const results: (EpisodeResult | undefined)[] = new Array(targets.length);
-  let nextTarget = 0;
+  // The check that follows an import would probe every file again; it finds them in its cache.
+  const facts = new JsonCache<ProbeResult>(MEDIA_FACTS_CACHE, loaded.dir);
+  const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick, facts };
+  // As many episodes in flight as downloads may run at once (each has one download at a time),
+  // each item read in full only when its turn comes: memory stays flat however long the feed is.
+  const results: (EpisodeResult | undefined)[] = [];
+  const again = read.items();
+  let ordinal = -1;
+  const nextTarget = (): ReadyTarget | undefined => {
+    for (let next = again.next(); !next.done; next = again.next()) {
+      const target = targets.get(++ordinal);
+      if (!target) continue;
+      if (next.value.position !== target.item.position) throw new Error(`the feed read a second time gave item ${next.value.position} where item ${target.item.position} was`);
+      return { ...target, item: { ...next.value, guid: target.item.guid } };
+    }
+    return undefined;
+  };
   const worker = async () => {
-    while (nextTarget < targets.length && !options.signal?.aborted) {
-      const i = nextTarget++;
-      results[i] = await importEpisode(targets[i], context);
+    for (let target = nextTarget(); target && !options.signal?.aborted; target = options.signal?.aborted ? undefined : nextTarget()) {
+      results.push(await importEpisode(target, context));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(targets.length, http.total * 2) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(targets.size, http.total) }, worker));
+  } finally {
+    facts.save(); // also after an interruption: the episodes already in place are not probed again
+  }
   options.signal?.throwIfAborted();
   tick();
   // Nothing left half-done: the staging folder goes (else it holds what a next run continues).
@@ -264,6 +313,8 @@ interface EpisodeContext {
   feed: SourceFeed;
   progress: { done: number; total: number };
   tick: () => void;
+  /** The check's facts cache: each file put in the show goes in with what its probe here found. */
+  facts: JsonCache<ProbeResult>;
 }
 
 interface EpisodeResult {
@@ -274,37 +325,106 @@ interface EpisodeResult {
   alternateFormats: string[];
 }
 
-const MARKER = '.guid';
+/** A staged episode's state file: whose episode it is, and how to resume its .part files (by their name). */
+const STATE_FILE = '.import-state.json';
+/** An episode still staged after this long writes its state file (most are done sooner). */
+const STATE_DELAY_MS = 1000;
 
-function readMarker(stagingDir: string): string | undefined {
+interface StagedState {
+  guid: string;
+  parts: Record<string, PartMeta>;
+}
+
+function readStagedState(stagingDir: string): StagedState | undefined {
   try {
-    return fs.readFileSync(path.join(stagingDir, MARKER), 'utf8');
+    const state = JSON.parse(fs.readFileSync(path.join(stagingDir, STATE_FILE), 'utf8')) as Partial<StagedState>;
+    if (typeof state?.guid !== 'string') return undefined;
+    const parts: Record<string, PartMeta> = {};
+    for (const [name, meta] of Object.entries(state.parts ?? {})) if (typeof meta?.url === 'string') parts[name] = meta;
+    return { guid: state.guid, parts };
   } catch {
-    return undefined;
+    return undefined; // none, or cut short by a kill: the folder is taken up by its name
   }
 }
 
-async function importEpisode(target: Target, c: EpisodeContext): Promise<EpisodeResult | undefined> {
+/** The state of one staged episode, kept in memory and written to its folder only when it is worth it (see the top). */
+class Staging {
+  private readonly state: StagedState;
+  private written = false;
+  private finished = false;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  /** Files fetched into the folder by this run. */
+  readonly fetched = new Set<string>();
+
+  /** `made`: the folder is new, so no earlier run left anything in it. */
+  constructor(
+    private readonly dir: string,
+    guid: string,
+    parts: Record<string, PartMeta> | undefined,
+    readonly made: boolean,
+  ) {
+    this.state = { guid, parts: { ...parts } };
+    this.timer = setTimeout(() => void this.keep(), STATE_DELAY_MS);
+    this.timer.unref();
+  }
+
+  /** What a `.part` file in the folder needs to be resumed. */
+  part(name: string): PartMeta | undefined {
+    return this.state.parts[name];
+  }
+
+  setPart(name: string, meta: PartMeta): void {
+    this.state.parts[name] = meta;
+    if (this.written) void this.write();
+  }
+
+  /** Writes the state now (and again on each change until `finish`). */
+  keep(): Promise<void> {
+    if (this.finished) return this.writing;
+    this.written = true;
+    return this.write();
+  }
+
+  /** No more writes; resolves when the last one is done. */
+  finish(): Promise<void> {
+    this.finished = true;
+    clearTimeout(this.timer);
+    return this.writing;
+  }
+
+  private write(): Promise<void> {
+    const text = JSON.stringify(this.state);
+    // One write at a time, in order. A failure costs only the resume (the download itself reports a full disk).
+    this.writing = this.writing.then(() => fsp.writeFile(path.join(this.dir, STATE_FILE), text)).catch(() => undefined);
+    return this.writing;
+  }
+}
+
+async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<EpisodeResult | undefined> {
   const { item, slug } = target;
   const where = `item ${item.position} (${item.title})`;
   const staging = path.join(c.stagingRoot, slug);
   // Asynchronous file calls throughout: on a slow disk a synchronous one stalls every download.
-  await fsp.mkdir(staging, { recursive: true });
-  await fsp.writeFile(path.join(staging, MARKER), item.guid);
+  const made = await fsp.mkdir(staging, { recursive: true });
+  const kept = new Staging(staging, item.guid, target.parts, made !== undefined);
   try {
     const enclosure = item.enclosure as SourceEnclosure;
-    const main = await fetchMedia(enclosure, staging, where, c);
+    const main = await fetchMedia(item, enclosure, staging, kept, where, c);
     const media: Record<string, string> = { [main.format]: main.file };
+    const probes: Record<string, FetchedMedia['probe']> = { [main.format]: main.probe };
     const alternateFormats: string[] = [];
     for (const alt of item.alternates) {
       try {
-        const got = await fetchMedia(alt, staging, where, c);
+        const got = await fetchMedia(item, alt, staging, kept, where, c);
         if (media[got.format] || target.existing?.manifest.media?.[got.format]) {
           c.report.notImported.push({ where, message: `${alt.url}: a second ${got.format} file of the episode (one file per format)` });
           await fsp.rm(got.file, { force: true });
           continue;
         }
         media[got.format] = got.file;
+        probes[got.format] = got.probe;
         alternateFormats.push(got.format);
       } catch (err) {
         if (c.signal?.aborted) throw err;
@@ -323,9 +443,11 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
         for (let n = 2; fs.existsSync(path.join(episodeDir, finalName)); n++) finalName = `${slug}-${n}.${format}`;
         await fsp.rename(file, path.join(episodeDir, finalName));
         added[format] = finalName;
+        handFacts(c, path.join(episodeDir, finalName), format, probes[format]);
       }
       const manifest = { ...target.existing.manifest, media: { ...target.existing.manifest.media, ...added } };
       writeAtomic(path.join(episodeDir, EPISODE_FILE), episodeYamlText(manifest), true);
+      await kept.finish();
       await fsp.rm(staging, { recursive: true, force: true });
       c.report.merged.push(slug);
       return { slug, guid: target.existing.manifest.guid ?? item.guid, date: target.existing.manifest.date, enclosureFormat: main.format, alternateFormats };
@@ -336,7 +458,7 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
     const pageUrl = item.link ?? c.feed.link ?? (/^https?:/.test(c.feed.source) ? c.feed.source : undefined);
     const notes = item.notesHtml ? htmlToMarkdown(item.notesHtml, pageUrl) : '';
     if (notes) await fsp.writeFile(path.join(staging, 'notes.md'), `${notes}\n`);
-    const summary = item.summary ?? (item.notesHtml ? htmlToText(item.notesHtml).slice(0, 4000) : undefined) ?? item.title;
+    const summary = item.summary ?? (notes ? markdownToText(notes).slice(0, 4000) : undefined) ?? item.title;
     // Media named by what the probe found, one file per format.
     const names: Record<string, string> = {};
     for (const [format, file] of Object.entries(media)) {
@@ -357,14 +479,19 @@ async function importEpisode(target: Target, c: EpisodeContext): Promise<Episode
       ...(extras.transcript && extras.transcript !== 'transcript.vtt' && extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
     } as EpisodeManifest;
     await fsp.writeFile(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
-    // Whole or not at all: the marker goes, then one rename puts the episode in the show.
+    // Whole or not at all: the state goes, then one rename puts the episode in the show.
+    await kept.finish();
     for (const leftover of await fsp.readdir(staging)) {
-      if (leftover === MARKER || /\.(part|part\.json|download)$/.test(leftover)) await fsp.rm(path.join(staging, leftover), { force: true });
+      if (leftover === STATE_FILE || /\.(part|part\.json|download)$/.test(leftover) || leftover === '.guid') await fsp.unlink(path.join(staging, leftover)).catch(() => undefined);
     }
     await fsp.rename(staging, path.join(c.dir, slug));
+    for (const [format, name] of Object.entries(names)) handFacts(c, path.join(c.dir, slug, name), format, probes[format]);
     c.report.imported.push(slug);
     return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
   } catch (err) {
+    // What a next run needs to continue, written before anything else happens.
+    await kept.keep();
+    await kept.finish();
     if (c.signal?.aborted) throw err;
     if (!(err instanceof HttpError) && !(err instanceof MediaError)) throw err;
     c.report.failed.push({ where, message: `${err.message} (what was downloaded is kept in ${STAGING_DIR}/${slug}: run the import again to continue)` });
@@ -378,7 +505,7 @@ class MediaError extends Error {}
  * Downloads one media file into the staging folder as `<hash of its URL>.download` and probes it.
  * A file finished by an earlier run is there under that name and is only probed again.
  */
-async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: string, c: EpisodeContext): Promise<{ format: string; file: string; durationNote?: string }> {
+async function fetchMedia(item: SourceItem, enclosure: SourceEnclosure, staging: string, kept: Staging, where: string, c: EpisodeContext): Promise<FetchedMedia> {
   const key = createHash('sha256').update(enclosure.url).digest('hex').slice(0, 16);
   const { url: direct, stripped } = stripTracking(enclosure.url);
   if (stripped.length) c.report.fixed.push({ where, message: `tracking prefix${stripped.length > 1 ? 'es' : ''} ${stripped.join(', ')} taken off for the download: ${direct}` });
@@ -390,6 +517,9 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: st
         http: c.http,
         signal: c.signal,
         media: true,
+        resume: kept.part(path.basename(dest)),
+        fresh: kept.made && !kept.fetched.has(dest),
+        onMeta: (meta) => kept.setPart(path.basename(dest), meta),
         onBytes: (n) => {
           c.progress.done += n;
           c.tick();
@@ -411,6 +541,7 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: st
     // The tracker may be the only way to the file (a host that checks the referrer chain): try it.
     await fetchFrom(enclosure.url);
   }
+  kept.fetched.add(dest);
   const probe = await probeMedia(dest);
   const facts: MediaFacts | undefined = probe.facts;
   const errors = probe.findings.filter((f) => f.level === 'error');
@@ -425,12 +556,31 @@ async function fetchMedia(enclosure: SourceEnclosure, staging: string, where: st
     c.report.fixed.push({ where, message: `${enclosure.url}: the feed called it ${enclosure.type}, its bytes are ${facts.mime}: named and served as what it is` });
   }
   const format = formatOfFacts(facts, enclosure.type);
-  const item = c.feed.items.find((i) => i.enclosure === enclosure);
   let durationNote: string | undefined;
-  if (item?.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
+  if (enclosure === item.enclosure && item.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
     durationNote = `itunes:duration said ${Math.round(item.duration)} s, the file plays ${Math.round(facts.duration)} s: the new feed gives the file's`;
   }
-  return { format, file: dest, durationNote };
+  return { format, file: dest, probe: { facts, findings: probe.findings }, durationNote };
+}
+
+interface FetchedMedia {
+  format: string;
+  /** In the staging folder. */
+  file: string;
+  /** What probeMedia said of it. */
+  probe: ProbeResult & { facts: MediaFacts };
+  durationNote?: string;
+}
+
+/**
+ * Gives the check the facts of a media file now in the show (at `finalPath`), as probeMedia would
+ * find them there: the probe here read it under its download name, and the file name's extension
+ * picks among one container's MIME types (an MP4 is audio/x-m4a as .m4a, video/mp4 as .mp4).
+ * A rename keeps size and mtime.
+ */
+function handFacts(c: EpisodeContext, finalPath: string, format: string, probe: FetchedMedia['probe']): void {
+  // Keyed on the size and mtime the probe saw: a file changed since is probed again by the check.
+  c.facts.set(finalPath, probe.facts, { ...probe, facts: { ...probe.facts, mime: mimeFor(probe.facts.container, probe.facts.hasVideo, format) } });
 }
 
 /** The episode's image, chapters and transcript, each optional: a failure is reported, the episode goes on. */
@@ -659,7 +809,7 @@ function mostCommon(values: string[]): string | undefined {
 
 const normalTitle = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
-function baseSlug(item: SourceItem): string {
+function baseSlug(item: ItemSummary): string {
   const title = slugify(item.title) || 'episode';
   if (item.number !== undefined) return `${String(item.number).padStart(3, '0')}-${title}`;
   return item.date ? `${item.date.iso.slice(0, 10)}-${title}` : title;

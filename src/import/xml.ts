@@ -64,8 +64,40 @@ export function decodeXml(bytes: Uint8Array): string {
 }
 
 export function parseXml(text: string): ParsedXml {
-  const strict = parseOnce(text, false);
-  if (!strict.error) return { root: strict.root, fixes: [] };
+  return parseFeedXml(text, 'tree');
+}
+
+/**
+ * What the parser does with the channel's <item> elements: keep them in the tree ('tree'), hand
+ * each to `onItem` once it is closed and keep only the rest of the tree ('each': a feed of
+ * thousands of items is never held whole), or leave them out ('skip').
+ */
+export type ItemMode = 'tree' | 'each' | 'skip';
+
+/**
+ * parseXml, with the items as `mode` says. Strict first, then leniently on the mended text (see
+ * the top); `text` in the result is what was parsed, for a later pass (XmlStream) to read again.
+ * A strict pass that failed may have handed items to `onItem` already: `onRestart` is called
+ * before the lenient pass, to throw them away.
+ */
+export function parseFeedXml(text: string, mode: ItemMode, onItem?: (item: XmlElement) => void, onRestart?: () => void): ParsedXml & { text?: string; lenient?: boolean } {
+  const strict = parseWhole(text, false, mode, onItem);
+  if (!strict.error) return { root: strict.root, fixes: [], text, lenient: false };
+  onRestart?.();
+  const { mended, fixes } = mend(text);
+  const lenient = parseWhole(mended, true, mode, onItem);
+  if (lenient.error) return { fixes, error: strict.error };
+  return { root: lenient.root, fixes: [...fixes, ...lenient.fixes], text: mended, lenient: true };
+}
+
+function parseWhole(text: string, lenient: boolean, mode: ItemMode, onItem?: (item: XmlElement) => void): { root?: XmlElement; error?: string; fixes: string[] } {
+  const stream = new XmlStream(lenient, mode, onItem);
+  stream.write(text);
+  return stream.close();
+}
+
+/** The mending of the lenient pass that is done on the text itself, and what it did. */
+function mend(text: string): { mended: string; fixes: string[] } {
   const fixes: string[] = [];
   let mended = text;
   const start = mended.search(/<[?!a-zA-Z]/);
@@ -88,71 +120,113 @@ export function parseXml(text: string): ParsedXml {
     return '&amp;';
   });
   if (bare) fixes.push(`${bare} bare "&" read as "&amp;"`);
-  const lenient = parseOnce(mended, true);
-  if (lenient.error) return { fixes, error: strict.error };
-  return { root: lenient.root, fixes: [...fixes, ...lenient.fixes] };
+  return { mended, fixes };
 }
 
-function parseOnce(text: string, lenient: boolean): { root?: XmlElement; error?: string; fixes: string[] } {
-  const fixes: string[] = [];
-  const entities = new Map<string, number>();
-  const prefixes = new Set<string>();
-  const parser = new SaxesParser({
-    xmlns: true,
-    position: true,
-    ...(lenient && {
-      resolvePrefix: (prefix: string) => {
-        const uri = knownPrefixes[prefix];
-        if (uri) prefixes.add(prefix);
-        return uri;
-      },
-    }),
-  });
-  if (lenient) {
-    // Names XML does not define are looked up in HTML's table (as every browser reads a feed).
-    const xmlEntities = parser.ENTITIES;
-    parser.ENTITIES = new Proxy(xmlEntities, {
-      get(target, name) {
-        if (typeof name !== 'string' || name in target) return Reflect.get(target, name);
-        const decoded = decodeHtmlEntity(name);
-        if (decoded !== undefined) entities.set(name, (entities.get(name) ?? 0) + 1);
-        return decoded;
-      },
+/** Is `element`, opened under `stack`, an item of the channel (rss > channel > item)? */
+const isChannelItem = (stack: XmlElement[], ns: string, local: string) => stack.length === 2 && ns === '' && local === 'item' && stack[1].local === 'channel' && stack[1].ns === '';
+
+/**
+ * One pass of the parser over a document written to it in pieces (a piece may end anywhere).
+ * With mode 'each', items go to `onItem` as they close, so a reader that writes a piece at a
+ * time holds one piece's items at most.
+ */
+export class XmlStream {
+  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  private readonly entities = new Map<string, number>();
+  private readonly prefixes = new Set<string>();
+  private readonly stack: XmlElement[] = [];
+  private root?: XmlElement;
+  private error?: string;
+  /** Depth inside a skipped item (0: not in one). */
+  private skipping = 0;
+
+  constructor(lenient: boolean, mode: ItemMode, onItem?: (item: XmlElement) => void) {
+    const { entities, prefixes, stack } = this;
+    const parser = new SaxesParser({
+      xmlns: true,
+      position: true,
+      ...(lenient && {
+        resolvePrefix: (prefix: string) => {
+          const uri = knownPrefixes[prefix];
+          if (uri) prefixes.add(prefix);
+          return uri;
+        },
+      }),
+    });
+    this.parser = parser;
+    if (lenient) {
+      // Names XML does not define are looked up in HTML's table (as every browser reads a feed).
+      const xmlEntities = parser.ENTITIES;
+      parser.ENTITIES = new Proxy(xmlEntities, {
+        get(target, name) {
+          if (typeof name !== 'string' || name in target) return Reflect.get(target, name);
+          const decoded = decodeHtmlEntity(name);
+          if (decoded !== undefined) entities.set(name, (entities.get(name) ?? 0) + 1);
+          return decoded;
+        },
+      });
+    }
+    parser.on('error', (err) => {
+      this.error ??= err.message;
+    });
+    parser.on('opentag', (tag: SaxesTagNS) => {
+      if (this.skipping) {
+        this.skipping++;
+        return;
+      }
+      const ns = tag.uri ?? '';
+      const local = tag.local ?? tag.name;
+      const item = mode !== 'tree' && isChannelItem(stack, ns, local);
+      if (item && mode === 'skip') {
+        this.skipping = 1;
+        return;
+      }
+      const attrs: Record<string, string> = {};
+      for (const attr of Object.values(tag.attributes)) if (attr.prefix !== 'xmlns' && attr.name !== 'xmlns') attrs[attr.local] = attr.value;
+      const element: XmlElement = { ns, local, name: tag.name, attrs, text: '', children: [], line: parser.line };
+      const parent = stack.at(-1);
+      if (parent && !item) parent.children.push(element);
+      else if (!parent) this.root ??= element;
+      stack.push(element);
+    });
+    const onText = (text: string) => {
+      if (this.skipping) return;
+      const current = stack.at(-1);
+      if (current) current.text += text;
+    };
+    parser.on('text', onText);
+    parser.on('cdata', onText);
+    parser.on('closetag', () => {
+      if (this.skipping) {
+        this.skipping--;
+        return;
+      }
+      const element = stack.pop();
+      if (element && mode === 'each' && onItem && isChannelItem(stack, element.ns, element.local)) onItem(element);
     });
   }
-  let error: string | undefined;
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
-  parser.on('error', (err) => {
-    error ??= err.message;
-  });
-  parser.on('opentag', (tag: SaxesTagNS) => {
-    const attrs: Record<string, string> = {};
-    for (const attr of Object.values(tag.attributes)) if (attr.prefix !== 'xmlns' && attr.name !== 'xmlns') attrs[attr.local] = attr.value;
-    const element: XmlElement = { ns: tag.uri ?? '', local: tag.local ?? tag.name, name: tag.name, attrs, text: '', children: [], line: parser.line };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(element);
-    else root ??= element;
-    stack.push(element);
-  });
-  const onText = (text: string) => {
-    const current = stack.at(-1);
-    if (current) current.text += text;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', () => {
-    stack.pop();
-  });
-  try {
-    parser.write(text).close();
-  } catch (err) {
-    error ??= (err as Error).message;
+
+  write(chunk: string): void {
+    try {
+      this.parser.write(chunk);
+    } catch (err) {
+      this.error ??= (err as Error).message;
+    }
   }
-  if (entities.size) fixes.push(`HTML entities that XML does not define were decoded: ${[...entities.keys()].map((n) => `&${n};`).join(' ')}`);
-  if (prefixes.size) fixes.push(`namespace prefixes used without a declaration were bound to their usual namespace: ${[...prefixes].map((p) => `${p}:`).join(' ')}`);
-  if (!root && !error) error = 'no root element';
-  return { root, error, fixes };
+
+  close(): { root?: XmlElement; error?: string; fixes: string[] } {
+    try {
+      this.parser.close();
+    } catch (err) {
+      this.error ??= (err as Error).message;
+    }
+    const fixes: string[] = [];
+    if (this.entities.size) fixes.push(`HTML entities that XML does not define were decoded: ${[...this.entities.keys()].map((n) => `&${n};`).join(' ')}`);
+    if (this.prefixes.size) fixes.push(`namespace prefixes used without a declaration were bound to their usual namespace: ${[...this.prefixes].map((p) => `${p}:`).join(' ')}`);
+    const error = this.error ?? (this.root ? undefined : 'no root element');
+    return { root: this.root, error, fixes };
+  }
 }
 
 /** The children of `element` in namespace `ns` named `local`. */

@@ -10,7 +10,9 @@ import { checkShow } from '../../src/catalog/check-show.js';
 import { readLock } from '../../src/catalog/lock.js';
 import { podcastGuid } from '../../src/feeds/rss.js';
 import { importFeed, type ImportOptions } from '../../src/import/importer.js';
+import { probeMedia } from '../../src/media/probe.js';
 import { artworkBytes, coverBytes, FeedServer, media } from './feed-server.js';
+import { zeroKeepingStat } from '../support/show-folder.js';
 
 let server: FeedServer;
 before(async () => {
@@ -393,5 +395,59 @@ test('a host that stops sending is timed out and retried; the retry resumes wher
   const asked = server.requests('/stall/a.mp3');
   assert.equal(asked.length, 2);
   assert.equal(asked[1].range, 'bytes=5000-');
+  assert.deepEqual(fs.readFileSync(path.join(dir, '001-episode-1', '001-episode-1.mp3')), bytes);
+});
+
+test('the check after an import probes no media file again: the import hands it what its own probe found, as a probe in place finds it', async () => {
+  const url = serveMessy('/handed');
+  const dir = emptyDir();
+  const { report } = await run(url, dir);
+  assert.deepEqual(report.failed, []);
+  // What a probe in place finds, then every media file zeroed with its size and mtime kept: a
+  // check that probed one again would find it broken.
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mp3|m4a|m4v|mp4|webm)$/.test(f));
+  assert.ok(files.length > 0);
+  const inPlace = new Map<string, unknown>();
+  for (const f of files) inPlace.set(path.join(dir, f), (await probeMedia(path.join(dir, f))).facts);
+  for (const f of files) await zeroKeepingStat(path.join(dir, f));
+  const { catalog, problems } = await checkShow(dir);
+  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  const media = catalog?.episodes.flatMap((e) => e.media) ?? [];
+  assert.ok(media.some((m) => m.facts.container === 'MP4'), 'an MP4 among them (whose MIME type its file name picks)');
+  for (const m of media) assert.deepEqual(m.facts, inPlace.get(m.path), m.fileName);
+});
+
+test('an episode killed in its first moment (before its state was written) is taken up by its folder name, not left behind', async () => {
+  server.file('/art.jpg', artworkBytes(), { type: 'image/jpeg' });
+  server.fixture('/first/a.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  const url = server.feed('/first/feed.xml', tinyFeed(tinyItem(1, server.url('/first/a.mp3'))));
+  const dir = emptyDir();
+  const staged = path.join(dir, '.netcaster-import', '001-episode-1');
+  fs.mkdirSync(staged, { recursive: true });
+  fs.writeFileSync(path.join(staged, '0123456789abcdef.download.part'), 'the first bytes');
+  const { report } = await run(url, dir);
+  assert.deepEqual(report.imported, ['001-episode-1']);
+  assert.ok(!fs.existsSync(path.join(dir, '.netcaster-import')), 'no staging left');
+  assert.deepEqual(fs.readdirSync(path.join(dir, '001-episode-1')).sort(), ['001-episode-1.mp3', 'episode.yaml']);
+});
+
+test('an episode that fails keeps what the next run needs to resume its download with Range', async () => {
+  server.file('/art.jpg', artworkBytes(), { type: 'image/jpeg' });
+  const bytes = media('good-cbr.mp3');
+  let cut = true;
+  server.routes.set('/later/a.mp3', () => ({ type: 'audio/mpeg', body: bytes, ...(cut && { cutAfter: 10_000 }) }));
+  const url = server.feed('/later/feed.xml', tinyFeed(tinyItem(1, server.url('/later/a.mp3'))));
+  const dir = emptyDir();
+  const first = await run(url, dir, { http: { ...fast, retries: 0 } });
+  assert.equal(first.report.failed.length, 1, lines(first.report.failed));
+  assert.ok(fs.existsSync(path.join(dir, '.netcaster-import', '001-episode-1', '.import-state.json')), 'its state is written at once');
+  cut = false;
+  const second = await run(url, dir);
+  assert.deepEqual(second.report.imported, ['001-episode-1'], lines(second.report.failed));
+  const asked = server.requests('/later/a.mp3');
+  assert.equal(asked.length, 2);
+  assert.equal(asked[1].range, 'bytes=10000-');
+  assert.ok(asked[1].ifRange);
+  assert.equal(asked[1].status, 206);
   assert.deepEqual(fs.readFileSync(path.join(dir, '001-episode-1', '001-episode-1.mp3')), bytes);
 });
