@@ -1,4 +1,4 @@
-// Benchmark: netcaster's server (createApp over a hand-made SiteMap) against nginx serving the
+// Benchmark: netcaster's server (createApp over a hand-made SiteRoutes) against nginx serving the
 // same files, on 127.0.0.1 only, bounded in time. Measures
 //   - random 1 MB byte ranges of a 50 MB media file (what players and podcast apps do),
 //   - whole-feed requests (what podcast directories and apps poll),

@@ -129,7 +129,7 @@ export async function buildSite(
     import('../site/pipeline.js'),
     import('../pages/error-page.js'),
     import('../site/export.js'),
-    import('../site/map.js'),
+    import('../site/routes.js'),
   ]);
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
   // The same pipeline as serve's; the export renders every page as it writes it.

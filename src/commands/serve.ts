@@ -19,9 +19,9 @@ import { startLive, type Live } from '../live/watch.js';
 import { createApp } from '../site/app.js';
 import { PublishedFiles } from '../site/http/published-files.js';
 import { renderFeedOffThread } from '../site/feed-worker.js';
-import { RenderedBodies } from '../site/map.js';
+import { RenderedBodies } from '../site/routes.js';
 import { SitePipeline } from '../site/pipeline.js';
-import type { SiteMap } from '../site/types.js';
+import type { SiteRoutes } from '../site/types.js';
 import { changedFeedUrls, notifyHubs } from '../site/websub.js';
 import { LiveRecorder } from '../audience/live.js';
 import { statsRoute } from '../audience/stats-route.js';
@@ -36,13 +36,11 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 export interface LiveSite {
   /** The current site, a new map after each change of what is published; undefined until the first. */
-  getSite(): SiteMap | undefined;
+  getSite(): SiteRoutes | undefined;
   /** The catalog the current site was built from (undefined until the show was first good). */
   catalog(): Catalog | undefined;
   /** The base URL the current site's links use (undefined until the first site). */
   baseUrl(): string | undefined;
-  /** How many pages and feeds of the current site are rendered and kept: they are rendered when first asked for. */
-  renderedCount(): number;
   live: Live;
 }
 
@@ -55,14 +53,15 @@ export interface LiveSiteOptions {
   scanSeconds?: number;
   /** Holds each new site's files before it goes live (the server's, so it sends exactly those). */
   files?: PublishedFiles;
+  /** Where each new site keeps its pages and feeds, rendered when first asked for (by default a RenderedBodies of the default bound). */
+  renderedBodies?: () => RenderedBodies;
 }
 
 /** The show on disk, kept live: rescanned every few seconds, republished when due. */
 export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
-  let site: SiteMap | undefined;
+  let site: SiteRoutes | undefined;
   let current: Catalog | undefined;
   let currentBaseUrl: string | undefined;
-  let rendered: RenderedBodies | undefined;
   const pipeline = new SitePipeline({ report: (problem) => options.log(`${problem.level}: ${problem.file}: ${problem.message}`) });
 
   const publish = async (catalog: Catalog, now: Date) => {
@@ -71,12 +70,11 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
     if (!catalog.show.baseUrl && currentBaseUrl !== baseUrl) {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
-    const nextRendered = new RenderedBodies();
-    const { site: next } = await pipeline.site(catalog, { baseUrl, now, downloadLinks: 'route', feedsOffThread: renderFeedOffThread, rendered: nextRendered });
+    const rendered = options.renderedBodies?.() ?? new RenderedBodies();
+    const { site: next } = await pipeline.site(catalog, { baseUrl, now, downloadLinks: 'route', feedsOffThread: renderFeedOffThread, rendered });
     options.files?.hold(next);
     const previous = site;
     site = next;
-    rendered = nextRendered;
     current = catalog;
     currentBaseUrl = baseUrl;
     // WebSub (https://www.w3.org/TR/websub/): tell the hubs, so apps hear of a new episode in seconds.
@@ -88,7 +86,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
    * them (bodies are rendered on demand): done only for a show with hubs, after the new site is
    * live, and a big show's feeds are rendered on the worker first.
    */
-  const pingHubs = async (previous: SiteMap, next: SiteMap, baseUrl: string, hubs: string[]) => {
+  const pingHubs = async (previous: SiteRoutes, next: SiteRoutes, baseUrl: string, hubs: string[]) => {
     const feeds = [previous, next].flatMap((map) => [...map].filter(([key]) => key.startsWith('/feeds/')).map(([, entry]) => entry));
     await Promise.all(feeds.map((entry) => (entry.kind === 'content' ? entry.prepare?.().catch(() => undefined) : undefined)));
     const changedFeeds = changedFeedUrls(previous, next, baseUrl);
@@ -96,7 +94,7 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
   };
 
   const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
-  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, renderedCount: () => rendered?.size ?? 0, live };
+  return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, live };
 }
 
 export async function run({ dir, options }: CommandContext): Promise<number> {

@@ -2,7 +2,7 @@
 //
 //   show folder -> manifest -> probed facts -> CATALOG -> feeds / pages -> server | static export
 //
-// Everything downstream (feeds, pages, the site map, the server, the exporter) reads only
+// Everything downstream (feeds, pages, the routes table, the server, the exporter) reads only
 // these types. They are plain data (JSON-serialisable) so a catalog can be cached whole.
 
 /** A chapter, in seconds (Podcast Index JSON chapters: https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md). */
@@ -101,7 +101,7 @@ export interface Episode {
     path: string;
     fileName: string;
     mime: 'text/vtt' | 'application/x-subrip';
-    /** For the site map's file entry, as media have in their facts. */
+    /** For the routes table's file entry, as media have in their facts. */
     size: number;
     mtimeMs: number;
   };

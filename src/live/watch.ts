@@ -18,7 +18,7 @@ export interface LiveOptions {
   baseUrl?: string;
   /**
    * Called with the catalog to serve (last good versions, scheduled episodes included: filter
-   * with `now`, as buildSiteMap does) whenever the published result changes. A throw is logged
+   * with `now`, as buildRoutes does) whenever the published result changes. A throw is logged
    * and the same change is offered again at the next scan.
    */
   onChange: (catalog: Catalog, now: Date) => void | Promise<void>;

@@ -1,4 +1,4 @@
-// The HTTP server over a SiteMap: the one module that imports express. Thin on purpose: it looks
+// The HTTP server over a SiteRoutes: the one module that imports express. Thin on purpose: it looks
 // a request up and hands it to a sender in site/http/ (send-file.ts for files, send-content.ts
 // for generated bodies, send-page.ts for its own pages), which set the headers the RFCs ask for.
 //
@@ -8,7 +8,7 @@
 // https://www.rfc-editor.org/rfc/rfc9110
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { renderErrorPage } from '../pages/error-page.js';
-import type { SiteEntry, SiteMap } from './types.js';
+import type { SiteEntry, SiteRoutes } from './types.js';
 import { CompressionCache } from './http/compression.js';
 import type { BodyPart, Sent } from './http/file-body.js';
 import { allowedMethods, corsHeaders, header, isHtml, setHeaders, setPageSecurityHeaders } from './http/headers.js';
@@ -31,12 +31,12 @@ export interface AppOptions {
   files?: PublishedFiles;
   /** Told of each media, download and feed response once it has ended (download counting, src/audience/live.ts). */
   onServed?: (response: ServedResponse) => void;
-  /** Pages outside the site map (`serve`'s /stats/): an answer, or undefined to go on to the site. */
+  /** Pages outside the routes table (`serve`'s /stats/): an answer, or undefined to go on to the site. */
   extraPage?: (path: string, method: string, headers: Record<string, string | string[] | undefined>) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
 }
 
 /** `getSite` gives undefined while the first site is still being built (a server reading its show). */
-export function createApp(getSite: () => SiteMap | undefined, options: AppOptions = {}): express.Express {
+export function createApp(getSite: () => SiteRoutes | undefined, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -132,7 +132,7 @@ export function siteKey(pathname: string): string | undefined {
   }
 }
 
-function lookup(site: SiteMap, key: string): { entry: SiteEntry; downloadName?: string } | undefined {
+function lookup(site: SiteRoutes, key: string): { entry: SiteEntry; downloadName?: string } | undefined {
   const entry = site.get(key);
   if (entry) return { entry };
   // /download/<slug>/<file> is the /media/<slug>/<file> entry with Content-Disposition: attachment.

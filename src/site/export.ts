@@ -1,4 +1,4 @@
-// The static export: a SiteMap written out as files any web server or CDN can serve.
+// The static export: a SiteRoutes written out as files any web server or CDN can serve.
 // The new site is written whole into a staging folder first, so a failure (a file gone, a full
 // disk) leaves the previous output exactly as it was; only then is it moved into place, by renames.
 // The staging folder sits beside OUT when a rename can bring it over; when OUT is a mount point (a
@@ -16,7 +16,7 @@ import path from 'node:path';
 import { renderErrorPage } from '../pages/error-page.js';
 import { publicDir } from '../paths.js';
 import { checkOutDir, EXPORT_MARKER, isWorkName, lockOutDir, markerBody, OutDirBusy, OutDirRefused, WORK_PREFIXES, type OutDir } from './out-dir.js';
-import type { SiteEntry, SiteMap } from './types.js';
+import type { SiteEntry, SiteRoutes } from './types.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
 export function fileForUrlPath(urlPath: string): string {
@@ -42,7 +42,7 @@ export function fileForUrlPath(urlPath: string): string {
  * for the hashes of the alternates while everything else is already being written.
  * Throws OutDirRefused when OUT must not be written (see out-dir.ts).
  */
-export async function exportSite(site: SiteMap, outDir: string, later?: Promise<SiteMap>): Promise<{ files: number }> {
+export async function exportSite(site: SiteRoutes, outDir: string, later?: Promise<SiteRoutes>): Promise<{ files: number }> {
   later?.catch(() => undefined); // awaited after the writes; should those fail first, its failure must not go unhandled
   const out = checkOutDir(outDir);
   const unlock = out.real ? lockOutDir(out.real, outDir) : () => undefined;
@@ -54,7 +54,7 @@ export async function exportSite(site: SiteMap, outDir: string, later?: Promise<
   }
 }
 
-async function exportInto(site: SiteMap, out: OutDir, later?: Promise<SiteMap>): Promise<{ files: number }> {
+async function exportInto(site: SiteRoutes, out: OutDir, later?: Promise<SiteRoutes>): Promise<{ files: number }> {
   const entries = [...site.entries()];
   if (!site.has('/404.html')) entries.push(['/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') }]);
   const stage = makeStage(out);
@@ -303,7 +303,7 @@ function writeAtomically(file: string, body: string | Buffer): void {
   }
 }
 
-/** The text files of public/ (style sheet, player script) for buildSiteMap's publicFiles. */
+/** The text files of public/ (style sheet, player script) for buildRoutes's publicFiles. */
 export async function readPublicFiles(dir: string = publicDir): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of fs.readdirSync(dir).sort()) {

@@ -1,5 +1,5 @@
 // The one site pipeline, for `build` and for `serve`: checked catalog -> artwork variants -> site
-// map. The map holds what each URL is and how to render it (map.ts); the export then reads every
+// map. The map holds what each URL is and how to render it (routes.ts); the export then reads every
 // body (build), the server only those asked for (serve). Both therefore publish the same URLs
 // with the same bytes, and differ only in what they do with the map.
 // Light to import (a warm `build` that has nothing to write never loads the renderers): the map,
@@ -8,19 +8,19 @@ import { writableCacheDir } from '../catalog/cache.js';
 import { publishedImages } from '../catalog/status.js';
 import type { Catalog, ImageFacts } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
-import type { SiteMapOptions } from './map.js';
-import type { SiteMap } from './types.js';
+import type { RoutesOptions } from './routes.js';
+import type { SiteRoutes } from './types.js';
 import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
 
 /** Where generated artwork is kept between builds (content-named, so it is safe to share): beside the catalog's caches. */
 export const artworkCacheDir = () => writableCacheDir('artwork');
 
-export type PipelineOptions = Omit<SiteMapOptions, 'artwork' | 'publicFiles'>;
+export type PipelineOptions = Omit<RoutesOptions, 'artwork' | 'publicFiles'>;
 
 /** A site made by the pipeline, with what made it (a build adds its feeds later with the same options). */
 export interface PipelineSite {
-  site: SiteMap;
-  mapOptions: SiteMapOptions;
+  site: SiteRoutes;
+  mapOptions: RoutesOptions;
 }
 
 const imageKey = (image: ImageFacts) => `${image.path}\0${image.size}\0${image.mtimeMs}`;
@@ -47,11 +47,11 @@ export class SitePipeline {
   }
 
   async site(catalog: Catalog, options: PipelineOptions): Promise<PipelineSite> {
-    const [{ buildSiteMap }, { readPublicFiles }] = await Promise.all([import('./map.js'), import('./export.js')]);
+    const [{ buildRoutes }, { readPublicFiles }] = await Promise.all([import('./routes.js'), import('./export.js')]);
     this.publicFiles ??= readPublicFiles();
     const artwork = await this.variantsFor(publishedImages(catalog, options.now));
-    const mapOptions: SiteMapOptions = { ...options, artwork, publicFiles: await this.publicFiles };
-    return { site: buildSiteMap(catalog, mapOptions), mapOptions };
+    const mapOptions: RoutesOptions = { ...options, artwork, publicFiles: await this.publicFiles };
+    return { site: buildRoutes(catalog, mapOptions), mapOptions };
   }
 
   private async variantsFor(images: ImageFacts[]): Promise<ArtworkSet> {

@@ -5,7 +5,7 @@
 export type SiteEntry =
   /**
    * Generated in memory: pages, feeds, chapters JSON. `body` may be rendered when first read
-   * (src/site/map.ts); `prepare`, when there, renders it off the main thread first, and a server
+   * (src/site/routes.ts); `prepare`, when there, renders it off the main thread first, and a server
    * awaits it before reading `body`.
    */
   | { kind: 'content'; contentType: string; body: string; prepare?: () => Promise<void> }
@@ -22,4 +22,4 @@ export type SiteEntry =
     };
 
 /** URL path ('/', '/episodes/<slug>/', '/feeds/audio.xml', '/media/<slug>/<file>', '/artwork/<name>') -> entry. */
-export type SiteMap = Map<string, SiteEntry>;
+export type SiteRoutes = Map<string, SiteEntry>;

@@ -6,7 +6,7 @@
 //   POST <hub>  Content-Type: application/x-www-form-urlencoded   hub.mode=publish&hub.url=<feed URL>
 // answered with 204 No Content (any 2xx is success). One request per feed and hub: not every hub
 // takes several hub.url values in one request.
-import type { SiteMap } from './types.js';
+import type { SiteRoutes } from './types.js';
 
 /** A hub that does not answer within this long is logged and left; the next change pings again. */
 const HUB_TIMEOUT_MS = 10_000;
@@ -41,7 +41,7 @@ export async function notifyHubs(hubs: string[], feedUrls: string[], log: (line:
  * The absolute URLs of the feeds whose bytes differ between two site maps (all of them when there
  * is no previous map, e.g. at start-up: an episode may have come due while the server was down).
  */
-export function changedFeedUrls(previous: SiteMap | undefined, next: SiteMap, baseUrl: string): string[] {
+export function changedFeedUrls(previous: SiteRoutes | undefined, next: SiteRoutes, baseUrl: string): string[] {
   const urls: string[] = [];
   for (const [urlPath, entry] of next) {
     if (!urlPath.startsWith('/feeds/') || entry.kind !== 'content') continue;

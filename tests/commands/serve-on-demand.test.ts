@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { liveSite } from '../../src/commands/serve.js';
 import { createApp } from '../../src/site/app.js';
-import { OFF_THREAD_FROM } from '../../src/site/map.js';
+import { OFF_THREAD_FROM } from '../../src/site/routes.js';
 import { needTool } from '../support/env.js';
 import { tinyEpisodeYaml, makeTinyShow } from '../support/tiny-show.js';
+import { CountedBodies } from '../support/counted-bodies.js';
 
 const EPISODES = OFF_THREAD_FROM + 20;
 const slug = (i: number) => `${String(i).padStart(4, '0')}-ep`;
@@ -34,7 +35,10 @@ test('a show of many episodes is served after one scan, each page rendered when 
 
   const lines: string[] = [];
   // Scans a minute apart and a settle wait of a minute: only the first scan can have published the show.
-  const live = liveSite(dir, { fallbackBaseUrl: 'http://127.0.0.1', log: (l) => lines.push(l), scanSeconds: 60 });
+  // Each site's rendered bodies, counting the renders they ask for.
+  const sites: CountedBodies[] = [];
+  const renders = () => sites.at(-1)?.renders ?? 0;
+  const live = liveSite(dir, { fallbackBaseUrl: 'http://127.0.0.1', log: (l) => lines.push(l), scanSeconds: 60, renderedBodies: () => (sites.push(new CountedBodies()), sites.at(-1)!) });
   const server = createApp(() => live.getSite()).listen(0, '127.0.0.1');
   t.after(() => {
     live.live.stop();
@@ -52,18 +56,18 @@ test('a show of many episodes is served after one scan, each page rendered when 
   await live.live.ready;
   assert.ok(Date.now() - started < 55_000, 'published before a second scan could run');
   assert.equal(live.getSite()?.has(`/episodes/${slug(EPISODES)}/`), true);
-  assert.equal(live.renderedCount(), 0, 'no page rendered before one is asked for');
+  assert.equal(renders(), 0, 'no page rendered before one is asked for');
 
   const page = await get(`/episodes/${slug(7)}/`);
   assert.equal(page.status, 200);
   assert.match(page.text, /Episode 7\b/);
-  assert.equal(live.renderedCount(), 1, 'the page asked for, and only it');
+  assert.equal(renders(), 1, 'the page asked for, and only it');
 
   // The feed of a show this big is rendered on a worker thread; it lists every episode.
   const feed = await get('/feeds/audio.xml');
   assert.equal(feed.status, 200);
   assert.equal(feed.text.split('<item>').length - 1, EPISODES);
-  assert.equal(live.renderedCount(), 2);
+  assert.equal(renders(), 2);
 
   // An edit: taken once unchanged across two scans, then the page and the feed say so.
   const folder = path.join(dir, slug(7));
@@ -73,5 +77,5 @@ test('a show of many episodes is served after one scan, each page rendered when 
   const edited = await get(`/episodes/${slug(7)}/`);
   assert.match(edited.text, /Renamed Seven/);
   assert.match((await get('/feeds/audio.xml')).text, /Renamed Seven/);
-  assert.equal(live.renderedCount(), 2, 'the new site renders what is asked for, afresh');
+  assert.equal(renders(), 2, 'the new site renders what is asked for, afresh');
 });

@@ -1,4 +1,4 @@
-// public/player.js in a real Chromium, over the real server and the sample show's site map.
+// public/player.js in a real Chromium, over the real server and the sample show's routes table.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { makeVariants } from '../../src/artwork/variants.js';
 import { checkShow } from '../../src/catalog/check-show.js';
 import { createApp } from '../../src/site/app.js';
 import { readPublicFiles } from '../../src/site/export.js';
-import { buildSiteMap } from '../../src/site/map.js';
+import { buildRoutes } from '../../src/site/routes.js';
 import { needTool, sampleShowDir } from '../support/env.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -36,7 +36,7 @@ async function startSite(): Promise<Site> {
   const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
   assert.ok(catalog, JSON.stringify(problems));
   const artwork = await makeVariants([catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))], path.join(cache, 'artwork'));
-  const site = buildSiteMap(catalog, { baseUrl: 'http://127.0.0.1', now: new Date(), artwork, downloadLinks: 'route', publicFiles: await readPublicFiles() });
+  const site = buildRoutes(catalog, { baseUrl: 'http://127.0.0.1', now: new Date(), artwork, downloadLinks: 'route', publicFiles: await readPublicFiles() });
   const server = createApp(() => site).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });

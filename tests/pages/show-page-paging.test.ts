@@ -28,7 +28,7 @@ function showWith(count: number): Catalog {
 
 const optionsFor = (catalog: Catalog, over: Partial<PageOptions> = {}): PageOptions => ({ baseUrl: base, now: fixedNow, artwork: fixtureArtwork(catalog), downloadLinks: 'attribute', ...over });
 
-/** Every page of the list by its path, as the site map publishes them. */
+/** Every page of the list by its path, as the routes table publishes them. */
 function pages(catalog: Catalog, options = optionsFor(catalog)): Map<string, string> {
   return new Map(showPagePaths(catalog, options.now).map((p, i) => [p, renderShowPage(catalog, options, i + 1)]));
 }

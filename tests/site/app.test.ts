@@ -10,7 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createApp } from '../../src/site/app.js';
 import { paths } from '../../src/contract/urls.js';
-import type { SiteEntry, SiteMap } from '../../src/site/types.js';
+import type { SiteEntry, SiteRoutes } from '../../src/site/types.js';
 import { ffmpeg, hasTool, needTool } from '../support/env.js';
 import { listen, request } from './http/client.js';
 
@@ -21,7 +21,7 @@ let secretFile: string;
 let big: Buffer;
 let bigPath: string;
 let videoPath: string | undefined;
-let site: SiteMap;
+let site: SiteRoutes;
 let port: number;
 let close: () => Promise<void>;
 const logLines: string[] = [];
@@ -514,7 +514,7 @@ test('every media response closes its file: 200, 206, multipart, HEAD, 304, 416,
 });
 
 test('regression: a server still reading its show answered 404; now 503 with Retry-After, until the site is there', async () => {
-  let current: SiteMap | undefined;
+  let current: SiteRoutes | undefined;
   const starting = await listen(createApp(() => current));
   try {
     for (const url of ['/', bigUrl, paths.feed('audio')]) {

@@ -5,16 +5,16 @@ import path from 'node:path';
 import { exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
 import { spawnSync } from 'node:child_process';
 import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
-import { buildSiteMap } from '../../src/site/map.js';
-import type { SiteMap } from '../../src/site/types.js';
+import { buildRoutes } from '../../src/site/routes.js';
+import type { SiteRoutes } from '../../src/site/types.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../support/catalog-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
 
-async function fixtureSite(dir: string): Promise<SiteMap> {
+async function fixtureSite(dir: string): Promise<SiteRoutes> {
   const catalog = fixtureCatalog(path.join(dir, 'show'));
   const artwork = fixtureArtwork(catalog, path.join(dir, 'cache'));
   await writeFixtureFiles(catalog, artwork);
-  return buildSiteMap(catalog, { baseUrl: 'https://virtzine.example', now: fixedNow, artwork, downloadLinks: 'attribute', publicFiles });
+  return buildRoutes(catalog, { baseUrl: 'https://virtzine.example', now: fixedNow, artwork, downloadLinks: 'attribute', publicFiles });
 }
 
 /** Relative path -> bytes of every file under dir. */
@@ -215,8 +215,8 @@ test('entries that come later (a build\'s feeds, waiting for hashes) are written
   const out = path.join(dir, 'out');
   const feed = site.get('/feeds/video.xml')!;
   site.delete('/feeds/video.xml');
-  let release!: (later: SiteMap) => void;
-  const later = new Promise<SiteMap>((resolve) => (release = resolve));
+  let release!: (later: SiteRoutes) => void;
+  const later = new Promise<SiteRoutes>((resolve) => (release = resolve));
   const exporting = exportSite(site, out, later);
   // Everything else is written while the feed is still to come; OUT does not exist yet.
   await new Promise((resolve) => setTimeout(resolve, 20));
@@ -251,8 +251,8 @@ test('a second export into the same OUT while one is writing waits its turn (Out
   const out = path.join(dir, 'out');
   await exportSite(await fixtureSite(dir), out);
   const before = await snapshot(out);
-  let release!: (later: SiteMap) => void;
-  const first = exportSite(await fixtureSite(dir), out, new Promise<SiteMap>((resolve) => (release = resolve)));
+  let release!: (later: SiteRoutes) => void;
+  const first = exportSite(await fixtureSite(dir), out, new Promise<SiteRoutes>((resolve) => (release = resolve)));
   await new Promise((resolve) => setTimeout(resolve, 20));
   const second = await fixtureSite(dir);
   second.set('/', { kind: 'content', contentType: 'text/html', body: 'the second export' });

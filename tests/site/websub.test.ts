@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { changedFeedUrls, notifyHubs } from '../../src/site/websub.js';
-import type { SiteMap } from '../../src/site/types.js';
+import type { SiteRoutes } from '../../src/site/types.js';
 
 interface Received {
   method?: string;
@@ -82,12 +82,12 @@ test('a refusing, unreachable or silent hub is logged, never thrown', async () =
 
 test('changedFeedUrls names only the feeds whose bytes changed', () => {
   const feed = (body: string) => ({ kind: 'content' as const, contentType: 'application/rss+xml; charset=utf-8', body });
-  const before: SiteMap = new Map([
+  const before: SiteRoutes = new Map([
     ['/', feed('<html>1</html>')],
     ['/feeds/audio.xml', feed('<rss>a1</rss>')],
     ['/feeds/video.xml', feed('<rss>v1</rss>')],
   ]);
-  const after: SiteMap = new Map([
+  const after: SiteRoutes = new Map([
     ['/', feed('<html>2</html>')],
     ['/feeds/audio.xml', feed('<rss>a2</rss>')],
     ['/feeds/video.xml', feed('<rss>v1</rss>')],

@@ -18,7 +18,7 @@
 // and the refusal is the caller's to log.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SiteEntry, SiteMap } from '../types.js';
+import type { SiteEntry, SiteRoutes } from '../types.js';
 
 export type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
 
@@ -172,7 +172,7 @@ const HOLD_AT_ONCE = 256;
 
 export class PublishedFiles {
   private readonly held = new Map<string, Descriptor>();
-  private heldSite: SiteMap | undefined;
+  private heldSite: SiteRoutes | undefined;
   private wanted = new Set<string>();
   /** The next batch of the current site's files to hold. */
   private holding: NodeJS.Immediate | undefined;
@@ -187,7 +187,7 @@ export class PublishedFiles {
    * returns, the others in batches soon after. Files refused here are tried again (and refused
    * again, or held) when asked for.
    */
-  hold(site: SiteMap): void {
+  hold(site: SiteRoutes): void {
     if (site === this.heldSite) return;
     this.heldSite = site;
     clearImmediate(this.holding);
@@ -233,10 +233,5 @@ export class PublishedFiles {
     if (this.wanted.has(key) && this.held.size < this.maxHeld) this.held.set(key, descriptor);
     else descriptor.retire(); // not part of the current site (or too many held): closed when this response ends
     return { ok: true, file };
-  }
-
-  /** Descriptors held (for tests). */
-  get size(): number {
-    return this.held.size;
   }
 }

@@ -1,4 +1,4 @@
-// A generated body of the site (a page, a feed, chapters JSON): rendered on demand (map.ts), sent
+// A generated body of the site (a page, a feed, chapters JSON): rendered on demand (routes.ts), sent
 // with a strong ETag and Last-Modified, answered 304 when the client has it, and compressed as
 // the client accepts (RFC 9110 §8.8, §12.5.3, §13).
 // https://www.rfc-editor.org/rfc/rfc9110
@@ -13,7 +13,7 @@ import { endEmpty } from './send-file.js';
 
 type ContentEntry = Extract<SiteEntry, { kind: 'content' }>;
 
-/** Bytes of generated bodies kept ready to send: the entries' bodies are rendered on demand (map.ts), and so are these. */
+/** Bytes of generated bodies kept ready to send: the entries' bodies are rendered on demand (routes.ts), and so are these. */
 const CONTENT_BYTES = 32 * 1024 * 1024;
 
 /**

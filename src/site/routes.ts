@@ -14,12 +14,12 @@ import { renderFeed } from '../feeds/rss.js';
 import { renderEpisodePage } from '../pages/episode-page.js';
 import type { PageOptions } from '../pages/html.js';
 import { renderShowPage, showPagePaths } from '../pages/show-page.js';
-import type { SiteEntry, SiteMap } from './types.js';
+import type { SiteEntry, SiteRoutes } from './types.js';
 import type { SiteOptions } from '../contract/site-options.js';
 import type { ArtworkSet } from '../contract/artwork.js';
 import { paths } from '../contract/urls.js';
 
-export interface SiteMapOptions extends SiteOptions {
+export interface RoutesOptions extends SiteOptions {
   artwork: ArtworkSet;
   downloadLinks: 'route' | 'attribute';
   /** The files of public/ by name ('style.css' -> its text), served under /static/. Read by readPublicFiles in export.ts. */
@@ -87,11 +87,6 @@ export class RenderedBodies {
       this.chars -= kept.length;
     }
   }
-
-  /** Bodies rendered and kept now (for tests). */
-  get size(): number {
-    return this.bodies.size;
-  }
 }
 
 /**
@@ -130,8 +125,8 @@ const staticTypes: Record<string, string> = {
 
 const imageTypes: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif' };
 
-export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap {
-  const site: SiteMap = new Map();
+export function buildRoutes(catalog: Catalog, options: RoutesOptions): SiteRoutes {
+  const site: SiteRoutes = new Map();
   const rendered = options.rendered ?? new RenderedBodies();
   const content = (contentType: string, body: string): SiteEntry => ({ kind: 'content', contentType, body });
   const pageOptions: PageOptions = options;
@@ -169,7 +164,7 @@ export function buildSiteMap(catalog: Catalog, options: SiteMapOptions): SiteMap
 }
 
 /** The show's feeds, from `catalog` (whose alternates carry their hashes when podcast:integrity is wanted). */
-export function addFeeds(site: SiteMap, catalog: Catalog, options: SiteOptions & { artwork: ArtworkSet; rendered?: RenderedBodies; feedsOffThread?: FeedRenderer }): SiteMap {
+export function addFeeds(site: SiteRoutes, catalog: Catalog, options: SiteOptions & { artwork: ArtworkSet; rendered?: RenderedBodies; feedsOffThread?: FeedRenderer }): SiteRoutes {
   const rendered = options.rendered ?? new RenderedBodies();
   const offThread = options.feedsOffThread && publishedEpisodes(catalog, options.now).length >= OFF_THREAD_FROM ? options.feedsOffThread : undefined;
   for (const feed of catalog.show.feeds) {
@@ -179,7 +174,7 @@ export function addFeeds(site: SiteMap, catalog: Catalog, options: SiteOptions &
   return site;
 }
 
-function addEpisodeFiles(site: SiteMap, episode: Episode, root: string): void {
+function addEpisodeFiles(site: SiteRoutes, episode: Episode, root: string): void {
   for (const m of episode.media) {
     site.set(paths.media(episode.slug, m.fileName), { kind: 'file', contentType: m.facts.mime, path: m.path, size: m.facts.size, mtimeMs: m.facts.mtimeMs, root });
   }

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import { renderFeed } from '../../src/feeds/rss.js';
 import { renderFeedOffThread } from '../../src/site/feed-worker.js';
-import { buildSiteMap, OFF_THREAD_FROM, RenderedBodies, type SiteMapOptions } from '../../src/site/map.js';
+import { buildRoutes, OFF_THREAD_FROM, type RoutesOptions } from '../../src/site/routes.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles } from '../support/catalog-fixture.js';
+import { CountedBodies } from '../support/counted-bodies.js';
 
 const catalog = fixtureCatalog('/show');
 const artwork = fixtureArtwork(catalog, '/cache');
-const options = (over: Partial<SiteMapOptions> = {}): SiteMapOptions => ({
+const options = (over: Partial<RoutesOptions> = {}): RoutesOptions => ({
   baseUrl: 'https://virtzine.example',
   now: fixedNow,
   artwork,
@@ -17,8 +18,8 @@ const options = (over: Partial<SiteMapOptions> = {}): SiteMapOptions => ({
   ...over,
 });
 
-test('the site map has every URL of what is published, per the contract', () => {
-  const site = buildSiteMap(catalog, options());
+test('the routes table has every URL of what is published, per the contract', () => {
+  const site = buildRoutes(catalog, options());
   const artworkUrls = [catalog.show.artwork, catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!.image!].flatMap((img) =>
     artwork.get(img.path)!.map((v) => `/artwork/${v.fileName}`),
   );
@@ -44,18 +45,18 @@ test('the site map has every URL of what is published, per the contract', () => 
 });
 
 test('drafts and scheduled episodes, their media and their artwork are not in the map', () => {
-  const keys = [...buildSiteMap(catalog, options()).keys()].join('\n');
+  const keys = [...buildRoutes(catalog, options()).keys()].join('\n');
   for (const hidden of ['048-secret-draft', '049-future', 'draft.mp3', 'future.mp3']) assert.ok(!keys.includes(hidden), hidden);
   const futureImage = catalog.episodes.find((e) => e.slug === '049-future')!.image!;
   for (const v of artwork.get(futureImage.path)!) assert.ok(!keys.includes(v.fileName));
   // ...until their time comes; a draft never.
-  const later = [...buildSiteMap(catalog, options({ now: new Date('2031-01-01T00:00:00Z') })).keys()].join('\n');
+  const later = [...buildRoutes(catalog, options({ now: new Date('2031-01-01T00:00:00Z') })).keys()].join('\n');
   assert.ok(later.includes('/episodes/049-future/') && later.includes('/media/049-future/future.mp3'));
   assert.ok(!later.includes('048-secret-draft'));
 });
 
 test('content types: pages, feeds, chapters, static files; media and transcripts as probed', () => {
-  const site = buildSiteMap(catalog, options());
+  const site = buildRoutes(catalog, options());
   const type = (p: string) => site.get(p)!.contentType;
   assert.equal(type('/'), 'text/html; charset=utf-8');
   assert.equal(type('/episodes/045-audio-only/'), 'text/html; charset=utf-8');
@@ -70,7 +71,7 @@ test('content types: pages, feeds, chapters, static files; media and transcripts
 });
 
 test('file entries point at the media, transcript and variant files with their sizes, times and the folder they must be in', () => {
-  const site = buildSiteMap(catalog, options());
+  const site = buildRoutes(catalog, options());
   const media = catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!.media[1];
   const root = catalog.show.dir;
   assert.deepEqual(site.get('/media/046-the-mega-edition/virtzine-046.webm'), { kind: 'file', contentType: 'video/webm', path: media.path, size: media.facts.size, mtimeMs: media.facts.mtimeMs, root });
@@ -87,7 +88,7 @@ test('file entries point at the media, transcript and variant files with their s
 });
 
 test('chapters JSON is there when an episode has chapters, and only then', () => {
-  const site = buildSiteMap(catalog, options());
+  const site = buildRoutes(catalog, options());
   const entry = site.get('/episodes/046-the-mega-edition/chapters.json');
   assert.ok(entry?.kind === 'content');
   const json = JSON.parse(entry.body);
@@ -97,7 +98,7 @@ test('chapters JSON is there when an episode has chapters, and only then', () =>
 });
 
 test('feeds and pages follow the base URL and the media base URL', () => {
-  const site = buildSiteMap(catalog, options({ baseUrl: 'https://other.example/sub', mediaBaseUrl: 'https://cdn.example/m' }));
+  const site = buildRoutes(catalog, options({ baseUrl: 'https://other.example/sub', mediaBaseUrl: 'https://cdn.example/m' }));
   const feed = site.get('/feeds/audio.xml');
   assert.ok(feed?.kind === 'content');
   assert.ok(feed.body.includes('url="https://cdn.example/m/046-the-mega-edition/virtzine-046.mp3"'));
@@ -107,7 +108,7 @@ test('feeds and pages follow the base URL and the media base URL', () => {
 
 test('the download link style is passed to the episode pages', () => {
   const page = (downloadLinks: 'route' | 'attribute') => {
-    const e = buildSiteMap(catalog, options({ downloadLinks })).get('/episodes/045-audio-only/');
+    const e = buildRoutes(catalog, options({ downloadLinks })).get('/episodes/045-audio-only/');
     return e?.kind === 'content' ? e.body : '';
   };
   assert.ok(page('route').includes('href="../../download/045-audio-only/virtzine-045.mp3"'));
@@ -115,29 +116,29 @@ test('the download link style is passed to the episode pages', () => {
 });
 
 test('pages and feeds are rendered when their body is first read, not when the map is made, and kept', () => {
-  const rendered = new RenderedBodies();
-  const site = buildSiteMap(catalog, options({ rendered }));
-  assert.equal(rendered.size, 0, 'nothing rendered up front');
+  const rendered = new CountedBodies();
+  const site = buildRoutes(catalog, options({ rendered }));
+  assert.equal(rendered.renders, 0, 'nothing rendered up front');
   const page = site.get('/episodes/045-audio-only/');
   assert.ok(page?.kind === 'content');
   const episode = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
   assert.equal(page.body, renderEpisodePage(catalog, episode, options()));
-  assert.equal(rendered.size, 1, 'only the page asked for');
+  assert.equal(rendered.renders, 1, 'only the page asked for');
   assert.equal(page.body, page.body);
-  assert.equal(rendered.size, 1, 'kept, not rendered again');
+  assert.equal(rendered.renders, 1, 'kept, not rendered again');
   const feed = site.get('/feeds/audio.xml');
   assert.ok(feed?.kind === 'content');
   assert.equal(feed.body, renderFeed(catalog, catalog.show.feeds.find((f) => f.name === 'audio')!, { ...options(), artwork }));
-  assert.equal(rendered.size, 2);
+  assert.equal(rendered.renders, 2);
 });
 
 test('the rendered bodies are bounded: the least recently read goes, and is rendered again the same when read again', () => {
-  const home = buildSiteMap(catalog, options()).get('/');
+  const home = buildRoutes(catalog, options()).get('/');
   assert.ok(home?.kind === 'content');
   const pageChars = home.body.length;
   // Room for about one page: reading a second lets the first go.
-  const rendered = new RenderedBodies(pageChars + 10);
-  const site = buildSiteMap(catalog, options({ rendered }));
+  const rendered = new CountedBodies(pageChars + 10);
+  const site = buildRoutes(catalog, options({ rendered }));
   const body = (p: string) => {
     const e = site.get(p);
     return e?.kind === 'content' ? e.body : '';
@@ -145,22 +146,24 @@ test('the rendered bodies are bounded: the least recently read goes, and is rend
   const first = body('/');
   body('/episodes/046-the-mega-edition/');
   body('/episodes/045-audio-only/');
-  assert.ok(rendered.size <= 2, `${rendered.size} bodies kept`);
+  assert.equal(rendered.renders, 3);
   assert.equal(body('/'), first);
+  assert.equal(rendered.renders, 4, 'the first page was let go, and rendered again');
 });
 
 test('the feed of a big show is rendered on a worker thread (the same bytes as here), of a small show here', async () => {
-  const small = buildSiteMap(catalog, options({ feedsOffThread: renderFeedOffThread })).get('/feeds/audio.xml');
+  const small = buildRoutes(catalog, options({ feedsOffThread: renderFeedOffThread })).get('/feeds/audio.xml');
   assert.ok(small?.kind === 'content' && small.prepare === undefined);
   const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
   const many = Array.from({ length: OFF_THREAD_FROM }, (_, i) => ({ ...base, slug: `e${i}`, guid: `g${i}`, title: `Episode ${i}`, date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString() }));
   const bigCatalog = { ...catalog, episodes: many };
-  const rendered = new RenderedBodies();
-  const big = buildSiteMap(bigCatalog, options({ feedsOffThread: renderFeedOffThread, rendered })).get('/feeds/audio.xml');
+  const rendered = new CountedBodies();
+  const big = buildRoutes(bigCatalog, options({ feedsOffThread: renderFeedOffThread, rendered })).get('/feeds/audio.xml');
   assert.ok(big?.kind === 'content' && big.prepare);
   await Promise.all([big.prepare(), big.prepare()]);
-  assert.equal(rendered.size, 1, 'prepared, before its body is read');
+  assert.equal(rendered.renders, 1, 'prepared once, though asked twice');
   const expected = renderFeed(bigCatalog, catalog.show.feeds.find((f) => f.name === 'audio')!, { ...options(), artwork });
   assert.equal(big.body, expected);
+  assert.equal(rendered.renders, 1, 'its body read from what was prepared');
   assert.equal(expected.split('<item>').length - 1, OFF_THREAD_FROM);
 });
