@@ -15,6 +15,8 @@ type ContentEntry = Extract<SiteEntry, { kind: 'content' }>;
 
 /** Bytes of generated bodies kept ready to send: the entries' bodies are rendered on demand (routes.ts), and so are these. */
 const CONTENT_BYTES = 32 * 1024 * 1024;
+/** Bodies up to this size keep their bytes ready; a bigger one (the feed of a long show) only its validators. */
+const KEEP_BYTES_UP_TO = 1024 * 1024;
 
 /**
  * The bytes, a strong ETag (a hash of the bytes) and a Last-Modified for each generated body, for
@@ -22,35 +24,38 @@ const CONTENT_BYTES = 32 * 1024 * 1024;
  * must not keep them all. A body let go is made again from its entry when asked for again.
  */
 export class ContentValidators {
-  private readonly byEntry = new Map<ContentEntry, { body: Buffer; etag: string; lastModifiedMs: number }>();
+  private readonly byEntry = new Map<ContentEntry, { body?: Buffer; length: number; etag: string; lastModifiedMs: number }>();
   private bytes = 0;
   /** When each body was first seen: a rebuilt map with the same body keeps its Last-Modified. */
   private readonly firstSeen = new Map<string, number>();
 
-  get(entry: ContentEntry) {
+  get(entry: ContentEntry): { body: Buffer; etag: string; lastModifiedMs: number } {
     let info = this.byEntry.get(entry);
     if (info) {
       this.byEntry.delete(entry); // re-inserted below: most recently sent last
       this.byEntry.set(entry, info);
-    } else {
-      const body = Buffer.from(entry.body, 'utf8');
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-      let lastModifiedMs = this.firstSeen.get(etag);
-      if (lastModifiedMs === undefined) {
-        lastModifiedMs = Math.floor(Date.now() / 1000) * 1000;
-        this.firstSeen.set(etag, lastModifiedMs);
-        if (this.firstSeen.size > 4096) this.firstSeen.delete(this.firstSeen.keys().next().value as string);
-      }
-      info = { body, etag, lastModifiedMs };
-      this.byEntry.set(entry, info);
-      this.bytes += body.length;
-      for (const [old, kept] of this.byEntry) {
-        if (this.bytes <= CONTENT_BYTES || old === entry) break;
-        this.byEntry.delete(old);
-        this.bytes -= kept.body.length;
-      }
+      // A big body is kept once, as the entry's text (routes.ts), not twice: its bytes are made
+      // again for each request that wants them whole (most take a compressed copy, kept apart).
+      return { body: info.body ?? Buffer.from(entry.body, 'utf8'), etag: info.etag, lastModifiedMs: info.lastModifiedMs };
     }
-    return info;
+    const body = Buffer.from(entry.body, 'utf8');
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    let lastModifiedMs = this.firstSeen.get(etag);
+    if (lastModifiedMs === undefined) {
+      lastModifiedMs = Math.floor(Date.now() / 1000) * 1000;
+      this.firstSeen.set(etag, lastModifiedMs);
+      if (this.firstSeen.size > 4096) this.firstSeen.delete(this.firstSeen.keys().next().value as string);
+    }
+    const kept = body.length <= KEEP_BYTES_UP_TO;
+    info = { ...(kept && { body }), length: kept ? body.length : 0, etag, lastModifiedMs };
+    this.byEntry.set(entry, info);
+    this.bytes += info.length;
+    for (const [old, held] of this.byEntry) {
+      if (this.bytes <= CONTENT_BYTES || old === entry) break;
+      this.byEntry.delete(old);
+      this.bytes -= held.length;
+    }
+    return { body, etag, lastModifiedMs };
   }
 }
 
