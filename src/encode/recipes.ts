@@ -2,8 +2,13 @@
 // (and, for video, the master's picture or a still of the artwork). Every recipe's settings go
 // into the output's name (names.ts), so a changed recipe writes a new file.
 //
-// Inputs, always in this order: 0 the normalised audio (WAV), 1 the FFMETADATA tags and chapters,
-// then the picture (the video master, or the still frame) for video formats, then the cover image.
+// A video format is made in two steps: `videoArgs` encodes the picture alone, which needs
+// nothing from the loudness analysis and so starts at once, beside it (episode.ts); `args` then
+// puts that picture (copied, not encoded again), the encoded sound, tags, chapters and cover
+// into the output.
+//
+// Inputs of `args`, always in this order: 0 the normalised audio (WAV), 1 the FFMETADATA tags and
+// chapters, then the encoded picture for video formats, then the cover image.
 
 /** 'standard' for publishing; 'draft' trades quality for speed (tests, previews): NETCASTER_ENCODE_PROFILE=draft. */
 export type Profile = 'standard' | 'draft';
@@ -11,14 +16,25 @@ export type Profile = 'standard' | 'draft';
 export interface RecipeInput {
   audio: string;
   metadata: string;
-  /** For video formats: the master (its first video stream) or a still image, looped. */
-  picture?: { kind: 'video'; file: string } | { kind: 'still'; file: string };
+  /** For video formats: the picture `videoArgs` encoded (its first video stream is copied). */
+  picture?: string;
   /** Embedded as the cover, where the format has one. */
   cover?: string;
   channels: number;
   /** Seconds of the programme (the normalised audio): every output ends there. */
   duration: number;
   profile: Profile;
+  output: string;
+}
+
+export interface VideoInput {
+  /** The master (its first video stream) or a still image, looped. */
+  picture: { kind: 'video'; file: string } | { kind: 'still'; file: string };
+  /** Seconds of picture to make, at least the programme's: `args` cuts it to the programme. */
+  duration: number;
+  profile: Profile;
+  /** Threads for the video encoder; unset, ffmpeg's own choice (one per core or more). */
+  threads?: number;
   output: string;
 }
 
@@ -33,6 +49,8 @@ export interface Recipe {
   /** Everything that shapes the bytes, apart from the inputs: part of the output's name. */
   settings: (profile: Profile, channels: number) => Record<string, unknown>;
   args: (input: RecipeInput) => string[];
+  /** Video formats: the picture alone, into a file of its own (see the top of this file). */
+  videoArgs?: (input: VideoInput) => string[];
 }
 
 // Bitrates per channel count. Speech podcasts: 64 kb/s mono, 128 kb/s stereo MP3 is the common
@@ -66,9 +84,7 @@ function inputs(input: RecipeInput, withPicture: boolean, withCover: boolean): {
   let picture = -1;
   let cover = -1;
   if (withPicture && input.picture) {
-    // A still frame is looped at a low rate: a picture that never changes costs almost nothing.
-    if (input.picture.kind === 'still') args.push('-loop', '1', '-framerate', '10', '-i', input.picture.file);
-    else args.push('-i', input.picture.file);
+    args.push('-i', input.picture);
     picture = next++;
   }
   if (withCover && input.cover) {
@@ -77,6 +93,12 @@ function inputs(input: RecipeInput, withPicture: boolean, withCover: boolean): {
   }
   return { args, picture, cover };
 }
+
+/** The picture's input: a still frame is looped at a low rate (a picture that never changes costs almost nothing). */
+const pictureInput = (input: VideoInput) => (input.picture.kind === 'still' ? ['-loop', '1', '-framerate', '10', '-i', input.picture.file] : ['-i', input.picture.file]);
+/** The picture alone: no sound, tags or chapters (`args` adds them from the episode, not from the master). */
+const PICTURE_ONLY = ['-map', '0:v:0', '-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1'];
+const threads = (input: VideoInput) => (input.threads !== undefined ? ['-threads', String(input.threads)] : []);
 
 /** Tags and chapters from input 1 (not from the master, whose own tags say nothing true about the episode). */
 const TAGS = ['-map_metadata', '1', '-map_chapters', '1'];
@@ -131,14 +153,18 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     // Cues when the output is a seekable file, as it is here.
     args: (input) => {
       const i = inputs(input, true, false);
-      const fps = input.picture?.kind === 'still' ? ['-r', '10'] : [];
       return [
         ...i.args, '-map', `${i.picture}:v:0`, '-map', '0:a', ...TAGS,
-        '-vf', SCALE, ...fps, ...vp9(input.profile),
+        '-c:v', 'copy',
         '-c:a', 'libopus', '-b:a', rate(OPUS_BITRATE, input.channels),
         ...end(input), '-f', 'webm', input.output,
       ];
     },
+    videoArgs: (input) => [
+      ...pictureInput(input), ...PICTURE_ONLY,
+      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10'] : []), ...vp9(input.profile), ...threads(input),
+      '-t', input.duration.toFixed(3), '-f', 'webm', input.output,
+    ],
   },
 };
 
@@ -154,16 +180,19 @@ function mp4Recipe(format: 'm4v' | 'mp4'): Recipe {
     // file has arrived (ffmpeg rewrites the file once at the end to move it).
     args: (input) => {
       const i = inputs(input, true, true);
-      const still = input.picture?.kind === 'still';
       return [
         ...i.args, '-map', `${i.picture}:v:0`, '-map', '0:a', ...TAGS,
-        ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-c:v:1', 'copy', '-disposition:v:1', 'attached_pic'] : []),
-        '-filter:v:0', SCALE, ...(still ? ['-r', '10', '-tune', 'stillimage'] : []),
-        ...x264(input.profile).map((a) => (a === '-c:v' ? '-c:v:0' : a === '-profile:v' ? '-profile:v:0' : a)),
+        ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-disposition:v:1', 'attached_pic'] : []),
+        '-c:v', 'copy',
         '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
         ...end(input), '-movflags', '+faststart', '-f', 'mp4', input.output,
       ];
     },
+    videoArgs: (input) => [
+      ...pictureInput(input), ...PICTURE_ONLY,
+      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []), ...x264(input.profile), ...threads(input),
+      '-t', input.duration.toFixed(3), '-f', 'mp4', input.output,
+    ],
   };
 }
 
