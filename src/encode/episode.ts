@@ -63,8 +63,6 @@ const RETRY_OFF_LU = 0.3;
 const MAX_PASSES = 3;
 /** Sample rate of the normalised audio: Opus and video want 48 kHz; the MP3 recipe resamples to 44.1. */
 const PCM_RATE = 48000;
-/** Seconds of picture made past the master's duration, before the output is cut to the programme. */
-const PICTURE_SPARE = 1;
 /** Still frames from artwork: square, as podcast artwork is. */
 const STILL_SIZE: Record<Profile, number> = { standard: 720, draft: 160 };
 
@@ -152,9 +150,10 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       const picture = runFfmpeg(
         recipe.videoArgs({
           picture: streams.video ? { kind: 'video', file: master.path } : { kind: 'still', file: still! },
-          // A little past the master's end: the programme (the decoded sound) may be a few
-          // samples longer than the container says; the output is cut to the programme.
-          duration: streams.duration + PICTURE_SPARE,
+          // The master's length: the programme (its decoded sound) is that long too, within
+          // samples. Where the master's sound ends before its picture, the output is cut to the
+          // programme; a cut on copied video falls on a packet, at most a few frames late.
+          duration: streams.duration,
           profile: ctx.profile,
           ...(videoThreads[format] !== undefined && { threads: videoThreads[format] }),
           output: file,

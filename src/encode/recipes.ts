@@ -30,7 +30,7 @@ export interface RecipeInput {
 export interface VideoInput {
   /** The master (its first video stream) or a still image, looped. */
   picture: { kind: 'video'; file: string } | { kind: 'still'; file: string };
-  /** Seconds of picture to make, at least the programme's: `args` cuts it to the programme. */
+  /** Seconds of picture to make: the programme's, as far as it is known before the analysis. */
   duration: number;
   profile: Profile;
   /** Threads for the video encoder; unset, ffmpeg's own choice (one per core or more). */
