@@ -63,6 +63,9 @@ const RETRY_OFF_LU = 0.3;
 const MAX_PASSES = 3;
 /** Sample rate of the normalised audio: Opus and video want 48 kHz; the MP3 recipe resamples to 44.1. */
 const PCM_RATE = 48000;
+/** An output further than this from the target is made once more with the difference as a gain (nudgeDb). */
+const NUDGE_OFF_LU = 0.2;
+const NUDGE_PEAK_MARGIN_DB = 0.3;
 /** Still frames from artwork: square, as podcast artwork is. */
 const STILL_SIZE: Record<Profile, number> = { standard: 720, draft: 160 };
 
@@ -193,17 +196,23 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     // Loudness of every output, as a listener's player will decode it: measured as soon as the
     // output is written, while the others still encode.
     const loudness: Record<string, Loudness> = {};
-    const measureOutput = async (format: string, name: string) => {
-      const file = `${le.slug}/${name}`;
+    /** Measures an output; false (and a problem) when it cannot be measured. */
+    const measure = async (format: string, name: string): Promise<boolean> => {
       try {
         loudness[format] = await measureLoudness(sources[name], ctx.signal);
+        return true;
       } catch (err) {
         if (err instanceof Interrupted || ctx.signal.aborted) throw err;
-        problems.push({ level: 'error', file, message: `cannot be measured: ${(err as Error).message}` });
-        return;
+        problems.push({ level: 'error', file: `${le.slug}/${name}`, message: `cannot be measured: ${(err as Error).message}` });
+        return false;
       }
+    };
+    const judge = (format: string, name: string) => {
       const problem = loudnessProblem(loudness[format], target);
-      if (problem) problems.push({ level: 'error', file, field: 'loudness', message: problem });
+      if (problem) problems.push({ level: 'error', file: `${le.slug}/${name}`, field: 'loudness', message: problem });
+    };
+    const measureOutput = async (format: string, name: string) => {
+      if (await measure(format, name)) judge(format, name);
     };
     for (const format of ctx.formats) {
       const name = names[format];
@@ -225,26 +234,39 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
         const recipe = RECIPES[format];
         const output = recipe.ownTag ? path.join(tmp, `${format}.audio`) : partial;
         const picture = pictures.get(format);
-        const onProgress = ctx.progress.add(`${format.padEnd(5)} ${finalName}`, normalised.duration);
-        await runFfmpeg(
-          recipe.args({
-            audio,
-            metadata: metadataFile,
-            ...(picture && { picture: await picture }),
-            cover: cover.path,
-            channels,
-            duration: normalised.duration,
-            profile: ctx.profile,
-            output,
-          }),
-          { signal: ctx.signal, onProgress },
-        );
-        if (recipe.ownTag) {
-          const tag = id3v23Tag(tags, chapters as Exclude<typeof chapters, { message: string }>, normalised.duration, { mime: cover.mime!, bytes: fs.readFileSync(cover.path) }, ctx.show.language);
-          prependTo(output, tag, partial);
-          fs.rmSync(output);
+        const make = async (label: string, gainDb?: number) => {
+          const onProgress = ctx.progress.add(label, normalised.duration);
+          await runFfmpeg(
+            recipe.args({
+              audio,
+              metadata: metadataFile,
+              ...(picture && { picture: await picture }),
+              cover: cover.path,
+              channels,
+              duration: normalised.duration,
+              profile: ctx.profile,
+              ...(gainDb !== undefined && { gainDb }),
+              output,
+            }),
+            { signal: ctx.signal, onProgress },
+          );
+          if (recipe.ownTag) {
+            const tag = id3v23Tag(tags, chapters as Exclude<typeof chapters, { message: string }>, normalised.duration, { mime: cover.mime!, bytes: fs.readFileSync(cover.path) }, ctx.show.language);
+            fs.rmSync(partial, { force: true });
+            prependTo(output, tag, partial);
+            fs.rmSync(output);
+          }
+        };
+        await make(`${format.padEnd(5)} ${finalName}`);
+        if (!(await measure(format, finalName))) return;
+        // A lossy encoder takes a little loudness with it (LAME's MP3 about half a LU): the output
+        // is made once more with that difference as a gain, where the ceiling leaves room for it.
+        const nudge = nudgeDb(loudness[format], target);
+        if (nudge !== undefined) {
+          await make(`${format.padEnd(5)} ${finalName} (${nudge > 0 ? '+' : ''}${nudge} dB)`, nudge);
+          if (!(await measure(format, finalName))) return;
         }
-        await measureOutput(format, finalName);
+        judge(format, finalName);
       });
       jobFormats.push(format);
     }
@@ -293,6 +315,19 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     for (const p of partials) fs.rmSync(p, { force: true });
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The gain that brings an encoded output nearer its target, when it is more than NUDGE_OFF_LU
+ * away: the whole difference where the true peak stays under the ceiling, else what fits.
+ * Undefined when there is nothing (worth) doing.
+ */
+export function nudgeDb(measured: Loudness, target: LoudnessTarget): number | undefined {
+  const off = target.integrated - measured.integrated;
+  if (!Number.isFinite(off) || Math.abs(off) <= NUDGE_OFF_LU) return undefined;
+  // Upwards only as far as the ceiling allows (less a margin: a re-encode moves the peaks a little).
+  const gain = Math.round(Math.min(off, target.truePeak - NUDGE_PEAK_MARGIN_DB - measured.truePeak) * 100) / 100;
+  return gain > 0.05 || off < 0 ? gain : undefined;
 }
 
 /**
