@@ -332,7 +332,7 @@ export function nudgeDb(measured: Loudness, target: LoudnessTarget): number | un
 
 /**
  * Threads for each video format's encoder. libvpx-vp9 is the longest encode by far and, on
- * pictures the size of a podcast's, keeps only part of a second core busy
+ * pictures the size of a podcast's, keeps the second core only partly busy
  * (https://trac.ffmpeg.org/wiki/Encode/VP9: row-mt and tile columns are all the threading it
  * has); x264 beside it, with its usual thread per core and more, would take the cores from it,
  * finish early and leave VP9 alone on a half-idle machine. So beside VP9, x264 gets half the
