@@ -65,10 +65,8 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number
 /**
  * The plain way: one ffmpeg per output, loudnorm (one pass) in each, the same encoder settings
  * as netcaster's standard recipes (src/encode/recipes.ts: x264 medium at CRF 23, VP9 CRF 33 at
- * good/cpu-used 4 with row-mt, the same audio bitrates), so both make the same quality. Each
- * encoder runs alone with ffmpeg's own threads (every core), as a podcaster's command would;
- * netcaster's thread split (x264 beside VP9 on fewer threads) only shares the cores: x264 on
- * fewer threads compresses no worse.
+ * good/cpu-used 4 with row-mt, the same audio bitrates), so both make the same quality, each
+ * encoder with ffmpeg's own threads, as in netcaster.
  */
 const plainArgs: Record<string, (master: string, out: string) => string[]> = {
   mp3: (m, o) => ['-i', m, '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:a', 'libmp3lame', '-b:a', '128k', '-ar', '44100', o],

@@ -144,11 +144,13 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       const size = STILL_SIZE[ctx.profile];
       await runFfmpeg(['-i', cover.path, '-vf', `scale=${size}:${size}:force_original_aspect_ratio=decrease,pad=${size}:${size}:(ow-iw)/2:(oh-ih)/2,format=yuv420p`, '-frames:v', '1', still], { signal: ctx.signal });
     }
-    const videoThreads = pictureThreads(toEncode, ctx.concurrency);
     for (const format of toEncode) {
       const recipe = RECIPES[format];
       if (!recipe.videoArgs) continue;
       const file = path.join(tmp, `${format}.picture`);
+      // Each encoder with ffmpeg's own threads (one per core or more). Giving x264 one thread
+      // beside VP9 (so that VP9, the longer, gets the cores) was measured slower on a busy
+      // machine: a process with fewer threads gets less of the cores others share.
       const onProgress = ctx.progress.add(`${format.padEnd(5)} picture`, streams.duration);
       const picture = runFfmpeg(
         recipe.videoArgs({
@@ -158,7 +160,6 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
           // programme; a cut on copied video falls on a packet, at most a few frames late.
           duration: streams.duration,
           profile: ctx.profile,
-          ...(videoThreads[format] !== undefined && { threads: videoThreads[format] }),
           output: file,
         }),
         { signal: stopPictures.signal, onProgress },
@@ -328,24 +329,6 @@ export function nudgeDb(measured: Loudness, target: LoudnessTarget): number | un
   // Upwards only as far as the ceiling allows (less a margin: a re-encode moves the peaks a little).
   const gain = Math.round(Math.min(off, target.truePeak - NUDGE_PEAK_MARGIN_DB - measured.truePeak) * 100) / 100;
   return gain > 0.05 || off < 0 ? gain : undefined;
-}
-
-/**
- * Threads for each video format's encoder. libvpx-vp9 is the longest encode by far and, on
- * pictures the size of a podcast's, keeps the second core only partly busy
- * (https://trac.ffmpeg.org/wiki/Encode/VP9: row-mt and tile columns are all the threading it
- * has); x264 beside it, with its usual thread per core and more, would take the cores from it,
- * finish early and leave VP9 alone on a half-idle machine. So beside VP9, x264 gets half the
- * cores (one of two): it fills what VP9 leaves, and both end nearer together. x264 is no worse
- * for fewer threads (frame threads cost it a little compression:
- * https://code.videolan.org/videolan/x264/-/blob/master/doc/threads.txt). Alone, each encoder
- * takes every core, as ffmpeg sets it.
- */
-function pictureThreads(formats: string[], cores: number): Record<string, number | undefined> {
-  const withVp9 = formats.some((f) => RECIPES[f].encoders.includes('libvpx-vp9'));
-  const threads: Record<string, number | undefined> = {};
-  for (const f of formats) if (withVp9 && RECIPES[f].encoders.includes('libx264')) threads[f] = Math.max(1, Math.floor(cores / 2));
-  return threads;
 }
 
 /** Decodes the master's first audio track into PCM (32-bit float, so nothing clips yet), measuring it on the way. */

@@ -35,8 +35,6 @@ export interface VideoInput {
   /** Seconds of picture to make: the programme's, as far as it is known before the analysis. */
   duration: number;
   profile: Profile;
-  /** Threads for the video encoder; unset, ffmpeg's own choice (one per core or more). */
-  threads?: number;
   output: string;
 }
 
@@ -112,7 +110,6 @@ function inputs(input: RecipeInput, withPicture: boolean, withCover: boolean): {
 const pictureInput = (input: VideoInput) => (input.picture.kind === 'still' ? ['-loop', '1', '-framerate', '10', '-i', input.picture.file] : ['-i', input.picture.file]);
 /** The picture alone: no sound, tags or chapters (`args` adds them from the episode, not from the master). */
 const PICTURE_ONLY = ['-map', '0:v:0', '-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1'];
-const threads = (input: VideoInput) => (input.threads !== undefined ? ['-threads', String(input.threads)] : []);
 
 /** Tags and chapters from input 1 (not from the master, whose own tags say nothing true about the episode). */
 const TAGS = ['-map_metadata', '1', '-map_chapters', '1'];
@@ -178,7 +175,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     },
     videoArgs: (input) => [
       ...pictureInput(input), ...PICTURE_ONLY,
-      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10'] : []), ...vp9(input.profile), ...threads(input),
+      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10'] : []), ...vp9(input.profile),
       '-t', input.duration.toFixed(3), '-f', 'webm', input.output,
     ],
   },
@@ -206,7 +203,7 @@ function mp4Recipe(format: 'm4v' | 'mp4'): Recipe {
     },
     videoArgs: (input) => [
       ...pictureInput(input), ...PICTURE_ONLY,
-      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []), ...x264(input.profile), ...threads(input),
+      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []), ...x264(input.profile),
       '-t', input.duration.toFixed(3), '-f', 'mp4', input.output,
     ],
   };
