@@ -62,7 +62,12 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number
   return s;
 }
 
-/** The plain way: one ffmpeg per output, loudnorm (one pass) in each, the same encoder settings as netcaster's recipes. */
+/**
+ * The plain way: one ffmpeg per output, loudnorm (one pass) in each, the same encoder settings
+ * as netcaster's standard recipes (src/encode/recipes.ts: x264 medium at CRF 23, VP9 CRF 33 at
+ * good/cpu-used 4 with row-mt, the same audio bitrates), so both make the same quality, each
+ * encoder with ffmpeg's own threads, as in netcaster.
+ */
 const plainArgs: Record<string, (master: string, out: string) => string[]> = {
   mp3: (m, o) => ['-i', m, '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:a', 'libmp3lame', '-b:a', '128k', '-ar', '44100', o],
   m4a: (m, o) => ['-i', m, '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-movflags', '+faststart', o],

@@ -2,11 +2,13 @@
 // chapters and cover, checked, then published by writing `media:`.
 //
 //   1. read the master's streams (ffprobe); decode its sound once into PCM, measuring its
-//      loudness (ebur128) on the way;
+//      loudness (ebur128) on the way; the picture of every video format, which needs nothing from
+//      the sound, starts encoding at the same time (the longest work, so it starts first);
 //   2. from that PCM, make the normalised programme (gain, and a true-peak limiter where the gain
 //      would clip), measured again on the way (the limiter takes a little loudness with it, and
 //      then the gain is corrected);
-//   3. encode every output from that file in parallel, up to the cores, into hidden partial files;
+//   3. encode every output from that file in parallel, up to the cores, into hidden partial files
+//      (a video format: its encoded picture copied in beside the sound);
 //   4. measure each output's loudness and true peak (an error when outside the target);
 //   5. check the outputs as `check --strict` would (publish.ts), and only then move them to their
 //      names and write `media:`.
@@ -61,6 +63,9 @@ const RETRY_OFF_LU = 0.3;
 const MAX_PASSES = 3;
 /** Sample rate of the normalised audio: Opus and video want 48 kHz; the MP3 recipe resamples to 44.1. */
 const PCM_RATE = 48000;
+/** An output further than this from the target is made once more with the difference as a gain (nudgeDb). */
+const NUDGE_OFF_LU = 0.2;
+const NUDGE_PEAK_MARGIN_DB = 0.3;
 /** Still frames from artwork: square, as podcast artwork is. */
 const STILL_SIZE: Record<Profile, number> = { standard: 720, draft: 160 };
 
@@ -123,8 +128,45 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-encode-'));
   const partials: string[] = [];
+  // The pictures of the video formats, encoding from the start; stopped if the episode fails.
+  const pictures = new Map<string, Promise<string>>();
+  const stopPictures = new AbortController();
+  const onAbort = () => stopPictures.abort();
+  ctx.signal.addEventListener('abort', onAbort);
   try {
     ctx.progress.note(`${le.slug}: analysing ${masterName} (${seconds(streams.duration)}, ${channels === 1 ? 'mono' : 'stereo'})`);
+    // Which outputs this run makes: the others were made by an earlier run that stopped before
+    // `media:` (same name: same content) and are only checked again.
+    const toEncode = ctx.formats.filter((f) => ctx.force || !fs.existsSync(path.join(le.dir, names[f])));
+    let still: string | undefined;
+    if (needsStill && toEncode.some((f) => RECIPES[f].video)) {
+      still = path.join(tmp, 'still.png');
+      const size = STILL_SIZE[ctx.profile];
+      await runFfmpeg(['-i', cover.path, '-vf', `scale=${size}:${size}:force_original_aspect_ratio=decrease,pad=${size}:${size}:(ow-iw)/2:(oh-ih)/2,format=yuv420p`, '-frames:v', '1', still], { signal: ctx.signal });
+    }
+    for (const format of toEncode) {
+      const recipe = RECIPES[format];
+      if (!recipe.videoArgs) continue;
+      const file = path.join(tmp, `${format}.picture`);
+      // Each encoder with ffmpeg's own threads (one per core or more). Giving x264 one thread
+      // beside VP9 (so that VP9, the longer, gets the cores) was measured slower on a busy
+      // machine: a process with fewer threads gets less of the cores others share.
+      const onProgress = ctx.progress.add(`${format.padEnd(5)} picture`, streams.duration);
+      const picture = runFfmpeg(
+        recipe.videoArgs({
+          picture: streams.video ? { kind: 'video', file: master.path } : { kind: 'still', file: still! },
+          // The master's length: the programme (its decoded sound) is that long too, within
+          // samples. Where the master's sound ends before its picture, the output is cut to the
+          // programme; a cut on copied video falls on a packet, at most a few frames late.
+          duration: streams.duration,
+          profile: ctx.profile,
+          output: file,
+        }),
+        { signal: stopPictures.signal, onProgress },
+      ).then(() => file);
+      picture.catch(() => {}); // awaited by its output's job, or by the cleanup below
+      pictures.set(format, picture);
+    }
     // The master is decoded once, into PCM, and measured on the way; the rest reads the PCM.
     const raw = path.join(tmp, 'master.wav');
     let measured: Loudness;
@@ -143,12 +185,6 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       `${le.slug}: ${measured.integrated} LUFS, ${measured.truePeak} dBTP -> ${target.integrated} LUFS, at most ${target.truePeak} dBTP (${normalised.mode === 'linear' ? 'a gain' : 'a gain and a true-peak limiter'} of ${normalised.gainDb} dB)`,
     );
 
-    let still: string | undefined;
-    if (needsStill) {
-      still = path.join(tmp, 'still.png');
-      const size = STILL_SIZE[ctx.profile];
-      await runFfmpeg(['-i', cover.path, '-vf', `scale=${size}:${size}:force_original_aspect_ratio=decrease,pad=${size}:${size}:(ow-iw)/2:(oh-ih)/2,format=yuv420p`, '-frames:v', '1', still], { signal: ctx.signal });
-    }
     const metadataFile = path.join(tmp, 'metadata.txt');
     fs.writeFileSync(metadataFile, metadata);
 
@@ -157,20 +193,27 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     const media: Record<string, string> = {};
     const sources: Record<string, string> = {};
     const jobs: (() => Promise<void>)[] = [];
+    const jobFormats: string[] = [];
     // Loudness of every output, as a listener's player will decode it: measured as soon as the
     // output is written, while the others still encode.
     const loudness: Record<string, Loudness> = {};
-    const measureOutput = async (format: string, name: string) => {
-      const file = `${le.slug}/${name}`;
+    /** Measures an output; false (and a problem) when it cannot be measured. */
+    const measure = async (format: string, name: string): Promise<boolean> => {
       try {
         loudness[format] = await measureLoudness(sources[name], ctx.signal);
+        return true;
       } catch (err) {
         if (err instanceof Interrupted || ctx.signal.aborted) throw err;
-        problems.push({ level: 'error', file, message: `cannot be measured: ${(err as Error).message}` });
-        return;
+        problems.push({ level: 'error', file: `${le.slug}/${name}`, message: `cannot be measured: ${(err as Error).message}` });
+        return false;
       }
+    };
+    const judge = (format: string, name: string) => {
       const problem = loudnessProblem(loudness[format], target);
-      if (problem) problems.push({ level: 'error', file, field: 'loudness', message: problem });
+      if (problem) problems.push({ level: 'error', file: `${le.slug}/${name}`, field: 'loudness', message: problem });
+    };
+    const measureOutput = async (format: string, name: string) => {
+      if (await measure(format, name)) judge(format, name);
     };
     for (const format of ctx.formats) {
       const name = names[format];
@@ -180,6 +223,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
         media[format] = name;
         sources[name] = existing;
         jobs.push(() => measureOutput(format, name));
+        jobFormats.push(format);
         continue;
       }
       const finalName = freeName(le.dir, name);
@@ -190,30 +234,51 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       jobs.push(async () => {
         const recipe = RECIPES[format];
         const output = recipe.ownTag ? path.join(tmp, `${format}.audio`) : partial;
-        const onProgress = ctx.progress.add(`${format.padEnd(5)} ${finalName}`, normalised.duration);
-        await runFfmpeg(
-          recipe.args({
-            audio,
-            metadata: metadataFile,
-            ...(recipe.video && { picture: streams.video ? { kind: 'video' as const, file: master.path } : { kind: 'still' as const, file: still! } }),
-            cover: cover.path,
-            channels,
-            duration: normalised.duration,
-            profile: ctx.profile,
-            output,
-          }),
-          { signal: ctx.signal, onProgress },
-        );
-        if (recipe.ownTag) {
-          const tag = id3v23Tag(tags, chapters as Exclude<typeof chapters, { message: string }>, normalised.duration, { mime: cover.mime!, bytes: fs.readFileSync(cover.path) }, ctx.show.language);
-          prependTo(output, tag, partial);
-          fs.rmSync(output);
+        const picture = pictures.get(format);
+        const make = async (label: string, gainDb?: number) => {
+          const onProgress = ctx.progress.add(label, normalised.duration);
+          await runFfmpeg(
+            recipe.args({
+              audio,
+              metadata: metadataFile,
+              ...(picture && { picture: await picture }),
+              cover: cover.path,
+              channels,
+              duration: normalised.duration,
+              profile: ctx.profile,
+              ...(gainDb !== undefined && { gainDb }),
+              output,
+            }),
+            { signal: ctx.signal, onProgress },
+          );
+          if (recipe.ownTag) {
+            const tag = id3v23Tag(tags, chapters as Exclude<typeof chapters, { message: string }>, normalised.duration, { mime: cover.mime!, bytes: fs.readFileSync(cover.path) }, ctx.show.language);
+            fs.rmSync(partial, { force: true });
+            prependTo(output, tag, partial);
+            fs.rmSync(output);
+          }
+        };
+        await make(`${format.padEnd(5)} ${finalName}`);
+        if (!(await measure(format, finalName))) return;
+        // A lossy encoder takes a little loudness with it (LAME's MP3 about half a LU): the output
+        // is made once more with that difference as a gain, where the ceiling leaves room for it.
+        const nudge = nudgeDb(loudness[format], target);
+        if (nudge !== undefined) {
+          await make(`${format.padEnd(5)} ${finalName} (${nudge > 0 ? '+' : ''}${nudge} dB)`, nudge);
+          if (!(await measure(format, finalName))) return;
         }
-        await measureOutput(format, finalName);
+        judge(format, finalName);
       });
+      jobFormats.push(format);
     }
     try {
-      await runPool(jobs, ctx.concurrency);
+      // The audio formats share the cores up to their number; a video format's job mostly waits
+      // for its picture (already encoding), so it does not hold a place among them.
+      const video = jobs.filter((_, i) => pictures.has(jobFormats[i]));
+      const audioOnly = jobs.filter((_, i) => !pictures.has(jobFormats[i]));
+      const settled = await Promise.allSettled([runPool(audioOnly, ctx.concurrency), ...video.map((job) => job())]);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (err) {
       if (!(err instanceof FfmpegFailed)) throw err; // Interrupted, or a fault of the program
       return fail({ file: masterFile, message: `encoding failed: ${err.message}` });
@@ -243,9 +308,27 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     }
     return { slug: le.slug, status: 'encoded', problems, media, loudness, programme: normalised.duration, took: (Date.now() - started) / 1000 };
   } finally {
+    // A picture still encoding (the episode failed before it was needed) is stopped before its file goes.
+    stopPictures.abort();
+    ctx.signal.removeEventListener('abort', onAbort);
+    await Promise.allSettled(pictures.values());
+    ctx.progress.finish();
     for (const p of partials) fs.rmSync(p, { force: true });
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The gain that brings an encoded output nearer its target, when it is more than NUDGE_OFF_LU
+ * away: the whole difference where the true peak stays under the ceiling, else what fits.
+ * Undefined when there is nothing (worth) doing.
+ */
+export function nudgeDb(measured: Loudness, target: LoudnessTarget): number | undefined {
+  const off = target.integrated - measured.integrated;
+  if (!Number.isFinite(off) || Math.abs(off) <= NUDGE_OFF_LU) return undefined;
+  // Upwards only as far as the ceiling allows (less a margin: a re-encode moves the peaks a little).
+  const gain = Math.round(Math.min(off, target.truePeak - NUDGE_PEAK_MARGIN_DB - measured.truePeak) * 100) / 100;
+  return gain > 0.05 || off < 0 ? gain : undefined;
 }
 
 /** Decodes the master's first audio track into PCM (32-bit float, so nothing clips yet), measuring it on the way. */
@@ -254,7 +337,7 @@ async function decodeAndMeasure(master: string, out: string, channels: number, c
   const log = await runFfmpeg(['-i', master, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', String(channels), '-af', 'ebur128=peak=true', '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], {
     signal: ctx.signal,
     onProgress,
-  }).finally(() => ctx.progress.finish());
+  });
   return parseEbur128Summary(log);
 }
 
@@ -275,9 +358,7 @@ async function normalise(
   for (let pass = 1; ; pass++) {
     const plan = planGain(measured, target, PCM_RATE, extra);
     const onProgress = ctx.progress.add(`normalise${pass > 1 ? ` (pass ${pass})` : ''}`, masterDuration);
-    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], { signal: ctx.signal, onProgress }).finally(() =>
-      ctx.progress.finish(),
-    );
+    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], { signal: ctx.signal, onProgress });
     // Loudness only: the limiter bounds the peaks, and every output's true peak is measured in full.
     const result = parseEbur128Summary(log, false);
     const off = target.integrated - result.integrated;

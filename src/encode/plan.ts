@@ -13,7 +13,8 @@ import { JsonCache } from '../catalog/cache.js';
 import { RECIPES, type Profile } from './recipes.js';
 
 /** Bump when a change here changes outputs without changing what goes into the hash. */
-const NAMING_VERSION = 1;
+// 2: a video format's picture is encoded on its own and copied in; an output may be made again with a gain.
+const NAMING_VERSION = 2;
 /** Hex digits of the hash in a name: 48 bits, no collision between an episode's encodes. */
 const HASH_CHARS = 12;
 

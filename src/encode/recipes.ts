@@ -2,8 +2,13 @@
 // (and, for video, the master's picture or a still of the artwork). Every recipe's settings go
 // into the output's name (names.ts), so a changed recipe writes a new file.
 //
-// Inputs, always in this order: 0 the normalised audio (WAV), 1 the FFMETADATA tags and chapters,
-// then the picture (the video master, or the still frame) for video formats, then the cover image.
+// A video format is made in two steps: `videoArgs` encodes the picture alone, which needs
+// nothing from the loudness analysis and so starts at once, beside it (episode.ts); `args` then
+// puts that picture (copied, not encoded again), the encoded sound, tags, chapters and cover
+// into the output.
+//
+// Inputs of `args`, always in this order: 0 the normalised audio (WAV), 1 the FFMETADATA tags and
+// chapters, then the encoded picture for video formats, then the cover image.
 
 /** 'standard' for publishing; 'draft' trades quality for speed (tests, previews): NETCASTER_ENCODE_PROFILE=draft. */
 export type Profile = 'standard' | 'draft';
@@ -11,12 +16,23 @@ export type Profile = 'standard' | 'draft';
 export interface RecipeInput {
   audio: string;
   metadata: string;
-  /** For video formats: the master (its first video stream) or a still image, looped. */
-  picture?: { kind: 'video'; file: string } | { kind: 'still'; file: string };
+  /** For video formats: the picture `videoArgs` encoded (its first video stream is copied). */
+  picture?: string;
   /** Embedded as the cover, where the format has one. */
   cover?: string;
   channels: number;
   /** Seconds of the programme (the normalised audio): every output ends there. */
+  duration: number;
+  profile: Profile;
+  /** A gain on the sound, in dB: an output made again because its encoder moved its loudness (episode.ts). */
+  gainDb?: number;
+  output: string;
+}
+
+export interface VideoInput {
+  /** The master (its first video stream) or a still image, looped. */
+  picture: { kind: 'video'; file: string } | { kind: 'still'; file: string };
+  /** Seconds of picture to make: the programme's, as far as it is known before the analysis. */
   duration: number;
   profile: Profile;
   output: string;
@@ -33,6 +49,8 @@ export interface Recipe {
   /** Everything that shapes the bytes, apart from the inputs: part of the output's name. */
   settings: (profile: Profile, channels: number) => Record<string, unknown>;
   args: (input: RecipeInput) => string[];
+  /** Video formats: the picture alone, into a file of its own (see the top of this file). */
+  videoArgs?: (input: VideoInput) => string[];
 }
 
 // Bitrates per channel count. Speech podcasts: 64 kb/s mono, 128 kb/s stereo MP3 is the common
@@ -43,14 +61,26 @@ const AAC_BITRATE = { 1: '64k', 2: '128k' } as const;
 const OPUS_BITRATE = { 1: '48k', 2: '96k' } as const;
 const rate = (table: Record<1 | 2, string>, channels: number) => table[channels === 1 ? 1 : 2];
 
-/** x264: High profile (every device since 2010 plays it); CRF 23 is x264's own default quality. */
+/**
+ * x264: High profile (every device since 2010 plays it); CRF 23 is x264's own default quality and
+ * `medium` its default preset. A faster preset at the same CRF makes a bigger file of less
+ * quality (https://trac.ffmpeg.org/wiki/Encode/H.264: "use the slowest preset that you have
+ * patience for"), and x264 is not what takes the time: VP9 is, three times as long.
+ */
 const x264 = (profile: Profile) =>
   profile === 'draft'
     ? // superfast is the fastest preset that still uses CABAC and 8x8 transforms, i.e. High profile.
       ['-c:v', 'libx264', '-preset', 'superfast', '-crf', '30', '-profile:v', 'high']
     : ['-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-profile:v', 'high'];
 
-/** libvpx-vp9 in constant quality (https://trac.ffmpeg.org/wiki/Encode/VP9), row threads for speed. */
+/**
+ * libvpx-vp9 in constant quality (`-crf` with `-b:v 0`, https://trac.ffmpeg.org/wiki/Encode/VP9).
+ * For speed: `-deadline good -cpu-used 4`, the fastest speed of good quality that the wiki and
+ * Google's VOD settings use (https://developers.google.com/media/vp9/settings/vod; 5 and up are
+ * for real time), and `-row-mt 1`, threads within each tile column at no cost in quality. Tile
+ * columns are not set: libvpx already uses as many as the width allows (its default, 6, is
+ * clamped to tiles at least 256 pixels wide: 2 at 640x360, the same bytes as `-tile-columns 1`).
+ */
 const vp9 = (profile: Profile) =>
   profile === 'draft'
     ? ['-c:v', 'libvpx-vp9', '-crf', '40', '-b:v', '0', '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1']
@@ -66,9 +96,7 @@ function inputs(input: RecipeInput, withPicture: boolean, withCover: boolean): {
   let picture = -1;
   let cover = -1;
   if (withPicture && input.picture) {
-    // A still frame is looped at a low rate: a picture that never changes costs almost nothing.
-    if (input.picture.kind === 'still') args.push('-loop', '1', '-framerate', '10', '-i', input.picture.file);
-    else args.push('-i', input.picture.file);
+    args.push('-i', input.picture);
     picture = next++;
   }
   if (withCover && input.cover) {
@@ -78,8 +106,15 @@ function inputs(input: RecipeInput, withPicture: boolean, withCover: boolean): {
   return { args, picture, cover };
 }
 
+/** The picture's input: a still frame is looped at a low rate (a picture that never changes costs almost nothing). */
+const pictureInput = (input: VideoInput) => (input.picture.kind === 'still' ? ['-loop', '1', '-framerate', '10', '-i', input.picture.file] : ['-i', input.picture.file]);
+/** The picture alone: no sound, tags or chapters (`args` adds them from the episode, not from the master). */
+const PICTURE_ONLY = ['-map', '0:v:0', '-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1'];
+
 /** Tags and chapters from input 1 (not from the master, whose own tags say nothing true about the episode). */
 const TAGS = ['-map_metadata', '1', '-map_chapters', '1'];
+/** The gain, where there is one. */
+const gain = (input: RecipeInput) => (input.gainDb !== undefined ? ['-filter:a', `volume=${input.gainDb}dB`] : []);
 /** Every output ends with the programme: `-t` rather than `-shortest`, which overshoots by a frame or a packet. */
 const end = (input: RecipeInput) => ['-t', input.duration.toFixed(3)];
 
@@ -95,7 +130,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     // frame count, so the duration is exact. No ID3 from ffmpeg: id3.ts writes it.
     args: (input) => [
       ...inputs(input, false, false).args,
-      '-map', '0:a', '-map_metadata', '-1', '-map_chapters', '-1',
+      '-map', '0:a', '-map_metadata', '-1', '-map_chapters', '-1', ...gain(input),
       '-c:a', 'libmp3lame', '-b:a', rate(MP3_BITRATE, input.channels), '-ar', '44100',
       '-write_xing', '1', '-id3v2_version', '0', '-write_id3v1', '0',
       ...end(input), '-f', 'mp3', input.output,
@@ -113,7 +148,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       return [
         ...i.args, '-map', '0:a', ...TAGS,
         ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'] : []),
-        '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
+        ...gain(input), '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
         ...end(input), '-movflags', '+faststart', '-f', 'ipod', input.output,
       ];
     },
@@ -131,14 +166,18 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     // Cues when the output is a seekable file, as it is here.
     args: (input) => {
       const i = inputs(input, true, false);
-      const fps = input.picture?.kind === 'still' ? ['-r', '10'] : [];
       return [
         ...i.args, '-map', `${i.picture}:v:0`, '-map', '0:a', ...TAGS,
-        '-vf', SCALE, ...fps, ...vp9(input.profile),
-        '-c:a', 'libopus', '-b:a', rate(OPUS_BITRATE, input.channels),
+        '-c:v', 'copy',
+        ...gain(input), '-c:a', 'libopus', '-b:a', rate(OPUS_BITRATE, input.channels),
         ...end(input), '-f', 'webm', input.output,
       ];
     },
+    videoArgs: (input) => [
+      ...pictureInput(input), ...PICTURE_ONLY,
+      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10'] : []), ...vp9(input.profile),
+      '-t', input.duration.toFixed(3), '-f', 'webm', input.output,
+    ],
   },
 };
 
@@ -154,16 +193,19 @@ function mp4Recipe(format: 'm4v' | 'mp4'): Recipe {
     // file has arrived (ffmpeg rewrites the file once at the end to move it).
     args: (input) => {
       const i = inputs(input, true, true);
-      const still = input.picture?.kind === 'still';
       return [
         ...i.args, '-map', `${i.picture}:v:0`, '-map', '0:a', ...TAGS,
-        ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-c:v:1', 'copy', '-disposition:v:1', 'attached_pic'] : []),
-        '-filter:v:0', SCALE, ...(still ? ['-r', '10', '-tune', 'stillimage'] : []),
-        ...x264(input.profile).map((a) => (a === '-c:v' ? '-c:v:0' : a === '-profile:v' ? '-profile:v:0' : a)),
-        '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
+        ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-disposition:v:1', 'attached_pic'] : []),
+        '-c:v', 'copy',
+        ...gain(input), '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
         ...end(input), '-movflags', '+faststart', '-f', 'mp4', input.output,
       ];
     },
+    videoArgs: (input) => [
+      ...pictureInput(input), ...PICTURE_ONLY,
+      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []), ...x264(input.profile),
+      '-t', input.duration.toFixed(3), '-f', 'mp4', input.output,
+    ],
   };
 }
 
