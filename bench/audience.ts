@@ -31,16 +31,31 @@ async function runServer(dir: string, counting: boolean): Promise<void> {
   const { LiveRecorder } = await import('../src/audience/live.js');
   const media = path.join(dir, 'big.mp3');
   const stat = fs.statSync(media);
-  const site = new Map([['/media/ep/big.mp3', { kind: 'file' as const, contentType: 'audio/mpeg', path: media, size: stat.size, mtimeMs: stat.mtimeMs }]]);
+  const site = new Map([
+    ['/media/ep/big.mp3', { kind: 'file' as const, contentType: 'audio/mpeg', path: media, size: stat.size, mtimeMs: stat.mtimeMs }],
+  ]);
   // The catalog the recorder needs to know the file: one episode, one format.
-  const catalog = { show: { feeds: [] }, episodes: [{ slug: 'ep', media: [{ format: 'mp3', fileName: 'big.mp3', path: media, facts: { hasVideo: false } }] }] } as never;
-  const recorder = counting ? new LiveRecorder({ getCatalog: () => catalog, log: (line) => process.stderr.write(line + '\n'), env: { ...process.env, NETCASTER_DATA_DIR: path.join(dir, 'data') } }) : undefined;
+  const catalog = {
+    show: { feeds: [] },
+    episodes: [{ slug: 'ep', media: [{ format: 'mp3', fileName: 'big.mp3', path: media, facts: { hasVideo: false } }] }],
+  } as never;
+  const recorder = counting
+    ? new LiveRecorder({
+        getCatalog: () => catalog,
+        log: (line) => process.stderr.write(line + '\n'),
+        env: { ...process.env, NETCASTER_DATA_DIR: path.join(dir, 'data') },
+      })
+    : undefined;
   // Started as `serve` starts it: the database is open before traffic comes (serve's own start,
   // reading and probing the show, takes longer than opening it).
   await recorder?.ready();
-  const server = createApp(() => site as never, { onServed: recorder ? (r) => recorder.record(r) : undefined }).listen(0, '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({ port: (server.address() as net.AddressInfo).port })}\n`);
-  });
+  const server = createApp(() => site as never, { onServed: recorder ? (r) => recorder.record(r) : undefined }).listen(
+    0,
+    '127.0.0.1',
+    () => {
+      process.stdout.write(`${JSON.stringify({ port: (server.address() as net.AddressInfo).port })}\n`);
+    },
+  );
   process.on('SIGTERM', () => {
     server.closeAllConnections();
     server.close(async () => {
@@ -51,7 +66,9 @@ async function runServer(dir: string, counting: boolean): Promise<void> {
 }
 
 async function startServer(dir: string, counting: boolean): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', dir, counting ? 'on' : 'off'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', dir, counting ? 'on' : 'off'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (c: Buffer) => resolve(JSON.parse(c.toString()).port));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -75,7 +92,10 @@ function wrk(port: number, dir: string): number {
     script,
     `math.randomseed(os.time())\nrequest = function()\n  local s = math.random(0, ${MEDIA_BYTES - RANGE_BYTES})\n  return wrk.format("GET", "/media/ep/big.mp3", { Range = "bytes=" .. s .. "-" .. (s + ${RANGE_BYTES - 1}), ["User-Agent"] = "AntennaPod/3." .. math.random(0, 999) })\nend\n`,
   );
-  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '-s', script, `http://127.0.0.1:${port}/media/ep/big.mp3`], { encoding: 'utf8', timeout: (DURATION_S + 10) * 1000 });
+  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '-s', script, `http://127.0.0.1:${port}/media/ep/big.mp3`], {
+    encoding: 'utf8',
+    timeout: (DURATION_S + 10) * 1000,
+  });
   const m = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(r.stdout);
   if (!m) throw new Error(`wrk: ${r.stdout}${r.stderr}`);
   const unit = { B: 1 / 2 ** 20, KB: 1 / 1024, MB: 1, GB: 1024 }[m[2]] ?? 1;
@@ -94,13 +114,16 @@ async function memoryUnderStreams(port: number, pid: number): Promise<{ baseline
   const requests: http.ClientRequest[] = [];
   let open = 0;
   for (let i = 0; i < STREAMS; i++) {
-    const req = http.get({ host: '127.0.0.1', port, path: '/media/ep/big.mp3', agent, headers: { 'User-Agent': `Overcast/3.${i}` } }, (res) => {
-      open++;
-      res.on('data', () => {
-        res.pause();
-        setTimeout(() => res.resume(), 100);
-      });
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: '/media/ep/big.mp3', agent, headers: { 'User-Agent': `Overcast/3.${i}` } },
+      (res) => {
+        open++;
+        res.on('data', () => {
+          res.pause();
+          setTimeout(() => res.resume(), 100);
+        });
+      },
+    );
     req.on('error', () => undefined);
     requests.push(req);
   }
@@ -129,9 +152,20 @@ export function makeShowAndLog(dir: string, lines: number): { show: string; log:
     path.join(show, 'show.yaml'),
     'title: Bench\ndescription: B.\nauthor: B\nlanguage: en\nbaseUrl: https://bench.example\nartwork: artwork.jpg\nfeeds:\n  audio: { title: Audio, enclosure: mp3 }\n',
   );
-  fs.writeFileSync(path.join(show, 'ep', 'episode.yaml'), 'title: E\ndate: 2020-01-01T10:00:00Z\nsummary: S.\nguid: bench-ep\nmedia:\n  mp3: a.mp3\n');
+  fs.writeFileSync(
+    path.join(show, 'ep', 'episode.yaml'),
+    'title: E\ndate: 2020-01-01T10:00:00Z\nsummary: S.\nguid: bench-ep\nmedia:\n  mp3: a.mp3\n',
+  );
   const size = fs.statSync(path.join(show, 'ep', 'a.mp3')).size;
-  const uas = ['gPodder/3.11.1 (+http://gpodder.org/) Linux', 'AntennaPod/3.2.0', 'Podcasts/1650.20 CFNetwork/1333.0.4 Darwin/21.5.0', 'Overcast/3.0 (+http://overcast.fm/; iOS podcast app)', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', 'Googlebot/2.1 (+http://www.google.com/bot.html)', 'Spotify/8.6.0 iOS/15.1 (iPhone13,2)'];
+  const uas = [
+    'gPodder/3.11.1 (+http://gpodder.org/) Linux',
+    'AntennaPod/3.2.0',
+    'Podcasts/1650.20 CFNetwork/1333.0.4 Darwin/21.5.0',
+    'Overcast/3.0 (+http://overcast.fm/; iOS podcast app)',
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+    'Googlebot/2.1 (+http://www.google.com/bot.html)',
+    'Spotify/8.6.0 iOS/15.1 (iPhone13,2)',
+  ];
   const months = ['Oct', 'Nov'];
   const log = path.join(dir, 'access.log');
   const fd = fs.openSync(log, 'w');
@@ -162,9 +196,17 @@ export function makeShowAndLog(dir: string, lines: number): { show: string; log:
 }
 
 /** Wall time and peak RSS of a command (GNU time's format, read from its own output file). */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; peakMb: number; code: number | null; out: string } {
+function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { seconds: number; peakMb: number; code: number | null; out: string } {
   const started = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 << 20,
+  });
   const seconds = Math.round((Number(process.hrtime.bigint() - started) / 1e9) * 100) / 100;
   const kb = Number(/(\d+)\s*$/.exec(r.stderr.trim())?.[1] ?? NaN);
   return { seconds, peakMb: Math.round(kb / 1024), code: r.status, out: (r.stdout + r.stderr).slice(-500) };
@@ -195,19 +237,41 @@ export async function benchAudience(): Promise<object> {
     const { show, log } = makeShowAndLog(dir, LOG_LINES);
     const logMb = Math.round(fs.statSync(log).size / 2 ** 20);
     const data = path.join(dir, 'import-data');
-    const imported = timed(process.execPath, [cli, 'stats', 'import', show, log, '--format', 'nginx'], { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '', NETCASTER_CACHE_DIR: path.join(dir, 'cache') });
-    const again = timed(process.execPath, [cli, 'stats', 'import', show, log, '--format', 'nginx'], { NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '', NETCASTER_CACHE_DIR: path.join(dir, 'cache') });
-    const goaccess = spawnSync('sh', ['-c', 'command -v goaccess']).status === 0 ? timed('goaccess', [log, '--log-format=COMBINED', '--no-global-config', '-o', path.join(dir, 'report.json')]) : undefined;
+    const imported = timed(process.execPath, [cli, 'stats', 'import', show, log, '--format', 'nginx'], {
+      NETCASTER_DATA_DIR: data,
+      NETCASTER_DATABASE_URL: '',
+      NETCASTER_CACHE_DIR: path.join(dir, 'cache'),
+    });
+    const again = timed(process.execPath, [cli, 'stats', 'import', show, log, '--format', 'nginx'], {
+      NETCASTER_DATA_DIR: data,
+      NETCASTER_DATABASE_URL: '',
+      NETCASTER_CACHE_DIR: path.join(dir, 'cache'),
+    });
+    const goaccess =
+      spawnSync('sh', ['-c', 'command -v goaccess']).status === 0
+        ? timed('goaccess', [log, '--log-format=COMBINED', '--no-global-config', '-o', path.join(dir, 'report.json')])
+        : undefined;
     const ratio = throughput.countingOnMBs / throughput.countingOffMBs;
     return {
-      setup: { mediaBytes: MEDIA_BYTES, rangeBytes: RANGE_BYTES, connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, streams: STREAMS, logLines: LOG_LINES, logMb },
+      setup: {
+        mediaBytes: MEDIA_BYTES,
+        rangeBytes: RANGE_BYTES,
+        connections: CONNECTIONS,
+        durationS: DURATION_S,
+        rounds: ROUNDS,
+        streams: STREAMS,
+        logLines: LOG_LINES,
+        logMb,
+      },
       throughput,
       memory,
       import: { netcaster: imported, netcasterAgain: again, goaccess },
       targets: {
         throughputWithCounting: { value: Math.round(ratio * 1000) / 1000, target: '>= 0.95', met: ratio >= 0.95 },
         rssWith200Streams: { valueMb: memory.peakMb, target: '< 200', met: memory.peakMb < 200 && memory.streamsOpen === STREAMS },
-        importAgainstGoAccess: goaccess ? { value: Math.round((imported.seconds / goaccess.seconds) * 100) / 100, target: 'none (reported)', met: imported.code === 0 } : undefined,
+        importAgainstGoAccess: goaccess
+          ? { value: Math.round((imported.seconds / goaccess.seconds) * 100) / 100, target: 'none (reported)', met: imported.code === 0 }
+          : undefined,
       },
     };
   } finally {

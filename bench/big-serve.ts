@@ -68,7 +68,10 @@ function publishedSample(show: string): string[] {
   return [at(1), at(0), at(0.25), at(0.5), at(0.75)];
 }
 
-async function serveOnce(show: string, cache: string): Promise<{ firstOkMs: number; firstOkCpuMs: number; rssMb: number; peakMb: number; pages: Record<string, number> }> {
+async function serveOnce(
+  show: string,
+  cache: string,
+): Promise<{ firstOkMs: number; firstOkCpuMs: number; rssMb: number; peakMb: number; pages: Record<string, number> }> {
   const port = await freePort();
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [cli, 'serve', show, '--host', '127.0.0.1', '--port', String(port)], {
@@ -115,7 +118,11 @@ export async function benchBigShow() {
   const cache = path.join(tmp, `cache-${BIG_EPISODES}-mp3`);
   // Facts cached: one check fills the cache (slow the first time only).
   const t = process.hrtime.bigint();
-  const check = spawnSync(process.execPath, [cli, 'check', show], { env: { ...process.env, NETCASTER_CACHE_DIR: cache }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const check = spawnSync(process.execPath, [cli, 'check', show], {
+    env: { ...process.env, NETCASTER_CACHE_DIR: cache },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (check.status !== 0) throw new Error(`check failed on the huge show:\n${(check.stdout + check.stderr).slice(0, 2000)}`);
   const checkMs = Number(process.hrtime.bigint() - t) / 1e6;
   const nodeRuns = Array.from({ length: 9 }, () => {
@@ -123,7 +130,11 @@ export async function benchBigShow() {
     spawnSync(process.execPath, ['-e', '0']);
     return Number(process.hrtime.bigint() - s) / 1e6;
   });
-  const nodeCpu = spawnSync(process.execPath, ['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'], { encoding: 'utf8' });
+  const nodeCpu = spawnSync(
+    process.execPath,
+    ['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'],
+    { encoding: 'utf8' },
+  );
   const nodeMem = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'], { encoding: 'utf8' });
   const loadAverage = os.loadavg()[0];
   const runs = [];

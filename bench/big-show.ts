@@ -30,7 +30,10 @@ export function makeTenThousandShow(tmp: string, episodes = BIG_EPISODES): strin
     fs.mkdirSync(ep);
     fs.linkSync(mp3, path.join(ep, `show-${n}.mp3`));
     const date = new Date(Date.UTC(2000, 0, 1) + i * 86400000).toISOString();
-    fs.writeFileSync(path.join(ep, 'episode.yaml'), `title: Episode ${i}\ndate: ${date}\nnumber: ${i}\nsummary: Episode ${i} of the big show.\nguid: big-${n}\nmedia:\n  mp3: show-${n}.mp3\n`);
+    fs.writeFileSync(
+      path.join(ep, 'episode.yaml'),
+      `title: Episode ${i}\ndate: ${date}\nnumber: ${i}\nsummary: Episode ${i} of the big show.\nguid: big-${n}\nmedia:\n  mp3: show-${n}.mp3\n`,
+    );
     fs.writeFileSync(path.join(ep, 'notes.md'), `# Episode ${i}\n\nSome *notes* with [a link](https://example.com/${i}).\n`);
   }
   fs.writeFileSync(path.join(dir, '.complete'), '');

@@ -28,11 +28,51 @@ function makeMasters(): { audio: string; video: string } {
   const voice = (secs: number) =>
     `anoisesrc=duration=${secs}:color=pink:sample_rate=44100:amplitude=0.3:seed=7,volume=volume='0.05+0.4*abs(sin(t*2.1))*abs(sin(t/3))':eval=frame,lowpass=f=4000`;
   if (!fs.existsSync(audio)) {
-    ffmpeg(['-f', 'lavfi', '-i', voice(AUDIO_SECONDS), '-f', 'lavfi', '-i', `sine=frequency=180:sample_rate=44100:duration=${AUDIO_SECONDS}`, '-filter_complex', '[1:a]volume=0.02[b];[0:a][b]amix=inputs=2:normalize=0,pan=stereo|c0=c0|c1=0.9*c0', '-c:a', 'pcm_s16le', `${audio}.part.wav`]);
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      voice(AUDIO_SECONDS),
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=180:sample_rate=44100:duration=${AUDIO_SECONDS}`,
+      '-filter_complex',
+      '[1:a]volume=0.02[b];[0:a][b]amix=inputs=2:normalize=0,pan=stereo|c0=c0|c1=0.9*c0',
+      '-c:a',
+      'pcm_s16le',
+      `${audio}.part.wav`,
+    ]);
     fs.renameSync(`${audio}.part.wav`, audio);
   }
   if (!fs.existsSync(video)) {
-    ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=30:duration=${VIDEO_SECONDS}`, '-f', 'lavfi', '-i', voice(VIDEO_SECONDS), '-map', '0:v', '-map', '1:a', '-ac', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-c:a', 'flac', `${video}.part.mkv`]);
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=640x360:rate=30:duration=${VIDEO_SECONDS}`,
+      '-f',
+      'lavfi',
+      '-i',
+      voice(VIDEO_SECONDS),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-ac',
+      '2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '18',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'flac',
+      `${video}.part.mkv`,
+    ]);
     fs.renameSync(`${video}.part.mkv`, video);
   }
   return { audio, video };
@@ -50,7 +90,10 @@ function show(name: string, master: string, formats: string[]): string {
   );
   const masterName = `master${path.extname(master)}`;
   fs.linkSync(master, path.join(dir, '001-episode', masterName));
-  fs.writeFileSync(path.join(dir, '001-episode', 'episode.yaml'), `title: Episode\ndate: 2024-01-01T00:00:00Z\nnumber: 1\nsummary: S.\nguid: bench-1\nmaster: ${masterName}\n`);
+  fs.writeFileSync(
+    path.join(dir, '001-episode', 'episode.yaml'),
+    `title: Episode\ndate: 2024-01-01T00:00:00Z\nnumber: 1\nsummary: S.\nguid: bench-1\nmaster: ${masterName}\n`,
+  );
   return dir;
 }
 
@@ -70,19 +113,95 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number
  */
 const plainArgs: Record<string, (master: string, out: string) => string[]> = {
   mp3: (m, o) => ['-i', m, '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:a', 'libmp3lame', '-b:a', '128k', '-ar', '44100', o],
-  m4a: (m, o) => ['-i', m, '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-movflags', '+faststart', o],
-  m4v: (m, o) => ['-i', m, '-map', '0:v', '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:v', 'libx264', '-preset', 'medium', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-movflags', '+faststart', o],
-  webm: (m, o) => ['-i', m, '-map', '0:v', '-map', '0:a', '-af', 'loudnorm=I=-16:TP=-1:LRA=11', '-c:v', 'libvpx-vp9', '-crf', '33', '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-c:a', 'libopus', '-b:a', '96k', '-ar', '48000', o],
+  m4a: (m, o) => [
+    '-i',
+    m,
+    '-map',
+    '0:a',
+    '-af',
+    'loudnorm=I=-16:TP=-1:LRA=11',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ar',
+    '48000',
+    '-movflags',
+    '+faststart',
+    o,
+  ],
+  m4v: (m, o) => [
+    '-i',
+    m,
+    '-map',
+    '0:v',
+    '-map',
+    '0:a',
+    '-af',
+    'loudnorm=I=-16:TP=-1:LRA=11',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'medium',
+    '-crf',
+    '23',
+    '-profile:v',
+    'high',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ar',
+    '48000',
+    '-movflags',
+    '+faststart',
+    o,
+  ],
+  webm: (m, o) => [
+    '-i',
+    m,
+    '-map',
+    '0:v',
+    '-map',
+    '0:a',
+    '-af',
+    'loudnorm=I=-16:TP=-1:LRA=11',
+    '-c:v',
+    'libvpx-vp9',
+    '-crf',
+    '33',
+    '-b:v',
+    '0',
+    '-deadline',
+    'good',
+    '-cpu-used',
+    '4',
+    '-row-mt',
+    '1',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '96k',
+    '-ar',
+    '48000',
+    o,
+  ],
 };
 
 function plain(master: string, formats: string[]): number {
   let total = 0;
-  for (const f of formats) total += timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...plainArgs[f](master, path.join(tmp, `plain.${f}`))]);
+  for (const f of formats)
+    total += timed('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...plainArgs[f](master, path.join(tmp, `plain.${f}`))]);
   return total;
 }
 
 function ours(dir: string): number {
-  return timed(process.execPath, [cli, 'encode', dir], { NETCASTER_CACHE_DIR: path.join(tmp, 'cache'), NETCASTER_ENCODE_PROFILE: 'standard' });
+  return timed(process.execPath, [cli, 'encode', dir], {
+    NETCASTER_CACHE_DIR: path.join(tmp, 'cache'),
+    NETCASTER_ENCODE_PROFILE: 'standard',
+  });
 }
 
 export interface EncodeFigures {
@@ -114,7 +233,10 @@ export function benchEncode(): EncodeFigures {
     // Speed against real time: seconds of programme made per second, over all outputs.
     return { seconds, formats, netcaster, plain: baseline, speed: (seconds * formats.length) / netcaster, rounds: times };
   };
-  const figures = { audio: run('audio-show', audio, ['mp3', 'm4a'], AUDIO_SECONDS), video: run('video-show', video, ['m4v', 'webm'], VIDEO_SECONDS) };
+  const figures = {
+    audio: run('audio-show', audio, ['mp3', 'm4a'], AUDIO_SECONDS),
+    video: run('video-show', video, ['m4v', 'webm'], VIDEO_SECONDS),
+  };
   fs.rmSync(path.join(tmp, 'cache'), { recursive: true, force: true });
   return figures;
 }

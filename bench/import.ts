@@ -24,8 +24,20 @@ export function makeMedia(): { mp3: Buffer; small: Buffer; artwork: Buffer } {
   const mp3 = path.join(tmp, 'episode.mp3');
   const small = path.join(tmp, 'small.mp3');
   const artwork = path.join(tmp, 'artwork.jpg');
-  if (!fs.existsSync(mp3)) ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=330:sample_rate=44100:duration=${MINUTES * 60}`, '-c:a', 'libmp3lame', '-b:a', '64k', mp3]);
-  if (!fs.existsSync(small)) ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=22050:duration=2', '-c:a', 'libmp3lame', '-b:a', '32k', small]);
+  if (!fs.existsSync(mp3))
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=330:sample_rate=44100:duration=${MINUTES * 60}`,
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '64k',
+      mp3,
+    ]);
+  if (!fs.existsSync(small))
+    ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=22050:duration=2', '-c:a', 'libmp3lame', '-b:a', '32k', small]);
   if (!fs.existsSync(artwork)) ffmpeg(['-f', 'lavfi', '-i', 'color=c=0x336699:size=1400x1400', '-frames:v', '1', artwork]);
   return { mp3: fs.readFileSync(mp3), small: fs.readFileSync(small), artwork: fs.readFileSync(artwork) };
 }
@@ -44,11 +56,16 @@ export function feedXml(base: string, count: number, bytes: number): string {
 }
 
 /** One host for both: every /media/<n>.mp3 answers with the same bytes, ranges not needed here. */
-export async function startServer(files: { mp3: Buffer; artwork: Buffer }, feeds: Map<string, string>): Promise<{ base: string; close: () => Promise<void> }> {
+export async function startServer(
+  files: { mp3: Buffer; artwork: Buffer },
+  feeds: Map<string, string>,
+): Promise<{ base: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const p = new URL(req.url ?? '/', 'http://x').pathname;
-    if (p.startsWith('/media/')) res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': files.mp3.length, etag: '"bench"' }).end(files.mp3);
-    else if (p === '/artwork.jpg') res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': files.artwork.length }).end(files.artwork);
+    if (p.startsWith('/media/'))
+      res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': files.mp3.length, etag: '"bench"' }).end(files.mp3);
+    else if (p === '/artwork.jpg')
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': files.artwork.length }).end(files.artwork);
     else if (feeds.has(p)) res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feeds.get(p));
     else res.writeHead(404).end();
   });
@@ -63,7 +80,11 @@ export async function startServer(files: { mp3: Buffer; artwork: Buffer }, feeds
 }
 
 /** Runs a command without blocking this process (it serves the files); peak resident memory from /proc. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; code: number | null; peakMb: number; out: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ ms: number; code: number | null; peakMb: number; out: string }> {
   return new Promise((resolve) => {
     const t = process.hrtime.bigint();
     const child = spawn(cmd, args, { env: { ...process.env, ...env } });

@@ -20,7 +20,27 @@ function makeFile(): string {
   const part = `${file}.part`;
   // Pink noise whose loudness swells and fades, so the VBR encoder's frame sizes keep changing.
   const source = `anoisesrc=duration=${SECONDS}:color=pink:sample_rate=22050:amplitude=0.5:seed=1,volume=volume='0.02+0.98*abs(sin(t/5))':eval=frame`;
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-c:a', 'libmp3lame', '-q:a', '4', '-ac', '1', '-write_xing', '0', '-f', 'mp3', part]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    source,
+    '-c:a',
+    'libmp3lame',
+    '-q:a',
+    '4',
+    '-ac',
+    '1',
+    '-write_xing',
+    '0',
+    '-f',
+    'mp3',
+    part,
+  ]);
   fs.renameSync(part, file);
   return file;
 }
@@ -40,7 +60,9 @@ export async function benchMp3Scan() {
   }
   const mm = await timed(() => musicMetadataDuration(file));
   const ff = await timed(async () =>
-    Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim()),
+    Number(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim(),
+    ),
   );
   return {
     trueDuration: SECONDS,

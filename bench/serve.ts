@@ -61,7 +61,14 @@ async function runServer(dir: string): Promise<void> {
   const stat = fs.statSync(media);
   const site = new Map([
     ['/media/ep/big.mp3', { kind: 'file' as const, contentType: 'audio/mpeg', path: media, size: stat.size, mtimeMs: stat.mtimeMs }],
-    ['/feeds/audio.xml', { kind: 'content' as const, contentType: 'application/rss+xml; charset=utf-8', body: fs.readFileSync(path.join(dir, 'www', 'feeds', 'audio.xml'), 'utf8') }],
+    [
+      '/feeds/audio.xml',
+      {
+        kind: 'content' as const,
+        contentType: 'application/rss+xml; charset=utf-8',
+        body: fs.readFileSync(path.join(dir, 'www', 'feeds', 'audio.xml'), 'utf8'),
+      },
+    ],
   ]);
   const server = createApp(() => site).listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: (server.address() as net.AddressInfo).port })}\n`);
@@ -113,7 +120,9 @@ http {
 }
 `;
   fs.writeFileSync(path.join(prefix, 'nginx.conf'), conf);
-  const child = spawn(NGINX, ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'logs', 'error.log')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(NGINX, ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'logs', 'error.log')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitForPort(port);
   return { port, child };
 }
@@ -143,7 +152,10 @@ function wrkRanges(port: number, dir: string): WrkResult | undefined {
     script,
     `math.randomseed(os.time())\nrequest = function()\n  local s = math.random(0, ${MEDIA_BYTES - RANGE_BYTES})\n  return wrk.format("GET", "/media/ep/big.mp3", { Range = "bytes=" .. s .. "-" .. (s + ${RANGE_BYTES - 1}) })\nend\n`,
   );
-  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '-s', script, `http://127.0.0.1:${port}/media/ep/big.mp3`], { encoding: 'utf8', timeout: (DURATION_S + 10) * 1000 });
+  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '-s', script, `http://127.0.0.1:${port}/media/ep/big.mp3`], {
+    encoding: 'utf8',
+    timeout: (DURATION_S + 10) * 1000,
+  });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
   const transfer = /Transfer\/sec:\s+([\d.]+)([KMG]?)B/.exec(r.stdout);
   if (!transfer || Number.isNaN(rps)) return undefined;
@@ -204,7 +216,10 @@ async function load(port: number, what: 'ranges' | 'feed') {
  * STREAMS clients each stream the whole 50 MB file at a throttled pace (as listeners do), all at
  * once; the peak VmRSS of the server process while they are all open.
  */
-async function memoryUnderStreams(port: number, pid: number): Promise<{ baselineMb: number; peakMb: number; streamsOpen: number; megabytesSent: number }> {
+async function memoryUnderStreams(
+  port: number,
+  pid: number,
+): Promise<{ baselineMb: number; peakMb: number; streamsOpen: number; megabytesSent: number }> {
   const baselineMb = rssMb(pid);
   const agent = new http.Agent({ maxSockets: STREAMS });
   const requests: http.ClientRequest[] = [];
@@ -267,9 +282,19 @@ export async function benchServe(): Promise<object> {
     const rssAfterLoadMb = rssMb(netcaster.child.pid!);
     const mediaRatio = Math.round((ranges.netcaster.megabytesPerSecond / ranges.nginx.megabytesPerSecond) * 100) / 100;
     const wrkRatio =
-      rangesWrk.netcaster && rangesWrk.nginx ? Math.round((rangesWrk.netcaster.megabytesPerSecond / rangesWrk.nginx.megabytesPerSecond) * 100) / 100 : undefined;
+      rangesWrk.netcaster && rangesWrk.nginx
+        ? Math.round((rangesWrk.netcaster.megabytesPerSecond / rangesWrk.nginx.megabytesPerSecond) * 100) / 100
+        : undefined;
     return {
-      setup: { mediaBytes: MEDIA_BYTES, rangeBytes: RANGE_BYTES, feedBytes: fs.statSync(path.join(dir, 'www', 'feeds', 'audio.xml')).size, connections: CONNECTIONS, durationSeconds: DURATION_S, streams: STREAMS, cpus: os.cpus().length },
+      setup: {
+        mediaBytes: MEDIA_BYTES,
+        rangeBytes: RANGE_BYTES,
+        feedBytes: fs.statSync(path.join(dir, 'www', 'feeds', 'audio.xml')).size,
+        connections: CONNECTIONS,
+        durationSeconds: DURATION_S,
+        streams: STREAMS,
+        cpus: os.cpus().length,
+      },
       ranges,
       rangesWrk,
       feed,

@@ -6,10 +6,18 @@
   var MODE_KEY = 'netcaster.player.mode';
 
   function remembered() {
-    try { return window.localStorage.getItem(MODE_KEY); } catch (e) { return null; } // storage may be blocked
+    try {
+      return window.localStorage.getItem(MODE_KEY);
+    } catch (e) {
+      return null;
+    } // storage may be blocked
   }
   function remember(mode) {
-    try { window.localStorage.setItem(MODE_KEY, mode); } catch (e) { /* private mode: not remembered */ }
+    try {
+      window.localStorage.setItem(MODE_KEY, mode);
+    } catch (e) {
+      /* private mode: not remembered */
+    }
   }
 
   var root = document.querySelector('[data-player]');
@@ -18,7 +26,9 @@
   var switcher = root && root.querySelector('[data-player-switch]');
   var mode = video ? 'video' : 'audio';
 
-  function active() { return mode === 'audio' ? audio : video; }
+  function active() {
+    return mode === 'audio' ? audio : video;
+  }
 
   function setMode(next, carryOver) {
     var from = active();
@@ -71,13 +81,17 @@
     if (!player || !chapterLinks.length) return;
     var t = player.currentTime;
     var current = null;
-    chapterLinks.forEach(function (a) { if (Number(a.getAttribute('data-start')) <= t + 0.25) current = a; });
+    chapterLinks.forEach(function (a) {
+      if (Number(a.getAttribute('data-start')) <= t + 0.25) current = a;
+    });
     chapterLinks.forEach(function (a) {
       if (a === current) a.setAttribute('aria-current', 'true');
       else a.removeAttribute('aria-current');
     });
   }
-  [video, audio].forEach(function (p) { if (p) p.addEventListener('timeupdate', markChapter); });
+  [video, audio].forEach(function (p) {
+    if (p) p.addEventListener('timeupdate', markChapter);
+  });
 
   // Copy buttons for feed URLs.
   var status = document.querySelector('.copy-status');
@@ -86,13 +100,26 @@
     if (!input) return;
     button.hidden = false;
     button.addEventListener('click', function () {
-      function done(ok) { if (status) status.textContent = ok ? 'Feed URL copied.' : 'Select the URL and copy it.'; }
+      function done(ok) {
+        if (status) status.textContent = ok ? 'Feed URL copied.' : 'Select the URL and copy it.';
+      }
       input.select();
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { done(false); });
+        navigator.clipboard.writeText(input.value).then(
+          function () {
+            done(true);
+          },
+          function () {
+            done(false);
+          },
+        );
       } else {
         var ok = false;
-        try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+        try {
+          ok = document.execCommand('copy');
+        } catch (e) {
+          ok = false;
+        }
         done(ok);
       }
     });

@@ -80,7 +80,13 @@ const commands: Record<string, CommandSpec> = {
   stats: {
     summary: 'downloads counted by the IAB rules; `stats import` reads web server or CDN access logs',
     usage: 'stats [DIR] [--since DATE] [--until DATE] [--json] [--csv] | stats import [DIR] FILE... --format nginx|cloudfront',
-    options: { since: { type: 'string' }, until: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, format: { type: 'string' } },
+    options: {
+      since: { type: 'string' },
+      until: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      format: { type: 'string' },
+    },
     positionals: Infinity,
     load: () => import('./commands/stats.js'),
   },
@@ -105,7 +111,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { ...spec.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     console.error(`netcaster ${name}: ${(err as Error).message}\nusage: netcaster ${spec.usage}`);
     return 2;

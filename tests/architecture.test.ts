@@ -128,6 +128,11 @@ test('each outside library is imported by one module of ours', () => {
   assert.deepEqual(spread, []);
   // And the README names each, with its module.
   const readme = fs.readFileSync(path.join(packageRoot, 'README.md'), 'utf8');
-  const unlisted = [...byPackage].filter(([name, users]) => !readme.includes(`\`${name}\``) || ![...users].every((u) => readme.includes(`src/${u}`)));
-  assert.deepEqual(unlisted.map(([name]) => name), []);
+  const unlisted = [...byPackage].filter(
+    ([name, users]) => !readme.includes(`\`${name}\``) || ![...users].every((u) => readme.includes(`src/${u}`)),
+  );
+  assert.deepEqual(
+    unlisted.map(([name]) => name),
+    [],
+  );
 });

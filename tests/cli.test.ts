@@ -15,7 +15,10 @@ test('regression: --base-url and --media-base-url with a query, fragment, creden
   const cases: [string[], RegExp][] = [
     [['build', sampleShowDir, '--out', out, '--base-url', 'https://virtzine.example/?utm=rss'], /--base-url must not have a query/],
     [['build', sampleShowDir, '--out', out, '--media-base-url', 'https://cdn.example/#x'], /--media-base-url must not have a fragment/],
-    [['build', sampleShowDir, '--out', out, '--base-url', 'https://user:secret@virtzine.example'], /--base-url must not carry a user name or password/],
+    [
+      ['build', sampleShowDir, '--out', out, '--base-url', 'https://user:secret@virtzine.example'],
+      /--base-url must not carry a user name or password/,
+    ],
     [['publish-due', sampleShowDir, '--out', out, '--base-url', 'https://virtzine.example/\u0001'], /--base-url has a control character/],
     [['serve', sampleShowDir, '--port', '0', '--base-url', 'javascript:alert(1)'], /--base-url must be an http\(s\) URL/],
   ];
@@ -42,9 +45,12 @@ test('a --base-url with an escape sequence is named visibly, not obeyed by the t
 
 test('a good base URL with a path passes the shared check', () => {
   const dir = tempDir('cli');
-  const r = runCli(['publish-due', path.join(dir, 'no-show'), '--out', path.join(dir, 'out'), '--base-url', 'https://virtzine.example/podcast/'], {
-    env: { NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
-  });
+  const r = runCli(
+    ['publish-due', path.join(dir, 'no-show'), '--out', path.join(dir, 'out'), '--base-url', 'https://virtzine.example/podcast/'],
+    {
+      env: { NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
+    },
+  );
   assert.equal(r.code, 1, 'past the usage check, to the missing show folder');
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -52,10 +58,14 @@ test('a good base URL with a path passes the shared check', () => {
 test('regression: a reader that closes the pipe early (`status | head -1`) ends netcaster quietly, without a stack trace', () => {
   const dir = tempDir('cli');
   // `head -c 1` exits after one byte: every later write of netcaster's meets a closed pipe.
-  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(cliPath)} status ${JSON.stringify(sampleShowDir)} | head -c 1 >/dev/null`], {
-    env: { ...process.env, NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'bash',
+    ['-c', `set -o pipefail; node ${JSON.stringify(cliPath)} status ${JSON.stringify(sampleShowDir)} | head -c 1 >/dev/null`],
+    {
+      env: { ...process.env, NETCASTER_CACHE_DIR: path.join(dir, 'cache') },
+      encoding: 'utf8',
+    },
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   assert.doesNotMatch(r.stderr, /EPIPE|internal error|at .*\.js:\d+/);
   assert.ok(r.status === 0 || r.status === 141, `exit ${r.status}: ${r.stderr}`);

@@ -13,7 +13,8 @@ import type { Finding } from '../contract/problems.js';
 // sharp (native libvips) loads on first use, so callers that only need checkArtwork, or a
 // check whose image facts are all cached, never pay for it.
 let loaded: Promise<(input?: Buffer | string, options?: SharpOptions) => Sharp> | undefined;
-const sharp = (input: Buffer | string, options: SharpOptions = DECODE_LIMITS) => (loaded ??= import('sharp').then((m) => m.default)).then((make) => make(input, options));
+const sharp = (input: Buffer | string, options: SharpOptions = DECODE_LIMITS) =>
+  (loaded ??= import('sharp').then((m) => m.default)).then((make) => make(input, options));
 /** For metadata() only, which reads the header and no pixel: sharp's pixel limit would refuse the header of a huge image, which we want to read and name. */
 const HEADER_ONLY: SharpOptions = { limitInputPixels: false };
 
@@ -93,7 +94,12 @@ export async function probeImage(absPath: string, file: string): Promise<{ facts
       else await (await sharp(bytes)).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
     } catch (err) {
       return {
-        findings: [{ level: 'error', message: `${file} is damaged: its header is readable but its pixels are not (${(err as Error).message.trim()}); was it cut short? Export it again` }],
+        findings: [
+          {
+            level: 'error',
+            message: `${file} is damaged: its header is readable but its pixels are not (${(err as Error).message.trim()}); was it cut short? Export it again`,
+          },
+        ],
       };
     }
   }
@@ -124,7 +130,10 @@ export async function probeImage(absPath: string, file: string): Promise<{ facts
 }
 
 /** The file's bytes and stat, read only if it is a regular file of at most MAX_IMAGE_BYTES. */
-async function readBounded(absPath: string, file: string): Promise<{ bytes: Buffer; stat: { size: number; mtimeMs: number } } | { finding: Finding }> {
+async function readBounded(
+  absPath: string,
+  file: string,
+): Promise<{ bytes: Buffer; stat: { size: number; mtimeMs: number } } | { finding: Finding }> {
   let handle: fs.FileHandle | undefined;
   try {
     // O_NONBLOCK: a FIFO named artwork.jpg must not hang us on open.
@@ -132,11 +141,17 @@ async function readBounded(absPath: string, file: string): Promise<{ bytes: Buff
     const stat = await handle.stat();
     if (!stat.isFile()) return { finding: { level: 'error', message: `${file} is not a regular file` } };
     if (stat.size > MAX_IMAGE_BYTES) {
-      return { finding: { level: 'error', message: `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, too large to be artwork (at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB)` } };
+      return {
+        finding: {
+          level: 'error',
+          message: `${file} is ${Math.round(stat.size / 1024 / 1024)} MB, too large to be artwork (at most ${MAX_IMAGE_BYTES / 1024 / 1024} MB)`,
+        },
+      };
     }
     const bytes = Buffer.alloc(stat.size);
     let filled = 0;
-    for (let n = -1; n !== 0 && filled < bytes.length; filled += n) n = (await handle.read(bytes, filled, bytes.length - filled, filled)).bytesRead;
+    for (let n = -1; n !== 0 && filled < bytes.length; filled += n)
+      n = (await handle.read(bytes, filled, bytes.length - filled, filled)).bytesRead;
     return { bytes: bytes.subarray(0, filled), stat };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -43,7 +43,11 @@ function reportToStderr(problem: Problem): void {
  * damaged since it was checked) is reported to `report` and keeps only what could be made, at
  * least its feed variant, so every feed and page can still be built; pages show no picture for it.
  */
-export async function makeVariants(images: ImageFacts[], cacheDir: string, report: (problem: Problem) => void = reportToStderr): Promise<ArtworkSet> {
+export async function makeVariants(
+  images: ImageFacts[],
+  cacheDir: string,
+  report: (problem: Problem) => void = reportToStderr,
+): Promise<ArtworkSet> {
   await fs.mkdir(cacheDir, { recursive: true });
   const unique = [...new Map(images.map((image) => [image.path, image])).values()];
   const set: ArtworkSet = new Map();
@@ -89,7 +93,11 @@ async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem:
   const source = readRegularFile(image.path, READ_LIMITS.artwork);
   if (!source || source.length !== image.size) {
     // Gone, replaced or unreadable since it was checked: named by what the check saw of it.
-    report({ level: 'error', file: image.file, message: `changed or became unreadable since it was checked; the artwork copies were not made (check again)` });
+    report({
+      level: 'error',
+      file: image.file,
+      message: `changed or became unreadable since it was checked; the artwork copies were not made (check again)`,
+    });
     const seen = sha256(Buffer.from(`${image.path}\n${image.size}\n${image.mtimeMs}`));
     return [{ ...feed, fileName: `${seen.slice(0, 12)}-${path.basename(image.path)}` }];
   }
@@ -103,7 +111,11 @@ async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem:
   if (machine) throw machine.reason;
   if (failed) {
     const reason = failed.reason instanceof Error ? failed.reason.message.trim() : String(failed.reason);
-    report({ level: 'error', file: image.file, message: `the page, thumbnail and link-preview copies cannot be made (${reason}); is the image damaged? Export it again` });
+    report({
+      level: 'error',
+      file: image.file,
+      message: `the page, thumbnail and link-preview copies cannot be made (${reason}); is the image damaged? Export it again`,
+    });
   }
   return [feed, ...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
 }
@@ -128,7 +140,16 @@ async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, c
   await fs.rename(temp, file);
   // The time of the file as written: the server sends a file entry only while it is unchanged.
   const { mtimeMs } = await fs.stat(file);
-  return { purpose, width: rendered.width, height: rendered.height, format: options.format, fileName, path: file, size: rendered.data.length, mtimeMs };
+  return {
+    purpose,
+    width: rendered.width,
+    height: rendered.height,
+    format: options.format,
+    fileName,
+    path: file,
+    size: rendered.data.length,
+    mtimeMs,
+  };
 }
 
 /** sharp could not decode or encode the source: the image's fault, reported as a problem. */

@@ -30,11 +30,26 @@ export interface LogRecord {
 
 const QUOTED = '"((?:[^"\\\\]|\\\\.)*)"';
 const NGINX = new RegExp(`^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] ${QUOTED} (\\d{3}) (\\d+|-) ${QUOTED} ${QUOTED}(?: ${QUOTED})?\\s*$`);
-const MONTHS: Record<string, string> = { Jan: '01', Feb: '02', Mar: '03', Apr: '04', May: '05', Jun: '06', Jul: '07', Aug: '08', Sep: '09', Oct: '10', Nov: '11', Dec: '12' };
+const MONTHS: Record<string, string> = {
+  Jan: '01',
+  Feb: '02',
+  Mar: '03',
+  Apr: '04',
+  May: '05',
+  Jun: '06',
+  Jul: '07',
+  Aug: '08',
+  Sep: '09',
+  Oct: '10',
+  Nov: '11',
+  Dec: '12',
+};
 
 /** nginx writes `"` and non-ASCII bytes as \xHH inside quoted fields. */
 function unescapeNginx(s: string): string {
-  return s.includes('\\') ? s.replace(/\\x([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, '$1') : s;
+  return s.includes('\\')
+    ? s.replace(/\\x([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, '$1')
+    : s;
 }
 
 let lastDate = '';
@@ -54,7 +69,15 @@ function nginxTime(text: string): number {
     const h = twoDigits(text, 12);
     const m = twoDigits(text, 15);
     const sec = twoDigits(text, 18);
-    if (!Number.isNaN(lastDateMs) && h < 24 && m < 60 && sec < 60 && text.charCodeAt(11) === 58 && text.charCodeAt(14) === 58 && text.charCodeAt(17) === 58) {
+    if (
+      !Number.isNaN(lastDateMs) &&
+      h < 24 &&
+      m < 60 &&
+      sec < 60 &&
+      text.charCodeAt(11) === 58 &&
+      text.charCodeAt(14) === 58 &&
+      text.charCodeAt(17) === 58
+    ) {
       return lastDateMs + ((h * 60 + m) * 60 + sec) * 1000;
     }
   }
@@ -172,7 +195,9 @@ export function parseNginxLine(line: string): LogRecord | string {
 
 /** The field order CloudFront writes when a file has no `#Fields:` line. */
 export const CLOUDFRONT_FIELDS =
-  'date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end'.split(' ');
+  'date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end'.split(
+    ' ',
+  );
 
 /** CloudFront URL-encodes fields, some twice (the User-Agent's spaces come as %2520). */
 function decodeField(s: string): string {

@@ -67,7 +67,17 @@ export interface FeedFetch {
 }
 
 /** Why a hit did not count (for the conformance table and debugging). */
-export type Rejection = 'method' | 'status' | 'probe' | 'bot' | 'empty-user-agent' | 'apple-watch' | 'not-media' | 'duplicate' | 'short' | 'no-threshold';
+export type Rejection =
+  | 'method'
+  | 'status'
+  | 'probe'
+  | 'bot'
+  | 'empty-user-agent'
+  | 'apple-watch'
+  | 'not-media'
+  | 'duplicate'
+  | 'short'
+  | 'no-threshold';
 
 interface ListenerEpisode {
   /** When the window started (first-touch, calendar) or was last touched (last-touch). */
@@ -122,10 +132,12 @@ export function listenerAddress(ip: string): string {
   const right = tail ? tail.split(':') : [];
   // An embedded IPv4 tail takes two groups; only the first four groups matter anyway.
   const groups = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return groups
-    .slice(0, 4)
-    .map((g) => (parseInt(g, 16) || 0).toString(16))
-    .join(':') + '::/64';
+  return (
+    groups
+      .slice(0, 4)
+      .map((g) => (parseInt(g, 16) || 0).toString(16))
+      .join(':') + '::/64'
+  );
 }
 
 /** `bytes=0-0` and `bytes=0-1`: a player asking the length, not listening. */
@@ -241,7 +253,10 @@ export class Counter {
     if (window !== 'calendar-utc') {
       // Rolling windows cross midnight: the listener may have been hashed with yesterday's key,
       // or, for a late line, with the next day's (a later line moved the window there).
-      for (const [d, later] of [[utcDay(time - DAY_MS), false], [utcDay(time + DAY_MS), true]] as const) {
+      for (const [d, later] of [
+        [utcDay(time - DAY_MS), false],
+        [utcDay(time + DAY_MS), true],
+      ] as const) {
         const hash = this.options.hashListener(identity, d, false);
         const key = `${hash}\n${episode}`;
         const entry = hash === undefined ? undefined : this.listeners.get(key);

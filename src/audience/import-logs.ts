@@ -55,9 +55,22 @@ function isGzip(file: string): boolean {
   }
 }
 
-export async function importLogs(files: string[], store: AudienceStore, session: CountingSession, targets: ShowTargets, options: ImportOptions): Promise<ImportResult & { unreadableCount: number }> {
+export async function importLogs(
+  files: string[],
+  store: AudienceStore,
+  session: CountingSession,
+  targets: ShowTargets,
+  options: ImportOptions,
+): Promise<ImportResult & { unreadableCount: number }> {
   const key = Buffer.from(await store.setting('line-digest-key', randomBytes(32).toString('base64')), 'base64');
-  const result: ImportResult & { unreadableCount: number } = { lines: 0, repeated: 0, unreadable: [], unreadableCount: 0, downloads: 0, feedFetches: 0 };
+  const result: ImportResult & { unreadableCount: number } = {
+    lines: 0,
+    repeated: 0,
+    unreadable: [],
+    unreadableCount: 0,
+    downloads: 0,
+    feedFetches: 0,
+  };
   const maxReported = options.maxReported ?? 1000;
   /** Digests of the lines counted in this run (written with the counts at the end). */
   const seenThisRun = new DigestSet();
@@ -68,7 +81,9 @@ export async function importLogs(files: string[], store: AudienceStore, session:
   };
 
   for (const file of files) {
-    const input = isGzip(file) ? fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(zlib.createGunzip()) : fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    const input = isGzip(file)
+      ? fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(zlib.createGunzip())
+      : fs.createReadStream(file, { highWaterMark: 1 << 20 });
     let fields = CLOUDFRONT_FIELDS;
     let lineNumber = 0;
     let lines: string[] = [];
@@ -170,7 +185,17 @@ export function countRecord(record: LogRecord, session: CountingSession, targets
     sent = sentInterval(record, t.size);
   }
   // The engine reads only what it knows of the target; the media facts along with it do no harm.
-  const hit: Hit = { time: record.time, ip: record.ip, userAgent: record.userAgent, method: record.method, status: record.status, range: record.range, target: resolved, sent, threshold };
+  const hit: Hit = {
+    time: record.time,
+    ip: record.ip,
+    userAgent: record.userAgent,
+    method: record.method,
+    status: record.status,
+    range: record.range,
+    target: resolved,
+    sent,
+    threshold,
+  };
   const r = session.add(hit);
   return r.download ? 'download' : r.feedFetch ? 'feed' : undefined;
 }

@@ -72,7 +72,8 @@ export class LiveRecorder {
   }
 
   private fail(err: unknown): void {
-    if (!this.failing) this.options.log(`download counting: cannot write counts (${(err as Error).message}); serving goes on, counts wait and are retried`);
+    if (!this.failing)
+      this.options.log(`download counting: cannot write counts (${(err as Error).message}); serving goes on, counts wait and are retried`);
     this.failing = true;
     this.nextOpenAttempt = Date.now() + RETRY_MS;
     const store = this.store;
@@ -131,7 +132,17 @@ function toHit(r: ServedResponse, targets: ShowTargets): Hit {
   let threshold: number | undefined;
   if (resolved.media) threshold = targets.threshold(resolved.media)?.bytes;
   const { media: _media, ...target } = resolved;
-  return { time: r.time, ip: r.ip, userAgent: r.userAgent, method: r.method, status: r.status, range: r.range, target, sent: r.sent, threshold };
+  return {
+    time: r.time,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    method: r.method,
+    status: r.status,
+    range: r.range,
+    target,
+    sent: r.sent,
+    threshold,
+  };
 }
 
 function windowFromEnv(env: NodeJS.ProcessEnv = process.env) {

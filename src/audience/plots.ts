@@ -39,7 +39,9 @@ function yAxis(max: number): { y: (v: number) => number; lines: string[]; top: n
   const y = (v: number) => PAD.top + inner - (v / top) * inner;
   const lines: string[] = [];
   for (let v = 0; v <= top; v += step) {
-    lines.push(`<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" style="stroke: var(--line)" />`);
+    lines.push(
+      `<line x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" style="stroke: var(--line)" />`,
+    );
     lines.push(`<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="currentColor">${v}</text>`);
   }
   return { y, lines, top };
@@ -55,20 +57,27 @@ export function linePlot(title: string, description: string, labels: string[], s
   const tickEvery = Math.max(1, Math.ceil(labels.length / 8));
   labels.forEach((label, i) => {
     if (i % tickEvery === 0 || i === labels.length - 1) {
-      body.push(`<text x="${x(i).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle" font-size="11" fill="currentColor">${esc(label)}</text>`);
+      body.push(
+        `<text x="${x(i).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle" font-size="11" fill="currentColor">${esc(label)}</text>`,
+      );
     }
   });
   series.forEach((s, k) => {
     const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
     const dash = DASHES[k % DASHES.length] ? ` stroke-dasharray="${DASHES[k % DASHES.length]}"` : '';
-    body.push(`<polyline fill="none" stroke-width="2"${dash} style="stroke: ${SERIES[k % SERIES.length]}" points="${points}"><title>${esc(s.name)}</title></polyline>`);
-    if (s.values.length === 1) body.push(`<circle cx="${x(0).toFixed(1)}" cy="${y(s.values[0]).toFixed(1)}" r="3" style="fill: ${SERIES[k % SERIES.length]}" />`);
+    body.push(
+      `<polyline fill="none" stroke-width="2"${dash} style="stroke: ${SERIES[k % SERIES.length]}" points="${points}"><title>${esc(s.name)}</title></polyline>`,
+    );
+    if (s.values.length === 1)
+      body.push(`<circle cx="${x(0).toFixed(1)}" cy="${y(s.values[0]).toFixed(1)}" r="3" style="fill: ${SERIES[k % SERIES.length]}" />`);
   });
   if (series.length > 1) {
     series.forEach((s, k) => {
       const ly = PAD.top + 4 + k * 16;
       const dash = DASHES[k % DASHES.length] ? ` stroke-dasharray="${DASHES[k % DASHES.length]}"` : '';
-      body.push(`<line x1="${PAD.left + 10}" x2="${PAD.left + 34}" y1="${ly}" y2="${ly}" stroke-width="2"${dash} style="stroke: ${SERIES[k % SERIES.length]}" />`);
+      body.push(
+        `<line x1="${PAD.left + 10}" x2="${PAD.left + 34}" y1="${ly}" y2="${ly}" stroke-width="2"${dash} style="stroke: ${SERIES[k % SERIES.length]}" />`,
+      );
       body.push(`<text x="${PAD.left + 40}" y="${ly + 4}" font-size="12" fill="currentColor">${esc(s.name)}</text>`);
     });
   }

@@ -77,7 +77,10 @@ export function buildReport(input: {
   d.byDay = Object.fromEntries(Object.entries(d.byDay).sort(([a], [b]) => a.localeCompare(b)));
 
   const known = new Map(input.episodes.map((e) => [e.slug, e]));
-  const slugs = new Set([...Object.keys(d.byEpisode), ...input.episodes.filter((e) => e.date && e.date.slice(0, 10) <= until).map((e) => e.slug)]);
+  const slugs = new Set([
+    ...Object.keys(d.byEpisode),
+    ...input.episodes.filter((e) => e.date && e.date.slice(0, 10) <= until).map((e) => e.slug),
+  ]);
   for (const slug of slugs) {
     const info = known.get(slug);
     const published = info?.date?.slice(0, 10);
@@ -85,7 +88,11 @@ export function buildReport(input: {
     if (published) {
       const start = Date.parse(published + 'T00:00:00Z');
       const within = (n: number) =>
-        input.rows.filter((r) => r.episode === slug && Date.parse(r.day + 'T00:00:00Z') >= start && Date.parse(r.day + 'T00:00:00Z') < start + n * DAY_MS).reduce((s, r) => s + r.downloads, 0);
+        input.rows
+          .filter(
+            (r) => r.episode === slug && Date.parse(r.day + 'T00:00:00Z') >= start && Date.parse(r.day + 'T00:00:00Z') < start + n * DAY_MS,
+          )
+          .reduce((s, r) => s + r.downloads, 0);
       entry.first7 = within(7);
       entry.first30 = within(30);
     }
@@ -101,7 +108,12 @@ export function buildReport(input: {
   }
   for (const [feed, byDay] of [...perFeedDay].sort(([a], [b]) => a.localeCompare(b))) {
     const values = [...byDay.values()];
-    report.feeds.push({ feed, days: values.length, averagePerDay: Math.round((values.reduce((s, n) => s + n, 0) / values.length) * 10) / 10, highest: Math.max(...values) });
+    report.feeds.push({
+      feed,
+      days: values.length,
+      averagePerDay: Math.round((values.reduce((s, n) => s + n, 0) / values.length) * 10) / 10,
+      highest: Math.max(...values),
+    });
   }
   return report;
 }
@@ -113,7 +125,11 @@ export function toJson(report: StatsReport): StatsJson {
 
 function table(headers: string[], rows: (string | number)[][], rightAlignFrom = 1): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells: (string | number)[]) => cells.map((c, i) => (i >= rightAlignFrom ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: (string | number)[]) =>
+    cells
+      .map((c, i) => (i >= rightAlignFrom ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -139,9 +155,19 @@ export function toText(report: StatsReport): string {
   out.push('');
   out.push(table(['Day', 'Downloads'], Object.entries(d.byDay)));
   out.push('');
-  out.push(table(['App', 'Downloads', 'Share'], sortedCounts(d.byApp).map(([k, n]) => [k, n, share(n, d.total)])));
+  out.push(
+    table(
+      ['App', 'Downloads', 'Share'],
+      sortedCounts(d.byApp).map(([k, n]) => [k, n, share(n, d.total)]),
+    ),
+  );
   out.push('');
-  out.push(table(['Device', 'Downloads', 'Share'], sortedCounts(report.byDevice).map(([k, n]) => [k, n, share(n, d.total)])));
+  out.push(
+    table(
+      ['Device', 'Downloads', 'Share'],
+      sortedCounts(report.byDevice).map(([k, n]) => [k, n, share(n, d.total)]),
+    ),
+  );
   out.push('');
   out.push(
     table(
@@ -153,10 +179,20 @@ export function toText(report: StatsReport): string {
     ),
   );
   out.push('');
-  out.push(table(['Format', 'Downloads', 'Share'], sortedCounts(d.byFormat).map(([k, n]) => [k, n, share(n, d.total)])));
+  out.push(
+    table(
+      ['Format', 'Downloads', 'Share'],
+      sortedCounts(d.byFormat).map(([k, n]) => [k, n, share(n, d.total)]),
+    ),
+  );
   if (report.feeds.length) {
     out.push('');
-    out.push(table(['Feed', 'Days fetched', 'Listeners/day (avg)', 'Highest day'], report.feeds.map((f) => [f.feed, f.days, f.averagePerDay, f.highest])));
+    out.push(
+      table(
+        ['Feed', 'Days fetched', 'Listeners/day (avg)', 'Highest day'],
+        report.feeds.map((f) => [f.feed, f.days, f.averagePerDay, f.highest]),
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -171,6 +207,7 @@ function csvCell(value: string | number): string {
 /** One row per stored aggregate in the range: day, episode, format, app, device, downloads. */
 export function toCsv(rows: DownloadRow[], since: string, until: string): string {
   const lines = ['day,episode,format,app,device,downloads'];
-  for (const r of rows) if (inRange(r.day, since, until)) lines.push([r.day, r.episode, r.format, r.app, r.device, r.downloads].map(csvCell).join(','));
+  for (const r of rows)
+    if (inRange(r.day, since, until)) lines.push([r.day, r.episode, r.format, r.app, r.device, r.downloads].map(csvCell).join(','));
   return lines.join('\n') + '\n';
 }

@@ -8,7 +8,16 @@
 // from the saved state, and with it any way to link that day's hashes to an address. Keys of days
 // already past that when a log is imported live in memory only.
 import { createHmac, randomBytes } from 'node:crypto';
-import { Counter, LATE_LOGS_GRACE_MS, WINDOW_KINDS, utcDay, type EngineState, type Hit, type HitResult, type WindowKind } from './engine.js';
+import {
+  Counter,
+  LATE_LOGS_GRACE_MS,
+  WINDOW_KINDS,
+  utcDay,
+  type EngineState,
+  type Hit,
+  type HitResult,
+  type WindowKind,
+} from './engine.js';
 import type { UserAgentRules } from './user-agents.js';
 import { addDownload, addFeed, type AudienceStore, type DownloadRow, type FeedRow } from './store.js';
 
@@ -23,7 +32,10 @@ interface SavedState {
 export async function storeWindow(store: AudienceStore, wanted: WindowKind | undefined): Promise<WindowKind> {
   const stored = (await store.setting('window', wanted ?? 'calendar-utc')) as WindowKind;
   if (!WINDOW_KINDS.includes(stored)) throw new Error(`the database's counting window "${stored}" is not one netcaster knows`);
-  if (wanted && wanted !== stored) throw new Error(`this database counts with the ${stored} window, not ${wanted}; use another NETCASTER_DATA_DIR or database for ${wanted}`);
+  if (wanted && wanted !== stored)
+    throw new Error(
+      `this database counts with the ${stored} window, not ${wanted}; use another NETCASTER_DATA_DIR or database for ${wanted}`,
+    );
   return stored;
 }
 
@@ -98,7 +110,10 @@ export class CountingSession {
     for (const day of this.keys.keys()) if (day < oldestKept) this.keys.delete(day);
     // Listener windows go to their own rows, only those that changed; the rest is small.
     const feedListeners = this.counter.feedSnapshot();
-    const state: SavedState = { keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])), engine: { listeners: {}, feedListeners } };
+    const state: SavedState = {
+      keys: Object.fromEntries([...this.keys].map(([day, key]) => [day, key.toString('base64')])),
+      engine: { listeners: {}, feedListeners },
+    };
     const listenerChanges = this.counter.takeListenerChanges();
     const downloads = this.downloads;
     const feedFetches = this.feedFetches;

@@ -15,7 +15,8 @@ const CURVES = 8;
 function daysBetween(since: string, until: string): string[] {
   const out: string[] = [];
   const end = Date.parse(until + 'T00:00:00Z');
-  for (let t = Math.max(Date.parse(since + 'T00:00:00Z'), end - (MAX_DAYS - 1) * DAY_MS); t <= end; t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Math.max(Date.parse(since + 'T00:00:00Z'), end - (MAX_DAYS - 1) * DAY_MS); t <= end; t += DAY_MS)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -53,12 +54,34 @@ export function renderStatsPage(report: StatsReport, rows: DownloadRow[], catalo
   const main = `<h1>Downloads</h1>
 <p>${d.total} downloads from ${esc(report.since)} to ${esc(report.until)}, counted by the IAB podcast measurement rules (${esc(report.window)} window).</p>
 <section aria-labelledby="per-day"><h2 id="per-day">Downloads per day</h2>
-${linePlot('Downloads per day', `Downloads each day from ${days[0] ?? report.since} to ${report.until}; highest ${Math.max(0, ...perDay)}.`, days.map((x) => x.slice(5)), [{ name: 'Downloads', values: perDay }])}
-${table('Downloads per day', ['Day', 'Downloads'], days.map((x, i) => [x, perDay[i]]))}
+${linePlot(
+  'Downloads per day',
+  `Downloads each day from ${days[0] ?? report.since} to ${report.until}; highest ${Math.max(0, ...perDay)}.`,
+  days.map((x) => x.slice(5)),
+  [{ name: 'Downloads', values: perDay }],
+)}
+${table(
+  'Downloads per day',
+  ['Day', 'Downloads'],
+  days.map((x, i) => [x, perDay[i]]),
+)}
 </section>
 <section aria-labelledby="first-30"><h2 id="first-30">Each episode's first 30 days</h2>
-${curves.length ? linePlot("Each episode's first 30 days", 'Cumulative downloads of each episode by day since its publication.', Array.from({ length: 30 }, (_, i) => `day ${i + 1}`), curves) : '<p>No published episodes yet.</p>'}
-${table("Each episode's downloads", ['Episode', 'Published', 'Downloads', 'First 7 days', 'First 30 days'], report.episodes.map((e) => [e.title ?? e.slug, e.published ?? '-', e.total, e.first7 ?? '-', e.first30 ?? '-']))}
+${
+  curves.length
+    ? linePlot(
+        "Each episode's first 30 days",
+        'Cumulative downloads of each episode by day since its publication.',
+        Array.from({ length: 30 }, (_, i) => `day ${i + 1}`),
+        curves,
+      )
+    : '<p>No published episodes yet.</p>'
+}
+${table(
+  "Each episode's downloads",
+  ['Episode', 'Published', 'Downloads', 'First 7 days', 'First 30 days'],
+  report.episodes.map((e) => [e.title ?? e.slug, e.published ?? '-', e.total, e.first7 ?? '-', e.first30 ?? '-']),
+)}
 </section>
 <section aria-labelledby="apps"><h2 id="apps">Apps</h2>
 ${barPlot('Downloads by app', `Downloads by podcast app or browser; ${apps.length} apps.`, apps)}

@@ -40,7 +40,11 @@ export function tokenMatches(presented: string | undefined, token: string): bool
 
 const unauthorized: PageResponse = {
   status: 401,
-  headers: { 'WWW-Authenticate': 'Basic realm="netcaster stats", charset="UTF-8"', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  headers: {
+    'WWW-Authenticate': 'Basic realm="netcaster stats", charset="UTF-8"',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  },
   body: 'The download numbers need the stats token (NETCASTER_STATS_TOKEN) as the password.\n',
 };
 
@@ -49,7 +53,11 @@ const unauthorized: PageResponse = {
  * when it is not set, so the site answers them: 404).
  */
 export function statsRoute(getCatalog: () => Catalog | undefined, env: NodeJS.ProcessEnv = process.env) {
-  return async (path: string, method: string, headers: Record<string, string | string[] | undefined>): Promise<PageResponse | undefined> => {
+  return async (
+    path: string,
+    method: string,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<PageResponse | undefined> => {
     const token = env.NETCASTER_STATS_TOKEN;
     if (!token || (path !== '/stats/' && path !== '/stats')) return undefined;
     if (method !== 'GET' && method !== 'HEAD') return undefined;
@@ -61,7 +69,11 @@ export function statsRoute(getCatalog: () => Catalog | undefined, env: NodeJS.Pr
     try {
       store = await openStore(env);
     } catch (err) {
-      return { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' }, body: `The download counts cannot be read: ${(err as Error).message}\n` };
+      return {
+        status: 503,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' },
+        body: `The download counts cannot be read: ${(err as Error).message}\n`,
+      };
     }
     try {
       const window = await storeWindow(store, undefined);
@@ -75,10 +87,17 @@ export function statsRoute(getCatalog: () => Catalog | undefined, env: NodeJS.Pr
         today: utcDay(now),
         until: utcDay(now),
         since: rows.length ? undefined : utcDay(now),
-        episodes: catalog?.episodes.filter((e) => !e.draft && Date.parse(e.date) <= now).map((e) => ({ slug: e.slug, title: e.title, date: e.date })) ?? [],
+        episodes:
+          catalog?.episodes
+            .filter((e) => !e.draft && Date.parse(e.date) <= now)
+            .map((e) => ({ slug: e.slug, title: e.title, date: e.date })) ?? [],
         isVideo: (format) => targets?.isVideoFormat(format) ?? FORMATS[format]?.video ?? format === 'webm',
       });
-      return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, body: renderStatsPage(report, rows, catalog) };
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+        body: renderStatsPage(report, rows, catalog),
+      };
     } finally {
       await store.close();
     }

@@ -90,17 +90,18 @@ export class DuckDbStore implements AudienceStore {
         );
       }
       for (const f of feeds) {
-        await c.run(`insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = listeners + excluded.listeners`, [
-          f.day,
-          f.feed,
-          f.app,
-          f.listeners,
-        ]);
+        await c.run(
+          `insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = listeners + excluded.listeners`,
+          [f.day, f.feed, f.app, f.listeners],
+        );
       }
       if (batch.state) await c.run(`insert or replace into open_windows values ($1, $2)`, [batch.state.name, batch.state.json]);
       const listeners = batch.listeners;
       if (listeners?.deletes.length) {
-        await c.run(`delete from open_listeners where name = $1 and listener in (select unnest($2::varchar[]))`, [listeners.name, listValue(listeners.deletes)]);
+        await c.run(`delete from open_listeners where name = $1 and listener in (select unnest($2::varchar[]))`, [
+          listeners.name,
+          listValue(listeners.deletes),
+        ]);
       }
       if (listeners?.upserts.length) {
         await c.run(`insert or replace into open_listeners select $1, unnest($2::varchar[]), unnest($3::varchar[])`, [
@@ -147,7 +148,10 @@ export class DuckDbStore implements AudienceStore {
     // Asks for the lines already there (usually none) rather than the new ones (usually all):
     // turning 20,000 result rows back into JavaScript took more time than the query.
     // One string rather than a list of 20,000 values: binding them one by one cost more than the query.
-    const rows = await this.rows(`select d from (select unnest(string_split($1, ',')) as d) t where exists (select 1 from imported_lines i where i.digest = t.d)`, [digests.join(',')]);
+    const rows = await this.rows(
+      `select d from (select unnest(string_split($1, ',')) as d) t where exists (select 1 from imported_lines i where i.digest = t.d)`,
+      [digests.join(',')],
+    );
     const fresh = new Set(digests);
     for (const r of rows) fresh.delete(r.d as string);
     return fresh;
@@ -165,7 +169,10 @@ export class DuckDbStore implements AudienceStore {
       `select strftime(day, '%Y-%m-%d') as day, episode, format, app, device, downloads from downloads where ($1::date is null or day >= $1::date) and ($2::date is null or day <= $2::date) order by day, episode, format, app, device`,
       [range.since ?? null, range.until ?? null],
     );
-    return rows.map((r) => ({ day: r.day, episode: r.episode, format: r.format, app: r.app, device: r.device, downloads: Number(r.downloads) }) as DownloadRow);
+    return rows.map(
+      (r) =>
+        ({ day: r.day, episode: r.episode, format: r.format, app: r.app, device: r.device, downloads: Number(r.downloads) }) as DownloadRow,
+    );
   }
 
   async feeds(range: DateRange): Promise<FeedRow[]> {

@@ -5,7 +5,10 @@ import { SCHEMA, StoreError, aggregate, type AudienceStore, type Batch, type Dat
 
 export class PostgresStore implements AudienceStore {
   readonly description: string;
-  private constructor(private readonly pool: pg.Pool, url: string) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    url: string,
+  ) {
     // Never print a password.
     const shown = new URL(url);
     shown.password = shown.password ? '***' : '';
@@ -36,15 +39,16 @@ export class PostgresStore implements AudienceStore {
         );
       }
       for (const f of feeds) {
-        await c.query(`insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = feed_listeners.listeners + excluded.listeners`, [
-          f.day,
-          f.feed,
-          f.app,
-          f.listeners,
-        ]);
+        await c.query(
+          `insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = feed_listeners.listeners + excluded.listeners`,
+          [f.day, f.feed, f.app, f.listeners],
+        );
       }
       if (batch.state) {
-        await c.query(`insert into open_windows values ($1, $2) on conflict (name) do update set state = excluded.state`, [batch.state.name, batch.state.json]);
+        await c.query(`insert into open_windows values ($1, $2) on conflict (name) do update set state = excluded.state`, [
+          batch.state.name,
+          batch.state.json,
+        ]);
       }
       const listeners = batch.listeners;
       if (listeners?.deletes.length) {
@@ -86,7 +90,10 @@ export class PostgresStore implements AudienceStore {
 
   async newLines(digests: string[]): Promise<Set<string>> {
     if (digests.length === 0) return new Set();
-    const r = await this.pool.query(`select d from unnest($1::varchar[]) as t(d) where not exists (select 1 from imported_lines i where i.digest = t.d)`, [digests]);
+    const r = await this.pool.query(
+      `select d from unnest($1::varchar[]) as t(d) where not exists (select 1 from imported_lines i where i.digest = t.d)`,
+      [digests],
+    );
     return new Set(r.rows.map((row) => row.d as string));
   }
 

@@ -22,7 +22,13 @@ export class ShowTargets {
   constructor(readonly catalog: Catalog) {
     for (const episode of catalog.episodes) {
       for (const m of episode.media) {
-        this.media.set(`${episode.slug}/${m.fileName}`, { episode: episode.slug, format: m.format, file: m.fileName, path: m.path, video: m.facts.hasVideo });
+        this.media.set(`${episode.slug}/${m.fileName}`, {
+          episode: episode.slug,
+          format: m.format,
+          file: m.fileName,
+          path: m.path,
+          video: m.facts.hasVideo,
+        });
       }
     }
     this.feedNames = new Set(catalog.show.feeds.map((f) => f.name));

@@ -28,14 +28,37 @@ export interface UserAgentFiles {
 export const ownRules: UserAgentFiles = {
   bots: [
     // Feed crawlers of apps: they fetch feeds and sometimes media to check them, never for a listener.
-    { user_agents: ['Pocket Casts Feed Parser', 'Overcast/.*Podcast Sync', 'Podcasts/[\\d.]+ \\(\\+https?://podcasts\\.apple\\.com', 'iTMS', 'Spotify/\\S+ \\(\\+https?://'], description: 'app feed crawlers' },
+    {
+      user_agents: [
+        'Pocket Casts Feed Parser',
+        'Overcast/.*Podcast Sync',
+        'Podcasts/[\\d.]+ \\(\\+https?://podcasts\\.apple\\.com',
+        'iTMS',
+        'Spotify/\\S+ \\(\\+https?://',
+      ],
+      description: 'app feed crawlers',
+    },
     // Self-declared bots not always in isbot's list.
-    { user_agents: ['[Bb]ot\\b', '[Cc]rawler', '[Ss]pider', 'HeadlessChrome', 'Podchaser-Parser', 'podcastindex\\.org', 'PodcastAddict/.*FeedChecker'], description: 'self-declared bots' },
+    {
+      user_agents: [
+        '[Bb]ot\\b',
+        '[Cc]rawler',
+        '[Ss]pider',
+        'HeadlessChrome',
+        'Podchaser-Parser',
+        'podcastindex\\.org',
+        'PodcastAddict/.*FeedChecker',
+      ],
+      description: 'self-declared bots',
+    },
   ],
   apps: [
     { user_agents: ['^gPodder/', '^gpodder\\.net', 'mygpo'], app: 'gPodder', device: 'computer' },
     { user_agents: ['^AntennaPod/'], app: 'AntennaPod', device: 'phone', os: 'android' },
-    { user_agents: ['^Podcasts/', '^Balados/', '^Podcasti/', '^Podcast/', '^AppleCoreMedia/.*\\(iPhone', 'iTunes/'], app: 'Apple Podcasts' },
+    {
+      user_agents: ['^Podcasts/', '^Balados/', '^Podcasti/', '^Podcast/', '^AppleCoreMedia/.*\\(iPhone', 'iTunes/'],
+      app: 'Apple Podcasts',
+    },
     { user_agents: ['^Overcast/'], app: 'Overcast', device: 'phone', os: 'ios' },
     { user_agents: ['^PocketCasts/', '^Pocket Casts'], app: 'Pocket Casts' },
     { user_agents: ['^Spotify/', 'Spotify'], app: 'Spotify' },

@@ -70,7 +70,8 @@ export function loadRules(dir = process.env.NETCASTER_USER_AGENTS_DIR): UserAgen
     try {
       const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries?: UserAgentEntry[] } | UserAgentEntry[];
       const entries = Array.isArray(json) ? json : json.entries;
-      if (!Array.isArray(entries) || entries.some((e) => !Array.isArray(e.user_agents))) throw new Error('expected { "entries": [{ "user_agents": [...] }] }');
+      if (!Array.isArray(entries) || entries.some((e) => !Array.isArray(e.user_agents)))
+        throw new Error('expected { "entries": [{ "user_agents": [...] }] }');
       files[name] = entries;
     } catch (err) {
       throw new Error(`${file}: ${(err as Error).message}`, { cause: err });

@@ -35,7 +35,12 @@ export function assembleCatalog(files: ShowFiles, baseUrl?: string): { catalog?:
   const m = loaded.manifest;
   const show = m && files.showArtwork ? buildShow(m, loaded.dir, files.showArtwork, baseUrl, problems) : undefined;
   if (m && !baseUrl && !m.baseUrl) {
-    problems.push({ level: 'warning', file: SHOW_FILE, field: 'baseUrl', message: 'not set: feeds need absolute URLs, so `build` and `serve` will need --base-url' });
+    problems.push({
+      level: 'warning',
+      file: SHOW_FILE,
+      field: 'baseUrl',
+      message: 'not set: feeds need absolute URLs, so `build` and `serve` will need --base-url',
+    });
   }
   if (show) checkFeeds(show, new Set(loaded.episodes.flatMap((e) => Object.keys(e.manifest.media ?? {}))), problems);
   checkDuplicateGuids(list, problems);
@@ -71,13 +76,24 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
   const longest = Math.max(0, ...media.map((x) => x.facts.duration ?? 0));
   if (chapters?.source === 'file' && longest > 0) {
     const late = chapters.chapters.findIndex((c) => c.startTime > longest);
-    if (late >= 0) problems.push({ level: 'warning', file: `${le.slug}/${mf.chapters ?? 'chapters.json'}`, field: `chapters.${late}.startTime`, message: `starts after the end of the media (${Math.round(longest)} s)` });
+    if (late >= 0)
+      problems.push({
+        level: 'warning',
+        file: `${le.slug}/${mf.chapters ?? 'chapters.json'}`,
+        field: `chapters.${late}.startTime`,
+        message: `starts after the end of the media (${Math.round(longest)} s)`,
+      });
   }
 
   let guid = mf.guid;
   if (!guid) {
     guid = uuidV5(le.slug, DERIVED_GUID_NAMESPACE);
-    problems.push({ level: 'warning', file: manifestFile, field: 'guid', message: `not set: using ${guid}, derived from the folder name; add \`guid: ${guid}\` so renaming the folder never changes it` });
+    problems.push({
+      level: 'warning',
+      file: manifestFile,
+      field: 'guid',
+      message: `not set: using ${guid}, derived from the folder name; add \`guid: ${guid}\` so renaming the folder never changes it`,
+    });
   }
   return {
     slug: le.slug,
@@ -109,7 +125,12 @@ function masterProblems(mf: EpisodeManifest, manifestFile: string): Problem[] {
   if (mf.master !== undefined) {
     for (const [format, fileName] of Object.entries(mf.media ?? {})) {
       if (fileName === mf.master) {
-        problems.push({ level: 'error', file: manifestFile, field: `media.${format}`, message: `is the master (${mf.master}), which is never published: run \`netcaster encode\` to make the ${format} from it` });
+        problems.push({
+          level: 'error',
+          file: manifestFile,
+          field: `media.${format}`,
+          message: `is the master (${mf.master}), which is never published: run \`netcaster encode\` to make the ${format} from it`,
+        });
       }
     }
   }
@@ -193,10 +214,20 @@ function crossCheck(mf: EpisodeManifest, media: EpisodeMedia[], slug: string, ma
     const file = `${slug}/${x.fileName}`;
     const tagTitle = x.facts.tags.title?.trim();
     if (tagTitle && !looselyEqual(tagTitle, mf.title)) {
-      problems.push({ level: 'warning', file, field: 'tags.title', message: `embedded title "${tagTitle}" contradicts episode.yaml's title "${mf.title}"` });
+      problems.push({
+        level: 'warning',
+        file,
+        field: 'tags.title',
+        message: `embedded title "${tagTitle}" contradicts episode.yaml's title "${mf.title}"`,
+      });
     }
     if (x.facts.tags.track !== undefined && mf.number !== undefined && x.facts.tags.track !== mf.number) {
-      problems.push({ level: 'warning', file, field: 'tags.track', message: `embedded track number ${x.facts.tags.track} contradicts episode.yaml's number ${mf.number}` });
+      problems.push({
+        level: 'warning',
+        file,
+        field: 'tags.track',
+        message: `embedded track number ${x.facts.tags.track} contradicts episode.yaml's number ${mf.number}`,
+      });
     }
     if (x.facts.duration === undefined) {
       problems.push({ level: 'error', file, message: 'duration could not be determined from the file' });
@@ -206,7 +237,11 @@ function crossCheck(mf: EpisodeManifest, media: EpisodeMedia[], slug: string, ma
 
 /** Titles match if one contains the other once case, punctuation and spacing are ignored ("VirtZine #46: The Mega Edition!" vs "The Mega Edition!"). */
 function looselyEqual(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^\p{L}\p{N}]+/gu, '');
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^\p{L}\p{N}]+/gu, '');
   const x = norm(a);
   const y = norm(b);
   return x.includes(y) || y.includes(x);
@@ -224,7 +259,8 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
   if (baseUrlWhy) problems.push({ level: 'error', file: SHOW_FILE, field: 'baseUrl', message: baseUrlWhy });
   const baseUrl = (baseUrlOverride ?? (baseUrlWhy ? undefined : m.baseUrl))?.replace(/\/+$/, '');
   for (const [i, person] of (m.persons ?? []).entries()) {
-    for (const p of personTaxonomyProblems(person)) problems.push({ level: 'warning', file: SHOW_FILE, field: `persons.${i}.${p.field}`, message: p.message });
+    for (const p of personTaxonomyProblems(person))
+      problems.push({ level: 'warning', file: SHOW_FILE, field: `persons.${i}.${p.field}`, message: p.message });
   }
   checkFeedGuids(m, problems);
   const hubs = m.hub === undefined ? [] : Array.isArray(m.hub) ? m.hub : [m.hub];
@@ -284,7 +320,13 @@ function checkFeedGuids(m: ShowManifest, problems: Problem[]): void {
   for (const [name, f] of Object.entries(m.feeds)) {
     if (f.guid === undefined) continue;
     const other = seen.get(f.guid.toLowerCase());
-    if (other) problems.push({ level: 'error', file: SHOW_FILE, field: `feeds.${name}.guid`, message: `same guid as the feed "${other}": each feed is its own podcast and needs its own` });
+    if (other)
+      problems.push({
+        level: 'error',
+        file: SHOW_FILE,
+        field: `feeds.${name}.guid`,
+        message: `same guid as the feed "${other}": each feed is its own podcast and needs its own`,
+      });
     else seen.set(f.guid.toLowerCase(), name);
   }
 }
@@ -293,10 +335,20 @@ function checkFeedGuids(m: ShowManifest, problems: Problem[]): void {
 function checkFeeds(show: Show, declaredFormats: Set<string>, problems: Problem[]): void {
   for (const feed of show.feeds) {
     if (!declaredFormats.has(feed.enclosure)) {
-      problems.push({ level: 'warning', file: SHOW_FILE, field: `feeds.${feed.name}.enclosure`, message: `no episode has a "${feed.enclosure}" file, so this feed is empty` });
+      problems.push({
+        level: 'warning',
+        file: SHOW_FILE,
+        field: `feeds.${feed.name}.enclosure`,
+        message: `no episode has a "${feed.enclosure}" file, so this feed is empty`,
+      });
     }
     if (feed.alternates.includes(feed.enclosure)) {
-      problems.push({ level: 'warning', file: SHOW_FILE, field: `feeds.${feed.name}.alternates`, message: `lists the enclosure format "${feed.enclosure}" again` });
+      problems.push({
+        level: 'warning',
+        file: SHOW_FILE,
+        field: `feeds.${feed.name}.alternates`,
+        message: `lists the enclosure format "${feed.enclosure}" again`,
+      });
     }
   }
 }
@@ -305,7 +357,13 @@ function checkDuplicateGuids(episodes: Episode[], problems: Problem[]): void {
   const seen = new Map<string, string>();
   for (const e of episodes) {
     const other = seen.get(e.guid);
-    if (other) problems.push({ level: 'error', file: `${e.slug}/${EPISODE_FILE}`, field: 'guid', message: `same guid as ${other}: every episode needs its own` });
+    if (other)
+      problems.push({
+        level: 'error',
+        file: `${e.slug}/${EPISODE_FILE}`,
+        field: 'guid',
+        message: `same guid as ${other}: every episode needs its own`,
+      });
     else seen.set(e.guid, e.slug);
   }
 }
@@ -323,7 +381,13 @@ function checkDuplicateNumbers(episodes: Episode[], problems: Problem[]): void {
     const key = `${e.season ?? ''}:${e.number}`;
     const other = seen.get(key);
     const season = e.season === undefined ? '' : ` in season ${e.season}`;
-    if (other) problems.push({ level: 'warning', file: `${e.slug}/${EPISODE_FILE}`, field: 'number', message: `same number ${e.number}${season} as ${other}/${EPISODE_FILE}: apps would show two episodes ${e.number}` });
+    if (other)
+      problems.push({
+        level: 'warning',
+        file: `${e.slug}/${EPISODE_FILE}`,
+        field: 'number',
+        message: `same number ${e.number}${season} as ${other}/${EPISODE_FILE}: apps would show two episodes ${e.number}`,
+      });
     else seen.set(key, e.slug);
   }
 }

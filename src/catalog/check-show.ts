@@ -6,7 +6,15 @@
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';
-import { fingerprintShow, readListings, readSnapshot, writeListings, writeSnapshot, type CheckResult, type WalkObserver } from './snapshot.js';
+import {
+  fingerprintShow,
+  readListings,
+  readSnapshot,
+  writeListings,
+  writeSnapshot,
+  type CheckResult,
+  type WalkObserver,
+} from './snapshot.js';
 
 export type { CheckResult, WalkObserver };
 

@@ -33,7 +33,12 @@ export function fileInFolder(folder: string, realShowDir: string, name: string, 
 }
 
 /** A file a manifest names, read whole (at most `maxBytes`) as text, with the checks of fileInFolder. */
-export function readTextInFolder(folder: string, realShowDir: string, name: string, maxBytes: number): (FoundFile & { text: string }) | { message: string } {
+export function readTextInFolder(
+  folder: string,
+  realShowDir: string,
+  name: string,
+  maxBytes: number,
+): (FoundFile & { text: string }) | { message: string } {
   const notPlain = notAPlainName(name);
   if (notPlain) return notPlain;
   const abs = path.join(folder, name);
@@ -42,7 +47,13 @@ export function readTextInFolder(folder: string, realShowDir: string, name: stri
 }
 
 /** The first `headBytes` of a file a manifest names (at most `maxBytes` long), with the checks of fileInFolder. */
-export function readHeadInFolder(folder: string, realShowDir: string, name: string, headBytes: number, maxBytes: number): (FoundFile & { head: Buffer }) | { message: string } {
+export function readHeadInFolder(
+  folder: string,
+  realShowDir: string,
+  name: string,
+  headBytes: number,
+  maxBytes: number,
+): (FoundFile & { head: Buffer }) | { message: string } {
   const notPlain = notAPlainName(name);
   if (notPlain) return notPlain;
   const abs = path.join(folder, name);
@@ -51,7 +62,15 @@ export function readHeadInFolder(folder: string, realShowDir: string, name: stri
 }
 
 function notAPlainName(name: unknown): { message: string } | undefined {
-  if (typeof name !== 'string' || name.includes('/') || name.includes('\\') || name.includes('\0') || name === '.' || name === '..' || path.isAbsolute(name)) {
+  if (
+    typeof name !== 'string' ||
+    name.includes('/') ||
+    name.includes('\\') ||
+    name.includes('\0') ||
+    name === '.' ||
+    name === '..' ||
+    path.isAbsolute(name)
+  ) {
     return { message: `must be a file name in the episode folder, not a path: ${String(name)}` };
   }
   return undefined;

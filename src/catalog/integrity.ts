@@ -92,7 +92,8 @@ export class IntegrityHashes {
       const hashes = new Map<string, Promise<string>>();
       for (const episode of catalog.episodes) {
         for (const m of episode.media) {
-          if (isAlternateSomewhere(m.format, formatsOf(episode), catalog.show.feeds) && !hashes.has(m.path)) hashes.set(m.path, this.of(m.path, m.facts));
+          if (isAlternateSomewhere(m.format, formatsOf(episode), catalog.show.feeds) && !hashes.has(m.path))
+            hashes.set(m.path, this.of(m.path, m.facts));
         }
       }
       const files = [...hashes.keys()];

@@ -256,7 +256,11 @@ export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl
     const same = byGuid.get(guid);
     if (same) {
       if (same.slug !== locked.slug) {
-        problems.push({ level: 'warning', file: `${same.slug}/episode.yaml`, message: `was published as ${locked.slug} (${LOCK_FILE}): renaming the folder changes the episode's page and media URLs` });
+        problems.push({
+          level: 'warning',
+          file: `${same.slug}/episode.yaml`,
+          message: `was published as ${locked.slug} (${LOCK_FILE}): renaming the folder changes the episode's page and media URLs`,
+        });
       }
       continue;
     }
@@ -269,7 +273,12 @@ export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl
         message: `was ${guid} when published (${LOCK_FILE}), now ${current.guid}: podcast apps would offer the episode again as a new one`,
       });
     } else if (!fs.existsSync(path.join(showDir, locked.slug))) {
-      problems.push({ level: 'warning', file: LOCK_FILE, field: `episodes.${guid}`, message: `the published episode ${locked.slug} is gone from the show: apps keep listing it, but its media URLs stop working` });
+      problems.push({
+        level: 'warning',
+        file: LOCK_FILE,
+        field: `episodes.${guid}`,
+        message: `the published episode ${locked.slug} is gone from the show: apps keep listing it, but its media URLs stop working`,
+      });
     }
     // Else its folder is there but does not pass check: those problems are reported already.
   }

@@ -141,7 +141,8 @@ class FileReader {
     const { facts, findings } = await this.cached(this.mediaCache, found, () => this.workers.probe(found.path));
     for (const f of findings) problems.push({ level: f.level, file, message: f.message });
     if (!facts) return undefined;
-    for (const f of checkDeclaredFormat(format, fileName, facts)) problems.push({ level: f.level, file, message: `${f.message} (${field} in ${EPISODE_FILE})` });
+    for (const f of checkDeclaredFormat(format, fileName, facts))
+      problems.push({ level: f.level, file, message: `${f.message} (${field} in ${EPISODE_FILE})` });
     return { format, fileName, path: found.path, facts };
   }
 
@@ -150,7 +151,14 @@ class FileReader {
    * under the manifest field that names it (the messages name the image itself): an image has no
    * fields of its own, and `artwork`/`image` is where the fix goes.
    */
-  async image(folder: string, name: string, manifestFile: string, field: string, problems: Problem[], slug?: string): Promise<ImageFacts | undefined> {
+  async image(
+    folder: string,
+    name: string,
+    manifestFile: string,
+    field: string,
+    problems: Problem[],
+    slug?: string,
+  ): Promise<ImageFacts | undefined> {
     // The image library reads artwork whole: bounded here.
     const found = fileInFolder(folder, this.realShowDir, name, READ_LIMITS.artwork);
     if ('message' in found) {
@@ -192,15 +200,33 @@ class FileReader {
         episode.problems.push({ level: 'error', file: manifestFile, field: 'transcript', message: found.message });
         return;
       }
-      const head = found.head.toString('utf8').replace(/^\uFEFF/, '').slice(0, 64);
+      const head = found.head
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .slice(0, 64);
       const isVtt = /\.vtt$/i.test(transcriptName);
       if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
-        episode.problems.push({ level: 'error', file: `${le.slug}/${transcriptName}`, message: 'not a WebVTT file: it must start with "WEBVTT"' });
+        episode.problems.push({
+          level: 'error',
+          file: `${le.slug}/${transcriptName}`,
+          message: 'not a WebVTT file: it must start with "WEBVTT"',
+        });
       } else if (!isVtt && !/\.srt$/i.test(transcriptName)) {
-        episode.problems.push({ level: 'error', file: manifestFile, field: 'transcript', message: `must be a WebVTT (.vtt) or SubRip (.srt) file, got ${transcriptName}` });
+        episode.problems.push({
+          level: 'error',
+          file: manifestFile,
+          field: 'transcript',
+          message: `must be a WebVTT (.vtt) or SubRip (.srt) file, got ${transcriptName}`,
+        });
       } else {
         const { path: abs, stat } = found;
-        episode.transcript = { path: abs, fileName: transcriptName, mime: isVtt ? 'text/vtt' : 'application/x-subrip', size: stat.size, mtimeMs: stat.mtimeMs };
+        episode.transcript = {
+          path: abs,
+          fileName: transcriptName,
+          mime: isVtt ? 'text/vtt' : 'application/x-subrip',
+          size: stat.size,
+          mtimeMs: stat.mtimeMs,
+        };
       }
     }
   }
@@ -230,4 +256,3 @@ async function runPool(jobs: (() => Promise<void>)[], concurrency: number): Prom
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
 }
-

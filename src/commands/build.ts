@@ -44,7 +44,10 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   }
 }
 
-async function checkAndBuild(dir: string, options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; workers: MediaPool; now: Date }): Promise<number> {
+async function checkAndBuild(
+  dir: string,
+  options: { out: string; baseUrlFlag?: string; mediaBaseUrl?: string; workers: MediaPool; now: Date },
+): Promise<number> {
   const { out, baseUrlFlag, mediaBaseUrl, workers, now } = options;
   const hashes = new IntegrityHashes(dir, workers);
   let artworkMade: Promise<void> | undefined;
@@ -99,7 +102,10 @@ function prepareShowArtwork(loaded: LoadedShow): Promise<void> | undefined {
   if (!name) return undefined;
   const found = fileInFolder(loaded.dir, realpathOr(loaded.dir), name, READ_LIMITS.artwork);
   if ('message' in found) return undefined;
-  return import('../artwork/variants.js').then(({ prepareVariants }) => prepareVariants(found.path, artworkCacheDir()), () => undefined);
+  return import('../artwork/variants.js').then(
+    ({ prepareVariants }) => prepareVariants(found.path, artworkCacheDir()),
+    () => undefined,
+  );
 }
 
 /** Checked catalog -> artwork variants, pages, (hashes ->) feeds -> files in OUT. */
@@ -118,7 +124,11 @@ export async function buildSite(
   const stamp = buildStamp(catalog, published, options);
   const stampFile = path.join(options.out, STAMP_FILE);
   if (readText(stampFile) === stamp) {
-    return { episodes: published.length, files: 0, summary: `${catalog.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}` };
+    return {
+      episodes: published.length,
+      files: 0,
+      summary: `${catalog.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}`,
+    };
   }
 
   // The alternates are hashed on the workers while this thread renders the pages: only the feeds
@@ -133,8 +143,16 @@ export async function buildSite(
   ]);
   const siteOptions = { baseUrl: options.baseUrl, mediaBaseUrl: options.mediaBaseUrl, now };
   // The same pipeline as serve's; the export renders every page as it writes it.
-  const { site, mapOptions } = await new SitePipeline({ report: (problem) => printProblems([problem], process.stderr) }).site(catalog, { ...siteOptions, downloadLinks: 'attribute', feeds: false });
-  site.set('/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions) });
+  const { site, mapOptions } = await new SitePipeline({ report: (problem) => printProblems([problem], process.stderr) }).site(catalog, {
+    ...siteOptions,
+    downloadLinks: 'attribute',
+    feeds: false,
+  });
+  site.set('/404.html', {
+    kind: 'content',
+    contentType: 'text/html; charset=utf-8',
+    body: renderErrorPage(404, 'There is nothing at this address.', catalog, siteOptions),
+  });
   site.set(`/${STAMP_FILE}`, { kind: 'content', contentType: 'text/plain; charset=utf-8', body: stamp });
   const feeds = hashed.then((hashedCatalog) => addFeeds(new Map(), hashedCatalog, mapOptions));
   const { files } = await exportSite(site, options.out, feeds);
@@ -153,7 +171,11 @@ const STAMP_FILE = '.netcaster-build';
  * by their slugs rather than hashed whole: a rebuild of an unchanged big show does no per-episode
  * hashing (issue 12).
  */
-function buildStamp(catalog: Catalog, published: readonly Episode[], options: { baseUrl: string; mediaBaseUrl?: string; now: Date; fingerprint?: string }): string {
+function buildStamp(
+  catalog: Catalog,
+  published: readonly Episode[],
+  options: { baseUrl: string; mediaBaseUrl?: string; now: Date; fingerprint?: string },
+): string {
   // Each feed's podcast:guid as the feed renders it (rss.ts): the first build records the derived
   // one in netcaster.lock, and the next build must not take that for a change and write it all again.
   const feeds = catalog.show.feeds.map((f) => ({ ...f, guid: f.guid ?? podcastGuid(feedUrl(options, f)) }));
@@ -165,7 +187,9 @@ function buildStamp(catalog: Catalog, published: readonly Episode[], options: { 
   const hash = createHash('sha256').update(
     JSON.stringify({
       show: { ...catalog.show, feeds },
-      ...(options.fingerprint === undefined ? { published } : { fingerprint: options.fingerprint, published: published.map((e) => e.slug) }),
+      ...(options.fingerprint === undefined
+        ? { published }
+        : { fingerprint: options.fingerprint, published: published.map((e) => e.slug) }),
       baseUrl: options.baseUrl,
       mediaBaseUrl: options.mediaBaseUrl,
       assets,
@@ -195,7 +219,9 @@ export function refuseOutDir(command: string, out: string, showDir: string): num
   } catch (err) {
     const machine = err instanceof OutDirRefused ? undefined : describeWriteError(err); // a folder it may not read, say
     if (!(err instanceof OutDirRefused) && machine === undefined) throw err;
-    process.stderr.write(`netcaster ${command}: ${machine === undefined ? (err as Error).message : `cannot use --out ${out}: ${machine}`}\n`);
+    process.stderr.write(
+      `netcaster ${command}: ${machine === undefined ? (err as Error).message : `cannot use --out ${out}: ${machine}`}\n`,
+    );
     return 2;
   }
 }

@@ -20,7 +20,12 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
 }
 
 /** The check's report: the JSON form, or the summary and the problems, on stdout (its output is the report). */
-export function report(options: Record<string, string | boolean | undefined>, problems: Problem[], catalog: Catalog | undefined, now: Date): number {
+export function report(
+  options: Record<string, string | boolean | undefined>,
+  problems: Problem[],
+  catalog: Catalog | undefined,
+  now: Date,
+): number {
   const errors = problems.filter((p) => p.level === 'error').length;
   const warnings = problems.length - errors;
   const ok = errors === 0 && !!catalog && !(options.strict && warnings > 0);
@@ -32,7 +37,11 @@ export function report(options: Record<string, string | boolean | undefined>, pr
   if (catalog) process.stdout.write(`${visible(summary(catalog, now))}\n`);
   printProblems(problems, process.stdout);
   const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-  process.stdout.write(ok ? `\n✓ publishable (${counts})\n` : `\n✗ not publishable: ${counts}${errors === 0 && options.strict ? ' (--strict fails on warnings)' : ''}\n`);
+  process.stdout.write(
+    ok
+      ? `\n✓ publishable (${counts})\n`
+      : `\n✗ not publishable: ${counts}${errors === 0 && options.strict ? ' (--strict fails on warnings)' : ''}\n`,
+  );
   return ok ? 0 : 1;
 }
 

@@ -12,7 +12,9 @@ const usage = 'usage: netcaster import SOURCE [DIR] [--unlock] [--base-url URL]'
 export async function run({ options, positionals }: CommandContext): Promise<number> {
   const [source, dir = 'episodes', ...extra] = positionals;
   if (!source || extra.length) {
-    console.error(`netcaster import: ${source ? `one SOURCE and one DIR at most, got ${positionals.join(' ')}` : 'SOURCE (a feed URL or file) is required'}\n${usage}`);
+    console.error(
+      `netcaster import: ${source ? `one SOURCE and one DIR at most, got ${positionals.join(' ')}` : 'SOURCE (a feed URL or file) is required'}\n${usage}`,
+    );
     return 2;
   }
   const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
@@ -27,7 +29,14 @@ export async function run({ options, positionals }: CommandContext): Promise<num
   const progress = process.stderr.isTTY ? new Progress(process.stderr) : undefined;
   let outcome;
   try {
-    outcome = await importFeed({ source, dir, unlock: options.unlock === true, baseUrl, signal: controller.signal, onProgress: progress?.update });
+    outcome = await importFeed({
+      source,
+      dir,
+      unlock: options.unlock === true,
+      baseUrl,
+      signal: controller.signal,
+      onProgress: progress?.update,
+    });
   } catch (err) {
     progress?.clear();
     if (controller.signal.aborted) {
@@ -74,7 +83,9 @@ function printReport(report: ImportReport, done: boolean): void {
   out.write(`Feed: ${report.feedUrl}${report.feedName ? ` -> feed "${report.feedName}" (${report.format})` : ''}\n`);
   for (const move of report.moves) out.write(`  moved: ${move}\n`);
   if (done) {
-    out.write(`Episodes: ${report.imported.length} imported, ${report.merged.length} given this format, ${report.unchanged} already there\n`);
+    out.write(
+      `Episodes: ${report.imported.length} imported, ${report.merged.length} given this format, ${report.unchanged} already there\n`,
+    );
   }
   section('Fixed on the way', report.fixed);
   section('Not imported', report.notImported);

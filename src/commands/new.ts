@@ -33,7 +33,11 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
     return 1;
   }
 
-  const number = (await highestNumber(show.dir, show.episodes.map((e) => e.manifest.number))) + 1;
+  const number =
+    (await highestNumber(
+      show.dir,
+      show.episodes.map((e) => e.manifest.number),
+    )) + 1;
   const padded = String(number).padStart(3, '0');
   const slug = `${padded}-${slugify(title) || 'episode'}`;
   const episodeDir = path.join(dir, slug);

@@ -91,7 +91,10 @@ const ALWAYS_APART = 3;
  * then each kind that occurs more than once as one line, errors first, in the order first found.
  */
 export function groupProblems(problems: readonly Problem[]): ProblemLine[] {
-  const kinds = new Map<string, { problems: Problem[]; field: Split; fieldValues: string[][]; message: Split; messageValues: string[][] }>();
+  const kinds = new Map<
+    string,
+    { problems: Problem[]; field: Split; fieldValues: string[][]; message: Split; messageValues: string[][] }
+  >();
   for (const problem of problems) {
     const names = fileParts(problem.file);
     const field = splitValues(problem.field ?? '', fieldIndex);
@@ -109,7 +112,8 @@ export function groupProblems(problems: readonly Problem[]): ProblemLine[] {
     const [first] = kind.problems;
     const field = first.field === undefined ? undefined : render(kind.field.fixed, kind.fieldValues);
     const message = render(kind.message.fixed, kind.messageValues);
-    const same = !`${field ?? ''}${message}`.includes('…') || kind.problems.every((p) => p.field === first.field && p.message === first.message);
+    const same =
+      !`${field ?? ''}${message}`.includes('…') || kind.problems.every((p) => p.field === first.field && p.message === first.message);
     if (kind.problems.length === 1 || (kind.problems.length <= ALWAYS_APART && !same)) {
       for (const problem of kind.problems) lines.push({ kind: 'single', problem });
       continue;
@@ -147,8 +151,15 @@ export function printProblems(problems: Problem[], stream: NodeJS.WritableStream
       current = undefined;
       const named = line.files.slice(0, FILES_NAMED).map(visible);
       const more = line.files.length - named.length;
-      const files = more > 0 ? `${named.join(', ')} and ${more} more` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-      stream.write(`\n${line.level} ×${line.count}: ${line.field ? `${visible(line.field)}: ` : ''}${visible(line.message)} — in ${files}\n`);
+      const files =
+        more > 0
+          ? `${named.join(', ')} and ${more} more`
+          : named.length > 1
+            ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`
+            : named[0];
+      stream.write(
+        `\n${line.level} ×${line.count}: ${line.field ? `${visible(line.field)}: ` : ''}${visible(line.message)} — in ${files}\n`,
+      );
       continue;
     }
     const p = line.problem;
@@ -156,7 +167,9 @@ export function printProblems(problems: Problem[], stream: NodeJS.WritableStream
       current = p.file;
       stream.write(`\n${visible(p.file)}\n`);
     }
-    const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined].filter(Boolean).join(' ');
+    const where = [p.field, p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : undefined]
+      .filter(Boolean)
+      .join(' ');
     stream.write(`  ${p.level.padEnd(7)}  ${where ? `${visible(where)}: ` : ''}${visible(p.message)}\n`);
   }
 }

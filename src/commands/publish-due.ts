@@ -68,7 +68,10 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
 
   const was = new Set(before?.guids ?? []);
   const is = new Set(record.guids);
-  if (!before) process.stdout.write(`published ${published.length} episode${published.length === 1 ? '' : 's'} (${out} had no record of what it held)\n`);
+  if (!before)
+    process.stdout.write(
+      `published ${published.length} episode${published.length === 1 ? '' : 's'} (${out} had no record of what it held)\n`,
+    );
   else {
     for (const e of published) if (!was.has(e.guid)) process.stdout.write(`published ${visible(e.slug)}  "${visible(e.title)}"\n`);
     for (const guid of before.guids) if (!is.has(guid)) process.stdout.write(`withdrew ${visible(before.slugs[guid] ?? guid)}\n`);

@@ -71,7 +71,13 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
       options.log(`show.yaml has no baseUrl and no --base-url was given: feeds and pages link to the listening address ${baseUrl}/`);
     }
     const rendered = options.renderedBodies?.() ?? new RenderedBodies();
-    const { site: next } = await pipeline.site(catalog, { baseUrl, now, downloadLinks: 'route', feedsOffThread: renderFeedOffThread, rendered });
+    const { site: next } = await pipeline.site(catalog, {
+      baseUrl,
+      now,
+      downloadLinks: 'route',
+      feedsOffThread: renderFeedOffThread,
+      rendered,
+    });
     options.files?.hold(next);
     const previous = site;
     site = next;
@@ -104,7 +110,8 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 0 && port <= 65535)) return usageError(`--port must be a number from 0 to 65535, got "${portText}"`);
   const trustProxy = trustProxySetting(options['trust-proxy']);
-  if (trustProxy === null) return usageError(`--trust-proxy must be loopback, a hop count, or addresses, got "${String(options['trust-proxy'])}"`);
+  if (trustProxy === null)
+    return usageError(`--trust-proxy must be loopback, a hop count, or addresses, got "${String(options['trust-proxy'])}"`);
 
   // Bind first: with --port 0 the real port is known only now, and the default base URL needs it.
   let live: LiveSite | undefined;
@@ -186,7 +193,6 @@ function stop(server: Server, graceMs: number): Promise<void> {
     server.closeIdleConnections();
   });
 }
-
 
 /** --trust-proxy: `loopback` (and Express's other names), a hop count, or addresses/subnets; never `true` (anyone). */
 function trustProxySetting(value: string | boolean | undefined): string | number | undefined | null {

@@ -22,7 +22,8 @@ import { FORMATS } from '../media/formats.js';
 import { printProblems } from './problem-groups.js';
 import type { CommandContext } from './context.js';
 
-const usage = 'usage: netcaster stats [DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json | --csv]\n       netcaster stats import [DIR] FILE... --format nginx|cloudfront';
+const usage =
+  'usage: netcaster stats [DIR] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json | --csv]\n       netcaster stats import [DIR] FILE... --format nginx|cloudfront';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -74,7 +75,10 @@ async function runImport(args: string[], options: Options): Promise<number> {
   if (!files.length) return usageError('stats import needs at least one log FILE');
   const missing = files.filter((f) => !fs.existsSync(f) || !fs.statSync(f).isFile());
   if (missing.length) {
-    printProblems(missing.map((f) => ({ level: 'error' as const, file: f, message: 'no such log file' })), process.stderr);
+    printProblems(
+      missing.map((f) => ({ level: 'error' as const, file: f, message: 'no such log file' })),
+      process.stderr,
+    );
     return 1;
   }
   const window = windowFromEnv();
@@ -97,7 +101,8 @@ async function runImport(args: string[], options: Options): Promise<number> {
     });
     if (tty) process.stderr.write('\r\x1b[K');
     for (const u of result.unreadable) process.stderr.write(`${u.file}:${u.line}: ${u.message}\n`);
-    if (result.unreadableCount > result.unreadable.length) process.stderr.write(`... and ${result.unreadableCount - result.unreadable.length} more unreadable lines\n`);
+    if (result.unreadableCount > result.unreadable.length)
+      process.stderr.write(`... and ${result.unreadableCount - result.unreadable.length} more unreadable lines\n`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       `Read ${result.lines} lines from ${files.length} file${files.length === 1 ? '' : 's'} in ${seconds} s: ${result.downloads} downloads and ${result.feedFetches} feed listeners counted, ` +
@@ -139,7 +144,12 @@ function windowFromEnv(): WindowKind | undefined | null {
 
 function dateOption(value: string | boolean | undefined, name: string): string | undefined | null {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value + 'T00:00:00Z')) && new Date(value + 'T00:00:00Z').toISOString().startsWith(value)) {
+  if (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(Date.parse(value + 'T00:00:00Z')) &&
+    new Date(value + 'T00:00:00Z').toISOString().startsWith(value)
+  ) {
     return value;
   }
   usageError(`${name} must be a date as YYYY-MM-DD, got "${String(value)}"`);

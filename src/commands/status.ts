@@ -28,7 +28,8 @@ export async function run({ dir, now }: CommandContext): Promise<number> {
     // Titles and folder names are the show's own text: shown, not obeyed, by the terminal.
     const [title, slug] = [visible(e.title), visible(e.slug)];
     if (status === 'published') byStatus.published.push(`  ${formatTime(date)}  ${title}  (${slug})`);
-    else if (status === 'scheduled') byStatus.scheduled.unshift(`  ${formatTime(date)}  ${relativeTime(now, date).padEnd(12)}  ${title}  (${slug})`);
+    else if (status === 'scheduled')
+      byStatus.scheduled.unshift(`  ${formatTime(date)}  ${relativeTime(now, date).padEnd(12)}  ${title}  (${slug})`);
     else byStatus.draft.push(`  ${title}  (${slug})`);
   }
   const waiting: string[] = [];

@@ -24,7 +24,15 @@ import { EPISODE_FILE, SHOW_FILE, type LoadedEpisode } from '../show/load.js';
 import type { ShowManifest } from '../show/schema.js';
 import { FfmpegFailed, Interrupted, probeStreams, runFfmpeg, type StreamInfo } from './ffmpeg.js';
 import { id3v23Tag } from './id3.js';
-import { loudnessProblem, measureLoudness, parseEbur128Summary, planGain, targetFor, type Loudness, type LoudnessTarget } from './loudness.js';
+import {
+  loudnessProblem,
+  measureLoudness,
+  parseEbur128Summary,
+  planGain,
+  targetFor,
+  type Loudness,
+  type LoudnessTarget,
+} from './loudness.js';
 import { fileSha256, freeName, outputName } from './plan.js';
 import type { ProgressDisplay } from './progress.js';
 import { seconds } from './progress.js';
@@ -73,7 +81,11 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
   const started = Date.now();
   const manifestFile = `${le.slug}/${EPISODE_FILE}`;
   const problems: Problem[] = [];
-  const fail = (p: Omit<Problem, 'level'>): EpisodeResult => ({ slug: le.slug, status: 'failed', problems: [...problems, { level: 'error', ...p }] });
+  const fail = (p: Omit<Problem, 'level'>): EpisodeResult => ({
+    slug: le.slug,
+    status: 'failed',
+    problems: [...problems, { level: 'error', ...p }],
+  });
   const mf = le.manifest;
   const realShowDir = realpathOr(ctx.showDir);
 
@@ -104,12 +116,25 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     if ('message' in chapters) return fail({ file: `${le.slug}/${chaptersName}`, message: chapters.message });
   }
   const coverFound = mf.image ? fileInFolder(le.dir, realShowDir, mf.image) : fileInFolder(ctx.showDir, realShowDir, ctx.show.artwork);
-  if ('message' in coverFound) return fail({ file: mf.image ? manifestFile : SHOW_FILE, field: mf.image ? 'image' : 'artwork', message: coverFound.message });
+  if ('message' in coverFound)
+    return fail({ file: mf.image ? manifestFile : SHOW_FILE, field: mf.image ? 'image' : 'artwork', message: coverFound.message });
   const cover = { path: coverFound.path, mime: imageMime(coverFound.path) };
-  if (!cover.mime) return fail({ file: mf.image ? manifestFile : SHOW_FILE, field: mf.image ? 'image' : 'artwork', message: 'the cover must be a JPEG or PNG image' });
+  if (!cover.mime)
+    return fail({
+      file: mf.image ? manifestFile : SHOW_FILE,
+      field: mf.image ? 'image' : 'artwork',
+      message: 'the cover must be a JPEG or PNG image',
+    });
 
   const year = Number(mf.date.slice(0, 4)); // the year as written, in the podcaster's own time zone
-  const tags: EpisodeTags = { title: mf.title, artist: ctx.show.author, album: ctx.show.title, ...(mf.number !== undefined && { track: mf.number }), year, comment: mf.summary };
+  const tags: EpisodeTags = {
+    title: mf.title,
+    artist: ctx.show.author,
+    album: ctx.show.title,
+    ...(mf.number !== undefined && { track: mf.number }),
+    year,
+    comment: mf.summary,
+  };
   const metadata = ffmetadata(tags, chapters, streams.duration);
 
   // Names from content, and whether they are there already.
@@ -118,11 +143,25 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
   const needsStill = ctx.formats.some((f) => RECIPES[f].video) && !streams.video;
   const names: Record<string, string> = {};
   for (const format of ctx.formats) {
-    names[format] = outputName({ slug: le.slug, format, masterSha256, profile: ctx.profile, channels, target, metadata, coverSha256, ...(needsStill && { stillSha256: coverSha256 }), ffmpeg: ctx.ffmpeg });
+    names[format] = outputName({
+      slug: le.slug,
+      format,
+      masterSha256,
+      profile: ctx.profile,
+      channels,
+      target,
+      metadata,
+      coverSha256,
+      ...(needsStill && { stillSha256: coverSha256 }),
+      ffmpeg: ctx.ffmpeg,
+    });
   }
   const current = mf.media ?? {};
   // A --force encode of the same recipe is named <name>-r2, -r3... (plan.ts freeName): just as current.
-  const isCurrent = (f: string) => current[f] !== undefined && (current[f] === names[f] || sameRecipe(current[f], names[f])) && fs.existsSync(path.join(le.dir, current[f]));
+  const isCurrent = (f: string) =>
+    current[f] !== undefined &&
+    (current[f] === names[f] || sameRecipe(current[f], names[f])) &&
+    fs.existsSync(path.join(le.dir, current[f]));
   const upToDate = ctx.formats.every(isCurrent);
   if (upToDate && !ctx.force) return { slug: le.slug, status: 'up-to-date', problems, media: current };
 
@@ -142,7 +181,18 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     if (needsStill && toEncode.some((f) => RECIPES[f].video)) {
       still = path.join(tmp, 'still.png');
       const size = STILL_SIZE[ctx.profile];
-      await runFfmpeg(['-i', cover.path, '-vf', `scale=${size}:${size}:force_original_aspect_ratio=decrease,pad=${size}:${size}:(ow-iw)/2:(oh-ih)/2,format=yuv420p`, '-frames:v', '1', still], { signal: ctx.signal });
+      await runFfmpeg(
+        [
+          '-i',
+          cover.path,
+          '-vf',
+          `scale=${size}:${size}:force_original_aspect_ratio=decrease,pad=${size}:${size}:(ow-iw)/2:(oh-ih)/2,format=yuv420p`,
+          '-frames:v',
+          '1',
+          still,
+        ],
+        { signal: ctx.signal },
+      );
     }
     for (const format of toEncode) {
       const recipe = RECIPES[format];
@@ -176,7 +226,8 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       if (err instanceof Interrupted || ctx.signal.aborted) throw err;
       return fail({ file: masterFile, message: `ffmpeg cannot decode the master: ${(err as Error).message}` });
     }
-    if (!Number.isFinite(measured.integrated)) return fail({ file: masterFile, message: 'the master is silent: there is no loudness to normalise' });
+    if (!Number.isFinite(measured.integrated))
+      return fail({ file: masterFile, message: 'the master is silent: there is no loudness to normalise' });
 
     const audio = path.join(tmp, 'programme.wav');
     const normalised = await normalise(raw, audio, measured, target, ctx, streams.duration);
@@ -252,7 +303,13 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
             { signal: ctx.signal, onProgress },
           );
           if (recipe.ownTag) {
-            const tag = id3v23Tag(tags, chapters as Exclude<typeof chapters, { message: string }>, normalised.duration, { mime: cover.mime!, bytes: fs.readFileSync(cover.path) }, ctx.show.language);
+            const tag = id3v23Tag(
+              tags,
+              chapters as Exclude<typeof chapters, { message: string }>,
+              normalised.duration,
+              { mime: cover.mime!, bytes: fs.readFileSync(cover.path) },
+              ctx.show.language,
+            );
             fs.rmSync(partial, { force: true });
             prependTo(output, tag, partial);
             fs.rmSync(output);
@@ -291,7 +348,19 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     // The check `check --strict` runs, on a staged copy: any problem, warning or error, holds it back.
     const found = await checkStaged(ctx.showDir, ctx.show.artwork, [{ slug: le.slug, dir: le.dir, media, sources, manifest: mf }]);
     if (found.length > 0) {
-      return { slug: le.slug, status: 'failed', problems: [...problems, ...found.map((p) => ({ ...p, level: 'error' as const, message: `${p.message} (found by check in the new file; media: not written)` }))], loudness };
+      return {
+        slug: le.slug,
+        status: 'failed',
+        problems: [
+          ...problems,
+          ...found.map((p) => ({
+            ...p,
+            level: 'error' as const,
+            message: `${p.message} (found by check in the new file; media: not written)`,
+          })),
+        ],
+        loudness,
+      };
     }
 
     // Into place: link then unlink, never a rename over an existing file (link fails if it exists).
@@ -304,9 +373,23 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
     try {
       writeMedia(le.dir, media);
     } catch (err) {
-      return fail({ file: manifestFile, field: 'media', message: `${(err as Error).message}: ${Object.entries(media).map(([f, n]) => `${f}: ${n}`).join(', ')}` });
+      return fail({
+        file: manifestFile,
+        field: 'media',
+        message: `${(err as Error).message}: ${Object.entries(media)
+          .map(([f, n]) => `${f}: ${n}`)
+          .join(', ')}`,
+      });
     }
-    return { slug: le.slug, status: 'encoded', problems, media, loudness, programme: normalised.duration, took: (Date.now() - started) / 1000 };
+    return {
+      slug: le.slug,
+      status: 'encoded',
+      problems,
+      media,
+      loudness,
+      programme: normalised.duration,
+      took: (Date.now() - started) / 1000,
+    };
   } finally {
     // A picture still encoding (the episode failed before it was needed) is stopped before its file goes.
     stopPictures.abort();
@@ -334,10 +417,32 @@ export function nudgeDb(measured: Loudness, target: LoudnessTarget): number | un
 /** Decodes the master's first audio track into PCM (32-bit float, so nothing clips yet), measuring it on the way. */
 async function decodeAndMeasure(master: string, out: string, channels: number, ctx: EncodeContext, duration: number): Promise<Loudness> {
   const onProgress = ctx.progress.add(`decode ${path.basename(master)}`, duration);
-  const log = await runFfmpeg(['-i', master, '-map', '0:a:0', '-vn', '-sn', '-dn', '-ac', String(channels), '-af', 'ebur128=peak=true', '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], {
-    signal: ctx.signal,
-    onProgress,
-  });
+  const log = await runFfmpeg(
+    [
+      '-i',
+      master,
+      '-map',
+      '0:a:0',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-ac',
+      String(channels),
+      '-af',
+      'ebur128=peak=true',
+      '-c:a',
+      'pcm_f32le',
+      '-rf64',
+      'auto',
+      '-f',
+      'wav',
+      out,
+    ],
+    {
+      signal: ctx.signal,
+      onProgress,
+    },
+  );
   return parseEbur128Summary(log);
 }
 
@@ -358,7 +463,10 @@ async function normalise(
   for (let pass = 1; ; pass++) {
     const plan = planGain(measured, target, PCM_RATE, extra);
     const onProgress = ctx.progress.add(`normalise${pass > 1 ? ` (pass ${pass})` : ''}`, masterDuration);
-    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], { signal: ctx.signal, onProgress });
+    const log = await runFfmpeg(['-i', raw, '-af', `${plan.filter},ebur128`, '-c:a', 'pcm_f32le', '-rf64', 'auto', '-f', 'wav', out], {
+      signal: ctx.signal,
+      onProgress,
+    });
     // Loudness only: the limiter bounds the peaks, and every output's true peak is measured in full.
     const result = parseEbur128Summary(log, false);
     const off = target.integrated - result.integrated;

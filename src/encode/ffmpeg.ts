@@ -58,10 +58,17 @@ export function requireEncoders(encoders: string[]): void {
   if (!encodersCache) {
     const r = spawnSync('ffmpeg', ['-hide_banner', '-encoders'], { encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 });
     if (r.error || r.status !== 0) {
-      throw new FfmpegMissing('ffmpeg is not installed (or does not run): install it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu');
+      throw new FfmpegMissing(
+        'ffmpeg is not installed (or does not run): install it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu',
+      );
     }
     // Lines look like " A....D libmp3lame  libmp3lame MP3 (MPEG audio layer 3) (codec mp3)".
-    encodersCache = new Set(r.stdout.split('\n').map((line) => /^\s*[VAS][.A-Z]{5}\s+(\S+)/.exec(line)?.[1]).filter((x): x is string => !!x));
+    encodersCache = new Set(
+      r.stdout
+        .split('\n')
+        .map((line) => /^\s*[VAS][.A-Z]{5}\s+(\S+)/.exec(line)?.[1])
+        .filter((x): x is string => !!x),
+    );
   }
   const missing = encoders.filter((e) => !encodersCache!.has(e));
   if (missing.length > 0) {
@@ -74,7 +81,10 @@ export function requireEncoders(encoders: string[]): void {
 /** ffmpeg's version line ("ffmpeg version 5.1.9-0+deb12u1"): part of every recipe, since another build writes other bytes. */
 export function ffmpegVersion(): string {
   const r = spawnSync('ffmpeg', ['-hide_banner', '-version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new FfmpegMissing('ffmpeg is not installed (or does not run): install it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu');
+  if (r.error || r.status !== 0)
+    throw new FfmpegMissing(
+      'ffmpeg is not installed (or does not run): install it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu',
+    );
   return r.stdout.split('\n')[0].trim();
 }
 
@@ -114,7 +124,11 @@ export function runFfmpeg(args: string[], options: RunOptions = {}): Promise<str
           // out_time_us is microseconds despite ffmpeg 5's out_time_ms having the same value.
           const us = Number(block.out_time_us ?? block.out_time_ms);
           const speed = Number.parseFloat(block.speed ?? '');
-          onProgress?.({ outTime: Number.isFinite(us) && us > 0 ? us / 1e6 : 0, ...(Number.isFinite(speed) && { speed }), done: block.progress === 'end' });
+          onProgress?.({
+            outTime: Number.isFinite(us) && us > 0 ? us / 1e6 : 0,
+            ...(Number.isFinite(speed) && { speed }),
+            done: block.progress === 'end',
+          });
           block = {};
         }
       }
@@ -123,7 +137,11 @@ export function runFfmpeg(args: string[], options: RunOptions = {}): Promise<str
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (err: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
-      reject(err.code === 'ENOENT' ? new FfmpegMissing('ffmpeg is not installed: install it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu') : err);
+      reject(
+        err.code === 'ENOENT'
+          ? new FfmpegMissing('ffmpeg is not installed: install it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu')
+          : err,
+      );
     });
     child.on('close', (code, killedBy) => {
       signal?.removeEventListener('abort', onAbort);
@@ -155,7 +173,10 @@ export interface StreamInfo {
 /** What a file holds, from ffprobe (Debian's ffmpeg package ships it). */
 export function probeStreams(file: string, signal?: AbortSignal): Promise<StreamInfo> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    const child = spawn('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '--', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -165,7 +186,15 @@ export function probeStreams(file: string, signal?: AbortSignal): Promise<Stream
       if (code !== 0) return reject(new FfmpegFailed(lastLines(err) || `ffprobe exited with ${code}`, err));
       const data = JSON.parse(out) as {
         format?: { duration?: string };
-        streams?: { codec_type?: string; channels?: number; sample_rate?: string; width?: number; height?: number; avg_frame_rate?: string; disposition?: { attached_pic?: number } }[];
+        streams?: {
+          codec_type?: string;
+          channels?: number;
+          sample_rate?: string;
+          width?: number;
+          height?: number;
+          avg_frame_rate?: string;
+          disposition?: { attached_pic?: number };
+        }[];
       };
       const streams = data.streams ?? [];
       const a = streams.find((s) => s.codec_type === 'audio');

@@ -30,7 +30,10 @@ function textFrame(id: string, text: string): Buffer {
 
 /** COMM: encoding, language, a short description (empty), the text. */
 function commentFrame(text: string, language = 'eng'): Buffer {
-  return frame('COMM', Buffer.concat([Buffer.from([1]), Buffer.from(language.slice(0, 3).padEnd(3, ' '), 'latin1'), utf16('', true), utf16(text)]));
+  return frame(
+    'COMM',
+    Buffer.concat([Buffer.from([1]), Buffer.from(language.slice(0, 3).padEnd(3, ' '), 'latin1'), utf16('', true), utf16(text)]),
+  );
 }
 
 /** APIC: encoding, MIME type, picture type 3 (front cover), description, picture bytes. */
@@ -88,6 +91,23 @@ export function id3v23Tag(tags: EpisodeTags, chapters: Chapter[], duration: numb
 /** COMM wants an ISO 639-2 code, the show has BCP 47 ("en-US"): the common ones, else "XXX" (ID3's "unknown"). */
 function iso639(language: string | undefined): string {
   const primary = (language ?? '').toLowerCase().split('-')[0];
-  const known: Record<string, string> = { en: 'eng', de: 'deu', fr: 'fra', es: 'spa', it: 'ita', nl: 'nld', pt: 'por', sv: 'swe', da: 'dan', no: 'nor', nb: 'nob', fi: 'fin', pl: 'pol', ja: 'jpn', zh: 'zho', ru: 'rus' };
+  const known: Record<string, string> = {
+    en: 'eng',
+    de: 'deu',
+    fr: 'fra',
+    es: 'spa',
+    it: 'ita',
+    nl: 'nld',
+    pt: 'por',
+    sv: 'swe',
+    da: 'dan',
+    no: 'nor',
+    nb: 'nob',
+    fi: 'fin',
+    pl: 'pol',
+    ja: 'jpn',
+    zh: 'zho',
+    ru: 'rus',
+  };
   return known[primary] ?? (primary.length === 3 ? primary : 'XXX');
 }

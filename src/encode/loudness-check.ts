@@ -18,7 +18,8 @@ interface Measured extends Loudness {
 /** Measures the first audio stream, and how many channels it has, from ffmpeg's log. */
 async function measure(file: string): Promise<Measured> {
   const log = await runFfmpeg(['-i', file, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
-  const layout = /Stream #0:\d+[^\n]*: Audio: [^\n]*?, (mono|stereo|\d+ channels|\d\.\d(?:\([a-z]+\))?)(?:,|\s|$)/.exec(log)?.[1] ?? 'stereo';
+  const layout =
+    /Stream #0:\d+[^\n]*: Audio: [^\n]*?, (mono|stereo|\d+ channels|\d\.\d(?:\([a-z]+\))?)(?:,|\s|$)/.exec(log)?.[1] ?? 'stereo';
   return { ...parseEbur128Summary(log), channels: layout === 'mono' ? 1 : 2 };
 }
 
@@ -41,7 +42,13 @@ export async function checkLoudness(catalog: Catalog): Promise<Problem[]> {
           measured = await measure(m.path);
         } catch (err) {
           if (err instanceof FfmpegMissing) missing = err.message;
-          else problems.push({ level: 'warning', file, field: 'loudness', message: `cannot be measured: ${err instanceof FfmpegFailed ? err.message : String(err)}` });
+          else
+            problems.push({
+              level: 'warning',
+              file,
+              field: 'loudness',
+              message: `cannot be measured: ${err instanceof FfmpegFailed ? err.message : String(err)}`,
+            });
           continue;
         }
         cache.set(m.path, stat, measured);
@@ -49,10 +56,20 @@ export async function checkLoudness(catalog: Catalog): Promise<Problem[]> {
       const target = targetFor(settings, measured.channels);
       const off = measured.integrated - target.integrated;
       if (!Number.isFinite(measured.integrated) || Math.abs(off) > LOUDNESS_TOLERANCE) {
-        problems.push({ level: 'warning', file, field: 'loudness', message: `${measured.integrated} LUFS, ${Math.abs(off).toFixed(1)} LU ${off < 0 ? 'below' : 'above'} the show's target of ${target.integrated} LUFS (\`netcaster encode\` makes it right from a master)` });
+        problems.push({
+          level: 'warning',
+          file,
+          field: 'loudness',
+          message: `${measured.integrated} LUFS, ${Math.abs(off).toFixed(1)} LU ${off < 0 ? 'below' : 'above'} the show's target of ${target.integrated} LUFS (\`netcaster encode\` makes it right from a master)`,
+        });
       }
       if (measured.truePeak > target.truePeak) {
-        problems.push({ level: 'warning', file, field: 'truePeak', message: `true peak ${measured.truePeak} dBTP is over the show's ceiling of ${target.truePeak} dBTP: some players will distort it` });
+        problems.push({
+          level: 'warning',
+          file,
+          field: 'truePeak',
+          message: `true peak ${measured.truePeak} dBTP is over the show's ceiling of ${target.truePeak} dBTP: some players will distort it`,
+        });
       }
     }
   };

@@ -41,7 +41,10 @@ export class ProgressDisplay {
       if (p.done && !row.done) {
         row.done = true;
         row.outTime = row.duration;
-        if (!this.tty) this.stream.write(`  ${label}: done in ${seconds((Date.now() - row.started) / 1000)}${row.speed ? `, ${row.speed.toFixed(1)}x real time` : ''}\n`);
+        if (!this.tty)
+          this.stream.write(
+            `  ${label}: done in ${seconds((Date.now() - row.started) / 1000)}${row.speed ? `, ${row.speed.toFixed(1)}x real time` : ''}\n`,
+          );
       }
       this.draw();
     };

@@ -34,7 +34,8 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
   const stage = fs.mkdtempSync(path.join(showDir, STAGING_PREFIX));
   try {
     linkOrCopy(path.join(showDir, SHOW_FILE), path.join(stage, SHOW_FILE));
-    if (!artwork.includes('/') && fs.existsSync(path.join(showDir, artwork))) linkOrCopy(path.join(showDir, artwork), path.join(stage, artwork));
+    if (!artwork.includes('/') && fs.existsSync(path.join(showDir, artwork)))
+      linkOrCopy(path.join(showDir, artwork), path.join(stage, artwork));
     for (const e of episodes) {
       const to = path.join(stage, e.slug);
       fs.mkdirSync(to);
@@ -67,7 +68,12 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
     for (const e of episodes) {
       const read = loaded?.episodes.find((x) => x.slug === e.slug)?.manifest;
       if (!read || JSON.stringify(sortKeys(read)) !== JSON.stringify(sortKeys({ ...e.manifest, media: e.media }))) {
-        problems.push({ level: 'error', file: `${e.slug}/${EPISODE_FILE}`, field: 'media', message: 'could not be written without changing other keys; set it by hand' });
+        problems.push({
+          level: 'error',
+          file: `${e.slug}/${EPISODE_FILE}`,
+          field: 'media',
+          message: 'could not be written without changing other keys; set it by hand',
+        });
       }
     }
     return problems.filter(relevant);

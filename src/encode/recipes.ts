@@ -107,7 +107,8 @@ function inputs(input: RecipeInput, withPicture: boolean, withCover: boolean): {
 }
 
 /** The picture's input: a still frame is looped at a low rate (a picture that never changes costs almost nothing). */
-const pictureInput = (input: VideoInput) => (input.picture.kind === 'still' ? ['-loop', '1', '-framerate', '10', '-i', input.picture.file] : ['-i', input.picture.file]);
+const pictureInput = (input: VideoInput) =>
+  input.picture.kind === 'still' ? ['-loop', '1', '-framerate', '10', '-i', input.picture.file] : ['-i', input.picture.file];
 /** The picture alone: no sound, tags or chapters (`args` adds them from the episode, not from the master). */
 const PICTURE_ONLY = ['-map', '0:v:0', '-an', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1'];
 
@@ -130,10 +131,29 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     // frame count, so the duration is exact. No ID3 from ffmpeg: id3.ts writes it.
     args: (input) => [
       ...inputs(input, false, false).args,
-      '-map', '0:a', '-map_metadata', '-1', '-map_chapters', '-1', ...gain(input),
-      '-c:a', 'libmp3lame', '-b:a', rate(MP3_BITRATE, input.channels), '-ar', '44100',
-      '-write_xing', '1', '-id3v2_version', '0', '-write_id3v1', '0',
-      ...end(input), '-f', 'mp3', input.output,
+      '-map',
+      '0:a',
+      '-map_metadata',
+      '-1',
+      '-map_chapters',
+      '-1',
+      ...gain(input),
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      rate(MP3_BITRATE, input.channels),
+      '-ar',
+      '44100',
+      '-write_xing',
+      '1',
+      '-id3v2_version',
+      '0',
+      '-write_id3v1',
+      '0',
+      ...end(input),
+      '-f',
+      'mp3',
+      input.output,
     ],
   },
   m4a: {
@@ -146,10 +166,22 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     args: (input) => {
       const i = inputs(input, false, true);
       return [
-        ...i.args, '-map', '0:a', ...TAGS,
+        ...i.args,
+        '-map',
+        '0:a',
+        ...TAGS,
         ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-c:v', 'copy', '-disposition:v:0', 'attached_pic'] : []),
-        ...gain(input), '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
-        ...end(input), '-movflags', '+faststart', '-f', 'ipod', input.output,
+        ...gain(input),
+        '-c:a',
+        'aac',
+        '-b:a',
+        rate(AAC_BITRATE, input.channels),
+        ...end(input),
+        '-movflags',
+        '+faststart',
+        '-f',
+        'ipod',
+        input.output,
       ];
     },
   },
@@ -167,16 +199,37 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     args: (input) => {
       const i = inputs(input, true, false);
       return [
-        ...i.args, '-map', `${i.picture}:v:0`, '-map', '0:a', ...TAGS,
-        '-c:v', 'copy',
-        ...gain(input), '-c:a', 'libopus', '-b:a', rate(OPUS_BITRATE, input.channels),
-        ...end(input), '-f', 'webm', input.output,
+        ...i.args,
+        '-map',
+        `${i.picture}:v:0`,
+        '-map',
+        '0:a',
+        ...TAGS,
+        '-c:v',
+        'copy',
+        ...gain(input),
+        '-c:a',
+        'libopus',
+        '-b:a',
+        rate(OPUS_BITRATE, input.channels),
+        ...end(input),
+        '-f',
+        'webm',
+        input.output,
       ];
     },
     videoArgs: (input) => [
-      ...pictureInput(input), ...PICTURE_ONLY,
-      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10'] : []), ...vp9(input.profile),
-      '-t', input.duration.toFixed(3), '-f', 'webm', input.output,
+      ...pictureInput(input),
+      ...PICTURE_ONLY,
+      '-vf',
+      SCALE,
+      ...(input.picture.kind === 'still' ? ['-r', '10'] : []),
+      ...vp9(input.profile),
+      '-t',
+      input.duration.toFixed(3),
+      '-f',
+      'webm',
+      input.output,
     ],
   },
 };
@@ -194,17 +247,40 @@ function mp4Recipe(format: 'm4v' | 'mp4'): Recipe {
     args: (input) => {
       const i = inputs(input, true, true);
       return [
-        ...i.args, '-map', `${i.picture}:v:0`, '-map', '0:a', ...TAGS,
+        ...i.args,
+        '-map',
+        `${i.picture}:v:0`,
+        '-map',
+        '0:a',
+        ...TAGS,
         ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-disposition:v:1', 'attached_pic'] : []),
-        '-c:v', 'copy',
-        ...gain(input), '-c:a', 'aac', '-b:a', rate(AAC_BITRATE, input.channels),
-        ...end(input), '-movflags', '+faststart', '-f', 'mp4', input.output,
+        '-c:v',
+        'copy',
+        ...gain(input),
+        '-c:a',
+        'aac',
+        '-b:a',
+        rate(AAC_BITRATE, input.channels),
+        ...end(input),
+        '-movflags',
+        '+faststart',
+        '-f',
+        'mp4',
+        input.output,
       ];
     },
     videoArgs: (input) => [
-      ...pictureInput(input), ...PICTURE_ONLY,
-      '-vf', SCALE, ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []), ...x264(input.profile),
-      '-t', input.duration.toFixed(3), '-f', 'mp4', input.output,
+      ...pictureInput(input),
+      ...PICTURE_ONLY,
+      '-vf',
+      SCALE,
+      ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []),
+      ...x264(input.profile),
+      '-t',
+      input.duration.toFixed(3),
+      '-f',
+      'mp4',
+      input.output,
     ],
   };
 }

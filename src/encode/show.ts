@@ -66,7 +66,12 @@ export async function encodeShow(dir: string, options: EncodeShowOptions): Promi
   const episodes = show.episodes.filter((e) => (wanted ? wanted.includes(e.slug) : e.manifest.master !== undefined));
   for (const e of episodes) {
     if (e.manifest.master === undefined) {
-      result.problems.push({ level: 'error', file: `${e.slug}/${EPISODE_FILE}`, field: 'master', message: 'is not set: encode needs the recording to make the formats from' });
+      result.problems.push({
+        level: 'error',
+        file: `${e.slug}/${EPISODE_FILE}`,
+        field: 'master',
+        message: 'is not set: encode needs the recording to make the formats from',
+      });
     }
   }
   const toEncode = episodes.filter((e) => e.manifest.master !== undefined);
@@ -121,5 +126,8 @@ function describe(r: EpisodeResult): string {
     return `  ${name}${l ? `  ${l.integrated} LUFS, ${l.truePeak} dBTP` : ''}`;
   });
   const speed = r.programme && r.took ? `, ${(r.programme / r.took).toFixed(1)}x real time` : '';
-  return [`${r.slug}: encoded ${Object.keys(r.media ?? {}).join(', ')} in ${seconds(r.took ?? 0)}${speed}; media: written`, ...outputs].join('\n');
+  return [
+    `${r.slug}: encoded ${Object.keys(r.media ?? {}).join(', ')} in ${seconds(r.took ?? 0)}${speed}; media: written`,
+    ...outputs,
+  ].join('\n');
 }

@@ -66,7 +66,8 @@ export function readChapters(episodeDir: string, name: string): Chapter[] | { me
   if (!Array.isArray(list)) return { message: 'must hold an array of chapters (Podcast Index JSON chapters)' };
   const chapters: Chapter[] = [];
   for (const c of list as Record<string, unknown>[]) {
-    if (typeof c?.startTime !== 'number' || typeof c.title !== 'string' || !c.title) return { message: 'every chapter needs a startTime and a title: run `netcaster check`' };
+    if (typeof c?.startTime !== 'number' || typeof c.title !== 'string' || !c.title)
+      return { message: 'every chapter needs a startTime and a title: run `netcaster check`' };
     chapters.push({ startTime: c.startTime, title: c.title, ...(typeof c.endTime === 'number' && { endTime: c.endTime }) });
   }
   return chapters;

@@ -46,8 +46,7 @@ function feedArtworkUrl(options: FeedOptions, image: ImageFacts): string {
   return absolute(options, paths.artwork(variant.fileName));
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Plain text made safe to sit in an HTML field (RSS descriptions are read as HTML). */
 const textAsHtml = (s: string) => `<p>${escapeHtml(s)}</p>`;
@@ -216,7 +215,12 @@ export function renderFeed(catalog: Catalog, feed: FeedDef, options: SiteOptions
       generator: 'netcaster',
       lastBuildDate: newest,
       namespaces: { itunes: namespaces.itunes },
-      elements: channelElements(show, feed, options, listed.map((x) => x.enclosure)),
+      elements: channelElements(
+        show,
+        feed,
+        options,
+        listed.map((x) => x.enclosure),
+      ),
     },
     listed.map(({ episode, enclosure }) => itemFor(catalog, feed, options, episode, enclosure)),
   );

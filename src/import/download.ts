@@ -71,7 +71,13 @@ export async function download(url: string, dest: string, options: DownloadOptio
   return withRetries(() => attempt(url, dest, meta, remember, options), options.http, options.signal);
 }
 
-async function attempt(url: string, dest: string, meta: PartMeta | undefined, remember: (meta: PartMeta) => void, options: DownloadOptions): Promise<DownloadResult> {
+async function attempt(
+  url: string,
+  dest: string,
+  meta: PartMeta | undefined,
+  remember: (meta: PartMeta) => void,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
   const part = `${dest}.part`;
   // File-system calls here are asynchronous: on a slow disk a synchronous one would stall every
   // other download of the import meanwhile.
@@ -101,7 +107,10 @@ async function attempt(url: string, dest: string, meta: PartMeta | undefined, re
     if (!range || Number(range[1]) !== have) {
       discard(fetched);
       await fsp.rm(part, { force: true });
-      throw new HttpError(`${fetched.url}: the server answered the range request with ${header(fetched, 'content-range') ?? 'no Content-Range'}; starting again`, true);
+      throw new HttpError(
+        `${fetched.url}: the server answered the range request with ${header(fetched, 'content-range') ?? 'no Content-Range'}; starting again`,
+        true,
+      );
     }
     start = have;
   }
@@ -125,7 +134,12 @@ async function attempt(url: string, dest: string, meta: PartMeta | undefined, re
         first = false;
         const head = chunk.subarray(0, 64).toString('latin1').trimStart();
         if (/^(<!doctype|<html|<\?xml|<head|<body|\{)/i.test(head)) {
-          callback(new HttpError(`${fetched.url}: the server sent ${contentType ?? 'a document'} (a web page or an error message), not a media file`, false));
+          callback(
+            new HttpError(
+              `${fetched.url}: the server sent ${contentType ?? 'a document'} (a web page or an error message), not a media file`,
+              false,
+            ),
+          );
           return;
         }
       }
@@ -139,11 +153,15 @@ async function attempt(url: string, dest: string, meta: PartMeta | undefined, re
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A full disk is not the network: retrying now cannot help, and what was written is kept.
-    if (code === 'ENOSPC' || code === 'EDQUOT') throw new HttpError(`${part}: the disk is full; free some space and run the import again to continue`, false);
+    if (code === 'ENOSPC' || code === 'EDQUOT')
+      throw new HttpError(`${part}: the disk is full; free some space and run the import again to continue`, false);
     throw bodyError(fetched, err);
   }
   if ((expected !== undefined && written !== expected) || !fetched.response.complete) {
-    throw new HttpError(`${fetched.url}: the connection ended after ${written}${expected === undefined ? '' : ` of ${expected}`} bytes`, true);
+    throw new HttpError(
+      `${fetched.url}: the connection ended after ${written}${expected === undefined ? '' : ` of ${expected}`} bytes`,
+      true,
+    );
   }
   await fsp.rename(part, dest);
   return { bytes: written, contentType, url: fetched.url, resumedFrom: start };

@@ -137,7 +137,11 @@ const yesNo = (text: string | undefined): boolean | undefined => {
 export function feedBase(source: string, root: XmlElement | undefined): string | undefined {
   if (/^https?:\/\//i.test(source)) return source;
   const channel = root && childNamed(root, '', 'channel');
-  const selfHref = channel && childrenNamed(channel, NS.atom, 'link').find((l) => l.attrs.rel === 'self')?.attrs.href?.trim();
+  const selfHref =
+    channel &&
+    childrenNamed(channel, NS.atom, 'link')
+      .find((l) => l.attrs.rel === 'self')
+      ?.attrs.href?.trim();
   return selfHref && /^https?:\/\//i.test(selfHref) ? selfHref : undefined;
 }
 
@@ -165,7 +169,11 @@ function urlReader(base: string | undefined, notes: FeedNote[]): UrlReader {
     if (trimmed !== raw) notes.push({ where, message: `spaces around the ${what} URL removed` });
     const absolute = safeAbsoluteUrl(trimmed, base);
     if (!absolute) {
-      notes.push({ where, message: `the ${what} URL "${trimmed}" is not an http(s) URL${base ? '' : ' (a relative URL in a feed read from a file cannot be resolved)'}`, lost: true });
+      notes.push({
+        where,
+        message: `the ${what} URL "${trimmed}" is not an http(s) URL${base ? '' : ' (a relative URL in a feed read from a file cannot be resolved)'}`,
+        lost: true,
+      });
       return undefined;
     }
     if (!/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) notes.push({ where, message: `the relative ${what} URL "${trimmed}" read as ${absolute}` });
@@ -219,7 +227,8 @@ export function readFeed(root: XmlElement, source: string, items: { summaries: I
   const description = text(channel, NS.rss, 'description');
   const itunesSummary = text(channel, NS.itunes, 'summary');
   feed.description = description ?? itunesSummary ?? text(channel, NS.itunes, 'subtitle');
-  if (description && itunesSummary && itunesSummary !== description) notes.push({ where: 'channel', message: 'itunes:summary differs from <description>: the description was kept' });
+  if (description && itunesSummary && itunesSummary !== description)
+    notes.push({ where: 'channel', message: 'itunes:summary differs from <description>: the description was kept' });
   const ownerElement = take(channel, NS.itunes, 'owner');
   if (ownerElement) {
     feed.owner = { name: childText(ownerElement, NS.itunes, 'name'), email: childText(ownerElement, NS.itunes, 'email') };
@@ -229,7 +238,9 @@ export function readFeed(root: XmlElement, source: string, items: { summaries: I
   for (const category of takeAll(channel, NS.itunes, 'category')) {
     const parent = category.attrs.text?.trim();
     if (!parent) continue;
-    const subs = childrenNamed(category, NS.itunes, 'category').map((c) => c.attrs.text?.trim()).filter((s): s is string => !!s);
+    const subs = childrenNamed(category, NS.itunes, 'category')
+      .map((c) => c.attrs.text?.trim())
+      .filter((s): s is string => !!s);
     for (const sub of subs.length ? subs : [undefined]) {
       const mapped = mapCategory(parent, sub);
       if (mapped.mapped) notes.push({ where: 'channel', message: `category ${mapped.mapped}` });
@@ -252,7 +263,13 @@ export function readFeed(root: XmlElement, source: string, items: { summaries: I
     if (!name) continue;
     const img = url(p.attrs.img, 'channel', 'podcast:person img');
     const href = url(p.attrs.href, 'channel', 'podcast:person href');
-    feed.persons.push({ name, ...(p.attrs.role && { role: p.attrs.role }), ...(p.attrs.group && { group: p.attrs.group }), ...(img && { img }), ...(href && { href }) });
+    feed.persons.push({
+      name,
+      ...(p.attrs.role && { role: p.attrs.role }),
+      ...(p.attrs.group && { group: p.attrs.group }),
+      ...(img && { img }),
+      ...(href && { href }),
+    });
   }
   feed.podcastGuid = text(channel, NS.podcast, 'guid');
   const locked = take(channel, NS.podcast, 'locked');
@@ -288,7 +305,13 @@ export function readFeed(root: XmlElement, source: string, items: { summaries: I
 
 type UrlReader = (raw: string | undefined, where: string, what: string) => string | undefined;
 
-function readItem(element: XmlElement, position: number, url: UrlReader, notes: FeedNote[], unmapped: Map<string, number>): SourceItem | undefined {
+function readItem(
+  element: XmlElement,
+  position: number,
+  url: UrlReader,
+  notes: FeedNote[],
+  unmapped: Map<string, number>,
+): SourceItem | undefined {
   const consumed = new Set<XmlElement>();
   const take = (ns: string, local: string) => {
     const found = childNamed(element, ns, local);
@@ -312,15 +335,27 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
     .map((e): SourceEnclosure | undefined => {
       const u = url(e.attrs.url, where, 'enclosure');
       const length = Number(e.attrs.length?.trim());
-      return u ? { url: u, type: e.attrs.type?.trim() || undefined, length: Number.isFinite(length) && length > 0 ? length : 0 } : undefined;
+      return u
+        ? { url: u, type: e.attrs.type?.trim() || undefined, length: Number.isFinite(length) && length > 0 ? length : 0 }
+        : undefined;
     })
     .filter((e): e is SourceEnclosure => e !== undefined);
-  if (enclosures.length > 1) notes.push({ where, message: `${enclosures.length} <enclosure>s (RSS allows one): the first is this feed's, the others are imported as other formats` });
+  if (enclosures.length > 1)
+    notes.push({
+      where,
+      message: `${enclosures.length} <enclosure>s (RSS allows one): the first is this feed's, the others are imported as other formats`,
+    });
   [item.enclosure] = enclosures;
   item.alternates.push(...enclosures.slice(1));
-  if (item.enclosure && item.enclosure.length === 0) notes.push({ where, message: 'the enclosure length is 0 or missing: the download is checked by its Content-Length and its probe instead' });
+  if (item.enclosure && item.enclosure.length === 0)
+    notes.push({
+      where,
+      message: 'the enclosure length is 0 or missing: the download is checked by its Content-Length and its probe instead',
+    });
   for (const alt of takeAll(NS.podcast, 'alternateEnclosure')) {
-    const source = childrenNamed(alt, NS.podcast, 'source').map((s) => url(s.attrs.uri, where, 'podcast:alternateEnclosure source')).find((u) => u !== undefined);
+    const source = childrenNamed(alt, NS.podcast, 'source')
+      .map((s) => url(s.attrs.uri, where, 'podcast:alternateEnclosure source'))
+      .find((u) => u !== undefined);
     if (!source) continue;
     const length = Number(alt.attrs.length);
     item.alternates.push({ url: source, type: alt.attrs.type, length: Number.isFinite(length) && length > 0 ? length : 0 });
@@ -362,7 +397,8 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
   item.season = whole(text(NS.itunes, 'season') ?? take(NS.podcast, 'season')?.text.trim(), 'itunes:season', 1);
   const episodeType = text(NS.itunes, 'episodeType')?.toLowerCase();
   if (episodeType === 'full' || episodeType === 'trailer' || episodeType === 'bonus') item.episodeType = episodeType;
-  else if (episodeType) notes.push({ where, message: `itunes:episodeType "${episodeType}" is not full, trailer or bonus: not imported`, lost: true });
+  else if (episodeType)
+    notes.push({ where, message: `itunes:episodeType "${episodeType}" is not full, trailer or bonus: not imported`, lost: true });
   item.explicit = yesNo(text(NS.itunes, 'explicit'));
 
   const summary = text(NS.itunes, 'summary');
@@ -387,7 +423,12 @@ function readItem(element: XmlElement, position: number, url: UrlReader, notes: 
   if (simple) item.simpleChapters = readSimpleChapters(simple, where, url, notes);
   for (const t of takeAll(NS.podcast, 'transcript')) {
     const u = url(t.attrs.url, where, 'podcast:transcript');
-    if (u) item.transcripts.push({ url: u, type: t.attrs.type?.trim().toLowerCase() ?? '', ...(t.attrs.language && { language: t.attrs.language }) });
+    if (u)
+      item.transcripts.push({
+        url: u,
+        type: t.attrs.type?.trim().toLowerCase() ?? '',
+        ...(t.attrs.language && { language: t.attrs.language }),
+      });
   }
 
   for (const child of element.children) {
@@ -407,7 +448,11 @@ function readSimpleChapters(element: XmlElement, where: string, url: UrlReader, 
     const start = c.attrs.start ? parseDuration(c.attrs.start.trim()) : undefined;
     const title = c.attrs.title?.trim();
     if (!start || !title) {
-      notes.push({ where, message: `a psc:chapter without a readable start and title (start="${c.attrs.start ?? ''}") skipped`, lost: true });
+      notes.push({
+        where,
+        message: `a psc:chapter without a readable start and title (start="${c.attrs.start ?? ''}") skipped`,
+        lost: true,
+      });
       continue;
     }
     const href = url(c.attrs.href, where, 'psc:chapter href');

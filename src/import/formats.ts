@@ -44,7 +44,8 @@ export function formatOfFacts(facts: MediaFacts, declared: string | undefined): 
     case 'MPEG':
       return 'mp3';
     case 'MP4':
-      if (offered && ['m4a', 'm4b', 'm4v', 'mp4', 'mov'].includes(offered) && (offered === 'm4a' || offered === 'm4b') !== facts.hasVideo) return offered;
+      if (offered && ['m4a', 'm4b', 'm4v', 'mp4', 'mov'].includes(offered) && (offered === 'm4a' || offered === 'm4b') !== facts.hasVideo)
+        return offered;
       return facts.hasVideo ? 'mp4' : 'm4a';
     case 'WebM':
       return 'webm';

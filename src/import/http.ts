@@ -86,7 +86,9 @@ function request(url: string, headers: Record<string, string>, http: HttpOptions
     const client = protocol === 'https:' ? nodeHttps : nodeHttp;
     const req = client.get(target, { headers: { 'user-agent': userAgent, ...headers }, agent: agents[protocol], signal });
     // Until the headers: headersTimeoutMs; then between chunks: idleTimeoutMs.
-    req.setTimeout(http.headersTimeoutMs, () => req.destroy(new HttpError(`${url}: no answer within ${http.headersTimeoutMs / 1000} s`, true)));
+    req.setTimeout(http.headersTimeoutMs, () =>
+      req.destroy(new HttpError(`${url}: no answer within ${http.headersTimeoutMs / 1000} s`, true)),
+    );
     req.on('response', (res) => {
       req.setTimeout(0);
       res.setTimeout(http.idleTimeoutMs, () => res.destroy(new HttpError(`${url}: no data for ${http.idleTimeoutMs / 1000} s`, true)));
@@ -101,7 +103,10 @@ function request(url: string, headers: Record<string, string>, http: HttpOptions
 }
 
 /** GET `url`, following redirects; throws HttpError. The caller reads (or discards) the body. */
-export async function get(url: string, options: { headers?: Record<string, string>; signal?: AbortSignal; http: HttpOptions }): Promise<Fetched> {
+export async function get(
+  url: string,
+  options: { headers?: Record<string, string>; signal?: AbortSignal; http: HttpOptions },
+): Promise<Fetched> {
   const redirects: Fetched['redirects'] = [];
   const seen = new Set<string>([url]);
   let current = url;
@@ -143,10 +148,14 @@ export async function withRetries<T>(task: (attempt: number) => Promise<T>, http
       const wait = http.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5); // jitter: retries from many runs do not line up
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
   }

@@ -101,7 +101,18 @@ const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 export async function importFeed(options: ImportOptions): Promise<ImportOutcome> {
   const http: HttpOptions = { ...defaultHttpOptions, ...options.http };
   const dir = path.resolve(options.dir);
-  const report: ImportReport = { source: options.source, feedUrl: options.source, moves: [], fixed: [], notImported: [], failed: [], imported: [], merged: [], unchanged: 0, checklist: [] };
+  const report: ImportReport = {
+    source: options.source,
+    feedUrl: options.source,
+    moves: [],
+    fixed: [],
+    notImported: [],
+    failed: [],
+    imported: [],
+    merged: [],
+    unchanged: 0,
+    checklist: [],
+  };
 
   // The folder: empty, a show, or an import that was interrupted.
   const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
@@ -116,7 +127,8 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   report.fixed.push(...read.fixes.map((f) => ({ where: 'XML', message: f })));
   if (!read.feed) return { refused: read.error ?? 'the feed could not be read', report };
   const feed = read.feed;
-  if (!feed.title && feed.items.length === 0) return { refused: `${read.url}: not a podcast feed (${feed.notes.map((n) => n.message).join('; ') || 'no title, no items'})`, report };
+  if (!feed.title && feed.items.length === 0)
+    return { refused: `${read.url}: not a podcast feed (${feed.notes.map((n) => n.message).join('; ') || 'no title, no items'})`, report };
 
   // podcast:locked (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/locked.md):
   // "yes" asks every platform not to import the feed. Only the podcaster may say otherwise.
@@ -130,7 +142,11 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     };
   }
   for (const note of feed.notes) (note.lost ? report.notImported : report.fixed).push({ where: note.where, message: note.message });
-  for (const [tag, count] of feed.unmapped) report.notImported.push({ where: tag.split(' ')[0], message: `${tag.slice(tag.indexOf(' ') + 1)}${count > 1 ? ` (${count} times)` : ''}: no place in netcaster` });
+  for (const [tag, count] of feed.unmapped)
+    report.notImported.push({
+      where: tag.split(' ')[0],
+      message: `${tag.slice(tag.indexOf(' ') + 1)}${count > 1 ? ` (${count} times)` : ''}: no place in netcaster`,
+    });
 
   const loaded = await loadShow(dir);
   const show = hasShow ? loaded.manifest : undefined;
@@ -151,16 +167,25 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     if (seenGuids.has(item.guid)) {
       const fallback = item.enclosure?.url;
       if (fallback && !seenGuids.has(fallback)) {
-        report.fixed.push({ where: `item ${item.position} (${item.title})`, message: `its guid "${item.guid}" repeats an earlier item's: its enclosure URL is kept as its guid, as apps that told them apart already use` });
+        report.fixed.push({
+          where: `item ${item.position} (${item.title})`,
+          message: `its guid "${item.guid}" repeats an earlier item's: its enclosure URL is kept as its guid, as apps that told them apart already use`,
+        });
         item.guid = fallback;
       } else {
-        report.notImported.push({ where: `item ${item.position} (${item.title})`, message: `its guid "${item.guid}" repeats an earlier item's: not imported` });
+        report.notImported.push({
+          where: `item ${item.position} (${item.title})`,
+          message: `its guid "${item.guid}" repeats an earlier item's: not imported`,
+        });
         continue;
       }
     }
     seenGuids.add(item.guid);
     if (!item.enclosure) {
-      report.notImported.push({ where: `item ${item.position} (${item.title})`, message: 'no enclosure: an item without media is not an episode' });
+      report.notImported.push({
+        where: `item ${item.position} (${item.title})`,
+        message: 'no enclosure: an item without media is not an episode',
+      });
       continue;
     }
     items.push({ item, ordinal });
@@ -191,7 +216,9 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   for (const { item, ordinal } of items) {
     let existing = byGuid.get(item.guid);
     if (!existing && item.date) {
-      existing = byTitle.get(normalTitle(item.title))?.find((e) => Math.abs(Date.parse(e.manifest.date) - (item.date as { ms: number }).ms) < 36 * 3600_000);
+      existing = byTitle
+        .get(normalTitle(item.title))
+        ?.find((e) => Math.abs(Date.parse(e.manifest.date) - (item.date as { ms: number }).ms) < 36 * 3600_000);
       if (existing && existing.manifest.guid !== item.guid) {
         report.notImported.push({
           where: `item ${item.position} (${item.title})`,
@@ -238,7 +265,8 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     for (let next = again.next(); !next.done; next = again.next()) {
       const target = targets.get(++ordinal);
       if (!target) continue;
-      if (next.value.position !== target.item.position) throw new Error(`the feed read a second time gave item ${next.value.position} where item ${target.item.position} was`);
+      if (next.value.position !== target.item.position)
+        throw new Error(`the feed read a second time gave item ${next.value.position} where item ${target.item.position} was`);
       return { ...target, item: { ...next.value, guid: target.item.guid } };
     }
     return undefined;
@@ -264,7 +292,10 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   report.format = format;
   for (const r of results) {
     if (r && format && r.enclosureFormat !== format) {
-      report.notImported.push({ where: r.slug, message: `its file is ${r.enclosureFormat}, not ${format} like the rest of the feed: the new ${feedNameFromUrl ?? medium} feed lists only ${format} files, so add one (or add a feed for ${r.enclosureFormat})` });
+      report.notImported.push({
+        where: r.slug,
+        message: `its file is ${r.enclosureFormat}, not ${format} like the rest of the feed: the new ${feedNameFromUrl ?? medium} feed lists only ${format} files, so add one (or add a feed for ${r.enclosureFormat})`,
+      });
     }
   }
 
@@ -287,7 +318,13 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       } else {
         for (let n = 2; Object.hasOwn(manifest.feeds, feedName); n++) feedName = `${feedNameFromUrl ?? medium}-${n}`;
         const guid = feedGuidToKeep(feed, feedName, manifest.baseUrl, report);
-        manifest = { ...manifest, feeds: { ...manifest.feeds, [feedName]: { ...feedDef(feed, feedName, format, alternates, manifest.description), ...(guid && { guid }) } } };
+        manifest = {
+          ...manifest,
+          feeds: {
+            ...manifest.feeds,
+            [feedName]: { ...feedDef(feed, feedName, format, alternates, manifest.description), ...(guid && { guid }) },
+          },
+        };
       }
     }
     writeAtomic(path.join(dir, SHOW_FILE), showYamlText(manifest), hasShow);
@@ -450,7 +487,13 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
       await kept.finish();
       await fsp.rm(staging, { recursive: true, force: true });
       c.report.merged.push(slug);
-      return { slug, guid: target.existing.manifest.guid ?? item.guid, date: target.existing.manifest.date, enclosureFormat: main.format, alternateFormats };
+      return {
+        slug,
+        guid: target.existing.manifest.guid ?? item.guid,
+        date: target.existing.manifest.date,
+        enclosureFormat: main.format,
+        alternateFormats,
+      };
     }
 
     // Everything else an episode has.
@@ -476,13 +519,16 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
       summary: summary || item.title,
       guid: item.guid,
       media: names,
-      ...(extras.transcript && extras.transcript !== 'transcript.vtt' && extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
+      ...(extras.transcript &&
+        extras.transcript !== 'transcript.vtt' &&
+        extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
     } as EpisodeManifest;
     await fsp.writeFile(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
     // Whole or not at all: the state goes, then one rename puts the episode in the show.
     await kept.finish();
     for (const leftover of await fsp.readdir(staging)) {
-      if (leftover === STATE_FILE || /\.(part|part\.json|download)$/.test(leftover) || leftover === '.guid') await fsp.unlink(path.join(staging, leftover)).catch(() => undefined);
+      if (leftover === STATE_FILE || /\.(part|part\.json|download)$/.test(leftover) || leftover === '.guid')
+        await fsp.unlink(path.join(staging, leftover)).catch(() => undefined);
     }
     await fsp.rename(staging, path.join(c.dir, slug));
     for (const [format, name] of Object.entries(names)) handFacts(c, path.join(c.dir, slug, name), format, probes[format]);
@@ -494,7 +540,10 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
     await kept.finish();
     if (c.signal?.aborted) throw err;
     if (!(err instanceof HttpError) && !(err instanceof MediaError)) throw err;
-    c.report.failed.push({ where, message: `${err.message} (what was downloaded is kept in ${STAGING_DIR}/${slug}: run the import again to continue)` });
+    c.report.failed.push({
+      where,
+      message: `${err.message} (what was downloaded is kept in ${STAGING_DIR}/${slug}: run the import again to continue)`,
+    });
     return undefined;
   }
 }
@@ -505,10 +554,21 @@ class MediaError extends Error {}
  * Downloads one media file into the staging folder as `<hash of its URL>.download` and probes it.
  * A file finished by an earlier run is there under that name and is only probed again.
  */
-async function fetchMedia(item: SourceItem, enclosure: SourceEnclosure, staging: string, kept: Staging, where: string, c: EpisodeContext): Promise<FetchedMedia> {
+async function fetchMedia(
+  item: SourceItem,
+  enclosure: SourceEnclosure,
+  staging: string,
+  kept: Staging,
+  where: string,
+  c: EpisodeContext,
+): Promise<FetchedMedia> {
   const key = createHash('sha256').update(enclosure.url).digest('hex').slice(0, 16);
   const { url: direct, stripped } = stripTracking(enclosure.url);
-  if (stripped.length) c.report.fixed.push({ where, message: `tracking prefix${stripped.length > 1 ? 'es' : ''} ${stripped.join(', ')} taken off for the download: ${direct}` });
+  if (stripped.length)
+    c.report.fixed.push({
+      where,
+      message: `tracking prefix${stripped.length > 1 ? 'es' : ''} ${stripped.join(', ')} taken off for the download: ${direct}`,
+    });
   const dest = path.join(staging, `${key}.download`);
   let declaredSize = enclosure.length;
   const fetchFrom = async (url: string) =>
@@ -547,17 +607,30 @@ async function fetchMedia(item: SourceItem, enclosure: SourceEnclosure, staging:
   const errors = probe.findings.filter((f) => f.level === 'error');
   if (!facts || errors.length) {
     await fsp.rm(dest, { force: true });
-    throw new MediaError(`${enclosure.url}: not a media file a podcast app can play (${errors.map((e) => e.message).join('; ') || 'unknown format'})`);
+    throw new MediaError(
+      `${enclosure.url}: not a media file a podcast app can play (${errors.map((e) => e.message).join('; ') || 'unknown format'})`,
+    );
   }
   if (enclosure.length > 0 && facts.size !== enclosure.length) {
-    c.report.fixed.push({ where, message: `${enclosure.url}: the feed declared ${enclosure.length} bytes, the server sent a whole file of ${facts.size} (it probes as complete media): the new feed says ${facts.size}` });
+    c.report.fixed.push({
+      where,
+      message: `${enclosure.url}: the feed declared ${enclosure.length} bytes, the server sent a whole file of ${facts.size} (it probes as complete media): the new feed says ${facts.size}`,
+    });
   }
   if (!mimeFits(facts, enclosure.type)) {
-    c.report.fixed.push({ where, message: `${enclosure.url}: the feed called it ${enclosure.type}, its bytes are ${facts.mime}: named and served as what it is` });
+    c.report.fixed.push({
+      where,
+      message: `${enclosure.url}: the feed called it ${enclosure.type}, its bytes are ${facts.mime}: named and served as what it is`,
+    });
   }
   const format = formatOfFacts(facts, enclosure.type);
   let durationNote: string | undefined;
-  if (enclosure === item.enclosure && item.duration !== undefined && facts.duration !== undefined && Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)) {
+  if (
+    enclosure === item.enclosure &&
+    item.duration !== undefined &&
+    facts.duration !== undefined &&
+    Math.abs(item.duration - facts.duration) > Math.max(5, facts.duration * 0.05)
+  ) {
     durationNote = `itunes:duration said ${Math.round(item.duration)} s, the file plays ${Math.round(facts.duration)} s: the new feed gives the file's`;
   }
   return { format, file: dest, probe: { facts, findings: probe.findings }, durationNote };
@@ -580,17 +653,26 @@ interface FetchedMedia {
  */
 function handFacts(c: EpisodeContext, finalPath: string, format: string, probe: FetchedMedia['probe']): void {
   // Keyed on the size and mtime the probe saw: a file changed since is probed again by the check.
-  c.facts.set(finalPath, probe.facts, { ...probe, facts: { ...probe.facts, mime: mimeFor(probe.facts.container, probe.facts.hasVideo, format) } });
+  c.facts.set(finalPath, probe.facts, {
+    ...probe,
+    facts: { ...probe.facts, mime: mimeFor(probe.facts.container, probe.facts.hasVideo, format) },
+  });
 }
 
 /** The episode's image, chapters and transcript, each optional: a failure is reported, the episode goes on. */
-async function fetchExtras(item: SourceItem, staging: string, where: string, c: EpisodeContext): Promise<{ image?: string; transcript?: string }> {
+async function fetchExtras(
+  item: SourceItem,
+  staging: string,
+  where: string,
+  c: EpisodeContext,
+): Promise<{ image?: string; transcript?: string }> {
   const out: { image?: string; transcript?: string } = {};
   if (item.imageUrl && item.imageUrl !== c.feed.imageUrl) {
     try {
       const bytes = await fetchSmall(item.imageUrl, MAX_IMAGE_BYTES, c);
       const ext = imageExtension(bytes);
-      if (!ext || (ext !== 'jpg' && ext !== 'png')) throw new MediaError(`${item.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
+      if (!ext || (ext !== 'jpg' && ext !== 'png'))
+        throw new MediaError(`${item.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
       await fsp.writeFile(path.join(staging, `cover.${ext}`), bytes);
       out.image = `cover.${ext}`;
     } catch (err) {
@@ -616,9 +698,15 @@ async function fetchExtras(item: SourceItem, staging: string, where: string, c: 
   }
   // Transcripts netcaster serves: WebVTT and SRT. The others are listed.
   const kinds: Record<string, string> = { 'text/vtt': 'vtt', 'application/x-subrip': 'srt', 'application/srt': 'srt', 'text/srt': 'srt' };
-  const usable = item.transcripts.filter((t) => kinds[t.type]).sort((a, b) => (kinds[a.type] === 'vtt' ? -1 : 0) - (kinds[b.type] === 'vtt' ? -1 : 0));
+  const usable = item.transcripts
+    .filter((t) => kinds[t.type])
+    .sort((a, b) => (kinds[a.type] === 'vtt' ? -1 : 0) - (kinds[b.type] === 'vtt' ? -1 : 0));
   for (const t of item.transcripts) {
-    if (t !== usable[0]) c.report.notImported.push({ where, message: `the transcript ${t.url} (${t.type || 'no type'}): netcaster publishes one WebVTT or SRT transcript` });
+    if (t !== usable[0])
+      c.report.notImported.push({
+        where,
+        message: `the transcript ${t.url} (${t.type || 'no type'}): netcaster publishes one WebVTT or SRT transcript`,
+      });
   }
   if (usable[0]) {
     try {
@@ -634,23 +722,38 @@ async function fetchExtras(item: SourceItem, staging: string, where: string, c: 
   return out;
 }
 
-async function fetchSmall(url: string, limit: number, c: { http: HttpOptions; signal?: AbortSignal; limiter: HostLimiter }): Promise<Buffer> {
+async function fetchSmall(
+  url: string,
+  limit: number,
+  c: { http: HttpOptions; signal?: AbortSignal; limiter: HostLimiter },
+): Promise<Buffer> {
   return c.limiter.run(url, () =>
-    withRetries(async () => {
-      const fetched = await get(url, { http: c.http, signal: c.signal });
-      const failed = statusError(fetched);
-      if (failed) {
-        discard(fetched);
-        throw failed;
-      }
-      return readBody(fetched, limit);
-    }, c.http, c.signal),
+    withRetries(
+      async () => {
+        const fetched = await get(url, { http: c.http, signal: c.signal });
+        const failed = statusError(fetched);
+        if (failed) {
+          discard(fetched);
+          throw failed;
+        }
+        return readBody(fetched, limit);
+      },
+      c.http,
+      c.signal,
+    ),
   );
 }
 
 // --- show.yaml ---------------------------------------------------------------------------------
 
-async function newShowManifest(feed: SourceFeed, feedName: string, format: string, alternates: string[], options: ImportOptions, c: EpisodeContext): Promise<ShowManifest> {
+async function newShowManifest(
+  feed: SourceFeed,
+  feedName: string,
+  format: string,
+  alternates: string[],
+  options: ImportOptions,
+  c: EpisodeContext,
+): Promise<ShowManifest> {
   const where = 'channel';
   let artwork = 'artwork.jpg';
   if (feed.imageUrl) {
@@ -660,21 +763,37 @@ async function newShowManifest(feed: SourceFeed, feedName: string, format: strin
       else {
         const bytes = await fetchSmall(feed.imageUrl, MAX_IMAGE_BYTES, c);
         const ext = imageExtension(bytes);
-        if (ext !== 'jpg' && ext !== 'png') throw new MediaError(`${feed.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
+        if (ext !== 'jpg' && ext !== 'png')
+          throw new MediaError(`${feed.imageUrl}: ${ext ? `a ${ext.toUpperCase()} image (Apple takes JPEG or PNG)` : 'not an image'}`);
         artwork = `artwork.${ext}`;
         writeAtomic(path.join(c.dir, artwork), bytes, false);
       }
     } catch (err) {
       if (c.signal?.aborted) throw err;
-      c.report.notImported.push({ where, message: `the show artwork: ${(err as Error).message}; put a square JPEG or PNG of 1400-3000 px in the folder as ${artwork}` });
+      c.report.notImported.push({
+        where,
+        message: `the show artwork: ${(err as Error).message}; put a square JPEG or PNG of 1400-3000 px in the folder as ${artwork}`,
+      });
     }
-  } else c.report.notImported.push({ where, message: `the feed names no artwork: put a square JPEG or PNG of 1400-3000 px in the folder as ${artwork}` });
+  } else
+    c.report.notImported.push({
+      where,
+      message: `the feed names no artwork: put a square JPEG or PNG of 1400-3000 px in the folder as ${artwork}`,
+    });
 
   const language = normalLanguage(feed.language);
-  if (feed.language && language !== feed.language) c.report.fixed.push({ where, message: `language "${feed.language}" written as "${language}" (BCP 47)` });
+  if (feed.language && language !== feed.language)
+    c.report.fixed.push({ where, message: `language "${feed.language}" written as "${language}" (BCP 47)` });
   const baseUrl = options.baseUrl?.replace(/\/+$/, '') ?? baseUrlOfNetcasterFeed(feed.selfUrl);
-  const owner = feed.owner?.name && feed.owner.email && /^[^@\s]+@[^@\s]+$/.test(feed.owner.email) ? { name: feed.owner.name, email: feed.owner.email } : undefined;
-  if (feed.owner && !owner) c.report.notImported.push({ where, message: `itunes:owner without both a name and an email address (${feed.owner.name ?? 'no name'}, ${feed.owner.email ?? 'no email'})` });
+  const owner =
+    feed.owner?.name && feed.owner.email && /^[^@\s]+@[^@\s]+$/.test(feed.owner.email)
+      ? { name: feed.owner.name, email: feed.owner.email }
+      : undefined;
+  if (feed.owner && !owner)
+    c.report.notImported.push({
+      where,
+      message: `itunes:owner without both a name and an email address (${feed.owner.name ?? 'no name'}, ${feed.owner.email ?? 'no email'})`,
+    });
   if (feed.link) c.report.notImported.push({ where, message: `<link> ${feed.link}: the show's pages are now netcaster's, at baseUrl` });
 
   const guid = feedGuidToKeep(feed, feedName, baseUrl, c.report);
@@ -715,7 +834,13 @@ function feedGuidToKeep(feed: SourceFeed, feedName: string, baseUrl: string | un
 }
 
 /** The feed's entry in show.yaml; its own description when the show's says something else. */
-function feedDef(feed: SourceFeed, name: string, format: string, alternates: string[], showDescription: string | undefined): ShowManifest['feeds'][string] {
+function feedDef(
+  feed: SourceFeed,
+  name: string,
+  format: string,
+  alternates: string[],
+  showDescription: string | undefined,
+): ShowManifest['feeds'][string] {
   return {
     title: feed.title ?? name,
     ...(feed.description && feed.description !== showDescription && { description: feed.description }),
@@ -768,7 +893,8 @@ function seedLock(dir: string, manifest: ShowManifest | undefined, results: (Epi
   }
   const lock = read.lock;
   if (manifest?.baseUrl && !isPreviewUrl(manifest.baseUrl)) {
-    for (const name of Object.keys(manifest.feeds)) lock.feeds[name] ??= `${manifest.baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
+    for (const name of Object.keys(manifest.feeds))
+      lock.feeds[name] ??= `${manifest.baseUrl.replace(/\/+$/, '')}/feeds/${encodeURIComponent(name)}.xml`;
   }
   // Each feed's podcast:guid as brought over: once published, it stays (whatever URL serves it).
   for (const [name, def] of Object.entries(manifest?.feeds ?? {})) if (def.guid) lock.feedGuids[name] ??= def.guid;
@@ -785,14 +911,27 @@ function checklist(report: ImportReport, manifest: ShowManifest | undefined, fee
   const lines: string[] = [];
   const base = manifest?.baseUrl;
   const newUrl = base ? `${base.replace(/\/+$/, '')}/feeds/${feedName}.xml` : undefined;
-  if (!base) lines.push(`Set baseUrl in show.yaml to the address where the show will live (or import with --base-url); the new feed is then <baseUrl>/feeds/${feedName}.xml.`);
-  else lines.push(`The new feed: ${newUrl}${newUrl === (feed.selfUrl ?? oldUrl) ? ' (the same URL as before: subscribers need nothing)' : ''}`);
+  if (!base)
+    lines.push(
+      `Set baseUrl in show.yaml to the address where the show will live (or import with --base-url); the new feed is then <baseUrl>/feeds/${feedName}.xml.`,
+    );
+  else
+    lines.push(
+      `The new feed: ${newUrl}${newUrl === (feed.selfUrl ?? oldUrl) ? ' (the same URL as before: subscribers need nothing)' : ''}`,
+    );
   if (newUrl !== (feed.selfUrl ?? oldUrl)) {
-    lines.push(`On the old host, set <itunes:new-feed-url>${newUrl ?? '<the new feed URL>'}</itunes:new-feed-url> in ${feed.selfUrl ?? oldUrl}.`);
-    lines.push(`Answer the old feed URL ${feed.selfUrl ?? oldUrl} with a 301 redirect to the new one, and keep it until subscribers have moved (months, not days).`);
-    lines.push('Publish the new site (netcaster build --out, or netcaster serve) before redirecting, and tell Apple Podcasts, Spotify and the Podcast Index if they do not pick up the move on their own.');
+    lines.push(
+      `On the old host, set <itunes:new-feed-url>${newUrl ?? '<the new feed URL>'}</itunes:new-feed-url> in ${feed.selfUrl ?? oldUrl}.`,
+    );
+    lines.push(
+      `Answer the old feed URL ${feed.selfUrl ?? oldUrl} with a 301 redirect to the new one, and keep it until subscribers have moved (months, not days).`,
+    );
+    lines.push(
+      'Publish the new site (netcaster build --out, or netcaster serve) before redirecting, and tell Apple Podcasts, Spotify and the Podcast Index if they do not pick up the move on their own.',
+    );
   }
-  if (report.failed.length) lines.push(`${report.failed.length} episode file(s) could not be fetched this time: run the same import again to continue.`);
+  if (report.failed.length)
+    lines.push(`${report.failed.length} episode file(s) could not be fetched this time: run the same import again to continue.`);
   if (report.notImported.length) lines.push(`${report.notImported.length} thing(s) could not be imported: see "Not imported" above.`);
   return lines;
 }
@@ -807,11 +946,14 @@ function mostCommon(values: string[]): string | undefined {
   return best;
 }
 
-const normalTitle = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalTitle = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 function baseSlug(item: ItemSummary): string {
   const title = slugify(item.title) || 'episode';
   if (item.number !== undefined) return `${String(item.number).padStart(3, '0')}-${title}`;
   return item.date ? `${item.date.iso.slice(0, 10)}-${title}` : title;
 }
-

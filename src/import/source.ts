@@ -91,7 +91,11 @@ function* allItems(docs: FeedDocument[]): Generator<SourceItem> {
  * goes, then let go). A feed read from a file resolves relative URLs against its own
  * atom:link rel="self", which may come after the items: its channel is read first.
  */
-function scanDocument(text: string, url: string, page: boolean): { feed?: SourceFeed; doc?: FeedDocument; fixes: string[]; error?: string } {
+function scanDocument(
+  text: string,
+  url: string,
+  page: boolean,
+): { feed?: SourceFeed; doc?: FeedDocument; fixes: string[]; error?: string } {
   const base = /^https?:\/\//i.test(url) ? url : feedBase(url, parseFeedXml(text, 'skip').root);
   let reader = new ItemReader(base);
   let summaries: ItemSummary[] = [];
@@ -117,7 +121,11 @@ function scanDocument(text: string, url: string, page: boolean): { feed?: Source
 
 export const isUrl = (source: string) => /^https?:\/\//i.test(source);
 
-async function readDocument(location: string, http: HttpOptions, signal?: AbortSignal): Promise<{ bytes: Buffer; url: string; moves: string[] }> {
+async function readDocument(
+  location: string,
+  http: HttpOptions,
+  signal?: AbortSignal,
+): Promise<{ bytes: Buffer; url: string; moves: string[] }> {
   if (!isUrl(location)) {
     const stat = fs.statSync(location, { throwIfNoEntry: false });
     if (!stat) throw new HttpError(`${location}: no such file`, false);
@@ -125,19 +133,28 @@ async function readDocument(location: string, http: HttpOptions, signal?: AbortS
     if (stat.size > MAX_FEED_BYTES) throw new HttpError(`${location}: larger than ${MAX_FEED_BYTES / 1024 / 1024} MB: not a feed`, false);
     // Opened non-blocking and read with the bound, so a file swapped for a FIFO meanwhile cannot hang the import.
     const bytes = readRegularFile(location, MAX_FEED_BYTES);
-    if (!bytes) throw new HttpError(`${location}: could not be read as a regular file of at most ${MAX_FEED_BYTES / 1024 / 1024} MB`, false);
+    if (!bytes)
+      throw new HttpError(`${location}: could not be read as a regular file of at most ${MAX_FEED_BYTES / 1024 / 1024} MB`, false);
     return { bytes, url: location, moves: [] };
   }
-  return withRetries(async () => {
-    const fetched = await get(location, { signal, http, headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' } });
-    const failed = statusError(fetched);
-    if (failed) {
-      discard(fetched);
-      throw failed;
-    }
-    const bytes = await readBody(fetched, MAX_FEED_BYTES);
-    return { bytes, url: fetched.url, moves: fetched.redirects.map((r) => `${r.from} -> ${r.to} (HTTP ${r.status})`) };
-  }, http, signal);
+  return withRetries(
+    async () => {
+      const fetched = await get(location, {
+        signal,
+        http,
+        headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' },
+      });
+      const failed = statusError(fetched);
+      if (failed) {
+        discard(fetched);
+        throw failed;
+      }
+      const bytes = await readBody(fetched, MAX_FEED_BYTES);
+      return { bytes, url: fetched.url, moves: fetched.redirects.map((r) => `${r.from} -> ${r.to} (HTTP ${r.status})`) };
+    },
+    http,
+    signal,
+  );
 }
 
 export async function readSource(source: string, http: HttpOptions, signal?: AbortSignal): Promise<ReadSource> {
@@ -162,15 +179,25 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
       if (!scanned.feed || !scanned.doc) return { url, moves, fixes, error: `${url}: not XML (${scanned.error})`, items };
       feed = scanned.feed;
       docs = [scanned.doc];
-      const next = [feed.newFeedUrl && ['itunes:new-feed-url', feed.newFeedUrl], feed.newLocation && ['<redirect><newLocation>', feed.newLocation]]
+      const next = [
+        feed.newFeedUrl && ['itunes:new-feed-url', feed.newFeedUrl],
+        feed.newLocation && ['<redirect><newLocation>', feed.newLocation],
+      ]
         .filter((x): x is [string, string] => !!x)
         .find(([, target]) => target !== url && target !== location && target !== feed?.selfUrl);
-      if (!next || !isUrl(url) && !isUrl(next[1])) break;
+      if (!next || (!isUrl(url) && !isUrl(next[1]))) break;
       const [why, target] = next;
       if (visited.has(target)) {
-        return { url, moves, fixes, error: `redirect loop: ${[...visited, target].join(' -> ')} (${why}); the feed never settles at one URL`, items };
+        return {
+          url,
+          moves,
+          fixes,
+          error: `redirect loop: ${[...visited, target].join(' -> ')} (${why}); the feed never settles at one URL`,
+          items,
+        };
       }
-      if (move >= MAX_MOVES) return { url, moves, fixes, error: `the feed moved more than ${MAX_MOVES} times (${[...visited].join(' -> ')})`, items };
+      if (move >= MAX_MOVES)
+        return { url, moves, fixes, error: `the feed moved more than ${MAX_MOVES} times (${[...visited].join(' -> ')})`, items };
       moves.push(`${url} -> ${target} (${why})`);
       location = target;
     }
@@ -192,7 +219,11 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
       const scanned = scanDocument(decodeXml(doc.bytes), doc.url, true);
       fixes.push(...scanned.fixes.map((f) => `${next}: ${f}`));
       if (!scanned.feed || !scanned.doc) {
-        feed.notes.push({ where: 'feed', message: `the page ${next} is not XML (${scanned.error}): its episodes were not imported`, lost: true });
+        feed.notes.push({
+          where: 'feed',
+          message: `the page ${next} is not XML (${scanned.error}): its episodes were not imported`,
+          lost: true,
+        });
         break;
       }
       const page = scanned.feed;

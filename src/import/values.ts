@@ -11,9 +11,33 @@ import { checkCategory } from '../show/apple-categories.js';
 const months = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** Zone names and their offsets in minutes (RFC 822 section 5.1, and the common others). */
 const zones: Record<string, number> = {
-  gmt: 0, ut: 0, utc: 0, z: 0, wet: 0, bst: 60, ist: 60, cet: 60, cest: 120, met: 60, mest: 120, eet: 120, eest: 180,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
-  akst: -540, akdt: -480, hst: -600, aest: 600, aedt: 660, jst: 540,
+  gmt: 0,
+  ut: 0,
+  utc: 0,
+  z: 0,
+  wet: 0,
+  bst: 60,
+  ist: 60,
+  cet: 60,
+  cest: 120,
+  met: 60,
+  mest: 120,
+  eet: 120,
+  eest: 180,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  akst: -540,
+  akdt: -480,
+  hst: -600,
+  aest: 600,
+  aedt: 660,
+  jst: 540,
 };
 
 export interface ParsedDate {
@@ -42,12 +66,16 @@ export function parseFeedDate(raw: string): ParsedDate | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = iso;
-    const offset = zone && zone.toUpperCase() !== 'Z' ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) : 0;
+    const offset =
+      zone && zone.toUpperCase() !== 'Z' ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) : 0;
     const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offset * 60_000;
     if (Number.isNaN(ms)) return undefined;
     return { iso: isoWithOffset(ms, offset), ms, quirk: `ISO 8601 instead of RFC 822${zone ? '' : ', no time zone (read as UTC)'}` };
   }
-  const m = /^(?:([A-Za-z]{2,9}),? ?)?(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ -](\d{2}|\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)? ?([A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})?$/.exec(text);
+  const m =
+    /^(?:([A-Za-z]{2,9}),? ?)?(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ -](\d{2}|\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)? ?([A-Za-z]{1,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})?$/.exec(
+      text,
+    );
   if (!m) return undefined;
   const [, dayName, day, monthName, yearText, h = '0', mi = '0', s = '0', zoneText] = m;
   const month = months.indexOf(monthName.slice(0, 3).toLowerCase());
@@ -159,7 +187,7 @@ const formerCategories: Record<string, string> = {
   'Education/Language Courses': 'Education/Language Learning',
   'Education/Training': 'Education/How To',
   'Education/K-12': 'Education',
-  'Health': 'Health & Fitness',
+  Health: 'Health & Fitness',
   'Health/Fitness & Nutrition': 'Health & Fitness/Nutrition',
   'Health/Alternative Health': 'Health & Fitness/Alternative Health',
   'Health/Self-Help': 'Education/Self-Improvement',
@@ -192,7 +220,8 @@ export function mapCategory(parent: string, sub: string | undefined): { name?: s
   const former = formerCategories[written] ?? (sub ? undefined : formerCategories[parent]);
   if (former) return { name: former, mapped: `"${written}" (Apple's list before 2019) is now "${former}"` };
   // A sub-category that no longer exists under an existing parent: keep the parent.
-  if (sub && checkCategory(parent) === undefined) return { name: parent, mapped: `"${written}" is not in Apple's list: kept as "${parent}"` };
+  if (sub && checkCategory(parent) === undefined)
+    return { name: parent, mapped: `"${written}" is not in Apple's list: kept as "${parent}"` };
   const message = checkCategory(written) ?? '';
   const suggestion = /did you mean "([^"]+)"/.exec(message)?.[1];
   if (suggestion) return { name: suggestion, mapped: `"${written}" is not in Apple's list: read as "${suggestion}"` };

@@ -80,7 +80,12 @@ export type ItemMode = 'tree' | 'each' | 'skip';
  * A strict pass that failed may have handed items to `onItem` already: `onRestart` is called
  * before the lenient pass, to throw them away.
  */
-export function parseFeedXml(text: string, mode: ItemMode, onItem?: (item: XmlElement) => void, onRestart?: () => void): ParsedXml & { text?: string; lenient?: boolean } {
+export function parseFeedXml(
+  text: string,
+  mode: ItemMode,
+  onItem?: (item: XmlElement) => void,
+  onRestart?: () => void,
+): ParsedXml & { text?: string; lenient?: boolean } {
   const strict = parseWhole(text, false, mode, onItem);
   if (!strict.error) return { root: strict.root, fixes: [], text, lenient: false };
   onRestart?.();
@@ -90,7 +95,12 @@ export function parseFeedXml(text: string, mode: ItemMode, onItem?: (item: XmlEl
   return { root: lenient.root, fixes: [...fixes, ...lenient.fixes], text: mended, lenient: true };
 }
 
-function parseWhole(text: string, lenient: boolean, mode: ItemMode, onItem?: (item: XmlElement) => void): { root?: XmlElement; error?: string; fixes: string[] } {
+function parseWhole(
+  text: string,
+  lenient: boolean,
+  mode: ItemMode,
+  onItem?: (item: XmlElement) => void,
+): { root?: XmlElement; error?: string; fixes: string[] } {
   const stream = new XmlStream(lenient, mode, onItem);
   stream.write(text);
   return stream.close();
@@ -105,7 +115,9 @@ function mend(text: string): { mended: string; fixes: string[] } {
     const before = mended.slice(0, start);
     const boms = before.replace(/[^\ufeff]/g, '').length;
     const others = before.length - boms;
-    fixes.push(`${[boms && 'a byte-order mark', others && `${others} character(s)`].filter(Boolean).join(' and ')} before the XML declaration dropped`);
+    fixes.push(
+      `${[boms && 'a byte-order mark', others && `${others} character(s)`].filter(Boolean).join(' and ')} before the XML declaration dropped`,
+    );
     mended = mended.slice(start);
   }
   let controls = 0;
@@ -124,7 +136,8 @@ function mend(text: string): { mended: string; fixes: string[] } {
 }
 
 /** Is `element`, opened under `stack`, an item of the channel (rss > channel > item)? */
-const isChannelItem = (stack: XmlElement[], ns: string, local: string) => stack.length === 2 && ns === '' && local === 'item' && stack[1].local === 'channel' && stack[1].ns === '';
+const isChannelItem = (stack: XmlElement[], ns: string, local: string) =>
+  stack.length === 2 && ns === '' && local === 'item' && stack[1].local === 'channel' && stack[1].ns === '';
 
 /**
  * One pass of the parser over a document written to it in pieces (a piece may end anywhere).
@@ -183,7 +196,8 @@ export class XmlStream {
         return;
       }
       const attrs: Record<string, string> = {};
-      for (const attr of Object.values(tag.attributes)) if (attr.prefix !== 'xmlns' && attr.name !== 'xmlns') attrs[attr.local] = attr.value;
+      for (const attr of Object.values(tag.attributes))
+        if (attr.prefix !== 'xmlns' && attr.name !== 'xmlns') attrs[attr.local] = attr.value;
       const element: XmlElement = { ns, local, name: tag.name, attrs, text: '', children: [], line: parser.line };
       const parent = stack.at(-1);
       if (parent && !item) parent.children.push(element);
@@ -222,8 +236,12 @@ export class XmlStream {
       this.error ??= (err as Error).message;
     }
     const fixes: string[] = [];
-    if (this.entities.size) fixes.push(`HTML entities that XML does not define were decoded: ${[...this.entities.keys()].map((n) => `&${n};`).join(' ')}`);
-    if (this.prefixes.size) fixes.push(`namespace prefixes used without a declaration were bound to their usual namespace: ${[...this.prefixes].map((p) => `${p}:`).join(' ')}`);
+    if (this.entities.size)
+      fixes.push(`HTML entities that XML does not define were decoded: ${[...this.entities.keys()].map((n) => `&${n};`).join(' ')}`);
+    if (this.prefixes.size)
+      fixes.push(
+        `namespace prefixes used without a declaration were bound to their usual namespace: ${[...this.prefixes].map((p) => `${p}:`).join(' ')}`,
+      );
     const error = this.error ?? (this.root ? undefined : 'no root element');
     return { root: this.root, error, fixes };
   }

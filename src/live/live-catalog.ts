@@ -91,8 +91,10 @@ export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult
       const last = episodes.get(slug);
       const good = candidate !== undefined && !waiting.has(slug);
       if (good && stable(slug)) next.set(slug, candidate);
-      else if (!prints.has(slug)) continue; // the folder is gone: so is the episode
-      else if (!good && !waiting.has(slug)) continue; // no episode.yaml any more: no longer an episode
+      else if (!prints.has(slug))
+        continue; // the folder is gone: so is the episode
+      else if (!good && !waiting.has(slug))
+        continue; // no episode.yaml any more: no longer an episode
       else if (last) next.set(slug, last); // broken or still settling: keep the last good version
     }
     episodes = next;
@@ -143,7 +145,9 @@ export function describeState(state: LiveState, now: Date, options: { relative?:
         : served
           ? 'serving its last good version'
           : 'not published until it is fixed';
-    lines.push(`waiting    ${key === SHOW_KEY ? 'show' : key}: ${describeProblem(problems[0])}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''} (${held})`);
+    lines.push(
+      `waiting    ${key === SHOW_KEY ? 'show' : key}: ${describeProblem(problems[0])}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''} (${held})`,
+    );
   }
   for (const key of [...state.settling].sort()) {
     lines.push(`settling   ${key === SHOW_KEY ? 'show' : key}: files still changing; taken once they are unchanged between two scans`);
@@ -153,7 +157,10 @@ export function describeState(state: LiveState, now: Date, options: { relative?:
 
 export function describeEpisode(e: Episode, now: Date, options: { relative?: boolean } = {}): string {
   const status = episodeStatus(e, now);
-  const when = status === 'draft' ? '' : `${formatTime(new Date(e.date))}${status === 'scheduled' && options.relative !== false ? ` (${relativeTime(now, new Date(e.date))})` : ''}  `;
+  const when =
+    status === 'draft'
+      ? ''
+      : `${formatTime(new Date(e.date))}${status === 'scheduled' && options.relative !== false ? ` (${relativeTime(now, new Date(e.date))})` : ''}  `;
   return `${status.padEnd(10)} ${when}${e.slug}  "${e.title}"`;
 }
 

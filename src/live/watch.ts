@@ -110,7 +110,9 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     const lastChanged = new Map<string, number>();
     const folderFingerprints = readAfterWalk ? fingerprintFolders(showDir, lastChanged) : walked.result(lastChanged);
     const quiet = new Set([...lastChanged].filter(([, ms]) => ms < checkStartedMs - quietMs).map(([key]) => key));
-    const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter((p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl');
+    const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter(
+      (p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl',
+    );
     // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
     const unreadable = lockProblems.filter((p) => p.file === LOCK_FILE && p.level === 'error');
     const complaint = unreadable.map((p) => `${p.file}: ${p.message}`).join('; ');
@@ -130,7 +132,9 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     const publish = async () => {
       const catalog = current.catalog;
       if (!catalog) return;
-      const key = createHash('sha1').update(JSON.stringify(publishedView(current, now))).digest('hex');
+      const key = createHash('sha1')
+        .update(JSON.stringify(publishedView(current, now)))
+        .digest('hex');
       if (key === publishedKey) return;
       try {
         await options.onChange(catalog, now);
@@ -194,7 +198,12 @@ export function startLive(showDir: string, options: LiveOptions): Live {
   const task = cron.schedule('* * * * *', () => serial(derive).catch(fault), {
     name: 'publish-due',
     noOverlap: true,
-    logger: { info: () => {}, debug: () => {}, warn: (m) => log(`schedule: ${m}`), error: (m) => log(`schedule: ${m instanceof Error ? m.message : m}`) },
+    logger: {
+      info: () => {},
+      debug: () => {},
+      warn: (m) => log(`schedule: ${m}`),
+      error: (m) => log(`schedule: ${m instanceof Error ? m.message : m}`),
+    },
   });
 
   // Two scans a moment apart at start-up, so the show on disk is served within seconds, yet a

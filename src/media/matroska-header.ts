@@ -37,7 +37,17 @@ const ID = {
 const METADATA = new Set([0x1254c367 /* Tags */, 0x1941a469 /* Attachments */, 0x1043a770 /* Chapters */]);
 
 /** Children a Cluster may have; anything else after a Cluster ID means we matched stray bytes. */
-const CLUSTER_CHILDREN = new Set([ID.Timestamp, ID.SimpleBlock, ID.BlockGroup, 0xa7 /* Position */, 0xab /* PrevSize */, 0xbf /* CRC-32 */, 0xec /* Void */, 0x5854 /* SilentTracks */, 0xaf /* EncryptedBlock */]);
+const CLUSTER_CHILDREN = new Set([
+  ID.Timestamp,
+  ID.SimpleBlock,
+  ID.BlockGroup,
+  0xa7 /* Position */,
+  0xab /* PrevSize */,
+  0xbf /* CRC-32 */,
+  0xec /* Void */,
+  0x5854 /* SilentTracks */,
+  0xaf /* EncryptedBlock */,
+]);
 
 export interface MatroskaTrack {
   number: number;

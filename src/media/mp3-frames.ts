@@ -52,13 +52,23 @@ export function parseFrameHeader(b: Buffer, offset: number): MpegFrameHeader | u
   const version = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 2.5;
   const layer = (4 - layerBits) as 1 | 2 | 3;
   const table =
-    version === 1 ? (layer === 1 ? BITRATES.v1l1 : layer === 2 ? BITRATES.v1l2 : BITRATES.v1l3) : layer === 1 ? BITRATES.v2l1 : BITRATES.v2l23;
+    version === 1
+      ? layer === 1
+        ? BITRATES.v1l1
+        : layer === 2
+          ? BITRATES.v1l2
+          : BITRATES.v1l3
+      : layer === 1
+        ? BITRATES.v2l1
+        : BITRATES.v2l23;
   const bitrate = table[bitrateIndex] * 1000;
   const sampleRate = SAMPLE_RATES[version][rateIndex];
   const padding = (b[offset + 2] >> 1) & 1;
   const samplesPerFrame = layer === 1 ? 384 : layer === 2 || version === 1 ? 1152 : 576;
   const frameLength =
-    layer === 1 ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4 : Math.floor((samplesPerFrame / 8) * bitrate / sampleRate) + padding;
+    layer === 1
+      ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
+      : Math.floor(((samplesPerFrame / 8) * bitrate) / sampleRate) + padding;
   return {
     version,
     layer,
@@ -81,7 +91,8 @@ export function id3v2Length(head: Buffer): number {
   let offset = 0;
   while (head.length >= offset + 10 && head.toString('latin1', offset, offset + 3) === 'ID3') {
     // Size is "syncsafe": 4 bytes of 7 bits; a footer (flag 0x10) adds 10 more bytes.
-    const size = ((head[offset + 6] & 0x7f) << 21) | ((head[offset + 7] & 0x7f) << 14) | ((head[offset + 8] & 0x7f) << 7) | (head[offset + 9] & 0x7f);
+    const size =
+      ((head[offset + 6] & 0x7f) << 21) | ((head[offset + 7] & 0x7f) << 14) | ((head[offset + 8] & 0x7f) << 7) | (head[offset + 9] & 0x7f);
     offset += 10 + size + (head[offset + 5] & 0x10 ? 10 : 0);
   }
   return offset;
@@ -108,7 +119,12 @@ export function audioEnd(fd: number, size: number): number {
  * The first frame at or after `from` that is followed by `confirm - 1` more frames of the same
  * stream (as far as the buffer reaches): one header alone is too easily faked by random bytes.
  */
-export function findFrame(b: Buffer, from: number, like?: MpegFrameHeader, confirm = 2): { offset: number; header: MpegFrameHeader } | undefined {
+export function findFrame(
+  b: Buffer,
+  from: number,
+  like?: MpegFrameHeader,
+  confirm = 2,
+): { offset: number; header: MpegFrameHeader } | undefined {
   for (let offset = b.indexOf(0xff, from); offset >= 0 && offset + 4 <= b.length; offset = b.indexOf(0xff, offset + 1)) {
     const header = parseFrameHeader(b, offset);
     if (!header || (like && !sameStream(header, like))) continue;
@@ -145,7 +161,11 @@ export function readSeekHeader(b: Buffer, offset: number, header: MpegFrameHeade
     const flags = b.readUInt32BE(at + 4);
     // Fields follow in flag order: frames (bit 0), then bytes (bit 1).
     const bytesAt = flags & 1 ? at + 12 : at + 8;
-    return { kind: id, frames: flags & 1 ? b.readUInt32BE(at + 8) : undefined, bytes: flags & 2 && bytesAt + 4 <= b.length ? b.readUInt32BE(bytesAt) : undefined };
+    return {
+      kind: id,
+      frames: flags & 1 ? b.readUInt32BE(at + 8) : undefined,
+      bytes: flags & 2 && bytesAt + 4 <= b.length ? b.readUInt32BE(bytesAt) : undefined,
+    };
   }
   const vbri = offset + 36;
   if (vbri + 18 <= b.length && b.toString('latin1', vbri, vbri + 4) === 'VBRI') {
@@ -244,28 +264,63 @@ export function mp3Timing(fd: number, size: number, head: Buffer): Mp3Timing | u
     const duration = (seek.frames * first.samplesPerFrame) / first.sampleRate;
     const vbr = seek.kind !== 'Info';
     if (seekHeaderFits(seek as SeekHeader & { frames: number }, first, audioBytes)) {
-      return { first, audioStart, duration, bitrate: duration > 0 ? (audioBytes * 8) / duration : first.bitrate, vbr, seekHeader: seek.kind, method: 'seek-header' };
+      return {
+        first,
+        audioStart,
+        duration,
+        bitrate: duration > 0 ? (audioBytes * 8) / duration : first.bitrate,
+        vbr,
+        seekHeader: seek.kind,
+        method: 'seek-header',
+      };
     }
     // The header does not fit the bytes present: count the frames there are (the header's own
     // frame carries no audio). A count within a frame or two of the header's was right after all
     // (extra bytes at the end that are not audio, say).
     const scan = scanFrames(fd, audioStart + first.frameLength, end, first);
     const counted = scan.samples / first.sampleRate;
-    const timing: Mp3Timing = { first, audioStart, duration: counted, bitrate: counted > 0 ? (scan.bytes * 8) / counted : first.bitrate, vbr: vbr || scan.variableBitrate, seekHeader: seek.kind, method: 'frame-scan' };
+    const timing: Mp3Timing = {
+      first,
+      audioStart,
+      duration: counted,
+      bitrate: counted > 0 ? (scan.bytes * 8) / counted : first.bitrate,
+      vbr: vbr || scan.variableBitrate,
+      seekHeader: seek.kind,
+      method: 'frame-scan',
+    };
     if (Math.abs(scan.frames - seek.frames) <= SEEK_HEADER_FRAME_SLACK) return { ...timing, duration, method: 'seek-header' };
-    return { ...timing, seekHeaderMismatch: { frames: seek.frames, bytes: seek.bytes, claimedDuration: duration, framesFound: scan.frames, audioBytes } };
+    return {
+      ...timing,
+      seekHeaderMismatch: { frames: seek.frames, bytes: seek.bytes, claimedDuration: duration, framesFound: scan.frames, audioBytes },
+    };
   }
 
   // No frame count. If frames from the start, middle and end all share one bitrate, the file is
   // CBR and its size gives the duration; otherwise count the frames.
   if (looksConstant(fd, head, audioStart, end, first)) {
-    return { first, audioStart, duration: (audioBytes * 8) / first.bitrate, bitrate: first.bitrate, vbr: false, seekHeader: seek?.kind, method: 'constant-bitrate' };
+    return {
+      first,
+      audioStart,
+      duration: (audioBytes * 8) / first.bitrate,
+      bitrate: first.bitrate,
+      vbr: false,
+      seekHeader: seek?.kind,
+      method: 'constant-bitrate',
+    };
   }
   // A Xing/Info frame without a count carries no audio: start after it.
   const scanFrom = seek ? audioStart + first.frameLength : audioStart;
   const scan = scanFrames(fd, scanFrom, end, first);
   const duration = scan.samples / first.sampleRate;
-  return { first, audioStart, duration, bitrate: duration > 0 ? (scan.bytes * 8) / duration : first.bitrate, vbr: scan.variableBitrate, seekHeader: seek?.kind, method: 'frame-scan' };
+  return {
+    first,
+    audioStart,
+    duration,
+    bitrate: duration > 0 ? (scan.bytes * 8) / duration : first.bitrate,
+    vbr: scan.variableBitrate,
+    seekHeader: seek?.kind,
+    method: 'frame-scan',
+  };
 }
 
 /** Frames by which a seek header's count may differ from the frames counted (encoders differ on whether their own frame counts). */
@@ -292,7 +347,12 @@ function frameLengthRange(first: MpegFrameHeader): { smallest: number; largest: 
     // A header with the stream's version, layer and sample rate, and the given bitrate.
     const versionBits = first.version === 1 ? 3 : first.version === 2 ? 2 : 0;
     const rateIndex = SAMPLE_RATES[first.version].indexOf(first.sampleRate);
-    const header = Buffer.from([0xff, 0xe0 | (versionBits << 3) | ((4 - first.layer) << 1) | 1, (bitrateIndex << 4) | (rateIndex << 2) | (padding << 1), 0]);
+    const header = Buffer.from([
+      0xff,
+      0xe0 | (versionBits << 3) | ((4 - first.layer) << 1) | 1,
+      (bitrateIndex << 4) | (rateIndex << 2) | (padding << 1),
+      0,
+    ]);
     return parseFrameHeader(header, 0)!.frameLength;
   };
   return { smallest: length(1, 0), largest: length(14, 1) };

@@ -352,9 +352,12 @@ export function readChapterTrack(fd: number, movie: Mp4Movie): Chapter[] {
     const length = Math.min(sample.readUInt16BE(0), sample.length - 2);
     const text = sample.subarray(2, 2 + length);
     // UTF-16 titles start with a byte order mark.
-    const title = text[0] === 0xfe && text[1] === 0xff
-      ? Buffer.from(text.subarray(2, 2 + ((text.length - 2) & ~1))).swap16().toString('utf16le')
-      : text.toString('utf8');
+    const title =
+      text[0] === 0xfe && text[1] === 0xff
+        ? Buffer.from(text.subarray(2, 2 + ((text.length - 2) & ~1)))
+            .swap16()
+            .toString('utf16le')
+        : text.toString('utf8');
     chapters.push({ startTime: times[i] / track.timescale, title });
   }
   return chapters;

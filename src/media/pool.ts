@@ -114,7 +114,13 @@ export class MediaPool {
       this.slots.reduce<Slot | undefined>((best, s) => (open(s) && (!best || key(s) < key(best)) ? s : best), undefined);
     for (let i = 0; i < this.waiting.length; ) {
       const job = this.waiting[i];
-      const slot = job.task.kind === 'hash' ? least(bytesHeld, () => true) : least((s) => s.jobs.size, (s) => s.jobs.size < PER_WORKER);
+      const slot =
+        job.task.kind === 'hash'
+          ? least(bytesHeld, () => true)
+          : least(
+              (s) => s.jobs.size,
+              (s) => s.jobs.size < PER_WORKER,
+            );
       if (!slot) {
         i++; // a probe waits for a free place; the next job may be a hash
         continue;

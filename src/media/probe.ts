@@ -182,7 +182,8 @@ async function probeMp3(fd: number, head: Buffer, base: Base): Promise<ProbeResu
   const timing = mp3Timing(fd, base.size, head);
   if (!timing) return failed('no MPEG audio frames found after the ID3 tag: the file holds no playable MP3 audio');
   // Without an ID3v2 tag there is nothing for music-metadata to read (ID3v1 is a relic).
-  const metadata = tagEnd > 0 && !onlyEncoderSignature(head, tagEnd) ? await readTags(head.subarray(0, tagEnd + 4096), 'audio/mpeg', findings) : undefined;
+  const metadata =
+    tagEnd > 0 && !onlyEncoderSignature(head, tagEnd) ? await readTags(head.subarray(0, tagEnd + 4096), 'audio/mpeg', findings) : undefined;
 
   const facts: MediaFacts = {
     ...common(metadata, base, 'MPEG', false),
@@ -242,7 +243,10 @@ export function onlyEncoderSignature(head: Buffer, tagEnd: number): boolean {
   const version = head[3];
   // Flags 0: no unsynchronisation, extended header, experimental bit or footer.
   if ((version !== 3 && version !== 4) || head[4] !== 0 || head[5] !== 0) return false;
-  const synchsafe = (at: number) => ((head[at] | head[at + 1] | head[at + 2] | head[at + 3]) & 0x80 ? -1 : (head[at] << 21) | (head[at + 1] << 14) | (head[at + 2] << 7) | head[at + 3]);
+  const synchsafe = (at: number) =>
+    (head[at] | head[at + 1] | head[at + 2] | head[at + 3]) & 0x80
+      ? -1
+      : (head[at] << 21) | (head[at + 1] << 14) | (head[at + 2] << 7) | head[at + 3];
   if (10 + synchsafe(6) !== tagEnd) return false; // a second tag follows
   let offset = 10;
   while (offset + 10 <= tagEnd && head[offset] !== 0) {
@@ -259,7 +263,15 @@ export function onlyEncoderSignature(head: Buffer, tagEnd: number): boolean {
 
 // --- MP4 -------------------------------------------------------------------------------------
 
-const VIDEO_CODECS: Record<string, string> = { avc1: 'H.264', avc3: 'H.264', hvc1: 'HEVC', hev1: 'HEVC', vp09: 'VP9', av01: 'AV1', mp4v: 'MPEG-4 Visual' };
+const VIDEO_CODECS: Record<string, string> = {
+  avc1: 'H.264',
+  avc3: 'H.264',
+  hvc1: 'HEVC',
+  hev1: 'HEVC',
+  vp09: 'VP9',
+  av01: 'AV1',
+  mp4v: 'MPEG-4 Visual',
+};
 const AUDIO_CODECS: Record<string, string> = { 'ac-3': 'AC-3', 'ec-3': 'E-AC-3', Opus: 'Opus', alac: 'ALAC', fLaC: 'FLAC', '.mp3': 'MP3' };
 
 function mp4AudioCodec(track: Mp4Track): string | undefined {
@@ -326,8 +338,19 @@ async function probeMp4(fd: number, head: Buffer, base: Base): Promise<ProbeResu
 // --- WebM / Matroska -------------------------------------------------------------------------
 
 const MATROSKA_CODECS: [prefix: string, name: string][] = [
-  ['V_VP8', 'VP8'], ['V_VP9', 'VP9'], ['V_AV1', 'AV1'], ['V_MPEG4/ISO/AVC', 'H.264'], ['V_MPEGH/ISO/HEVC', 'HEVC'], ['V_THEORA', 'Theora'],
-  ['A_OPUS', 'Opus'], ['A_VORBIS', 'Vorbis'], ['A_AAC', 'AAC'], ['A_MPEG/L3', 'MP3'], ['A_FLAC', 'FLAC'], ['A_PCM', 'PCM'], ['A_AC3', 'AC-3'],
+  ['V_VP8', 'VP8'],
+  ['V_VP9', 'VP9'],
+  ['V_AV1', 'AV1'],
+  ['V_MPEG4/ISO/AVC', 'H.264'],
+  ['V_MPEGH/ISO/HEVC', 'HEVC'],
+  ['V_THEORA', 'Theora'],
+  ['A_OPUS', 'Opus'],
+  ['A_VORBIS', 'Vorbis'],
+  ['A_AAC', 'AAC'],
+  ['A_MPEG/L3', 'MP3'],
+  ['A_FLAC', 'FLAC'],
+  ['A_PCM', 'PCM'],
+  ['A_AC3', 'AC-3'],
 ];
 
 function matroskaCodec(codecId?: string): string | undefined {
@@ -353,7 +376,11 @@ async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<Prob
   // music-metadata for tags only, over the header elements only (it would go on into the Clusters).
   // A parser stumbling at the cut-off end of that buffer costs us the tags, not the probe.
   const metadata = header.hasMetadata
-    ? await readTags(head.subarray(0, header.firstCluster ?? head.length), container === 'WebM' ? 'video/webm' : 'video/x-matroska', undefined)
+    ? await readTags(
+        head.subarray(0, header.firstCluster ?? head.length),
+        container === 'WebM' ? 'video/webm' : 'video/x-matroska',
+        undefined,
+      )
     : undefined;
   const duration = header.duration ?? webmTailDuration(fd, base.size, header);
   const video = header.tracks.find((t) => t.type === 1);
@@ -365,7 +392,10 @@ async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<Prob
     ...trackFacts(video, audio, duration, base.size),
   };
   if (duration === undefined) {
-    findings.push({ level: 'error', message: 'cannot tell the duration: no Duration element and no complete Cluster at the end of the file' });
+    findings.push({
+      level: 'error',
+      message: 'cannot tell the duration: no Duration element and no complete Cluster at the end of the file',
+    });
   }
   return { facts: clean(facts), findings };
 }
@@ -378,8 +408,10 @@ async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS'
   // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.
   // At most the bytes the file had when it was opened: one still being written ends there.
   const stream = createReadStream(absPath, { start: 0, end: base.size - 1 });
-  const metadata = await withinTime(parseStream(stream, { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true }), STREAM_TIME_BUDGET_MS, () =>
-    stream.destroy(),
+  const metadata = await withinTime(
+    parseStream(stream, { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true }),
+    STREAM_TIME_BUDGET_MS,
+    () => stream.destroy(),
   ).finally(() => stream.destroy());
   const hasVideo = metadata.format.trackInfo.some((t) => t.type === 1) || !!metadata.format.hasVideo;
   const duration = metadata.format.duration;
@@ -397,7 +429,14 @@ async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS'
 
 function normaliseCodec(codec?: string): string | undefined {
   if (!codec) return undefined;
-  const known: [RegExp, string][] = [[/opus/i, 'Opus'], [/vorbis/i, 'Vorbis'], [/flac/i, 'FLAC'], [/pcm/i, 'PCM'], [/aac/i, 'AAC'], [/layer 3/i, 'MP3']];
+  const known: [RegExp, string][] = [
+    [/opus/i, 'Opus'],
+    [/vorbis/i, 'Vorbis'],
+    [/flac/i, 'FLAC'],
+    [/pcm/i, 'PCM'],
+    [/aac/i, 'AAC'],
+    [/layer 3/i, 'MP3'],
+  ];
   return known.find(([re]) => re.test(codec))?.[1] ?? codec;
 }
 
@@ -444,8 +483,20 @@ function common(metadata: IAudioMetadata | undefined, base: Base, container: str
 }
 
 /** What a video container's tracks tell: which kinds there are, the picture size, the duration and bitrate. */
-function trackFacts(video: { width?: number; height?: number } | undefined, audio: object | undefined, duration: number | undefined, size: number) {
-  return { hasAudio: !!audio, hasVideo: !!video, duration, bitrate: averageBitrate(size, duration), width: video?.width, height: video?.height };
+function trackFacts(
+  video: { width?: number; height?: number } | undefined,
+  audio: object | undefined,
+  duration: number | undefined,
+  size: number,
+) {
+  return {
+    hasAudio: !!audio,
+    hasVideo: !!video,
+    duration,
+    bitrate: averageBitrate(size, duration),
+    width: video?.width,
+    height: video?.height,
+  };
 }
 
 /** Bits per second over the whole file, container included: what a podcast app's download takes. */

@@ -95,7 +95,8 @@ function renderNotesNow(markdown: string, baseUrl: string): string {
  * NUL it replaces): HTML forbids C0 controls but whitespace, DEL, C1 and noncharacters in a page
  * (https://html.spec.whatwg.org/multipage/parsing.html#preprocessing-the-input-stream), XML 1.0 most of them in a feed.
  */
-const withoutControls = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g, '');
+const withoutControls = (text: string) =>
+  text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g, '');
 
 /** Markdown -> plain text (for summaries, descriptions, meta tags): words only, no markup. */
 export function plainText(markdown: string): string {
@@ -103,7 +104,8 @@ export function plainText(markdown: string): string {
   const walkInline = (children: Token[]) => {
     for (const child of children) {
       if (child.type === 'text' || child.type === 'code_inline') parts.push(child.content);
-      else if (child.type === 'image') walkInline(child.children ?? []); // its alt text
+      else if (child.type === 'image')
+        walkInline(child.children ?? []); // its alt text
       else if (child.type === 'softbreak' || child.type === 'hardbreak') parts.push(' ');
     }
   };

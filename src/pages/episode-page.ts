@@ -34,7 +34,8 @@ export function renderEpisodePage(catalog: Catalog, episode: Episode, options: P
   const duration = episodeDuration(episode);
 
   // Where the player and Stream links fetch the bytes: the media host when there is one, else this site.
-  const streamHref = (m: EpisodeMedia) => (options.mediaBaseUrl ? mediaUrl(options, episode, m) : link(paths.media(episode.slug, m.fileName)));
+  const streamHref = (m: EpisodeMedia) =>
+    options.mediaBaseUrl ? mediaUrl(options, episode, m) : link(paths.media(episode.slug, m.fileName));
   const downloadLink = (m: EpisodeMedia) =>
     options.downloadLinks === 'route'
       ? `<a class="button secondary" href="${esc(link(paths.download(episode.slug, m.fileName)))}">Download ${esc(formatLabel(m))}</a>`
@@ -62,7 +63,9 @@ ${player(episode, image, show.language, options, video, audio, streamHref, link)
 <ul class="format-list">
 ${episode.media
   .map(
-    (m) => `<li><span class="format-name">${esc(formatLabel(m))}</span> <span class="format-facts">${megabytes(m.facts.size)}${m.facts.duration !== undefined ? ` · ${clock(m.facts.duration)}` : ''}</span>
+    (
+      m,
+    ) => `<li><span class="format-name">${esc(formatLabel(m))}</span> <span class="format-facts">${megabytes(m.facts.size)}${m.facts.duration !== undefined ? ` · ${clock(m.facts.duration)}` : ''}</span>
 <span class="format-links"><a class="button" href="${esc(streamHref(m))}">Streaming ${esc(formatLabel(m))}</a> ${downloadLink(m)}</span></li>`,
   )
   .join('\n')}
@@ -84,7 +87,10 @@ ${neighbours(catalog, episode, options, link)}
     description: episode.summary,
     lang: show.language,
     canonical: pageUrl,
-    head: [openGraph(catalog, episode, options, video, audio), `<script type="application/ld+json">${scriptJson(jsonLd(catalog, episode, options))}</script>`].join('\n'),
+    head: [
+      openGraph(catalog, episode, options, video, audio),
+      `<script type="application/ld+json">${scriptJson(jsonLd(catalog, episode, options))}</script>`,
+    ].join('\n'),
     main,
     catalog,
     feedLinks: show.feeds.map((f) => ({ title: f.title, url: feedUrl(options, f) })),
@@ -128,7 +134,9 @@ function player(
     // The frame size from the probed file reserves the right box before the video loads (no square poster jump).
     const sized = video.find((m) => m.facts.width && m.facts.height);
     // A fixed aspect-ratio keeps the square poster from setting the box (the poster's own size would win over width/height).
-    const size = sized ? ` width="${sized.facts.width}" height="${sized.facts.height}" style="aspect-ratio: ${sized.facts.width} / ${sized.facts.height}"` : '';
+    const size = sized
+      ? ` width="${sized.facts.width}" height="${sized.facts.height}" style="aspect-ratio: ${sized.facts.width} / ${sized.facts.height}"`
+      : '';
     // preload="none": a visit to the page must never fetch media (it would look like a listener to
     // download counting, docs/how-we-count.md); the poster and the width/height hold the box.
     parts.push(`<div class="player-video" data-panel="video">
@@ -140,7 +148,9 @@ ${fallback(video)}
 </div>`);
   }
   if (audio.length) {
-    const label = video.length ? `<p class="player-label" id="audio-label">Audio only (${esc(audio.map(formatLabel).join(', '))})</p>\n` : '';
+    const label = video.length
+      ? `<p class="player-label" id="audio-label">Audio only (${esc(audio.map(formatLabel).join(', '))})</p>\n`
+      : '';
     parts.push(`<div class="player-audio" data-panel="audio">
 ${label}<audio controls preload="none" aria-label="Audio player">
 ${sources(audio, streamHref)}
@@ -178,8 +188,13 @@ function neighbours(catalog: Catalog, episode: Episode, options: PageOptions, li
   if (i < 0) return '';
   const newer = published[i - 1];
   const older = published[i + 1];
-  const a = (e: Episode, rel: string, label: string) => `<a href="${esc(link(paths.episode(e.slug)))}" rel="${rel}">${label}: ${esc(e.title)}</a>`;
-  const parts = [newer ? a(newer, 'next', 'Newer') : '', older ? a(older, 'prev', 'Older') : '', `<a href="${esc(link(paths.showPage(showPageOf(i))))}">All episodes</a>`];
+  const a = (e: Episode, rel: string, label: string) =>
+    `<a href="${esc(link(paths.episode(e.slug)))}" rel="${rel}">${label}: ${esc(e.title)}</a>`;
+  const parts = [
+    newer ? a(newer, 'next', 'Newer') : '',
+    older ? a(older, 'prev', 'Older') : '',
+    `<a href="${esc(link(paths.showPage(showPageOf(i))))}">All episodes</a>`,
+  ];
   return `<nav class="episode-nav" aria-label="More episodes">${parts.filter(Boolean).join('\n')}</nav>`;
 }
 

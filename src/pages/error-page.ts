@@ -6,7 +6,15 @@ import { paths } from '../contract/urls.js';
 import { esc } from './html.js';
 import { layout } from './layout.js';
 
-const reasons: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Server error', 503: 'Unavailable' };
+const reasons: Record<number, string> = {
+  400: 'Bad request',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  416: 'Range not satisfiable',
+  500: 'Server error',
+  503: 'Unavailable',
+};
 
 export function renderErrorPage(status: number, message: string, catalog?: Catalog, options?: Pick<SiteOptions, 'baseUrl'>): string {
   const baseUrl = options?.baseUrl ?? catalog?.show.baseUrl;

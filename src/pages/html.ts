@@ -144,7 +144,14 @@ export function variants(options: PageOptions, image: ImageFacts | undefined, pu
  * <picture> with a WebP source and a JPEG (or PNG) fallback, sized so the layout does not jump.
  * Returns '' when there is no variant of that purpose.
  */
-export function picture(from: string, options: PageOptions, image: ImageFacts | undefined, purpose: ImageVariant['purpose'], alt: string, lazy = false): string {
+export function picture(
+  from: string,
+  options: PageOptions,
+  image: ImageFacts | undefined,
+  purpose: ImageVariant['purpose'],
+  alt: string,
+  lazy = false,
+): string {
   const found = variants(options, image, purpose);
   const fallback = found.find((v) => v.format === 'jpeg' || v.format === 'png') ?? found[0];
   if (!fallback) return '';

@@ -102,7 +102,8 @@ function pager(current: number, count: number, link: (to: string) => string): st
 export function renderShowPage(catalog: Catalog, options: PageOptions, page = 1): string {
   const { show } = catalog;
   const count = showPageCount(catalog, options.now);
-  if (!Number.isInteger(page) || page < 1 || page > count) throw new RangeError(`the show has ${count} page(s) at ${options.now.toISOString()}, not a page ${page}`);
+  if (!Number.isInteger(page) || page < 1 || page > count)
+    throw new RangeError(`the show has ${count} page(s) at ${options.now.toISOString()}, not a page ${page}`);
   const pagePath = paths.showPage(page);
   const first = (page - 1) * EPISODES_PER_PAGE;
   const episodes: readonly Episode[] = publishedEpisodes(catalog, options.now).slice(first, first + EPISODES_PER_PAGE);
@@ -128,7 +129,9 @@ ${thumb ? `<a class="thumb" href="${href}" tabindex="-1" aria-hidden="true">${th
 </article></li>`;
   });
 
-  const list = items.length ? `<ol class="episode-list"${first ? ` start="${first + 1}"` : ''}>\n${items.join('\n')}\n</ol>` : '<p>No episodes yet.</p>';
+  const list = items.length
+    ? `<ol class="episode-list"${first ? ` start="${first + 1}"` : ''}>\n${items.join('\n')}\n</ol>`
+    : '<p>No episodes yet.</p>';
   const nav = pager(page, count, link);
   // Prev and next in the head too, for agents that read only the head (RSS readers, some crawlers).
   const pageLinks = [

@@ -17,13 +17,33 @@ export const appleCategories: Readonly<Record<string, readonly string[]>> = {
   News: ['Business News', 'Daily News', 'Entertainment News', 'News Commentary', 'Politics', 'Sports News', 'Tech News'],
   'Religion & Spirituality': ['Buddhism', 'Christianity', 'Hinduism', 'Islam', 'Judaism', 'Religion', 'Spirituality'],
   Science: [
-    'Astronomy', 'Chemistry', 'Earth Sciences', 'Life Sciences', 'Mathematics',
-    'Natural Sciences', 'Nature', 'Physics', 'Social Sciences',
+    'Astronomy',
+    'Chemistry',
+    'Earth Sciences',
+    'Life Sciences',
+    'Mathematics',
+    'Natural Sciences',
+    'Nature',
+    'Physics',
+    'Social Sciences',
   ],
   'Society & Culture': ['Documentary', 'Personal Journals', 'Philosophy', 'Places & Travel', 'Relationships'],
   Sports: [
-    'Baseball', 'Basketball', 'Cricket', 'Fantasy Sports', 'Football', 'Golf', 'Hockey', 'Rugby',
-    'Running', 'Soccer', 'Swimming', 'Tennis', 'Volleyball', 'Wilderness', 'Wrestling',
+    'Baseball',
+    'Basketball',
+    'Cricket',
+    'Fantasy Sports',
+    'Football',
+    'Golf',
+    'Hockey',
+    'Rugby',
+    'Running',
+    'Soccer',
+    'Swimming',
+    'Tennis',
+    'Volleyball',
+    'Wilderness',
+    'Wrestling',
   ],
   Technology: [],
   'True Crime': [],
@@ -36,13 +56,14 @@ export function splitCategory(name: string): string[] {
 }
 
 /** Every valid name in show.yaml form: "Arts", "Arts/Books", ... */
-const allNames: string[] = Object.entries(appleCategories).flatMap(([parent, subs]) => [
-  parent,
-  ...subs.map((sub) => `${parent}/${sub}`),
-]);
+const allNames: string[] = Object.entries(appleCategories).flatMap(([parent, subs]) => [parent, ...subs.map((sub) => `${parent}/${sub}`)]);
 
 // Forgiving comparison for suggestions: case, spacing and "and" vs "&" are the usual slips.
-const loose = (s: string) => s.toLowerCase().replace(/\band\b/g, '&').replace(/[^a-z0-9&/]/g, '');
+const loose = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/\band\b/g, '&')
+    .replace(/[^a-z0-9&/]/g, '');
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -89,9 +110,9 @@ export function checkCategory(name: string): string | undefined {
   if (valid) return undefined;
   const suggestion = suggest(name);
   const problem =
-    parts.length > 2
-      ? 'has more than one "/" (Apple categories have one sub-category level at most)'
-      : 'is not an Apple Podcasts category';
-  const hint = suggestion ? `; did you mean "${suggestion}"?` : ' (see https://podcasters.apple.com/support/1691-apple-podcasts-categories)';
+    parts.length > 2 ? 'has more than one "/" (Apple categories have one sub-category level at most)' : 'is not an Apple Podcasts category';
+  const hint = suggestion
+    ? `; did you mean "${suggestion}"?`
+    : ' (see https://podcasters.apple.com/support/1691-apple-podcasts-categories)';
   return `"${name}" ${problem}${hint}`;
 }

@@ -65,13 +65,21 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
     try {
       files = fs.readdirSync(episodeDir).sort();
     } catch (err) {
-      result.problems.push({ level: 'error', file: `${slug}/`, message: `the folder cannot be read (${(err as NodeJS.ErrnoException).code})` });
+      result.problems.push({
+        level: 'error',
+        file: `${slug}/`,
+        message: `the folder cannot be read (${(err as NodeJS.ErrnoException).code})`,
+      });
       result.brokenEpisodes.push(slug);
       continue;
     }
     if (!files.includes(EPISODE_FILE)) {
       if (files.includes('episode.yml')) {
-        result.problems.push({ level: 'error', file: `${slug}/episode.yml`, message: `rename to ${EPISODE_FILE}: netcaster reads only that name` });
+        result.problems.push({
+          level: 'error',
+          file: `${slug}/episode.yml`,
+          message: `rename to ${EPISODE_FILE}: netcaster reads only that name`,
+        });
       }
       continue; // not an episode folder (assets, an episode still being set up)
     }
@@ -101,8 +109,10 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
  * backslash, which some systems take for a folder separator, or control characters).
  */
 function unusableSlug(raw: Buffer, slug: string): string | undefined {
-  if (!Buffer.from(slug, 'utf8').equals(raw)) return `the folder name is not valid UTF-8 text: rename the folder (its name is the episode's URL)`;
-  if (/[\\\u0000-\u001f\u007f]/.test(slug)) return `the folder name ${JSON.stringify(slug)} has a backslash or a control character: rename the folder (its name is the episode's URL)`;
+  if (!Buffer.from(slug, 'utf8').equals(raw))
+    return `the folder name is not valid UTF-8 text: rename the folder (its name is the episode's URL)`;
+  if (/[\\\u0000-\u001f\u007f]/.test(slug))
+    return `the folder name ${JSON.stringify(slug)} has a backslash or a control character: rename the folder (its name is the episode's URL)`;
   return undefined;
 }
 
@@ -169,7 +179,10 @@ function refuseShape(root: object): { field?: string; message: string } | undefi
     let size = 1;
     for (const key of Object.keys(value)) {
       if (OBJECT_MEMBERS.has(key)) {
-        refused = { field: [...at, key].join('.'), message: `"${key}" cannot be a key: every object already has it (a format or feed so named would be taken for it)` };
+        refused = {
+          field: [...at, key].join('.'),
+          message: `"${key}" cannot be a key: every object already has it (a format or feed so named would be taken for it)`,
+        };
         return 1;
       }
       size += sizeOf((value as Record<string, unknown>)[key], [...at, key]);
@@ -181,7 +194,9 @@ function refuseShape(root: object): { field?: string; message: string } | undefi
   const total = sizeOf(root, []);
   if (refused) return refused;
   if (total > MAX_EXPANDED_VALUES) {
-    return { message: `its aliases (*name) expand to more than ${MAX_EXPANDED_VALUES} values: a manifest never needs that many (a "billion laughs" document?)` };
+    return {
+      message: `its aliases (*name) expand to more than ${MAX_EXPANDED_VALUES} values: a manifest never needs that many (a "billion laughs" document?)`,
+    };
   }
   return undefined;
 }

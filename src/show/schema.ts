@@ -42,7 +42,9 @@ const Feed = Type.Object(
     guid: Type.Optional(PodcastGuid),
     // Only the newest N episodes (as Podlove's feed limit): apps and directories time out on feeds
     // of thousands of items; an archive feed that lists every episode is another entry without it.
-    limit: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of 1 or more (how many of the newest episodes the feed lists)' })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'a whole number of 1 or more (how many of the newest episodes the feed lists)' }),
+    ),
   },
   strict,
 );
@@ -50,7 +52,9 @@ const Feed = Type.Object(
 /** Settings of `netcaster encode` (src/encode/settings.ts holds the defaults and their reasons). */
 const Encode = Type.Object(
   {
-    loudness: Type.Optional(Type.Number({ minimum: -40, maximum: -5, description: 'a loudness target in LUFS, e.g. -16 (a mono output gets 3 LU less)' })),
+    loudness: Type.Optional(
+      Type.Number({ minimum: -40, maximum: -5, description: 'a loudness target in LUFS, e.g. -16 (a mono output gets 3 LU less)' }),
+    ),
     truePeak: Type.Optional(Type.Number({ minimum: -9, maximum: 0, description: 'a true-peak ceiling in dBTP, e.g. -1' })),
     formats: Type.Optional(Type.Array(FormatName, { minItems: 1 })),
   },
@@ -104,9 +108,18 @@ export const EpisodeManifest = Type.Object(
     draft: Type.Optional(Type.Boolean()),
     // Absent while only a master exists: `netcaster encode` writes it once its outputs pass check.
     media: Type.Optional(Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1 })),
-    master: Type.Optional(Type.String({ minLength: 1, description: 'the recording in the episode folder that `netcaster encode` makes the formats from; never published' })),
-    chapters: Type.Optional(Type.String({ minLength: 1, description: 'a Podcast Index JSON chapters file in the episode folder (default chapters.json)' })),
-    transcript: Type.Optional(Type.String({ minLength: 1, description: 'a WebVTT or SRT file in the episode folder (default transcript.vtt or transcript.srt)' })),
+    master: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'the recording in the episode folder that `netcaster encode` makes the formats from; never published',
+      }),
+    ),
+    chapters: Type.Optional(
+      Type.String({ minLength: 1, description: 'a Podcast Index JSON chapters file in the episode folder (default chapters.json)' }),
+    ),
+    transcript: Type.Optional(
+      Type.String({ minLength: 1, description: 'a WebVTT or SRT file in the episode folder (default transcript.vtt or transcript.srt)' }),
+    ),
     links: Type.Optional(Type.Array(Type.Object({ title: Type.String({ minLength: 1 }), url: Url }, strict))),
   },
   { ...strict, $id: 'https://netcaster.dev/schema/episode.schema.json', title: 'netcaster episode.yaml' },

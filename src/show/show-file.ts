@@ -233,7 +233,10 @@ function refuseSize(size: number, maxBytes: number, name: string): Refusal | und
 
 function tooBig(maxBytes: number, name: string, size?: number): Refusal {
   const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
-  return { reason: 'too-big', message: `${name} is ${size === undefined ? 'larger than' : `${mb(size)}, more than`} the ${mb(maxBytes)} netcaster reads of such a file` };
+  return {
+    reason: 'too-big',
+    message: `${name} is ${size === undefined ? 'larger than' : `${mb(size)}, more than`} the ${mb(maxBytes)} netcaster reads of such a file`,
+  };
 }
 
 function errnoRefusal(err: unknown, name: string): Refusal {

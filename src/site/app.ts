@@ -32,7 +32,11 @@ export interface AppOptions {
   /** Told of each media, download and feed response once it has ended (download counting, src/audience/live.ts). */
   onServed?: (response: ServedResponse) => void;
   /** Pages outside the routes table (`serve`'s /stats/): an answer, or undefined to go on to the site. */
-  extraPage?: (path: string, method: string, headers: Record<string, string | string[] | undefined>) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
+  extraPage?: (
+    path: string,
+    method: string,
+    headers: Record<string, string | string[] | undefined>,
+  ) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
 }
 
 /** `getSite` gives undefined while the first site is still being built (a server reading its show). */
@@ -45,7 +49,8 @@ export function createApp(getSite: () => SiteRoutes | undefined, options: AppOpt
   const files = options.files ?? new PublishedFiles();
   const refusals = new RefusalLog(options.log);
   const errorPage = options.errorPage ?? ((status: number, message: string) => renderErrorPage(status, message));
-  const sendError = (req: Request, res: Response, status: number, message: string) => sendErrorPage(req, res, status, errorPage(status, message));
+  const sendError = (req: Request, res: Response, status: number, message: string) =>
+    sendErrorPage(req, res, status, errorPage(status, message));
   // What each response sent, for the access log and download counting (accessLog, servedHook).
   const record = (res: Response, sent: Sent) => {
     res.locals.bodyBytes = sent.bodyBytes;
@@ -88,7 +93,11 @@ export function createApp(getSite: () => SiteRoutes | undefined, options: AppOpt
       res.setHeader('Allow', allowedMethods);
       // CORS preflight: a cross-origin player asking whether it may send Range.
       if (cors) {
-        setHeaders(res, { 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Max-Age': '86400' });
+        setHeaders(res, {
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Headers': 'Range',
+          'Access-Control-Max-Age': '86400',
+        });
       }
       res.statusCode = 204;
       res.end();
@@ -183,7 +192,16 @@ function servedHook(onServed: (response: ServedResponse) => void) {
       // Without X-Forwarded-For, req.ip is the socket's address whatever --trust-proxy says; asking
       // Express (proxy-addr) anyway cost 1 % of the server's time under load.
       const ip = req.headers['x-forwarded-for'] === undefined ? req.socket.remoteAddress : req.ip;
-      onServed({ time, ip: ip ?? req.socket.remoteAddress ?? '', userAgent: header(req, 'user-agent') ?? '', method: req.method, status: res.statusCode, range: header(req, 'range'), key, sent });
+      onServed({
+        time,
+        ip: ip ?? req.socket.remoteAddress ?? '',
+        userAgent: header(req, 'user-agent') ?? '',
+        method: req.method,
+        status: res.statusCode,
+        range: header(req, 'range'),
+        key,
+        sent,
+      });
     });
     next();
   };

@@ -15,7 +15,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { renderErrorPage } from '../pages/error-page.js';
 import { publicDir } from '../paths.js';
-import { checkOutDir, EXPORT_MARKER, isWorkName, lockOutDir, markerBody, OutDirBusy, OutDirRefused, WORK_PREFIXES, type OutDir } from './out-dir.js';
+import {
+  checkOutDir,
+  EXPORT_MARKER,
+  isWorkName,
+  lockOutDir,
+  markerBody,
+  OutDirBusy,
+  OutDirRefused,
+  WORK_PREFIXES,
+  type OutDir,
+} from './out-dir.js';
 import type { SiteEntry, SiteRoutes } from './types.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
@@ -56,7 +66,11 @@ export async function exportSite(site: SiteRoutes, outDir: string, later?: Promi
 
 async function exportInto(site: SiteRoutes, out: OutDir, later?: Promise<SiteRoutes>): Promise<{ files: number }> {
   const entries = [...site.entries()];
-  if (!site.has('/404.html')) entries.push(['/404.html', { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') }]);
+  if (!site.has('/404.html'))
+    entries.push([
+      '/404.html',
+      { kind: 'content', contentType: 'text/html; charset=utf-8', body: renderErrorPage(404, 'There is nothing at this address.') },
+    ]);
   const stage = makeStage(out);
   const written = new Set<string>();
   try {
@@ -94,7 +108,8 @@ function renameNew(stage: string, given: string): void {
     fs.renameSync(stage, given);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST') throw new OutDirBusy(`${given} was made by something else while this build was writing; nothing was changed there, build again`);
+    if (code === 'ENOTEMPTY' || code === 'EEXIST')
+      throw new OutDirBusy(`${given} was made by something else while this build was writing; nothing was changed there, build again`);
     throw err;
   }
 }
@@ -121,7 +136,8 @@ function writeEntry(file: string, entry: SiteEntry): void {
 /** Leftovers of an export that was killed midway: netcaster's own working folders inside OUT. */
 function removeWorkFolders(real: string): void {
   for (const name of fs.readdirSync(real)) {
-    if (isWorkName(name) && WORK_PREFIXES.some((p) => name.startsWith(p))) fs.rmSync(path.join(real, name), { recursive: true, force: true });
+    if (isWorkName(name) && WORK_PREFIXES.some((p) => name.startsWith(p)))
+      fs.rmSync(path.join(real, name), { recursive: true, force: true });
   }
 }
 
@@ -175,7 +191,11 @@ function leaves(dir: string, skip: (name: string) => boolean = () => false): { r
   return found;
 }
 
-const ancestors = (rel: string) => rel.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+const ancestors = (rel: string) =>
+  rel
+    .split('/')
+    .slice(0, -1)
+    .map((_, i, parts) => parts.slice(0, i + 1).join('/'));
 
 /**
  * Moves the staged site into an existing OUT, entry by top-level entry, and removes what the
@@ -191,10 +211,18 @@ function swapEntries(stage: string, real: string, out: OutDir, written: Set<stri
 
   // What someone else put in OUT: refused where the new site would need its place, else carried over.
   const theirs = present.filter((leaf) => !out.owned(leaf.rel));
-  const blocked = theirs.filter((leaf) => written.has(leaf.rel) || (!leaf.folder && newFolders.has(leaf.rel)) || ancestors(leaf.rel).some((a) => written.has(a)));
+  const blocked = theirs.filter(
+    (leaf) => written.has(leaf.rel) || (!leaf.folder && newFolders.has(leaf.rel)) || ancestors(leaf.rel).some((a) => written.has(a)),
+  );
   if (blocked.length) {
-    const names = blocked.slice(0, 5).map((l) => l.rel).join(', ') + (blocked.length > 5 ? `, and ${blocked.length - 5} more` : '');
-    throw new OutDirRefused(`${out.given} has files that netcaster did not write where the new site goes (${names}); move them away and build again`);
+    const names =
+      blocked
+        .slice(0, 5)
+        .map((l) => l.rel)
+        .join(', ') + (blocked.length > 5 ? `, and ${blocked.length - 5} more` : '');
+    throw new OutDirRefused(
+      `${out.given} has files that netcaster did not write where the new site goes (${names}); move them away and build again`,
+    );
   }
   const carried = new Set<string>();
   for (const leaf of theirs) {

@@ -32,7 +32,9 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
       new Promise<string>((resolve, reject) => {
         // This very module, by its file name: dist/src/site/feed-worker.js, or the bundle's entry of that name.
         const worker = new Worker(new URL('./feed-worker.js', import.meta.url), { workerData: job });
-        worker.once('message', (body: unknown) => (typeof body === 'string' ? resolve(body) : reject(new Error(`feed worker: ${String(body)}`))));
+        worker.once('message', (body: unknown) =>
+          typeof body === 'string' ? resolve(body) : reject(new Error(`feed worker: ${String(body)}`)),
+        );
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`feed worker ended (${code}) without a feed`)));
       }),

@@ -63,7 +63,8 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
   if (link) {
     const target = fs.statSync(given, { throwIfNoEntry: false });
     if (!target) throw new OutDirRefused(`--out ${out} is a symbolic link to ${fs.readlinkSync(given)}, which does not exist`);
-    if (!target.isDirectory()) throw new OutDirRefused(`--out ${out} exists and is not a folder; netcaster writes a site only into a folder`);
+    if (!target.isDirectory())
+      throw new OutDirRefused(`--out ${out} exists and is not a folder; netcaster writes a site only into a folder`);
     real = fs.realpathSync(given);
   }
   const realOut = real ?? realPathOfNew(given, out);
@@ -71,9 +72,14 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
   if (showDir !== undefined) {
     const show = fs.realpathSync(showDir);
     if (isWithin(realOut, show)) {
-      throw new OutDirRefused(`--out ${out} is ${realOut === show ? 'the show folder itself' : `inside the show folder ${showDir}`}: a build there would replace the show's own files; choose a folder outside the show`);
+      throw new OutDirRefused(
+        `--out ${out} is ${realOut === show ? 'the show folder itself' : `inside the show folder ${showDir}`}: a build there would replace the show's own files; choose a folder outside the show`,
+      );
     }
-    if (isWithin(show, realOut)) throw new OutDirRefused(`--out ${out} contains the show folder ${showDir}: a build there would replace the show itself; choose a folder outside the show`);
+    if (isWithin(show, realOut))
+      throw new OutDirRefused(
+        `--out ${out} contains the show folder ${showDir}: a build there would replace the show itself; choose a folder outside the show`,
+      );
   }
 
   const onlyMarker = (rel: string) => rel === EXPORT_MARKER;
@@ -106,7 +112,10 @@ export function lockOutDir(real: string, out: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = lockHolder(file);
-      if (holder !== undefined) throw new OutDirBusy(`another netcaster ${holder ? `(process ${holder}) ` : ''}is writing ${out} right now; try again when it is done`);
+      if (holder !== undefined)
+        throw new OutDirBusy(
+          `another netcaster ${holder ? `(process ${holder}) ` : ''}is writing ${out} right now; try again when it is done`,
+        );
       fs.rmSync(file, { force: true }); // stale
       continue;
     }

@@ -57,7 +57,9 @@ export class SitePipeline {
   private async variantsFor(images: ImageFacts[]): Promise<ArtworkSet> {
     const fresh = images.filter((image) => !this.madeVariants.has(imageKey(image)));
     // sharp loads only when there is an image to make variants of.
-    const made = fresh.length ? await (await import('../artwork/variants.js')).makeVariants(fresh, this.artworkDir(), this.report) : new Map<string, ImageVariant[]>();
+    const made = fresh.length
+      ? await (await import('../artwork/variants.js')).makeVariants(fresh, this.artworkDir(), this.report)
+      : new Map<string, ImageVariant[]>();
     const artwork: ArtworkSet = new Map();
     const next = new Map<string, ImageVariant[]>();
     for (const image of images) {

@@ -93,7 +93,12 @@ export class RenderedBodies {
  * A content entry whose body is rendered when first read (and again only if the cache let it go).
  * With `renderElsewhere`, the entry's prepare() renders it that way first (the server awaits it).
  */
-export function lazyContent(contentType: string, render: () => string, rendered: RenderedBodies, renderElsewhere?: () => Promise<string>): SiteEntry {
+export function lazyContent(
+  contentType: string,
+  render: () => string,
+  rendered: RenderedBodies,
+  renderElsewhere?: () => Promise<string>,
+): SiteEntry {
   const entry: SiteEntry = {
     kind: 'content',
     contentType,
@@ -133,12 +138,20 @@ export function buildRoutes(catalog: Catalog, options: RoutesOptions): SiteRoute
   const episodes = publishedEpisodes(catalog, options.now);
 
   // The episode list: the newest on `/`, older ones on /page/2/, ... each rendered when first read.
-  showPagePaths(catalog, options.now).forEach((pagePath, i) => site.set(pagePath, lazyContent(html, () => renderShowPage(catalog, pageOptions, i + 1), rendered)));
+  showPagePaths(catalog, options.now).forEach((pagePath, i) =>
+    site.set(
+      pagePath,
+      lazyContent(html, () => renderShowPage(catalog, pageOptions, i + 1), rendered),
+    ),
+  );
   if (options.feeds !== false) addFeeds(site, catalog, { ...options, rendered });
 
   const images: (ImageFacts | undefined)[] = [catalog.show.artwork];
   for (const episode of episodes) {
-    site.set(paths.episode(episode.slug), lazyContent(html, () => renderEpisodePage(catalog, episode, pageOptions), rendered));
+    site.set(
+      paths.episode(episode.slug),
+      lazyContent(html, () => renderEpisodePage(catalog, episode, pageOptions), rendered),
+    );
     // Rendered now: whether the URL exists depends on it, and it is small and rare.
     const chapters = renderChapters(episode);
     if (chapters !== undefined) site.set(paths.chapters(episode.slug), content(chaptersContentType, chapters));
@@ -152,7 +165,13 @@ export function buildRoutes(catalog: Catalog, options: RoutesOptions): SiteRoute
     for (const v of options.artwork.get(image.path) ?? []) {
       // The 'feed' variant is the show's own image file; the others are netcaster's, in the artwork cache.
       const origin = v.purpose === 'feed' ? { mtimeMs: image.mtimeMs, root: catalog.show.dir } : { mtimeMs: v.mtimeMs ?? image.mtimeMs };
-      site.set(paths.artwork(v.fileName), { kind: 'file', contentType: imageTypes[v.format] ?? 'application/octet-stream', path: v.path, size: v.size, ...origin });
+      site.set(paths.artwork(v.fileName), {
+        kind: 'file',
+        contentType: imageTypes[v.format] ?? 'application/octet-stream',
+        path: v.path,
+        size: v.size,
+        ...origin,
+      });
     }
   }
 
@@ -164,19 +183,34 @@ export function buildRoutes(catalog: Catalog, options: RoutesOptions): SiteRoute
 }
 
 /** The show's feeds, from `catalog` (whose alternates carry their hashes when podcast:integrity is wanted). */
-export function addFeeds(site: SiteRoutes, catalog: Catalog, options: SiteOptions & { artwork: ArtworkSet; rendered?: RenderedBodies; feedsOffThread?: FeedRenderer }): SiteRoutes {
+export function addFeeds(
+  site: SiteRoutes,
+  catalog: Catalog,
+  options: SiteOptions & { artwork: ArtworkSet; rendered?: RenderedBodies; feedsOffThread?: FeedRenderer },
+): SiteRoutes {
   const rendered = options.rendered ?? new RenderedBodies();
-  const offThread = options.feedsOffThread && publishedEpisodes(catalog, options.now).length >= OFF_THREAD_FROM ? options.feedsOffThread : undefined;
+  const offThread =
+    options.feedsOffThread && publishedEpisodes(catalog, options.now).length >= OFF_THREAD_FROM ? options.feedsOffThread : undefined;
   for (const feed of catalog.show.feeds) {
     const elsewhere = offThread && (() => offThread(catalog, feed, options));
-    site.set(paths.feed(feed.name), lazyContent(feedContentType, () => renderFeed(catalog, feed, options), rendered, elsewhere));
+    site.set(
+      paths.feed(feed.name),
+      lazyContent(feedContentType, () => renderFeed(catalog, feed, options), rendered, elsewhere),
+    );
   }
   return site;
 }
 
 function addEpisodeFiles(site: SiteRoutes, episode: Episode, root: string): void {
   for (const m of episode.media) {
-    site.set(paths.media(episode.slug, m.fileName), { kind: 'file', contentType: m.facts.mime, path: m.path, size: m.facts.size, mtimeMs: m.facts.mtimeMs, root });
+    site.set(paths.media(episode.slug, m.fileName), {
+      kind: 'file',
+      contentType: m.facts.mime,
+      path: m.path,
+      size: m.facts.size,
+      mtimeMs: m.facts.mtimeMs,
+      root,
+    });
   }
   const t = episode.transcript;
   if (t) {

@@ -12,7 +12,12 @@ import type { SiteRoutes } from './types.js';
 const HUB_TIMEOUT_MS = 10_000;
 
 /** Pings every hub about every feed URL. Never throws: a hub being down must not stop publishing. */
-export async function notifyHubs(hubs: string[], feedUrls: string[], log: (line: string) => void, options: { timeoutMs?: number } = {}): Promise<void> {
+export async function notifyHubs(
+  hubs: string[],
+  feedUrls: string[],
+  log: (line: string) => void,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? HUB_TIMEOUT_MS;
   const pings = hubs.flatMap((hub) => feedUrls.map((feedUrl) => ({ hub, feedUrl })));
   await Promise.all(

@@ -46,7 +46,9 @@ test('regression: a 10000 x 10000 PNG is judged from its header, never decoded',
   const huge = path.join(dir, 'huge.png');
   // With an alpha channel: the transparency check decoded every pixel (6 s, 556 MB) before
   // anything looked at the size.
-  await sharp({ create: { width: 10000, height: 10000, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } }).png({ compressionLevel: 1 }).toFile(huge);
+  await sharp({ create: { width: 10000, height: 10000, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } })
+    .png({ compressionLevel: 1 })
+    .toFile(huge);
   await probeImage(good, 'good.jpg'); // sharp loaded, so only the probe is timed
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
@@ -59,7 +61,10 @@ test('regression: a 10000 x 10000 PNG is judged from its header, never decoded',
   assert.ok(facts);
   assert.deepEqual([facts.width, facts.height], [10000, 10000]);
   const errors = checkArtwork(facts, 'huge.png').filter((f) => f.level === 'error');
-  assert.ok(errors.some((f) => /huge\.png is too large: 10000 x 10000 px/.test(f.message)), JSON.stringify(errors));
+  assert.ok(
+    errors.some((f) => /huge\.png is too large: 10000 x 10000 px/.test(f.message)),
+    JSON.stringify(errors),
+  );
 });
 
 test('a truncated show artwork: check names show.yaml, field artwork, and the file', async (t) => {
@@ -86,7 +91,10 @@ test("a truncated episode image: check names the episode's image field; the othe
   assert.ok(problem, JSON.stringify(problems));
   assert.equal(problem.file, 'e2/episode.yaml');
   assert.match(problem.message, /^e2\/cover\.jpg is damaged/);
-  assert.deepEqual(catalog?.episodes.map((e) => e.slug), ['e1']);
+  assert.deepEqual(
+    catalog?.episodes.map((e) => e.slug),
+    ['e1'],
+  );
 });
 
 test('check and build on a show with a truncated episode image: exit 1 naming it, no stack trace', async (t) => {
@@ -96,7 +104,9 @@ test('check and build on a show with a truncated episode image: exit 1 naming it
   await fs.cp(sampleShowDir, show, { recursive: true });
   // An episode without an image of its own.
   const folders = (await fs.readdir(show, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  const plain = await Promise.all(folders.map(async (name) => !/^image:/m.test(await fs.readFile(path.join(show, name, 'episode.yaml'), 'utf8').catch(() => 'image:'))));
+  const plain = await Promise.all(
+    folders.map(async (name) => !/^image:/m.test(await fs.readFile(path.join(show, name, 'episode.yaml'), 'utf8').catch(() => 'image:'))),
+  );
   const episode = folders.find((_, i) => plain[i])!;
   const yaml = path.join(show, episode, 'episode.yaml');
   await fs.writeFile(yaml, `${await fs.readFile(yaml, 'utf8')}\nimage: cover.jpg\n`);
@@ -106,7 +116,10 @@ test('check and build on a show with a truncated episode image: exit 1 naming it
   const check = runCli(['check', show, '--json'], { env });
   assert.equal(check.code, 1, check.stderr);
   const problems: Problem[] = JSON.parse(check.stdout).problems;
-  assert.ok(problems.some((p) => p.file === `${episode}/episode.yaml` && p.field === 'image' && /cover\.jpg is damaged/.test(p.message)), check.stdout);
+  assert.ok(
+    problems.some((p) => p.file === `${episode}/episode.yaml` && p.field === 'image' && /cover\.jpg is damaged/.test(p.message)),
+    check.stdout,
+  );
 
   const build = runCli(['build', show, '--out', path.join(work, 'site'), '--base-url', 'https://example.com'], { env });
   assert.equal(build.code, 1, build.stderr);
@@ -125,9 +138,19 @@ test('regression: one image that cannot be rendered never stops the variants sta
 
   const reported: Problem[] = [];
   const set = await makeVariants([goodFacts, victimFacts, gone], path.join(dir, 'cache'), (p) => reported.push(p));
-  assert.deepEqual(reported.map((p) => [p.level, p.file]).sort(), [['error', 'gone.jpg'], ['error', 'victim.jpg']]);
-  assert.match(reported.find((p) => p.file === 'victim.jpg')!.message, /cannot be made .*premature end|changed or became unreadable since it was checked/i);
+  assert.deepEqual(reported.map((p) => [p.level, p.file]).sort(), [
+    ['error', 'gone.jpg'],
+    ['error', 'victim.jpg'],
+  ]);
+  assert.match(
+    reported.find((p) => p.file === 'victim.jpg')!.message,
+    /cannot be made .*premature end|changed or became unreadable since it was checked/i,
+  );
   assert.equal(set.get(goodFacts.path)?.length, 7, 'the good image has its feed variant and six copies');
   // The bad ones keep their feed variant, so feeds can still be written; pages show no picture.
-  for (const facts of [victimFacts, gone]) assert.deepEqual(set.get(facts.path)?.map((v) => v.purpose), ['feed']);
+  for (const facts of [victimFacts, gone])
+    assert.deepEqual(
+      set.get(facts.path)?.map((v) => v.purpose),
+      ['feed'],
+    );
 });

@@ -87,7 +87,9 @@ test('a rerun into the same cache writes nothing', async () => {
 
 test('a changed picture gets new names', async () => {
   const other = path.join(dir, 'other.jpg');
-  await sharp({ create: { width: 1400, height: 1400, channels: 3, background: '#336699' } }).jpeg().toFile(other);
+  await sharp({ create: { width: 1400, height: 1400, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toFile(other);
   const probed = await probeImage(other, 'other.jpg');
   assert.ok(probed.facts);
   const set = await makeVariants([facts, probed.facts], path.join(dir, 'cache-f'));
@@ -125,7 +127,11 @@ test('copies prepared ahead (build, while the check probes) are the ones makeVar
   const set = await makeVariants([facts], cache);
   const made = set.get(facts.path)!.filter((v) => v.purpose !== 'feed');
   assert.deepEqual(made.map((v) => v.fileName).sort(), [...prepared].sort());
-  assert.deepEqual(await Promise.all(prepared.map(async (name) => (await fs.stat(path.join(cache, name))).mtimeMs)), before, 'nothing rewritten');
+  assert.deepEqual(
+    await Promise.all(prepared.map(async (name) => (await fs.stat(path.join(cache, name))).mtimeMs)),
+    before,
+    'nothing rewritten',
+  );
   // And the same as made from nothing.
   const fresh = await makeVariants([facts], path.join(dir, 'cache-unprepared'));
   assert.deepEqual(
@@ -140,6 +146,9 @@ test('preparing copies of what is not a readable image (missing, a folder, text)
   await fs.writeFile(text, 'hello');
   for (const file of [path.join(dir, 'missing.jpg'), dir, text]) await prepareVariants(file, cache);
   const left = await fs.readdir(cache).catch(() => []);
-  assert.deepEqual(left.filter((name) => !name.endsWith('.tmp')), []);
+  assert.deepEqual(
+    left.filter((name) => !name.endsWith('.tmp')),
+    [],
+  );
   assert.deepEqual(left, [], 'no temporary file left behind either');
 });

@@ -7,7 +7,9 @@ import { DigestSet } from '../../src/audience/digest-set.js';
 describe('DigestSet', () => {
   it('keeps 100,000 HMAC digests through its growth, says which were there, and gives them back as they came', () => {
     const key = randomBytes(32);
-    const digests = Array.from({ length: 100_000 }, (_, i) => createHmac('sha256', key).update(`line ${i}`).digest('base64url').slice(0, 16));
+    const digests = Array.from({ length: 100_000 }, (_, i) =>
+      createHmac('sha256', key).update(`line ${i}`).digest('base64url').slice(0, 16),
+    );
     const set = new DigestSet();
     for (const d of digests) assert.equal(set.add(d), true);
     for (const d of digests.slice(0, 1000)) assert.equal(set.add(d), false);

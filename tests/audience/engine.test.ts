@@ -6,7 +6,8 @@ import { Counter, addInterval, listenerAddress, WINDOW_KINDS, type Hit, type Win
 import { loadRules } from '../../src/audience/user-agents.js';
 
 const rules = loadRules('');
-const hashListener = (identity: string, day: string) => createHmac('sha256', `key-${day}`).update(identity).digest('base64url').slice(0, 22);
+const hashListener = (identity: string, day: string) =>
+  createHmac('sha256', `key-${day}`).update(identity).digest('base64url').slice(0, 22);
 const counter = (window: WindowKind = 'calendar-utc') => new Counter({ window, rules, hashListener });
 
 const GPODDER = 'gPodder/3.11.1 (+http://gpodder.org/) Linux';
@@ -118,8 +119,18 @@ describe('byte ranges are a union', () => {
   });
   it('addInterval merges adjacent and overlapping intervals', () => {
     let list: [number, number][] = [];
-    for (const i of [[10, 19], [30, 39], [20, 25], [0, 5], [24, 31]] as [number, number][]) list = addInterval(list, i);
-    assert.deepEqual(list, [[0, 5], [10, 39]]);
+    for (const i of [
+      [10, 19],
+      [30, 39],
+      [20, 25],
+      [0, 5],
+      [24, 31],
+    ] as [number, number][])
+      list = addInterval(list, i);
+    assert.deepEqual(list, [
+      [0, 5],
+      [10, 39],
+    ]);
   });
 });
 
@@ -154,7 +165,14 @@ describe('user agents', () => {
     assert.equal(counter().add(hit({ userAgent: 'atc/1.0 watchOS/10.1' })).rejected, 'apple-watch');
   });
   it('bots are out: self-declared, crawlers, libraries', () => {
-    for (const ua of ['Googlebot/2.1 (+http://www.google.com/bot.html)', 'Mozilla/5.0 (compatible; bingbot/2.0)', 'python-requests/2.31.0', 'curl/8.5.0', 'Pocket Casts Feed Parser', 'MyPodcastCrawler/1.0']) {
+    for (const ua of [
+      'Googlebot/2.1 (+http://www.google.com/bot.html)',
+      'Mozilla/5.0 (compatible; bingbot/2.0)',
+      'python-requests/2.31.0',
+      'curl/8.5.0',
+      'Pocket Casts Feed Parser',
+      'MyPodcastCrawler/1.0',
+    ]) {
       assert.equal(counter().add(hit({ userAgent: ua })).rejected, 'bot', ua);
     }
   });
@@ -171,9 +189,17 @@ describe('user agents', () => {
       ['AppleCoreMedia/1.0.0.19E258 (iPhone; U; CPU OS 15_4_1 like Mac OS X; en_us)', 'Apple Podcasts', 'phone'],
       ['PocketCasts/1.0 (Pocket Casts; +http://pocketcasts.com/)', 'Pocket Casts', 'Other'],
       ['Spotify/8.6.0 iOS/15.1 (iPhone13,2)', 'Spotify', 'phone'],
-      ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', 'Google Chrome', 'computer'],
+      [
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+        'Google Chrome',
+        'computer',
+      ],
       ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0', 'Mozilla Firefox', 'computer'],
-      ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1', 'Safari', 'phone'],
+      [
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+        'Safari',
+        'phone',
+      ],
       ['NewApp/2.0 (Android 13)', 'Other', 'phone'],
     ];
     for (const [ua, app, device] of cases) {

@@ -28,7 +28,8 @@ describe('serve records downloads', () => {
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout).downloads.total as number;
   };
-  const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers: { 'User-Agent': UA, ...headers } }).then(async (r) => [r.status, (await r.arrayBuffer()).byteLength]);
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    fetch(url, { headers: { 'User-Agent': UA, ...headers } }).then(async (r) => [r.status, (await r.arrayBuffer()).byteLength]);
 
   it('without --trust-proxy, X-Forwarded-For names no one: the socket address does', async () => {
     const data = path.join(root, 'no-proxy');

@@ -17,7 +17,11 @@ interface Packet {
 }
 
 function packets(file: string): Packet[] {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=stream_index,pts_time,dts_time,pos', '-of', 'csv=p=0', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'packet=stream_index,pts_time,dts_time,pos', '-of', 'csv=p=0', file],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   return out
     .trim()
     .split('\n')
@@ -38,11 +42,37 @@ describe('one-minute byte offset', { skip }, () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-one-minute-'));
     const tone = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=75'];
     // VBR with a quiet first minute and a loud rest: an average bitrate would put the minute far too late.
-    const quietThenNoise = ['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=mono:d=60', '-f', 'lavfi', '-i', 'anoisesrc=d=90:a=0.5:r=44100', '-filter_complex', '[0][1]concat=n=2:v=0:a=1'];
+    const quietThenNoise = [
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=44100:cl=mono:d=60',
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=d=90:a=0.5:r=44100',
+      '-filter_complex',
+      '[0][1]concat=n=2:v=0:a=1',
+    ];
     ffmpeg([...tone, '-c:a', 'libmp3lame', '-b:a', '32k', path.join(dir, 'cbr.mp3')]);
     ffmpeg([...quietThenNoise, '-c:a', 'libmp3lame', '-q:a', '0', path.join(dir, 'vbr.mp3')]);
     const video = ['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5:duration=75', '-f', 'lavfi', '-i', 'sine=frequency=300:duration=75'];
-    ffmpeg([...video, '-c:v', 'libx264', '-g', '10', '-bf', '0', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+faststart', path.join(dir, 'video.m4v')]);
+    ffmpeg([
+      ...video,
+      '-c:v',
+      'libx264',
+      '-g',
+      '10',
+      '-bf',
+      '0',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '32k',
+      '-movflags',
+      '+faststart',
+      path.join(dir, 'video.m4v'),
+    ]);
     ffmpeg([...video, '-c:v', 'libx264', '-g', '10', '-bf', '0', '-c:a', 'aac', '-b:a', '32k', path.join(dir, 'moov-at-end.m4v')]);
     ffmpeg([...video, '-c:v', 'libvpx', '-b:v', '50k', '-c:a', 'libopus', '-b:a', '24k', path.join(dir, 'video.webm')]);
   });
@@ -88,7 +118,10 @@ describe('one-minute byte offset', { skip }, () => {
     const found = oneMinuteBytes(file);
     assert.equal(found.method, 'webm-clusters');
     const all = packets(file);
-    assert.ok(all.filter((p) => p.pts < 60).every((p) => p.pos < found.bytes), 'everything before a minute lies before the offset');
+    assert.ok(
+      all.filter((p) => p.pts < 60).every((p) => p.pos < found.bytes),
+      'everything before a minute lies before the offset',
+    );
     assert.ok(found.bytes <= all.find((p) => p.pts >= 66)!.pos, 'and no more than one cluster after it');
   });
 

@@ -74,7 +74,10 @@ describe('counting session', () => {
         assert.ok(second.add(hit('2026-11-02T10:30:00Z', [500, 999])).download, 'the halves of one listener make one download');
         assert.equal(second.add({ ...hit('2026-11-02T10:06:00Z', [0, 999]), ip: '192.0.2.45' }).rejected, 'duplicate');
         await second.flush(Date.parse('2026-11-04T23:00:00Z'));
-        assert.equal((await store.downloads({})).reduce((n, r) => n + r.downloads, 0), 2);
+        assert.equal(
+          (await store.downloads({})).reduce((n, r) => n + r.downloads, 0),
+          2,
+        );
         // Run 3, after the grace: the key is gone, so the same listener is a stranger (documented).
         const third = await CountingSession.open(store, loadRules(''), window);
         await third.flush(Date.parse('2026-11-08T00:00:00Z'));

@@ -30,14 +30,21 @@ describe('stats page', () => {
   it('is valid HTML with four labelled plots and their tables', () => {
     const html = renderStatsPage(report, rows, undefined);
     // libxml2's HTML parser predates inline SVG and <details>: it calls those tags invalid, nothing else.
-    assert.deepEqual(htmlErrors(html).filter((e) => !/Tag (svg|desc|line|text|polyline|circle|rect|details|summary) invalid/.test(e)), []);
+    assert.deepEqual(
+      htmlErrors(html).filter((e) => !/Tag (svg|desc|line|text|polyline|circle|rect|details|summary) invalid/.test(e)),
+      [],
+    );
     // Each plot is well-formed XML on its own (as an .svg file would be).
     for (const svg of html.match(/<svg[\s\S]*?<\/svg>/g)!) {
-      const r = spawnSync('xmllint', ['--noout', '-'], { input: svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" '), encoding: 'utf8' });
+      const r = spawnSync('xmllint', ['--noout', '-'], {
+        input: svg.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" '),
+        encoding: 'utf8',
+      });
       assert.equal(r.status, 0, r.stderr);
     }
     assert.equal(html.match(/<svg class="plot" role="img" aria-labelledby=/g)?.length, 4);
-    for (const title of ['Downloads per day', "Each episode&#39;s first 30 days", 'Downloads by app', 'Downloads by format']) assert.ok(html.includes(`-title">${title}</title>`), title);
+    for (const title of ['Downloads per day', 'Each episode&#39;s first 30 days', 'Downloads by app', 'Downloads by format'])
+      assert.ok(html.includes(`-title">${title}</title>`), title);
     assert.ok(html.includes('One &lt;&amp;&gt;'), 'titles are escaped');
     assert.ok(!/<script>|<style>/.test(html), 'no inline script or style element (the CSP forbids them)');
     assert.match(html, /<meta name="robots" content="noindex">/);
@@ -50,12 +57,18 @@ describe('stats page', () => {
   });
   it('episode curves are cumulative over the first 30 days', () => {
     const html = renderStatsPage(report, rows, undefined);
-    const curve = /<polyline[^>]*points="([^"]+)"><title>One &lt;&amp;&gt;<\/title>/.exec(html)![1].split(' ').map((p) => Number(p.split(',')[1]));
+    const curve = /<polyline[^>]*points="([^"]+)"><title>One &lt;&amp;&gt;<\/title>/
+      .exec(html)![1]
+      .split(' ')
+      .map((p) => Number(p.split(',')[1]));
     assert.equal(curve.length, 30);
     assert.ok(curve[0] > curve[2] && curve[2] === curve[29], 'rises on day 3 and stays');
   });
   it('bars are as long as their share of the largest', () => {
-    const svg = barPlot('t', 'd', [['a', 10], ['b', 5]]);
+    const svg = barPlot('t', 'd', [
+      ['a', 10],
+      ['b', 5],
+    ]);
     const widths = [...svg.matchAll(/<rect [^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
     assert.equal(widths[0], widths[1] * 2);
   });

@@ -26,7 +26,9 @@ export function storeSuite(name: string, open: () => Promise<AudienceStore>, reo
             { ...d('2026-11-02', 'ep2', 'm4v', 'Other', 'Other'), downloads: 1 },
           ],
         );
-        assert.deepEqual(await store.downloads({ since: '2026-11-02' }), [{ ...d('2026-11-02', 'ep2', 'm4v', 'Other', 'Other'), downloads: 1 }]);
+        assert.deepEqual(await store.downloads({ since: '2026-11-02' }), [
+          { ...d('2026-11-02', 'ep2', 'm4v', 'Other', 'Other'), downloads: 1 },
+        ]);
         assert.deepEqual(await store.downloads({ until: '2026-11-01' }), [{ ...d('2026-11-01'), downloads: 3 }]);
         assert.deepEqual(await store.feeds({}), [{ day: '2026-11-01', feed: 'audio', app: 'gPodder', listeners: 1 }]);
       } finally {
@@ -55,10 +57,31 @@ export function storeSuite(name: string, open: () => Promise<AudienceStore>, reo
     it('writes only the listener windows that changed, and drops the closed ones', async () => {
       const store = await open();
       try {
-        await store.commit({ listeners: { name: 'w', upserts: [['a', '{"n":1}'], ['b', '{"n":2}']], deletes: [] } });
-        await store.commit({ listeners: { name: 'w', upserts: [['b', '{"n":3}'], ['c', '{"n":4}']], deletes: ['a'] } });
+        await store.commit({
+          listeners: {
+            name: 'w',
+            upserts: [
+              ['a', '{"n":1}'],
+              ['b', '{"n":2}'],
+            ],
+            deletes: [],
+          },
+        });
+        await store.commit({
+          listeners: {
+            name: 'w',
+            upserts: [
+              ['b', '{"n":3}'],
+              ['c', '{"n":4}'],
+            ],
+            deletes: ['a'],
+          },
+        });
         await store.commit({ listeners: { name: 'other', upserts: [['a', '{}']], deletes: [] } });
-        assert.deepEqual((await store.loadListeners('w')).sort(), [['b', '{"n":3}'], ['c', '{"n":4}']]);
+        assert.deepEqual((await store.loadListeners('w')).sort(), [
+          ['b', '{"n":3}'],
+          ['c', '{"n":4}'],
+        ]);
       } finally {
         await store.close();
       }
@@ -80,7 +103,11 @@ export function storeSuite(name: string, open: () => Promise<AudienceStore>, reo
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-store-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = path.join(dir, 'data', 'audience.duckdb');
-storeSuite('embedded DuckDB', () => DuckDbStore.open(file), () => DuckDbStore.open(file));
+storeSuite(
+  'embedded DuckDB',
+  () => DuckDbStore.open(file),
+  () => DuckDbStore.open(file),
+);
 
 describe('store: embedded DuckDB, failures', () => {
   it('a second process waits for the lock, then says who holds it', async () => {
@@ -94,7 +121,10 @@ describe('store: embedded DuckDB, failures', () => {
   it('a corrupt file is a clear StoreError', async () => {
     const bad = path.join(dir, 'corrupt.duckdb');
     fs.writeFileSync(bad, 'this is not a database'.repeat(1000));
-    await assert.rejects(DuckDbStore.open(bad), (err: unknown) => err instanceof StoreError && /cannot open the database .*corrupt\.duckdb/.test((err as Error).message));
+    await assert.rejects(
+      DuckDbStore.open(bad),
+      (err: unknown) => err instanceof StoreError && /cannot open the database .*corrupt\.duckdb/.test((err as Error).message),
+    );
   });
 });
 
@@ -105,8 +135,15 @@ describe('PostgreSQL', { skip: pgSkip }, () => {
     server = await startPostgres();
   });
   after(() => server?.stop());
-  storeSuite('PostgreSQL', () => PostgresStore.open(server!.url), () => PostgresStore.open(server!.url));
+  storeSuite(
+    'PostgreSQL',
+    () => PostgresStore.open(server!.url),
+    () => PostgresStore.open(server!.url),
+  );
   it('an unreachable server is a clear StoreError', async () => {
-    await assert.rejects(PostgresStore.open('postgres://nobody@127.0.0.1:1/none'), (err: unknown) => err instanceof StoreError && /NETCASTER_DATABASE_URL/.test((err as Error).message));
+    await assert.rejects(
+      PostgresStore.open('postgres://nobody@127.0.0.1:1/none'),
+      (err: unknown) => err instanceof StoreError && /NETCASTER_DATABASE_URL/.test((err as Error).message),
+    );
   });
 });

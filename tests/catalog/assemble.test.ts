@@ -12,7 +12,17 @@ import type { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
 
 const showDir = '/show';
 
-const artwork: ImageFacts = { path: `${showDir}/artwork.jpg`, file: 'artwork.jpg', size: 200_000, mtimeMs: 1, format: 'jpeg', width: 1400, height: 1400, space: 'srgb', hasAlpha: false };
+const artwork: ImageFacts = {
+  path: `${showDir}/artwork.jpg`,
+  file: 'artwork.jpg',
+  size: 200_000,
+  mtimeMs: 1,
+  format: 'jpeg',
+  width: 1400,
+  height: 1400,
+  space: 'srgb',
+  hasAlpha: false,
+};
 
 function showManifest(over: Partial<ShowManifest> = {}): ShowManifest {
   return {
@@ -28,7 +38,18 @@ function showManifest(over: Partial<ShowManifest> = {}): ShowManifest {
 }
 
 function facts(over: Partial<MediaFacts> = {}): MediaFacts {
-  return { size: 1_000_000, mtimeMs: 1, container: 'MPEG', mime: 'audio/mpeg', hasAudio: true, hasVideo: false, duration: 600, tags: {}, chapters: [], ...over };
+  return {
+    size: 1_000_000,
+    mtimeMs: 1,
+    container: 'MPEG',
+    mime: 'audio/mpeg',
+    hasAudio: true,
+    hasVideo: false,
+    duration: 600,
+    tags: {},
+    chapters: [],
+    ...over,
+  };
 }
 
 function media(slug: string, format: string, over: Partial<MediaFacts> = {}): EpisodeMedia {
@@ -70,18 +91,42 @@ const about = (problems: Problem[], file: string, field?: string) => problems.fi
 
 test('good facts make a catalog with no problem: the show as written, episodes newest first with their facts', () => {
   const older = episode('001-first', { manifest: { number: 1, date: '2024-01-01 10:00:00+02:00' } });
-  const newer = episode('002-second', { manifest: { number: 2, date: '2024-02-01T10:00:00Z', season: 1, type: 'bonus', explicit: true, links: [{ title: 'L', url: 'https://l.example' }] } });
-  const { catalog, problems } = assembleCatalog(show([older, newer], showManifest({ categories: ['Technology', 'News/Tech News'], hub: 'https://hub.example/', owner: { name: 'O', email: 'o@show.example' } })));
+  const newer = episode('002-second', {
+    manifest: {
+      number: 2,
+      date: '2024-02-01T10:00:00Z',
+      season: 1,
+      type: 'bonus',
+      explicit: true,
+      links: [{ title: 'L', url: 'https://l.example' }],
+    },
+  });
+  const { catalog, problems } = assembleCatalog(
+    show(
+      [older, newer],
+      showManifest({
+        categories: ['Technology', 'News/Tech News'],
+        hub: 'https://hub.example/',
+        owner: { name: 'O', email: 'o@show.example' },
+      }),
+    ),
+  );
   assert.deepEqual(problems, []);
   assert.ok(catalog);
   assert.equal(catalog.show.baseUrl, 'https://show.example');
   assert.deepEqual(catalog.show.hubs, ['https://hub.example/']);
   assert.deepEqual(catalog.show.feeds, [{ name: 'audio', title: 'Audio', enclosure: 'mp3', alternates: [] }]);
   assert.equal(catalog.show.artwork, artwork);
-  assert.deepEqual(catalog.episodes.map((e) => e.slug), ['002-second', '001-first']);
+  assert.deepEqual(
+    catalog.episodes.map((e) => e.slug),
+    ['002-second', '001-first'],
+  );
   const [second, first] = catalog.episodes;
   assert.equal(first.date, '2024-01-01T08:00:00.000Z', 'the date in UTC, from a space-separated one with an offset');
-  assert.deepEqual({ number: second.number, season: second.season, episodeType: second.episodeType, explicit: second.explicit, draft: second.draft }, { number: 2, season: 1, episodeType: 'bonus', explicit: true, draft: false });
+  assert.deepEqual(
+    { number: second.number, season: second.season, episodeType: second.episodeType, explicit: second.explicit, draft: second.draft },
+    { number: 2, season: 1, episodeType: 'bonus', explicit: true, draft: false },
+  );
   assert.equal(first.episodeType, 'full');
   assert.deepEqual(second.links, [{ title: 'L', url: 'https://l.example' }]);
   assert.deepEqual(first.media, older.media);
@@ -109,19 +154,34 @@ test('no show artwork (read-files said why) or no show.yaml: no catalog, the epi
 });
 
 test('problems read-files found are passed on; an episode with an error, or a file that cannot be published, is left out and the others go on', () => {
-  const unreadable = episode('001-unreadable', { media: [undefined], files: { problems: [{ level: 'error', file: '001-unreadable/missing-0', message: 'not found' }] } });
-  const warned = episode('002-warned', { files: { problems: [{ level: 'warning', file: '002-warned/002-warned.mp3', message: 'no Xing header' }] } });
+  const unreadable = episode('001-unreadable', {
+    media: [undefined],
+    files: { problems: [{ level: 'error', file: '001-unreadable/missing-0', message: 'not found' }] },
+  });
+  const warned = episode('002-warned', {
+    files: { problems: [{ level: 'warning', file: '002-warned/002-warned.mp3', message: 'no Xing header' }] },
+  });
   const noDuration = episode('003-no-duration', { media: [media('003-no-duration', 'mp3', { duration: undefined })] });
   const files = show([unreadable, warned, noDuration]);
   files.problems.push({ level: 'warning', file: 'artwork.jpg', message: 'large' });
   const { catalog, problems } = assembleCatalog(files);
-  assert.deepEqual(catalog?.episodes.map((e) => e.slug), ['002-warned']);
-  assert.deepEqual(brief(problems), ['error 001-unreadable/missing-0', 'warning 002-warned/002-warned.mp3', 'error 003-no-duration/003-no-duration.mp3', 'warning artwork.jpg']);
+  assert.deepEqual(
+    catalog?.episodes.map((e) => e.slug),
+    ['002-warned'],
+  );
+  assert.deepEqual(brief(problems), [
+    'error 001-unreadable/missing-0',
+    'warning 002-warned/002-warned.mp3',
+    'error 003-no-duration/003-no-duration.mp3',
+    'warning artwork.jpg',
+  ]);
   assert.match(about(problems, '003-no-duration/003-no-duration.mp3')[0].message, /duration could not be determined/);
 });
 
 test('two episodes with the same guid: an error on the second, naming the first', () => {
-  const { problems } = assembleCatalog(show([episode('001-a', { manifest: { guid: 'same' } }), episode('002-b', { manifest: { guid: 'same' } })]));
+  const { problems } = assembleCatalog(
+    show([episode('001-a', { manifest: { guid: 'same' } }), episode('002-b', { manifest: { guid: 'same' } })]),
+  );
   assert.deepEqual(brief(problems), ['error 002-b/episode.yaml guid']);
   assert.match(problems[0].message, /same guid as 001-a/);
 });
@@ -142,18 +202,33 @@ test('two full episodes with one number in one season: a warning naming both; ot
 });
 
 test('formats whose durations disagree by more than a second: a warning naming both files; within a second, none', () => {
-  const disagree = episode('001-a', { media: [media('001-a', 'mp3', { duration: 600 }), media('001-a', 'm4v', { duration: 540, mime: 'video/x-m4v', hasVideo: true })] });
-  const agree = episode('002-b', { media: [media('002-b', 'mp3', { duration: 600 }), media('002-b', 'm4v', { duration: 600.9, mime: 'video/x-m4v', hasVideo: true })] });
-  const { problems } = assembleCatalog(show([disagree, agree], showManifest({ feeds: { audio: { title: 'A', enclosure: 'mp3' }, video: { title: 'V', enclosure: 'm4v' } } })));
+  const disagree = episode('001-a', {
+    media: [media('001-a', 'mp3', { duration: 600 }), media('001-a', 'm4v', { duration: 540, mime: 'video/x-m4v', hasVideo: true })],
+  });
+  const agree = episode('002-b', {
+    media: [media('002-b', 'mp3', { duration: 600 }), media('002-b', 'm4v', { duration: 600.9, mime: 'video/x-m4v', hasVideo: true })],
+  });
+  const { problems } = assembleCatalog(
+    show([disagree, agree], showManifest({ feeds: { audio: { title: 'A', enclosure: 'mp3' }, video: { title: 'V', enclosure: 'm4v' } } })),
+  );
   assert.deepEqual(brief(problems), ['warning 001-a/episode.yaml media']);
-  assert.equal(problems[0].message, 'formats disagree on duration: 001-a.m4v is 9:00.0, 001-a.mp3 is 10:00.0 (is one of them cut short or a different edit?)');
+  assert.equal(
+    problems[0].message,
+    'formats disagree on duration: 001-a.m4v is 9:00.0, 001-a.mp3 is 10:00.0 (is one of them cut short or a different edit?)',
+  );
 });
 
 test('embedded tags that contradict the manifest are warnings on the media file; a title that contains the other is no contradiction', () => {
   const { problems } = assembleCatalog(
     show([
-      episode('001-a', { manifest: { title: 'The Mega Edition!', number: 46 }, media: [media('001-a', 'mp3', { tags: { title: 'VirtZine #46: The Mega Edition!', track: 46 } })] }),
-      episode('002-b', { manifest: { title: 'Clouds', number: 47 }, media: [media('002-b', 'mp3', { tags: { title: 'Something Else', track: 12 } })] }),
+      episode('001-a', {
+        manifest: { title: 'The Mega Edition!', number: 46 },
+        media: [media('001-a', 'mp3', { tags: { title: 'VirtZine #46: The Mega Edition!', track: 46 } })],
+      }),
+      episode('002-b', {
+        manifest: { title: 'Clouds', number: 47 },
+        media: [media('002-b', 'mp3', { tags: { title: 'Something Else', track: 12 } })],
+      }),
     ]),
   );
   assert.deepEqual(brief(problems), ['warning 002-b/002-b.mp3 tags.title', 'warning 002-b/002-b.mp3 tags.track']);
@@ -161,7 +236,13 @@ test('embedded tags that contradict the manifest are warnings on the media file;
 
 test('a chapters file: parsed into the catalog; bad JSON or a bad chapter is an error that leaves the episode out', () => {
   const chaptersFile = (text: string) => ({ files: { chaptersFile: { name: 'chapters.json', text } } });
-  const good = JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 30.5, endTime: 60, title: 'Main', url: 'https://x.example', img: 'https://x.example/i.jpg' }] });
+  const good = JSON.stringify({
+    version: '1.2.0',
+    chapters: [
+      { startTime: 0, title: 'Intro' },
+      { startTime: 30.5, endTime: 60, title: 'Main', url: 'https://x.example', img: 'https://x.example/i.jpg' },
+    ],
+  });
   const { catalog, problems } = assembleCatalog(
     show([
       episode('001-good', chaptersFile(good)),
@@ -171,7 +252,10 @@ test('a chapters file: parsed into the catalog; bad JSON or a bad chapter is an 
       episode('005-no-title', chaptersFile('{"chapters": [{"startTime": 1}]}')),
     ]),
   );
-  assert.deepEqual(catalog?.episodes.map((e) => e.slug), ['001-good']);
+  assert.deepEqual(
+    catalog?.episodes.map((e) => e.slug),
+    ['001-good'],
+  );
   assert.deepEqual(catalog?.episodes[0].chapters, {
     source: 'file',
     chapters: [
@@ -179,15 +263,35 @@ test('a chapters file: parsed into the catalog; bad JSON or a bad chapter is an 
       { startTime: 30.5, endTime: 60, title: 'Main', url: 'https://x.example', img: 'https://x.example/i.jpg' },
     ],
   });
-  assert.deepEqual(brief(problems), ['error 002-not-json/chapters.json', 'error 003-not-a-list/chapters.json chapters', 'error 004-bad-start/chapters.json chapters.0.startTime', 'error 005-no-title/chapters.json chapters.0.title']);
+  assert.deepEqual(brief(problems), [
+    'error 002-not-json/chapters.json',
+    'error 003-not-a-list/chapters.json chapters',
+    'error 004-bad-start/chapters.json chapters.0.startTime',
+    'error 005-no-title/chapters.json chapters.0.title',
+  ]);
 });
 
 test('chapters: a url or img that is not http(s) is left out with a warning; out of order, or past the end of the media, a warning', () => {
-  const text = JSON.stringify({ chapters: [{ startTime: 10, title: 'B', url: 'javascript:alert(1)' }, { startTime: 5, title: 'A', img: 'data:image/png;base64,AAAA' }, { startTime: 700, title: 'Late' }] });
+  const text = JSON.stringify({
+    chapters: [
+      { startTime: 10, title: 'B', url: 'javascript:alert(1)' },
+      { startTime: 5, title: 'A', img: 'data:image/png;base64,AAAA' },
+      { startTime: 700, title: 'Late' },
+    ],
+  });
   const { catalog, problems } = assembleCatalog(show([episode('001-a', { files: { chaptersFile: { name: 'chapters.json', text } } })]));
-  assert.deepEqual(brief(problems), ['warning 001-a/chapters.json chapters.0.url', 'warning 001-a/chapters.json chapters.1.img', 'warning 001-a/chapters.json chapters.1.startTime', 'warning 001-a/chapters.json chapters.2.startTime']);
+  assert.deepEqual(brief(problems), [
+    'warning 001-a/chapters.json chapters.0.url',
+    'warning 001-a/chapters.json chapters.1.img',
+    'warning 001-a/chapters.json chapters.1.startTime',
+    'warning 001-a/chapters.json chapters.2.startTime',
+  ]);
   assert.match(about(problems, '001-a/chapters.json', 'chapters.2.startTime')[0].message, /after the end of the media \(600 s\)/);
-  assert.deepEqual(catalog?.episodes[0].chapters?.chapters, [{ startTime: 10, title: 'B' }, { startTime: 5, title: 'A' }, { startTime: 700, title: 'Late' }]);
+  assert.deepEqual(catalog?.episodes[0].chapters?.chapters, [
+    { startTime: 10, title: 'B' },
+    { startTime: 5, title: 'A' },
+    { startTime: 700, title: 'Late' },
+  ]);
 });
 
 test('without a chapters file, chapters embedded in a media file are used', () => {
@@ -203,7 +307,12 @@ test('master rules: the master is never one of the media; without media an episo
   const neither = episode('004-d', { media: [], manifest: { media: undefined } });
   const { catalog, problems } = assembleCatalog(show([masterAsMedia, waiting, draft, neither]));
   assert.deepEqual(catalog?.episodes, []);
-  assert.deepEqual(brief(problems), ['error 001-a/episode.yaml media.mp3', 'error 002-b/episode.yaml media', 'warning 003-c/episode.yaml media', 'error 004-d/episode.yaml media']);
+  assert.deepEqual(brief(problems), [
+    'error 001-a/episode.yaml media.mp3',
+    'error 002-b/episode.yaml media',
+    'warning 003-c/episode.yaml media',
+    'error 004-d/episode.yaml media',
+  ]);
   assert.match(problems[0].message, /is the master \(001-a\.mp3\), which is never published/);
   assert.match(problems[1].message, /waiting on `netcaster encode` to make them from the master master\.wav/);
 });
@@ -219,22 +328,35 @@ test('an episode without a guid gets one derived from its folder name, the same 
   assert.notEqual(assembleCatalog(show([episode('002-b', { manifest: { guid: undefined } })])).catalog?.episodes[0].guid, derived);
 });
 
-test('feed guids: a show-level guid is the one feed\'s; over two feeds it is an error; a feed\'s own guid wins; two feeds with one guid are an error', () => {
+test("feed guids: a show-level guid is the one feed's; over two feeds it is an error; a feed's own guid wins; two feeds with one guid are an error", () => {
   const feeds = { audio: { title: 'A', enclosure: 'mp3' }, video: { title: 'V', enclosure: 'm4v' } };
   const both = episode('001-a', { media: [media('001-a', 'mp3'), media('001-a', 'm4v', { mime: 'video/x-m4v', hasVideo: true })] });
   const one = assembleCatalog(show([both], showManifest({ guid: 'show-guid' })));
-  assert.deepEqual(one.catalog?.show.feeds.map((f) => f.guid), ['show-guid']);
+  assert.deepEqual(
+    one.catalog?.show.feeds.map((f) => f.guid),
+    ['show-guid'],
+  );
   assert.deepEqual(one.problems, []);
 
   const two = assembleCatalog(show([both], showManifest({ guid: 'show-guid', feeds })));
   assert.deepEqual(brief(two.problems), ['error show.yaml guid']);
-  assert.deepEqual(two.catalog?.show.feeds.map((f) => f.guid), [undefined, undefined], 'neither feed takes it');
+  assert.deepEqual(
+    two.catalog?.show.feeds.map((f) => f.guid),
+    [undefined, undefined],
+    'neither feed takes it',
+  );
 
   const own = assembleCatalog(show([both], showManifest({ feeds: { audio: { ...feeds.audio, guid: 'Audio-Guid' }, video: feeds.video } })));
-  assert.deepEqual(own.catalog?.show.feeds.map((f) => f.guid), ['Audio-Guid', undefined], 'as written');
+  assert.deepEqual(
+    own.catalog?.show.feeds.map((f) => f.guid),
+    ['Audio-Guid', undefined],
+    'as written',
+  );
   assert.deepEqual(own.problems, []);
 
-  const same = assembleCatalog(show([both], showManifest({ feeds: { audio: { ...feeds.audio, guid: 'ABC' }, video: { ...feeds.video, guid: 'abc' } } })));
+  const same = assembleCatalog(
+    show([both], showManifest({ feeds: { audio: { ...feeds.audio, guid: 'ABC' }, video: { ...feeds.video, guid: 'abc' } } })),
+  );
   assert.deepEqual(brief(same.problems), ['error show.yaml feeds.video.guid']);
   assert.match(same.problems[0].message, /same guid as the feed "audio"/);
 });
@@ -250,5 +372,10 @@ test('a feed no episode fills, and an alternate that is the enclosure again, are
       }),
     ),
   );
-  assert.deepEqual(brief(problems), ['error show.yaml categories.1', 'warning show.yaml persons.0.role', 'warning show.yaml feeds.audio.alternates', 'warning show.yaml feeds.video.enclosure']);
+  assert.deepEqual(brief(problems), [
+    'error show.yaml categories.1',
+    'warning show.yaml persons.0.role',
+    'warning show.yaml feeds.audio.alternates',
+    'warning show.yaml feeds.video.enclosure',
+  ]);
 });

@@ -17,14 +17,22 @@ const where = (problems: Problem[], level: Problem['level'], file: string, field
 
 test('regression: a baseUrl with a control character is an error on show.yaml baseUrl, not a broken feed', async () => {
   // YAML's "\x01" escape: the raw byte is what reached every URL of the feed.
-  const dir = await makeShow({ '001-a': mp3 }, showYaml.replace('baseUrl: https://fixture.example', 'baseUrl: "https://fixture.example/\\x01pod"'));
+  const dir = await makeShow(
+    { '001-a': mp3 },
+    showYaml.replace('baseUrl: https://fixture.example', 'baseUrl: "https://fixture.example/\\x01pod"'),
+  );
   const { catalog, problems } = await checkShow(dir);
   assert.equal(where(problems, 'error', 'show.yaml', 'baseUrl').length, 1, JSON.stringify(problems));
   assert.equal(catalog, undefined, 'nothing to publish with that base URL');
 });
 
 test('regression: a baseUrl with ?query#fragment is an error, not part of every enclosure URL', async () => {
-  for (const bad of ['https://fixture.example/?ref=rss', 'https://fixture.example/#top', 'https://user:secret@fixture.example', 'ftp://fixture.example']) {
+  for (const bad of [
+    'https://fixture.example/?ref=rss',
+    'https://fixture.example/#top',
+    'https://user:secret@fixture.example',
+    'ftp://fixture.example',
+  ]) {
     const dir = await makeShow({ '001-a': mp3 }, showYaml.replace('baseUrl: https://fixture.example', `baseUrl: "${bad}"`));
     const { problems } = await checkShow(dir);
     const found = where(problems, 'error', 'show.yaml', 'baseUrl');
@@ -45,19 +53,28 @@ test('regression: a show-level guid with two feeds is refused (Podcast Index wou
   const found = where(problems, 'error', 'show.yaml', 'guid');
   assert.equal(found.length, 1, JSON.stringify(problems));
   assert.match(found[0].message, /2 feeds \(video, audio\)/);
-  assert.ok(catalog!.show.feeds.every((f) => f.guid === undefined), 'no feed takes the shared guid');
+  assert.ok(
+    catalog!.show.feeds.every((f) => f.guid === undefined),
+    'no feed takes the shared guid',
+  );
 });
 
-test('with one feed, the show-level guid is that feed\'s; per-feed guids are each feed\'s own', async () => {
+test("with one feed, the show-level guid is that feed's; per-feed guids are each feed's own", async () => {
   const one = await checkShow(await makeShow({ '001-a': mp3 }, `${showYaml}guid: 917393e3-1b1e-5cef-ace4-edaa54e1f810\n`));
-  assert.deepEqual(one.problems.filter((p) => p.field === 'guid'), []);
+  assert.deepEqual(
+    one.problems.filter((p) => p.field === 'guid'),
+    [],
+  );
   assert.equal(one.catalog!.show.feeds[0].guid, '917393e3-1b1e-5cef-ace4-edaa54e1f810');
 
   const own = twoFeeds
     .replace('enclosure: m4v }', 'enclosure: m4v, guid: 11111111-1111-5111-8111-111111111111 }')
     .replace('enclosure: mp3 }', 'enclosure: mp3, guid: 22222222-2222-5222-8222-222222222222 }');
   const each = await checkShow(await makeShow({ '001-a': mp3 }, own));
-  assert.deepEqual(each.problems.filter((p) => p.level === 'error'), []);
+  assert.deepEqual(
+    each.problems.filter((p) => p.level === 'error'),
+    [],
+  );
   assert.deepEqual(Object.fromEntries(each.catalog!.show.feeds.map((f) => [f.name, f.guid])), {
     video: '11111111-1111-5111-8111-111111111111',
     audio: '22222222-2222-5222-8222-222222222222',
@@ -121,5 +138,12 @@ test('regression: chapter url and img that are not http(s) are left out, with a 
     ['warning', 'chapters.2.url'],
   ]);
   const kept = catalog!.episodes[0].chapters!.chapters;
-  assert.deepEqual(kept.map((c) => [c.url, c.img]), [[undefined, undefined], ['https://fixture.example/a', 'https://fixture.example/a.jpg'], [undefined, undefined]]);
+  assert.deepEqual(
+    kept.map((c) => [c.url, c.img]),
+    [
+      [undefined, undefined],
+      ['https://fixture.example/a', 'https://fixture.example/a.jpg'],
+      [undefined, undefined],
+    ],
+  );
 });

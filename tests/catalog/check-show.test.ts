@@ -15,7 +15,10 @@ const one = (extra = '', mediaBlock?: string, files: Record<string, string> = { 
 test('a show of good fixtures checks clean and its catalog carries the probed facts', async () => {
   const dir = await makeShow(one());
   const { catalog, problems } = await checkShow(dir);
-  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  assert.deepEqual(
+    problems.filter((p) => p.level === 'error'),
+    [],
+  );
   const [episode] = catalog!.episodes;
   assert.equal(episode.media[0].facts.mime, 'audio/mpeg');
   assert.equal(episode.media[0].facts.size, (await fs.stat(media('good-cbr.mp3'))).size);
@@ -35,7 +38,10 @@ test('a media path outside the episode folder is an error naming the manifest fi
 test('a missing media file is an error naming the file', async () => {
   const dir = await makeShow(one('', '  mp3: nope.mp3\n', {}));
   const { problems } = await checkShow(dir);
-  assert.deepEqual(problems.map((p) => [p.level, p.file, p.field]), [['error', '001-a/episode.yaml', 'media.mp3']]);
+  assert.deepEqual(
+    problems.map((p) => [p.level, p.file, p.field]),
+    [['error', '001-a/episode.yaml', 'media.mp3']],
+  );
   assert.match(problems[0].message, /not found: nope\.mp3/);
 });
 
@@ -72,7 +78,10 @@ test('an error in one episode leaves the others in the catalog', async () => {
     '002-b': { yaml: episodeYaml('002-b', '', '  mp3: b.mp3\n'), files: { 'b.mp3': 'aac-in-mp4.mp3' } },
   });
   const { catalog, problems } = await checkShow(dir);
-  assert.deepEqual(catalog!.episodes.map((e) => e.slug), ['001-a']);
+  assert.deepEqual(
+    catalog!.episodes.map((e) => e.slug),
+    ['001-a'],
+  );
   assert.ok(problems.some((p) => p.level === 'error' && p.file === '002-b/b.mp3'));
 });
 
@@ -89,14 +98,41 @@ test('two episodes with the same guid are an error', async () => {
 
 test('chapters.json problems name the chapter and field; good chapters reach the catalog', async () => {
   const dir = await makeShow(one());
-  await fs.writeFile(path.join(dir, '001-a', 'chapters.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 'soon', title: 'Bad' }] }));
+  await fs.writeFile(
+    path.join(dir, '001-a', 'chapters.json'),
+    JSON.stringify({
+      version: '1.2.0',
+      chapters: [
+        { startTime: 0, title: 'Intro' },
+        { startTime: 'soon', title: 'Bad' },
+      ],
+    }),
+  );
   let { problems } = await checkShow(dir);
-  assert.deepEqual(problems.map((p) => [p.file, p.field]), [['001-a/chapters.json', 'chapters.1.startTime']]);
-  await fs.writeFile(path.join(dir, '001-a', 'chapters.json'), JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 3, title: 'Main' }] }));
+  assert.deepEqual(
+    problems.map((p) => [p.file, p.field]),
+    [['001-a/chapters.json', 'chapters.1.startTime']],
+  );
+  await fs.writeFile(
+    path.join(dir, '001-a', 'chapters.json'),
+    JSON.stringify({
+      version: '1.2.0',
+      chapters: [
+        { startTime: 0, title: 'Intro' },
+        { startTime: 3, title: 'Main' },
+      ],
+    }),
+  );
   const result = await checkShow(dir);
   problems = result.problems;
   assert.deepEqual(problems, []);
-  assert.deepEqual(result.catalog!.episodes[0].chapters, { source: 'file', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 3, title: 'Main' }] });
+  assert.deepEqual(result.catalog!.episodes[0].chapters, {
+    source: 'file',
+    chapters: [
+      { startTime: 0, title: 'Intro' },
+      { startTime: 3, title: 'Main' },
+    ],
+  });
 });
 
 test('embedded ID3 chapters are used when there is no chapters.json', async () => {
@@ -143,7 +179,10 @@ test('a second check re-probes nothing that did not change, and only what did', 
 test('the sample show checks with no errors', async () => {
   process.env.NETCASTER_CACHE_DIR = tempDir('cache');
   const { catalog, problems } = await checkShow(sampleShowDir);
-  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  assert.deepEqual(
+    problems.filter((p) => p.level === 'error'),
+    [],
+  );
   assert.ok(catalog!.episodes.length >= 2);
   assert.ok(catalog!.episodes.some((e) => e.title === 'The Mega Edition!'));
 });

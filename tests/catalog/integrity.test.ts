@@ -10,30 +10,48 @@ import { JsonCache } from '../../src/catalog/cache.js';
 import { MediaPool } from '../../src/media/pool.js';
 import { episodeYaml, makeShow, media, showYaml } from '../support/show-folder.js';
 
-test('only files that are some feed\'s alternate are hashed (an MP3-only show hashes nothing)', async () => {
+test("only files that are some feed's alternate are hashed (an MP3-only show hashes nothing)", async () => {
   const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
   const dir = await makeShow(
     {
       '001-audio-only': { yaml: episodeYaml('001-audio-only'), files: { 'a.mp3': 'good-cbr.mp3' } },
-      '002-both': { yaml: episodeYaml('002-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' } },
+      '002-both': {
+        yaml: episodeYaml('002-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
+        files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' },
+      },
     },
     video,
   );
   const checked = await checkShow(dir);
-  assert.deepEqual(checked.problems.filter((p) => p.level === 'error'), []);
+  assert.deepEqual(
+    checked.problems.filter((p) => p.level === 'error'),
+    [],
+  );
   const catalog = await withIntegrity(checked.catalog!, dir);
-  const hashed = catalog.episodes.flatMap((e) => e.media.map((m) => `${e.slug}/${m.fileName}: ${m.facts.sha256 ? 'hashed' : 'not hashed'}`));
+  const hashed = catalog.episodes.flatMap((e) =>
+    e.media.map((m) => `${e.slug}/${m.fileName}: ${m.facts.sha256 ? 'hashed' : 'not hashed'}`),
+  );
   assert.deepEqual(hashed.sort(), ['001-audio-only/a.mp3: not hashed', '002-both/a.m4v: hashed', '002-both/a.mp3: hashed']);
 });
 
 test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and recomputed when a file changes', async () => {
   const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
-  const dir = await makeShow({ '001-both': { yaml: episodeYaml('001-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' } } }, video);
+  const dir = await makeShow(
+    {
+      '001-both': {
+        yaml: episodeYaml('001-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
+        files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' },
+      },
+    },
+    video,
+  );
   const sri = (file: string) => `sha256-${createHash('sha256').update(fs.readFileSync(file)).digest('base64')}`;
   const hashesOf = async () => {
     const checked = await checkShow(dir);
     const catalog = await withIntegrity(checked.catalog!, dir);
-    return Object.fromEntries(catalog.episodes[0].media.map((m) => [m.fileName, { path: m.path, sha256: m.facts.sha256, truth: sri(m.path) }]));
+    return Object.fromEntries(
+      catalog.episodes[0].media.map((m) => [m.fileName, { path: m.path, sha256: m.facts.sha256, truth: sri(m.path) }]),
+    );
   };
   const first = await hashesOf();
   for (const { sha256, truth } of Object.values(first)) assert.equal(sha256, truth);
@@ -66,10 +84,13 @@ test('hashes started from the manifests are the ones the stage takes: no file is
   const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v, alternates: [webm] }\n');
   const dir = await makeShow(
     {
-      '001-all': { yaml: episodeYaml('001-all', '', '  mp3: a.mp3\n  m4v: a.m4v\n  webm: a.webm\n'), files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v', 'a.webm': 'good.webm' } },
+      '001-all': {
+        yaml: episodeYaml('001-all', '', '  mp3: a.mp3\n  m4v: a.m4v\n  webm: a.webm\n'),
+        files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v', 'a.webm': 'good.webm' },
+      },
       '002-audio': { yaml: episodeYaml('002-audio'), files: { 'a.mp3': 'good-cbr.mp3' } },
       // A link out of the show folder: the check rejects it, and nothing reads it before the check does.
-      '003-outside': { yaml: episodeYaml('003-outside', '', '  mp3: a.mp3\n  m4v: out.m4v\n') , files: { 'a.mp3': 'good-cbr.mp3' } },
+      '003-outside': { yaml: episodeYaml('003-outside', '', '  mp3: a.mp3\n  m4v: out.m4v\n'), files: { 'a.mp3': 'good-cbr.mp3' } },
     },
     video,
   );

@@ -112,10 +112,13 @@ test('a renamed or removed feed is an error, and so is a changed base URL', () =
     [['error', 'show.yaml', 'feeds.audio']],
   );
   const moved = checkLock(dir, catalog(), 'https://new.example');
-  assert.deepEqual(moved.map((p) => [p.level, p.file, p.field]), [
-    ['error', 'show.yaml', 'baseUrl'],
-    ['error', 'show.yaml', 'baseUrl'],
-  ]);
+  assert.deepEqual(
+    moved.map((p) => [p.level, p.file, p.field]),
+    [
+      ['error', 'show.yaml', 'baseUrl'],
+      ['error', 'show.yaml', 'baseUrl'],
+    ],
+  );
   assert.match(moved[0].message, /from https:\/\/tiny\.example\/feeds\/audio\.xml .* to https:\/\/new\.example\/feeds\/audio\.xml/);
 });
 
@@ -145,7 +148,10 @@ test('an unreadable lock (a merge conflict) is an error and is never overwritten
   const file = path.join(dir, LOCK_FILE);
   const conflict = '<<<<<<< HEAD\n{"feeds":{}}\n=======\n{}\n>>>>>>> other\n';
   fs.writeFileSync(file, conflict);
-  assert.deepEqual(checkLock(dir, catalog(), undefined).map((p) => [p.level, p.file]), [['error', LOCK_FILE]]);
+  assert.deepEqual(
+    checkLock(dir, catalog(), undefined).map((p) => [p.level, p.file]),
+    [['error', LOCK_FILE]],
+  );
   const result = recordPublished(dir, catalog(), { now: NOW });
   assert.equal(result.written, false);
   assert.equal(result.problems.length, 1);
@@ -157,10 +163,10 @@ test('regression: a feed keeps the podcast:guid it was published with, whatever 
   recordPublished(dir, catalog(), { now: NOW });
   const { lock } = readLock(dir);
   const elsewhere = withPublishedFeedGuids(catalog(), lock);
-  assert.deepEqual(
-    Object.fromEntries(elsewhere.show.feeds.map((f) => [f.name, f.guid])),
-    { audio: podcastGuid('https://tiny.example/feeds/audio.xml'), video: podcastGuid('https://tiny.example/feeds/video.xml') },
-  );
+  assert.deepEqual(Object.fromEntries(elsewhere.show.feeds.map((f) => [f.name, f.guid])), {
+    audio: podcastGuid('https://tiny.example/feeds/audio.xml'),
+    video: podcastGuid('https://tiny.example/feeds/video.xml'),
+  });
   // Recording again from another base URL adds nothing: the published guid stays.
   assert.equal(recordPublished(dir, elsewhere, { baseUrl: 'https://mirror.example', now: NOW }).written, false);
 });
@@ -169,8 +175,15 @@ test('a lock written before feedGuids existed stands for the guid derived from i
   const dir = tempShow();
   fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ feeds: { audio: 'https://old.example/feeds/audio.xml' }, episodes: {} }));
   const { lock } = readLock(dir);
-  assert.equal(withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'audio')!.guid, podcastGuid('https://old.example/feeds/audio.xml'));
-  assert.equal(withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'video')!.guid, undefined, 'never published: derived when rendered');
+  assert.equal(
+    withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'audio')!.guid,
+    podcastGuid('https://old.example/feeds/audio.xml'),
+  );
+  assert.equal(
+    withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'video')!.guid,
+    undefined,
+    'never published: derived when rendered',
+  );
   // The next record writes it down, and show.yaml's own guid for a feed is never overridden.
   recordPublished(dir, withPublishedFeedGuids(catalog(), lock), { baseUrl: 'https://old.example', now: NOW });
   assert.equal(readLock(dir).lock.feedGuids.audio, podcastGuid('https://old.example/feeds/audio.xml'));
@@ -184,7 +197,10 @@ test('a published feed whose guid show.yaml changes is an error on feeds.<name>.
   recordPublished(dir, catalog(), { now: NOW });
   const edited = catalog();
   edited.show.feeds[0] = { ...edited.show.feeds[0], guid: '11111111-1111-5111-8111-111111111111' };
-  assert.deepEqual(checkLock(dir, edited, undefined).map((p) => [p.level, p.file, p.field]), [['error', 'show.yaml', 'feeds.audio.guid']]);
+  assert.deepEqual(
+    checkLock(dir, edited, undefined).map((p) => [p.level, p.file, p.field]),
+    [['error', 'show.yaml', 'feeds.audio.guid']],
+  );
   const kept = catalog();
   kept.show.feeds[0] = { ...kept.show.feeds[0], guid: podcastGuid('https://tiny.example/feeds/audio.xml').toUpperCase() };
   assert.deepEqual(checkLock(dir, kept, undefined), [], 'the same UUID in capitals is the same guid');

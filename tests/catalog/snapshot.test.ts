@@ -15,7 +15,8 @@ const slugOf = (i: number) => `${String(i).padStart(3, '0')}-ep`;
 /** A show of many episodes whose folders were last changed an hour ago: settled, so their listings are trusted. */
 async function settledShow(): Promise<string> {
   const episodes: Record<string, { yaml: string; files: Record<string, string> }> = {};
-  for (let i = 1; i <= EPISODES; i++) episodes[slugOf(i)] = { yaml: episodeYaml(slugOf(i)).replace('Fixture Episode', `Episode ${i}`), files: { 'a.mp3': 'good-cbr.mp3' } };
+  for (let i = 1; i <= EPISODES; i++)
+    episodes[slugOf(i)] = { yaml: episodeYaml(slugOf(i)).replace('Fixture Episode', `Episode ${i}`), files: { 'a.mp3': 'good-cbr.mp3' } };
   const dir = await makeShow(episodes);
   await settle(dir);
   return dir;
@@ -96,7 +97,10 @@ test('a warm check notices a media file changed in place', async () => {
   await zeroKeepingStat(path.join(dir, slugOf(6), 'a.mp3')); // unchanged to the cache: never read again
   await fs.writeFile(file, await fs.readFile(media('vbr-xing.mp3'))); // in place: same inode, same folder mtime
   const warm = await checkShow(dir);
-  assert.deepEqual(warm.problems.filter((p) => p.level === 'error'), []);
+  assert.deepEqual(
+    warm.problems.filter((p) => p.level === 'error'),
+    [],
+  );
   assert.notEqual(episode(warm, slugOf(5)).media[0].facts.size, episode(first, slugOf(5)).media[0].facts.size);
 });
 

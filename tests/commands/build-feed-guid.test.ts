@@ -13,7 +13,10 @@ import { tempDir } from '../support/temp-dir.js';
 const guidOf = (xml: string) => parseFeed(xml)!.guid;
 
 test('regression: podcast:guid followed --base-url although netcaster.lock recorded the published feed', async () => {
-  const dir = await makeShow({ '001-a': { files: { 'a.mp3': 'good-cbr.mp3' } } }, showYaml.replace('feeds:\n', 'feeds:\n  more: { title: More, enclosure: mp3 }\n'));
+  const dir = await makeShow(
+    { '001-a': { files: { 'a.mp3': 'good-cbr.mp3' } } },
+    showYaml.replace('feeds:\n', 'feeds:\n  more: { title: More, enclosure: mp3 }\n'),
+  );
   // The sites go outside the show: build refuses an OUT inside it.
   const sites = tempDir('sites');
   const env = { NETCASTER_CACHE_DIR: path.join(sites, 'cache') };

@@ -12,7 +12,8 @@ const slugOf = (i: number) => `${String(i).padStart(3, '0')}-ep`;
 
 async function show(t: test.TestContext): Promise<string> {
   const episodes: Record<string, { yaml: string; files: Record<string, string> }> = {};
-  for (let i = 1; i <= 12; i++) episodes[slugOf(i)] = { yaml: episodeYaml(slugOf(i)).replace('Fixture Episode', `Episode ${i}`), files: { 'a.mp3': 'good-cbr.mp3' } };
+  for (let i = 1; i <= 12; i++)
+    episodes[slugOf(i)] = { yaml: episodeYaml(slugOf(i)).replace('Fixture Episode', `Episode ${i}`), files: { 'a.mp3': 'good-cbr.mp3' } };
   const dir = await makeShow(episodes);
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   // Settled folders (an hour old), so that the check trusts its listings as on a real show.
@@ -23,14 +24,18 @@ async function show(t: test.TestContext): Promise<string> {
 }
 
 function build(dir: string): string {
-  const r = runCli(['build', dir, '--out', path.join(path.dirname(dir), `${path.basename(dir)}-out`), '--base-url', 'https://fixture.example'], {
-    env: { NETCASTER_CACHE_DIR: path.join(dir, '.cache') },
-  });
+  const r = runCli(
+    ['build', dir, '--out', path.join(path.dirname(dir), `${path.basename(dir)}-out`), '--base-url', 'https://fixture.example'],
+    {
+      env: { NETCASTER_CACHE_DIR: path.join(dir, '.cache') },
+    },
+  );
   assert.equal(r.code, 0, r.stderr);
   return r.stdout;
 }
 
-const pageOf = (dir: string, slug: string) => fs.readFile(path.join(path.dirname(dir), `${path.basename(dir)}-out`, 'episodes', slug, 'index.html'), 'utf8');
+const pageOf = (dir: string, slug: string) =>
+  fs.readFile(path.join(path.dirname(dir), `${path.basename(dir)}-out`, 'episodes', slug, 'index.html'), 'utf8');
 
 test('a warm build of an unchanged show says up to date; an edit of one episode of many rebuilds it', async (t) => {
   const dir = await show(t);

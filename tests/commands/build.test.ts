@@ -19,7 +19,9 @@ let warmCache: string | undefined;
 function sampleCaches(): string {
   if (!warmCache) {
     warmCache = tempDir('build-cache');
-    const r = runCli(['build', sampleShowDir, '--out', path.join(tempDir('build-cache-out'), 'out')], { env: { NETCASTER_CACHE_DIR: warmCache } });
+    const r = runCli(['build', sampleShowDir, '--out', path.join(tempDir('build-cache-out'), 'out')], {
+      env: { NETCASTER_CACHE_DIR: warmCache },
+    });
     assert.equal(r.code, 0, r.stderr);
   }
   return warmCache;
@@ -35,7 +37,8 @@ const cli = (dir: string, args: string[]) => {
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.set(path.relative(dir, path.join(entry.parentPath, entry.name)), await fs.readFile(path.join(entry.parentPath, entry.name)));
+    if (entry.isFile())
+      files.set(path.relative(dir, path.join(entry.parentPath, entry.name)), await fs.readFile(path.join(entry.parentPath, entry.name)));
   }
   return files;
 }
@@ -90,10 +93,16 @@ test('build writes the sample show as a static site, and a rebuild is byte-ident
     assert.ok(files.has(f.split('/').join(path.sep)), f);
   }
   assert.equal(Number(/(\d+) files written/.exec(r.stdout)![1]), files.size);
-  assert.deepEqual(files.get(path.join('media', '046-the-mega-edition', 'virtzine-046.mp3')), await fs.readFile(path.join(sampleShowDir, '046-the-mega-edition', 'virtzine-046.mp3')));
+  assert.deepEqual(
+    files.get(path.join('media', '046-the-mega-edition', 'virtzine-046.mp3')),
+    await fs.readFile(path.join(sampleShowDir, '046-the-mega-edition', 'virtzine-046.mp3')),
+  );
   // Static hosts cannot send Content-Disposition: Download links use the download attribute.
   const page = files.get(path.join('episodes', '046-the-mega-edition', 'index.html'))!.toString();
-  assert.match(page, /<a class="button secondary" href="..\/..\/media\/046-the-mega-edition\/virtzine-046.m4v" download="virtzine-046.m4v">Download M4V Video<\/a>/);
+  assert.match(
+    page,
+    /<a class="button secondary" href="..\/..\/media\/046-the-mega-edition\/virtzine-046.m4v" download="virtzine-046.m4v">Download M4V Video<\/a>/,
+  );
   assert.ok(!page.includes('/download/'));
   // Every artwork URL a page uses is in the output.
   for (const name of ['index.html', path.join('episodes', '047-clouds-have-outages-too', 'index.html')]) {
@@ -121,7 +130,16 @@ test('built pages are well-formed HTML (xmllint)', async (t) => {
 test('--base-url and --media-base-url set the feed and enclosure URLs', async (t) => {
   const dir = tempDir('build', t);
   const out = path.join(dir, 'out');
-  const r = cli(dir, ['build', sampleShowDir, '--out', out, '--base-url', 'https://pod.example/vz/', '--media-base-url', 'https://cdn.example/media']);
+  const r = cli(dir, [
+    'build',
+    sampleShowDir,
+    '--out',
+    out,
+    '--base-url',
+    'https://pod.example/vz/',
+    '--media-base-url',
+    'https://cdn.example/media',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const feed = await fs.readFile(path.join(out, 'feeds', 'video.xml'), 'utf8');
   assert.match(feed, /<enclosure url="https:\/\/cdn\.example\/media\/046-the-mega-edition\/virtzine-046\.m4v"/);
@@ -174,7 +192,13 @@ async function everything(dir: string): Promise<Map<string, string>> {
     const abs = path.join(entry.parentPath, entry.name);
     const rel = path.relative(dir, abs);
     if (entry.isSymbolicLink()) found.set(rel, `-> ${await fs.readlink(abs)}`);
-    else if (entry.isFile()) found.set(rel, createHash('sha256').update(await fs.readFile(abs)).digest('hex'));
+    else if (entry.isFile())
+      found.set(
+        rel,
+        createHash('sha256')
+          .update(await fs.readFile(abs))
+          .digest('hex'),
+      );
     else found.set(rel, 'folder');
   }
   return found;
@@ -192,7 +216,7 @@ test('build --out an unrelated folder with files in it refuses (exit 2) and dele
   assert.match(r.stderr, /Documents is a folder with files in it that netcaster did not write/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.deepEqual(await everything(documents), before);
-  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents', 'cache'], 'no temp folder beside it (cache: the test\'s own)');
+  assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents', 'cache'], "no temp folder beside it (cache: the test's own)");
 });
 
 test('build --out an episode folder inside the show refuses (exit 2): its episode.yaml and notes stay', async (t) => {
@@ -215,7 +239,7 @@ test('build --out a folder inside the show that does not exist yet refuses (exit
   assert.deepEqual(await everything(show), before);
 });
 
-test('build --out the show\'s parent spelled through a symlink refuses (exit 2): the show is still there', async (t) => {
+test("build --out the show's parent spelled through a symlink refuses (exit 2): the show is still there", async (t) => {
   const dir = tempDir('build', t);
   const show = copyOfSample(path.join(dir, 'show'));
   const alias = path.join(dir, 'alias');
@@ -262,7 +286,10 @@ test('build --out a symlink to a folder writes the site there and keeps the link
   const r = cli(dir, ['build', show, '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok((await fs.lstat(out)).isSymbolicLink());
-  assert.match(await fs.readFile(path.join(www, 'episodes', '047-clouds-have-outages-too', 'index.html'), 'utf8'), /A line added after the first build/);
+  assert.match(
+    await fs.readFile(path.join(www, 'episodes', '047-clouds-have-outages-too', 'index.html'), 'utf8'),
+    /A line added after the first build/,
+  );
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show', 'www']);
 });
 
@@ -291,9 +318,15 @@ test('build --out a mount point (a Docker volume, a web root) writes the site, b
     await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
     const r = cli(dir, ['build', show, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(await fs.readFile(path.join(out, 'episodes', '047-clouds-have-outages-too', 'index.html'), 'utf8'), /A line added after the first build/);
+    assert.match(
+      await fs.readFile(path.join(out, 'episodes', '047-clouds-have-outages-too', 'index.html'), 'utf8'),
+      /A line added after the first build/,
+    );
     assert.equal(await fs.readFile(path.join(out, 'robots.txt'), 'utf8'), 'User-agent: *\n', 'a file netcaster did not write stays');
-    assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && !['.netcaster-export.json', '.netcaster-build'].includes(n)), []);
+    assert.deepEqual(
+      (await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && !['.netcaster-export.json', '.netcaster-build'].includes(n)),
+      [],
+    );
   });
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });

@@ -12,7 +12,10 @@ async function showWithoutGuids(count: number, show = showYaml): Promise<string>
   const episodes: Record<string, EpisodeSpec> = {};
   for (let n = 1; n <= count; n++) {
     const slug = `ep-${String(n).padStart(4, '0')}`;
-    episodes[slug] = { yaml: `title: Fixture Episode\ndate: 2020-01-${String(n).padStart(2, '0')}T10:00:00Z\nsummary: S.\nmedia:\n  mp3: a.mp3\n`, files: { 'a.mp3': 'good-cbr.mp3' } };
+    episodes[slug] = {
+      yaml: `title: Fixture Episode\ndate: 2020-01-${String(n).padStart(2, '0')}T10:00:00Z\nsummary: S.\nmedia:\n  mp3: a.mp3\n`,
+      files: { 'a.mp3': 'good-cbr.mp3' },
+    };
   }
   return makeShow(episodes, show);
 }

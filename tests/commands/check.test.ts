@@ -33,7 +33,14 @@ test('problems exit 1 and name file and field, with no stack trace', async () =>
   const dir = copyOfSample();
   const manifest = path.join(dir, '046-the-mega-edition', 'episode.yaml');
   await fs.writeFile(manifest, (await fs.readFile(manifest, 'utf8')).replace(/^title:.*$/m, 'titel: Typo'));
-  await fs.copyFile(path.join(fixturesDir, 'media', 'truncated.m4v'), path.join(dir, '047-clouds-have-outages-too', (await fs.readdir(path.join(dir, '047-clouds-have-outages-too'))).find((f) => f.endsWith('.m4v'))!));
+  await fs.copyFile(
+    path.join(fixturesDir, 'media', 'truncated.m4v'),
+    path.join(
+      dir,
+      '047-clouds-have-outages-too',
+      (await fs.readdir(path.join(dir, '047-clouds-have-outages-too'))).find((f) => f.endsWith('.m4v'))!,
+    ),
+  );
   const r = runCli(['check', dir], { env: await env() });
   assert.equal(r.code, 1);
   assert.match(r.stdout, /046-the-mega-edition\/episode\.yaml\n\s+error\s+title: is required/);
@@ -42,7 +49,12 @@ test('problems exit 1 and name file and field, with no stack trace', async () =>
   assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
   const json = JSON.parse(runCli(['check', dir, '--json'], { env: await env() }).stdout);
   assert.equal(json.ok, false);
-  assert.ok(json.problems.some((p: { file: string; field?: string; level: string }) => p.file === '046-the-mega-edition/episode.yaml' && p.field === 'titel' && p.level === 'error'));
+  assert.ok(
+    json.problems.some(
+      (p: { file: string; field?: string; level: string }) =>
+        p.file === '046-the-mega-edition/episode.yaml' && p.field === 'titel' && p.level === 'error',
+    ),
+  );
 });
 
 test('--strict fails on warnings that a plain check allows', async () => {

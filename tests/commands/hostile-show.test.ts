@@ -67,7 +67,11 @@ for (const [what, file, expectedFile] of [
     assert.ok(p, JSON.stringify(doc.problems));
     assert.match(p.message, /is not a regular file/);
     // One episode's problem never holds back the other.
-    if (file.startsWith(MEGA)) assert.deepEqual(doc.episodes.map((e) => e.slug), [CLOUDS]);
+    if (file.startsWith(MEGA))
+      assert.deepEqual(
+        doc.episodes.map((e) => e.slug),
+        [CLOUDS],
+      );
 
     const out = path.join(tempDir('hostile-out'), 'site');
     const built = run(['build', dir, '--out', out]);
@@ -84,8 +88,14 @@ test('regression: notes.md linked to /dev/zero is refused at once, without growi
   const { code, doc } = checkJson(dir);
   assert.ok(Date.now() - started < 15_000);
   assert.equal(code, 1);
-  assert.deepEqual(doc.problems.map((p) => p.file), [`${MEGA}/notes.md`]);
-  assert.deepEqual(doc.episodes.map((e) => e.slug), [CLOUDS]);
+  assert.deepEqual(
+    doc.problems.map((p) => p.file),
+    [`${MEGA}/notes.md`],
+  );
+  assert.deepEqual(
+    doc.episodes.map((e) => e.slug),
+    [CLOUDS],
+  );
 });
 
 test('regression: notes.md linked to /etc/passwd never reaches the built pages or feeds', { timeout: 60_000 }, () => {
@@ -93,7 +103,10 @@ test('regression: notes.md linked to /etc/passwd never reaches the built pages o
   replaceWith(path.join(dir, MEGA, 'notes.md'), (f) => fs.symlinkSync('/etc/passwd', f));
   const { code, doc } = checkJson(dir);
   assert.equal(code, 1);
-  assert.deepEqual(doc.problems.map((p) => [p.file, p.message]), [[`${MEGA}/notes.md`, 'notes.md is a link to a file outside the show folder']]);
+  assert.deepEqual(
+    doc.problems.map((p) => [p.file, p.message]),
+    [[`${MEGA}/notes.md`, 'notes.md is a link to a file outside the show folder']],
+  );
   const out = path.join(tempDir('hostile-out'), 'site');
   const built = run(['build', dir, '--out', out]);
   assert.equal(built.code, 1);
@@ -103,15 +116,26 @@ test('regression: notes.md linked to /etc/passwd never reaches the built pages o
 test('regression: a YAML alias bomb is refused within seconds by check, naming the file', { timeout: 60_000 }, () => {
   const dir = copyOfSample();
   const lines = ['lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i <= 8; i++) lines.push(`lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= 8; i++)
+    lines.push(
+      `lol${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   fs.appendFileSync(path.join(dir, CLOUDS, 'episode.yaml'), `${lines.join('\n')}\n`);
   const started = Date.now();
   const { code, doc } = checkJson(dir);
   assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
   assert.equal(code, 1);
-  assert.deepEqual(doc.problems.map((p) => p.file), [`${CLOUDS}/episode.yaml`]);
+  assert.deepEqual(
+    doc.problems.map((p) => p.file),
+    [`${CLOUDS}/episode.yaml`],
+  );
   assert.match(doc.problems[0].message, /expand to more than/);
-  assert.deepEqual(doc.episodes.map((e) => e.slug), [MEGA]);
+  assert.deepEqual(
+    doc.episodes.map((e) => e.slug),
+    [MEGA],
+  );
 });
 
 test('regression: an episode folder whose name is not UTF-8 is a problem in check, not an internal error', { timeout: 60_000 }, () => {
@@ -121,11 +145,16 @@ test('regression: an episode folder whose name is not UTF-8 is a problem in chec
   fs.writeFileSync(Buffer.concat([latin1, Buffer.from('/episode.yaml')]), fs.readFileSync(path.join(dir, MEGA, 'episode.yaml')));
   const { code, doc } = checkJson(dir);
   assert.equal(code, 1);
-  assert.deepEqual(doc.problems.map((p) => p.file), ['048-caf\uFFFD/episode.yaml']);
+  assert.deepEqual(
+    doc.problems.map((p) => p.file),
+    ['048-caf\uFFFD/episode.yaml'],
+  );
   assert.deepEqual(doc.episodes.map((e) => e.slug).sort(), [MEGA, CLOUDS]);
 });
 
-test('regression: a backslash in an episode folder name fails check, so build refuses cleanly instead of crashing', { timeout: 60_000 }, () => {
+test('regression: a backslash in an episode folder name fails check, so build refuses cleanly instead of crashing', {
+  timeout: 60_000,
+}, () => {
   const dir = copyOfSample();
   fs.cpSync(path.join(dir, MEGA), path.join(dir, '048-a\\b'), { recursive: true });
   // Its own guid, so that the folder name is its only fault.
@@ -133,7 +162,10 @@ test('regression: a backslash in an episode folder name fails check, so build re
   fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace(/^guid:.*$/m, 'guid: 3c1f4a52-8d1e-4f0a-9b7e-048048048048'));
   const { code, doc } = checkJson(dir);
   assert.equal(code, 1);
-  assert.deepEqual(doc.problems.map((p) => [p.file, p.level]), [['048-a\\b/episode.yaml', 'error']]);
+  assert.deepEqual(
+    doc.problems.map((p) => [p.file, p.level]),
+    [['048-a\\b/episode.yaml', 'error']],
+  );
   assert.match(doc.problems[0].message, /backslash/);
   const out = path.join(tempDir('hostile-out'), 'site');
   const built = run(['build', dir, '--out', out]);

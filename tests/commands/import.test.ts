@@ -22,7 +22,10 @@ after(() => server.stop());
 const tempDir = (prefix = 'netcaster-import-cli-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /** Runs the CLI without blocking this process (the test's server answers it meanwhile). */
-function cli(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  onStart?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, env });
     let stdout = '';
@@ -108,7 +111,10 @@ test('an import killed halfway leaves no half episode, and resumes without downl
   assert.ok(fs.existsSync(path.join(dir, '001-part-1', 'episode.yaml')), 'the finished episode is in place');
   assert.ok(!fs.existsSync(path.join(dir, '002-part-2')), 'no half-written episode in the show');
   const staged = fs.readdirSync(path.join(dir, '.netcaster-import', '002-part-2'));
-  assert.ok(staged.some((f) => f.endsWith('.part')), `a .part file is kept: ${staged.join(', ')}`);
+  assert.ok(
+    staged.some((f) => f.endsWith('.part')),
+    `a .part file is kept: ${staged.join(', ')}`,
+  );
 
   throttle = undefined;
   const resumed = await cli(['import', url, dir]);
@@ -141,7 +147,11 @@ test('Ctrl-C stops an import with exit 130 and a word on how to continue, leavin
   });
   assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);
   assert.match(stopped.stderr, /interrupted.*run the same command again/);
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => !f.startsWith('.')), [], 'nothing half-made in the show');
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => !f.startsWith('.')),
+    [],
+    'nothing half-made in the show',
+  );
 });
 
 test('a locked feed is refused with exit 1 and the owner named; a redirect loop ends with a message', async () => {
@@ -185,7 +195,10 @@ test('regression: a SOURCE that is a FIFO or a folder is refused at once, never 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-import-src-'));
   const fifo = path.join(dir, 'feed.xml');
   spawnSync('mkfifo', [fifo]);
-  for (const [source, message] of [[fifo, /not a regular file/], [dir, /not a regular file/]] as const) {
+  for (const [source, message] of [
+    [fifo, /not a regular file/],
+    [dir, /not a regular file/],
+  ] as const) {
     const started = Date.now();
     const r = await cli(['import', source, path.join(dir, 'show')]);
     assert.equal(r.code, 1, r.stdout + r.stderr);

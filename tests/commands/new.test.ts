@@ -54,7 +54,10 @@ test('new creates the next episode folder with a valid draft episode.yaml', asyn
 
   // The schema's verdict, through the same loader check and build use.
   const loaded = await loadShow(show);
-  assert.deepEqual(loaded.problems.filter((p) => p.file.startsWith(`${slug}/`)), []);
+  assert.deepEqual(
+    loaded.problems.filter((p) => p.file.startsWith(`${slug}/`)),
+    [],
+  );
   const episode = loaded.episodes.find((e) => e.slug === slug);
   assert.ok(episode, 'the new episode loads');
   const m = episode.manifest;
@@ -128,7 +131,10 @@ test('an invalid show.yaml is exit 1 naming the file and field', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /show\.yaml: langauge: unknown key/);
   assert.match(r.stderr, /show\.yaml: language: is required/);
-  assert.equal((await fs.readdir(show)).some((name) => name.startsWith('048')), false);
+  assert.equal(
+    (await fs.readdir(show)).some((name) => name.startsWith('048')),
+    false,
+  );
 });
 
 test('the date carries the local offset, half hours included', async () => {

@@ -45,7 +45,9 @@ const retitle = (dir: string, slug: string, title: string) => {
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^title:.*$/m, `title: ${title}`));
 };
 
-test('regression: a FIFO as notes.md does not freeze serve: it answers, takes other edits, and stops on SIGTERM', { timeout: 120_000 }, async () => {
+test('regression: a FIFO as notes.md does not freeze serve: it answers, takes other edits, and stops on SIGTERM', {
+  timeout: 120_000,
+}, async () => {
   const dir = copyOfSample();
   const serve = await startServe(dir);
   try {
@@ -55,19 +57,28 @@ test('regression: a FIFO as notes.md does not freeze serve: it answers, takes ot
     const page = await get(`${serve.url}/episodes/${MEGA}/`);
     assert.equal(page.status, 200, 'the last good version of the episode stays up');
     retitle(dir, CLOUDS, 'Clouds, Revised');
-    await waitFor('the edit of the other episode', 30, async () => (await get(`${serve.url}/feeds/audio.xml`)).text.includes('Clouds, Revised'));
+    await waitFor('the edit of the other episode', 30, async () =>
+      (await get(`${serve.url}/feeds/audio.xml`)).text.includes('Clouds, Revised'),
+    );
   } finally {
     await stopsOnSigterm(serve);
   }
   assert.match(serve.output(), /notes\.md is not a regular file/);
 });
 
-test('regression: an alias bomb and a folder name that is not UTF-8 do not stop serve taking later edits', { timeout: 120_000 }, async () => {
+test('regression: an alias bomb and a folder name that is not UTF-8 do not stop serve taking later edits', {
+  timeout: 120_000,
+}, async () => {
   const dir = copyOfSample();
   const serve = await startServe(dir);
   try {
     const bomb = ['lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i <= 8; i++) bomb.push(`lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 8; i++)
+      bomb.push(
+        `lol${i}: &l${i} [${Array(9)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     fs.appendFileSync(path.join(dir, MEGA, 'episode.yaml'), `${bomb.join('\n')}\n`);
     const latin1 = Buffer.concat([Buffer.from(`${dir}/048-caf`), Buffer.from([0xe9])]);
     fs.mkdirSync(latin1);

@@ -26,9 +26,15 @@ function age(dir: string): void {
   }
 }
 
-test('a show of many episodes is served after one scan, each page rendered when first asked for, and an edit goes live', { timeout: 240_000 }, async (t) => {
+test('a show of many episodes is served after one scan, each page rendered when first asked for, and an edit goes live', {
+  timeout: 240_000,
+}, async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
-  const episodes = Array.from({ length: EPISODES }, (_, i) => ({ slug: slug(i + 1), title: `Episode ${i + 1}`, date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString() }));
+  const episodes = Array.from({ length: EPISODES }, (_, i) => ({
+    slug: slug(i + 1),
+    title: `Episode ${i + 1}`,
+    date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString(),
+  }));
   const { dir, cacheDir } = makeTinyShow(episodes);
   process.env.NETCASTER_CACHE_DIR = cacheDir;
   age(dir);
@@ -38,7 +44,12 @@ test('a show of many episodes is served after one scan, each page rendered when 
   // Each site's rendered bodies, counting the renders they ask for.
   const sites: CountedBodies[] = [];
   const renders = () => sites.at(-1)?.renders ?? 0;
-  const live = liveSite(dir, { fallbackBaseUrl: 'http://127.0.0.1', log: (l) => lines.push(l), scanSeconds: 60, renderedBodies: () => (sites.push(new CountedBodies()), sites.at(-1)!) });
+  const live = liveSite(dir, {
+    fallbackBaseUrl: 'http://127.0.0.1',
+    log: (l) => lines.push(l),
+    scanSeconds: 60,
+    renderedBodies: () => (sites.push(new CountedBodies()), sites.at(-1)!),
+  });
   const server = createApp(() => live.getSite()).listen(0, '127.0.0.1');
   t.after(() => {
     live.live.stop();

@@ -25,7 +25,10 @@ test('status lists published, scheduled (with "in 3 days"), drafts and episodes 
   assert.equal(r.code, 0, r.stderr);
   const out = r.stdout;
   assert.match(out, /^Tiny Show, as of \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);
-  assert.match(out, /Published \(2\):\n {2}2024-02-01 10:00 UTC {2}Second {2}\(002-second\)\n {2}2024-01-01 10:00 UTC {2}First {2}\(001-first\)\n/);
+  assert.match(
+    out,
+    /Published \(2\):\n {2}2024-02-01 10:00 UTC {2}Second {2}\(002-second\)\n {2}2024-01-01 10:00 UTC {2}First {2}\(001-first\)\n/,
+  );
   assert.match(out, /Scheduled \(1\):\n {2}\d{4}-\d\d-\d\d \d\d:\d\d UTC {2}in 3 days {5}Next Tuesday {2}\(003-next\)\n/);
   assert.match(out, /Drafts \(1\):\n {2}An idea {2}\(004-idea\)\n/);
   assert.match(out, /Waiting on a problem \(1\):\n {2}005-broken: 005-broken\/episode\.yaml media\.mp3: file not found: 005-broken\.mp3\n/);
@@ -37,13 +40,19 @@ test('status notes an episode published before that now waits on a problem, and 
   const { dir, cacheDir } = makeTinyShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
   fs.writeFileSync(
     path.join(dir, 'netcaster.lock'),
-    JSON.stringify({ feeds: { audio: 'https://tiny.example/feeds/audio.xml' }, episodes: { 'guid-001-first': { slug: '001-first', firstPublished: '2024-01-01T10:00:00.000Z' } } }),
+    JSON.stringify({
+      feeds: { audio: 'https://tiny.example/feeds/audio.xml' },
+      episodes: { 'guid-001-first': { slug: '001-first', firstPublished: '2024-01-01T10:00:00.000Z' } },
+    }),
   );
   // The published episode's guid is edited: the lock makes that an error.
   writeEpisode(dir, { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z', guid: 'another-guid' }, { copyMedia: false });
   const r = runCli(['status', dir], { env: { NETCASTER_CACHE_DIR: cacheDir } });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /001-first: 001-first\/episode\.yaml guid: was guid-001-first when published .* \[published before: a running serve keeps its last good version\]/);
+  assert.match(
+    r.stdout,
+    /001-first: 001-first\/episode\.yaml guid: was guid-001-first when published .* \[published before: a running serve keeps its last good version\]/,
+  );
   assert.match(r.stdout, /netcaster\.lock: 1 episode and 1 feed URL\(s\) recorded as published/);
 });
 

@@ -57,7 +57,15 @@ test('regression: escape sequences in a YAML title reach the terminal raw (check
 test('regression: an escape sequence in an embedded tag reaches the terminal raw (check warnings)', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const dir = await makeShow({ '001-a': {} });
-  ffmpeg(['-i', media('good-cbr.mp3'), '-c', 'copy', '-metadata', 'title=Tagged\u001b[2J\u001b]8;;https://evil.example\u0007link', path.join(dir, '001-a', 'a.mp3')]);
+  ffmpeg([
+    '-i',
+    media('good-cbr.mp3'),
+    '-c',
+    'copy',
+    '-metadata',
+    'title=Tagged\u001b[2J\u001b]8;;https://evil.example\u0007link',
+    path.join(dir, '001-a', 'a.mp3'),
+  ]);
   const r = runCli(['check', dir], { env: { NETCASTER_CACHE_DIR: path.join(dir, '.cache') } });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /warning\s+tags\.title: embedded title "Tagged\\e\[2J\\e\]8;;https:\/\/evil\.example\\u\{07\}link"/);

@@ -48,12 +48,24 @@ async function traffic(base: string): Promise<void> {
   }
   const media = `${base}/media/${SLUG}/a.mp3`;
   execFileSync('curl', ['-sSf', '-I', '-o', '/dev/null', media]);
-  execFileSync('curl', ['-sSf', '-o', '/dev/null', '-A', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', media]);
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  execFileSync('curl', [
+    '-sSf',
+    '-o',
+    '/dev/null',
+    '-A',
+    'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    media,
+  ]);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   try {
     const page = await browser.newPage();
     const mediaRequests: string[] = [];
-    page.on('request', (r) => (r.url().includes('/media/') && !/\.(vtt|jpe?g|png)$/.test(r.url()) ? mediaRequests.push(r.url()) : undefined));
+    page.on('request', (r) =>
+      r.url().includes('/media/') && !/\.(vtt|jpe?g|png)$/.test(r.url()) ? mediaRequests.push(r.url()) : undefined,
+    );
     await page.goto(`${base}/episodes/${SLUG}/`, { waitUntil: 'networkidle' });
     await page.waitForTimeout(500);
     assert.deepEqual(mediaRequests, [], 'opening the page fetches no media');
@@ -71,7 +83,10 @@ describe('download counting end to end', { skip }, () => {
   before(async () => {
     if (tools.length) throw new Error(`${tools.join(', ')} required in CI (scripts/install-test-tools.sh)`);
     show = await makeShow({
-      [SLUG]: { files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' }, yaml: episodeYaml(SLUG, '', '  mp3: a.mp3\n  m4v: a.m4v\n') },
+      [SLUG]: {
+        files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' },
+        yaml: episodeYaml(SLUG, '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
+      },
     });
     serveData = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-e2e-data-'));
   });
@@ -84,7 +99,9 @@ describe('download counting end to end', { skip }, () => {
 
   it('on serve: gpo counts 1, again the same day still 1; curl -I, a bot and a page view count 0', async () => {
     const port = await freePort();
-    serve = await startServe(show, ['--port', String(port), '--base-url', `http://127.0.0.1:${port}`], { env: { NETCASTER_DATA_DIR: serveData } });
+    serve = await startServe(show, ['--port', String(port), '--base-url', `http://127.0.0.1:${port}`], {
+      env: { NETCASTER_DATA_DIR: serveData },
+    });
     await traffic(serve.url);
     assert.equal((await fetch(`${serve.url}/stats/`)).status, 404, 'no /stats/ without NETCASTER_STATS_TOKEN');
     // A graceful stop writes what is still queued.
@@ -101,7 +118,10 @@ describe('download counting end to end', { skip }, () => {
   it('/stats/ in Chromium: 401 without the token, the plots with it, in light and dark', async () => {
     const token = 'e2e-token-' + Math.random().toString(36).slice(2);
     serve = await startServe(show, [], { env: { NETCASTER_DATA_DIR: serveData, NETCASTER_STATS_TOKEN: token } });
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const anonymous = await browser.newPage();
       // Headless Chromium cannot ask for a password: the 401 ends the navigation, seen as the response.
@@ -123,7 +143,12 @@ describe('download counting end to end', { skip }, () => {
           assert.ok(box && box.width > 200 && box.height > 30, `${name} is drawn`);
         }
         assert.match(await page.locator('main').innerText(), /1 downloads from/);
-        colours.push(await page.locator('svg.plot').first().evaluate((el) => getComputedStyle(el).color));
+        colours.push(
+          await page
+            .locator('svg.plot')
+            .first()
+            .evaluate((el) => getComputedStyle(el).color),
+        );
         await context.close();
       }
       assert.notEqual(colours[0], colours[1], 'the plots follow the colour scheme');
@@ -164,7 +189,13 @@ http {
       fs.mkdirSync(path.join(work, 'tmp'));
       nginx = spawn('nginx', ['-p', work, '-c', path.join(work, 'nginx.conf')], { stdio: 'ignore' });
       for (let i = 0; i < 100; i++) {
-        if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
+        if (
+          await fetch(`http://127.0.0.1:${port}/`).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 50));
       }
       await traffic(`http://127.0.0.1:${port}`);

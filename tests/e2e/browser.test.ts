@@ -19,7 +19,13 @@ before(async () => {
   serve = await startServe(sampleShowDir);
   browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
 });
 after(async () => {
@@ -32,7 +38,11 @@ async function openEpisode(page: Page, errors: string[]): Promise<string> {
   page.on('pageerror', (e) => errors.push(e.message));
   // Chromium asks for /favicon.ico by itself; the site has none, which is not the page's fault.
   const ours = (url: string) => !url.endsWith('/favicon.ico');
-  page.on('console', (m) => (m.type() === 'error' && ours(m.location().url) ? errors.push(`${m.text()} at ${m.location().url}:${m.location().lineNumber}`) : undefined));
+  page.on('console', (m) =>
+    m.type() === 'error' && ours(m.location().url)
+      ? errors.push(`${m.text()} at ${m.location().url}:${m.location().lineNumber}`)
+      : undefined,
+  );
   page.on('response', (r) => (r.status() >= 400 && ours(r.url()) ? errors.push(`${r.status()} ${r.url()}`) : undefined));
   await page.goto(serve!.url + '/');
   // Links are relative (so a static export works under any path): resolve them as the browser does.
@@ -106,7 +116,10 @@ test('Download saves the file under its own name with the same bytes', async (t)
   assert.equal(download.suggestedFilename(), fileName);
   const saved = await download.path();
   const slug = decodeURIComponent(episodePath.split('/').filter(Boolean).pop()!);
-  assert.ok(fs.readFileSync(saved).equals(fs.readFileSync(path.join(sampleShowDir, slug, fileName))), 'downloaded bytes equal the original');
+  assert.ok(
+    fs.readFileSync(saved).equals(fs.readFileSync(path.join(sampleShowDir, slug, fileName))),
+    'downloaded bytes equal the original',
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });

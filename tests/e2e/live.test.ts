@@ -76,7 +76,9 @@ test('an episode moved to a few seconds ahead appears in the audio feed at its t
   }
 });
 
-test('a broken manifest keeps the last good version; a slowly copied episode appears only once complete', { timeout: 150_000 }, async (t) => {
+test('a broken manifest keeps the last good version; a slowly copied episode appears only once complete', {
+  timeout: 150_000,
+}, async (t) => {
   if (!needTool(t, 'xmllint') || !needTool(t, 'ffmpeg')) return;
   const dir = copyOfSample();
   // The 2.4 MB MP3 of step 3, made before serve starts: ffmpeg runs synchronously, and a test
@@ -162,7 +164,9 @@ test('serve announces a WebSub hub in its feeds and pings it when a feed changes
   }
 });
 
-test('regression: files swapped while serving (a symlink to /etc/passwd, a truncated copy, a truncation in place) were served; now the last good bytes or nothing', { timeout: 120_000 }, async () => {
+test('regression: files swapped while serving (a symlink to /etc/passwd, a truncated copy, a truncation in place) were served; now the last good bytes or nothing', {
+  timeout: 120_000,
+}, async () => {
   const dir = copyOfSample();
   const serve = await startServe(dir);
   try {
@@ -171,7 +175,12 @@ test('regression: files swapped while serving (a symlink to /etc/passwd, a trunc
     const mega = path.join(dir, '046-the-mega-edition');
     const clouds = path.join(dir, '047-clouds-have-outages-too');
     const originals = new Map<string, Buffer>();
-    for (const file of [path.join(mega, 'virtzine-046.mp3'), path.join(mega, 'virtzine-046.m4v'), path.join(clouds, 'virtzine-047.webm'), path.join(dir, 'artwork.jpg')]) {
+    for (const file of [
+      path.join(mega, 'virtzine-046.mp3'),
+      path.join(mega, 'virtzine-046.m4v'),
+      path.join(clouds, 'virtzine-047.webm'),
+      path.join(dir, 'artwork.jpg'),
+    ]) {
       originals.set(file, fs.readFileSync(file));
     }
     const secret = fs.readFileSync('/etc/passwd');
@@ -183,14 +192,19 @@ test('regression: files swapped while serving (a symlink to /etc/passwd, a trunc
       const res = await fetch(url);
       return { status: res.status, body: Buffer.from(await res.arrayBuffer()), length: res.headers.get('content-length') };
     };
-    const neverLeaks = (body: Buffer, what: string) => assert.ok(!body.includes(secret.subarray(0, 40)) && !body.includes('root:x:0:0'), `${what} sent /etc/passwd`);
+    const neverLeaks = (body: Buffer, what: string) =>
+      assert.ok(!body.includes(secret.subarray(0, 40)) && !body.includes('root:x:0:0'), `${what} sent /etc/passwd`);
 
     // 1. An episode's MP3 becomes a link to /etc/passwd; its M4V a truncated copy renamed over it.
     renameOver(path.join(mega, 'virtzine-046.mp3'), (temp) => fs.symlinkSync('/etc/passwd', temp));
-    renameOver(path.join(mega, 'virtzine-046.m4v'), (temp) => fs.writeFileSync(temp, originals.get(path.join(mega, 'virtzine-046.m4v'))!.subarray(0, 40_000)));
+    renameOver(path.join(mega, 'virtzine-046.m4v'), (temp) =>
+      fs.writeFileSync(temp, originals.get(path.join(mega, 'virtzine-046.m4v'))!.subarray(0, 40_000)),
+    );
     // 2. The other episode's WebM is truncated in place: its last good bytes are gone.
     fs.truncateSync(path.join(clouds, 'virtzine-047.webm'), 40_000);
-    await waitFor('the live loop to notice the broken episode', 30, async () => /waiting\s+046-the-mega-edition: .*serving its last good version/.test(serve.output()));
+    await waitFor('the live loop to notice the broken episode', 30, async () =>
+      /waiting\s+046-the-mega-edition: .*serving its last good version/.test(serve.output()),
+    );
 
     for (const [url, file] of [
       [`${serve.url}/media/046-the-mega-edition/virtzine-046.mp3`, path.join(mega, 'virtzine-046.mp3')],
@@ -205,11 +219,17 @@ test('regression: files swapped while serving (a symlink to /etc/passwd, a trunc
     const truncated = await fetchBytes(`${serve.url}/media/047-clouds-have-outages-too/virtzine-047.webm`);
     assert.equal(truncated.status, 503, 'a file cut short in place is not sent under its old length');
     const videoFeed = await (await fetch(`${serve.url}/feeds/video.xml`)).text();
-    assert.match(videoFeed, new RegExp(`virtzine-046\\.m4v" length="${originals.get(path.join(mega, 'virtzine-046.m4v'))!.length}"`), 'the feed still promises the whole file');
+    assert.match(
+      videoFeed,
+      new RegExp(`virtzine-046\\.m4v" length="${originals.get(path.join(mega, 'virtzine-046.m4v'))!.length}"`),
+      'the feed still promises the whole file',
+    );
 
     // 3. The show artwork becomes a link to /etc/passwd: the whole show is held, and /artwork/ still sends the picture.
     renameOver(path.join(dir, 'artwork.jpg'), (temp) => fs.symlinkSync('/etc/passwd', temp));
-    await waitFor('the live loop to notice the broken show', 30, async () => /waiting\s+show: .*the whole show stays at its last good version/.test(serve.output()));
+    await waitFor('the live loop to notice the broken show', 30, async () =>
+      /waiting\s+show: .*the whole show stays at its last good version/.test(serve.output()),
+    );
     const art = await fetchBytes(artworkUrl);
     neverLeaks(art.body, artworkUrl);
     assert.equal(art.status, 200);
@@ -220,7 +240,9 @@ test('regression: files swapped while serving (a symlink to /etc/passwd, a trunc
   }
 });
 
-test('regression: with the show artwork swapped for a link to /etc/passwd, a scheduled episode coming due made serve read the link; now it is released from the last good version', { timeout: 90_000 }, async (t) => {
+test('regression: with the show artwork swapped for a link to /etc/passwd, a scheduled episode coming due made serve read the link; now it is released from the last good version', {
+  timeout: 90_000,
+}, async (t) => {
   if (!needTool(t, 'xmllint')) return;
   const dir = copyOfSample();
   const slug = '048-due-while-broken';
@@ -236,7 +258,10 @@ test('regression: with the show artwork swapped for a link to /etc/passwd, a sch
     const due = new Date(Math.ceil((Date.now() + 8_000) / 1000) * 1000);
     fs.mkdirSync(path.join(dir, slug));
     fs.copyFileSync(path.join(fixturesDir, 'media', 'good-cbr.mp3'), path.join(dir, slug, 'a.mp3'));
-    fs.writeFileSync(path.join(dir, slug, 'episode.yaml'), `title: Due While Broken\ndate: ${due.toISOString()}\nsummary: Released on time.\nguid: ${guid}\nmedia:\n  mp3: a.mp3\n`);
+    fs.writeFileSync(
+      path.join(dir, slug, 'episode.yaml'),
+      `title: Due While Broken\ndate: ${due.toISOString()}\nsummary: Released on time.\nguid: ${guid}\nmedia:\n  mp3: a.mp3\n`,
+    );
     await waitFor('the loop to take the scheduled episode', 30, async () => new RegExp(`scheduled .*${slug}`).test(serve.output()));
     assert.doesNotMatch(await wellFormedFeed(feed), new RegExp(guid), 'not due yet');
     fs.symlinkSync('/etc/passwd', path.join(dir, 'artwork.jpg.swap'));

@@ -8,7 +8,10 @@ import { makeShowOfMany } from '../support/show-folder.js';
 import { startServe } from './serve-process.js';
 
 test('serve: 120 episodes in pages of 50 under /page/N/, chained by rel="next", and a limited feed', { timeout: 120_000 }, async (t) => {
-  const show = await makeShowOfMany(120, '  recent: { title: Recent, enclosure: mp3, limit: 5 }\n  archive: { title: Everything, enclosure: mp3 }\n');
+  const show = await makeShowOfMany(
+    120,
+    '  recent: { title: Recent, enclosure: mp3, limit: 5 }\n  archive: { title: Everything, enclosure: mp3 }\n',
+  );
   t.after(() => fs.rm(show, { recursive: true, force: true }));
   const serve = await startServe(show);
   try {
@@ -40,7 +43,10 @@ test('serve: 120 episodes in pages of 50 under /page/N/, chained by rel="next", 
     assert.equal(new URL(bare.headers.location!, serve.url).pathname, '/page/2/');
 
     const recent = (await get('/feeds/recent.xml')).body.toString();
-    assert.deepEqual([...recent.matchAll(/<guid[^>]*>([^<]+)<\/guid>/g)].map((m) => m[1]), ['guid-ep-0120', 'guid-ep-0119', 'guid-ep-0118', 'guid-ep-0117', 'guid-ep-0116']);
+    assert.deepEqual(
+      [...recent.matchAll(/<guid[^>]*>([^<]+)<\/guid>/g)].map((m) => m[1]),
+      ['guid-ep-0120', 'guid-ep-0119', 'guid-ep-0118', 'guid-ep-0117', 'guid-ep-0116'],
+    );
     const archive = (await get('/feeds/archive.xml')).body.toString();
     assert.equal([...archive.matchAll(/<item>/g)].length, 120);
   } finally {

@@ -11,7 +11,9 @@ import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
 const haveShow = fs.existsSync(path.join(sampleShowDir, 'show.yaml'));
 
-test('serve: pages, feeds and media of the sample show, then a clean stop on SIGTERM', { skip: !haveShow && 'no sample show' }, async () => {
+test('serve: pages, feeds and media of the sample show, then a clean stop on SIGTERM', {
+  skip: !haveShow && 'no sample show',
+}, async () => {
   const serve = await startServe(sampleShowDir);
   try {
     const port = Number(new URL(serve.url).port);
@@ -48,7 +50,11 @@ test('serve --base-url: feeds and pages link to the public URL', { skip: !haveSh
 });
 
 test('serve: bad usage exits 2, a missing folder exits 1, without a stack trace', () => {
-  for (const args of [['--port', 'eighty'], ['--port', '70000'], ['--base-url', 'ftp://x']]) {
+  for (const args of [
+    ['--port', 'eighty'],
+    ['--port', '70000'],
+    ['--base-url', 'ftp://x'],
+  ]) {
     const r = runCli(['serve', sampleShowDir, ...args]);
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, /usage: netcaster serve/);
@@ -60,7 +66,10 @@ test('serve: bad usage exits 2, a missing folder exits 1, without a stack trace'
 
 const podcastGuid = (xml: string) => /<podcast:guid>([^<]+)<\/podcast:guid>/.exec(xml)?.[1];
 
-test('regression: serve without --base-url put http://127.0.0.1:PORT in feeds (and another podcast:guid than build); now the show\'s baseUrl', { skip: !haveShow && 'no sample show', timeout: 120_000 }, async () => {
+test("regression: serve without --base-url put http://127.0.0.1:PORT in feeds (and another podcast:guid than build); now the show's baseUrl", {
+  skip: !haveShow && 'no sample show',
+  timeout: 120_000,
+}, async () => {
   const dir = copyOfSample();
   const out = tempDir('serve-base-out');
   try {
@@ -90,7 +99,10 @@ test('regression: serve without --base-url put http://127.0.0.1:PORT in feeds (a
   }
 });
 
-test('serve of a show without baseUrl and without --base-url links to the listening address, and says so', { skip: !haveShow && 'no sample show', timeout: 60_000 }, async () => {
+test('serve of a show without baseUrl and without --base-url links to the listening address, and says so', {
+  skip: !haveShow && 'no sample show',
+  timeout: 60_000,
+}, async () => {
   const dir = copyOfSample();
   const showYaml = path.join(dir, 'show.yaml');
   fs.writeFileSync(showYaml, fs.readFileSync(showYaml, 'utf8').replace(/^baseUrl:.*\n/m, ''));
@@ -98,7 +110,10 @@ test('serve of a show without baseUrl and without --base-url links to the listen
   try {
     const feed = (await request(Number(new URL(serve.url).port), '/feeds/audio.xml')).body.toString();
     assert.match(feed, new RegExp(`<enclosure url="${serve.url.replace(/\./g, '\\.')}/media/`));
-    assert.match(serve.output(), /no baseUrl and no --base-url was given: feeds and pages link to the listening address http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(
+      serve.output(),
+      /no baseUrl and no --base-url was given: feeds and pages link to the listening address http:\/\/127\.0\.0\.1:\d+\//,
+    );
   } finally {
     assert.equal(await serve.stop(), 0);
     fs.rmSync(dir, { recursive: true, force: true });

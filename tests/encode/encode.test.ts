@@ -58,20 +58,44 @@ function makeShow(feedsAndEncode: string, episodes: Record<string, EpisodeSetup>
 const env = (dir: string) => ({ NETCASTER_CACHE_DIR: path.join(dir, '.test-cache'), NETCASTER_ENCODE_PROFILE: 'draft' });
 const encode = (dir: string, ...args: string[]) => runCli(['encode', dir, ...args], { env: env(dir) });
 const check = (dir: string, ...args: string[]) => runCli(['check', dir, ...args], { env: env(dir) });
-const manifest = (dir: string, slug: string) => parseYaml(fs.readFileSync(path.join(dir, slug, 'episode.yaml'), 'utf8')) as { media?: Record<string, string>; master?: string };
+const manifest = (dir: string, slug: string) =>
+  parseYaml(fs.readFileSync(path.join(dir, slug, 'episode.yaml'), 'utf8')) as { media?: Record<string, string>; master?: string };
 
 /** ffmpeg's ebur128 summary of a file: integrated loudness and true peak. */
 function ebur128(file: string): { integrated: number; truePeak: number } {
-  const log = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'], { encoding: 'utf8' }).stderr;
+  const log = spawnSync(
+    'ffmpeg',
+    ['-hide_banner', '-nostats', '-i', file, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  ).stderr;
   const summary = log.slice(log.lastIndexOf('Summary:'));
-  return { integrated: Number(/\bI:\s*(-?[\d.]+)\s*LUFS/.exec(summary)![1]), truePeak: Number(/Peak:\s*(-?[\d.]+)\s*dBFS/.exec(summary)![1]) };
+  return {
+    integrated: Number(/\bI:\s*(-?[\d.]+)\s*LUFS/.exec(summary)![1]),
+    truePeak: Number(/Peak:\s*(-?[\d.]+)\s*dBFS/.exec(summary)![1]),
+  };
 }
 // Chapters in the M4V and the WebM are read back with ffprobe: music-metadata 11 (11.16) with
 // `includeChapters` reads an MP4 chapter track only when exactly one track refers to it (in
 // ffmpeg's M4V both the video and the audio track do), stops with an error on ffmpeg's audio-only
 // MP4, and reads no Matroska chapters.
-function ffprobe(file: string): { format: { duration: string; tags?: Record<string, string> }; streams: { codec_type: string; codec_name: string; profile?: string; width?: number; height?: number; channels?: number; disposition?: { attached_pic: number } }[]; chapters: { start_time: string; tags: { title: string } }[] } {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', file], { encoding: 'utf8' }));
+function ffprobe(file: string): {
+  format: { duration: string; tags?: Record<string, string> };
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    profile?: string;
+    width?: number;
+    height?: number;
+    channels?: number;
+    disposition?: { attached_pic: number };
+  }[];
+  chapters: { start_time: string; tags: { title: string } }[];
+} {
+  return JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', file], {
+      encoding: 'utf8',
+    }),
+  );
 }
 
 /** The byte after the ID3 tag starts the first frame; LAME's Info (CBR) or Xing (VBR) header sits in it. */
@@ -92,7 +116,10 @@ function fastStart(file: string): boolean | undefined {
 }
 
 function outputs(dir: string, slug: string): string[] {
-  return fs.readdirSync(path.join(dir, slug)).filter((n) => n.startsWith(`${slug}-`)).sort();
+  return fs
+    .readdirSync(path.join(dir, slug))
+    .filter((n) => n.startsWith(`${slug}-`))
+    .sort();
 }
 
 describe('an audio-only stereo master for a show with a video feed', () => {
@@ -101,7 +128,15 @@ describe('an audio-only stereo master for a show with a video feed', () => {
   let first: ReturnType<typeof runCli>;
   before(() => {
     if (!haveTools()) return;
-    dir = makeShow(VIDEO_AND_AUDIO_FEEDS, { [slug]: { master: 'speech-stereo.flac', chapters: [{ startTime: 0, title: 'Opening' }, { startTime: 2.5, title: 'The Main Part' }] } });
+    dir = makeShow(VIDEO_AND_AUDIO_FEEDS, {
+      [slug]: {
+        master: 'speech-stereo.flac',
+        chapters: [
+          { startTime: 0, title: 'Opening' },
+          { startTime: 2.5, title: 'The Main Part' },
+        ],
+      },
+    });
     first = encode(dir);
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
@@ -112,7 +147,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     const r = check(waiting, '--json');
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const problems = JSON.parse(r.stdout).problems as { file: string; field?: string; message: string }[];
-    assert.ok(problems.some((p) => p.file === '009-waiting/episode.yaml' && p.field === 'media' && /waiting on `netcaster encode`/.test(p.message)), JSON.stringify(problems));
+    assert.ok(
+      problems.some((p) => p.file === '009-waiting/episode.yaml' && p.field === 'media' && /waiting on `netcaster encode`/.test(p.message)),
+      JSON.stringify(problems),
+    );
     fs.rmSync(waiting, { recursive: true, force: true });
   });
 
@@ -125,8 +163,14 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.match(fs.readFileSync(path.join(dir, slug, 'episode.yaml'), 'utf8'), /^# Written by a test\./);
     assert.equal(m.master, 'master.flac');
     // Nothing half-made is left in the folder.
-    assert.deepEqual(fs.readdirSync(path.join(dir, slug)).filter((n) => n.startsWith('.')), []);
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('.netcaster-encode')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(dir, slug)).filter((n) => n.startsWith('.')),
+      [],
+    );
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((n) => n.startsWith('.netcaster-encode')),
+      [],
+    );
   });
 
   test('every output is at -16 LUFS within 1 LU, with its true peak at most -1 dBTP (ffmpeg ebur128)', (t) => {
@@ -156,7 +200,8 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     const id3 = mm.native['ID3v2.3'];
     assert.ok(id3, `tag versions: ${Object.keys(mm.native)}`);
     const ids = id3.map((f) => f.id);
-    for (const id of ['TIT2', 'TPE1', 'TALB', 'TRCK', 'TYER', 'COMM', 'APIC', 'CTOC', 'CHAP']) assert.ok(ids.includes(id), `${id} missing from ${ids}`);
+    for (const id of ['TIT2', 'TPE1', 'TALB', 'TRCK', 'TYER', 'COMM', 'APIC', 'CTOC', 'CHAP'])
+      assert.ok(ids.includes(id), `${id} missing from ${ids}`);
     assert.equal(mm.common.title, `Episode ${slug}`);
     assert.equal(mm.common.artist, 'Test Author');
     assert.equal(mm.common.album, 'Encode Show');
@@ -164,7 +209,13 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.equal(mm.common.year, 2021);
     assert.equal(mm.common.comment?.[0]?.text, 'A summary; with = signs # and a hash.');
     assert.equal(mm.common.picture?.[0]?.type, 'Cover (front)');
-    assert.deepEqual(mm.format.chapters?.map((c) => [c.title, c.start]), [['Opening', 0], ['The Main Part', 2.5]]);
+    assert.deepEqual(
+      mm.format.chapters?.map((c) => [c.title, c.start]),
+      [
+        ['Opening', 0],
+        ['The Main Part', 2.5],
+      ],
+    );
   });
 
   test('the M4V is H.264 High and AAC, index first, with chapters, a cover and the artwork as its picture', (t) => {
@@ -177,8 +228,14 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.equal(video.profile, 'High');
     assert.equal(video.width, video.height, 'a still of the square artwork');
     assert.ok(p.streams.some((s) => s.codec_type === 'audio' && s.codec_name === 'aac'));
-    assert.ok(p.streams.some((s) => s.disposition?.attached_pic === 1), 'a cover');
-    assert.deepEqual(p.chapters.map((c) => c.tags.title), ['Opening', 'The Main Part']);
+    assert.ok(
+      p.streams.some((s) => s.disposition?.attached_pic === 1),
+      'a cover',
+    );
+    assert.deepEqual(
+      p.chapters.map((c) => c.tags.title),
+      ['Opening', 'The Main Part'],
+    );
     // Tags from the manifest, FFMETADATA's special characters (; = #) intact.
     assert.equal(p.format.tags?.title, `Episode ${slug}`);
     assert.equal(p.format.tags?.comment, 'A summary; with = signs # and a hash.');
@@ -189,7 +246,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     const file = path.join(dir, slug, manifest(dir, slug).media!.webm);
     const p = ffprobe(file);
     assert.deepEqual(p.streams.map((s) => s.codec_name).sort(), ['opus', 'vp9']);
-    assert.deepEqual(p.chapters.map((c) => c.tags.title), ['Opening', 'The Main Part']);
+    assert.deepEqual(
+      p.chapters.map((c) => c.tags.title),
+      ['Opening', 'The Main Part'],
+    );
     // The Duration element: without it ffprobe reports no format duration for a WebM.
     assert.ok(Number(p.format.duration) > 4, p.format.duration);
   });
@@ -212,7 +272,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     const r = encode(dir);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /up to date/);
-    assert.deepEqual(outputs(dir, slug).map((n) => [n, fs.statSync(path.join(dir, slug, n)).mtimeMs]), before);
+    assert.deepEqual(
+      outputs(dir, slug).map((n) => [n, fs.statSync(path.join(dir, slug, n)).mtimeMs]),
+      before,
+    );
   });
 
   test('serve and build never expose the master', async (t) => {
@@ -223,7 +286,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
       assert.equal(b.code, 0, b.stdout + b.stderr);
       const files = fs.readdirSync(path.join(out, 'site'), { recursive: true }) as string[];
       assert.ok(files.some((f) => f.endsWith('.mp3')));
-      assert.deepEqual(files.filter((f) => f.includes('master')), []);
+      assert.deepEqual(
+        files.filter((f) => f.includes('master')),
+        [],
+      );
       const built = files.filter((f) => /\.(html|xml)$/.test(f)).map((f) => fs.readFileSync(path.join(out, 'site', f), 'utf8'));
       assert.ok(built.every((text) => !text.includes('master.flac')));
     } finally {
@@ -252,7 +318,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const now = manifest(dir, slug).media!;
     for (const format of Object.keys(old)) assert.notEqual(now[format], old[format], format);
-    assert.deepEqual(Object.values(old).map((n) => fs.statSync(path.join(dir, slug, n)).mtimeMs), sizes);
+    assert.deepEqual(
+      Object.values(old).map((n) => fs.statSync(path.join(dir, slug, n)).mtimeMs),
+      sizes,
+    );
   });
 
   test('--force re-encodes into new files and never overwrites one', (t) => {
@@ -263,7 +332,10 @@ describe('an audio-only stereo master for a show with a video feed', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const now = manifest(dir, slug).media!;
     for (const format of Object.keys(old)) assert.equal(now[format], old[format].replace(/(\.\w+)$/, '-r2$1'));
-    assert.deepEqual(Object.values(old).map((n) => fs.statSync(path.join(dir, slug, n)).mtimeMs), stamp);
+    assert.deepEqual(
+      Object.values(old).map((n) => fs.statSync(path.join(dir, slug, n)).mtimeMs),
+      stamp,
+    );
     // And the run after that finds the -r2 files up to date: it neither encodes nor moves media: back.
     const again = encode(dir);
     assert.match(again.stdout, /up to date/);
@@ -280,7 +352,9 @@ describe('a video master and a mono master', () => {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const media = manifest(dir, '002-video').media!;
       for (const format of ['m4v', 'webm']) {
-        const video = ffprobe(path.join(dir, '002-video', media[format])).streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic)!;
+        const video = ffprobe(path.join(dir, '002-video', media[format])).streams.find(
+          (s) => s.codec_type === 'video' && !s.disposition?.attached_pic,
+        )!;
         assert.deepEqual([video.width, video.height], [320, 180], format);
       }
       for (const name of Object.values(media)) {
@@ -297,7 +371,9 @@ describe('a video master and a mono master', () => {
 
   test('a mono master goes to -19 LUFS, in the formats encode: names (mp3 and m4a)', (t) => {
     if (!needFfmpeg(t)) return;
-    const dir = makeShow('feeds:\n  audio: { title: Audio, enclosure: mp3, alternates: [m4a] }\nencode:\n  formats: [mp3, m4a]\n', { '003-mono': { master: 'speech-mono.flac' } });
+    const dir = makeShow('feeds:\n  audio: { title: Audio, enclosure: mp3, alternates: [m4a] }\nencode:\n  formats: [mp3, m4a]\n', {
+      '003-mono': { master: 'speech-mono.flac' },
+    });
     try {
       const r = encode(dir);
       assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -318,7 +394,9 @@ describe('a video master and a mono master', () => {
 
   test('a show target (encode.loudness: -20, truePeak: -2) is what the outputs reach', (t) => {
     if (!needFfmpeg(t)) return;
-    const dir = makeShow('feeds:\n  audio: { title: Audio, enclosure: mp3 }\nencode:\n  loudness: -20\n  truePeak: -2\n', { '004-quiet': { master: 'speech-stereo.flac' } });
+    const dir = makeShow('feeds:\n  audio: { title: Audio, enclosure: mp3 }\nencode:\n  loudness: -20\n  truePeak: -2\n', {
+      '004-quiet': { master: 'speech-stereo.flac' },
+    });
     try {
       assert.equal(encode(dir).code, 0);
       const l = ebur128(path.join(dir, '004-quiet', manifest(dir, '004-quiet').media!.mp3));
@@ -364,7 +442,11 @@ describe('what goes wrong', () => {
       const bin = path.join(dir, 'bin');
       fs.mkdirSync(bin);
       const real = execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim();
-      fs.writeFileSync(path.join(bin, 'ffmpeg'), `#!/bin/sh\nif [ "$2" = "-encoders" ]; then "${real}" "$@" | grep -v libvpx-vp9; else exec "${real}" "$@"; fi\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(bin, 'ffmpeg'),
+        `#!/bin/sh\nif [ "$2" = "-encoders" ]; then "${real}" "$@" | grep -v libvpx-vp9; else exec "${real}" "$@"; fi\n`,
+        { mode: 0o755 },
+      );
       const r = runCli(['encode', dir], { env: { ...env(dir), PATH: `${bin}:${process.env.PATH}` } });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /no libvpx-vp9 encoder \(for VP9 \(WebM\)\)/);
@@ -405,7 +487,10 @@ describe('what goes wrong', () => {
       const r = check(dir, '--json');
       assert.equal(r.code, 1);
       const problems = JSON.parse(r.stdout).problems as { field?: string; message: string }[];
-      assert.ok(problems.some((p) => p.field === 'media.mp3' && /is the master/.test(p.message)), JSON.stringify(problems));
+      assert.ok(
+        problems.some((p) => p.field === 'media.mp3' && /is the master/.test(p.message)),
+        JSON.stringify(problems),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -416,7 +501,12 @@ describe('what goes wrong', () => {
     const dir = makeShow(VIDEO_AND_AUDIO_FEEDS, { '010-interrupted': { master: 'video.mkv' } });
     try {
       // Its own process group, as a shell gives a command: the Ctrl-C goes to netcaster and ffmpeg alike.
-      const child = spawn(process.execPath, [cliPath, 'encode', dir], { cwd: repoRoot, env: { ...process.env, ...env(dir), NETCASTER_ENCODE_PROFILE: 'standard' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cliPath, 'encode', dir], {
+        cwd: repoRoot,
+        env: { ...process.env, ...env(dir), NETCASTER_ENCODE_PROFILE: 'standard' },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

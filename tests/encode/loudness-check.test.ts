@@ -14,7 +14,10 @@ test('check --loudness warns about an MP3 far below the target, and --strict fai
   const env = { NETCASTER_CACHE_DIR: path.join(dir, '.cache') };
   try {
     const plain = runCli(['check', dir, '--json'], { env });
-    assert.ok(!JSON.parse(plain.stdout).problems.some((p: { field?: string }) => p.field === 'loudness'), 'no measuring without --loudness');
+    assert.ok(
+      !JSON.parse(plain.stdout).problems.some((p: { field?: string }) => p.field === 'loudness'),
+      'no measuring without --loudness',
+    );
 
     const r = runCli(['check', dir, '--json', '--loudness'], { env });
     const problems = JSON.parse(r.stdout).problems as { level: string; file: string; field?: string; message: string }[];
@@ -38,11 +41,17 @@ test('check --loudness warns about an MP3 far below the target, and --strict fai
 test('check --loudness follows show.yaml encode: (a -22 LUFS target makes the same file right)', async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   // Mono: the target is loudness - 3, so -19 here means -22 LUFS for this mono file.
-  const dir = await makeShow({ '001-quiet': { files: { 'a.mp3': 'good-cbr.mp3' }, yaml: episodeYaml('001-quiet') } }, `${showYaml}encode:\n  loudness: -19\n  truePeak: 0\n`);
+  const dir = await makeShow(
+    { '001-quiet': { files: { 'a.mp3': 'good-cbr.mp3' }, yaml: episodeYaml('001-quiet') } },
+    `${showYaml}encode:\n  loudness: -19\n  truePeak: 0\n`,
+  );
   try {
     const r = runCli(['check', dir, '--json', '--loudness'], { env: { NETCASTER_CACHE_DIR: path.join(dir, '.cache') } });
     const problems = JSON.parse(r.stdout).problems as { field?: string }[];
-    assert.deepEqual(problems.filter((p) => p.field === 'loudness' || p.field === 'truePeak'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.field === 'loudness' || p.field === 'truePeak'),
+      [],
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -10,9 +10,17 @@ import { tempDir } from '../support/temp-dir.js';
 
 function episodeWith(chapters: Chapter[] | undefined): Episode {
   return {
-    slug: '046-the-mega-edition', dir: '/nowhere', title: 'The Mega Edition!', date: '2014-09-01T22:00:00.000Z',
-    summary: 'Cloud Computing World Magazine debuts.', guid: 'g-046', episodeType: 'full', draft: false,
-    media: [], links: [], ...(chapters ? { chapters: { source: 'embedded' as const, chapters } } : {}),
+    slug: '046-the-mega-edition',
+    dir: '/nowhere',
+    title: 'The Mega Edition!',
+    date: '2014-09-01T22:00:00.000Z',
+    summary: 'Cloud Computing World Magazine debuts.',
+    guid: 'g-046',
+    episodeType: 'full',
+    draft: false,
+    media: [],
+    links: [],
+    ...(chapters ? { chapters: { source: 'embedded' as const, chapters } } : {}),
   };
 }
 
@@ -21,14 +29,39 @@ test('chapters embedded in a real MP3 come out as Podcast Index JSON chapters', 
   const dir = tempDir('chapters');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const meta = path.join(dir, 'meta.txt');
-  fs.writeFileSync(meta, ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=4000\ntitle=Cloud & "Computing" 🎙️\n');
+  fs.writeFileSync(
+    meta,
+    ';FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1500\ntitle=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=1500\nEND=4000\ntitle=Cloud & "Computing" 🎙️\n',
+  );
   const mp3 = path.join(dir, 'ep.mp3');
-  ffmpeg(['-f', 'lavfi', '-i', 'sine=duration=4', '-i', meta, '-map', '0:a', '-map_chapters', '1', '-c:a', 'libmp3lame', '-b:a', '32k', mp3]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=duration=4',
+    '-i',
+    meta,
+    '-map',
+    '0:a',
+    '-map_chapters',
+    '1',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '32k',
+    mp3,
+  ]);
   // The chapters as the file holds them, read by ffprobe (ID3 CHAP frames).
-  const probed = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', mp3], { encoding: 'utf8' })) as {
+  const probed = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', mp3], { encoding: 'utf8' }),
+  ) as {
     chapters: { start_time: string; end_time: string; tags: { title: string } }[];
   };
-  const chapters: Chapter[] = probed.chapters.map((c) => ({ startTime: Number(c.start_time), endTime: Number(c.end_time), title: c.tags.title }));
+  const chapters: Chapter[] = probed.chapters.map((c) => ({
+    startTime: Number(c.start_time),
+    endTime: Number(c.end_time),
+    title: c.tags.title,
+  }));
   assert.equal(chapters.length, 2);
 
   const json = renderChapters(episodeWith(chapters))!;

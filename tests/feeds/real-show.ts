@@ -25,11 +25,53 @@ function encode(file: string, format: string, seconds: number): void {
   const tone = ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=22050:duration=${seconds}`];
   const exact = ['-fflags', '+bitexact', '-map_metadata', '-1', '-threads', '1'];
   if (format === 'm4v') {
-    ffmpeg([...picture, ...tone, ...exact, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '38', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-b:a', '24k', '-ac', '1', '-movflags', '+faststart', '-f', 'mp4', file]);
+    ffmpeg([
+      ...picture,
+      ...tone,
+      ...exact,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '38',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '24k',
+      '-ac',
+      '1',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      file,
+    ]);
   } else if (format === 'webm') {
-    ffmpeg([...picture, ...tone, ...exact, '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '50k',
-      '-c:a', 'libopus', '-b:a', '24k', '-ac', '1', '-f', 'webm', file]);
+    ffmpeg([
+      ...picture,
+      ...tone,
+      ...exact,
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-b:v',
+      '50k',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '24k',
+      '-ac',
+      '1',
+      '-f',
+      'webm',
+      file,
+    ]);
   } else {
     ffmpeg([...tone, ...exact, '-c:a', 'libmp3lame', '-b:a', '32k', '-ac', '1', '-f', 'mp3', file]);
   }
@@ -73,8 +115,26 @@ function image(dir: string, name: string, colour: string): { facts: ImageFacts; 
   const stat = fs.statSync(file);
   const hash = createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12);
   return {
-    facts: { path: file, file: path.relative(dir, file), size: stat.size, mtimeMs: stat.mtimeMs, format: 'jpeg', width: 1400, height: 1400, space: 'srgb', hasAlpha: false },
-    variant: { purpose: 'feed', width: 1400, height: 1400, format: 'jpeg', fileName: `${path.parse(name).name}-${hash}.jpg`, path: file, size: stat.size },
+    facts: {
+      path: file,
+      file: path.relative(dir, file),
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      format: 'jpeg',
+      width: 1400,
+      height: 1400,
+      space: 'srgb',
+      hasAlpha: false,
+    },
+    variant: {
+      purpose: 'feed',
+      width: 1400,
+      height: 1400,
+      format: 'jpeg',
+      fileName: `${path.parse(name).name}-${hash}.jpg`,
+      path: file,
+      size: stat.size,
+    },
   };
 }
 

@@ -43,6 +43,10 @@ for (const name of ['audio', 'video']) {
     const xml = renderFeed(catalog, feed, { baseUrl: 'https://virtzine.example', now: fixedNow, artwork: fixtureArtwork(catalog) });
     const file = path.join(goldenDir, `${name}.xml`);
     if (update) fs.writeFileSync(file, xml);
-    assert.equal(xml, fs.readFileSync(file, 'utf8'), `differs from ${path.relative(repoRoot, file)} (UPDATE_GOLDEN=1 rewrites it, then read the diff)`);
+    assert.equal(
+      xml,
+      fs.readFileSync(file, 'utf8'),
+      `differs from ${path.relative(repoRoot, file)} (UPDATE_GOLDEN=1 rewrites it, then read the diff)`,
+    );
   });
 }

@@ -13,7 +13,14 @@ function showWith(count: number): Catalog {
   const published: Episode[] = [];
   for (let n = count; n >= 1; n--) {
     const slug = `ep-${String(n).padStart(3, '0')}`;
-    published.push({ ...template, slug, title: `Episode ${n}`, number: n, guid: `guid-${slug}`, date: new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString() });
+    published.push({
+      ...template,
+      slug,
+      title: `Episode ${n}`,
+      number: n,
+      guid: `guid-${slug}`,
+      date: new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString(),
+    });
   }
   return { ...fixture, episodes: [...fixture.episodes.filter((e) => e.draft || e.slug === '049-future'), ...published] };
 }
@@ -30,7 +37,10 @@ function guids(catalog: Catalog, feed: FeedDef, now = fixedNow): string[] {
 
 test('a feed with limit: 10 lists the newest 10 published episodes, newest first; one without lists all', () => {
   const catalog = showWith(25);
-  assert.deepEqual(guids(catalog, recent), Array.from({ length: 10 }, (_, i) => `guid-ep-${String(25 - i).padStart(3, '0')}`));
+  assert.deepEqual(
+    guids(catalog, recent),
+    Array.from({ length: 10 }, (_, i) => `guid-ep-${String(25 - i).padStart(3, '0')}`),
+  );
   assert.equal(guids(catalog, archive).length, 25);
 });
 

@@ -29,7 +29,7 @@ print(json.dumps({'bozo': int(bool(fp.bozo)), 'why': str(fp.get('bozo_exception'
 const ffprobeSeconds = (file: string) =>
   Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
 
-test('the sample show\'s feeds carry the true size and length of every file, in every parser', async (t) => {
+test("the sample show's feeds carry the true size and length of every file, in every parser", async (t) => {
   if (!fs.existsSync(path.join(sampleShowDir, 'show.yaml'))) {
     t.skip('the sample show is not there (npm run sample)');
     return;
@@ -82,7 +82,12 @@ test('the sample show\'s feeds carry the true size and length of every file, in 
     if (!needTool(t, 'python3-feedparser', () => hasPythonModule('feedparser'))) continue;
     const r = spawnSync(debianPython, ['-c', reader, file], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const view = JSON.parse(r.stdout) as { bozo: number; why: string; pp: { guid: string; size: number; time: number }[]; fp: { id: string; length: string[] }[] };
+    const view = JSON.parse(r.stdout) as {
+      bozo: number;
+      why: string;
+      pp: { guid: string; size: number; time: number }[];
+      fp: { id: string; length: string[] }[];
+    };
     assert.equal(view.bozo, 0, view.why);
     assert.equal(view.pp.length, listed.length);
     for (const episode of view.pp) {

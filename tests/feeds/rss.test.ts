@@ -23,7 +23,12 @@ async function show(t: TestContext): Promise<RealShow | undefined> {
   return realShow();
 }
 
-function render(s: RealShow, feed = videoFeed, options: Partial<typeof site> & { mediaBaseUrl?: string } = {}, catalog: Catalog = s.catalog) {
+function render(
+  s: RealShow,
+  feed = videoFeed,
+  options: Partial<typeof site> & { mediaBaseUrl?: string } = {},
+  catalog: Catalog = s.catalog,
+) {
   return renderFeed(catalog, feed, { ...site, ...options, artwork: s.artwork });
 }
 
@@ -67,7 +72,14 @@ print(json.dumps({
 interface PythonView {
   podcastparser: {
     title: string;
-    episodes: { title: string; guid: string; total_time: number; link: string; description_html: string; enclosures: { url: string; file_size: number; mime_type: string }[] }[];
+    episodes: {
+      title: string;
+      guid: string;
+      total_time: number;
+      link: string;
+      description_html: string;
+      enclosures: { url: string; file_size: number; mime_type: string }[];
+    }[];
   };
   feedparser: {
     bozo: number | boolean;
@@ -107,21 +119,24 @@ test('xmllint finds every feed well-formed', async (t) => {
   }
 });
 
-test('only published episodes with the feed\'s enclosure format are listed, newest first', async (t) => {
+test("only published episodes with the feed's enclosure format are listed, newest first", async (t) => {
   const s = await show(t);
   if (!s) return;
   const video = partytime(render(s, videoFeed));
-  assert.deepEqual(video.items.map((i) => i.link), [
-    'https://virtzine.example/episodes/047-tricky/',
-    'https://virtzine.example/episodes/046-the-mega-edition/',
-  ]);
+  assert.deepEqual(
+    video.items.map((i) => i.link),
+    ['https://virtzine.example/episodes/047-tricky/', 'https://virtzine.example/episodes/046-the-mega-edition/'],
+  );
   // 045 has no m4v, so the video feed leaves it out; the audio feed has it.
   const audio = partytime(render(s, audioFeed));
-  assert.deepEqual(audio.items.map((i) => i.link), [
-    'https://virtzine.example/episodes/047-tricky/',
-    'https://virtzine.example/episodes/046-the-mega-edition/',
-    'https://virtzine.example/episodes/045-audio-only/',
-  ]);
+  assert.deepEqual(
+    audio.items.map((i) => i.link),
+    [
+      'https://virtzine.example/episodes/047-tricky/',
+      'https://virtzine.example/episodes/046-the-mega-edition/',
+      'https://virtzine.example/episodes/045-audio-only/',
+    ],
+  );
 });
 
 test('a scheduled episode appears once now passes its date; a draft never does', async (t) => {
@@ -251,13 +266,19 @@ test('GUIDs are stable across renders and when a title or file name changes', as
   };
   const renamedXml = render(s, videoFeed, {}, renamed);
   assert.match(renamedXml, /remastered-virtzine-046\.m4v/, 'the change did reach the feed');
-  assert.deepEqual(guids(renamedXml), first.items.map((i) => i.guid));
-  assert.deepEqual(first.items.map((i) => i.guid), [episodeBySlug(s, '047-tricky').guid, episodeBySlug(s, '046-the-mega-edition').guid]);
+  assert.deepEqual(
+    guids(renamedXml),
+    first.items.map((i) => i.guid),
+  );
+  assert.deepEqual(
+    first.items.map((i) => i.guid),
+    [episodeBySlug(s, '047-tricky').guid, episodeBySlug(s, '046-the-mega-edition').guid],
+  );
   assert.equal(partytime(renamedXml).guid, first.guid);
   assert.match(render(s), /<guid isPermaLink="false">urn:uuid:00000000-0000-4000-8000-000000000047<\/guid>/);
 });
 
-test('podcast:guid is the spec\'s UUIDv5 of the feed URL', async (t) => {
+test("podcast:guid is the spec's UUIDv5 of the feed URL", async (t) => {
   // The namespace and worked examples of https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md
   assert.equal(podcastGuidNamespace, 'ead4c236-bf58-58c6-a2c6-a6b28d128cb6');
   assert.equal(podcastGuid('https://podnews.net/rss'), '9b024349-ccf0-5f69-a609-6b82873eab3c');
@@ -309,7 +330,7 @@ test('every URL in the feed is absolute, in attributes, elements and the notes H
   assert.equal(cdn.items[1].enclosure.url, 'https://cdn.example/virtzine/046-the-mega-edition/virtzine-046.m4v');
 });
 
-test('channel: Apple\'s required and recommended tags, read back by podcast-partytime', async (t) => {
+test("channel: Apple's required and recommended tags, read back by podcast-partytime", async (t) => {
   const s = await show(t);
   if (!s) return;
   const xml = render(s, videoFeed);
@@ -362,15 +383,33 @@ test('items: alternate enclosures with integrity, chapters, transcript, artwork,
   const episode = episodeBySlug(s, '046-the-mega-edition');
   const base = 'https://virtzine.example/media/046-the-mega-edition';
   assert.deepEqual(
-    mega.alternativeEnclosures?.map((a) => ({ type: a.type, length: a.length, uri: a.source[0].uri, integrity: a.integrity?.value, default: a.default })),
+    mega.alternativeEnclosures?.map((a) => ({
+      type: a.type,
+      length: a.length,
+      uri: a.source[0].uri,
+      integrity: a.integrity?.value,
+      default: a.default,
+    })),
     ['webm', 'mp3'].map((format) => {
       const m = enclosureOf(episode, format);
-      return { type: m.facts.mime, length: fs.statSync(m.path).size, uri: `${base}/${m.fileName}`, integrity: m.facts.sha256, default: false };
+      return {
+        type: m.facts.mime,
+        length: fs.statSync(m.path).size,
+        uri: `${base}/${m.fileName}`,
+        integrity: m.facts.sha256,
+        default: false,
+      };
     }),
   );
   assert.ok(mega.alternativeEnclosures?.every((a) => a.integrity?.type === 'sri' && typeof a.bitrate === 'number' && a.title));
-  assert.deepEqual(mega.podcastChapters, { url: 'https://virtzine.example/episodes/046-the-mega-edition/chapters.json', type: 'application/json+chapters' });
-  assert.deepEqual(mega.podcastTranscripts?.map((x) => ({ url: x.url, type: x.type })), [{ url: `${base}/transcript.vtt`, type: 'text/vtt' }]);
+  assert.deepEqual(mega.podcastChapters, {
+    url: 'https://virtzine.example/episodes/046-the-mega-edition/chapters.json',
+    type: 'application/json+chapters',
+  });
+  assert.deepEqual(
+    mega.podcastTranscripts?.map((x) => ({ url: x.url, type: x.type })),
+    [{ url: `${base}/transcript.vtt`, type: 'text/vtt' }],
+  );
   assert.equal(mega.itunesImage, `https://virtzine.example/artwork/${s.artwork.get(episode.image!.path)![0].fileName}`);
   assert.equal(mega.itunesEpisode, 46);
   assert.equal(mega.itunesSeason, 2);
@@ -404,7 +443,9 @@ test('regression: control characters in the data do not break the feed', async (
   if (!s || !needTool(t, 'xmllint')) return;
   const catalog: Catalog = {
     ...s.catalog,
-    episodes: s.catalog.episodes.map((e) => (e.slug === '047-tricky' ? { ...e, title: 'Bell\u0007 and \u001bescape', summary: 'NUL\u0000 here' } : e)),
+    episodes: s.catalog.episodes.map((e) =>
+      e.slug === '047-tricky' ? { ...e, title: 'Bell\u0007 and \u001bescape', summary: 'NUL\u0000 here' } : e,
+    ),
   };
   const xml = render(s, videoFeed, {}, catalog);
   const file = tempFile(xml, 'xml');
@@ -419,7 +460,10 @@ test('regression: control characters in the data do not break the feed', async (
 test('regression: a control character in the base URL does not make the feed ill-formed', async (t) => {
   const s = await show(t);
   if (!s || !needTool(t, 'xmllint')) return;
-  const xml = render(s, videoFeed, { baseUrl: 'https://virtzine.example/\u0001\u000bpod', mediaBaseUrl: 'https://cdn.example/\u0002media' });
+  const xml = render(s, videoFeed, {
+    baseUrl: 'https://virtzine.example/\u0001\u000bpod',
+    mediaBaseUrl: 'https://cdn.example/\u0002media',
+  });
   assert.doesNotMatch(xml, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
   const file = tempFile(xml, 'xml');
   const r = spawnSync('xmllint', ['--noout', file], { encoding: 'utf8' });

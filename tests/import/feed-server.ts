@@ -88,7 +88,13 @@ export class FeedServer {
         route = () => ({ body, type: contentType(file) });
       }
     }
-    const entry: LoggedRequest = { path: p, range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined, status: 404, bytes: 0 };
+    const entry: LoggedRequest = {
+      path: p,
+      range: req.headers.range,
+      ifRange: req.headers['if-range'] as string | undefined,
+      status: 404,
+      bytes: 0,
+    };
     this.log.push(entry);
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not found</body></html>');
@@ -161,6 +167,16 @@ export const coverBytes = () => fs.readFileSync(path.join(sampleShowDir, '047-cl
 export const media = (name: string) => fs.readFileSync(path.join(fixturesDir, 'media', name));
 
 function contentType(file: string): string {
-  const types: Record<string, string> = { '.xml': 'application/rss+xml', '.mp3': 'audio/mpeg', '.m4v': 'video/x-m4v', '.webm': 'video/webm', '.jpg': 'image/jpeg', '.png': 'image/png', '.json': 'application/json', '.vtt': 'text/vtt', '.html': 'text/html' };
+  const types: Record<string, string> = {
+    '.xml': 'application/rss+xml',
+    '.mp3': 'audio/mpeg',
+    '.m4v': 'video/x-m4v',
+    '.webm': 'video/webm',
+    '.jpg': 'image/jpeg',
+    '.png': 'image/png',
+    '.json': 'application/json',
+    '.vtt': 'text/vtt',
+    '.html': 'text/html',
+  };
   return types[path.extname(file)] ?? 'application/octet-stream';
 }

@@ -113,7 +113,11 @@ function serveMessy(prefix: string): string {
   server.fixture(`${prefix}/two.mp3`, 'vbr-xing.mp3', 'audio/mpeg');
   server.fixture(`${prefix}/three.mp3`, 'good-cbr.mp3', 'audio/mpeg');
   server.fixture(`${prefix}/three.m4a`, 'audio-only.m4v', 'audio/x-m4a');
-  server.file(`${prefix}/1.chapters.json`, Buffer.from(JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Hello' }] })), { type: 'application/json' });
+  server.file(
+    `${prefix}/1.chapters.json`,
+    Buffer.from(JSON.stringify({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Hello' }] })),
+    { type: 'application/json' },
+  );
   server.file(`${prefix}/1.vtt`, Buffer.from('WEBVTT\n\n00:00.000 --> 00:02.000\nHello.\n'), { type: 'text/vtt' });
   server.file(`${prefix}/1.html`, Buffer.from('<p>Hello.</p>'), { type: 'text/html' });
   return server.feed(`${prefix}/feed.xml`, messyFeed(prefix));
@@ -140,7 +144,11 @@ test('a messy feed becomes a show that passes check, every quirk mended and repo
   assert.deepEqual(show.categories, ['Technology', 'Leisure']);
   assert.equal(show.explicit, false);
   assert.deepEqual(show.owner, { name: 'Messy Crew', email: 'owner@messy.example' });
-  assert.equal(Object.values(show.feeds as Record<string, { guid?: string }>)[0].guid, '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11', 'podcast:guid kept, by the feed it belongs to');
+  assert.equal(
+    Object.values(show.feeds as Record<string, { guid?: string }>)[0].guid,
+    '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11',
+    'podcast:guid kept, by the feed it belongs to',
+  );
   assert.equal(show.guid, undefined, 'no show-level guid: each feed has its own');
   assert.deepEqual(show.funding, [{ url: `${server.base}/donate`, text: 'Buy us a coffee' }]);
   assert.deepEqual(show.persons, [{ name: 'Ann', role: 'host', href: `${server.base}/ann` }]);
@@ -149,7 +157,9 @@ test('a messy feed becomes a show that passes check, every quirk mended and repo
   assert.match(fixed, /spaces around the itunes:image URL removed/);
   assert.match(fixed, /relative itunes:image URL/);
   assert.match(fixed, /Podcasting.*before 2019.*Technology/);
-  assert.deepEqual(show.feeds, { audio: { title: 'Messy\u00a0Show', enclosure: 'mp3', alternates: ['m4a'], guid: '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11' } });
+  assert.deepEqual(show.feeds, {
+    audio: { title: 'Messy\u00a0Show', enclosure: 'mp3', alternates: ['m4a'], guid: '0ab7a1b4-2f5c-5a39-9a83-9f2a8d1b7c11' },
+  });
 
   // Episode 1: the guid byte for byte, the date with its offset, notes made safe and absolute,
   // chapters, the WebVTT transcript (not the HTML one), the image, the media without Podtrac.
@@ -182,7 +192,10 @@ test('a messy feed becomes a show that passes check, every quirk mended and repo
   assert.match(fixed, /enclosure length is 0/);
   assert.match(fixed, /ISO 8601 instead of RFC 822/);
   const chapters = JSON.parse(fs.readFileSync(path.join(dir, twoSlug, 'chapters.json'), 'utf8'));
-  assert.deepEqual(chapters.chapters, [{ startTime: 0, title: 'Start' }, { startTime: 2.5, title: 'Middle', url: `${server.base}/mid` }]);
+  assert.deepEqual(chapters.chapters, [
+    { startTime: 0, title: 'Start' },
+    { startTime: 2.5, title: 'Middle', url: `${server.base}/mid` },
+  ]);
 
   // Episode 3: a guid already used (its enclosure URL instead), two enclosures (the second an
   // other format), a two-digit year, a duration that is not the file's.
@@ -222,14 +235,20 @@ test('an import run again later brings only the new episodes (a sync)', async ()
   assert.deepEqual(report.imported, ['004-four']);
   assert.equal(report.unchanged, 3);
   const fetched = server.log.slice(before).map((r) => r.path);
-  assert.deepEqual(fetched.filter((p) => p !== '/sync/feed.xml'), ['/sync/four.mp3']);
+  assert.deepEqual(
+    fetched.filter((p) => p !== '/sync/feed.xml'),
+    ['/sync/four.mp3'],
+  );
   await assertPublishable(dir);
 });
 
 test('a locked feed is refused, naming its owner; --unlock imports it and keeps it locked', async () => {
   const prefix = '/locked';
   serveMessy(prefix);
-  const url = server.feed(`${prefix}/feed.xml`, messyFeed(prefix).replace('<podcast:guid>', '<podcast:locked owner="owner@messy.example">yes</podcast:locked><podcast:guid>'));
+  const url = server.feed(
+    `${prefix}/feed.xml`,
+    messyFeed(prefix).replace('<podcast:guid>', '<podcast:locked owner="owner@messy.example">yes</podcast:locked><podcast:guid>'),
+  );
   const dir = emptyDir();
   const refused = await run(url, dir);
   assert.match(refused.refused ?? '', /locked \(podcast:locked yes\).*owner@messy\.example.*--unlock/);
@@ -250,10 +269,25 @@ test('HTTP redirects, itunes:new-feed-url, <redirect><newLocation> and RFC 5005 
   server.fixture('/moves/2.mp3', 'good-cbr.mp3', 'audio/mpeg');
   server.fixture('/moves/3.mp3', 'good-cbr.mp3', 'audio/mpeg');
   server.redirect('/moves/old.xml', '/moves/moved.xml', 301);
-  server.feed('/moves/moved.xml', tinyFeed(tinyItem(1, server.url('/moves/1.mp3')), `<itunes:new-feed-url>${server.url('/moves/newer.xml')}</itunes:new-feed-url>`));
+  server.feed(
+    '/moves/moved.xml',
+    tinyFeed(tinyItem(1, server.url('/moves/1.mp3')), `<itunes:new-feed-url>${server.url('/moves/newer.xml')}</itunes:new-feed-url>`),
+  );
   server.feed('/moves/newer.xml', tinyFeed('', `<redirect><newLocation>${server.url('/moves/final.xml')}</newLocation></redirect>`));
-  server.feed('/moves/final.xml', tinyFeed(tinyItem(1, server.url('/moves/1.mp3')) + tinyItem(2, server.url('/moves/2.mp3')), `<atom:link rel="next" href="${server.url('/moves/page2.xml')}"/>`));
-  server.feed('/moves/page2.xml', tinyFeed(tinyItem(2, server.url('/moves/2.mp3')) + tinyItem(3, server.url('/moves/3.mp3')), `<atom:link rel="next" href="${server.url('/moves/final.xml')}"/>`));
+  server.feed(
+    '/moves/final.xml',
+    tinyFeed(
+      tinyItem(1, server.url('/moves/1.mp3')) + tinyItem(2, server.url('/moves/2.mp3')),
+      `<atom:link rel="next" href="${server.url('/moves/page2.xml')}"/>`,
+    ),
+  );
+  server.feed(
+    '/moves/page2.xml',
+    tinyFeed(
+      tinyItem(2, server.url('/moves/2.mp3')) + tinyItem(3, server.url('/moves/3.mp3')),
+      `<atom:link rel="next" href="${server.url('/moves/final.xml')}"/>`,
+    ),
+  );
   const dir = emptyDir();
   const { refused, report } = await run(server.url('/moves/old.xml'), dir);
   assert.equal(refused, undefined);
@@ -287,7 +321,12 @@ test('downloads are verified: a web page instead of media fails that episode, wi
   server.file('/verify/page.mp3', Buffer.from('<!DOCTYPE html><html><body>Please log in</body></html>'), { type: 'text/html' });
   server.routes.set('/verify/gone.mp3', () => ({ status: 404, type: 'text/plain', body: 'gone' }));
   server.fixture('/verify/ok.mp3', 'good-cbr.mp3', 'audio/mpeg');
-  const url = server.feed('/verify/feed.xml', tinyFeed(tinyItem(1, server.url('/verify/page.mp3')) + tinyItem(2, server.url('/verify/gone.mp3')) + tinyItem(3, server.url('/verify/ok.mp3'))));
+  const url = server.feed(
+    '/verify/feed.xml',
+    tinyFeed(
+      tinyItem(1, server.url('/verify/page.mp3')) + tinyItem(2, server.url('/verify/gone.mp3')) + tinyItem(3, server.url('/verify/ok.mp3')),
+    ),
+  );
   const dir = emptyDir();
   const { report } = await run(url, dir);
   const failed = lines(report.failed);
@@ -302,10 +341,15 @@ test('downloads are verified: a web page instead of media fails that episode, wi
 test('a server error is retried with backoff; a dropped connection resumes with Range and If-Range', async () => {
   let calls = 0;
   const bytes = media('good-cbr.mp3');
-  server.routes.set('/retry/flaky.mp3', () => (++calls <= 2 ? { status: 503, type: 'text/plain', body: 'busy' } : { type: 'audio/mpeg', body: bytes }));
+  server.routes.set('/retry/flaky.mp3', () =>
+    ++calls <= 2 ? { status: 503, type: 'text/plain', body: 'busy' } : { type: 'audio/mpeg', body: bytes },
+  );
   let drops = 0;
   server.routes.set('/retry/drop.mp3', () => ({ type: 'audio/mpeg', body: bytes, ...(drops++ === 0 && { cutAfter: 10_000 }) }));
-  const url = server.feed('/retry/feed.xml', tinyFeed(tinyItem(1, server.url('/retry/flaky.mp3')) + tinyItem(2, server.url('/retry/drop.mp3'))));
+  const url = server.feed(
+    '/retry/feed.xml',
+    tinyFeed(tinyItem(1, server.url('/retry/flaky.mp3')) + tinyItem(2, server.url('/retry/drop.mp3'))),
+  );
   const dir = emptyDir();
   const { report } = await run(url, dir);
   assert.deepEqual(report.failed, []);
@@ -325,7 +369,7 @@ test('a declared length that is not the file is reported; the file, complete by 
   assert.match(lines(report.fixed), /declared 12345 bytes, the server sent a whole file of \d+/);
 });
 
-test("a second feed of the show (its video feed) becomes another format of the same episodes, matched by guid, then title and date", async () => {
+test('a second feed of the show (its video feed) becomes another format of the same episodes, matched by guid, then title and date', async () => {
   server.file('/two/art.jpg', artworkBytes(), { type: 'image/jpeg' });
   server.fixture('/two/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
   server.fixture('/two/2.mp3', 'good-cbr.mp3', 'audio/mpeg');
@@ -333,8 +377,14 @@ test("a second feed of the show (its video feed) becomes another format of the s
   server.fixture('/two/2.m4v', 'good-faststart.m4v', 'video/x-m4v');
   const audio = server.feed('/two/audio.xml', tinyFeed(tinyItem(1, server.url('/two/1.mp3')) + tinyItem(2, server.url('/two/2.mp3'))));
   const videoItems =
-    tinyItem(1, server.url('/two/1.m4v')).replace('type="audio/mpeg"', 'type="video/x-m4v"').replace(/length="\d+"/, `length="${media('good-faststart.m4v').length}"`) +
-    tinyItem(2, server.url('/two/2.m4v')).replace('type="audio/mpeg"', 'type="video/x-m4v"').replace(/length="\d+"/, `length="${media('good-faststart.m4v').length}"`).replace('<guid>ep-2</guid>', '<guid>video-ep-2</guid>').replace('18:00:00', '19:30:00');
+    tinyItem(1, server.url('/two/1.m4v'))
+      .replace('type="audio/mpeg"', 'type="video/x-m4v"')
+      .replace(/length="\d+"/, `length="${media('good-faststart.m4v').length}"`) +
+    tinyItem(2, server.url('/two/2.m4v'))
+      .replace('type="audio/mpeg"', 'type="video/x-m4v"')
+      .replace(/length="\d+"/, `length="${media('good-faststart.m4v').length}"`)
+      .replace('<guid>ep-2</guid>', '<guid>video-ep-2</guid>')
+      .replace('18:00:00', '19:30:00');
   const video = server.feed('/two/video.xml', tinyFeed(videoItems).replace('<title>Tiny</title>', '<title>Tiny Video</title>'));
   const dir = emptyDir();
   await run(audio, dir);
@@ -366,7 +416,10 @@ test('a folder that is not empty and not a show is left alone', async () => {
 test('RFC 5005 archived feeds: prev-archive documents are read, each guid once', async () => {
   server.fixture('/archive/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
   server.fixture('/archive/2.mp3', 'good-cbr.mp3', 'audio/mpeg');
-  server.feed('/archive/feed.xml', tinyFeed(tinyItem(2, server.url('/archive/2.mp3')), `<atom:link rel="prev-archive" href="${server.url('/archive/2013.xml')}"/>`));
+  server.feed(
+    '/archive/feed.xml',
+    tinyFeed(tinyItem(2, server.url('/archive/2.mp3')), `<atom:link rel="prev-archive" href="${server.url('/archive/2013.xml')}"/>`),
+  );
   server.feed('/archive/2013.xml', tinyFeed(tinyItem(1, server.url('/archive/1.mp3')) + tinyItem(2, server.url('/archive/2.mp3'))));
   const { report } = await run(server.url('/archive/feed.xml'), emptyDir());
   assert.deepEqual(report.imported.sort(), ['001-episode-1', '002-episode-2']);
@@ -387,7 +440,9 @@ test('a host that stops sending is timed out and retried; the retry resumes wher
   const bytes = media('good-cbr.mp3');
   let calls = 0;
   // The first answer sends 5,000 bytes and then nothing, keeping the connection open.
-  server.routes.set('/stall/a.mp3', () => (++calls === 1 ? { type: 'audio/mpeg', body: bytes, cutAfter: 5_000, stall: true } : { type: 'audio/mpeg', body: bytes }));
+  server.routes.set('/stall/a.mp3', () =>
+    ++calls === 1 ? { type: 'audio/mpeg', body: bytes, cutAfter: 5_000, stall: true } : { type: 'audio/mpeg', body: bytes },
+  );
   const url = server.feed('/stall/feed.xml', tinyFeed(tinyItem(1, server.url('/stall/a.mp3'))));
   const dir = emptyDir();
   const { report } = await run(url, dir, { http: { ...fast, idleTimeoutMs: 300 } });
@@ -411,9 +466,15 @@ test('the check after an import probes no media file again: the import hands it 
   for (const f of files) inPlace.set(path.join(dir, f), (await probeMedia(path.join(dir, f))).facts);
   for (const f of files) await zeroKeepingStat(path.join(dir, f));
   const { catalog, problems } = await checkShow(dir);
-  assert.deepEqual(problems.filter((p) => p.level === 'error'), []);
+  assert.deepEqual(
+    problems.filter((p) => p.level === 'error'),
+    [],
+  );
   const media = catalog?.episodes.flatMap((e) => e.media) ?? [];
-  assert.ok(media.some((m) => m.facts.container === 'MP4'), 'an MP4 among them (whose MIME type its file name picks)');
+  assert.ok(
+    media.some((m) => m.facts.container === 'MP4'),
+    'an MP4 among them (whose MIME type its file name picks)',
+  );
   for (const m of media) assert.deepEqual(m.facts, inPlace.get(m.path), m.fileName);
 });
 

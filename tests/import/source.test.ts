@@ -22,7 +22,9 @@ function feedFile(body: string): string {
 }
 
 test('the items read again in full are the items summarised at first: same order, positions, guids, titles and enclosures', async () => {
-  const items = Array.from({ length: 400 }, (_, i) => item(i + 1, i === 7 ? '<itunes:summary>Short &amp; sweet</itunes:summary>' : '')).join('\n');
+  const items = Array.from({ length: 400 }, (_, i) =>
+    item(i + 1, i === 7 ? '<itunes:summary>Short &amp; sweet</itunes:summary>' : ''),
+  ).join('\n');
   // The feed's own URL comes after the items: relative enclosure URLs still resolve against it.
   const file = feedFile(
     `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Big</title>${items}<atom:link rel="self" href="https://old.example/feed.xml"/></channel></rss>`,
@@ -36,14 +38,25 @@ test('the items read again in full are the items summarised at first: same order
   assert.equal(full[0].enclosure?.url, 'https://old.example/episodes/1.mp3');
   assert.equal(full[7].summary, 'Short & sweet');
   assert.equal(full[399].title, 'Épisode 400 — ça va 🎙️');
-  assert.ok(full.every((it, i) => it.notesHtml?.endsWith(`${i + 1} 🎧</p>`)), 'every note whole');
-  assert.deepEqual([...read.items()].map((i) => i.guid), full.map((i) => i.guid), 'and again, the same');
+  assert.ok(
+    full.every((it, i) => it.notesHtml?.endsWith(`${i + 1} 🎧</p>`)),
+    'every note whole',
+  );
+  assert.deepEqual(
+    [...read.items()].map((i) => i.guid),
+    full.map((i) => i.guid),
+    'and again, the same',
+  );
 });
 
 test('a feed mended leniently is read again leniently: its items come back the same', async () => {
   // An HTML entity XML does not define makes the strict reading fail half way through.
-  const items = Array.from({ length: 200 }, (_, i) => item(i + 1, i === 150 ? '<itunes:subtitle>caf&eacute;</itunes:subtitle>' : '')).join('');
-  const file = feedFile(`<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Mended</title><atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self" href="https://old.example/feed.xml"/>${items}</channel></rss>`);
+  const items = Array.from({ length: 200 }, (_, i) => item(i + 1, i === 150 ? '<itunes:subtitle>caf&eacute;</itunes:subtitle>' : '')).join(
+    '',
+  );
+  const file = feedFile(
+    `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Mended</title><atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self" href="https://old.example/feed.xml"/>${items}</channel></rss>`,
+  );
   const read = await readSource(file, defaultHttpOptions);
   assert.ok(read.feed, read.error);
   assert.match(read.fixes.join('\n'), /&eacute;/);

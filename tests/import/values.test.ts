@@ -39,14 +39,20 @@ test('durations as seconds, M:SS, H:MM:SS and fractions', () => {
 });
 
 test('tracking prefixes are taken off, chained ones too, keeping the scheme', () => {
-  assert.deepEqual(stripTracking('https://dts.podtrac.com/redirect.mp3/traffic.example.com/ep1.mp3'), { url: 'https://traffic.example.com/ep1.mp3', stripped: ['Podtrac'] });
+  assert.deepEqual(stripTracking('https://dts.podtrac.com/redirect.mp3/traffic.example.com/ep1.mp3'), {
+    url: 'https://traffic.example.com/ep1.mp3',
+    stripped: ['Podtrac'],
+  });
   assert.deepEqual(stripTracking('https://op3.dev/e/chrt.fm/track/AB12/pdst.fm/e/host.example/a.mp3?x=1'), {
     url: 'https://host.example/a.mp3?x=1',
     stripped: ['OP3', 'Chartable', 'Podsights'],
   });
   assert.deepEqual(stripTracking('https://op3.dev/e,pg=abc/https://host.example/a.mp3').url, 'https://host.example/a.mp3');
   assert.deepEqual(stripTracking('http://www.podtrac.com/pts/redirect.m4a/127.0.0.1:8080/a.m4a').url, 'http://127.0.0.1:8080/a.m4a');
-  assert.deepEqual(stripTracking('https://host.example/podtrac.com/a.mp3'), { url: 'https://host.example/podtrac.com/a.mp3', stripped: [] });
+  assert.deepEqual(stripTracking('https://host.example/podtrac.com/a.mp3'), {
+    url: 'https://host.example/podtrac.com/a.mp3',
+    stripped: [],
+  });
 });
 
 test("categories map to Apple's list, older names to their new place", () => {

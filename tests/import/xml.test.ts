@@ -45,6 +45,10 @@ test('XML that cannot be mended is an error with its position, not an exception'
 });
 
 test('the encoding the XML declaration names is used (ISO-8859-1)', () => {
-  const bytes = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><title>Caf'), Buffer.from([0xe9]), Buffer.from('</title></channel></rss>')]);
+  const bytes = Buffer.concat([
+    Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><title>Caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('</title></channel></rss>'),
+  ]);
   assert.equal(parseXml(decodeXml(bytes)).root?.children[0].children[0].text, 'Café');
 });

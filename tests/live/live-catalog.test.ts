@@ -5,7 +5,15 @@ import type { CheckResult } from '../../src/catalog/snapshot.js';
 import type { Catalog, Episode, Show } from '../../src/contract/catalog.js';
 import type { Problem } from '../../src/contract/problems.js';
 import { episode, show } from '../support/catalog-data.js';
-import { describeState, mergeCatalog, nextReleaseOf, publishedView, relativeTime, SHOW_KEY, type LiveState } from '../../src/live/live-catalog.js';
+import {
+  describeState,
+  mergeCatalog,
+  nextReleaseOf,
+  publishedView,
+  relativeTime,
+  SHOW_KEY,
+  type LiveState,
+} from '../../src/live/live-catalog.js';
 
 const check = (episodes: Episode[], problems: Problem[] = [], s: Show | undefined = show()): CheckResult => ({
   catalog: s ? ({ show: s, episodes } satisfies Catalog) : undefined,
@@ -39,11 +47,21 @@ test('folders quiet since before the scan are taken at the first scan; a folder 
   assert.deepEqual(published(first), ['001-a:001-a']);
   assert.deepEqual([...first.settling], ['002-b']);
   // Without the show folder's own files quiet, nothing is served yet.
-  const showBusy = mergeCatalog(undefined, result, { ...prints({ '001-a': 'a1', '002-b': 'b1' }), quiet: new Set(['001-a', '002-b']) }, NOW);
+  const showBusy = mergeCatalog(
+    undefined,
+    result,
+    { ...prints({ '001-a': 'a1', '002-b': 'b1' }), quiet: new Set(['001-a', '002-b']) },
+    NOW,
+  );
   assert.equal(showBusy.catalog, undefined);
   // A folder that changed since the previous scan waits for the next one, quiet or not (its old version stays).
   const edited = check([episode('001-a', '2024-01-01T00:00:00Z', 'Edited'), episode('002-b', '2024-02-01T00:00:00Z')]);
-  const second = mergeCatalog(first, edited, { ...prints({ '001-a': 'a2', '002-b': 'b1' }), quiet: new Set([SHOW_KEY, '001-a', '002-b']) }, NOW);
+  const second = mergeCatalog(
+    first,
+    edited,
+    { ...prints({ '001-a': 'a2', '002-b': 'b1' }), quiet: new Set([SHOW_KEY, '001-a', '002-b']) },
+    NOW,
+  );
   assert.deepEqual(published(second), ['002-b:002-b', '001-a:001-a']);
   assert.ok(second.settling.has('001-a'));
 });
@@ -90,7 +108,9 @@ test('a broken episode keeps its last good version, logs its problem, and goes l
   const s1 = settled(broken, prints({ '001-a': 'a2' }), base);
   assert.deepEqual(published(s1), ['001-a:Good']);
   assert.equal(s1.waiting.get('001-a')?.[0].message, 'YAML syntax: bad indentation');
-  assert.ok(describeState(s1, NOW).includes('waiting    001-a: 001-a/episode.yaml: YAML syntax: bad indentation (serving its last good version)'));
+  assert.ok(
+    describeState(s1, NOW).includes('waiting    001-a: 001-a/episode.yaml: YAML syntax: bad indentation (serving its last good version)'),
+  );
   const fixed = settled(check([episode('001-a', '2024-01-01T00:00:00Z', 'Fixed')]), prints({ '001-a': 'a3' }), s1);
   assert.deepEqual(published(fixed), ['001-a:Fixed']);
   assert.equal(fixed.waiting.size, 0);
@@ -102,7 +122,11 @@ test('a broken episode that was never published stays out', () => {
     prints({ '001-a': 'a1', '002-b': 'b1' }),
   );
   assert.deepEqual(published(state), ['001-a:001-a']);
-  assert.ok(describeState(state, NOW).some((l) => l.startsWith('waiting    002-b: 002-b/b.mp3: file is truncated (not published until it is fixed)')));
+  assert.ok(
+    describeState(state, NOW).some((l) =>
+      l.startsWith('waiting    002-b: 002-b/b.mp3: file is truncated (not published until it is fixed)'),
+    ),
+  );
 });
 
 test('a broken episode does not hold back another episode’s scheduled release', () => {
@@ -116,7 +140,10 @@ test('a broken episode does not hold back another episode’s scheduled release'
 
 test('an episode with an error but still in the catalog (a duplicate guid) is not taken', () => {
   const dup = { ...episode('002-b', '2024-02-01T00:00:00Z'), guid: 'guid-001-a' };
-  const state = settled(check([episode('001-a', '2024-01-01T00:00:00Z'), dup], [error('002-b/episode.yaml', 'same guid as 001-a', 'guid')]), prints({ '001-a': 'a1', '002-b': 'b1' }));
+  const state = settled(
+    check([episode('001-a', '2024-01-01T00:00:00Z'), dup], [error('002-b/episode.yaml', 'same guid as 001-a', 'guid')]),
+    prints({ '001-a': 'a1', '002-b': 'b1' }),
+  );
   assert.deepEqual(published(state), ['001-a:001-a']);
 });
 
@@ -127,14 +154,26 @@ test('a broken show.yaml holds the whole show at its last good version', () => {
   const s1 = settled(broken, prints({ '001-a': 'a2', '002-b': 'b1' }), base);
   assert.equal(s1.catalog?.show.title, 'Good show');
   assert.deepEqual(published(s1), ['001-a:Good']);
-  assert.ok(describeState(s1, NOW).includes('waiting    show: show.yaml titel: unknown key (a typo?) (the whole show stays at its last good version)'));
+  assert.ok(
+    describeState(s1, NOW).includes(
+      'waiting    show: show.yaml titel: unknown key (a typo?) (the whole show stays at its last good version)',
+    ),
+  );
   // A show-level error with a catalog (a bad category) holds the show too.
-  const badCategory = check([episode('001-a', '2024-01-01T00:00:00Z', 'Edited')], [error('show.yaml', 'not an Apple category', 'categories.0')], show('Edited show'));
+  const badCategory = check(
+    [episode('001-a', '2024-01-01T00:00:00Z', 'Edited')],
+    [error('show.yaml', 'not an Apple category', 'categories.0')],
+    show('Edited show'),
+  );
   const s2 = settled(badCategory, prints({ [SHOW_KEY]: 'show-2', '001-a': 'a2' }), s1);
   assert.equal(s2.catalog?.show.title, 'Good show');
   assert.deepEqual(published(s2), ['001-a:Good']);
   // Fixed: the new show and its episodes go live together.
-  const fixed = check([episode('001-a', '2024-01-01T00:00:00Z', 'Edited'), episode('002-b', '2024-02-01T00:00:00Z')], [], show('Edited show'));
+  const fixed = check(
+    [episode('001-a', '2024-01-01T00:00:00Z', 'Edited'), episode('002-b', '2024-02-01T00:00:00Z')],
+    [],
+    show('Edited show'),
+  );
   const s3 = settled(fixed, prints({ [SHOW_KEY]: 'show-2', '001-a': 'a2', '002-b': 'b1' }), s2);
   assert.equal(s3.catalog?.show.title, 'Edited show');
   assert.deepEqual(published(s3), ['002-b:002-b', '001-a:Edited']);
@@ -148,7 +187,10 @@ test('a broken show.yaml at start-up publishes nothing', () => {
 });
 
 test('a removed folder or episode.yaml removes the episode at once', () => {
-  const base = settled(check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')]), prints({ '001-a': 'a1', '002-b': 'b1' }));
+  const base = settled(
+    check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')]),
+    prints({ '001-a': 'a1', '002-b': 'b1' }),
+  );
   const folderGone = mergeCatalog(base, check([episode('001-a', '2024-01-01T00:00:00Z')]), prints({ '001-a': 'a1' }), NOW);
   assert.deepEqual(published(folderGone), ['001-a:001-a']);
   // The folder is still there but has no episode.yaml: no longer an episode (and not "settling").
@@ -159,9 +201,19 @@ test('a removed folder or episode.yaml removes the episode at once', () => {
 
 test('a settling show.yaml keeps the last good show while episodes go on', () => {
   const base = settled(check([episode('001-a', '2024-01-01T00:00:00Z')], [], show('Old')), prints({ '001-a': 'a1' }));
-  const s1 = mergeCatalog(base, check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')], [], show('New')), prints({ [SHOW_KEY]: 'show-2', '001-a': 'a1', '002-b': 'b1' }), NOW);
+  const s1 = mergeCatalog(
+    base,
+    check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')], [], show('New')),
+    prints({ [SHOW_KEY]: 'show-2', '001-a': 'a1', '002-b': 'b1' }),
+    NOW,
+  );
   assert.equal(s1.catalog?.show.title, 'Old');
-  const s2 = mergeCatalog(s1, check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')], [], show('New')), prints({ [SHOW_KEY]: 'show-2', '001-a': 'a1', '002-b': 'b1' }), NOW);
+  const s2 = mergeCatalog(
+    s1,
+    check([episode('001-a', '2024-01-01T00:00:00Z'), episode('002-b', '2024-02-01T00:00:00Z')], [], show('New')),
+    prints({ [SHOW_KEY]: 'show-2', '001-a': 'a1', '002-b': 'b1' }),
+    NOW,
+  );
   assert.equal(s2.catalog?.show.title, 'New');
   assert.deepEqual(published(s2), ['002-b:002-b', '001-a:001-a']);
 });

@@ -92,7 +92,11 @@ test('new, changed, broken and removed episodes while serving', async (t) => {
   writeEpisode(dir, { slug: '002-new', title: 'New, edited', date: '2024-02-01T10:00:00Z' }, { copyMedia: false });
   await waitFor('the edit of the other episode', () => l.last().titles.includes('New, edited'), 6000);
   assert.deepEqual(l.last().titles, ['New, edited', 'First']);
-  await waitFor('the problem in the log', () => l.lines.some((x) => x.startsWith('waiting    001-first: 001-first/episode.yaml') && x.includes('serving its last good version')), 4000);
+  await waitFor(
+    'the problem in the log',
+    () => l.lines.some((x) => x.startsWith('waiting    001-first: 001-first/episode.yaml') && x.includes('serving its last good version')),
+    4000,
+  );
 
   fs.writeFileSync(manifest, tinyEpisodeYaml({ slug: '001-first', title: 'First, fixed', date: '2024-01-01T10:00:00Z' }));
   await waitFor('the fixed episode', () => l.last().titles.includes('First, fixed'), 6000);
@@ -166,7 +170,7 @@ test('a show on disk since before start-up is published at the first scan, witho
   assert.deepEqual(published.at(-1), ['003-new', '001-old', '002-older']);
 });
 
-test('regression: a warm scan walked the show twice (its folder prints now come from the check\'s walk)', async (t) => {
+test("regression: a warm scan walked the show twice (its folder prints now come from the check's walk)", async (t) => {
   if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir } = makeTinyShow([
     { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
@@ -177,7 +181,14 @@ test('regression: a warm scan walked the show twice (its folder prints now come 
   const anHourAgo = new Date(Date.now() - 3_600_000);
   for (const name of ['', '001-old', '002-older']) fs.utimesSync(path.join(dir, name), anHourAgo, anHourAgo);
   const firstScan = async () => {
-    const handle = startLive(dir, { scanSeconds: 60, settleSeconds: 60, quietSeconds: 5, log: () => {}, onChange: () => {}, recordLock: false });
+    const handle = startLive(dir, {
+      scanSeconds: 60,
+      settleSeconds: 60,
+      quietSeconds: 5,
+      log: () => {},
+      onChange: () => {},
+      recordLock: false,
+    });
     await handle.ready;
     handle.stop();
     return handle.state()!;

@@ -23,7 +23,13 @@ test('a WebM written to a pipe has no Duration element; the last Cluster gives i
   const { head, tail } = read('no-duration.webm');
   assert.equal(head.docType, 'webm');
   assert.equal(head.duration, undefined);
-  assert.deepEqual(head.tracks.map((t) => [t.type, t.codecId]), [[1, 'V_VP8'], [2, 'A_OPUS']]);
+  assert.deepEqual(
+    head.tracks.map((t) => [t.type, t.codecId]),
+    [
+      [1, 'V_VP8'],
+      [2, 'A_OPUS'],
+    ],
+  );
   assert.ok(tail !== undefined && Math.abs(tail - trueDuration['no-duration.webm']) <= 0.5, `${tail}`);
 });
 
@@ -57,7 +63,8 @@ test('regression: Void elements hiding Cluster IDs of unknown size do not make t
   // Either the true duration (from the real last Cluster) or an error saying it cannot be told.
   const duration = result.facts?.duration;
   assert.ok(
-    (duration !== undefined && Math.abs(duration - trueDuration['no-duration.webm']) <= 0.5) || result.findings.some((f) => f.level === 'error' && /duration/.test(f.message)),
+    (duration !== undefined && Math.abs(duration - trueDuration['no-duration.webm']) <= 0.5) ||
+      result.findings.some((f) => f.level === 'error' && /duration/.test(f.message)),
     JSON.stringify(result),
   );
 });

@@ -29,7 +29,11 @@ test('every row of the MIME table is covered by a case, and every case gives its
   const hit = new Set<number>();
   for (const [container, video, format, mime] of CASES) {
     assert.equal(mimeFor(container, video, format), mime, `${container} video=${video} format=${format}`);
-    hit.add(MIME_TABLE.findIndex((r) => r.container === container && (r.video === undefined || r.video === video) && (r.format === undefined || r.format === format)));
+    hit.add(
+      MIME_TABLE.findIndex(
+        (r) => r.container === container && (r.video === undefined || r.video === video) && (r.format === undefined || r.format === format),
+      ),
+    );
   }
   const missed = MIME_TABLE.filter((_, i) => !hit.has(i));
   assert.deepEqual(missed, []);

@@ -77,7 +77,19 @@ test('CBR without an Info header: duration from size and bitrate, no scan', asyn
   const dir = tempDir('mp3');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'cbr.mp3');
-  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=22050:duration=20', '-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', file]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=22050:duration=20',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '32k',
+    '-write_xing',
+    '0',
+    file,
+  ]);
   const timing = timingOf(file);
   assert.equal(timing?.method, 'constant-bitrate');
   assert.equal(timing?.vbr, false);
@@ -113,7 +125,10 @@ test('regression: an MP3 cut to 100 bytes is not 12 s long: an error says it is 
 
 test('an MP3 cut in half: an error, and the duration of the frames that are there', async (t) => {
   const result = await probeEdited(t, 'half.mp3', (bytes) => bytes.subarray(0, bytes.length / 2));
-  assert.ok(result.findings.some((f) => f.level === 'error' && /truncated/.test(f.message)), JSON.stringify(result.findings));
+  assert.ok(
+    result.findings.some((f) => f.level === 'error' && /truncated/.test(f.message)),
+    JSON.stringify(result.findings),
+  );
   const duration = result.facts?.duration ?? 0;
   assert.ok(duration > 5 && duration < 7, `duration ${duration}`);
 });

@@ -18,11 +18,20 @@ test('top-level boxes in order; fastStart tells moov before mdat', async () => {
   const fast = open('good-faststart.m4v');
   const slow = open('moov-at-end.m4v');
   try {
-    assert.deepEqual(fast.layout.boxes.map((b) => b.type), ['ftyp', 'moov', 'free', 'mdat']);
+    assert.deepEqual(
+      fast.layout.boxes.map((b) => b.type),
+      ['ftyp', 'moov', 'free', 'mdat'],
+    );
     assert.equal(fast.layout.fastStart, true);
-    assert.deepEqual(slow.layout.boxes.map((b) => b.type), ['ftyp', 'free', 'mdat', 'moov']);
+    assert.deepEqual(
+      slow.layout.boxes.map((b) => b.type),
+      ['ftyp', 'free', 'mdat', 'moov'],
+    );
     assert.equal(slow.layout.fastStart, false);
-    assert.equal(fast.layout.boxes.reduce((n, b) => n + b.size, 0), fast.size);
+    assert.equal(
+      fast.layout.boxes.reduce((n, b) => n + b.size, 0),
+      fast.size,
+    );
   } finally {
     fast.close();
     slow.close();
@@ -75,7 +84,10 @@ test('leanMoov keeps tracks and times, empties the sample tables', async () => {
     const before = parseMoov(moov!);
     const after = parseMoov(lean);
     assert.equal(after.duration, before.duration);
-    assert.deepEqual(after.tracks.map((t) => [t.handler, t.codec, t.width]), before.tracks.map((t) => [t.handler, t.codec, t.width]));
+    assert.deepEqual(
+      after.tracks.map((t) => [t.handler, t.codec, t.width]),
+      before.tracks.map((t) => [t.handler, t.codec, t.width]),
+    );
   } finally {
     close();
   }

@@ -59,7 +59,11 @@ function releaseWithoutYielding(files: string[], seconds: number): number {
   return released.size;
 }
 
-const hashOutcome = (hash: Promise<string>) => hash.then(() => 'hashed', (err: Error) => err.message);
+const hashOutcome = (hash: Promise<string>) =>
+  hash.then(
+    () => 'hashed',
+    (err: Error) => err.message,
+  );
 
 /** Two workers, whatever this machine's cores, so the test takes the same path everywhere. */
 function poolWithWorkers(): MediaPool {
@@ -83,7 +87,10 @@ test('hashes from the worker equal hashes made here; a missing file is a rejecti
   const pool = poolWithWorkers();
   try {
     const files = mediaFiles.slice(0, 6);
-    assert.deepEqual(await Promise.all(files.map((f) => pool.hash(f, fs.statSync(f).size))), await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f }))));
+    assert.deepEqual(
+      await Promise.all(files.map((f) => pool.hash(f, fs.statSync(f).size))),
+      await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f }))),
+    );
     await assert.rejects(pool.hash(fixture('no-such-file.mp3'), 1), /ENOENT/);
   } finally {
     await pool.close();
@@ -105,7 +112,9 @@ test('closing the pool while the workers hold files: they are finished on this t
   assert.deepEqual(results, await Promise.all(mediaFiles.map((file) => runHere({ kind: 'probe', path: file }))));
 });
 
-test('regression: workers went idle while a build rendered pages; every file to hash is handed out at once', { timeout: 60_000 }, async () => {
+test('regression: workers went idle while a build rendered pages; every file to hash is handed out at once', {
+  timeout: 60_000,
+}, async () => {
   const pool = poolWithWorkers();
   // More files than the workers took at once when files were handed out a few at a time.
   const files = fifos(12);
@@ -147,7 +156,12 @@ test('while every worker is hashing, files to probe are done on this thread, whi
 
 test('closing the pool while files wait to be hashed: they are dropped (rejected), never hashed on this thread', async () => {
   const pool = poolWithWorkers();
-  const hashes = mediaFiles.map((f) => pool.hash(f, fs.statSync(f).size).then(() => 'hashed', (err: Error) => err.message));
+  const hashes = mediaFiles.map((f) =>
+    pool.hash(f, fs.statSync(f).size).then(
+      () => 'hashed',
+      (err: Error) => err.message,
+    ),
+  );
   await pool.close();
   const outcomes = await Promise.all(hashes);
   // The workers were still loading: none of them had answered, and this thread took none of it over.

@@ -67,7 +67,10 @@ function mp4Nodes(b: Buffer, start = 0, end = b.length, parents: Node[] = []): N
   return nodes;
 }
 
-const EBML_MASTERS = new Set([0x1a45dfa3, 0x18538067, 0x1549a966, 0x1654ae6b, 0xae, 0xe0, 0xe1, 0x1f43b675, 0xa0, 0x1c53bb6b, 0xbb, 0x1254c367, 0x7373, 0x114d9b74, 0x4dbb]);
+const EBML_MASTERS = new Set([
+  0x1a45dfa3, 0x18538067, 0x1549a966, 0x1654ae6b, 0xae, 0xe0, 0xe1, 0x1f43b675, 0xa0, 0x1c53bb6b, 0xbb, 0x1254c367, 0x7373, 0x114d9b74,
+  0x4dbb,
+]);
 
 function vint(b: Buffer, o: number): { value: number; length: number; unknown: boolean } | undefined {
   if (o >= b.length || b[o] === 0) return undefined;
@@ -94,7 +97,15 @@ function ebmlNodes(b: Buffer, start = 0, end = b.length, parents: Node[] = []): 
     const data = o + idLength + size.length;
     const stop = size.unknown ? end : data + size.value;
     if (stop > end) break;
-    const node: Node = { start: o, sizeAt: o + idLength, sizeLength: size.unknown ? 0 : size.length, data, end: stop, parents, kind: 'ebml' };
+    const node: Node = {
+      start: o,
+      sizeAt: o + idLength,
+      sizeLength: size.unknown ? 0 : size.length,
+      data,
+      end: stop,
+      parents,
+      kind: 'ebml',
+    };
     nodes.push(node);
     if (EBML_MASTERS.has(id)) nodes.push(...ebmlNodes(b, data, stop, [node, ...parents]));
     o = stop;
@@ -126,7 +137,8 @@ const mutations: Mutation[] = [
   function flipBytes(b, random) {
     const out = Buffer.from(b);
     const count = 1 + Math.floor(random() * 16);
-    for (let i = 0; i < count; i++) out[Math.floor(random() * out.length)] = pick(random, [0x00, 0xff, 0x80, 0x7f, Math.floor(random() * 256)]);
+    for (let i = 0; i < count; i++)
+      out[Math.floor(random() * out.length)] = pick(random, [0x00, 0xff, 0x80, 0x7f, Math.floor(random() * 256)]);
     return { bytes: out, what: `${count} bytes changed` };
   },
   function truncate(b, random) {
@@ -177,7 +189,8 @@ const mutations: Mutation[] = [
     // MP3 only: the Xing/Info frame and byte counts made huge, zero or small.
     const out = Buffer.from(b);
     const at = Math.max(out.indexOf('Xing', 0, 'latin1'), out.indexOf('Info', 0, 'latin1'));
-    if (at >= 0 && at + 16 <= out.length) out.writeUInt32BE(pick(random, [0xffffffff, 0, 1, 0x7fffffff, Math.floor(random() * 2 ** 32)]), at + pick(random, [8, 12]));
+    if (at >= 0 && at + 16 <= out.length)
+      out.writeUInt32BE(pick(random, [0xffffffff, 0, 1, 0x7fffffff, Math.floor(random() * 2 ** 32)]), at + pick(random, [8, 12]));
     return { bytes: out, what: 'seek header counts changed' };
   },
 ];
@@ -211,7 +224,7 @@ function cases(): Case[] {
     for (let i = 0; i < CASES_PER_SEED; i++) {
       const random = generator(1000 * (s + 1) + i);
       // Most cases one mutation, some two in a row.
-      let current: { bytes: Buffer; what: string } = { bytes, what: "" };
+      let current: { bytes: Buffer; what: string } = { bytes, what: '' };
       for (let n = random() < 0.3 ? 2 : 1; n > 0; n--) {
         const mutation = pick(random, usable);
         const next = mutation(current.bytes, random, nodes.length ? seed.structure(current.bytes) : []);
@@ -225,7 +238,8 @@ function cases(): Case[] {
 }
 
 /** Words of a program's error (a bug) rather than of a message about the file. */
-const INTERNAL = /RangeError|TypeError|out of range|Cannot read propert|is not a function|is not iterable|undefined|NaN|Infinity|Maximum call stack|ERR_/;
+const INTERNAL =
+  /RangeError|TypeError|out of range|Cannot read propert|is not a function|is not iterable|undefined|NaN|Infinity|Maximum call stack|ERR_/;
 
 function checkResult(c: Case, result: ProbeResult): void {
   const where = `${c.name} (${c.what})`;
@@ -236,7 +250,8 @@ function checkResult(c: Case, result: ProbeResult): void {
     assert.doesNotMatch(f.message, INTERNAL, `${where}: ${f.message}`);
   }
   const facts = result.facts;
-  if (facts?.duration !== undefined) assert.ok(Number.isFinite(facts.duration) && facts.duration >= 0, `${where}: duration ${facts.duration}`);
+  if (facts?.duration !== undefined)
+    assert.ok(Number.isFinite(facts.duration) && facts.duration >= 0, `${where}: duration ${facts.duration}`);
   if (facts?.bitrate !== undefined) assert.ok(Number.isFinite(facts.bitrate) && facts.bitrate >= 0, `${where}: bitrate ${facts.bitrate}`);
 }
 
@@ -312,6 +327,9 @@ test('fuzz: mutated files in a show folder, through check: every problem names i
   for (const c of picked) {
     const slug = `e${c.name.slice(0, 3)}`;
     if (published.has(slug)) continue;
-    assert.ok(problems.some((p) => p.level === 'error' && p.file.startsWith(`${slug}/`)), `${slug} (${c.what}) left out with no error naming it`);
+    assert.ok(
+      problems.some((p) => p.level === 'error' && p.file.startsWith(`${slug}/`)),
+      `${slug} (${c.what}) left out with no error naming it`,
+    );
   }
 });

@@ -100,8 +100,14 @@ test('MP4 cut before its moov box: an error, no facts', async (t) => {
   fs.writeFileSync(file, bytes.subarray(0, bytes.length - 100)); // moov is last: cutting the end breaks it
   const { facts, findings } = await probeMedia(file);
   assert.equal(facts, undefined);
-  assert.ok(findings.some((f) => f.level === 'error' && /truncated: its moov box/.test(f.message)), JSON.stringify(findings));
-  assert.ok(findings.some((f) => f.level === 'error' && /no moov box/.test(f.message)), JSON.stringify(findings));
+  assert.ok(
+    findings.some((f) => f.level === 'error' && /truncated: its moov box/.test(f.message)),
+    JSON.stringify(findings),
+  );
+  assert.ok(
+    findings.some((f) => f.level === 'error' && /no moov box/.test(f.message)),
+    JSON.stringify(findings),
+  );
 });
 
 test('empty file: an error saying it is empty', async () => {
@@ -186,7 +192,10 @@ test('probeMedia never throws: every fixture, damaged copies of each, and every 
 });
 
 /** An ID3v2 tag of the given frames (text frames: encoding byte 3, UTF-8), then `padding` zero bytes. */
-function id3Tag(frames: [string, string][], options: { version?: 3 | 4; revision?: number; padding?: number; frameFlags?: number } = {}): Buffer {
+function id3Tag(
+  frames: [string, string][],
+  options: { version?: 3 | 4; revision?: number; padding?: number; frameFlags?: number } = {},
+): Buffer {
   const version = options.version ?? 4;
   const synchsafe = (n: number) => Buffer.from([(n >> 21) & 0x7f, (n >> 14) & 0x7f, (n >> 7) & 0x7f, n & 0x7f]);
   const body = Buffer.concat([

@@ -51,7 +51,10 @@ test('relative links and images become absolute against the episode page', () =>
 });
 
 test('links to other sites get rel="noopener", links on the site do not', () => {
-  const html = renderNotes('[ext](https://example.org/a) <https://example.com/b> https://example.net/c [own](/about) [mail](mailto:host@virtzine.example)', page);
+  const html = renderNotes(
+    '[ext](https://example.org/a) <https://example.com/b> https://example.net/c [own](/about) [mail](mailto:host@virtzine.example)',
+    page,
+  );
   assert.match(html, /<a href="https:\/\/example\.org\/a" rel="noopener">ext<\/a>/);
   assert.match(html, /<a href="https:\/\/example\.com\/b" rel="noopener">/);
   assert.match(html, /<a href="https:\/\/example\.net\/c" rel="noopener">/, 'bare URLs are linked');

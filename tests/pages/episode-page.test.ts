@@ -18,7 +18,13 @@ const options = (over: Partial<PageOptions> = {}): PageOptions => ({
 });
 const pageUrl = 'https://virtzine.example/episodes/046-the-mega-edition/';
 
-const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 interface Anchor {
   attrs: Record<string, string>;
@@ -59,7 +65,11 @@ test('the JSON-LD is a parseable PodcastEpisode and cannot close its script bloc
   assert.equal(data.partOfSeries.name, catalog.show.title);
   assert.equal(data.partOfSeries.webFeed, 'https://virtzine.example/feeds/video.xml');
   assert.deepEqual(
-    data.associatedMedia.map((m: { '@type': string; contentUrl: string; encodingFormat: string }) => [m['@type'], m.contentUrl, m.encodingFormat]),
+    data.associatedMedia.map((m: { '@type': string; contentUrl: string; encodingFormat: string }) => [
+      m['@type'],
+      m.contentUrl,
+      m.encodingFormat,
+    ]),
     [
       ['VideoObject', 'https://virtzine.example/media/046-the-mega-edition/virtzine-046.m4v', 'video/mp4'],
       ['VideoObject', 'https://virtzine.example/media/046-the-mega-edition/virtzine-046.webm', 'video/webm'],
@@ -70,7 +80,11 @@ test('the JSON-LD is a parseable PodcastEpisode and cannot close its script bloc
 
 test('every format has a Stream link to /media/ and a Download link to /download/ (route mode)', () => {
   const links = anchors(renderEpisodePage(catalog, full, options({ downloadLinks: 'route' })));
-  for (const [label, file] of [['M4V Video', 'virtzine-046.m4v'], ['WebM Video', 'virtzine-046.webm'], ['MP3 Audio', 'virtzine-046.mp3']]) {
+  for (const [label, file] of [
+    ['M4V Video', 'virtzine-046.m4v'],
+    ['WebM Video', 'virtzine-046.webm'],
+    ['MP3 Audio', 'virtzine-046.mp3'],
+  ]) {
     const stream = links.find((a) => a.text === `Streaming ${label}`);
     const download = links.find((a) => a.text === `Download ${label}`);
     assert.ok(stream && download, `links for ${label}`);
@@ -139,7 +153,9 @@ test('Open Graph tags point at absolute URLs and the og artwork', () => {
   assert.equal(og['og:title'], hostileTitle);
   assert.equal(og['og:type'], 'video.episode');
   assert.equal(og['og:url'], pageUrl);
-  const episodeOg = options().artwork.get(full.image!.path)!.find((v) => v.purpose === 'og')!;
+  const episodeOg = options()
+    .artwork.get(full.image!.path)!
+    .find((v) => v.purpose === 'og')!;
   assert.equal(og['og:image'], `https://virtzine.example/artwork/${episodeOg.fileName}`); // the episode's own image, not the show's
   assert.equal(og['og:video'], 'https://virtzine.example/media/046-the-mega-edition/virtzine-046.m4v');
   assert.equal(og['og:video:type'], 'video/mp4');
@@ -154,8 +170,13 @@ test('newer and older links skip drafts and scheduled episodes', () => {
 
 test('episode pages are well-formed HTML (xmllint)', (t) => {
   if (!needTool(t, 'xmllint')) return;
-  assert.deepEqual(htmlErrors('<!doctype html><html><body><p><b>x</p></i></body></html>').length > 0, true, 'the check itself catches broken HTML');
+  assert.deepEqual(
+    htmlErrors('<!doctype html><html><body><p><b>x</p></i></body></html>').length > 0,
+    true,
+    'the check itself catches broken HTML',
+  );
   for (const e of [full, audioOnly]) {
-    for (const downloadLinks of ['route', 'attribute'] as const) assert.deepEqual(htmlErrors(renderEpisodePage(catalog, e, options({ downloadLinks }))), [], e.slug);
+    for (const downloadLinks of ['route', 'attribute'] as const)
+      assert.deepEqual(htmlErrors(renderEpisodePage(catalog, e, options({ downloadLinks }))), [], e.slug);
   }
 });

@@ -16,7 +16,12 @@ const forbidden = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\u
 function hostileCatalog(): Catalog {
   const catalog = fixtureCatalog();
   const dirty = (s: string) => `${s}\u0000NUL\u001b[31mESC\u007fDEL\u009bCSI\ufffe`;
-  catalog.show = { ...catalog.show, title: dirty(catalog.show.title), description: dirty(catalog.show.description), author: dirty(catalog.show.author) };
+  catalog.show = {
+    ...catalog.show,
+    title: dirty(catalog.show.title),
+    description: dirty(catalog.show.description),
+    author: dirty(catalog.show.author),
+  };
   catalog.episodes = catalog.episodes.map((e) => ({
     ...e,
     title: dirty(e.title),
@@ -37,8 +42,16 @@ test('esc drops what HTML forbids and escapes the rest', () => {
 
 test('regression: NUL and other control characters from YAML reach the HTML pages raw', (t) => {
   const catalog = hostileCatalog();
-  const options: PageOptions = { baseUrl: 'https://virtzine.example', now: fixedNow, artwork: fixtureArtwork(catalog), downloadLinks: 'attribute' };
-  const pages = [renderShowPage(catalog, options), renderEpisodePage(catalog, catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!, options)];
+  const options: PageOptions = {
+    baseUrl: 'https://virtzine.example',
+    now: fixedNow,
+    artwork: fixtureArtwork(catalog),
+    downloadLinks: 'attribute',
+  };
+  const pages = [
+    renderShowPage(catalog, options),
+    renderEpisodePage(catalog, catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!, options),
+  ];
   for (const html of pages) {
     assert.doesNotMatch(html, forbidden);
     assert.match(html, /NUL\[31mESCDELCSI/, 'the text around them stays');

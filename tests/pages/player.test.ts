@@ -35,11 +35,23 @@ async function startSite(): Promise<Site> {
   process.env.NETCASTER_CACHE_DIR = cache; // this file's own process
   const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
   assert.ok(catalog, JSON.stringify(problems));
-  const artwork = await makeVariants([catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))], path.join(cache, 'artwork'));
-  const site = buildRoutes(catalog, { baseUrl: 'http://127.0.0.1', now: new Date(), artwork, downloadLinks: 'route', publicFiles: await readPublicFiles() });
+  const artwork = await makeVariants(
+    [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))],
+    path.join(cache, 'artwork'),
+  );
+  const site = buildRoutes(catalog, {
+    baseUrl: 'http://127.0.0.1',
+    now: new Date(),
+    artwork,
+    downloadLinks: 'route',
+    publicFiles: await readPublicFiles(),
+  });
   const server = createApp(() => site).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     browser,

@@ -19,14 +19,27 @@ function showWith(count: number): Catalog {
   const published: Episode[] = [];
   for (let n = count; n >= 1; n--) {
     const slug = `ep-${String(n).padStart(4, '0')}`;
-    published.push({ ...template, slug, title: `Episode ${n}`, number: n, guid: `guid-${slug}`, date: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString() });
+    published.push({
+      ...template,
+      slug,
+      title: `Episode ${n}`,
+      number: n,
+      guid: `guid-${slug}`,
+      date: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(),
+    });
   }
   const hidden = fixture.episodes.filter((e) => e.draft || e.slug === '049-future');
   // Newest first, as the catalog builder orders them: the scheduled one, the draft (2024), then these (2020).
   return { ...fixture, episodes: [...hidden, ...published] };
 }
 
-const optionsFor = (catalog: Catalog, over: Partial<PageOptions> = {}): PageOptions => ({ baseUrl: base, now: fixedNow, artwork: fixtureArtwork(catalog), downloadLinks: 'attribute', ...over });
+const optionsFor = (catalog: Catalog, over: Partial<PageOptions> = {}): PageOptions => ({
+  baseUrl: base,
+  now: fixedNow,
+  artwork: fixtureArtwork(catalog),
+  downloadLinks: 'attribute',
+  ...over,
+});
 
 /** Every page of the list by its path, as the routes table publishes them. */
 function pages(catalog: Catalog, options = optionsFor(catalog)): Map<string, string> {
@@ -38,7 +51,10 @@ const listed = (html: string) => [...html.matchAll(/<h3><a href="(?:\.\.\/)*epis
 
 /** The site paths a page links to with <a href>, resolved as a browser or crawler would. */
 function links(fromPath: string, html: string): string[] {
-  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)].map((m) => new URL(m[1].replace(/&amp;/g, '&'), base + fromPath)).filter((u) => u.origin === base).map((u) => u.pathname);
+  return [...html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)]
+    .map((m) => new URL(m[1].replace(/&amp;/g, '&'), base + fromPath))
+    .filter((u) => u.origin === base)
+    .map((u) => u.pathname);
 }
 
 test('120 episodes: 50 on /, 50 on /page/2/, 20 on /page/3/, newest first, each once', () => {
@@ -46,13 +62,18 @@ test('120 episodes: 50 on /, 50 on /page/2/, 20 on /page/3/, newest first, each 
   const site = pages(catalog);
   assert.deepEqual([...site.keys()], ['/', '/page/2/', '/page/3/']);
   const perPage = [...site.values()].map(listed);
-  assert.deepEqual(perPage.map((slugs) => slugs.length), [50, 50, 20]);
+  assert.deepEqual(
+    perPage.map((slugs) => slugs.length),
+    [50, 50, 20],
+  );
   const all = perPage.flat();
   const expected = Array.from({ length: 120 }, (_, i) => `ep-${String(120 - i).padStart(4, '0')}`);
   assert.deepEqual(all, expected);
   // An older page numbers its list where the previous one stopped.
   assert.ok(site.get('/page/2/')!.includes('<ol class="episode-list" start="51">'));
-  for (const html of site.values()) for (const hidden of ['Secret Draft Episode', '048-secret-draft', 'Future Scheduled Episode', '049-future']) assert.ok(!html.includes(hidden), hidden);
+  for (const html of site.values())
+    for (const hidden of ['Secret Draft Episode', '048-secret-draft', 'Future Scheduled Episode', '049-future'])
+      assert.ok(!html.includes(hidden), hidden);
 });
 
 test('pages are chained with rel="next"/"prev", in the head (absolute) and in the body (relative)', () => {
@@ -67,11 +88,14 @@ test('pages are chained with rel="next"/"prev", in the head (absolute) and in th
   assert.match(second, /<a class="older" href="\.\.\/3\/" rel="next">Older episodes<\/a>/);
   assert.ok(second.includes(`<link rel="canonical" href="${base}/page/2/">`));
   assert.match(second, /<title>VirtZine &amp; Friends &lt;Show&gt;: Episodes, page 2 of 3<\/title>/);
-  assert.ok(second.includes('<li><a href="../../">1</a></li><li><a href="./" aria-current="page">2</a></li><li><a href="../3/">3</a></li>'));
+  assert.ok(
+    second.includes('<li><a href="../../">1</a></li><li><a href="./" aria-current="page">2</a></li><li><a href="../3/">3</a></li>'),
+  );
   const last = site.get('/page/3/')!;
   assert.ok(last.includes(`<link rel="prev" href="${base}/page/2/">`) && !last.includes('rel="next"'));
   // Older pages still name every feed for autodiscovery.
-  for (const html of site.values()) assert.ok(html.includes(`<link rel="alternate" type="application/rss+xml" title="VirtZine - Audio" href="${base}/feeds/audio.xml">`));
+  for (const html of site.values())
+    assert.ok(html.includes(`<link rel="alternate" type="application/rss+xml" title="VirtZine - Audio" href="${base}/feeds/audio.xml">`));
 });
 
 test('regression: every published episode is reachable from / by plain links (a crawler that follows <a href>)', () => {
@@ -94,7 +118,8 @@ test('regression: every published episode is reachable from / by plain links (a 
   assert.equal(episodes.size, 260);
   // Following rel="next" alone also walks every page, in order.
   const chain = ['/'];
-  for (let next; (next = /<a class="older" href="([^"]+)" rel="next">/.exec(site.get(chain.at(-1)!)!)); ) chain.push(new URL(next[1], base + chain.at(-1)).pathname);
+  for (let next; (next = /<a class="older" href="([^"]+)" rel="next">/.exec(site.get(chain.at(-1)!)!)); )
+    chain.push(new URL(next[1], base + chain.at(-1)).pathname);
   assert.deepEqual(chain, ['/', '/page/2/', '/page/3/', '/page/4/', '/page/5/', '/page/6/']);
 });
 

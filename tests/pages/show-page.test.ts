@@ -8,11 +8,18 @@ import { htmlErrors } from '../support/html-check.js';
 
 const catalog = fixtureCatalog();
 const artwork = fixtureArtwork(catalog);
-const options = (over: Partial<PageOptions> = {}): PageOptions => ({ baseUrl: 'https://virtzine.example', now: fixedNow, artwork, downloadLinks: 'attribute', ...over });
+const options = (over: Partial<PageOptions> = {}): PageOptions => ({
+  baseUrl: 'https://virtzine.example',
+  now: fixedNow,
+  artwork,
+  downloadLinks: 'attribute',
+  ...over,
+});
 
 test('drafts and scheduled episodes appear nowhere on the show page, not even their artwork', () => {
   const html = renderShowPage(catalog, options());
-  for (const hidden of ['Secret Draft Episode', '048-secret-draft', 'Future Scheduled Episode', '049-future']) assert.ok(!html.includes(hidden), hidden);
+  for (const hidden of ['Secret Draft Episode', '048-secret-draft', 'Future Scheduled Episode', '049-future'])
+    assert.ok(!html.includes(hidden), hidden);
   const futureImage = catalog.episodes.find((e) => e.slug === '049-future')!.image!;
   for (const v of artwork.get(futureImage.path)!) assert.ok(!html.includes(v.fileName), v.fileName);
 });
@@ -39,7 +46,10 @@ test('hostile show and episode titles are escaped', () => {
   assert.ok(html.includes('Tom &amp; Jerry &lt;b&gt;&quot;quoted&quot;&lt;/b&gt; 🎙️'));
   assert.ok(!html.includes(hostileTitle));
   assert.ok(!html.includes('<Show>') && !html.includes('<tags>'));
-  assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), ['<script src="static/player.js" defer>']);
+  assert.deepEqual(
+    [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]),
+    ['<script src="static/player.js" defer>'],
+  );
 });
 
 test('each feed has a subscribe block: URL to copy, podcast:// link and its format', () => {
@@ -48,7 +58,11 @@ test('each feed has a subscribe block: URL to copy, podcast:// link and its form
   assert.ok(html.includes('<a class="button" href="podcast://virtzine.example/feeds/audio.xml">Open in podcast app</a>'));
   assert.ok(html.includes('<p class="feed-format">M4V Video (also WebM Video)</p>'));
   assert.ok(html.includes('<p class="feed-format">MP3 Audio</p>'));
-  assert.ok(html.includes('<link rel="alternate" type="application/rss+xml" title="VirtZine - Audio" href="https://virtzine.example/feeds/audio.xml">'));
+  assert.ok(
+    html.includes(
+      '<link rel="alternate" type="application/rss+xml" title="VirtZine - Audio" href="https://virtzine.example/feeds/audio.xml">',
+    ),
+  );
   assert.equal(podcastAppUrl('http://example.org:8080/sub/feeds/a.xml'), 'podcast://example.org:8080/sub/feeds/a.xml');
 });
 
@@ -56,7 +70,11 @@ test('the show artwork is a <picture> with AVIF and WebP sources, a JPEG fallbac
   const html = renderShowPage(catalog, options());
   const page = artwork.get(catalog.show.artwork.path)!.filter((v) => v.purpose === 'page');
   const [avif, webp, jpeg] = ['avif', 'webp', 'jpeg'].map((f) => page.find((v) => v.format === f)!.fileName);
-  assert.ok(html.includes(`<picture><source type="image/avif" srcset="artwork/${avif}"><source type="image/webp" srcset="artwork/${webp}"><img src="artwork/${jpeg}" width="600" height="600" alt="VirtZine &amp; Friends &lt;Show&gt; artwork"></picture>`));
+  assert.ok(
+    html.includes(
+      `<picture><source type="image/avif" srcset="artwork/${avif}"><source type="image/webp" srcset="artwork/${webp}"><img src="artwork/${jpeg}" width="600" height="600" alt="VirtZine &amp; Friends &lt;Show&gt; artwork"></picture>`,
+    ),
+  );
 });
 
 test('the show page is well-formed HTML (xmllint)', (t) => {

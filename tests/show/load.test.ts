@@ -35,13 +35,18 @@ test('a valid show and episode load with no problems', async () => {
   const loaded = await loadShow(dir);
   assert.deepEqual(loaded.problems, []);
   assert.equal(loaded.manifest?.title, 'Test Show');
-  assert.deepEqual(loaded.episodes.map((e) => e.slug), ['001-one']);
+  assert.deepEqual(
+    loaded.episodes.map((e) => e.slug),
+    ['001-one'],
+  );
 });
 
 test('every problem of every file is reported at once, with file and field', async () => {
   const dir = await show({
     'show.yaml': goodShow.replace('language: en-US', 'language: en_US').replace('author: Tester\n', '') + 'tittle: typo\n',
-    '001-one/episode.yaml': goodEpisode.replace('summary: The first one.\n', '').replace('date: 2020-01-01T10:00:00Z', 'date: next tuesday'),
+    '001-one/episode.yaml': goodEpisode
+      .replace('summary: The first one.\n', '')
+      .replace('date: 2020-01-01T10:00:00Z', 'date: next tuesday'),
     '002-two/episode.yaml': goodEpisode.replace('media:\n  mp3: one.mp3\n', 'media: {}\ndraft: maybe\n'),
   });
   const { problems } = await loadShow(dir);
@@ -80,7 +85,10 @@ test('a key indented wrongly is a syntax error at that line, not a silent change
 });
 
 test('dates stay text as written (YAML 1.2), not timestamps converted to another zone', async () => {
-  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': goodEpisode.replace('2020-01-01T10:00:00Z', '2020-01-01T10:00:00-04:00') });
+  const dir = await show({
+    'show.yaml': goodShow,
+    '001-one/episode.yaml': goodEpisode.replace('2020-01-01T10:00:00Z', '2020-01-01T10:00:00-04:00'),
+  });
   const loaded = await loadShow(dir);
   assert.deepEqual(loaded.problems, []);
   assert.equal(loaded.episodes[0].manifest.date, '2020-01-01T10:00:00-04:00');
@@ -97,20 +105,30 @@ test('a missing show.yaml is reported as such', async () => {
   const dir = await show({ '001-one/episode.yaml': goodEpisode });
   const { problems, manifest } = await loadShow(dir);
   assert.equal(manifest, undefined);
-  assert.deepEqual(problems.map((p) => [p.file, p.message]), [['show.yaml', 'file is missing']]);
+  assert.deepEqual(
+    problems.map((p) => [p.file, p.message]),
+    [['show.yaml', 'file is missing']],
+  );
 });
 
 test('an episode.yml (wrong extension) is called out rather than ignored', async () => {
   const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yml': goodEpisode });
   const { problems } = await loadShow(dir);
-  assert.deepEqual(problems.map((p) => p.file), ['001-one/episode.yml']);
+  assert.deepEqual(
+    problems.map((p) => p.file),
+    ['001-one/episode.yml'],
+  );
 });
 
 test('the committed JSON Schema files match the schema (run `npm run schema` after editing it)', async () => {
   for (const [name, text] of Object.entries(jsonSchemaFiles())) {
     assert.equal(await fs.readFile(path.join(repoRoot, 'schema', name), 'utf8'), text, `schema/${name} is stale`);
   }
-  assert.equal(await fs.readFile(path.join(repoRoot, MANIFEST_CHECKS_FILE), 'utf8'), manifestChecksSource(), `${MANIFEST_CHECKS_FILE} is stale`);
+  assert.equal(
+    await fs.readFile(path.join(repoRoot, MANIFEST_CHECKS_FILE), 'utf8'),
+    manifestChecksSource(),
+    `${MANIFEST_CHECKS_FILE} is stale`,
+  );
 });
 
 test('the compiled manifest checks agree with TypeBox on valid and invalid manifests', () => {
@@ -118,7 +136,12 @@ test('the compiled manifest checks agree with TypeBox on valid and invalid manif
   const episode = parseYaml(goodEpisode) as Record<string, unknown>;
   const shows: unknown[] = [
     show,
-    { ...show, owner: { name: 'A', email: 'a@example.com' }, categories: ['Technology'], funding: [{ url: 'https://x.test', text: 'Support' }] },
+    {
+      ...show,
+      owner: { name: 'A', email: 'a@example.com' },
+      categories: ['Technology'],
+      funding: [{ url: 'https://x.test', text: 'Support' }],
+    },
     { ...show, language: 'en_US' },
     { ...show, feeds: {} },
     { ...show, feeds: { audio: { title: 'A', enclosure: 'MP3' } } },

@@ -5,7 +5,7 @@ import { personTaxonomyProblems } from '../../src/show/person-taxonomy.js';
 
 const fields = (person: { role?: string; group?: string }) => personTaxonomyProblems(person).map((p) => p.field);
 
-test('taxonomy roles and groups pass, in any case, and the spec\'s defaults need nothing', () => {
+test("taxonomy roles and groups pass, in any case, and the spec's defaults need nothing", () => {
   assert.deepEqual(fields({}), []);
   assert.deepEqual(fields({ role: 'host' }), []);
   assert.deepEqual(fields({ role: 'GUEST', group: 'cast' }), []);

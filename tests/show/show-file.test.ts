@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isRefusal, openShowFile, readRegularFile, readShowFile, readShowFileHead, readShowText, realpathOr } from '../../src/show/show-file.js';
+import {
+  isRefusal,
+  openShowFile,
+  readRegularFile,
+  readShowFile,
+  readShowFileHead,
+  readShowText,
+  realpathOr,
+} from '../../src/show/show-file.js';
 import { tempDir } from '../support/temp-dir.js';
 
 function showDir(): { dir: string; real: string } {

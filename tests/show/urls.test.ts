@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { baseUrlProblem, httpUrlProblem } from '../../src/show/urls.js';
 
 test('good http(s) URLs pass, with a path, a port or an international domain', () => {
-  for (const good of ['https://virtzine.example', 'http://127.0.0.1:8080', 'https://virtzine.example/podcast/', 'https://bücher.example/pod', 'https://[::1]:8080/']) {
+  for (const good of [
+    'https://virtzine.example',
+    'http://127.0.0.1:8080',
+    'https://virtzine.example/podcast/',
+    'https://bücher.example/pod',
+    'https://[::1]:8080/',
+  ]) {
     assert.equal(baseUrlProblem(good), undefined, good);
     assert.equal(httpUrlProblem(good), undefined, good);
   }
@@ -32,7 +38,14 @@ test('a base URL with a query, a fragment, credentials, a control character or a
 });
 
 test('links (chapters) must be http(s): javascript:, data: and a scheme hidden by a tab are refused', () => {
-  for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,<script>1</script>', 'java\tscript:alert(1)', 'file:///etc/passwd', '/relative/path']) {
+  for (const bad of [
+    'javascript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    'data:text/html,<script>1</script>',
+    'java\tscript:alert(1)',
+    'file:///etc/passwd',
+    '/relative/path',
+  ]) {
     assert.ok(httpUrlProblem(bad), JSON.stringify(bad));
   }
 });

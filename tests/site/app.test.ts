@@ -52,13 +52,34 @@ before(async () => {
   fs.writeFileSync(path.join(showDir, 'ep1', 'notes.md'), 'not in the map');
   if (hasTool('ffmpeg')) {
     videoPath = path.join(showDir, 'ep1', 'clip.webm');
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '2', '-c:v', 'libvpx', '-b:v', '200k', '-c:a', 'libopus', videoPath]);
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=160x120:rate=10',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440',
+      '-t',
+      '2',
+      '-c:v',
+      'libvpx',
+      '-b:v',
+      '200k',
+      '-c:a',
+      'libopus',
+      videoPath,
+    ]);
   }
   site = new Map<string, SiteEntry>([
     ['/', { kind: 'content', contentType: 'text/html; charset=utf-8', body: pageHtml }],
     [paths.episode('ep1'), { kind: 'content', contentType: 'text/html; charset=utf-8', body: pageHtml }],
     [paths.feed('audio'), { kind: 'content', contentType: 'application/rss+xml; charset=utf-8', body: feedXml }],
-    [paths.chapters('ep1'), { kind: 'content', contentType: 'application/json+chapters; charset=utf-8', body: '{"version":"1.2.0","chapters":[]}' }],
+    [
+      paths.chapters('ep1'),
+      { kind: 'content', contentType: 'application/json+chapters; charset=utf-8', body: '{"version":"1.2.0","chapters":[]}' },
+    ],
     [bigUrl, fileEntry(bigPath, 'audio/mpeg')],
     [spacedUrl, fileEntry(path.join(showDir, 'ep1', spacedName), 'audio/mpeg')],
     [paths.artwork('abc123.jpg'), fileEntry(bigPath, 'image/jpeg')],
@@ -273,12 +294,18 @@ test('content: 304 on a matching If-None-Match (per coding) and If-Modified-Sinc
   assert.equal(res.body.length, 0);
 });
 
-test('regression: big pages compressed at Brotli 11 pinned the thread pool for seconds each; now a quick pass, media keeps flowing, a better pass later', { timeout: 60_000 }, async () => {
+test('regression: big pages compressed at Brotli 11 pinned the thread pool for seconds each; now a quick pass, media keeps flowing, a better pass later', {
+  timeout: 60_000,
+}, async () => {
   // Four big feeds at once (four threads in libuv's pool, which media reads share).
   const words = 'hypervisor container cloud storage network kernel virtual machine outage region latency'.split(' ');
   const urls = [0, 1, 2, 3].map((n) => `/feeds/big-${n}.xml`);
   const bodies = urls.map((_, n) => {
-    const items = Array.from({ length: 3000 }, (_, i) => `<item><title>${n} ${i}</title><description>${Array.from({ length: 250 }, (_, j) => words[(i * 3 + j * j + n) % words.length]).join(' ')}</description></item>`);
+    const items = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `<item><title>${n} ${i}</title><description>${Array.from({ length: 250 }, (_, j) => words[(i * 3 + j * j + n) % words.length]).join(' ')}</description></item>`,
+    );
     return `<rss><channel>${items.join('\n')}</channel></rss>`;
   });
   urls.forEach((url, n) => site.set(url, { kind: 'content', contentType: 'application/rss+xml; charset=utf-8', body: bodies[n] }));
@@ -328,7 +355,11 @@ test('CORS on feeds, media and chapters, with a preflight that allows Range', as
     assert.equal(res.headers['access-control-allow-origin'], '*', url);
     assert.equal(res.headers['access-control-expose-headers'], 'Content-Range, Content-Length, Accept-Ranges, ETag');
   }
-  const pre = await get(bigUrl, { Origin: 'https://player.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' }, 'OPTIONS');
+  const pre = await get(
+    bigUrl,
+    { Origin: 'https://player.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' },
+    'OPTIONS',
+  );
   assert.equal(pre.status, 204);
   assert.equal(pre.headers['access-control-allow-origin'], '*');
   assert.equal(pre.headers['access-control-allow-headers'], 'Range');
@@ -569,7 +600,10 @@ function parseMultipart(body: Buffer, boundary: string): { headers: Record<strin
     if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break;
     const headEnd = body.indexOf('\r\n\r\n', afterDelimiter);
     const headers: Record<string, string> = {};
-    for (const line of body.subarray(afterDelimiter + 2, headEnd).toString().split('\r\n')) {
+    for (const line of body
+      .subarray(afterDelimiter + 2, headEnd)
+      .toString()
+      .split('\r\n')) {
       const colon = line.indexOf(':');
       headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
     }

@@ -53,7 +53,10 @@ test('every entry is written under its URL path, plus 404.html', async (t) => {
   }
   assert.match(written.get('404.html')!.toString(), /Not found/);
   // The marker lists every file the export wrote, and nothing else.
-  assert.deepEqual(JSON.parse(written.get(EXPORT_MARKER)!.toString()).files, [...written.keys()].map((f) => f.split(path.sep).join('/')).sort());
+  assert.deepEqual(
+    JSON.parse(written.get(EXPORT_MARKER)!.toString()).files,
+    [...written.keys()].map((f) => f.split(path.sep).join('/')).sort(),
+  );
   assert.ok(written.has(path.join('episodes', '046-the-mega-edition', 'index.html')));
   assert.ok(written.has(path.join('media', '046-the-mega-edition', 'virtzine-046.m4v')));
   // Nothing left beside OUT.
@@ -87,21 +90,24 @@ test('a rebuild removes what the previous export wrote and this one does not, an
   await exportSite(await fixtureSite(dir), out);
   // Files put there by hand: at the top, inside a folder the site replaces, and an empty folder.
   await fs.writeFile(path.join(out, 'CNAME'), 'pod.example');
-  await fs.writeFile(path.join(out, 'media', '045-audio-only', 'bonus.mp3'), 'the podcaster\'s own file');
+  await fs.writeFile(path.join(out, 'media', '045-audio-only', 'bonus.mp3'), "the podcaster's own file");
   await fs.mkdir(path.join(out, '.well-known'));
   const site = await fixtureSite(dir);
   for (const urlPath of [...site.keys()]) if (urlPath.includes('045-audio-only')) site.delete(urlPath);
   await exportSite(site, out);
   const after = await snapshot(out);
   assert.equal(after.get('CNAME')?.toString(), 'pod.example');
-  assert.equal(after.get(path.join('media', '045-audio-only', 'bonus.mp3'))?.toString(), 'the podcaster\'s own file');
+  assert.equal(after.get(path.join('media', '045-audio-only', 'bonus.mp3'))?.toString(), "the podcaster's own file");
   assert.ok((await fs.stat(path.join(out, '.well-known'))).isDirectory());
-  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, 'the withdrawn episode\'s media is gone');
+  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, "the withdrawn episode's media is gone");
   await assert.rejects(fs.stat(path.join(out, 'episodes', '045-audio-only')), 'its page folder too');
   const marker: string[] = JSON.parse(after.get(EXPORT_MARKER)!.toString()).files;
   assert.ok(!marker.includes('CNAME') && !marker.some((f) => f.includes('045-audio-only')));
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
-  assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && n !== EXPORT_MARKER), []);
+  assert.deepEqual(
+    (await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-') && n !== EXPORT_MARKER),
+    [],
+  );
 });
 
 test('an OUT from a version before the marker (only its .netcaster-build stamp) is rebuilt; its other files stay', async (t) => {
@@ -116,7 +122,7 @@ test('an OUT from a version before the marker (only its .netcaster-build stamp) 
   await exportSite(site, out);
   const after = await snapshot(out);
   assert.equal(after.get('CNAME')?.toString(), 'pod.example');
-  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, 'the old layout\'s media folder was its own');
+  assert.equal(after.has(path.join('media', '045-audio-only', 'virtzine-045.mp3')), false, "the old layout's media folder was its own");
   assert.equal(after.has('.netcaster-build'), false, 'the old stamp was its own');
   assert.ok(after.has(EXPORT_MARKER));
 });
@@ -139,7 +145,11 @@ test('an empty folder is written into', async (t) => {
   await exportSite(await fixtureSite(dir), out);
   assert.ok((await fs.stat(path.join(out, 'index.html'))).isFile());
   await exportSite(await fixtureSite(dir), out);
-  assert.deepEqual((await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-')), [EXPORT_MARKER], 'no working folder left inside OUT');
+  assert.deepEqual(
+    (await fs.readdir(out)).filter((n) => n.startsWith('.netcaster-')),
+    [EXPORT_MARKER],
+    'no working folder left inside OUT',
+  );
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
 
@@ -177,7 +187,10 @@ test('a symlink to a folder that does not exist is refused', async (t) => {
   const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
   await fs.symlink(path.join(dir, 'nowhere'), out);
-  await assert.rejects(exportSite(await fixtureSite(dir), out), (err) => err instanceof OutDirRefused && /does not exist/.test(err.message));
+  await assert.rejects(
+    exportSite(await fixtureSite(dir), out),
+    (err) => err instanceof OutDirRefused && /does not exist/.test(err.message),
+  );
   await assert.rejects(fs.stat(path.join(dir, 'nowhere')));
 });
 
@@ -202,14 +215,20 @@ test('a failing export keeps the previous output intact and leaves no temp folde
   const out = path.join(dir, 'out');
   await exportSite(site, out);
   const before = await snapshot(out);
-  site.set('/media/045-audio-only/gone.mp3', { kind: 'file', contentType: 'audio/mpeg', path: path.join(dir, 'no-such-file.mp3'), size: 1, mtimeMs: 0 });
+  site.set('/media/045-audio-only/gone.mp3', {
+    kind: 'file',
+    contentType: 'audio/mpeg',
+    path: path.join(dir, 'no-such-file.mp3'),
+    size: 1,
+    mtimeMs: 0,
+  });
   site.set('/', { kind: 'content', contentType: 'text/html', body: 'a new home page that must not appear' });
   await assert.rejects(exportSite(site, out), /no-such-file\.mp3/);
   assert.deepEqual(await snapshot(out), before);
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
 
-test('entries that come later (a build\'s feeds, waiting for hashes) are written into the same swap', async (t) => {
+test("entries that come later (a build's feeds, waiting for hashes) are written into the same swap", async (t) => {
   const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
   const out = path.join(dir, 'out');

@@ -23,7 +23,7 @@ test('an OUT under a file is refused: that file is not a folder', async (t) => {
   assert.throws(() => checkOutDir(path.join(dir, 'notes.txt', 'site')), refused(/notes\.txt is not a folder/));
 });
 
-test('a folder whose name only starts like the show\'s is not inside it', async (t) => {
+test("a folder whose name only starts like the show's is not inside it", async (t) => {
   const dir = tempDir('outdir', t);
   const show = path.join(dir, 'show');
   await fs.mkdir(show);
@@ -31,7 +31,7 @@ test('a folder whose name only starts like the show\'s is not inside it', async 
   assert.doesNotThrow(() => checkOutDir(path.join(dir, 'show..site'), show));
 });
 
-test('the marker decides what is netcaster\'s; the marker itself always is', async (t) => {
+test("the marker decides what is netcaster's; the marker itself always is", async (t) => {
   const dir = tempDir('outdir', t);
   await fs.writeFile(path.join(dir, EXPORT_MARKER), JSON.stringify({ files: ['index.html', 'media/a/b.mp3'] }));
   const out = checkOutDir(dir);

@@ -74,8 +74,22 @@ test('file entries point at the media, transcript and variant files with their s
   const site = buildRoutes(catalog, options());
   const media = catalog.episodes.find((e) => e.slug === '046-the-mega-edition')!.media[1];
   const root = catalog.show.dir;
-  assert.deepEqual(site.get('/media/046-the-mega-edition/virtzine-046.webm'), { kind: 'file', contentType: 'video/webm', path: media.path, size: media.facts.size, mtimeMs: media.facts.mtimeMs, root });
-  assert.deepEqual(site.get('/media/046-the-mega-edition/transcript.vtt'), { kind: 'file', contentType: 'text/vtt; charset=utf-8', path: '/show/046-the-mega-edition/transcript.vtt', size: 40, mtimeMs: 1_700_000_000_000, root });
+  assert.deepEqual(site.get('/media/046-the-mega-edition/virtzine-046.webm'), {
+    kind: 'file',
+    contentType: 'video/webm',
+    path: media.path,
+    size: media.facts.size,
+    mtimeMs: media.facts.mtimeMs,
+    root,
+  });
+  assert.deepEqual(site.get('/media/046-the-mega-edition/transcript.vtt'), {
+    kind: 'file',
+    contentType: 'text/vtt; charset=utf-8',
+    path: '/show/046-the-mega-edition/transcript.vtt',
+    size: 40,
+    mtimeMs: 1_700_000_000_000,
+    root,
+  });
   const variants = artwork.get(catalog.show.artwork.path)!;
   const thumb = variants.find((v) => v.purpose === 'thumbnail')!;
   const entry = site.get(`/artwork/${thumb.fileName}`);
@@ -93,7 +107,14 @@ test('chapters JSON is there when an episode has chapters, and only then', () =>
   assert.ok(entry?.kind === 'content');
   const json = JSON.parse(entry.body);
   assert.equal(json.version, '1.2.0');
-  assert.deepEqual(json.chapters.map((c: { startTime: number; title: string }) => [c.startTime, c.title]), [[0, 'Intro'], [125.5, 'Flocker & <Docker>'], [3600, 'Outro']]);
+  assert.deepEqual(
+    json.chapters.map((c: { startTime: number; title: string }) => [c.startTime, c.title]),
+    [
+      [0, 'Intro'],
+      [125.5, 'Flocker & <Docker>'],
+      [3600, 'Outro'],
+    ],
+  );
   assert.equal(site.has('/episodes/045-audio-only/chapters.json'), false);
 });
 
@@ -155,7 +176,13 @@ test('the feed of a big show is rendered on a worker thread (the same bytes as h
   const small = buildRoutes(catalog, options({ feedsOffThread: renderFeedOffThread })).get('/feeds/audio.xml');
   assert.ok(small?.kind === 'content' && small.prepare === undefined);
   const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
-  const many = Array.from({ length: OFF_THREAD_FROM }, (_, i) => ({ ...base, slug: `e${i}`, guid: `g${i}`, title: `Episode ${i}`, date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString() }));
+  const many = Array.from({ length: OFF_THREAD_FROM }, (_, i) => ({
+    ...base,
+    slug: `e${i}`,
+    guid: `g${i}`,
+    title: `Episode ${i}`,
+    date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString(),
+  }));
   const bigCatalog = { ...catalog, episodes: many };
   const rendered = new CountedBodies();
   const big = buildRoutes(bigCatalog, options({ feedsOffThread: renderFeedOffThread, rendered })).get('/feeds/audio.xml');

@@ -56,10 +56,19 @@ test('notifyHubs POSTs hub.mode=publish and hub.url, form-encoded, once per feed
       assert.equal(r.contentType, 'application/x-www-form-urlencoded');
     }
     const bodies = hub.received.map((r) => new URLSearchParams(r.body));
-    assert.deepEqual(bodies.map((p) => p.get('hub.mode')), ['publish', 'publish']);
+    assert.deepEqual(
+      bodies.map((p) => p.get('hub.mode')),
+      ['publish', 'publish'],
+    );
     assert.deepEqual(bodies.map((p) => p.get('hub.url')).sort(), feeds);
   }
-  assert.ok(a.received.map((r) => r.body).join('\n').includes('hub.url=https%3A%2F%2Ftiny.example%2Ffeeds%2Fvideo.xml%3Fx%3D1%26y%3D2'), 'the feed URL is percent-encoded');
+  assert.ok(
+    a.received
+      .map((r) => r.body)
+      .join('\n')
+      .includes('hub.url=https%3A%2F%2Ftiny.example%2Ffeeds%2Fvideo.xml%3Fx%3D1%26y%3D2'),
+    'the feed URL is percent-encoded',
+  );
   assert.equal(lines.filter((l) => l.startsWith('websub: told')).length, 4);
 });
 
@@ -70,14 +79,25 @@ test('a refusing, unreachable or silent hub is logged, never thrown', async () =
   await gone.close(); // nothing listens on its port any more
   const lines: string[] = [];
   const started = Date.now();
-  await notifyHubs([refusing.url, silent.url, gone.url], ['https://tiny.example/feeds/audio.xml'], (l) => lines.push(l), { timeoutMs: 500 });
+  await notifyHubs([refusing.url, silent.url, gone.url], ['https://tiny.example/feeds/audio.xml'], (l) => lines.push(l), {
+    timeoutMs: 500,
+  });
   assert.ok(Date.now() - started < 5000, 'the timeout cut the silent hub short');
   await refusing.close();
   await silent.close();
   assert.equal(silent.received.length, 1, 'the silent hub did get the notice');
-  assert.ok(lines.some((l) => l.includes(refusing.url) && l.includes('HTTP 500')), lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes(silent.url) && l.includes('no answer within 0.5 s')), lines.join('\n'));
-  assert.ok(lines.some((l) => l.includes(gone.url) && l.includes('could not reach')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes(refusing.url) && l.includes('HTTP 500')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.includes(silent.url) && l.includes('no answer within 0.5 s')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => l.includes(gone.url) && l.includes('could not reach')),
+    lines.join('\n'),
+  );
 });
 
 test('changedFeedUrls names only the feeds whose bytes changed', () => {
@@ -94,5 +114,8 @@ test('changedFeedUrls names only the feeds whose bytes changed', () => {
   ]);
   assert.deepEqual(changedFeedUrls(before, after, 'https://tiny.example/'), ['https://tiny.example/feeds/audio.xml']);
   assert.deepEqual(changedFeedUrls(before, before, 'https://tiny.example'), []);
-  assert.deepEqual(changedFeedUrls(undefined, after, 'https://tiny.example'), ['https://tiny.example/feeds/audio.xml', 'https://tiny.example/feeds/video.xml']);
+  assert.deepEqual(changedFeedUrls(undefined, after, 'https://tiny.example'), [
+    'https://tiny.example/feeds/audio.xml',
+    'https://tiny.example/feeds/video.xml',
+  ]);
 });

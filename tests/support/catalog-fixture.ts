@@ -19,11 +19,32 @@ export const hostileNotes = [
 ].join('\n');
 
 function facts(over: Partial<MediaFacts>): MediaFacts {
-  return { size: 12_345_678, mtimeMs: 1_700_000_000_000, container: 'MP4', mime: 'video/x-m4v', hasAudio: true, hasVideo: true, duration: 3723, tags: {}, chapters: [], ...over };
+  return {
+    size: 12_345_678,
+    mtimeMs: 1_700_000_000_000,
+    container: 'MP4',
+    mime: 'video/x-m4v',
+    hasAudio: true,
+    hasVideo: true,
+    duration: 3723,
+    tags: {},
+    chapters: [],
+    ...over,
+  };
 }
 
 function image(dir: string, file: string): ImageFacts {
-  return { path: path.join(dir, file), file, size: 1000, mtimeMs: 1_700_000_000_000, format: 'jpeg', width: 1400, height: 1400, space: 'srgb', hasAlpha: false };
+  return {
+    path: path.join(dir, file),
+    file,
+    size: 1000,
+    mtimeMs: 1_700_000_000_000,
+    format: 'jpeg',
+    width: 1400,
+    height: 1400,
+    space: 'srgb',
+    hasAlpha: false,
+  };
 }
 
 function media(dir: string, slug: string, format: string, fileName: string, f: Partial<MediaFacts>): EpisodeMedia {
@@ -31,7 +52,19 @@ function media(dir: string, slug: string, format: string, fileName: string, f: P
 }
 
 function episode(dir: string, slug: string, over: Partial<Episode>): Episode {
-  return { slug, dir: path.join(dir, slug), title: slug, date: '2024-01-01T00:00:00.000Z', summary: `Summary of ${slug}`, guid: `guid-${slug}`, episodeType: 'full', draft: false, media: [], links: [], ...over };
+  return {
+    slug,
+    dir: path.join(dir, slug),
+    title: slug,
+    date: '2024-01-01T00:00:00.000Z',
+    summary: `Summary of ${slug}`,
+    guid: `guid-${slug}`,
+    episodeType: 'full',
+    draft: false,
+    media: [],
+    links: [],
+    ...over,
+  };
 }
 
 export function fixtureCatalog(dir = '/nonexistent/show'): Catalog {
@@ -44,10 +77,28 @@ export function fixtureCatalog(dir = '/nonexistent/show'): Catalog {
     media: [
       media(dir, '046-the-mega-edition', 'm4v', 'virtzine-046.m4v', { mime: 'video/x-m4v' }),
       media(dir, '046-the-mega-edition', 'webm', 'virtzine-046.webm', { mime: 'video/webm', container: 'WebM', size: 9_000_000 }),
-      media(dir, '046-the-mega-edition', 'mp3', 'virtzine-046.mp3', { mime: 'audio/mpeg', container: 'MPEG', hasVideo: false, size: 4_500_000 }),
+      media(dir, '046-the-mega-edition', 'mp3', 'virtzine-046.mp3', {
+        mime: 'audio/mpeg',
+        container: 'MPEG',
+        hasVideo: false,
+        size: 4_500_000,
+      }),
     ],
-    chapters: { source: 'file', chapters: [{ startTime: 0, title: 'Intro' }, { startTime: 125.5, title: 'Flocker & <Docker>' }, { startTime: 3600, title: 'Outro' }] },
-    transcript: { path: path.join(dir, '046-the-mega-edition', 'transcript.vtt'), fileName: 'transcript.vtt', mime: 'text/vtt', size: 40, mtimeMs: 1_700_000_000_000 },
+    chapters: {
+      source: 'file',
+      chapters: [
+        { startTime: 0, title: 'Intro' },
+        { startTime: 125.5, title: 'Flocker & <Docker>' },
+        { startTime: 3600, title: 'Outro' },
+      ],
+    },
+    transcript: {
+      path: path.join(dir, '046-the-mega-edition', 'transcript.vtt'),
+      fileName: 'transcript.vtt',
+      mime: 'text/vtt',
+      size: 40,
+      mtimeMs: 1_700_000_000_000,
+    },
     links: [{ title: 'Also available on YouTube', url: 'https://www.youtube.com/watch?v=x&y=1' }],
     image: image(dir, '046-the-mega-edition/cover.jpg'),
   });
@@ -55,7 +106,9 @@ export function fixtureCatalog(dir = '/nonexistent/show'): Catalog {
     title: 'Audio Only',
     date: '2024-04-01T22:00:00.000Z',
     number: 45,
-    media: [media(dir, '045-audio-only', 'mp3', 'virtzine-045.mp3', { mime: 'audio/mpeg', container: 'MPEG', hasVideo: false, duration: 59 })],
+    media: [
+      media(dir, '045-audio-only', 'mp3', 'virtzine-045.mp3', { mime: 'audio/mpeg', container: 'MPEG', hasVideo: false, duration: 59 }),
+    ],
   });
   const draft = episode(dir, '048-secret-draft', {
     title: 'Secret Draft Episode',
@@ -108,7 +161,15 @@ export function fixtureArtwork(catalog: Catalog, variantDir = '/nonexistent/cach
       path: purpose === 'feed' ? img.path : path.join(variantDir, `img${i}-${purpose}-${width}.${format}`),
       size: 100 + i,
     });
-    set.set(img.path, [v('feed', 1400, 'jpeg'), v('page', 600, 'avif'), v('page', 600, 'webp'), v('page', 600, 'jpeg'), v('thumbnail', 160, 'webp'), v('thumbnail', 160, 'jpeg'), v('og', 1200, 'jpeg')]);
+    set.set(img.path, [
+      v('feed', 1400, 'jpeg'),
+      v('page', 600, 'avif'),
+      v('page', 600, 'webp'),
+      v('page', 600, 'jpeg'),
+      v('thumbnail', 160, 'webp'),
+      v('thumbnail', 160, 'jpeg'),
+      v('og', 1200, 'jpeg'),
+    ]);
   });
   return set;
 }

@@ -6,7 +6,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../support/temp-dir.js';
 
-const html5Elements = new Set(['article', 'aside', 'audio', 'figure', 'figcaption', 'footer', 'header', 'main', 'nav', 'picture', 'section', 'source', 'time', 'track', 'video']);
+const html5Elements = new Set([
+  'article',
+  'aside',
+  'audio',
+  'figure',
+  'figcaption',
+  'footer',
+  'header',
+  'main',
+  'nav',
+  'picture',
+  'section',
+  'source',
+  'time',
+  'track',
+  'video',
+]);
 
 export function htmlErrors(html: string): string[] {
   const dir = tempDir('html');

@@ -16,7 +16,10 @@ export interface TestPostgres {
 export function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return undefined;
-  const versions = fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = fs
+    .readdirSync(root)
+    .filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(root, versions[0], 'bin') : undefined;
 }
 
@@ -46,7 +49,16 @@ export async function startPostgres(): Promise<TestPostgres> {
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir]);
   asPostgres(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'netcaster', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  asPostgres(path.join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-w',
+    '-l',
+    path.join(dir, 'log'),
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    'start',
+  ]);
   return {
     url: `postgres://netcaster@127.0.0.1:${port}/postgres`,
     stop() {

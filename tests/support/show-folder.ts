@@ -51,7 +51,10 @@ export async function makeShowOfMany(count: number, feeds = '  audio: { title: A
   for (let n = 1; n <= count; n++) {
     const slug = `ep-${String(n).padStart(4, '0')}`;
     const date = new Date(Date.UTC(2020, 0, 1) + (n - 1) * 86_400_000).toISOString();
-    episodes[slug] = { yaml: `title: Episode ${n}\ndate: ${date}\nnumber: ${n}\nsummary: S.\nguid: guid-${slug}\nmedia:\n  mp3: a.mp3\n`, files: { 'a.mp3': 'good-cbr.mp3' } };
+    episodes[slug] = {
+      yaml: `title: Episode ${n}\ndate: ${date}\nnumber: ${n}\nsummary: S.\nguid: guid-${slug}\nmedia:\n  mp3: a.mp3\n`,
+      files: { 'a.mp3': 'good-cbr.mp3' },
+    };
   }
   return makeShow(episodes, showYaml.replace(/^feeds:\n[\s\S]*$/m, `feeds:\n${feeds}`));
 }

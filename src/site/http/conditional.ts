@@ -39,7 +39,8 @@ export function parseHttpDate(value: string | undefined): number | undefined {
     let year = Math.floor(thisYear / 100) * 100 + yy;
     if (year > thisYear + 50) year -= 100;
     [d, mon, y, h, mi, s] = [Number(m[1]), m[2], year, Number(m[4]), Number(m[5]), Number(m[6])];
-  } else if ((m = asctimeDate.exec(text))) [mon, d, h, mi, s, y] = [m[1], Number(m[2].trim()), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
+  } else if ((m = asctimeDate.exec(text)))
+    [mon, d, h, mi, s, y] = [m[1], Number(m[2].trim()), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
   else return undefined;
   if (h > 23 || mi > 59 || s > 60) return undefined;
   const ms = Date.UTC(y, months.indexOf(mon), d, h, mi, Math.min(s, 59));
@@ -50,7 +51,10 @@ export function parseHttpDate(value: string | undefined): number | undefined {
 
 /** The entity tags of an If-Match or If-None-Match list (§13.1.1, §13.1.2); `*` stays as is. */
 function tags(header: string): string[] {
-  return header.split(',').map((t) => t.trim()).filter(Boolean);
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 /** Weak comparison (§8.8.3.2), as If-None-Match uses: W/ prefixes do not matter. */

@@ -99,7 +99,10 @@ class Descriptor {
 function promised(stat: fs.Stats, entry: FileEntry): Refusal | undefined {
   if (!stat.isFile()) return { status: 404, reason: 'is no longer a regular file' };
   if (stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs) {
-    return { status: 503, reason: `changed since it was published (${stat.size} bytes, modified ${new Date(stat.mtimeMs).toISOString()}; the site promises ${entry.size} bytes, modified ${new Date(entry.mtimeMs).toISOString()})` };
+    return {
+      status: 503,
+      reason: `changed since it was published (${stat.size} bytes, modified ${new Date(stat.mtimeMs).toISOString()}; the site promises ${entry.size} bytes, modified ${new Date(entry.mtimeMs).toISOString()})`,
+    };
   }
   return undefined;
 }
@@ -153,7 +156,10 @@ const promiseKey = (entry: FileEntry) => `${entry.root ?? ''}\0${entry.path}\0${
  */
 function defaultMaxHeld(): number {
   try {
-    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = fs
+      .readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s{2,}/)[1]);
     if (soft > 0) return Math.max(64, Math.min(65_536, Math.floor(soft / 4)));
   } catch {
@@ -200,7 +206,11 @@ export class PublishedFiles {
       descriptor.retire();
       this.held.delete(key);
     }
-    this.holdBatch([...entries].filter(([key]) => !this.held.has(key)), 0, new Map());
+    this.holdBatch(
+      [...entries].filter(([key]) => !this.held.has(key)),
+      0,
+      new Map(),
+    );
   }
 
   private holdBatch(pending: [string, FileEntry][], from: number, realRoots: Map<string, string>): void {

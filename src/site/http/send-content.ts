@@ -59,7 +59,13 @@ export class ContentValidators {
   }
 }
 
-export async function sendContent(req: IncomingMessage, res: ServerResponse, entry: ContentEntry, contents: ContentValidators, compression: CompressionCache): Promise<Sent> {
+export async function sendContent(
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: ContentEntry,
+  contents: ContentValidators,
+  compression: CompressionCache,
+): Promise<Sent> {
   // A body rendered off the main thread (a big show's feed); should that fail, reading it renders it here.
   if (entry.prepare) await entry.prepare().catch(() => undefined);
   const { body, etag: identityEtag, lastModifiedMs } = contents.get(entry);

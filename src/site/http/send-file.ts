@@ -26,7 +26,11 @@ export interface FileRequest {
   sendError: (status: number, message: string) => Sent;
 }
 
-export function sendFile(req: IncomingMessage, res: ServerResponse, { key, entry, downloadName, files, refusals, sendError }: FileRequest): Sent {
+export function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { key, entry, downloadName, files, refusals, sendError }: FileRequest,
+): Sent {
   // The bytes the site promised, or none: a file replaced, truncated or turned into a link since
   // the site was published is never sent under the old promise (published-files.ts).
   const opened = files.open(entry);

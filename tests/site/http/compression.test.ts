@@ -7,7 +7,8 @@ import { backgroundLevel, CompressionCache, negotiate, requestLevel } from '../.
 
 /** A feed of a big show: about 6 MB of items, compressible as real XML is, not a repeated string. */
 function bigFeed(bytes = 6 * 1024 * 1024): Buffer {
-  const words = 'hypervisor container cloud storage network kernel virtual machine outage region latency the a of and to in is for on with'.split(' ');
+  const words =
+    'hypervisor container cloud storage network kernel virtual machine outage region latency the a of and to in is for on with'.split(' ');
   const items: string[] = [];
   let length = 0;
   for (let i = 0; length < bytes; i++) {
@@ -34,7 +35,9 @@ test('levels by size: the best for small pages, middle up to 1 MB, a quick pass 
   assert.equal(negotiate('br', 500), 'identity');
 });
 
-test('regression: Brotli 11 on a 6 MB feed cost 12-14 s per request; now a quick pass, then a better one in the background', { timeout: 60_000 }, async () => {
+test('regression: Brotli 11 on a 6 MB feed cost 12-14 s per request; now a quick pass, then a better one in the background', {
+  timeout: 60_000,
+}, async () => {
   const body = bigFeed();
   const cache = new CompressionCache();
   const cpuBefore = process.cpuUsage();

@@ -51,7 +51,15 @@ test('regression: an old If-Unmodified-Since got 200; now 412, and If-Match make
 });
 
 test('regression: a malformed If-Modified-Since got 304; invalid dates are ignored, the three HTTP-date forms are read', () => {
-  for (const junk of ['2099', 'tomorrow 2099', 'Foo, 31 Dec 2099', '1', 'Sat, 31 Feb 2099 00:00:00 GMT', 'Fri, 31 Dec 2099 25:00:00 GMT', `${httpDate(mtime)}, ${httpDate(mtime)}`]) {
+  for (const junk of [
+    '2099',
+    'tomorrow 2099',
+    'Foo, 31 Dec 2099',
+    '1',
+    'Sat, 31 Feb 2099 00:00:00 GMT',
+    'Fri, 31 Dec 2099 25:00:00 GMT',
+    `${httpDate(mtime)}, ${httpDate(mtime)}`,
+  ]) {
     assert.equal(preconditions({ 'if-modified-since': junk }, etag, mtime), 'send', junk);
   }
   assert.equal(parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT'), Date.UTC(1994, 10, 6, 8, 49, 37));

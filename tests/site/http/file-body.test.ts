@@ -87,11 +87,23 @@ test('a whole file, several times on one server: every byte, in order', async ()
 
 test('ranges and our own bytes between them come out in order (the shape of multipart/byteranges)', async () => {
   const file = writeFile('parts.bin', bytes);
-  const parts: BodyPart[] = [Buffer.from('<head>'), { start: 10, end: 20 }, Buffer.from('<mid>'), { start: SIZE - 2 * 1024 * 1024, end: SIZE - 1 }, Buffer.from('<tail>')];
+  const parts: BodyPart[] = [
+    Buffer.from('<head>'),
+    { start: 10, end: 20 },
+    Buffer.from('<mid>'),
+    { start: SIZE - 2 * 1024 * 1024, end: SIZE - 1 },
+    Buffer.from('<tail>'),
+  ];
   const server = await serveParts(() => file, parts);
   try {
     const { body } = await fetchBody(server.port);
-    const want = Buffer.concat([Buffer.from('<head>'), bytes.subarray(10, 21), Buffer.from('<mid>'), bytes.subarray(SIZE - 2 * 1024 * 1024), Buffer.from('<tail>')]);
+    const want = Buffer.concat([
+      Buffer.from('<head>'),
+      bytes.subarray(10, 21),
+      Buffer.from('<mid>'),
+      bytes.subarray(SIZE - 2 * 1024 * 1024),
+      Buffer.from('<tail>'),
+    ]);
     assert.ok(body.equals(want));
   } finally {
     await server.close();
@@ -113,7 +125,11 @@ test('a file replaced by a rename mid-response: the listener gets the file the h
   const file = writeFile('replaced.bin', bytes);
   const replacement = writeFile('replacement.tmp', randomBytes(SIZE));
   // Replace it as soon as the response has the file open.
-  const server = await serveParts(() => file, [{ start: 0, end: SIZE - 1 }], (opened) => fs.renameSync(replacement, opened));
+  const server = await serveParts(
+    () => file,
+    [{ start: 0, end: SIZE - 1 }],
+    (opened) => fs.renameSync(replacement, opened),
+  );
   try {
     const { body } = await fetchBody(server.port, 1);
     assert.ok(body.equals(bytes));
@@ -124,7 +140,11 @@ test('a file replaced by a rename mid-response: the listener gets the file the h
 
 test('a file cut short mid-response: the response is cut too, never padded or hung', async () => {
   const file = writeFile('shrinks.bin', bytes);
-  const server = await serveParts(() => file, [{ start: 0, end: SIZE - 1 }], (opened) => fs.truncateSync(opened, 100_000));
+  const server = await serveParts(
+    () => file,
+    [{ start: 0, end: SIZE - 1 }],
+    (opened) => fs.truncateSync(opened, 100_000),
+  );
   try {
     const { body, complete } = await fetchBody(server.port);
     assert.equal(complete, false);
@@ -148,7 +168,9 @@ test('no descriptor is left open: finished, abandoned and slow responses all clo
         { length: 10 },
         () =>
           new Promise<void>((resolve) => {
-            const req = http.get({ host: '127.0.0.1', port: server.port, path: '/', agent: false }, (res) => res.once('data', () => (req.destroy(), resolve())));
+            const req = http.get({ host: '127.0.0.1', port: server.port, path: '/', agent: false }, (res) =>
+              res.once('data', () => (req.destroy(), resolve())),
+            );
             req.on('error', () => resolve());
           }),
       ),

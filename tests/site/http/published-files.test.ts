@@ -33,7 +33,11 @@ function publish(name: string, size = SIZE): { bytes: Buffer; file: string; entr
   const bytes = randomBytes(size);
   fs.writeFileSync(file, bytes);
   const stat = fs.statSync(file);
-  return { bytes, file, entry: { kind: 'file', contentType: 'audio/mpeg', path: file, size: stat.size, mtimeMs: stat.mtimeMs, root: showDir } };
+  return {
+    bytes,
+    file,
+    entry: { kind: 'file', contentType: 'audio/mpeg', path: file, size: stat.size, mtimeMs: stat.mtimeMs, root: showDir },
+  };
 }
 
 /** Replaces `file` the way an editor or `mv` does: a new file renamed over it. */
@@ -46,7 +50,11 @@ function renameOver(file: string, make: (temp: string) => void): void {
 async function serve(site: () => SiteRoutes, files?: PublishedFiles) {
   const log: string[] = [];
   const server = await listen(createApp(site, { files, log: (line) => log.push(line) }));
-  return { ...server, log, get: (url: string, headers: Record<string, string> = {}, method = 'GET') => request(server.port, url, { method, headers }) };
+  return {
+    ...server,
+    log,
+    get: (url: string, headers: Record<string, string> = {}, method = 'GET') => request(server.port, url, { method, headers }),
+  };
 }
 
 const leaks = (body: Buffer) => body.includes('TOP-SECRET') || body.includes('root:x:0:0');
@@ -94,7 +102,9 @@ test('a file swapped for a link out of the show before it was ever opened is ref
   const stat = fs.statSync(bait);
   const link = path.join(showDir, 'ep1', 'b.mp3');
   fs.symlinkSync(bait, link);
-  const site: SiteRoutes = new Map([['/media/ep1/b.mp3', { kind: 'file', contentType: 'audio/mpeg', path: link, size: stat.size, mtimeMs: stat.mtimeMs, root: showDir }]]);
+  const site: SiteRoutes = new Map([
+    ['/media/ep1/b.mp3', { kind: 'file', contentType: 'audio/mpeg', path: link, size: stat.size, mtimeMs: stat.mtimeMs, root: showDir }],
+  ]);
   const server = await serve(() => site);
   try {
     for (const url of ['/media/ep1/b.mp3', '/download/ep1/b.mp3']) {
@@ -102,7 +112,10 @@ test('a file swapped for a link out of the show before it was ever opened is ref
       assert.equal(res.status, 404, url);
       assert.ok(!leaks(res.body), url);
     }
-    assert.ok(server.log.some((l) => /^refused \/media\/ep1\/b\.mp3: the file is a link to .*outside/.test(l)), server.log.join('\n'));
+    assert.ok(
+      server.log.some((l) => /^refused \/media\/ep1\/b\.mp3: the file is a link to .*outside/.test(l)),
+      server.log.join('\n'),
+    );
     assert.equal(server.log.filter((l) => l.startsWith('refused')).length, 1, 'refused once in the log, however often it is asked for');
   } finally {
     await server.close();
@@ -126,7 +139,10 @@ test('regression: a file truncated in place went out short under a promise of 63
       assert.equal(res.headers['retry-after'], '30');
       assert.match(res.headers['content-type']!, /^text\/html/);
     }
-    assert.ok(server.log.some((l) => l.includes('changed since it was published (40000 bytes')), server.log.join('\n'));
+    assert.ok(
+      server.log.some((l) => l.includes('changed since it was published (40000 bytes')),
+      server.log.join('\n'),
+    );
   } finally {
     await server.close();
   }
@@ -195,13 +211,14 @@ test('descriptors of files a new site no longer has are closed; files it keeps s
   const files = new PublishedFiles();
   files.hold(first);
   assert.equal(heldOn(kept.file) + heldOn(dropped.file), 2);
-  const openHere = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return fs.readlinkSync(`/proc/self/fd/${fd}`) === dropped.file;
-    } catch {
-      return false;
-    }
-  }).length;
+  const openHere = () =>
+    fs.readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`) === dropped.file;
+      } catch {
+        return false;
+      }
+    }).length;
   assert.equal(openHere(), 1);
   // A rebuilt site: new entry objects with the same promise keep their descriptor.
   files.hold(new Map([['/media/ep1/g.mp3', { ...kept.entry }]]));
@@ -218,15 +235,18 @@ test('a descriptor in use by a response is closed only when that response ends',
   assert.ok(opened.ok);
   files.hold(new Map());
   const buffer = Buffer.alloc(2000);
-  const read = await new Promise<number>((resolve, reject) => opened.file.read(buffer, 2000, 0, (error, n) => (error ? reject(error) : resolve(n))));
+  const read = await new Promise<number>((resolve, reject) =>
+    opened.file.read(buffer, 2000, 0, (error, n) => (error ? reject(error) : resolve(n))),
+  );
   assert.equal(read, 2000);
   assert.ok(buffer.equals(media.bytes), 'still readable after the site dropped it');
   opened.file.close();
   opened.file.close(); // idempotent
 });
 
-test('a big site: its first files are held at once, the others in batches right after; a newer site stops the older one\'s batches', async () => {
-  const many = (prefix: string, n: number) => new Map(Array.from({ length: n }, (_, i) => [`/media/ep1/${prefix}${i}.mp3`, publish(`${prefix}${i}.mp3`, 10).entry]));
+test("a big site: its first files are held at once, the others in batches right after; a newer site stops the older one's batches", async () => {
+  const many = (prefix: string, n: number) =>
+    new Map(Array.from({ length: n }, (_, i) => [`/media/ep1/${prefix}${i}.mp3`, publish(`${prefix}${i}.mp3`, 10).entry]));
   const big = many('big-', 700);
   const files = new PublishedFiles();
   files.hold(big);
@@ -248,6 +268,6 @@ test('a big site: its first files are held at once, the others in batches right 
   files.hold(older);
   files.hold(newer); // before any of the older site's batches ran
   await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(heldOn(path.join(showDir, 'ep1', 'older-')) + held(), 0, 'no older site\'s files');
-  assert.equal(heldOn(path.join(showDir, 'ep1', 'newer-')), 3, 'only the newer site\'s files');
+  assert.equal(heldOn(path.join(showDir, 'ep1', 'older-')) + held(), 0, "no older site's files");
+  assert.equal(heldOn(path.join(showDir, 'ep1', 'newer-')), 3, "only the newer site's files");
 });

@@ -21,7 +21,19 @@ test('unsatisfiable: every range starts at or past the end', () => {
 });
 
 test('malformed headers are ignored', () => {
-  for (const h of [undefined, '', 'bytes', 'bytes=', 'bytes=-', 'bytes=a-b', 'bytes=5-1', 'items=0-1', 'bytes=0-1,x', 'bytes=1.5-2', 'bytes=0x1-2']) {
+  for (const h of [
+    undefined,
+    '',
+    'bytes',
+    'bytes=',
+    'bytes=-',
+    'bytes=a-b',
+    'bytes=5-1',
+    'items=0-1',
+    'bytes=0-1,x',
+    'bytes=1.5-2',
+    'bytes=0x1-2',
+  ]) {
     assert.deepEqual(parseRange(h, 100), { kind: 'ignore' }, String(h));
   }
 });
@@ -29,7 +41,13 @@ test('malformed headers are ignored', () => {
 test('overlapping and adjacent ranges merge; distinct ones stay sorted', () => {
   assert.deepEqual(parseRange('bytes=5-19,0-9', 100), { kind: 'ranges', ranges: [{ start: 0, end: 19 }] });
   assert.deepEqual(parseRange('bytes=0-9,10-19', 100), { kind: 'ranges', ranges: [{ start: 0, end: 19 }] });
-  assert.deepEqual(parseRange('bytes=50-59,0-9', 100), { kind: 'ranges', ranges: [{ start: 0, end: 9 }, { start: 50, end: 59 }] });
+  assert.deepEqual(parseRange('bytes=50-59,0-9', 100), {
+    kind: 'ranges',
+    ranges: [
+      { start: 0, end: 9 },
+      { start: 50, end: 59 },
+    ],
+  });
 });
 
 test('a flood of ranges is ignored rather than parsed', () => {
