@@ -1,17 +1,17 @@
 // The bundle that `bin` runs (scripts/bundle.mjs): code split into chunks must still find the
-// worker entries it starts by a path relative to itself, or the workers never start.
+// worker entries it starts by a path relative to itself (threads and child processes), or they never start.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cliPath } from '../support/env.js';
 
-test('regression: every worker a bundled chunk starts by new URL("./x.js", import.meta.url) is a file beside it', () => {
+test('regression: every worker or child a bundled chunk starts by new URL("./x.js", import.meta.url) is a file beside it', () => {
   const dir = path.dirname(cliPath);
   const started = new Set<string>();
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.js'))) {
     const code = fs.readFileSync(path.join(dir, name), 'utf8');
-    for (const m of code.matchAll(/new Worker\(new URL\("\.\/([^"]+)", import\.meta\.url\)/g)) {
+    for (const m of code.matchAll(/(?:new Worker\(|fork\(\w+\()new URL\("\.\/([^"]+)", import\.meta\.url\)/g)) {
       started.add(m[1]);
       assert.ok(fs.existsSync(path.join(dir, m[1])), `${name} starts ./${m[1]}, which is not in ${dir}`);
     }
