@@ -196,41 +196,8 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
     settings: (profile, channels) => ({ video: vp9(profile), audio: 'libopus', bitrate: rate(OPUS_BITRATE, channels) }),
     // WebM has no cover (Matroska attachments are not part of WebM); ffmpeg writes Duration and
     // Cues when the output is a seekable file, as it is here.
-    args: (input) => {
-      const i = inputs(input, true, false);
-      return [
-        ...i.args,
-        '-map',
-        `${i.picture}:v:0`,
-        '-map',
-        '0:a',
-        ...TAGS,
-        '-c:v',
-        'copy',
-        ...gain(input),
-        '-c:a',
-        'libopus',
-        '-b:a',
-        rate(OPUS_BITRATE, input.channels),
-        ...end(input),
-        '-f',
-        'webm',
-        input.output,
-      ];
-    },
-    videoArgs: (input) => [
-      ...pictureInput(input),
-      ...PICTURE_ONLY,
-      '-vf',
-      SCALE,
-      ...(input.picture.kind === 'still' ? ['-r', '10'] : []),
-      ...vp9(input.profile),
-      '-t',
-      input.duration.toFixed(3),
-      '-f',
-      'webm',
-      input.output,
-    ],
+    args: (input) => videoMux(input, { cover: false, audio: ['libopus', rate(OPUS_BITRATE, input.channels)], container: ['-f', 'webm'] }),
+    videoArgs: (input) => pictureArgs(input, ['-r', '10'], vp9(input.profile), 'webm'),
   },
 };
 
@@ -244,45 +211,51 @@ function mp4Recipe(format: 'm4v' | 'mp4'): Recipe {
     settings: (profile, channels) => ({ video: x264(profile), audio: 'aac', bitrate: rate(AAC_BITRATE, channels), faststart: true }),
     // faststart: the index (moov) goes before the media data, so playback starts before the whole
     // file has arrived (ffmpeg rewrites the file once at the end to move it).
-    args: (input) => {
-      const i = inputs(input, true, true);
-      return [
-        ...i.args,
-        '-map',
-        `${i.picture}:v:0`,
-        '-map',
-        '0:a',
-        ...TAGS,
-        ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-disposition:v:1', 'attached_pic'] : []),
-        '-c:v',
-        'copy',
-        ...gain(input),
-        '-c:a',
-        'aac',
-        '-b:a',
-        rate(AAC_BITRATE, input.channels),
-        ...end(input),
-        '-movflags',
-        '+faststart',
-        '-f',
-        'mp4',
-        input.output,
-      ];
-    },
-    videoArgs: (input) => [
-      ...pictureInput(input),
-      ...PICTURE_ONLY,
-      '-vf',
-      SCALE,
-      ...(input.picture.kind === 'still' ? ['-r', '10', '-tune', 'stillimage'] : []),
-      ...x264(input.profile),
-      '-t',
-      input.duration.toFixed(3),
-      '-f',
-      'mp4',
-      input.output,
-    ],
+    args: (input) =>
+      videoMux(input, {
+        cover: true,
+        audio: ['aac', rate(AAC_BITRATE, input.channels)],
+        container: ['-movflags', '+faststart', '-f', 'mp4'],
+      }),
+    videoArgs: (input) => pictureArgs(input, ['-r', '10', '-tune', 'stillimage'], x264(input.profile), 'mp4'),
   };
+}
+
+/**
+ * The final step of a video format: the picture encoded beforehand (copied, never encoded again),
+ * the master's sound with its gain, tags, chapters and, where the container has one, the cover.
+ */
+function videoMux(
+  input: RecipeInput,
+  { cover, audio: [codec, bitrate], container }: { cover: boolean; audio: [string, string]; container: string[] },
+): string[] {
+  const i = inputs(input, true, cover);
+  return [
+    ...i.args,
+    ...['-map', `${i.picture}:v:0`, '-map', '0:a'],
+    ...TAGS,
+    ...(i.cover >= 0 ? ['-map', `${i.cover}:v`, '-disposition:v:1', 'attached_pic'] : []),
+    ...['-c:v', 'copy'],
+    ...gain(input),
+    ...['-c:a', codec, '-b:a', bitrate],
+    ...end(input),
+    ...container,
+    input.output,
+  ];
+}
+
+/** The picture of a video format alone, as long as the master; a still (artwork) at 10 frames a second. */
+function pictureArgs(input: VideoInput, still: string[], encoder: string[], format: string): string[] {
+  return [
+    ...pictureInput(input),
+    ...PICTURE_ONLY,
+    ...['-vf', SCALE],
+    ...(input.picture.kind === 'still' ? still : []),
+    ...encoder,
+    ...['-t', input.duration.toFixed(3)],
+    ...['-f', format],
+    input.output,
+  ];
 }
 
 /** Formats `encode` can make. */

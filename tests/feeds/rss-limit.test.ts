@@ -2,28 +2,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFeed } from 'podcast-partytime';
-import type { Catalog, Episode, FeedDef } from '../../src/contract/catalog.js';
+import type { Catalog, FeedDef } from '../../src/contract/catalog.js';
 import { renderFeed } from '../../src/feeds/rss.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
+import { fixedNow, fixtureArtwork, fixtureWithEpisodes } from '../support/catalog-fixture.js';
 
-/** The fixture show with `count` published MP3 episodes (ep-001 the oldest), plus its draft and scheduled one. */
-function showWith(count: number): Catalog {
-  const fixture = fixtureCatalog();
-  const template = fixture.episodes.find((e) => e.slug === '045-audio-only')!;
-  const published: Episode[] = [];
-  for (let n = count; n >= 1; n--) {
-    const slug = `ep-${String(n).padStart(3, '0')}`;
-    published.push({
-      ...template,
-      slug,
-      title: `Episode ${n}`,
-      number: n,
-      guid: `guid-${slug}`,
-      date: new Date(Date.UTC(2020, 0, 1) + n * 86_400_000).toISOString(),
-    });
-  }
-  return { ...fixture, episodes: [...fixture.episodes.filter((e) => e.draft || e.slug === '049-future'), ...published] };
-}
+const showWith = (count: number): Catalog => fixtureWithEpisodes(count);
 
 const recent: FeedDef = { name: 'recent', title: 'Recent', enclosure: 'mp3', alternates: [], limit: 10 };
 const archive: FeedDef = { name: 'archive', title: 'Archive', enclosure: 'mp3', alternates: [] };

@@ -2,36 +2,17 @@
 // every episode reachable from `/` by plain links, pages chained with rel="next"/"prev".
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { Catalog, Episode } from '../../src/contract/catalog.js';
+import type { Catalog } from '../../src/contract/catalog.js';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
 import type { PageOptions } from '../../src/pages/html.js';
 import { EPISODES_PER_PAGE, pagerNumbers, renderShowPage, showPageCount, showPagePaths } from '../../src/pages/show-page.js';
 import { needTool } from '../support/env.js';
-import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
+import { fixedNow, fixtureArtwork, fixtureWithEpisodes } from '../support/catalog-fixture.js';
 import { htmlErrors } from '../support/html-check.js';
 
 const base = 'https://virtzine.example';
 
-/** The fixture show with `count` published audio episodes (ep-0001 the oldest), plus its draft and its scheduled one. */
-function showWith(count: number): Catalog {
-  const fixture = fixtureCatalog();
-  const template = fixture.episodes.find((e) => e.slug === '045-audio-only')!;
-  const published: Episode[] = [];
-  for (let n = count; n >= 1; n--) {
-    const slug = `ep-${String(n).padStart(4, '0')}`;
-    published.push({
-      ...template,
-      slug,
-      title: `Episode ${n}`,
-      number: n,
-      guid: `guid-${slug}`,
-      date: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(),
-    });
-  }
-  const hidden = fixture.episodes.filter((e) => e.draft || e.slug === '049-future');
-  // Newest first, as the catalog builder orders them: the scheduled one, the draft (2024), then these (2020).
-  return { ...fixture, episodes: [...hidden, ...published] };
-}
+const showWith = (count: number): Catalog => fixtureWithEpisodes(count, { slugDigits: 4, stepMs: 3_600_000 });
 
 const optionsFor = (catalog: Catalog, over: Partial<PageOptions> = {}): PageOptions => ({
   baseUrl: base,

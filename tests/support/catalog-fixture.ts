@@ -148,6 +148,29 @@ export function fixtureCatalog(dir = '/nonexistent/show'): Catalog {
 }
 
 /** Variants as makeVariants names them: page (avif, webp, jpeg), thumbnail (webp, jpeg), og (jpeg), plus the feed original. */
+/**
+ * The fixture show with `count` published audio episodes made from its 045-audio-only
+ * (ep-001 the oldest, `slugDigits` wide, `stepMs` apart from 2020-01-01), after its draft and its
+ * scheduled one: newest first, as the catalog builder orders them.
+ */
+export function fixtureWithEpisodes(count: number, { slugDigits = 3, stepMs = 86_400_000 } = {}): Catalog {
+  const fixture = fixtureCatalog();
+  const template = fixture.episodes.find((e) => e.slug === '045-audio-only')!;
+  const published: Episode[] = [];
+  for (let n = count; n >= 1; n--) {
+    const slug = `ep-${String(n).padStart(slugDigits, '0')}`;
+    published.push({
+      ...template,
+      slug,
+      title: `Episode ${n}`,
+      number: n,
+      guid: `guid-${slug}`,
+      date: new Date(Date.UTC(2020, 0, 1) + n * stepMs).toISOString(),
+    });
+  }
+  return { ...fixture, episodes: [...fixture.episodes.filter((e) => e.draft || e.slug === '049-future'), ...published] };
+}
+
 export function fixtureArtwork(catalog: Catalog, variantDir = '/nonexistent/cache'): ArtworkSet {
   const set: ArtworkSet = new Map();
   const images = [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))];
