@@ -70,3 +70,33 @@ test('regression: a reader that closes the pipe early (`status | head -1`) ends 
   assert.doesNotMatch(r.stderr, /EPIPE|internal error|at .*\.js:\d+/);
   assert.ok(r.status === 0 || r.status === 141, `exit ${r.status}: ${r.stderr}`);
 });
+
+test('a FIFO, a file or nothing given as the show folder: every command that needs one says so (exit 1), never waits, never writes --out', () => {
+  const dir = tempDir('cli-folder');
+  const fifo = path.join(dir, 'fifo');
+  spawnSync('mkfifo', [fifo]);
+  const file = path.join(dir, 'file.txt');
+  fs.writeFileSync(file, 'not a show\n');
+  const out = path.join(dir, 'out');
+  const env = { NETCASTER_CACHE_DIR: path.join(dir, 'cache') };
+  for (const show of [fifo, file, path.join(dir, 'missing')]) {
+    for (const args of [
+      ['check', show],
+      ['status', show],
+      ['build', show, '--out', out],
+      ['publish-due', show, '--out', out],
+      ['new', show, '--title', 'X'],
+    ]) {
+      const r = runCli(args, { env });
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout + r.stderr, /no such show folder/, args.join(' '));
+    }
+    const json = runCli(['check', show, '--json'], { env });
+    assert.deepEqual(JSON.parse(json.stdout), {
+      ok: false,
+      problems: [{ level: 'error', file: show, message: 'no such show folder' }],
+      episodes: [],
+    });
+  }
+  assert.equal(fs.existsSync(out), false, 'nothing written');
+});
