@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { oneMinuteBytes } from '../../src/audience/one-minute.js';
 import { ffmpeg, fixturesDir, hasTool } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 interface Packet {
   stream: number;
@@ -39,7 +39,7 @@ describe('one-minute byte offset', { skip }, () => {
   let dir = '';
   before(() => {
     if (!haveFfmpeg) throw new Error('ffmpeg is required in CI (see scripts/install-test-tools.sh)');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-one-minute-'));
+    dir = tempDir('one-minute');
     const tone = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=75'];
     // VBR with a quiet first minute and a loud rest: an average bitrate would put the minute far too late.
     const quietThenNoise = [

@@ -1,15 +1,15 @@
 // Counting sessions: the per-day keys live only as long as a window can use them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Hit } from '../../src/audience/engine.js';
 import { CountingSession } from '../../src/audience/session.js';
 import { DuckDbStore } from '../../src/audience/store-duckdb.js';
 import { loadRules } from '../../src/audience/user-agents.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-session-'));
+const dir = tempDir('session');
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const hit = (time: string, sent: [number, number]): Hit => ({

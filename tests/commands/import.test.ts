@@ -4,22 +4,20 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { renderImage } from '../../src/artwork/image.js';
 import { parseXml, type XmlElement } from '../../src/import/xml.js';
 import { artworkBytes, FeedServer, media } from '../import/feed-server.js';
 import { cliPath, repoRoot, sampleShowDir } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let server: FeedServer;
 let env: NodeJS.ProcessEnv;
 before(async () => {
   server = await new FeedServer().start();
-  env = { ...process.env, NETCASTER_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-import-cli-cache-')) };
+  env = { ...process.env, NETCASTER_CACHE_DIR: tempDir('import-cli-cache') };
 });
 after(() => server.stop());
-
-const tempDir = (prefix = 'netcaster-import-cli-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /** Runs the CLI without blocking this process (the test's server answers it meanwhile). */
 function cli(
@@ -61,11 +59,11 @@ function feedFacts(xml: string): FeedFacts {
 }
 
 test('round trip: the sample show built, its two feeds imported into an empty folder, built again: the same feeds', async () => {
-  const first = tempDir();
+  const first = tempDir('import-cli');
   const built = await cli(['build', sampleShowDir, '--out', first, '--base-url', server.base]);
   assert.equal(built.code, 0, built.stdout + built.stderr);
   server.root = first;
-  const dir = path.join(tempDir(), 'show');
+  const dir = path.join(tempDir('import-cli'), 'show');
   const video = await cli(['import', server.url('/feeds/video.xml'), dir]);
   assert.equal(video.code, 0, video.stdout + video.stderr);
   assert.match(video.stdout, /Migration checklist/);
@@ -73,7 +71,7 @@ test('round trip: the sample show built, its two feeds imported into an empty fo
   assert.equal(audio.code, 0, audio.stdout + audio.stderr);
   assert.match(audio.stdout, /2 already there/);
 
-  const second = tempDir();
+  const second = tempDir('import-cli');
   const rebuilt = await cli(['build', dir, '--out', second, '--base-url', server.base]);
   assert.equal(rebuilt.code, 0, rebuilt.stdout + rebuilt.stderr);
   for (const name of ['video', 'audio']) {
@@ -97,7 +95,7 @@ test('an import killed halfway leaves no half episode, and resumes without downl
     '/kill/feed.xml',
     `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Kill</title><description>Killed halfway.</description><language>en</language><itunes:author>K</itunes:author><itunes:image href="${server.url('/kill/art.jpg')}"/>${item(1, 'fast.mp3', media('good-cbr.mp3').length)}${item(2, 'slow.mp3', slow.length)}</channel></rss>`,
   );
-  const dir = path.join(tempDir(), 'show');
+  const dir = path.join(tempDir('import-cli'), 'show');
   const killed = await cli(['import', url, dir], (child) => {
     const poll = setInterval(() => {
       const slowSoFar = server.requests('/kill/slow.mp3')[0]?.bytes ?? 0;
@@ -136,7 +134,7 @@ test('Ctrl-C stops an import with exit 130 and a word on how to continue, leavin
     '/int/feed.xml',
     `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Int</title><description>Interrupted.</description><language>en</language><itunes:author>I</itunes:author><itunes:image href="${server.url('/int/art.jpg')}"/><item><title>Slow</title><guid>int-1</guid><pubDate>Mon, 01 Sep 2014 18:00:00 GMT</pubDate><enclosure url="${server.url('/int/slow.mp3')}" length="${slow.length}" type="audio/mpeg"/></item></channel></rss>`,
   );
-  const dir = path.join(tempDir(), 'show');
+  const dir = path.join(tempDir('import-cli'), 'show');
   const stopped = await cli(['import', url, dir], (child) => {
     const poll = setInterval(() => {
       if ((server.requests('/int/slow.mp3')[0]?.bytes ?? 0) > 10_000) {
@@ -159,12 +157,12 @@ test('a locked feed is refused with exit 1 and the owner named; a redirect loop 
     '/cli/locked.xml',
     `<?xml version="1.0"?><rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>L</title><podcast:locked owner="me@locked.example">yes</podcast:locked></channel></rss>`,
   );
-  const locked = await cli(['import', url, tempDir()]);
+  const locked = await cli(['import', url, tempDir('import-cli')]);
   assert.equal(locked.code, 1);
   assert.match(locked.stderr, /me@locked\.example.*--unlock/);
   server.redirect('/cli/x.xml', '/cli/y.xml', 302);
   server.redirect('/cli/y.xml', '/cli/x.xml', 302);
-  const loop = await cli(['import', server.url('/cli/x.xml'), tempDir()]);
+  const loop = await cli(['import', server.url('/cli/x.xml'), tempDir('import-cli')]);
   assert.equal(loop.code, 1);
   assert.match(loop.stderr, /redirect loop/);
   assert.doesNotMatch(loop.stderr, /\n\s+at /, 'no stack trace');
@@ -179,7 +177,7 @@ test('an import whose show does not pass check ends with exit 1, listing what to
     '/small/feed.xml',
     `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Small</title><description>Small art.</description><language>en</language><itunes:author>S</itunes:author><itunes:image href="${server.url('/small/art.jpg')}"/><item><title>One</title><guid>s-1</guid><pubDate>Mon, 01 Sep 2014 18:00:00 GMT</pubDate><enclosure url="${server.url('/small/1.mp3')}" length="${media('good-cbr.mp3').length}" type="audio/mpeg"/></item></channel></rss>`,
   );
-  const r = await cli(['import', url, path.join(tempDir(), 'show')]);
+  const r = await cli(['import', url, path.join(tempDir('import-cli'), 'show')]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /artwork\.jpg[\s\S]*(600|1400)/);
   assert.match(r.stdout, /not publishable yet/);
@@ -192,7 +190,7 @@ test('import without a SOURCE is bad usage (exit 2)', async () => {
 });
 
 test('regression: a SOURCE that is a FIFO or a folder is refused at once, never opened to wait on', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-import-src-'));
+  const dir = tempDir('import-src');
   const fifo = path.join(dir, 'feed.xml');
   spawnSync('mkfifo', [fifo]);
   for (const [source, message] of [

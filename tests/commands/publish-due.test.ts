@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCli, needTool } from '../support/env.js';
-import { isoIn, makeTinyShow, writeEpisode } from '../support/tiny-show.js';
+import { runCli } from '../support/env.js';
+import { isoIn, makeTinyShow, writeEpisode } from '../support/show-folder.js';
 import { makeShow } from '../support/show-folder.js';
 
 test('publish-due builds when an episode comes due and says "nothing due" otherwise', async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const due = isoIn(5000);
   const { dir, cacheDir, root } = makeTinyShow([
     { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
@@ -47,7 +46,6 @@ test('publish-due builds when an episode comes due and says "nothing due" otherw
 });
 
 test('publish-due leaves OUT as it was when the show has errors', (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir, root } = makeTinyShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
   const out = path.join(root, 'site');
   const env = { NETCASTER_CACHE_DIR: cacheDir };

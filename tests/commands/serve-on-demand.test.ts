@@ -9,8 +9,7 @@ import path from 'node:path';
 import { liveSite } from '../../src/commands/serve.js';
 import { createApp } from '../../src/site/app.js';
 import { OFF_THREAD_FROM } from '../../src/site/routes.js';
-import { needTool } from '../support/env.js';
-import { tinyEpisodeYaml, makeTinyShow } from '../support/tiny-show.js';
+import { tinyEpisodeYaml, makeTinyShow } from '../support/show-folder.js';
 import { CountedBodies } from '../support/counted-bodies.js';
 
 const EPISODES = OFF_THREAD_FROM + 20;
@@ -29,7 +28,6 @@ function age(dir: string): void {
 test('a show of many episodes is served after one scan, each page rendered when first asked for, and an edit goes live', {
   timeout: 240_000,
 }, async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const episodes = Array.from({ length: EPISODES }, (_, i) => ({
     slug: slug(i + 1),
     title: `Episode ${i + 1}`,

@@ -2,13 +2,13 @@
 // real log files (plain and gzipped), the embedded database in a temporary NETCASTER_DATA_DIR.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/env.js';
 import { episodeYaml, makeShow, showYaml } from '../support/show-folder.js';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const GPODDER = 'gPodder/3.11.1 (+http://gpodder.org/) Linux';
 const IPHONE = 'AppleCoreMedia/1.0.0.19E258 (iPhone; U; CPU OS 15_4_1 like Mac OS X; en_us)';
@@ -42,8 +42,8 @@ function statsSuite(name: string, databaseUrl: () => string | undefined, embedde
           '  audio: { title: Audio, enclosure: mp3 }\n  video: { title: Video, enclosure: m4v }',
         ),
       );
-      data = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-data-'));
-      logs = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-logs-'));
+      data = tempDir('data');
+      logs = tempDir('logs');
       mp3Size = fs.statSync(path.join(show, 'ep-one', 'a.mp3')).size;
       m4vSize = fs.statSync(path.join(show, 'ep-one', 'a.m4v')).size;
     });
@@ -190,7 +190,7 @@ function statsSuite(name: string, databaseUrl: () => string | undefined, embedde
     });
 
     it('late logs: more lines of yesterday, imported in a second run, count each listener once', () => {
-      const lateData = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-data-late-'));
+      const lateData = tempDir('data-late');
       try {
         const lateEnv = { NETCASTER_DATA_DIR: lateData, NETCASTER_DATABASE_URL: databaseUrl() ?? '' };
         const yesterday = new Date(Date.now() - 24 * 3600 * 1000);

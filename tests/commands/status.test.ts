@@ -3,13 +3,12 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli, needTool } from '../support/env.js';
-import { isoIn, makeTinyShow, writeEpisode } from '../support/tiny-show.js';
+import { runCli } from '../support/env.js';
+import { isoIn, makeTinyShow, writeEpisode } from '../support/show-folder.js';
 
 const DAY = 86_400_000;
 
 test('status lists published, scheduled (with "in 3 days"), drafts and episodes waiting on a problem', (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir } = makeTinyShow([
     { slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' },
     { slug: '002-second', title: 'Second', date: '2024-02-01T10:00:00Z' },
@@ -36,7 +35,6 @@ test('status lists published, scheduled (with "in 3 days"), drafts and episodes 
 });
 
 test('status notes an episode published before that now waits on a problem, and the lock', (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir } = makeTinyShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
   fs.writeFileSync(
     path.join(dir, 'netcaster.lock'),
@@ -57,7 +55,6 @@ test('status notes an episode published before that now waits on a problem, and 
 });
 
 test('status exits 1 when the show cannot be read', (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir, root } = makeTinyShow([]);
   const env = { NETCASTER_CACHE_DIR: cacheDir };
   const missing = runCli(['status', path.join(root, 'nope')], { env });

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { hasTool, runCli } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const tools = ['gpo', 'nginx', 'curl'].filter((t) => !hasTool(t));
@@ -31,8 +31,8 @@ const SLUG = '001-first';
 /** The same traffic for both servers: gPodder twice the same day, curl -I, a bot, Chromium on the episode page. */
 async function traffic(base: string): Promise<void> {
   for (let i = 0; i < 2; i++) {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-gpo-home-'));
-    const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-gpo-dl-'));
+    const home = tempDir('gpo-home');
+    const downloads = tempDir('gpo-dl');
     try {
       const env = { ...process.env, GPODDER_HOME: home, GPODDER_DOWNLOAD_DIR: downloads };
       const gpo = (...args: string[]) => execFileSync('gpo', args, { env, encoding: 'utf8', timeout: 60_000 });
@@ -88,7 +88,7 @@ describe('download counting end to end', { skip }, () => {
         yaml: episodeYaml(SLUG, '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
       },
     });
-    serveData = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-e2e-data-'));
+    serveData = tempDir('e2e-data');
   });
   after(async () => {
     await serve?.stop();
@@ -161,7 +161,7 @@ describe('download counting end to end', { skip }, () => {
 
   it('on a build served by nginx, its log imported: the same numbers', async () => {
     const port = await freePort();
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-nginx-'));
+    const work = tempDir('nginx');
     let nginx: ChildProcess | undefined;
     try {
       const out = path.join(work, 'site');

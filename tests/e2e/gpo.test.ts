@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { needTool, sampleShowDir } from '../support/env.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let serve: ServeProcess | undefined;
 const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -38,8 +38,8 @@ for (const [feed, extension] of [
   test(`gpo subscribes to the ${feed} feed and downloads byte-identical ${extension} files`, async (t) => {
     if (!needTool(t, 'gpo')) return;
     assert.ok(serve, 'the sample show exists');
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-gpo-home-'));
-    const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-gpo-dl-'));
+    const home = tempDir('gpo-home');
+    const downloads = tempDir('gpo-dl');
     try {
       const env = { ...process.env, GPODDER_HOME: home, GPODDER_DOWNLOAD_DIR: downloads };
       const gpo = (...args: string[]) => execFileSync('gpo', args, { env, encoding: 'utf8', timeout: 60_000 });

@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { cliPath, repoRoot } from '../support/env.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export interface ServeProcess {
   /** http://127.0.0.1:PORT (no trailing slash). */
@@ -50,7 +50,7 @@ export async function startServe(showDir: string, extraArgs: string[] = [], opti
 }
 
 async function startOnce(showDir: string, args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-serve-cache-'));
+  const cache = tempDir('serve-cache');
   const data = path.join(cache, 'data');
   const child = spawn(process.execPath, [cliPath, 'serve', showDir, '--host', '127.0.0.1', ...args], {
     cwd: repoRoot,

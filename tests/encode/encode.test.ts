@@ -5,15 +5,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { parseFile } from 'music-metadata';
 import { load as parseYaml } from 'js-yaml';
 import { readMp4Layout } from '../../src/media/mp4-boxes.js';
 import { id3v2Length } from '../../src/media/mp3-frames.js';
-import { cliPath, fixturesDir, hasTool, needTool, repoRoot, runCli, sampleShowDir } from '../support/env.js';
+import { cliPath, fixturesDir, hasTool, needTool, repoRoot, runCli } from '../support/env.js';
 import { startServe } from '../e2e/serve-process.js';
+import { type EpisodeFolder, writeShowFolder } from '../support/show-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const masters = path.join(fixturesDir, 'masters');
 const haveTools = () => hasTool('ffmpeg') && hasTool('ffprobe');
@@ -34,25 +35,20 @@ interface EpisodeSetup {
 }
 
 function makeShow(feedsAndEncode: string, episodes: Record<string, EpisodeSetup>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-encode-'));
-  fs.writeFileSync(
-    path.join(dir, 'show.yaml'),
+  return writeShowFolder(
+    tempDir('encode'),
     `title: Encode Show\ndescription: Made by the encode tests.\nauthor: Test Author\nlanguage: en\nbaseUrl: https://encode.example\nartwork: artwork.jpg\n${feedsAndEncode}`,
+    Object.entries(episodes).map(([slug, e]) => {
+      const name = e.masterName ?? `master${path.extname(e.master) || '.wav'}`;
+      const files: EpisodeFolder['files'] = { [name]: e.master === 'text' ? { text: 'not a recording\n' } : path.join(masters, e.master) };
+      if (e.chapters) files['chapters.json'] = { text: JSON.stringify({ version: '1.2.0', chapters: e.chapters }) };
+      return {
+        slug,
+        files,
+        yaml: `# Written by a test.\ntitle: Episode ${slug}\ndate: 2021-03-04T05:06:07Z\nnumber: 7\nsummary: "A summary; with = signs # and a hash."\nguid: guid-${slug}\nmaster: ${name}\n${e.extra ?? ''}`,
+      };
+    }),
   );
-  fs.copyFileSync(path.join(sampleShowDir, 'artwork.jpg'), path.join(dir, 'artwork.jpg'));
-  for (const [slug, e] of Object.entries(episodes)) {
-    const folder = path.join(dir, slug);
-    fs.mkdirSync(folder);
-    const name = e.masterName ?? `master${path.extname(e.master) || '.wav'}`;
-    if (e.master === 'text') fs.writeFileSync(path.join(folder, name), 'not a recording\n');
-    else fs.copyFileSync(path.join(masters, e.master), path.join(folder, name));
-    if (e.chapters) fs.writeFileSync(path.join(folder, 'chapters.json'), JSON.stringify({ version: '1.2.0', chapters: e.chapters }));
-    fs.writeFileSync(
-      path.join(folder, 'episode.yaml'),
-      `# Written by a test.\ntitle: Episode ${slug}\ndate: 2021-03-04T05:06:07Z\nnumber: 7\nsummary: \"A summary; with = signs # and a hash.\"\nguid: guid-${slug}\nmaster: ${name}\n${e.extra ?? ''}`,
-    );
-  }
-  return dir;
 }
 
 const env = (dir: string) => ({ NETCASTER_CACHE_DIR: path.join(dir, '.test-cache'), NETCASTER_ENCODE_PROFILE: 'draft' });
@@ -280,7 +276,7 @@ describe('an audio-only stereo master for a show with a video feed', () => {
 
   test('serve and build never expose the master', async (t) => {
     if (!needFfmpeg(t)) return;
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-encode-build-'));
+    const out = tempDir('encode-build');
     try {
       const b = runCli(['build', dir, '--out', path.join(out, 'site')], { env: env(dir) });
       assert.equal(b.code, 0, b.stdout + b.stderr);

@@ -3,11 +3,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { summaryOf } from '../../src/import/feed.js';
 import { defaultHttpOptions } from '../../src/import/http.js';
 import { readSource } from '../../src/import/source.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** An item of about 1 KB whose text is not ASCII, so that pieces end inside names, entities and characters. */
 const item = (n: number, extra = '') =>
@@ -16,7 +16,7 @@ const item = (n: number, extra = '') =>
   `<enclosure url="episodes/${n}.mp3" length="${1000 + n}" type="audio/mpeg"/>${extra}</item>`;
 
 function feedFile(body: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-source-')), 'feed.xml');
+  const file = path.join(tempDir('source'), 'feed.xml');
   fs.writeFileSync(file, body);
   return file;
 }

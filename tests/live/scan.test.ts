@@ -4,14 +4,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fingerprintShow } from '../../src/catalog/snapshot.js';
 import { FolderPrints, fingerprintFolders } from '../../src/live/scan.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** A show folder with one of each: hidden files, the lock, a "_" folder, a subfolder, dangling links. */
 function oddShow(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-scan-'));
+  const dir = tempDir('scan');
   const write = (rel: string, text = rel) => {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);

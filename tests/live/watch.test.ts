@@ -10,8 +10,7 @@ import { readListings, writeListings } from '../../src/catalog/snapshot.js';
 import { publishedEpisodes } from '../../src/catalog/status.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { startLive } from '../../src/live/watch.js';
-import { needTool } from '../support/env.js';
-import { tinyEpisodeYaml, fixtureMp3, isoIn, makeTinyShow, writeEpisode } from '../support/tiny-show.js';
+import { tinyEpisodeYaml, fixtureMp3, isoIn, makeTinyShow, writeEpisode } from '../support/show-folder.js';
 
 interface Published {
   at: Date;
@@ -54,7 +53,6 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs: number
 }
 
 test('a scheduled episode appears at its time, not at the next minute, without a scan', async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const due = isoIn(4000);
   // No scan runs during the test (60 s apart): only the release timer can publish.
   const { dir, l } = await liveShow(
@@ -79,7 +77,6 @@ test('a scheduled episode appears at its time, not at the next minute, without a
 });
 
 test('new, changed, broken and removed episodes while serving', async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, l } = await liveShow(t, [{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
   assert.deepEqual(l.last()?.titles, ['First']);
 
@@ -106,7 +103,6 @@ test('new, changed, broken and removed episodes while serving', async (t) => {
 });
 
 test('a media file copied in slowly is published only once complete', async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, l } = await liveShow(t, [{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
 
   // The manifest first, then the MP3 in pieces over ~3 s: each prefix of a CBR MP3 is itself a
@@ -129,7 +125,6 @@ test('a media file copied in slowly is published only once complete', async (t) 
 });
 
 test('a show on disk since before start-up is published at the first scan, without waiting to settle', async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir } = makeTinyShow([
     { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
     { slug: '002-older', title: 'Older', date: '2023-01-01T00:00:00Z' },
@@ -171,7 +166,6 @@ test('a show on disk since before start-up is published at the first scan, witho
 });
 
 test("regression: a warm scan walked the show twice (its folder prints now come from the check's walk)", async (t) => {
-  if (!needTool(t, 'ffmpeg')) return;
   const { dir, cacheDir } = makeTinyShow([
     { slug: '001-old', title: 'Old', date: '2024-01-01T00:00:00Z' },
     { slug: '002-older', title: 'Older', date: '2023-01-01T00:00:00Z' },

@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createApp } from '../../src/site/app.js';
@@ -13,6 +12,7 @@ import { paths } from '../../src/contract/urls.js';
 import type { SiteEntry, SiteRoutes } from '../../src/site/types.js';
 import { ffmpeg, hasTool, needTool } from '../support/env.js';
 import { listen, request } from './http/client.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SIZE = 3 * 1024 * 1024 + 12345; // a few MB, not a multiple of any buffer size
 let tmp: string;
@@ -38,7 +38,7 @@ function fileEntry(file: string, contentType: string): SiteEntry {
 }
 
 before(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-app-'));
+  tmp = tempDir('app');
   showDir = path.join(tmp, 'show');
   fs.mkdirSync(path.join(showDir, 'ep1'), { recursive: true });
   big = randomBytes(SIZE);

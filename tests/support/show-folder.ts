@@ -1,11 +1,14 @@
-// Show folders for tests, made in a temp dir from the committed fixtures.
+// Show folders for tests, made in temp folders from the committed fixtures: one writer
+// (writeShowFolder) behind every builder, so each show a test makes has the same shape: show.yaml,
+// the sample show's 1400 px artwork, and one folder per episode with its episode.yaml and files.
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fixturesDir, sampleShowDir } from './env.js';
+import { tempDir } from './temp-dir.js';
 
 export const media = (name: string) => path.join(fixturesDir, 'media', name);
+export const fixtureMp3 = media('good-cbr.mp3');
 
 export const showYaml = `title: Fixture Show
 description: A show made of fixtures.
@@ -19,23 +22,53 @@ feeds:
   audio: { title: Audio, enclosure: mp3 }
 `;
 
+/** One episode folder: its manifest, and the files beside it (name -> a file to copy, or text to write). */
+export interface EpisodeFolder {
+  slug: string;
+  yaml: string;
+  files?: Record<string, string | { text: string }>;
+}
+
+/** Writes a show folder at `dir` (which exists): show.yaml, the sample's artwork.jpg, and the episodes. */
+export function writeShowFolder(dir: string, show: string, episodes: EpisodeFolder[]): string {
+  fs.writeFileSync(path.join(dir, 'show.yaml'), show);
+  fs.copyFileSync(path.join(sampleShowDir, 'artwork.jpg'), path.join(dir, 'artwork.jpg'));
+  for (const e of episodes) writeEpisodeFolder(dir, e);
+  return dir;
+}
+
+/** Writes (or rewrites) one episode folder of the show at `dir`. */
+export function writeEpisodeFolder(dir: string, e: EpisodeFolder): void {
+  const folder = path.join(dir, e.slug);
+  fs.mkdirSync(folder, { recursive: true });
+  for (const [name, from] of Object.entries(e.files ?? {})) {
+    if (typeof from === 'string') fs.copyFileSync(from, path.join(folder, name));
+    else fs.writeFileSync(path.join(folder, name), from.text);
+  }
+  fs.writeFileSync(path.join(folder, 'episode.yaml'), e.yaml);
+}
+
 export interface EpisodeSpec {
   yaml?: string;
   files?: Record<string, string>; // name in folder -> fixture name
 }
 
-/** A show folder in a temp dir; its own cache dir so tests never share facts. */
+/**
+ * A show folder in a temp dir, for tests that run netcaster in their own process: it sets
+ * NETCASTER_CACHE_DIR to a cache of its own, so tests never share facts.
+ */
 export async function makeShow(episodes: Record<string, EpisodeSpec>, show = showYaml): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'netcaster-show-'));
+  const dir = tempDir('show');
   process.env.NETCASTER_CACHE_DIR = path.join(dir, '.cache');
-  await fs.writeFile(path.join(dir, 'show.yaml'), show);
-  await fs.copyFile(path.join(sampleShowDir, 'artwork.jpg'), path.join(dir, 'artwork.jpg'));
-  for (const [slug, spec] of Object.entries(episodes)) {
-    await fs.mkdir(path.join(dir, slug));
-    for (const [name, fixture] of Object.entries(spec.files ?? {})) await fs.copyFile(media(fixture), path.join(dir, slug, name));
-    await fs.writeFile(path.join(dir, slug, 'episode.yaml'), spec.yaml ?? episodeYaml(slug));
-  }
-  return dir;
+  return writeShowFolder(
+    dir,
+    show,
+    Object.entries(episodes).map(([slug, spec]) => ({
+      slug,
+      yaml: spec.yaml ?? episodeYaml(slug),
+      files: Object.fromEntries(Object.entries(spec.files ?? {}).map(([name, fixture]) => [name, media(fixture)])),
+    })),
+  );
 }
 
 export function episodeYaml(slug: string, extra = '', mediaBlock = '  mp3: a.mp3\n'): string {
@@ -76,8 +109,8 @@ feeds:
  * does not. How the tests see which files a check read.
  */
 export async function zeroKeepingStat(file: string): Promise<void> {
-  const stat = await fs.stat(file, { bigint: true });
-  const handle = await fs.open(file, 'r+');
+  const stat = await fs.promises.stat(file, { bigint: true });
+  const handle = await fs.promises.open(file, 'r+');
   try {
     await handle.write(Buffer.alloc(Number(stat.size)), 0, Number(stat.size), 0);
   } finally {
@@ -87,4 +120,68 @@ export async function zeroKeepingStat(file: string): Promise<void> {
   // of today's clock; GNU touch can.
   const ns = stat.mtimeNs;
   execFileSync('touch', ['-m', '-d', `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`, file]);
+}
+
+export interface TinyEpisode {
+  slug: string;
+  title: string;
+  /** ISO date; a future one schedules the episode. */
+  date: string;
+  draft?: boolean;
+  guid?: string;
+}
+
+/**
+ * A tiny show for the live-publishing tests (watch, serve, status, publish-due), which edit dates
+ * and files in their own copy: episodes from a list, each with a copy of the fixture MP3; its
+ * cache sits beside the show folder, never in it.
+ */
+export function makeTinyShow(episodes: TinyEpisode[], extraShowYaml = ''): { dir: string; cacheDir: string; root: string } {
+  const root = tempDir('live');
+  const dir = path.join(root, 'show');
+  fs.mkdirSync(dir);
+  writeShowFolder(
+    dir,
+    [
+      'title: Tiny Show',
+      'description: A show made by the tests',
+      'author: Netcaster Tests',
+      'language: en',
+      'baseUrl: https://tiny.example',
+      'artwork: artwork.jpg',
+      'feeds:',
+      '  audio: { title: "Tiny Show - Audio", enclosure: mp3 }',
+      extraShowYaml,
+    ].join('\n'),
+    episodes.map((e) => tinyEpisodeFolder(e)),
+  );
+  const cacheDir = path.join(root, 'cache');
+  return { dir, cacheDir, root };
+}
+
+/** Adds (or rewrites) one episode of a tiny show; without `copyMedia`, its MP3 is left as it is. */
+export function writeEpisode(showDir: string, e: TinyEpisode, options: { copyMedia?: boolean } = {}): void {
+  writeEpisodeFolder(showDir, tinyEpisodeFolder(e, options.copyMedia ?? true));
+}
+
+function tinyEpisodeFolder(e: TinyEpisode, copyMedia = true): EpisodeFolder {
+  return { slug: e.slug, yaml: tinyEpisodeYaml(e), files: copyMedia ? { [`${e.slug}.mp3`]: fixtureMp3 } : {} };
+}
+
+export function tinyEpisodeYaml(e: TinyEpisode): string {
+  return [
+    `title: "${e.title}"`,
+    `date: ${e.date}`,
+    `summary: The episode called ${e.title}`,
+    `guid: ${e.guid ?? `guid-${e.slug}`}`,
+    ...(e.draft ? ['draft: true'] : []),
+    'media:',
+    `  mp3: ${e.slug}.mp3`,
+    '',
+  ].join('\n');
+}
+
+/** An ISO time `ms` from now, to the second (the manifest schema takes seconds). */
+export function isoIn(ms: number): string {
+  return new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -5,17 +5,17 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { OpenFile, sendFileBody, type BodyPart } from '../../../src/site/http/file-body.js';
 import { listen } from './client.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const SIZE = 5 * 1024 * 1024 + 777; // several large buffers and a ragged end
 let tmp: string;
 let bytes: Buffer;
 
 before(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-file-body-'));
+  tmp = tempDir('file-body');
   bytes = randomBytes(SIZE);
 });
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

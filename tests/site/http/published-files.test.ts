@@ -5,12 +5,12 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../../src/site/app.js';
 import { PublishedFiles } from '../../../src/site/http/published-files.js';
 import type { SiteEntry, SiteRoutes } from '../../../src/site/types.js';
 import { listen, request } from './client.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const SIZE = 630_599; // the size of the feed's promise in the report
 let tmp: string;
@@ -18,7 +18,7 @@ let showDir: string;
 let outside: string;
 
 before(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-published-'));
+  tmp = tempDir('published');
   showDir = path.join(tmp, 'show');
   fs.mkdirSync(path.join(showDir, 'ep1'), { recursive: true });
   // Outside the show: /etc/passwd is real and readable here, but a file of our own says the same without depending on the machine.
