@@ -11,9 +11,9 @@ import { checkArtwork, probeImage } from '../../src/artwork/image.js';
 import { makeVariants } from '../../src/artwork/variants.js';
 import { checkShow } from '../../src/catalog/check-show.js';
 import type { Problem } from '../../src/contract/problems.js';
-import { runCli, sampleShowDir } from '../support/env.js';
+import { runCli } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
-import { tempDir } from '../support/temp-dir.js';
+import { copyOfSample, tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 let good: string;
@@ -101,7 +101,7 @@ test('check and build on a show with a truncated episode image: exit 1 naming it
   const work = tempDir('damaged-cli');
   t.after(() => fs.rm(work, { recursive: true, force: true }));
   const show = path.join(work, 'show');
-  await fs.cp(sampleShowDir, show, { recursive: true });
+  copyOfSample(show);
   // An episode without an image of its own.
   const folders = (await fs.readdir(show, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   const plain = await Promise.all(

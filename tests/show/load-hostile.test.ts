@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
-import { minimalShowYaml } from '../support/show-folder.js';
+import { minimalShowYaml, writeShowFolder } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const goodShow = minimalShowYaml;
@@ -21,9 +21,7 @@ ${extra}`;
 /** A show with a good episode 001-good and whatever `setup` adds. */
 function show(setup: (dir: string) => void, showYaml = goodShow): string {
   const dir = tempDir('hostile-load');
-  fs.writeFileSync(path.join(dir, 'show.yaml'), showYaml);
-  fs.mkdirSync(path.join(dir, '001-good'));
-  fs.writeFileSync(path.join(dir, '001-good', 'episode.yaml'), episode(1));
+  writeShowFolder(dir, showYaml, [{ slug: '001-good', yaml: episode(1) }]);
   setup(dir);
   return dir;
 }
