@@ -172,8 +172,11 @@ test("regression: a warm scan walked the show twice (its folder prints now come 
   ]);
   process.env.NETCASTER_CACHE_DIR = cacheDir;
   fs.writeFileSync(path.join(dir, '001-old', '.note'), 'hidden: the check leaves it out, the folder print has it');
+  // Every file and folder an hour old: the first scan takes the whole show (nothing to settle), so
+  // `ready` does not wait out the 60 s settle time.
   const anHourAgo = new Date(Date.now() - 3_600_000);
-  for (const name of ['', '001-old', '002-older']) fs.utimesSync(path.join(dir, name), anHourAgo, anHourAgo);
+  for (const name of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) fs.utimesSync(path.join(dir, name), anHourAgo, anHourAgo);
+  fs.utimesSync(dir, anHourAgo, anHourAgo);
   const firstScan = async () => {
     const handle = startLive(dir, {
       scanSeconds: 60,
