@@ -100,3 +100,21 @@ test('episode.yaml: the rules editors and load rely on, each one way and the oth
     assert.equal(Value.Check(EpisodeManifest, value), valid, `${what} (TypeBox)`);
   }
 });
+
+// An episode with `MP3:` under media: passed check with no warning and was left out of the audio
+// feed: the record's key pattern did not refuse keys that break it.
+test('a media key that is not a format name (MP3) is refused, not passed and left out of the feed', () => {
+  for (const media of [{ MP3: 'one.mp3' }, { 'mp3 ': 'one.mp3' }, { 'audio/mpeg': 'one.mp3' }]) {
+    assert.equal(isEpisodeManifest({ ...episode, media }), false, JSON.stringify(media));
+    assert.equal(Value.Check(EpisodeManifest, { ...episode, media }), false, `${JSON.stringify(media)} (TypeBox)`);
+  }
+});
+
+// The same with a feed key, which becomes the feed's URL (/feeds/<key>.xml) and was not checked at all.
+test('a feed key that breaks its pattern (Audio, "my feed") is refused, with its feed', () => {
+  for (const key of ['Audio', 'my feed', '-audio']) {
+    const value = { ...show, feeds: { [key]: { title: 'A', enclosure: 'mp3' } } };
+    assert.equal(isShowManifest(value), false, key);
+    assert.equal(Value.Check(ShowManifest, value), false, `${key} (TypeBox)`);
+  }
+});

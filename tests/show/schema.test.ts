@@ -88,3 +88,9 @@ test('compiledCheckCode is plain JavaScript that says what TypeBox says', () => 
     assert.equal(check(value), Value.Check(EpisodeManifest, value), JSON.stringify(value));
   }
 });
+
+test('a media key that is not a format name is named as an unknown key', () => {
+  assert.deepEqual(schemaErrors('EpisodeManifest', { ...episode, media: { MP3: 'one.mp3' } }), [
+    { field: 'media.MP3', message: 'unknown key (a typo?)' },
+  ]);
+});
