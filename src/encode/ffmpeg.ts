@@ -181,7 +181,14 @@ export function probeStreams(file: string, signal?: AbortSignal): Promise<Stream
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err = (err + c).slice(-LOG_TAIL)));
-    child.on('error', reject);
+    // A missing ffprobe is the machine's fault (a static ffmpeg build alone has none), not the file's.
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'ENOENT'
+          ? new FfmpegMissing('ffprobe is not installed: install ffmpeg with it, e.g. `sudo apt-get install ffmpeg` on Debian or Ubuntu')
+          : e,
+      ),
+    );
     child.on('close', (code) => {
       if (code !== 0) return reject(new FfmpegFailed(lastLines(err) || `ffprobe exited with ${code}`, err));
       const data = JSON.parse(out) as {

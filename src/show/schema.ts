@@ -83,7 +83,8 @@ export const ShowManifest = Type.Object(
     funding: Type.Optional(Type.Array(Type.Object({ url: Url, text: Type.String({ maxLength: 128 }) }, strict))),
     persons: Type.Optional(Type.Array(Person)),
     hub: Type.Optional(Type.Union([Url, Type.Array(Url)], { description: 'the URL of a WebSub hub, or a list of them' })),
-    feeds: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), Feed, { minProperties: 1 }),
+    // additionalProperties: a key that breaks the pattern is refused, not left unchecked (TypeBox's default).
+    feeds: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }), Feed, { minProperties: 1, additionalProperties: false }),
     encode: Type.Optional(Encode),
   },
   { ...strict, $id: 'https://netcaster.dev/schema/show.schema.json', title: 'netcaster show.yaml' },
@@ -107,7 +108,8 @@ export const EpisodeManifest = Type.Object(
     guid: Type.Optional(Type.String({ minLength: 1 })),
     draft: Type.Optional(Type.Boolean()),
     // Absent while only a master exists: `netcaster encode` writes it once its outputs pass check.
-    media: Type.Optional(Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1 })),
+    // additionalProperties: `MP3:` is refused, not passed by check and left out of every feed.
+    media: Type.Optional(Type.Record(FormatName, Type.String({ minLength: 1 }), { minProperties: 1, additionalProperties: false })),
     master: Type.Optional(
       Type.String({
         minLength: 1,

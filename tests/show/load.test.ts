@@ -3,12 +3,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
-import { Value } from '@sinclair/typebox/value';
-import { load as parseYaml } from 'js-yaml';
-import { jsonSchemaFiles, manifestChecksSource, MANIFEST_CHECKS_FILE } from '../../src/show/json-schema.js';
-import { isEpisodeManifest, isShowManifest } from '../../src/show/manifest-checks.js';
-import { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
-import { repoRoot } from '../support/env.js';
 import { minimalShowYaml } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -118,54 +112,4 @@ test('an episode.yml (wrong extension) is called out rather than ignored', async
     problems.map((p) => p.file),
     ['001-one/episode.yml'],
   );
-});
-
-test('the committed JSON Schema files match the schema (run `npm run schema` after editing it)', async () => {
-  for (const [name, text] of Object.entries(jsonSchemaFiles())) {
-    assert.equal(await fs.readFile(path.join(repoRoot, 'schema', name), 'utf8'), text, `schema/${name} is stale`);
-  }
-  assert.equal(
-    await fs.readFile(path.join(repoRoot, MANIFEST_CHECKS_FILE), 'utf8'),
-    manifestChecksSource(),
-    `${MANIFEST_CHECKS_FILE} is stale`,
-  );
-});
-
-test('the compiled manifest checks agree with TypeBox on valid and invalid manifests', () => {
-  const show = parseYaml(goodShow) as Record<string, unknown>;
-  const episode = parseYaml(goodEpisode) as Record<string, unknown>;
-  const shows: unknown[] = [
-    show,
-    {
-      ...show,
-      owner: { name: 'A', email: 'a@example.com' },
-      categories: ['Technology'],
-      funding: [{ url: 'https://x.test', text: 'Support' }],
-    },
-    { ...show, language: 'en_US' },
-    { ...show, feeds: {} },
-    { ...show, feeds: { audio: { title: 'A', enclosure: 'MP3' } } },
-    { ...show, feeds: { audio: { title: 'A', enclosure: 'mp3', extra: 1 } } },
-    { ...show, owner: { name: 'A' } },
-    { ...show, tittle: 'typo' },
-    { ...show, persons: [{ name: 'A', img: 'not a url' }] },
-    [],
-    null,
-  ];
-  const episodes: unknown[] = [
-    episode,
-    { ...episode, number: 3, season: 1, type: 'bonus', links: [{ title: 'YouTube', url: 'https://youtube.test/x' }] },
-    { ...episode, date: 'next tuesday' },
-    { ...episode, number: -1 },
-    { ...episode, number: 1.5 },
-    { ...episode, type: 'special' },
-    { ...episode, media: {} },
-    { ...episode, media: { mp3: '' } },
-    { ...episode, links: [{ title: 'x', url: 'ftp://x' }] },
-    { ...episode, draft: 'maybe' },
-    { ...episode, summary: undefined },
-  ];
-  for (const value of shows) assert.equal(isShowManifest(value), Value.Check(ShowManifest, value), JSON.stringify(value));
-  for (const value of episodes) assert.equal(isEpisodeManifest(value), Value.Check(EpisodeManifest, value), JSON.stringify(value));
-  assert.ok(shows.filter((v) => isShowManifest(v)).length === 2 && episodes.filter((v) => isEpisodeManifest(v)).length === 2);
 });
