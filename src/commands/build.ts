@@ -20,6 +20,9 @@ import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
 
+/** Files a build probes on its own thread before it hands probes to workers (issue 12: cold start). */
+const PROBE_HERE = 1000;
+
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
 /** Where generated artwork is kept between builds: the site pipeline's (light to import). */
@@ -35,8 +38,9 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   if (refused !== undefined) return refused;
 
   // One set of workers for the whole build: they hash the alternates from the moment the manifests
-  // are read (this thread probes meanwhile, see pool.ts), and probe when they have nothing to hash.
-  const workers = new MediaPool();
+  // are read, while this thread probes (see pool.ts). A show of up to PROBE_HERE files starts no
+  // worker to probe: for hundreds of MP3s the workers' start-up costs more than probing them here.
+  const workers = new MediaPool(undefined, { probeHereUpTo: PROBE_HERE });
   try {
     return await checkAndBuild(dir, { out, baseUrlFlag, mediaBaseUrl, workers, now });
   } finally {
