@@ -58,10 +58,10 @@ async function checkAndBuild(
   const checked = await checkShow(dir, {
     baseUrl: baseUrlFlag,
     workers,
-    onManifests: (loaded) => {
-      hashes.hashFromManifests(loaded);
-      artworkMade = prepareShowArtwork(loaded);
+    onShowManifest: (show) => {
+      artworkMade = prepareShowArtwork(show);
     },
+    onManifests: (loaded) => hashes.hashFromManifests(loaded),
   });
   await artworkMade;
   const catalog = checked.catalog;
@@ -97,11 +97,13 @@ async function checkAndBuild(
 }
 
 /**
- * Starts making the show artwork's copies (src/artwork/variants.ts, prepareVariants) while the
- * check probes the media: a cold build otherwise made them only after. Only a regular file inside
- * the show is read (files.ts); whatever is wrong with it, the check reports.
+ * Starts making the show artwork's copies (src/artwork/variants.ts, prepareVariants) as soon as
+ * show.yaml is read, while the check reads the episodes' manifests and probes the media: a cold
+ * build otherwise made them only after (issue 12: sharp's copies were some 200 ms of a cold build's
+ * wall time, waited for once the probing was done). Only a regular file inside the show is read
+ * (files.ts); whatever is wrong with it, the check reports.
  */
-function prepareShowArtwork(loaded: LoadedShow): Promise<void> | undefined {
+function prepareShowArtwork(loaded: Pick<LoadedShow, 'dir' | 'manifest'>): Promise<void> | undefined {
   const name = loaded.manifest?.artwork;
   if (!name) return undefined;
   const found = fileInFolder(loaded.dir, realpathOr(loaded.dir), name, READ_LIMITS.artwork);
