@@ -27,8 +27,10 @@ await build({
   // entry as './<name>.js' from its own import.meta.url, in the bundle as in dist/src.
   chunkNames: '[name]-[hash]',
   // Native modules (and pg, whose optional native binding is looked up at run time), found in
-  // node_modules as before.
-  external: ['sharp', '@duckdb/node-api', 'pg'],
+  // node_modules as before. sharp's JavaScript is bundled (some 70 small CommonJS files, most of them semver's, were
+  // 40 ms of every cold build: issue 12); its native binding (@img/sharp-<platform>/sharp.node,
+  // with libvips) is required from node_modules at run time.
+  external: ['@duckdb/node-api', 'pg', '@img/*', '*.node'],
   // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
   banner: { js: "import { createRequire as __netcasterRequire } from 'node:module'; const require = __netcasterRequire(import.meta.url);" },
   sourcemap: true,

@@ -10,8 +10,9 @@
 #   wget                        the baseline for `netcaster import` in `npm run bench`
 #   postgresql                  the download-count store's tests run against a real server
 #   goaccess                    the baseline for `stats import` in `npm run bench`
+#   php-cli, php-getid3         the baseline for a cold MP3-only `build` in `npm run bench` (PHP + getID3)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq ffmpeg espeak-ng sox libxml2-utils python3-podcastparser python3-feedparser \
-  gpodder chromium fonts-dejavu-core nginx-light wget postgresql goaccess >/dev/null
+  gpodder chromium fonts-dejavu-core nginx-light wget postgresql goaccess php-cli php-getid3 >/dev/null

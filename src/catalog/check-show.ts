@@ -4,7 +4,7 @@
 // files whose size or mtime changed, and assemble.ts makes the catalog of them. Light on purpose:
 // the YAML parser, the validator and the media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
-import type { LoadedShow } from '../show/load.js';
+import type { LoadedShow, LoadHooks } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';
 import {
   fingerprintShow,
@@ -28,6 +28,8 @@ export interface CheckOptions {
    * `build` starts hashing the alternates here, so the workers hash while this thread probes.
    */
   onManifests?: (show: LoadedShow) => void;
+  /** Called once show.yaml is read, before the episodes' manifests (not when the snapshot answers): `build` starts its artwork copies here. */
+  onShowManifest?: LoadHooks['onShowManifest'];
   /** Called as files are probed, for a progress display. */
   onProgress?: (done: number, total: number) => void;
   /** Sees the fingerprint's walk of the show folder (the live loop's folder prints come from it). */

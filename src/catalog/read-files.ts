@@ -9,7 +9,7 @@ import type { Finding, Problem } from '../contract/problems.js';
 import { checkDeclaredFormat } from '../media/formats.js';
 import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
-import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode, type LoadedShow } from '../show/load.js';
+import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode, type LoadedShow, type LoadHooks } from '../show/load.js';
 import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
 import { JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
 import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
@@ -44,6 +44,8 @@ export interface EpisodeFiles {
 export interface ReadOptions {
   /** Probes run on these workers (started by the caller). */
   workers: MediaPool;
+  /** Called once show.yaml is read, before the episodes' manifests (see loadShow). */
+  onShowManifest?: LoadHooks['onShowManifest'];
   /** Called once the manifests are read, before any file is probed. */
   onManifests?: (show: LoadedShow) => void;
   /** Called as files are done, for a progress display. */
@@ -64,7 +66,7 @@ interface CachedImage {
 const probeImage = async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file);
 
 export async function readShowFiles(showDir: string, options: ReadOptions): Promise<ShowFiles> {
-  const loaded = await loadShow(showDir);
+  const loaded = await loadShow(showDir, { onShowManifest: options.onShowManifest });
   options.onManifests?.(loaded);
   const reader = new FileReader(loaded.dir, options.workers);
 

@@ -20,6 +20,9 @@ import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
 
+/** Files a build probes on its own thread before it hands probes to workers (issue 12: cold start). */
+const PROBE_HERE = 1000;
+
 const usage = 'usage: netcaster build [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
 
 /** Where generated artwork is kept between builds: the site pipeline's (light to import). */
@@ -35,8 +38,9 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   if (refused !== undefined) return refused;
 
   // One set of workers for the whole build: they hash the alternates from the moment the manifests
-  // are read (this thread probes meanwhile, see pool.ts), and probe when they have nothing to hash.
-  const workers = new MediaPool();
+  // are read, while this thread probes (see pool.ts). A show of up to PROBE_HERE files starts no
+  // worker to probe: for hundreds of MP3s the workers' start-up costs more than probing them here.
+  const workers = new MediaPool(undefined, { probeHereUpTo: PROBE_HERE });
   try {
     return await checkAndBuild(dir, { out, baseUrlFlag, mediaBaseUrl, workers, now });
   } finally {
@@ -54,10 +58,10 @@ async function checkAndBuild(
   const checked = await checkShow(dir, {
     baseUrl: baseUrlFlag,
     workers,
-    onManifests: (loaded) => {
-      hashes.hashFromManifests(loaded);
-      artworkMade = prepareShowArtwork(loaded);
+    onShowManifest: (show) => {
+      artworkMade = prepareShowArtwork(show);
     },
+    onManifests: (loaded) => hashes.hashFromManifests(loaded),
   });
   await artworkMade;
   const catalog = checked.catalog;
@@ -93,11 +97,13 @@ async function checkAndBuild(
 }
 
 /**
- * Starts making the show artwork's copies (src/artwork/variants.ts, prepareVariants) while the
- * check probes the media: a cold build otherwise made them only after. Only a regular file inside
- * the show is read (files.ts); whatever is wrong with it, the check reports.
+ * Starts making the show artwork's copies (src/artwork/variants.ts, prepareVariants) as soon as
+ * show.yaml is read, while the check reads the episodes' manifests and probes the media: a cold
+ * build otherwise made them only after (issue 12: sharp's copies were some 200 ms of a cold build's
+ * wall time, waited for once the probing was done). Only a regular file inside the show is read
+ * (files.ts); whatever is wrong with it, the check reports.
  */
-function prepareShowArtwork(loaded: LoadedShow): Promise<void> | undefined {
+function prepareShowArtwork(loaded: Pick<LoadedShow, 'dir' | 'manifest'>): Promise<void> | undefined {
   const name = loaded.manifest?.artwork;
   if (!name) return undefined;
   const found = fileInFolder(loaded.dir, realpathOr(loaded.dir), name, READ_LIMITS.artwork);

@@ -41,13 +41,26 @@ interface Invalid {
 
 // Reads are synchronous: a few hundred small files, each cheaper to read than a round trip
 // through libuv's thread pool, and nothing else to do meanwhile.
-export async function loadShow(showDir: string): Promise<LoadedShow> {
+export interface LoadHooks {
+  /**
+   * Called once show.yaml is read, before the episodes' manifests. While a hook is given, reading
+   * the episodes yields to the event loop every few folders, so that what the hook started (build's
+   * artwork copies, issue 12) goes on meanwhile instead of waiting for the last manifest.
+   */
+  onShowManifest?: (show: Pick<LoadedShow, 'dir' | 'manifest'>) => void;
+}
+
+/** Episode folders read between two yields to the event loop, when a hook waits on them. */
+const FOLDERS_PER_YIELD = 20;
+
+export async function loadShow(showDir: string, hooks: LoadHooks = {}): Promise<LoadedShow> {
   const dir = path.resolve(showDir);
   const result: LoadedShow = { dir, episodes: [], brokenEpisodes: [], problems: [] };
   const invalid: Invalid[] = [];
   const realDir = realpathOr(dir);
   const show = readManifest(path.join(dir, SHOW_FILE), realDir, SHOW_FILE, result.problems);
   if (show && checkManifest(show, SHOW_FILE, 'ShowManifest', invalid)) result.manifest = show as ShowManifest;
+  hooks.onShowManifest?.({ dir, manifest: result.manifest });
 
   // Names as bytes: a name that is not UTF-8 would come back as a string with U+FFFD in it,
   // which names no file, and every later read of that folder would fail.
@@ -58,7 +71,8 @@ export async function loadShow(showDir: string): Promise<LoadedShow> {
     // A missing show folder: readManifest has said so for show.yaml.
   }
   const folders = entries.filter((e) => e.isDirectory() && e.name[0] !== 0x2e /* . */ && e.name[0] !== 0x5f /* _ */);
-  for (const folder of folders) {
+  for (const [index, folder] of folders.entries()) {
+    if (hooks.onShowManifest && index % FOLDERS_PER_YIELD === FOLDERS_PER_YIELD - 1) await new Promise(setImmediate);
     const slug = folder.name.toString('utf8');
     const episodeDir = Buffer.concat([Buffer.from(dir + path.sep), folder.name]);
     let files: string[];

@@ -167,3 +167,25 @@ test('closing the pool while files wait to be hashed: they are dropped (rejected
   // The workers were still loading: none of them had answered, and this thread took none of it over.
   assert.deepEqual(new Set(outcomes), new Set(['the media pool was closed before this file was hashed']));
 });
+
+/** Threads of this process now (Linux): a worker is one more. */
+const threadCount = () => fs.readdirSync('/proc/self/task').length;
+
+test('regression: a cold build of 300 MP3s started workers to probe them; probeHereUpTo probes that many here and starts no thread', {
+  skip: process.platform === 'linux' ? false : 'counts threads in /proc/self/task',
+}, async () => {
+  const pool = new MediaPool(2, { probeHereUpTo: mediaFiles.length });
+  try {
+    await runHere({ kind: 'probe', path: mediaFiles[0] }); // the probe module and libuv's threads, loaded before counting
+    const before = threadCount();
+    pool.start();
+    const probes = await Promise.all(mediaFiles.map((f) => pool.probe(f)));
+    assert.deepEqual(probes, await Promise.all(mediaFiles.map((file) => runHere({ kind: 'probe', path: file }))));
+    assert.equal(threadCount(), before, 'no worker thread started');
+    // One file past the bound: the workers start and take it.
+    assert.deepEqual(await pool.probe(mediaFiles[0]), probes[0]);
+    assert.equal(threadCount(), before + 2, 'both workers started');
+  } finally {
+    await pool.close();
+  }
+});

@@ -113,3 +113,27 @@ test('an episode.yml (wrong extension) is called out rather than ignored', async
     ['001-one/episode.yml'],
   );
 });
+
+test('regression: a cold build made its artwork copies only after every manifest was read; onShowManifest comes first, and the loop yields meanwhile', async () => {
+  const files: Record<string, string> = { 'show.yaml': goodShow };
+  for (let i = 1; i <= 45; i++) files[`${String(i).padStart(3, '0')}-ep/episode.yaml`] = goodEpisode;
+  const dir = await show(files);
+  const events: string[] = [];
+  let turns = 0;
+  const loaded = await loadShow(dir, {
+    onShowManifest: (s) => {
+      events.push(`show ${s.manifest?.title} in ${s.dir}`);
+      // What the hook starts runs between episode folders: count the event loop's turns until loadShow is done.
+      const tick = () => {
+        turns++;
+        if (events.length === 1) setImmediate(tick);
+      };
+      setImmediate(tick);
+    },
+  });
+  events.push('loaded');
+  assert.deepEqual(events, [`show Test Show in ${path.resolve(dir)}`, 'loaded']);
+  assert.ok(turns >= 2, `the event loop turned ${turns} times while 45 episode folders were read`);
+  // The same show as without the hook.
+  assert.deepEqual(loaded, await loadShow(dir));
+});
