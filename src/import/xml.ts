@@ -5,6 +5,7 @@
 // again leniently and say what was mended, so the podcaster learns what their old host got wrong:
 // - a byte-order mark or whitespace before the XML declaration (https://www.w3.org/TR/xml/#sec-prolog-dtd);
 // - HTML entities (&nbsp; &eacute; ...) that XML does not define: decoded as HTML defines them;
+//   a name neither defines (&zzz;) is kept as the text it was written as;
 // - a bare "&" in text: read as "&amp;";
 // - characters XML forbids (most C0 controls): dropped;
 // - a prefix such as itunes: used without its xmlns declaration: bound to the namespace every
@@ -147,6 +148,7 @@ const isChannelItem = (stack: XmlElement[], ns: string, local: string) =>
 export class XmlStream {
   private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
   private readonly entities = new Map<string, number>();
+  private readonly unknownEntities = new Set<string>();
   private readonly prefixes = new Set<string>();
   private readonly stack: XmlElement[] = [];
   private root?: XmlElement;
@@ -155,7 +157,7 @@ export class XmlStream {
   private skipping = 0;
 
   constructor(lenient: boolean, mode: ItemMode, onItem?: (item: XmlElement) => void) {
-    const { entities, prefixes, stack } = this;
+    const { entities, unknownEntities, prefixes, stack } = this;
     const parser = new SaxesParser({
       xmlns: true,
       position: true,
@@ -176,7 +178,8 @@ export class XmlStream {
           if (typeof name !== 'string' || name in target) return Reflect.get(target, name);
           const decoded = decodeHtmlEntity(name);
           if (decoded !== undefined) entities.set(name, (entities.get(name) ?? 0) + 1);
-          return decoded;
+          else unknownEntities.add(name);
+          return decoded ?? `&${name};`;
         },
       });
     }
@@ -238,6 +241,10 @@ export class XmlStream {
     const fixes: string[] = [];
     if (this.entities.size)
       fixes.push(`HTML entities that XML does not define were decoded: ${[...this.entities.keys()].map((n) => `&${n};`).join(' ')}`);
+    if (this.unknownEntities.size)
+      fixes.push(
+        `entities that neither XML nor HTML defines were kept as written: ${[...this.unknownEntities].map((n) => `&${n};`).join(' ')}`,
+      );
     if (this.prefixes.size)
       fixes.push(
         `namespace prefixes used without a declaration were bound to their usual namespace: ${[...this.prefixes].map((p) => `${p}:`).join(' ')}`,

@@ -24,6 +24,14 @@ test('HTML entities XML does not define are decoded as HTML defines them, and na
   assert.match(r.fixes.join('\n'), /&eacute; &mdash; &nbsp;/);
 });
 
+test('regression: an entity neither XML nor HTML defines (&zzz;) made the whole feed unreadable; it is kept as written, and reported', () => {
+  const r = parseXml(rss('<title>Q&zzz;A &eacute;</title><description>&zzz;</description>'));
+  assert.equal(r.error, undefined);
+  assert.equal(r.root?.children[0].children[0].text, 'Q&zzz;A é');
+  assert.equal(r.root?.children[0].children[1].text, '&zzz;');
+  assert.match(r.fixes.join('\n'), /neither XML nor HTML defines were kept as written: &zzz;$/m);
+});
+
 test('a bare & is read as &amp;', () => {
   const r = parseXml(rss('<title>Q & A</title>'));
   assert.equal(r.root?.children[0].children[0].text, 'Q & A');
