@@ -60,6 +60,9 @@ export function writableCacheDir(sub: string): string {
  */
 export const MEDIA_FACTS_CACHE = 'media';
 
+/** The facts cache of images (read-files.ts): probeImage's result for each. `import` puts in the show artwork it fetched. */
+export const IMAGE_FACTS_CACHE = 'images';
+
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
 const VERSION = 5; // 5: MP3 seek headers checked against the file, damaged images found
 

@@ -11,7 +11,7 @@ import type { MediaPool } from '../media/pool.js';
 import { checkArtwork } from '../artwork/image.js';
 import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode, type LoadedShow, type LoadHooks } from '../show/load.js';
 import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
-import { JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
+import { IMAGE_FACTS_CACHE, JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
 import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
 
 /** How many files are probed at once: enough to keep the disk busy, few enough to stay in cache. */
@@ -128,7 +128,7 @@ class FileReader {
   ) {
     this.realShowDir = realpathOr(dir);
     this.mediaCache = new JsonCache<CachedMedia>(MEDIA_FACTS_CACHE, dir);
-    this.imageCache = new JsonCache<CachedImage>('images', dir);
+    this.imageCache = new JsonCache<CachedImage>(IMAGE_FACTS_CACHE, dir);
   }
 
   /** Facts of one media file of an episode, or undefined (and its problems) when it cannot be published. */

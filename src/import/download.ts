@@ -50,13 +50,15 @@ export interface DownloadOptions {
    * Bytes for the file's write buffer. Larger than Node's 16 KiB default so that a 64 KiB read
    * from the socket does not stop the socket while it is written, and chunks that wait are
    * written together (one writev); small enough that the downloads in flight hold a few MB.
+   * 1 MiB rather than 256 KiB: fewer, larger writes through the thread pool took about a tenth
+   * less CPU for 300 files of 1.4 MB from 127.0.0.1 (bench/import.ts); 4 MiB saved no more.
    */
   writeBuffer?: number;
   /** Nothing of an earlier run can be at `dest` (its folder was just made): not looked for. */
   fresh?: boolean;
 }
 
-const WRITE_BUFFER = 256 * 1024;
+const WRITE_BUFFER = 1024 * 1024;
 
 /** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
 export async function download(url: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {

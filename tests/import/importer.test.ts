@@ -10,6 +10,7 @@ import { checkShow } from '../../src/catalog/check-show.js';
 import { readLock } from '../../src/catalog/lock.js';
 import { podcastGuid } from '../../src/feeds/rss.js';
 import { importFeed, type ImportOptions } from '../../src/import/importer.js';
+import { probeImage } from '../../src/artwork/image.js';
 import { probeMedia } from '../../src/media/probe.js';
 import { artworkBytes, coverBytes, FeedServer, media } from './feed-server.js';
 import { zeroKeepingStat } from '../support/show-folder.js';
@@ -476,6 +477,38 @@ test('the check after an import probes no media file again: the import hands it 
     'an MP4 among them (whose MIME type its file name picks)',
   );
   for (const m of media) assert.deepEqual(m.facts, inPlace.get(m.path), m.fileName);
+});
+
+test('the check after an import reads the show artwork from the facts the import found, as a probe in place finds them', async () => {
+  server.file('/art.jpg', artworkBytes(), { type: 'image/jpeg' });
+  server.fixture('/art-handed/a.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  const url = server.feed('/art-handed/feed.xml', tinyFeed(tinyItem(1, server.url('/art-handed/a.mp3'))));
+  const dir = emptyDir();
+  const { report } = await run(url, dir);
+  assert.deepEqual(report.imported, ['001-episode-1']);
+  assert.ok(!fs.existsSync(path.join(dir, '.netcaster-import')), 'no staging left');
+  const artwork = path.join(dir, 'artwork.jpg');
+  assert.deepEqual(fs.readFileSync(artwork), artworkBytes());
+  const inPlace = (await probeImage(artwork, 'artwork.jpg')).facts;
+  assert.ok(inPlace);
+  // Zeroed with its size and mtime kept: a check that decoded it again would find no image.
+  await zeroKeepingStat(artwork);
+  const catalog = await assertPublishable(dir);
+  assert.deepEqual(catalog.show.artwork, inPlace);
+});
+
+test('artwork fetched ahead for a feed that brings no episode is not left behind', async () => {
+  server.file('/art.jpg', artworkBytes(), { type: 'image/jpeg' });
+  const url = server.feed('/art-unused/feed.xml', tinyFeed('<item><title>No media</title><guid>x</guid></item>'));
+  const dir = emptyDir();
+  const { refused, report } = await run(url, dir);
+  assert.equal(refused, undefined);
+  assert.deepEqual(report.imported, []);
+  const left = fs.readdirSync(dir);
+  assert.ok(
+    !left.includes('artwork.jpg') && !left.includes('.netcaster-import'),
+    `neither artwork nor a staging folder: ${left.join(', ')}`,
+  );
 });
 
 test('an episode killed in its first moment (before its state was written) is taken up by its folder name, not left behind', async () => {
