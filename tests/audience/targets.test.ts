@@ -49,6 +49,7 @@ test('a feed path names a feed the show has; anything else is other', () => {
   for (const p of [
     '/feeds/nope.xml',
     '/feeds/audio',
+    '/feeds/audioxxxx',
     '/',
     '/episodes/ep1/',
     '/media/ep2/ep1.mp3',

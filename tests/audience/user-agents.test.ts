@@ -58,7 +58,7 @@ test('order of the checks: empty, Apple Watch, bots, named apps (never bots), th
       bots: [{ user_agents: ['Sync'] }],
       apps: [
         { user_agents: ['^Caster/'], app: 'Caster', device: 'phone' },
-        { user_agents: ['^CasterCrawler/'], app: 'CasterCrawler', bot: true },
+        { user_agents: ['Nimbus'], app: 'Nimbus', bot: true },
       ],
       devices: [{ user_agents: ['Linux'], device: 'computer' }],
     },
@@ -70,7 +70,7 @@ test('order of the checks: empty, Apple Watch, bots, named apps (never bots), th
   assert.deepEqual(c('-'), { empty: true });
   assert.deepEqual(c('Caster/1.0 (Watch; watchOS/10.1)'), { appleWatch: true }, 'a watch before anything else');
   assert.deepEqual(c('Caster/1.0 Sync'), { bot: true }, 'bots.json before apps');
-  assert.deepEqual(c('CasterCrawler/1.0'), { bot: true }, 'an app entry marked bot is a bot');
+  assert.deepEqual(c('Mozilla/5.0 (Linux) Nimbus'), { bot: true }, 'an app entry marked bot is a bot');
   assert.deepEqual(
     c('Caster/1.0 (+https://caster.example/bot) Linux'),
     { app: 'Caster', device: 'phone' },

@@ -128,8 +128,10 @@ test('conditional requests: 304 for the current ETag, 412 for a failed If-Match;
   assert.equal(head.headers['content-length'], '10000');
   assert.equal((await s.get('/media/ep1/a.mp3', { 'If-None-Match': String(head.headers.etag) })).status, 304);
   assert.equal((await s.get('/media/ep1/a.mp3', { 'If-Match': '"nope"' })).status, 412);
-  // HEAD with a range: the partial headers, still no body.
+  // Range is defined for GET only (RFC 9110 §14.2): HEAD with a range answers as for the whole file.
   const headRange = await s.get('/media/ep1/a.mp3', { Range: 'bytes=0-9' }, 'HEAD');
+  assert.equal(headRange.status, 200);
+  assert.equal(headRange.headers['content-length'], '10000');
   assert.equal(headRange.body.length, 0);
 });
 
