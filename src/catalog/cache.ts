@@ -111,14 +111,20 @@ export class JsonCache<T> {
 
   save(): void {
     if (!this.dirty) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, entries: this.entries }));
       fs.renameSync(tmp, this.file);
       this.dirty = false;
     } catch {
-      // A read-only home or full disk costs speed, never correctness.
+      // A read-only home or full disk costs speed, never correctness; a half-written or unplaced
+      // temp file would only be left to grow the cache folder at every run.
+      try {
+        fs.unlinkSync(tmp);
+      } catch {
+        // Never written (no folder, no space): nothing to take away.
+      }
     }
   }
 }

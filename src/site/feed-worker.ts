@@ -42,7 +42,9 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         child.once('message', (body: unknown) =>
-          typeof body === 'string' ? resolve(body) : reject(new Error(`feed renderer: ${String(body)}`)),
+          typeof body === 'string'
+            ? resolve(body)
+            : reject(new Error(`feed renderer: ${(body as { error?: string } | null)?.error ?? String(body)}`)),
         );
         child.once('error', reject);
         child.once('exit', (code) => reject(new Error(`feed renderer ended (${code}) without a feed`)));
@@ -58,6 +60,7 @@ if (process.argv.includes(CHILD_FLAG) && process.send) {
     const { catalog, feedName, options } = message as FeedJob;
     const { renderFeed } = await import('../feeds/rss.js');
     const feed = catalog.show.feeds.find((f) => f.name === feedName);
-    process.send!(feed ? renderFeed(catalog, feed, options) : `no feed named ${feedName}`, () => process.disconnect());
+    // A string is a feed: anything else is an error (a string saying so would be served as the feed).
+    process.send!(feed ? renderFeed(catalog, feed, options) : { error: `no feed named ${feedName}` }, () => process.disconnect());
   });
 }

@@ -1,15 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { podcastGuid } from '../../src/catalog/feed-guid.js';
 import { uuidV5 } from '../../src/catalog/uuid-v5.js';
 
 test('UUIDv5 of RFC 9562 appendix A.4: www.example.com in the DNS namespace', () => {
   assert.equal(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
-});
-
-test('podcast:guid of the spec example: podnews.net/rss, with or without its scheme and trailing slash', () => {
-  // https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/tags/guid.md
-  for (const url of ['https://podnews.net/rss', 'http://podnews.net/rss/', 'podnews.net/rss']) {
-    assert.equal(podcastGuid(url), '9b024349-ccf0-5f69-a609-6b82873eab3c', url);
-  }
 });

@@ -1,0 +1,132 @@
+import test, { type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { CompressionCache } from '../../../src/site/http/compression.js';
+import type { Sent } from '../../../src/site/http/file-body.js';
+import { ContentValidators, sendContent } from '../../../src/site/http/send-content.js';
+import type { SiteEntry } from '../../../src/site/types.js';
+import { listen, request } from './client.js';
+
+type ContentEntry = Extract<SiteEntry, { kind: 'content' }>;
+
+const feedText = `<?xml version="1.0"?>\n<rss>${'<item>Épisode</item>\n'.repeat(200)}</rss>\n`;
+const entryOf = (body: string, over: Partial<ContentEntry> = {}): ContentEntry => ({
+  kind: 'content',
+  contentType: 'application/rss+xml; charset=utf-8',
+  body,
+  ...over,
+});
+
+/** A server sending `entry()` (asked again each time, as a rebuilt site map would) with one set of validators. */
+async function serve(t: TestContext, entry: () => ContentEntry) {
+  const contents = new ContentValidators();
+  const compression = new CompressionCache();
+  const sent: Sent[] = [];
+  const server = await listen(async (req, res) => sent.push(await sendContent(req, res, entry(), contents, compression)));
+  t.after(server.close);
+  return {
+    sent,
+    contents,
+    get: (headers: Record<string, string> = {}, method = 'GET') => request(server.port, '/feeds/audio.xml', { headers, method }),
+  };
+}
+
+test('the body with its type, a strong ETag, Last-Modified, no-cache and Vary: Accept-Encoding', async (t) => {
+  const s = await serve(t, () => entryOf(feedText));
+  const r = await s.get();
+  assert.equal(r.status, 200);
+  assert.equal(r.body.toString('utf8'), feedText);
+  assert.equal(r.headers['content-length'], String(Buffer.byteLength(feedText)));
+  assert.equal(r.headers['content-type'], 'application/rss+xml; charset=utf-8');
+  assert.match(String(r.headers.etag), /^"[A-Za-z0-9_-]{32}"$/);
+  assert.ok(!Number.isNaN(Date.parse(String(r.headers['last-modified']))));
+  assert.equal(r.headers['cache-control'], 'no-cache');
+  assert.equal(r.headers.vary, 'Accept-Encoding');
+  assert.equal(r.headers['content-encoding'], undefined);
+});
+
+test('the same body in a new entry (a rebuilt site) keeps its ETag and Last-Modified; another body gets another ETag', async (t) => {
+  let body = feedText;
+  const s = await serve(t, () => entryOf(body));
+  const first = await s.get();
+  const again = await s.get();
+  assert.equal(again.headers.etag, first.headers.etag);
+  assert.equal(again.headers['last-modified'], first.headers['last-modified']);
+  body = feedText.replace('Épisode', 'Episode');
+  assert.notEqual((await s.get()).headers.etag, first.headers.etag);
+});
+
+test('a client holding the body gets 304 with no body; a failed If-Match gets 412', async (t) => {
+  const s = await serve(t, () => entryOf(feedText));
+  const { headers } = await s.get();
+  const notModified = await s.get({ 'If-None-Match': String(headers.etag) });
+  assert.equal(notModified.status, 304);
+  assert.equal(notModified.body.length, 0);
+  assert.equal((await s.get({ 'If-None-Match': '"other"' })).status, 200);
+  assert.equal((await s.get({ 'If-Modified-Since': String(headers['last-modified']) })).status, 304);
+  const failed = await s.get({ 'If-Match': '"other"' });
+  assert.equal(failed.status, 412);
+  assert.equal(failed.body.length, 0);
+  assert.deepEqual(s.sent.slice(1), [{ bodyBytes: 0 }, { bodyBytes: Buffer.byteLength(feedText) }, { bodyBytes: 0 }, { bodyBytes: 0 }]);
+});
+
+test('compressed as the client accepts, each coding with its own ETag, and 304 against that ETag', async (t) => {
+  const s = await serve(t, () => entryOf(feedText));
+  const plain = await s.get();
+  const gzip = await s.get({ 'Accept-Encoding': 'gzip' });
+  assert.equal(gzip.headers['content-encoding'], 'gzip');
+  assert.equal(zlib.gunzipSync(gzip.body).toString('utf8'), feedText);
+  assert.equal(gzip.headers['content-length'], String(gzip.body.length));
+  assert.ok(gzip.body.length < plain.body.length);
+  const br = await s.get({ 'Accept-Encoding': 'gzip;q=0.5, br' });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.equal(zlib.brotliDecompressSync(br.body).toString('utf8'), feedText);
+  const etags = new Set([plain.headers.etag, gzip.headers.etag, br.headers.etag]);
+  assert.equal(etags.size, 3);
+  assert.equal((await s.get({ 'Accept-Encoding': 'gzip', 'If-None-Match': String(gzip.headers.etag) })).status, 304);
+  assert.equal((await s.get({ 'If-None-Match': String(gzip.headers.etag) })).status, 200, 'the gzip ETag is not the identity one');
+  // A tiny body is not worth compressing.
+  const tiny = await serve(t, () => entryOf('<p>x</p>'));
+  assert.equal((await tiny.get({ 'Accept-Encoding': 'gzip' })).headers['content-encoding'], undefined);
+});
+
+test('HEAD: the headers of GET, no body', async (t) => {
+  const s = await serve(t, () => entryOf(feedText));
+  const get = await s.get({ 'Accept-Encoding': 'gzip' });
+  const head = await s.get({ 'Accept-Encoding': 'gzip' }, 'HEAD');
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.equal(head.headers['content-length'], get.headers['content-length']);
+  assert.equal(head.headers.etag, get.headers.etag);
+  assert.deepEqual(s.sent.at(-1), { bodyBytes: 0 });
+});
+
+test('a body rendered elsewhere is waited for (prepare); should that fail, the body is still sent', async (t) => {
+  const order: string[] = [];
+  const ok = entryOf(feedText, {
+    prepare: async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('prepared');
+    },
+  });
+  const s = await serve(t, () => ok);
+  const r = await s.get();
+  order.push('answered');
+  assert.deepEqual(order, ['prepared', 'answered']);
+  assert.equal(r.body.toString('utf8'), feedText);
+  const failing = await serve(t, () => entryOf(feedText, { prepare: () => Promise.reject(new Error('worker died')) }));
+  const f = await failing.get();
+  assert.equal(f.status, 200);
+  assert.equal(f.body.toString('utf8'), feedText);
+});
+
+test('a body over 1 MB (a long show feed) is sent whole every time, with the same ETag', async (t) => {
+  const big = `<rss>${'<item>an episode of a long show</item>\n'.repeat(40_000)}</rss>`;
+  const entry = entryOf(big);
+  const s = await serve(t, () => entry);
+  const first = await s.get();
+  const second = await s.get();
+  assert.equal(second.body.length, Buffer.byteLength(big));
+  assert.ok(second.body.equals(first.body));
+  assert.equal(second.headers.etag, first.headers.etag);
+});
