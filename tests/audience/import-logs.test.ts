@@ -12,7 +12,7 @@ import { loadRules } from '../../src/audience/user-agents.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { episode, show } from '../support/catalog-data.js';
 import { tempDir } from '../support/temp-dir.js';
-import { fixtureMp3 } from '../support/tiny-show.js';
+import { fixtureMp3 } from '../support/show-folder.js';
 
 const GPODDER = 'gPodder/3.11.1 (+http://gpodder.org/) Linux';
 const size = fs.statSync(fixtureMp3).size;

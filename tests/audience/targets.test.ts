@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ShowTargets } from '../../src/audience/targets.js';
 import type { Catalog, Episode } from '../../src/contract/catalog.js';
 import { episode, show } from '../support/catalog-data.js';
-import { fixtureMp3 } from '../support/tiny-show.js';
+import { fixtureMp3 } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /** A show with an audio and a video feed; ep1 has an MP3 and an M4V, "two words" a file with a space in its name. */
