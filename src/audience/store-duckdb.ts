@@ -139,16 +139,30 @@ export class DuckDbStore implements AudienceStore {
     const { downloads, feeds } = aggregate(batch);
     await c.run('begin transaction');
     try {
-      for (const d of downloads) {
+      // One statement each for the summed rows (an import of a few months has thousands): a
+      // statement a row held ~100 MB more of DuckDB's memory at the end of a 1,000,000-line import.
+      if (downloads.length) {
         await c.run(
-          `insert into downloads values ($1::date, $2, $3, $4, $5, $6) on conflict (day, episode, format, app, device) do update set downloads = downloads + excluded.downloads`,
-          [d.day, d.episode, d.format, d.app, d.device, d.downloads],
+          `insert into downloads select unnest($1::date[]), unnest($2::varchar[]), unnest($3::varchar[]), unnest($4::varchar[]), unnest($5::varchar[]), unnest($6::bigint[]) on conflict (day, episode, format, app, device) do update set downloads = downloads + excluded.downloads`,
+          [
+            listValue(downloads.map((d) => d.day)),
+            listValue(downloads.map((d) => d.episode)),
+            listValue(downloads.map((d) => d.format)),
+            listValue(downloads.map((d) => d.app)),
+            listValue(downloads.map((d) => d.device)),
+            listValue(downloads.map((d) => BigInt(d.downloads))),
+          ],
         );
       }
-      for (const f of feeds) {
+      if (feeds.length) {
         await c.run(
-          `insert into feed_listeners values ($1::date, $2, $3, $4) on conflict (day, feed, app) do update set listeners = listeners + excluded.listeners`,
-          [f.day, f.feed, f.app, f.listeners],
+          `insert into feed_listeners select unnest($1::date[]), unnest($2::varchar[]), unnest($3::varchar[]), unnest($4::bigint[]) on conflict (day, feed, app) do update set listeners = listeners + excluded.listeners`,
+          [
+            listValue(feeds.map((f) => f.day)),
+            listValue(feeds.map((f) => f.feed)),
+            listValue(feeds.map((f) => f.app)),
+            listValue(feeds.map((f) => BigInt(f.listeners))),
+          ],
         );
       }
       if (batch.state) await c.run(`insert or replace into open_windows values ($1, $2)`, [batch.state.name, batch.state.json]);
