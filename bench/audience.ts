@@ -1,6 +1,6 @@
 // Benchmark: download counting.
 //   - media throughput of netcaster's server with counting on against off (random 1 MB ranges of
-//     a 50 MB file, wrk, rounds alternated), target >= 95 %;
+//     a 50 MB file, wrk, rounds alternated, each server warmed first), target >= 95 %;
 //   - resident memory with 200 concurrent streams, counting on, target < 200 MB;
 //   - `stats import` of a generated 1,000,000-line nginx log against GoAccess reading the same file.
 //
@@ -18,7 +18,8 @@ const MEDIA_BYTES = 50 * 1024 * 1024;
 const RANGE_BYTES = 1024 * 1024;
 const DURATION_S = 5;
 const CONNECTIONS = 16;
-const ROUNDS = 5;
+const ROUNDS = 6;
+const WARMUP_S = 1;
 const STREAMS = 200;
 const LOG_LINES = Number(process.env.AUDIENCE_LOG_LINES ?? 1_000_000);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -86,20 +87,26 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Random 1 MB ranges with wrk; each request another User-Agent, so the engine tracks many listeners. */
-function wrk(port: number, dir: string): number {
+function wrk(port: number, dir: string, seconds = DURATION_S): number {
   const script = path.join(dir, 'ranges.lua');
   fs.writeFileSync(
     script,
     `math.randomseed(os.time())\nrequest = function()\n  local s = math.random(0, ${MEDIA_BYTES - RANGE_BYTES})\n  return wrk.format("GET", "/media/ep/big.mp3", { Range = "bytes=" .. s .. "-" .. (s + ${RANGE_BYTES - 1}), ["User-Agent"] = "AntennaPod/3." .. math.random(0, 999) })\nend\n`,
   );
-  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '-s', script, `http://127.0.0.1:${port}/media/ep/big.mp3`], {
+  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/media/ep/big.mp3`], {
     encoding: 'utf8',
-    timeout: (DURATION_S + 10) * 1000,
+    timeout: (seconds + 10) * 1000,
   });
   const m = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(r.stdout);
   if (!m) throw new Error(`wrk: ${r.stdout}${r.stderr}`);
   const unit = { B: 1 / 2 ** 20, KB: 1 / 1024, MB: 1, GB: 1024 }[m[2]] ?? 1;
   return Math.round(Number(m[1]) * unit * 10) / 10;
+}
+
+/** CPU time a process has used so far, all its threads (utime + stime, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssMb(pid: number): number {
@@ -216,18 +223,36 @@ export async function benchAudience(): Promise<object> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-bench-audience-'));
   try {
     fs.writeFileSync(path.join(dir, 'big.mp3'), randomBytes(MEDIA_BYTES));
-    // Throughput, on and off alternated; medians.
+    // Throughput, on and off alternated (off-on, then on-off: neither always goes first); each
+    // server warmed by a second of the same load first (its JIT, the database's first writes), so
+    // both are measured in their steady state. Medians; each server's CPU time per GB (all its
+    // threads, from /proc) is shown beside, a figure that the machine's other load moves less.
     const on: number[] = [];
     const off: number[] = [];
+    const cpu: { on: number[]; off: number[] } = { on: [], off: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const counting of [false, true]) {
+      for (const counting of round % 2 ? [true, false] : [false, true]) {
         const s = await startServer(dir, counting);
-        (counting ? on : off).push(wrk(s.port, dir));
+        wrk(s.port, dir, WARMUP_S);
+        const cpuBefore = cpuMs(s.child.pid!);
+        const mbs = wrk(s.port, dir);
+        const cpuUsed = cpuMs(s.child.pid!) - cpuBefore;
+        (counting ? on : off).push(mbs);
+        cpu[counting ? 'on' : 'off'].push(Math.round(cpuUsed / ((mbs * DURATION_S) / 1024)));
         await stopChild(s.child);
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-    const throughput = { countingOnMBs: median(on), countingOffMBs: median(off), rounds: { on, off } };
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
+    const throughput = {
+      countingOnMBs: median(on),
+      countingOffMBs: median(off),
+      serverCpuMsPerGB: { countingOn: median(cpu.on), countingOff: median(cpu.off) },
+      rounds: { on, off, cpuMsPerGB: cpu },
+    };
     // Memory with counting on.
     const s = await startServer(dir, true);
     const memory = await memoryUnderStreams(s.port, s.child.pid!);
@@ -259,6 +284,7 @@ export async function benchAudience(): Promise<object> {
         connections: CONNECTIONS,
         durationS: DURATION_S,
         rounds: ROUNDS,
+        warmupS: WARMUP_S,
         streams: STREAMS,
         logLines: LOG_LINES,
         logMb,

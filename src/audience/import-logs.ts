@@ -90,12 +90,8 @@ export async function importLogs(
     let numbers: number[] = [];
     let nextPrune = -Infinity;
 
-    const runBatch = async () => {
-      if (!lines.length) return;
-      // 96 bits of HMAC-SHA256: no two of billions of lines share one by chance. The string is the
-      // digest as the store keeps it (the first 12 bytes in base64url).
-      const digests = lines.map((line) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 16));
-      const fresh = await store.newLines(digests);
+    /** Counts the lines of a batch that are new. */
+    const countBatch = (fresh: Set<string>, digests: string[]) => {
       for (let i = 0; i < lines.length; i++) {
         const d = digests[i];
         if (!fresh.has(d)) {
@@ -116,6 +112,14 @@ export async function importLogs(
         if (counted === 'download') result.downloads++;
         if (counted === 'feed') result.feedFetches++;
       }
+    };
+    const runBatch = async () => {
+      if (!lines.length) return;
+      // 96 bits of HMAC-SHA256: no two of billions of lines share one by chance. The string is the
+      // digest as the store keeps it (the first 12 bytes in base64url).
+      const digests = lines.map((line) => createHmac('sha256', key).update(line).digest('base64url').slice(0, 16));
+      const fresh = await store.newLines(digests);
+      session.batch(() => countBatch(fresh, digests));
       lines = [];
       numbers = [];
       // Logs run in time order: windows closed an hour before the latest line are done with

@@ -58,6 +58,8 @@ export interface AudienceStore {
   feeds(range: DateRange): Promise<FeedRow[]>;
   /** Lets go of the database between writes, where it has one writer at a time (DuckDB). */
   release?(): Promise<void>;
+  /** Whether another opener waits for the database this store holds (DuckDB: one writer at a time). */
+  wanted?(): boolean;
   close(): Promise<void>;
 }
 

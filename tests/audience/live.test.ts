@@ -1,11 +1,12 @@
 // Live recording in a real `serve`: who a download is counted for (--trust-proxy), what a stop
 // or a crash loses, a database that cannot be used, and that no address reaches the disk.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../support/env.js';
+import { cliPath, runCli } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { startServe } from '../e2e/serve-process.js';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -74,6 +75,43 @@ describe('serve records downloads', () => {
     await get(`${serve.url}/media/ep/a.mp3`);
     assert.equal(await serve.stop('SIGTERM'), 0);
     assert.equal(total(data), 1);
+  });
+
+  it('under steady traffic the server holds the database, and lets `stats` have it when asked', async () => {
+    const data = path.join(root, 'busy');
+    const serve = await startServe(show, [], { env: { NETCASTER_DATA_DIR: data } });
+    let traffic = true;
+    const requests = (async () => {
+      // A request every 20 ms, so every one of the server's flushes has something to write.
+      while (traffic) {
+        await get(`${serve.url}/media/ep/a.mp3`, { Range: 'bytes=100-2000' });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      await get(`${serve.url}/media/ep/a.mp3`);
+      await new Promise((r) => setTimeout(r, 2500)); // counted and written, the database held
+      const started = Date.now();
+      const stats = spawn(process.execPath, [cliPath, 'stats', show, '--json'], {
+        env: { ...process.env, NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      stats.stdout.on('data', (c) => (out += c));
+      stats.stderr.on('data', (c) => (err += c));
+      const code = await new Promise((resolve) => stats.once('exit', resolve));
+      assert.equal(code, 0, err);
+      assert.equal(JSON.parse(out).downloads.total, 1);
+      assert.ok(Date.now() - started < 4500, `stats waited ${Date.now() - started} ms`);
+      await new Promise((r) => setTimeout(r, 1500)); // the server takes the database back
+    } finally {
+      traffic = false;
+      await requests;
+      assert.equal(await serve.stop(), 0);
+    }
+    assert.doesNotMatch(serve.output(), /cannot write counts/);
+    assert.ok(!fs.existsSync(path.join(data, 'audience.duckdb.wanted')), 'no request left behind');
   });
 
   it('a database that cannot be used never stops media being served', async () => {

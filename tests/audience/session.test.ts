@@ -89,6 +89,35 @@ describe('counting session', () => {
     });
   }
 
+  it('a batch makes the same listener hashes as single hits: pieces counted inside and outside batches make one download', async () => {
+    const store = await DuckDbStore.open(path.join(dir, 'batch.duckdb'));
+    try {
+      const session = await CountingSession.open(store, loadRules(''), 'last-touch-24h');
+      const other = { ...hit('2026-11-02T23:50:00Z', [0, 999]), ip: '192.0.2.99' };
+      const inBatch = session.batch(() => [
+        session.add(hit('2026-11-02T23:50:00Z', [0, 299])),
+        session.add(hit('2026-11-02T23:55:00Z', [300, 499])),
+        session.add(other),
+        session.add({ ...other, time: Date.parse('2026-11-02T23:58:00Z') }),
+      ]);
+      assert.deepEqual(
+        inBatch.map((r) => (r.download ? 'download' : r.rejected)),
+        ['short', 'short', 'download', 'duplicate'],
+      );
+      // After midnight, in another batch (the rolling window crosses it), then outside any batch.
+      assert.equal(session.batch(() => session.add(hit('2026-11-03T00:10:00Z', [500, 799]))).rejected, 'short');
+      assert.ok(session.add(hit('2026-11-03T00:20:00Z', [800, 999])).download);
+      assert.equal(session.add({ ...other, time: Date.parse('2026-11-03T00:30:00Z') }).rejected, 'duplicate');
+      await session.flush(Date.parse('2026-11-03T00:30:01Z'));
+      assert.equal(
+        (await store.downloads({})).reduce((n, r) => n + r.downloads, 0),
+        2,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a database keeps the window it started with', async () => {
     const store = await DuckDbStore.open(path.join(dir, 'b.duckdb'));
     try {

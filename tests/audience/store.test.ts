@@ -118,6 +118,54 @@ describe('store: embedded DuckDB, failures', () => {
     await holder.close();
     assert.match(r.stdout, /StoreError: the database .*locked\.duckdb is held by another process/);
   });
+  it('a holder is told when another process waits for the file, and that process gets it once the holder lets go', async () => {
+    const file = path.join(dir, 'wanted.duckdb');
+    const holder = await DuckDbStore.open(file);
+    try {
+      assert.equal(holder.wanted(), false);
+      const { spawn } = await import('node:child_process');
+      const script = `import('${new URL('../../src/audience/store-duckdb.js', import.meta.url).href}').then(m => m.DuckDbStore.open(${JSON.stringify(file)})).then(s => s.close()).then(() => console.log('opened'), e => console.log(e.constructor.name + ': ' + e.message))`;
+      const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      for (const until = Date.now() + 4000; !holder.wanted() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(holder.wanted(), true, 'the waiting process said so');
+      await holder.release();
+      await exited;
+      assert.equal(out.trim(), 'opened');
+      assert.equal(holder.wanted(), false, 'the request is answered: no one waits any more');
+    } finally {
+      await holder.close();
+    }
+  });
+  it('a second store of the same file in this process waits for the first to let go (DuckDB would open it twice)', async () => {
+    const file = path.join(dir, 'twice.duckdb');
+    const first = await DuckDbStore.open(file);
+    await first.commit({ downloads: [d('2026-11-01')] });
+    let secondOpened = false;
+    const second = DuckDbStore.open(file).then((s) => ((secondOpened = true), s));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(secondOpened, false, 'not while the first holds the file');
+    assert.equal(first.wanted(), true);
+    await first.release();
+    const store = await second;
+    try {
+      assert.deepEqual(await store.downloads({}), [{ ...d('2026-11-01'), downloads: 1 }]);
+      // The first, asked to write again, now waits for the second in turn.
+      const write = first.commit({ downloads: [d('2026-11-01')] });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(store.wanted(), true);
+      await store.release();
+      await write;
+    } finally {
+      await first.close();
+      await store.close();
+    }
+    const again = await DuckDbStore.open(file);
+    assert.deepEqual(await again.downloads({}), [{ ...d('2026-11-01'), downloads: 2 }]);
+    await again.close();
+  });
   it('a corrupt file is a clear StoreError', async () => {
     const bad = path.join(dir, 'corrupt.duckdb');
     fs.writeFileSync(bad, 'this is not a database'.repeat(1000));
