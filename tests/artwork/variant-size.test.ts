@@ -30,7 +30,12 @@ test('every copy makeVariants writes is measured from its header as sharp measur
     ['square.jpg', await sharp(picture(1400, 1400)).jpeg().toBuffer()],
     ['wide.jpg', await sharp(picture(2999, 1401)).jpeg().toBuffer()],
     ['tall.png', await sharp(picture(1401, 2999)).png().toBuffer()],
-    ['alpha.png', await sharp(picture(1500, 1500, true)).png().toBuffer()],
+    [
+      'alpha.png',
+      await sharp(picture(1500, 1500, true))
+        .png()
+        .toBuffer(),
+    ],
   ];
   let measured = 0;
   for (const [name, bytes] of sources) {
@@ -54,7 +59,13 @@ test('WebP in each of its three bitstreams, and a progressive JPEG', async () =>
   const cases: [string, Buffer][] = [
     ['lossy (VP8)', await source.clone().webp().toBuffer()],
     ['lossless (VP8L)', await source.clone().webp({ lossless: true }).toBuffer()],
-    ['extended (VP8X)', await sharp(picture(641, 359, true)).webp().withMetadata().toBuffer()],
+    [
+      'extended (VP8X)',
+      await sharp(picture(641, 359, true))
+        .webp()
+        .withMetadata()
+        .toBuffer(),
+    ],
     ['progressive JPEG', await source.clone().jpeg({ progressive: true }).toBuffer()],
   ];
   for (const [name, bytes] of cases) assert.deepEqual(variantSize(bytes), { width: 641, height: 359 }, name);
@@ -62,7 +73,13 @@ test('WebP in each of its three bitstreams, and a progressive JPEG', async () =>
 
 test('bytes that are no header it reads are left to sharp', async () => {
   const png = await sharp(picture(100, 100)).png().toBuffer();
-  for (const bytes of [Buffer.alloc(0), Buffer.from('not an image at all'), png, Buffer.from([0xff, 0xd8, 0xff, 0xd9]), png.subarray(0, 3)]) {
+  for (const bytes of [
+    Buffer.alloc(0),
+    Buffer.from('not an image at all'),
+    png,
+    Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+    png.subarray(0, 3),
+  ]) {
     assert.equal(variantSize(bytes), undefined);
   }
   const jpeg = await sharp(picture(100, 100)).jpeg().toBuffer();
