@@ -1,0 +1,48 @@
+// The feed renderer's child process: the catalog goes in and the feed comes out as text in pieces,
+// and what comes out is renderFeed's very string, whatever characters the show's titles hold.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { renderFeed } from '../../src/feeds/rss.js';
+import { renderFeedOffThread, writeInPieces } from '../../src/site/feed-worker.js';
+import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
+
+const catalog = fixtureCatalog('/show');
+const artwork = fixtureArtwork(catalog, '/cache');
+const options = { baseUrl: 'https://example.com', now: fixedNow, artwork };
+
+test('pieces never cut a character in two: the bytes written are the text in UTF-8', async () => {
+  // 'abc' first: the first cut (at 32,768 characters) falls between the halves of an emoji's surrogate pair.
+  const text = `abc${'😀é€'.repeat(30_000)}`;
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await writeInPieces(out, text);
+  assert.ok(chunks.length > 1, 'written in more than one piece');
+  assert.ok(Buffer.concat(chunks).equals(Buffer.from(text, 'utf8')));
+  assert.ok(
+    chunks.every((c) => c.length < 128 * 1024),
+    'each piece below glibc’s first mmap threshold',
+  );
+});
+
+test('a feed rendered in the child process is renderFeed’s string, with titles of one- to four-byte characters', async () => {
+  const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
+  const episodes = Array.from({ length: 600 }, (_, i) => ({
+    ...base,
+    slug: `e${i}`,
+    guid: `g${i}`,
+    title: `Épisode ${i} ${'🎙️ naïve € '.repeat(i % 7)}`,
+    date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString(),
+  }));
+  const big = { ...catalog, episodes };
+  const feed = catalog.show.feeds.find((f) => f.name === 'audio')!;
+  const expected = renderFeed(big, feed, options);
+  assert.ok(expected.length > 4 * 32 * 1024, 'long enough to come back in many pieces');
+  assert.equal(await renderFeedOffThread(big, feed, options), expected);
+});
+
+test('a feed the catalog does not have is a rejection, not a hang', async () => {
+  const feed = { ...catalog.show.feeds[0], name: 'nonesuch' };
+  await assert.rejects(renderFeedOffThread(catalog, feed, options), /feed renderer ended \(1\) without a feed/);
+});
