@@ -5,8 +5,8 @@
 // resident memory up long after. So it runs in a child process of its own, not a worker thread:
 // a thread's heap goes when it ends, but the allocator keeps the memory its thread used (measured
 // on 10,000 episodes: the server stayed about 50 MB bigger), where a process gives it all back.
-// The catalog goes to the child as JSON on its stdin and the feed comes back as text on its stdout,
-// both in pieces of PIECE_CHARS characters, never as one block of bytes. Why: IPC would put the
+// The catalog goes to the child as lines of JSON on its stdin (one per episode) and the feed comes back
+// as text on its stdout in pieces of PIECE_CHARS characters, never as one block of bytes. Why: IPC would put the
 // serialized catalog and the received feed (each some 10 MB) in single malloc'd blocks, and freeing
 // a block that big raises glibc's mmap threshold to its size for the rest of the process
 // (mallopt(3), M_MMAP_THRESHOLD), after which buffers up to that size come from heaps glibc seldom
@@ -59,11 +59,24 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
         );
         // A child that ends early closes its stdin: its exit code says what went wrong, not this write.
         child.stdin.on('error', () => undefined);
-        void writeInPieces(child.stdin, JSON.stringify(job));
+        void writeJob(child.stdin, job);
       }),
   );
   queue = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * Writes the job as lines of JSON: the job without its episodes, then one line per episode (JSON
+ * escapes every newline inside a string). No string of the whole catalog is made: one would be
+ * some 15 MB of the server's heap, kept until its next full collection.
+ */
+async function writeJob(out: Writable, job: FeedJob): Promise<void> {
+  const { episodes, ...rest } = job.catalog;
+  const head = JSON.stringify({ ...job, catalog: { ...rest, episodes: [] } });
+  if (!out.write(`${head}\n`)) await once(out, 'drain');
+  for (const episode of episodes) if (!out.write(`${JSON.stringify(episode)}\n`)) await once(out, 'drain');
+  out.end();
 }
 
 /** Writes `text` in pieces of at most PIECE_CHARS characters, never cutting a surrogate pair, then ends the stream. */
@@ -82,7 +95,12 @@ async function renderInChild(): Promise<void> {
   process.stdin.setEncoding('utf8');
   const parts: string[] = [];
   for await (const text of process.stdin) parts.push(text as string);
-  const { catalog, feedName, options } = JSON.parse(parts.join('')) as FeedJob;
+  const [head, ...episodes] = parts
+    .join('')
+    .split('\n')
+    .filter((line) => line !== '');
+  const { catalog, feedName, options } = JSON.parse(head) as FeedJob;
+  catalog.episodes = episodes.map((line) => JSON.parse(line) as Catalog['episodes'][number]);
   const { renderFeed } = await import('../feeds/rss.js');
   const feed = catalog.show.feeds.find((f) => f.name === feedName);
   if (!feed) {
