@@ -10,6 +10,7 @@ import type { Problem } from '../contract/problems.js';
 import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
 import { imageSize, renderImage, type RenderOptions } from './image.js';
 import { READ_LIMITS, readRegularFile } from '../show/show-file.js';
+import { readVariantSize } from './variant-size.js';
 
 interface VariantSpec extends RenderOptions {
   purpose: Exclude<ImageVariant['purpose'], 'feed'>;
@@ -128,7 +129,8 @@ async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, c
 
   const existing = await fs.stat(file).catch(() => undefined);
   if (existing?.isFile()) {
-    const { width, height } = await imageSize(file);
+    // From the header when it is one of ours: no libvips in a server that only finds its copies made.
+    const { width, height } = (await readVariantSize(file)) ?? (await imageSize(file));
     return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size, mtimeMs: existing.mtimeMs };
   }
   const rendered = await renderImage(source, options).catch((err: unknown) => {

@@ -12,7 +12,9 @@ test('regression: every worker or child a bundled chunk starts by new URL("./x.j
   const started = new Set<string>();
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.js'))) {
     const code = fs.readFileSync(path.join(dir, name), 'utf8');
-    for (const m of code.matchAll(/(?:new Worker\(|fork\(\w+\()new URL\("\.\/([^"]+)", import\.meta\.url\)/g)) {
+    for (const m of code.matchAll(
+      /(?:new Worker\(|fork\(\w+\(|spawn\(process\.execPath, \[\w+\()new URL\("\.\/([^"]+)", import\.meta\.url\)/g,
+    )) {
       started.add(m[1]);
       assert.ok(fs.existsSync(path.join(dir, m[1])), `${name} starts ./${m[1]}, which is not in ${dir}`);
     }

@@ -1,28 +1,63 @@
-// Feeds rendered in a child process: the same bytes as renderFeed on this thread.
+// The feed renderer's child process: the catalog goes in and the feed comes out as text in pieces,
+// and what comes out is renderFeed's very string, whatever characters the show's titles hold.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { renderFeed } from '../../src/feeds/rss.js';
-import { renderFeedOffThread } from '../../src/site/feed-worker.js';
+import { renderFeedOffThread, writeInPieces } from '../../src/site/feed-worker.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
 
-const catalog = fixtureCatalog();
-const options = {
-  baseUrl: 'https://virtzine.example',
-  mediaBaseUrl: 'https://cdn.example',
-  now: fixedNow,
-  artwork: fixtureArtwork(catalog),
-};
+const catalog = fixtureCatalog('/show');
+const artwork = fixtureArtwork(catalog, '/cache');
+const options = { baseUrl: 'https://example.com', now: fixedNow, artwork };
+const cdnOptions = { ...options, mediaBaseUrl: 'https://cdn.example' };
+
+test('pieces never cut a character in two: the bytes written are the text in UTF-8', async () => {
+  // 'abc' first: the first cut (at 32,768 characters) falls between the halves of an emoji's surrogate pair.
+  const text = `abc${'😀é€'.repeat(30_000)}`;
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await writeInPieces(out, text);
+  assert.ok(chunks.length > 1, 'written in more than one piece');
+  assert.ok(Buffer.concat(chunks).equals(Buffer.from(text, 'utf8')));
+  assert.ok(
+    chunks.every((c) => c.length < 128 * 1024),
+    'each piece below glibc’s first mmap threshold',
+  );
+});
+
+test('a feed rendered in the child process is renderFeed’s string, with titles of one- to four-byte characters', async () => {
+  const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
+  const episodes = Array.from({ length: 600 }, (_, i) => ({
+    ...base,
+    slug: `e${i}`,
+    guid: `g${i}`,
+    title: `Épisode ${i} ${'🎙️ naïve € '.repeat(i % 7)}`,
+    date: new Date(Date.UTC(2020, 0, 1) + i * 864e5).toISOString(),
+  }));
+  const big = { ...catalog, episodes };
+  const feed = catalog.show.feeds.find((f) => f.name === 'audio')!;
+  const expected = renderFeed(big, feed, options);
+  assert.ok(expected.length > 4 * 32 * 1024, 'long enough to come back in many pieces');
+  assert.equal(await renderFeedOffThread(big, feed, options), expected);
+});
+
+test('a feed the catalog does not have is a rejection, not a hang', async () => {
+  const feed = { ...catalog.show.feeds[0], name: 'nonesuch' };
+  await assert.rejects(renderFeedOffThread(catalog, feed, options), /feed renderer ended \(1\) without a feed/);
+});
 
 test('each feed rendered off the thread is byte for byte what renderFeed makes; a feed the catalog lacks is an error, never a feed body', async () => {
   const [video, audio] = catalog.show.feeds;
   // Asked at once, they run one after the other; the failure in the middle does not stop the queue.
   const [offVideo, missing, offAudio] = await Promise.allSettled([
-    renderFeedOffThread(catalog, video, options),
-    renderFeedOffThread(catalog, { name: 'nope', title: 'Nope', enclosure: 'mp3', alternates: [] }, options),
-    renderFeedOffThread(catalog, audio, options),
+    renderFeedOffThread(catalog, video, cdnOptions),
+    renderFeedOffThread(catalog, { name: 'nope', title: 'Nope', enclosure: 'mp3', alternates: [] }, cdnOptions),
+    renderFeedOffThread(catalog, audio, cdnOptions),
   ]);
-  assert.deepEqual(offVideo, { status: 'fulfilled', value: renderFeed(catalog, video, options) });
-  assert.deepEqual(offAudio, { status: 'fulfilled', value: renderFeed(catalog, audio, options) });
+  assert.deepEqual(offVideo, { status: 'fulfilled', value: renderFeed(catalog, video, cdnOptions) });
+  assert.deepEqual(offAudio, { status: 'fulfilled', value: renderFeed(catalog, audio, cdnOptions) });
   assert.equal(missing.status, 'rejected');
-  assert.match(String((missing as PromiseRejectedResult).reason), /no feed named nope/);
+  assert.match(String((missing as PromiseRejectedResult).reason), /without a feed/);
 });
