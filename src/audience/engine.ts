@@ -227,29 +227,51 @@ export class Counter {
     }
 
     const { episode, format, file } = hit.target;
-    if (hit.threshold === undefined) return { rejected: 'no-threshold' };
-    const entry = this.findWindow(identity, episode, hit.time, day);
-    // A late line (a log imported after later ones) does not move the last touch back.
-    if (hit.time > entry.lastTouch) entry.lastTouch = hit.time;
-    if (entry.counted) return { rejected: 'duplicate' };
-    let received = entry.files[file] ?? [];
-    for (const interval of hit.sent) received = addInterval(received, interval);
-    entry.files[file] = received;
-    if (coveredBelow(received, hit.threshold) < hit.threshold) return { rejected: 'short' };
+    const { threshold } = hit;
+    if (threshold === undefined) return { rejected: 'no-threshold' };
+    const [key, entry, isNew] = this.findWindow(identity, episode, hit.time, day);
+    // A window is written to the store only when it changed in a way that matters: a busy second
+    // touches many windows, and most hits (a counted listener streaming on, a seek far into the
+    // file) change nothing that decides a count.
+    let changed = isNew;
+    // A late line (a log imported after later ones) does not move the last touch back. Only the
+    // last-touch window ends by it; for the others it is not worth a write.
+    if (hit.time > entry.lastTouch) {
+      entry.lastTouch = hit.time;
+      if (this.options.window === 'last-touch-24h') changed = true;
+    }
+    if (entry.counted) {
+      if (changed) this.put(key, entry);
+      return { rejected: 'duplicate' };
+    }
+    // Only bytes below the threshold decide the count: ranges above it are not kept.
+    const before = entry.files[file] ?? [];
+    let received = before;
+    for (const [start, end] of hit.sent) if (start < threshold) received = addInterval(received, [start, Math.min(end, threshold - 1)]);
+    const covered = coveredBelow(received, threshold);
+    if (covered > coveredBelow(before, threshold)) {
+      entry.files[file] = received;
+      changed = true;
+    }
+    if (covered < threshold) {
+      if (changed) this.put(key, entry);
+      return { rejected: 'short' };
+    }
     entry.counted = true;
     entry.files = {}; // counted: the byte ranges are of no more use
+    this.put(key, entry);
     return { download: { day, episode, format, app: ua.app ?? 'Other', device: ua.device ?? 'Other' } };
   }
 
-  /** The listener's window for this episode open at `time`, or a new one. */
-  private findWindow(identity: string, episode: string, time: number, day: string): ListenerEpisode {
+  /**
+   * The listener's window for this episode open at `time` and its key, or a new one; `true` when it
+   * was made or moved to another key (and so is already marked for writing).
+   */
+  private findWindow(identity: string, episode: string, time: number, day: string): [string, ListenerEpisode, boolean] {
     const { window } = this.options;
     const todayKey = `${this.options.hashListener(identity, day)}\n${episode}`;
     const today = this.listeners.get(todayKey);
-    if (today && isOpen(window, today, time)) {
-      this.put(todayKey, today);
-      return today;
-    }
+    if (today && isOpen(window, today, time)) return [todayKey, today, false];
     if (window !== 'calendar-utc') {
       // Rolling windows cross midnight: the listener may have been hashed with yesterday's key,
       // or, for a late line, with the next day's (a later line moved the window there).
@@ -261,19 +283,16 @@ export class Counter {
         const key = `${hash}\n${episode}`;
         const entry = hash === undefined ? undefined : this.listeners.get(key);
         if (!entry || !isOpen(window, entry, time)) continue; // a closed one is kept for late lines, till prune()
-        if (later) {
-          this.put(key, entry);
-          return entry;
-        }
+        if (later) return [key, entry, false];
         // Re-keyed with today's key, so that yesterday's key can be destroyed when its day is over.
         this.remove(key);
         this.put(todayKey, entry);
-        return entry;
+        return [todayKey, entry, true];
       }
     }
     const entry: ListenerEpisode = { windowStart: time, lastTouch: time, files: {}, counted: false };
     this.put(todayKey, entry);
-    return entry;
+    return [todayKey, entry, true];
   }
 
   private put(key: string, entry: ListenerEpisode): void {

@@ -240,3 +240,29 @@ describe('state', () => {
     assert.ok(b.add(hit({ sent: [[200_000, 299_999]] })).download);
   });
 });
+
+describe('listener windows written to the store only when they change what decides a count', () => {
+  const changedKeys = (c: Counter) => c.takeListenerChanges().upserts.length;
+  it('a seek far past the threshold keeps no ranges and marks nothing to write; a range below it does', () => {
+    const c = counter();
+    assert.equal(c.add(hit({ sent: [[0, 99_999]] })).rejected, 'short');
+    assert.equal(changedKeys(c), 1, 'a new window is written');
+    assert.equal(c.add(hit({ sent: [[500_000, 999_999]], time: Date.parse('2026-11-02T10:01:00Z') })).rejected, 'short');
+    assert.equal(changedKeys(c), 0, 'bytes above the threshold change nothing');
+    assert.equal(c.add(hit({ sent: [[50_000, 99_999]], time: Date.parse('2026-11-02T10:02:00Z') })).rejected, 'short');
+    assert.equal(changedKeys(c), 0, 'bytes already received change nothing');
+    assert.equal(c.add(hit({ sent: [[100_000, 199_999]], time: Date.parse('2026-11-02T10:03:00Z') })).rejected, 'short');
+    assert.equal(changedKeys(c), 1, 'new bytes below the threshold are written');
+    // The ranges kept are all below the threshold, and the count comes when they reach it.
+    assert.ok(c.add(hit({ sent: [[200_000, 400_000]], time: Date.parse('2026-11-02T10:04:00Z') })).download);
+  });
+  it('a counted listener streaming on writes nothing in the calendar and first-touch windows, and its last touch in the last-touch one', () => {
+    for (const window of WINDOW_KINDS) {
+      const c = counter(window);
+      assert.ok(c.add(hit()).download);
+      c.takeListenerChanges();
+      assert.equal(c.add(hit({ time: Date.parse('2026-11-02T11:00:00Z') })).rejected, 'duplicate');
+      assert.equal(changedKeys(c), window === 'last-touch-24h' ? 1 : 0, window);
+    }
+  });
+});
