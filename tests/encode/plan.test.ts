@@ -8,15 +8,11 @@ import path from 'node:path';
 import { JsonCache } from '../../src/catalog/cache.js';
 import { fileSha256, formatsNeeded, freeName, outputName, profileFromEnv, type NameInputs } from '../../src/encode/plan.js';
 import type { ShowManifest } from '../../src/show/schema.js';
+import { minimalShowManifest } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const show = (extra: Partial<ShowManifest>): ShowManifest => ({
-  title: 'T',
-  description: 'D',
-  author: 'A',
-  language: 'en',
-  artwork: 'artwork.jpg',
-  feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
+  ...minimalShowManifest,
   ...extra,
 });
 

@@ -3,17 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadShow } from '../../src/show/load.js';
-import { minimalShowYaml } from '../support/show-folder.js';
+import { minimalEpisodeYaml, minimalShowYaml } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const goodShow = minimalShowYaml;
-const goodEpisode = `title: One
-date: 2020-01-01T10:00:00Z
-summary: The first one.
-guid: 11111111-2222-3333-4444-555555555555
-media:
-  mp3: one.mp3
-`;
+const goodEpisode = minimalEpisodeYaml;
 
 async function show(files: Record<string, string>): Promise<string> {
   const dir = tempDir('load');

@@ -6,16 +6,10 @@ import { Value } from '@sinclair/typebox/value';
 import { load as parseYaml } from 'js-yaml';
 import { isEpisodeManifest, isShowManifest } from '../../src/show/manifest-checks.js';
 import { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
-import { minimalShowYaml } from '../support/show-folder.js';
+import { minimalEpisodeYaml, minimalShowYaml } from '../support/show-folder.js';
 
 const goodShow = minimalShowYaml;
-const goodEpisode = `title: One
-date: 2020-01-01T10:00:00Z
-summary: The first one.
-guid: 11111111-2222-3333-4444-555555555555
-media:
-  mp3: one.mp3
-`;
+const goodEpisode = minimalEpisodeYaml;
 const show = parseYaml(goodShow) as Record<string, unknown>;
 const episode = parseYaml(goodEpisode) as Record<string, unknown>;
 

@@ -4,16 +4,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
+import { minimalShowManifest } from '../support/show-folder.js';
 import { compiledCheckCode, EpisodeManifest, jsonSchemas, schemaErrors, ShowManifest } from '../../src/show/schema.js';
 
-const show = {
-  title: 'T',
-  description: 'D',
-  author: 'A',
-  language: 'en',
-  artwork: 'artwork.jpg',
-  feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
-};
+const show = minimalShowManifest;
 const episode = { title: 'One', date: '2020-01-01T10:00:00Z', summary: 'S.' };
 
 test('a valid manifest has no errors', () => {

@@ -103,6 +103,25 @@ feeds:
   audio: { title: Audio, enclosure: mp3 }
 `;
 
+/** An episode.yaml that passes the schema (manifest tests; no file behind its mp3). */
+export const minimalEpisodeYaml = `title: One
+date: 2020-01-01T10:00:00Z
+summary: The first one.
+guid: 11111111-2222-3333-4444-555555555555
+media:
+  mp3: one.mp3
+`;
+
+/** The smallest show manifest as parsed data (schema and plan tests). */
+export const minimalShowManifest = {
+  title: 'T',
+  description: 'D',
+  author: 'A',
+  language: 'en',
+  artwork: 'artwork.jpg',
+  feeds: { audio: { title: 'Audio', enclosure: 'mp3' as const } },
+};
+
 /**
  * Overwrites a file's bytes with zeros, keeping its size and modification time: a check that
  * reads the file again finds it broken, one that trusts its facts cache (keyed on size and mtime)
