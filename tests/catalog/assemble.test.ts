@@ -9,20 +9,11 @@ import type { EpisodeFiles, ShowFiles } from '../../src/catalog/read-files.js';
 import type { EpisodeMedia, ImageFacts, MediaFacts } from '../../src/contract/catalog.js';
 import type { Problem } from '../../src/contract/problems.js';
 import type { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
+import { artworkFacts } from '../support/catalog-data.js';
 
 const showDir = '/show';
 
-const artwork: ImageFacts = {
-  path: `${showDir}/artwork.jpg`,
-  file: 'artwork.jpg',
-  size: 200_000,
-  mtimeMs: 1,
-  format: 'jpeg',
-  width: 1400,
-  height: 1400,
-  space: 'srgb',
-  hasAlpha: false,
-};
+const artwork: ImageFacts = artworkFacts(showDir, 200_000);
 
 function showManifest(over: Partial<ShowManifest> = {}): ShowManifest {
   return {

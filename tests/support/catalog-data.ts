@@ -1,5 +1,18 @@
 // Catalog data for tests that need no files: a show and episodes as checkShow would make them.
-import type { Episode, Show } from '../../src/contract/catalog.js';
+import type { Episode, ImageFacts, Show } from '../../src/contract/catalog.js';
+
+/** The facts of a good 1400 px JPEG show artwork in `dir`, as the probe reports them. */
+export const artworkFacts = (dir: string, size = 1): ImageFacts => ({
+  path: `${dir}/artwork.jpg`,
+  file: 'artwork.jpg',
+  size,
+  mtimeMs: 1,
+  format: 'jpeg',
+  width: 1400,
+  height: 1400,
+  space: 'srgb',
+  hasAlpha: false,
+});
 
 export const show = (title = 'Tiny Show'): Show => ({
   dir: '/shows/tiny',
@@ -8,17 +21,7 @@ export const show = (title = 'Tiny Show'): Show => ({
   author: 'Tests',
   language: 'en',
   baseUrl: 'https://tiny.example',
-  artwork: {
-    path: '/shows/tiny/artwork.jpg',
-    file: 'artwork.jpg',
-    size: 1,
-    mtimeMs: 1,
-    format: 'jpeg',
-    width: 1400,
-    height: 1400,
-    space: 'srgb',
-    hasAlpha: false,
-  },
+  artwork: artworkFacts('/shows/tiny'),
   categories: [],
   explicit: false,
   type: 'episodic',
