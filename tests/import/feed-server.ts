@@ -38,6 +38,8 @@ export class FeedServer {
   base = '';
   /** Paths with no route are served from this folder (a `build --out` output), if set. */
   root?: string;
+  /** Answers paths with no route (a whole host's worth of addresses), if set. */
+  fallback?: (path: string) => Served | undefined;
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -81,6 +83,8 @@ export class FeedServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const p = new URL(req.url ?? '/', 'http://x').pathname;
     let route = this.routes.get(p);
+    const fallback = route ? undefined : this.fallback?.(p);
+    if (fallback) route = () => fallback;
     if (!route && this.root) {
       const file = path.join(this.root, decodeURIComponent(p), p.endsWith('/') ? 'index.html' : '');
       if (file.startsWith(this.root) && fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
