@@ -10,6 +10,9 @@
 // - characters XML forbids (most C0 controls): dropped;
 // - a prefix such as itunes: used without its xmlns declaration: bound to the namespace every
 //   podcast app assumes for it.
+// In either pass, a namespace declared by one of its other addresses (the podcast namespace's
+// first home on GitHub, the iTunes DTD as Apple's old documents spelled it) is read as the
+// namespace it is, and said.
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { decodeHtmlEntity } from './html-markdown.js';
 
@@ -50,6 +53,20 @@ export const knownPrefixes: Readonly<Record<string, string>> = {
   spotify: 'http://www.spotify.com/ns/rss',
 };
 
+/**
+ * Other addresses real feeds declare the same namespaces by. The podcast namespace lived on GitHub
+ * before podcastindex.org (https://github.com/Podcastindex-org/podcast-namespace, "Namespace
+ * declaration"): the early Podcasting 2.0 feeds, and podcast-partytime's own test feeds, still
+ * declare it there; a feed read without it would lose its podcast:locked, chapters and transcripts.
+ * Apple's old RSS samples spelled the iTunes DTD with capitals (DTDs/Podcast-1.0.dtd).
+ */
+const namespaceAliases: Readonly<Record<string, string>> = {
+  'https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md': knownPrefixes.podcast,
+  'https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md': knownPrefixes.podcast,
+  'http://www.itunes.com/DTDs/Podcast-1.0.dtd': knownPrefixes.itunes,
+  'https://www.itunes.com/dtds/podcast-1.0.dtd': knownPrefixes.itunes,
+};
+
 /** The characters of `bytes` in the encoding the XML declaration names (UTF-8 when it names none). */
 export function decodeXml(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
@@ -88,7 +105,7 @@ export function parseFeedXml(
   onRestart?: () => void,
 ): ParsedXml & { text?: string; lenient?: boolean } {
   const strict = parseWhole(text, false, mode, onItem);
-  if (!strict.error) return { root: strict.root, fixes: [], text, lenient: false };
+  if (!strict.error) return { root: strict.root, fixes: strict.fixes, text, lenient: false };
   onRestart?.();
   const { mended, fixes } = mend(text);
   const lenient = parseWhole(mended, true, mode, onItem);
@@ -150,6 +167,8 @@ export class XmlStream {
   private readonly entities = new Map<string, number>();
   private readonly unknownEntities = new Set<string>();
   private readonly prefixes = new Set<string>();
+  /** Namespace addresses read as another (namespaceAliases). */
+  private readonly aliased = new Set<string>();
   private readonly stack: XmlElement[] = [];
   private root?: XmlElement;
   private error?: string;
@@ -157,7 +176,7 @@ export class XmlStream {
   private skipping = 0;
 
   constructor(lenient: boolean, mode: ItemMode, onItem?: (item: XmlElement) => void) {
-    const { entities, unknownEntities, prefixes, stack } = this;
+    const { entities, unknownEntities, prefixes, aliased, stack } = this;
     const parser = new SaxesParser({
       xmlns: true,
       position: true,
@@ -191,7 +210,11 @@ export class XmlStream {
         this.skipping++;
         return;
       }
-      const ns = tag.uri ?? '';
+      let ns = tag.uri ?? '';
+      if (namespaceAliases[ns]) {
+        aliased.add(ns);
+        ns = namespaceAliases[ns];
+      }
       const local = tag.local ?? tag.name;
       const item = mode !== 'tree' && isChannelItem(stack, ns, local);
       if (item && mode === 'skip') {
@@ -249,6 +272,7 @@ export class XmlStream {
       fixes.push(
         `namespace prefixes used without a declaration were bound to their usual namespace: ${[...this.prefixes].map((p) => `${p}:`).join(' ')}`,
       );
+    for (const uri of this.aliased) fixes.push(`the namespace declared as ${uri} was read as ${namespaceAliases[uri]}, its address now`);
     const error = this.error ?? (this.root ? undefined : 'no root element');
     return { root: this.root, error, fixes };
   }

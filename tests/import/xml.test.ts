@@ -46,6 +46,21 @@ test('itunes: used without its namespace declared is bound to Apple namespace, a
   assert.match(r.fixes.join('\n'), /itunes:/);
 });
 
+test('regression: a feed declaring the podcast namespace at its old GitHub address lost its podcast:locked; it is read as the podcast namespace, and said', () => {
+  const old = 'https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md';
+  const r = parseXml(
+    `<rss version="2.0" xmlns:podcast="${old}" xmlns:itunes="http://www.itunes.com/DTDs/Podcast-1.0.dtd"><channel><podcast:locked owner="o@example.com">yes</podcast:locked><itunes:author>A</itunes:author></channel></rss>`,
+  );
+  const [locked, author] = r.root?.children[0].children ?? [];
+  assert.equal(locked.ns, 'https://podcastindex.org/namespace/1.0');
+  assert.equal(author.ns, 'http://www.itunes.com/dtds/podcast-1.0.dtd');
+  assert.match(
+    r.fixes.join('\n'),
+    /declared as https:\/\/github\.com\/Podcastindex-org\/podcast-namespace\S* was read as https:\/\/podcastindex\.org\/namespace\/1\.0/,
+  );
+  assert.match(r.fixes.join('\n'), /DTDs\/Podcast-1\.0\.dtd was read as http:\/\/www\.itunes\.com\/dtds\/podcast-1\.0\.dtd/);
+});
+
 test('XML that cannot be mended is an error with its position, not an exception', () => {
   const r = parseXml(rss('<title>Open</channel>'));
   assert.equal(r.root, undefined);
