@@ -183,8 +183,9 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
  * server of 10,000 episodes kept 33.6 MB of mostly empty, resident young generation for the rest
  * of its life. Growth factor 1 keeps it at its starting size: the catalog goes to the old
  * generation a little sooner instead. Measured (bench/big-serve.ts, 3 runs each, alternated, load
- * 4): resident 218 MB instead of 236 after the show page, the feed and 5 episode pages, with the
- * same start-up time. --max-semi-space-size would be the flag for it, but V8 reads that one only
+ * 4): resident 218 MB instead of 236 after the show page, the feed and 5 episode pages; the first
+ * 200 came as soon (856 ms instead of 864, medians of 8 alternated runs, load 4) for 3 % more CPU
+ * (1,020 ms instead of 990: more, smaller scavenges). --max-semi-space-size would be the flag for it, but V8 reads that one only
  * when the process starts; the growth factor is read at each growth (and V8 only raises a value
  * below 2 when it starts, not later). https://v8.dev/blog/orinoco-parallel-scavenger
  */
