@@ -5,12 +5,17 @@
 // resident memory up long after. So it runs in a child process of its own, not a worker thread:
 // a thread's heap goes when it ends, but the allocator keeps the memory its thread used (measured
 // on 10,000 episodes: the server stayed about 50 MB bigger), where a process gives it all back.
-// The catalog goes to the child as lines of JSON on its stdin (one per episode) and the feed comes back
-// as text on its stdout in pieces of PIECE_CHARS characters, never as one block of bytes. Why: IPC would put the
-// serialized catalog and the received feed (each some 10 MB) in single malloc'd blocks, and freeing
-// a block that big raises glibc's mmap threshold to its size for the rest of the process
+// The catalog goes to the child as lines of JSON on its stdin (one per episode), never as one block
+// of bytes. Why: IPC would put the serialized catalog (some 15 MB) in a single malloc'd block, and
+// freeing a block that big raises glibc's mmap threshold to its size for the rest of the process
 // (mallopt(3), M_MMAP_THRESHOLD), after which buffers up to that size come from heaps glibc seldom
 // gives back: measured on 10,000 episodes, the server stayed some 13 MB bigger after its first feed.
+// The feed comes back on the child's stdout in pieces of PIECE_CHARS characters and is kept as the
+// UTF-8 bytes it is sent as (one Buffer, held as long as the site holds the feed), not as a string:
+// the string (9 MB in V8's heap) and a fresh copy of its bytes for each request that sent it whole
+// or compressed it (another 9 MB, garbage until V8's next collection, then kept by the allocator)
+// kept the server of 10,000 episodes about 7 MB bigger after its first feed (bench/big-serve.ts, 3
+// runs each, alternated, load 3.5: 213 MB instead of 220).
 // The builder is the same pure renderFeed.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -36,8 +41,8 @@ const PIECE_CHARS = 32 * 1024;
 /** One render at a time: two big feeds at once would need both heaps at once. */
 let queue: Promise<unknown> = Promise.resolve();
 
-/** renderFeed(catalog, feed, options), run in a child process of its own. */
-export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: SiteOptions & { artwork: ArtworkSet }): Promise<string> {
+/** renderFeed(catalog, feed, options), run in a child process of its own: its text in UTF-8. */
+export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: SiteOptions & { artwork: ArtworkSet }): Promise<Buffer> {
   const job: FeedJob = {
     catalog,
     feedName: feed.name,
@@ -45,24 +50,27 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
   };
   const run = queue.then(
     () =>
-      new Promise<string>((resolve, reject) => {
+      new Promise<Buffer>((resolve, reject) => {
         // This very module, by its file name: dist/src/site/feed-worker.js, or the bundle's entry of that name.
         const child = spawn(process.execPath, [fileURLToPath(new URL('./feed-worker.js', import.meta.url)), CHILD_FLAG], {
           stdio: ['pipe', 'pipe', 'inherit'],
         });
-        const parts: string[] = [];
-        child.stdout.setEncoding('utf8'); // decoded as it comes: a character cut between two reads is joined
-        child.stdout.on('data', (text: string) => parts.push(text));
+        const parts: Buffer[] = [];
+        child.stdout.on('data', (bytes: Buffer) => parts.push(bytes));
         child.once('error', reject);
         child.once('close', (code) =>
-          code === 0 ? resolve(parts.join('')) : reject(new Error(`feed renderer ended (${code}) without a feed`)),
+          code === 0 ? resolve(Buffer.concat(parts)) : reject(new Error(`feed renderer ended (${code}) without a feed`)),
         );
         // A child that ends early closes its stdin: its exit code says what went wrong, not this write.
         child.stdin.on('error', () => undefined);
         void writeJob(child.stdin, job);
       }),
   );
-  queue = run.catch(() => undefined);
+  // Not run.catch(): that promise would hold the feed (its value) until the next render, after the site let it go.
+  queue = run.then(
+    () => undefined,
+    () => undefined,
+  );
   return run;
 }
 

@@ -32,7 +32,8 @@ export interface RoutesOptions extends SiteOptions {
   feedsOffThread?: FeedRenderer;
 }
 
-export type FeedRenderer = (catalog: Catalog, feed: FeedDef, options: SiteOptions & { artwork: ArtworkSet }) => Promise<string>;
+/** Renders a feed elsewhere; gives its text as UTF-8 bytes (kept as such: see RenderedBodies). */
+export type FeedRenderer = (catalog: Catalog, feed: FeedDef, options: SiteOptions & { artwork: ArtworkSet }) => Promise<Buffer>;
 
 /** Published episodes from which a feed is rendered off the main thread, when the caller offers a way: below it, starting a worker costs more than it saves. */
 export const OFF_THREAD_FROM = 500;
@@ -42,11 +43,14 @@ const RENDERED_CHARS = 48 * 1024 * 1024;
 
 /**
  * The bodies of a map's content entries, rendered when first read and kept, least recently read
- * going first once they hold more than `maxChars` characters. An evicted body is rendered again
- * when read again: the builders are pure, so it comes out the same.
+ * going first once they hold more than `maxChars` characters (a body kept as bytes counts its
+ * bytes). An evicted body is rendered again when read again: the builders are pure, so it comes
+ * out the same.
+ * A body rendered elsewhere (prepare) is kept as the UTF-8 bytes it came as, and the server sends
+ * those (bytes()); only a reader of its text (body) gets a string, decoded for that read.
  */
 export class RenderedBodies {
-  private readonly bodies = new Map<object, string>();
+  private readonly bodies = new Map<object, string | Buffer>();
   private chars = 0;
   /** Renders under way elsewhere, by owner: asked for twice, made once. */
   private readonly pending = new Map<object, Promise<void>>();
@@ -57,11 +61,19 @@ export class RenderedBodies {
   get(owner: object, render: () => string): string {
     const body = this.bodies.get(owner) ?? render();
     this.keep(owner, body);
+    return typeof body === 'string' ? body : body.toString('utf8');
+  }
+
+  /** The body of `owner` as the bytes prepare() kept, if it is kept so (else undefined: read get()). */
+  bytes(owner: object): Buffer | undefined {
+    const body = this.bodies.get(owner);
+    if (typeof body === 'string' || body === undefined) return undefined;
+    this.keep(owner, body);
     return body;
   }
 
-  /** Makes the body of `owner` with `render` (elsewhere: another thread) unless it is kept already; one render at a time per owner. */
-  prepare(owner: object, render: () => Promise<string>): Promise<void> {
+  /** Makes the body of `owner` with `render` (elsewhere: another process) unless it is kept already; one render at a time per owner. */
+  prepare(owner: object, render: () => Promise<Buffer>): Promise<void> {
     if (this.bodies.has(owner)) return Promise.resolve();
     let made = this.pending.get(owner);
     if (!made) {
@@ -73,7 +85,7 @@ export class RenderedBodies {
     return made;
   }
 
-  private keep(owner: object, body: string): void {
+  private keep(owner: object, body: string | Buffer): void {
     const old = this.bodies.get(owner);
     if (old !== undefined) {
       this.bodies.delete(owner); // re-inserted below: most recently read last
@@ -91,13 +103,14 @@ export class RenderedBodies {
 
 /**
  * A content entry whose body is rendered when first read (and again only if the cache let it go).
- * With `renderElsewhere`, the entry's prepare() renders it that way first (the server awaits it).
+ * With `renderElsewhere`, the entry's prepare() renders it that way first (the server awaits it),
+ * and its bytes() give what came back.
  */
 export function lazyContent(
   contentType: string,
   render: () => string,
   rendered: RenderedBodies,
-  renderElsewhere?: () => Promise<string>,
+  renderElsewhere?: () => Promise<Buffer>,
 ): SiteEntry {
   const entry: SiteEntry = {
     kind: 'content',
@@ -106,7 +119,10 @@ export function lazyContent(
       return rendered.get(entry, render);
     },
   };
-  if (renderElsewhere) entry.prepare = () => rendered.prepare(entry, renderElsewhere);
+  if (renderElsewhere) {
+    entry.prepare = () => rendered.prepare(entry, renderElsewhere);
+    entry.bytes = () => rendered.bytes(entry);
+  }
   return entry;
 }
 

@@ -6,9 +6,10 @@ export type SiteEntry =
   /**
    * Generated in memory: pages, feeds, chapters JSON. `body` may be rendered when first read
    * (src/site/routes.ts); `prepare`, when there, renders it off the main thread first, and a server
-   * awaits it before reading `body`.
+   * awaits it before reading `body`, or `bytes` when there: the body's UTF-8 bytes as prepare()
+   * kept them (undefined if they were let go since), so a big feed is not copied for each request.
    */
-  | { kind: 'content'; contentType: string; body: string; prepare?: () => Promise<void> }
+  | { kind: 'content'; contentType: string; body: string; prepare?: () => Promise<void>; bytes?: () => Buffer | undefined }
   /** A file on disk served as is: media, transcripts, artwork. */
   | {
       kind: 'file';

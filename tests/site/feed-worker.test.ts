@@ -1,5 +1,5 @@
 // The feed renderer's child process: the catalog goes in and the feed comes out as text in pieces,
-// and what comes out is renderFeed's very string, whatever characters the show's titles hold.
+// and what comes out is renderFeed's very string in UTF-8, whatever characters the show's titles hold.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
@@ -27,7 +27,7 @@ test('pieces never cut a character in two: the bytes written are the text in UTF
   );
 });
 
-test('a feed rendered in the child process is renderFeed’s string, with titles of one- to four-byte characters', async () => {
+test('a feed rendered in the child process is renderFeed’s string in UTF-8, with titles of one- to four-byte characters', async () => {
   const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
   const episodes = Array.from({ length: 600 }, (_, i) => ({
     ...base,
@@ -40,7 +40,9 @@ test('a feed rendered in the child process is renderFeed’s string, with titles
   const feed = catalog.show.feeds.find((f) => f.name === 'audio')!;
   const expected = renderFeed(big, feed, options);
   assert.ok(expected.length > 4 * 32 * 1024, 'long enough to come back in many pieces');
-  assert.equal(await renderFeedOffThread(big, feed, options), expected);
+  const bytes = await renderFeedOffThread(big, feed, options);
+  assert.ok(Buffer.isBuffer(bytes));
+  assert.equal(bytes.toString('utf8'), expected);
 });
 
 test('a feed the catalog does not have is a rejection, not a hang', async () => {
@@ -56,8 +58,8 @@ test('each feed rendered off the thread is byte for byte what renderFeed makes; 
     renderFeedOffThread(catalog, { name: 'nope', title: 'Nope', enclosure: 'mp3', alternates: [] }, cdnOptions),
     renderFeedOffThread(catalog, audio, cdnOptions),
   ]);
-  assert.deepEqual(offVideo, { status: 'fulfilled', value: renderFeed(catalog, video, cdnOptions) });
-  assert.deepEqual(offAudio, { status: 'fulfilled', value: renderFeed(catalog, audio, cdnOptions) });
+  assert.deepEqual(offVideo, { status: 'fulfilled', value: Buffer.from(renderFeed(catalog, video, cdnOptions)) });
+  assert.deepEqual(offAudio, { status: 'fulfilled', value: Buffer.from(renderFeed(catalog, audio, cdnOptions)) });
   assert.equal(missing.status, 'rejected');
   assert.match(String((missing as PromiseRejectedResult).reason), /without a feed/);
 });

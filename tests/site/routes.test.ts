@@ -190,6 +190,7 @@ test('the feed of a big show is rendered on a worker thread (the same bytes as h
   await Promise.all([big.prepare(), big.prepare()]);
   assert.equal(rendered.renders, 1, 'prepared once, though asked twice');
   const expected = renderFeed(bigCatalog, catalog.show.feeds.find((f) => f.name === 'audio')!, { ...options(), artwork });
+  assert.ok(big.bytes?.()?.equals(Buffer.from(expected, 'utf8')), 'its bytes are what was prepared, as it came');
   assert.equal(big.body, expected);
   assert.equal(rendered.renders, 1, 'its body read from what was prepared');
   assert.equal(expected.split('<item>').length - 1, OFF_THREAD_FROM);

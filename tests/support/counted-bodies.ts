@@ -6,7 +6,7 @@ export class CountedBodies extends RenderedBodies {
   override get(owner: object, render: () => string): string {
     return super.get(owner, () => (this.renders++, render()));
   }
-  override prepare(owner: object, render: () => Promise<string>): Promise<void> {
+  override prepare(owner: object, render: () => Promise<Buffer>): Promise<void> {
     return super.prepare(owner, () => (this.renders++, render()));
   }
 }

@@ -72,9 +72,26 @@ export function backgroundLevel(coding: Compressing, length: number): number | u
   return coding === 'br' ? 5 : 6;
 }
 
+/**
+ * Brotli's window, as a power of two: 1 MB, not its default 4 MB (22). A body up to 1 MB fits in
+ * it whole; for the 8.7 MB feed of 10,000 episodes (items alike, about 1 KB each) quality 5 made
+ * 195,857 bytes instead of 195,945, in 51 ms instead of 64, and its encoder's memory peaked 6.3 MB
+ * above the process instead of 13.5 (what a zlib thread's malloc arena then keeps: `serve` of that
+ * show stayed at 203 MB instead of 213 after its first feed, bench/big-serve.ts, 4 runs each,
+ * alternated, load 4.4).
+ * https://www.rfc-editor.org/rfc/rfc7932#section-9.1 (WBITS)
+ */
+const BROTLI_WINDOW_BITS = 20;
+
 function compress(coding: Compressing, level: number, body: Buffer): Promise<Buffer> {
   return coding === 'br'
-    ? brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: level, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+    ? brotli(body, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: level,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+          [zlib.constants.BROTLI_PARAM_LGWIN]: BROTLI_WINDOW_BITS,
+        },
+      })
     : gzip(body, { level });
 }
 

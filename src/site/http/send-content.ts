@@ -34,11 +34,12 @@ export class ContentValidators {
     if (info) {
       this.byEntry.delete(entry); // re-inserted below: most recently sent last
       this.byEntry.set(entry, info);
-      // A big body is kept once, as the entry's text (routes.ts), not twice: its bytes are made
-      // again for each request that wants them whole (most take a compressed copy, kept apart).
-      return { body: info.body ?? Buffer.from(entry.body, 'utf8'), etag: info.etag, lastModifiedMs: info.lastModifiedMs };
+      // A big body is kept once, by its entry (routes.ts), not twice: as the bytes a feed rendered
+      // elsewhere came as, else as text whose bytes are made again for each request that wants
+      // them whole (most take a compressed copy, kept apart).
+      return { body: info.body ?? bodyBytes(entry), etag: info.etag, lastModifiedMs: info.lastModifiedMs };
     }
-    const body = Buffer.from(entry.body, 'utf8');
+    const body = bodyBytes(entry);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
     let lastModifiedMs = this.firstSeen.get(etag);
     if (lastModifiedMs === undefined) {
@@ -57,6 +58,11 @@ export class ContentValidators {
     }
     return { body, etag, lastModifiedMs };
   }
+}
+
+/** The entry's body in UTF-8: the bytes it keeps, if it keeps them, else its text encoded. */
+function bodyBytes(entry: ContentEntry): Buffer {
+  return entry.bytes?.() ?? Buffer.from(entry.body, 'utf8');
 }
 
 export async function sendContent(

@@ -130,3 +130,25 @@ test('a body over 1 MB (a long show feed) is sent whole every time, with the sam
   assert.ok(second.body.equals(first.body));
   assert.equal(second.headers.etag, first.headers.etag);
 });
+
+test('a body kept as bytes (a big feed rendered elsewhere) is sent from those bytes, whole or compressed, and its text is never read', async (t) => {
+  const big = `<rss>${'<item>an épisode of a long show</item>\n'.repeat(40_000)}</rss>`;
+  const bytes = Buffer.from(big, 'utf8');
+  const entry: ContentEntry = {
+    kind: 'content',
+    contentType: 'application/rss+xml; charset=utf-8',
+    get body(): string {
+      throw new Error('the text was read: the bytes were copied again');
+    },
+    bytes: () => bytes,
+  };
+  const s = await serve(t, () => entry);
+  const whole = await s.get();
+  assert.equal(whole.status, 200);
+  assert.ok(whole.body.equals(bytes));
+  const again = await s.get();
+  assert.equal(again.headers.etag, whole.headers.etag);
+  const br = await s.get({ 'accept-encoding': 'br' });
+  assert.equal(br.headers['content-encoding'], 'br');
+  assert.ok(zlib.brotliDecompressSync(br.body).equals(bytes));
+});
