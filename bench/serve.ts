@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './net.js';
 
@@ -56,6 +57,9 @@ function feedXml(): string {
 
 /** The netcaster side, run in a child process so its memory is its own: `serve.js --server DIR`. */
 async function runServer(dir: string): Promise<void> {
+  // The young generation kept as `serve` keeps it (src/commands/serve.ts, keepYoungGenerationSmall),
+  // so these figures are those of the server a podcaster runs.
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
   const { createApp } = await import('../src/site/app.js');
   const media = path.join(dir, 'www', 'media', 'ep', 'big.mp3');
   const stat = fs.statSync(media);
