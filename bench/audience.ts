@@ -11,6 +11,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 
 /** The size of the bench's MP3, set when it is made (about 50 MB). */
@@ -28,6 +29,8 @@ const cli = path.join(root, 'dist', 'src', 'cli.js');
 
 /** The server side, in a child process so its memory is its own: `audience.js --server DIR on|off`. */
 async function runServer(dir: string, counting: boolean): Promise<void> {
+  // The young generation kept as `serve` keeps it (src/commands/serve.ts, keepYoungGenerationSmall).
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
   const { createApp } = await import('../src/site/app.js');
   const { LiveRecorder } = await import('../src/audience/live.js');
   const media = path.join(dir, 'big.mp3');
