@@ -19,7 +19,7 @@ test('regression: every worker or child a bundled chunk starts by new URL("./x.j
       assert.ok(fs.existsSync(path.join(dir, m[1])), `${name} starts ./${m[1]}, which is not in ${dir}`);
     }
   }
-  assert.deepEqual([...started].sort(), ['feed-worker.js', 'pool-worker.js', 'stage-worker.js']);
+  assert.deepEqual([...started].sort(), ['feed-worker.js', 'pool-worker.js']);
 });
 
 test("regression: a cold build spent 40 ms requiring sharp's 70 CommonJS files; its JavaScript is in the bundle, and its native binding resolves from the bundle folder", () => {
