@@ -33,10 +33,7 @@ export class StageFiles {
  */
 export function linkOrCopy(sourcePath: string, file: string): void {
   try {
-    // Only a link in the last place needs resolving: the kernel follows links to folders on the
-    // way. One lstat a file, where realpathSync's lstat of every folder on the path, for each of
-    // 300 media files, was 30 ms of a cold build (issue 12).
-    const source = fs.lstatSync(sourcePath).isSymbolicLink() ? fs.realpathSync(sourcePath) : sourcePath;
+    const source = fs.realpathSync(sourcePath);
     try {
       fs.linkSync(source, file);
     } catch (err) {
