@@ -15,13 +15,8 @@ rmSync(outdir, { recursive: true, force: true }); // chunks are named by content
 
 await build({
   absWorkingDir: root,
-  // Same folder for all: pool.ts, feed-worker.ts and stage-writer.ts start their workers as new URL('./<name>.js', import.meta.url).
-  entryPoints: {
-    cli: 'src/cli.ts',
-    'pool-worker': 'src/media/pool-worker.ts',
-    'feed-worker': 'src/site/feed-worker.ts',
-    'stage-worker': 'src/site/stage-worker.ts',
-  },
+  // Same folder for all: pool.ts and feed-worker.ts start their workers as new URL('./<name>.js', import.meta.url).
+  entryPoints: { cli: 'src/cli.ts', 'pool-worker': 'src/media/pool-worker.ts', 'feed-worker': 'src/site/feed-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

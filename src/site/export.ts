@@ -7,9 +7,9 @@
 // marker says netcaster wrote is replaced or removed (src/site/out-dir.ts): files someone else put
 // there are carried over into the new site, never deleted.
 //
-// The staged files are made on a thread of their own while this thread renders the pages
-// (stage-writer.ts); the swap's file system calls are synchronous, each cheaper than a round trip
-// through libuv's thread pool.
+// The file system calls are synchronous: a show of 300 episodes is a few thousand small writes
+// and links, each cheaper than a round trip through libuv's thread pool, and `build` has nothing
+// else to do meanwhile.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,6 @@ import {
   WORK_PREFIXES,
   type OutDir,
 } from './out-dir.js';
-import { StageWriter } from './stage-writer.js';
 import type { SiteEntry, SiteRoutes } from './types.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
@@ -74,29 +73,30 @@ async function exportInto(site: SiteRoutes, out: OutDir, later?: Promise<SiteRou
     ]);
   const stage = makeStage(out);
   const written = new Set<string>();
-  let writer: StageWriter | undefined;
   try {
-    const staged = (writer = new StageWriter(stage));
+    const folders = new Set<string>([stage]);
     const write = (batch: [string, SiteEntry][]) => {
-      // Sorted so folders are made in a stable order; each write is independent of the others.
-      // The files to link first: the writer makes them while this thread renders the pages.
-      batch.sort(([a, x], [b, y]) => (x.kind !== y.kind ? (x.kind === 'file' ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0));
+      // Sorted so directories are made in a stable order; each write is independent of the others.
+      batch.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [urlPath, entry] of batch) {
         const relative = fileForUrlPath(urlPath);
         const file = path.join(stage, relative);
-        staged.add(entry.kind === 'content' ? { file, body: entry.body } : { file, source: entry.path });
+        const folder = path.dirname(file);
+        if (!folders.has(folder)) {
+          fs.mkdirSync(folder, { recursive: true });
+          folders.add(folder);
+        }
+        writeEntry(file, entry);
         written.add(relative.split(path.sep).join('/'));
       }
     };
     write(entries);
     if (later) write([...(await later).entries()]);
-    await staged.finish();
     written.add(EXPORT_MARKER);
     fs.writeFileSync(path.join(stage, EXPORT_MARKER), markerBody(written));
     if (out.real) swapEntries(stage, out.real, out, written);
     else renameNew(stage, out.given);
   } finally {
-    await writer?.stop(); // before the staging folder goes: nothing is written into it after
     fs.rmSync(stage, { recursive: true, force: true });
   }
   return { files: written.size };
@@ -111,6 +111,25 @@ function renameNew(stage: string, given: string): void {
     if (code === 'ENOTEMPTY' || code === 'EEXIST')
       throw new OutDirBusy(`${given} was made by something else while this build was writing; nothing was changed there, build again`);
     throw err;
+  }
+}
+
+function writeEntry(file: string, entry: SiteEntry): void {
+  if (entry.kind === 'content') return fs.writeFileSync(file, entry.body);
+  try {
+    // link(2) does not follow a symlink: the export would hold the link itself, dangling on the
+    // web server. Its target's bytes are what the show publishes.
+    const source = fs.realpathSync(entry.path);
+    try {
+      fs.linkSync(source, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // EXDEV: another file system; EPERM/ENOTSUP/EMLINK: links not allowed there. Copy instead.
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') throw err;
+      fs.copyFileSync(source, file);
+    }
+  } catch (err) {
+    throw new Error(`cannot export ${entry.path}: ${(err as Error).message}`, { cause: err });
   }
 }
 

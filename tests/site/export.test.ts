@@ -257,25 +257,6 @@ test('when the later entries fail, the previous output is kept and no temp folde
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
 
-test('a page that fails to render while the writer thread links the media keeps the previous output and leaves no temp folder', async (t) => {
-  const dir = tempDir('export', t);
-  const out = path.join(dir, 'out');
-  await exportSite(await fixtureSite(dir), out);
-  const before = await snapshot(out);
-  const site = await fixtureSite(dir);
-  // Sorted last among the pages: the media are linked and most pages written by then.
-  site.set('/zz/', {
-    kind: 'content',
-    contentType: 'text/html',
-    get body(): string {
-      throw new Error('a page builder failed');
-    },
-  });
-  await assert.rejects(exportSite(site, out), /a page builder failed/);
-  assert.deepEqual(await snapshot(out), before);
-  assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
-});
-
 test('an OUT that is a file is not replaced', async (t) => {
   const dir = tempDir('export', t);
   const out = path.join(dir, 'out');
