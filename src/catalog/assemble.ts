@@ -10,6 +10,7 @@ import type { Problem } from '../contract/problems.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import { EPISODE_FILE, SHOW_FILE } from '../show/load.js';
 import { checkCategory } from '../show/apple-categories.js';
+import { compareNames } from '../show/name-order.js';
 import { personTaxonomyProblems } from '../show/person-taxonomy.js';
 import { baseUrlProblem, httpUrlProblem } from '../show/urls.js';
 import type { EpisodeFiles, ShowFiles } from './read-files.js';
@@ -46,7 +47,7 @@ export function assembleCatalog(files: ShowFiles, baseUrl?: string): { catalog?:
   checkDuplicateGuids(list, problems);
   checkDuplicateNumbers(list, problems);
 
-  list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug));
+  list.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || compareNames(b.slug, a.slug));
   sortProblems(problems);
   return { catalog: show ? { show, episodes: list } : undefined, problems };
 }
@@ -376,7 +377,7 @@ function checkDuplicateGuids(episodes: Episode[], problems: Problem[]): void {
  */
 function checkDuplicateNumbers(episodes: Episode[], problems: Problem[]): void {
   const seen = new Map<string, string>();
-  for (const e of [...episodes].sort((a, b) => a.slug.localeCompare(b.slug))) {
+  for (const e of [...episodes].sort((a, b) => compareNames(a.slug, b.slug))) {
     if (e.number === undefined || e.episodeType !== 'full') continue;
     const key = `${e.season ?? ''}:${e.number}`;
     const other = seen.get(key);
@@ -393,5 +394,5 @@ function checkDuplicateNumbers(episodes: Episode[], problems: Problem[]): void {
 }
 
 function sortProblems(problems: Problem[]): void {
-  problems.sort((a, b) => a.file.localeCompare(b.file) || (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+  problems.sort((a, b) => compareNames(a.file, b.file) || (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
 }

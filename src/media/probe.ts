@@ -11,7 +11,7 @@
 //   Ogg, FLAC, WAV, ADTS: rare in podcasts; music-metadata reads them as a stream.
 import fs, { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { parseBuffer, parseFile, parseStream, type IAudioMetadata, type IOptions } from 'music-metadata';
+import type { IAudioMetadata, IOptions } from 'music-metadata';
 import type { Chapter, MediaFacts } from '../contract/catalog.js';
 import type { Finding } from '../contract/problems.js';
 import { readAt } from './read-at.js';
@@ -29,6 +29,12 @@ export interface ProbeResult {
 const HEAD_SIZE = 64 * 1024;
 // Header structures larger than this are not from a media file anyone publishes.
 const MAX_HEADER_SIZE = 64 * 1024 * 1024;
+
+// music-metadata loads with the first file that has tags for it: the MP3s ffmpeg writes carry only
+// its encoder's signature (see onlyEncoderSignature), and a cold build of 300 of them spent some
+// 18 ms loading a library it never called (issue 12).
+let musicMetadata: Promise<typeof import('music-metadata')> | undefined;
+const loadMusicMetadata = () => (musicMetadata ??= import('music-metadata'));
 
 // Read what is there, never the whole file: durations come from our readers.
 const MM_OPTIONS: IOptions = { duration: false, skipCovers: false, includeChapters: false };
@@ -65,6 +71,7 @@ async function withinTime<T>(work: Promise<T>, ms: number, onTimeout?: () => voi
  * tags, or running out of time, costs the tags, not the probe: the file may still play.
  */
 async function readTags(bytes: Buffer, mimeType: string, findings: Finding[] | undefined): Promise<IAudioMetadata | undefined> {
+  const { parseBuffer } = await loadMusicMetadata(); // outside the try: a library that does not load is no damaged tag
   try {
     return await withinTime(parseBuffer(bytes, { mimeType, size: bytes.length }, MM_OPTIONS), TAGS_TIME_BUDGET_MS);
   } catch (err) {
@@ -407,6 +414,7 @@ const OTHER_MIME: Record<string, string> = { Ogg: 'audio/ogg', FLAC: 'audio/flac
 async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
   // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.
   // At most the bytes the file had when it was opened: one still being written ends there.
+  const { parseStream } = await loadMusicMetadata();
   const stream = createReadStream(absPath, { start: 0, end: base.size - 1 });
   const metadata = await withinTime(
     parseStream(stream, { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true }),
@@ -445,6 +453,7 @@ function normaliseCodec(codec?: string): string | undefined {
  * compares it with ours (bench/mp3-scan.ts); the probe itself never uses it.
  */
 export async function musicMetadataDuration(absPath: string): Promise<number | undefined> {
+  const { parseFile } = await loadMusicMetadata();
   return (await parseFile(absPath, { duration: true, skipCovers: true })).format.duration;
 }
 

@@ -88,7 +88,23 @@ export function megabytes(bytes: number): string {
 
 /** An ISO date as the show's language writes it; UTC so the page does not depend on the machine building it. */
 export function longDate(iso: string, language: string): string {
-  return longDateFormat(language).format(new Date(iso));
+  const date = new Date(iso);
+  return englishLongDate(date, language) ?? longDateFormat(language).format(date);
+}
+
+const ENGLISH_MONTHS = 'January February March April May June July August September October November December'.split(' ');
+
+/**
+ * What Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }) writes ("January 2, 2020"),
+ * for English (the default language of a show) and years of four digits; undefined otherwise.
+ * Why: the first Intl.DateTimeFormat of a process loads ICU's date patterns, 12 ms of every cold
+ * build (issue 12). tests/pages/html.test.ts holds it to Intl's output.
+ */
+function englishLongDate(date: Date, language: string): string | undefined {
+  if (language !== 'en' && language !== 'en-US') return undefined;
+  const year = date.getUTCFullYear(); // NaN for an invalid date: Intl's RangeError then, as before
+  if (!(year >= 1000 && year <= 9999)) return undefined;
+  return `${ENGLISH_MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${year}`;
 }
 
 // A formatter costs a quarter of a millisecond to make (ICU loads the locale's patterns), so one

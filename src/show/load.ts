@@ -8,6 +8,7 @@ import type { EpisodeManifest, ShowManifest } from './schema.js';
 import { isEpisodeManifest, isShowManifest } from './manifest-checks.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from './show-file.js';
 import { parseYaml } from './yaml.js';
+import { compareNames } from './name-order.js';
 
 export interface LoadedEpisode {
   slug: string;
@@ -112,7 +113,7 @@ export async function loadShow(showDir: string, hooks: LoadHooks = {}): Promise<
     }
   }
   if (invalid.length > 0) result.problems.push(...(await describeInvalid(invalid)));
-  result.episodes.sort((a, b) => a.slug.localeCompare(b.slug));
+  result.episodes.sort((a, b) => compareNames(a.slug, b.slug));
   result.brokenEpisodes.sort();
   return result;
 }

@@ -18,6 +18,7 @@ import type { SiteEntry, SiteRoutes } from './types.js';
 import type { SiteOptions } from '../contract/site-options.js';
 import type { ArtworkSet } from '../contract/artwork.js';
 import { paths } from '../contract/urls.js';
+import { compareNames } from '../show/name-order.js';
 
 export interface RoutesOptions extends SiteOptions {
   artwork: ArtworkSet;
@@ -191,7 +192,7 @@ export function buildRoutes(catalog: Catalog, options: RoutesOptions): SiteRoute
     }
   }
 
-  for (const [name, text] of Object.entries(options.publicFiles).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, text] of Object.entries(options.publicFiles).sort(([a], [b]) => compareNames(a, b))) {
     const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
     site.set(paths.static(name), content(staticTypes[ext] ?? 'application/octet-stream', text));
   }

@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
-import { esc, scriptJson, type PageOptions } from '../../src/pages/html.js';
+import { esc, longDate, scriptJson, type PageOptions } from '../../src/pages/html.js';
 import { renderShowPage } from '../../src/pages/show-page.js';
 import { needTool } from '../support/env.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
@@ -58,4 +58,28 @@ test('regression: NUL and other control characters from YAML reach the HTML page
   }
   if (!needTool(t, 'xmllint')) return;
   for (const html of pages) assert.deepEqual(htmlErrors(html), []);
+});
+
+test('longDate writes English dates as Intl does, and every other language through Intl', () => {
+  const intl = (language: string, date: Date) => new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  // Every day of a leap year and of the years around it, at both ends of the UTC day, plus the edges of four-digit years.
+  const days = Array.from({ length: 3 * 366 }, (_, i) => Date.UTC(2023, 0, 1 + i));
+  const instants = [
+    ...days,
+    ...days.map((t) => t + 86_399_999),
+    Date.UTC(1000, 0, 1),
+    Date.UTC(9999, 11, 31, 23, 59, 59),
+    Date.UTC(999, 11, 31),
+    Date.UTC(10000, 0, 1),
+  ];
+  for (const language of ['en', 'en-US']) {
+    for (const t of instants) {
+      const iso = new Date(t).toISOString();
+      assert.equal(longDate(iso, language), intl(language, new Date(t)), `${iso} in ${language}`);
+    }
+  }
+  assert.equal(longDate('2026-11-30T23:30:00-05:00', 'en'), 'December 1, 2026', 'the day in UTC, whatever the offset written');
+  for (const language of ['en-GB', 'de', 'fr-CA', 'ja'])
+    assert.equal(longDate('2024-02-29', language), intl(language, new Date('2024-02-29')));
+  assert.throws(() => longDate('not a date', 'en'), RangeError);
 });

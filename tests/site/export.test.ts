@@ -209,6 +209,20 @@ test('a media file that is a symlink is exported as the bytes it points at, neve
   assert.deepEqual(await fs.readFile(exported), bytes);
 });
 
+test('a media file reached through a folder that is a symlink is exported as a hard link to the file itself', async (t) => {
+  const dir = tempDir('export', t);
+  const site = await fixtureSite(dir);
+  const entry = site.get('/media/045-audio-only/virtzine-045.mp3');
+  assert.ok(entry?.kind === 'file');
+  await fs.symlink(path.dirname(entry.path), path.join(dir, 'folder-link'));
+  site.set('/media/045-audio-only/virtzine-045.mp3', { ...entry, path: path.join(dir, 'folder-link', path.basename(entry.path)) });
+  const out = path.join(dir, 'out');
+  await exportSite(site, out);
+  const exported = path.join(out, 'media', '045-audio-only', 'virtzine-045.mp3');
+  assert.ok((await fs.lstat(exported)).isFile(), 'a regular file, not a link');
+  assert.equal((await fs.stat(exported)).ino, (await fs.stat(entry.path)).ino, 'a hard link to the file, not a copy');
+});
+
 test('a failing export keeps the previous output intact and leaves no temp folder', async (t) => {
   const dir = tempDir('export', t);
   const site = await fixtureSite(dir);
