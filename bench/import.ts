@@ -79,6 +79,27 @@ export async function startServer(
   };
 }
 
+/**
+ * Milliseconds to create what an import of `episodes` episodes creates at least (a folder, its
+ * media file, episode.yaml and notes.md each), inside `parent`. Said beside the figures because it
+ * varies by 20x between folders of one disk here: ext4 without a journal skips every inode freed in
+ * the last 30 s of the block group when it allocates one (fs/ext4/ialloc.c, recently_deleted()),
+ * so in a folder near others that see many deletions (other benches and test runs) each creation
+ * costs ~0.6 ms of kernel time, against ~0.03 ms in /tmp. The import makes four per episode and
+ * wget one, so that cost weighs four times on the import.
+ */
+function creationMs(parent: string, episodes: number): number {
+  const dir = fs.mkdtempSync(path.join(parent, 'creations-'));
+  const started = process.hrtime.bigint();
+  for (let n = 0; n < episodes; n++) {
+    fs.mkdirSync(path.join(dir, String(n)));
+    for (const name of ['a.mp3', 'episode.yaml', 'notes.md']) fs.writeFileSync(path.join(dir, String(n), name), 'x');
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return Math.round(ms);
+}
+
 /** Runs a command without blocking this process (it serves the files); peak resident memory from /proc. */
 function run(
   cmd: string,
@@ -116,6 +137,7 @@ export async function benchImport(): Promise<object> {
     const urls = path.join(tmp, 'urls.txt');
     fs.writeFileSync(urls, Array.from({ length: EPISODES }, (_, i) => `${server.base}/media/${i + 1}.mp3`).join('\n') + '\n');
     const env = { NETCASTER_CACHE_DIR: path.join(tmp, 'cache') };
+    const creations = { benchFolder: creationMs(tmp, EPISODES), tmp: creationMs(os.tmpdir(), EPISODES) };
     const rounds = 3;
     const ours: number[] = [];
     const wget: number[] = [];
@@ -162,6 +184,8 @@ export async function benchImport(): Promise<object> {
       memory,
       /** Peak resident memory at the larger feed over the smaller: flat is at most 1.25. */
       memoryGrowth: Math.round((large / small) * 100) / 100,
+      /** ms to create the folders and files of EPISODES episodes (4 each) in the bench's folder and in /tmp: see creationMs. */
+      creationMs: creations,
       // The machine may be shared: its load says how much the figures are worth.
       loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
     };

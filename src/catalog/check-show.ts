@@ -34,6 +34,8 @@ export interface CheckOptions {
   onProgress?: (done: number, total: number) => void;
   /** Sees the fingerprint's walk of the show folder (the live loop's folder prints come from it). */
   walk?: WalkObserver;
+  /** Manifests already parsed, by their exact text (`import` hands over those it wrote): not parsed again. */
+  parsedManifests?: LoadHooks['parsed'];
 }
 
 export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {

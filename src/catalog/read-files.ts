@@ -46,6 +46,8 @@ export interface ReadOptions {
   workers: MediaPool;
   /** Called once show.yaml is read, before the episodes' manifests (see loadShow). */
   onShowManifest?: LoadHooks['onShowManifest'];
+  /** Manifests already parsed, by their text (see loadShow). */
+  parsedManifests?: LoadHooks['parsed'];
   /** Called once the manifests are read, before any file is probed. */
   onManifests?: (show: LoadedShow) => void;
   /** Called as files are done, for a progress display. */
@@ -66,7 +68,7 @@ interface CachedImage {
 const probeImage = async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file);
 
 export async function readShowFiles(showDir: string, options: ReadOptions): Promise<ShowFiles> {
-  const loaded = await loadShow(showDir, { onShowManifest: options.onShowManifest });
+  const loaded = await loadShow(showDir, { onShowManifest: options.onShowManifest, parsed: options.parsedManifests });
   options.onManifests?.(loaded);
   const reader = new FileReader(loaded.dir, options.workers);
 

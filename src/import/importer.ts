@@ -84,6 +84,11 @@ export interface ImportOutcome {
   /** Set when nothing was imported: a locked feed, an unreadable one, a folder that is not a show. */
   refused?: string;
   report: ImportReport;
+  /**
+   * The manifests this import wrote, by their exact text, for the check that follows
+   * (CheckOptions.parsedManifests): it need not parse again what was written moments before.
+   */
+  written?: Map<string, object>;
 }
 
 /** What an item becomes: a new episode folder, or one more format of an episode there. */
@@ -259,7 +264,19 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   const tick = () => options.onProgress?.(progress.done, Math.max(progress.total, progress.done));
   // The check that follows an import would probe every file again; it finds them in its cache.
   const facts = new JsonCache<ProbeResult>(MEDIA_FACTS_CACHE, loaded.dir);
-  const context: EpisodeContext = { dir, stagingRoot, http, limiter, signal: options.signal, report, feed, progress, tick, facts };
+  const context: EpisodeContext = {
+    dir,
+    stagingRoot,
+    http,
+    limiter,
+    signal: options.signal,
+    report,
+    feed,
+    progress,
+    tick,
+    facts,
+    written: new Map(),
+  };
   // A new show's artwork is fetched and probed while the episodes download, not after them: the
   // check that ends the import then finds its facts cached and does not load the image library
   // on its own, after everything else (loading sharp and reading 1400 px artwork took 0.2-0.35 s here).
@@ -337,7 +354,9 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
         };
       }
     }
-    writeAtomic(path.join(dir, SHOW_FILE), showYamlText(manifest), hasShow);
+    const text = showYamlText(manifest);
+    if (!hasShow) handManifest(context, text, manifest); // a show.yaml there is not replaced
+    writeAtomic(path.join(dir, SHOW_FILE), text, hasShow);
     report.feedName = feedName;
   }
 
@@ -351,7 +370,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   if (fs.existsSync(stagingRoot) && fs.readdirSync(stagingRoot).length === 0) fs.rmdirSync(stagingRoot);
 
   report.checklist = checklist(report, manifest, feedName, read.url, feed);
-  return { report };
+  return { report, written: context.written };
 }
 
 // --- One episode -------------------------------------------------------------------------------
@@ -370,6 +389,8 @@ interface EpisodeContext {
   facts: JsonCache<ProbeResult>;
   /** A new show's artwork, fetched and probed while the episodes download. */
   showArtwork?: Promise<StagedArtwork>;
+  /** The manifests written, by their text (ImportOutcome.written). */
+  written: Map<string, object>;
 }
 
 interface EpisodeResult {
@@ -514,7 +535,9 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
         handFacts(c, path.join(episodeDir, finalName), format, probes[format]);
       }
       const manifest = { ...target.existing.manifest, media: { ...target.existing.manifest.media, ...added } };
-      writeAtomic(path.join(episodeDir, EPISODE_FILE), episodeYamlText(manifest), true);
+      const text = episodeYamlText(manifest);
+      writeAtomic(path.join(episodeDir, EPISODE_FILE), text, true);
+      handManifest(c, text, manifest);
       await kept.finish();
       await fsp.rm(staging, { recursive: true, force: true });
       c.report.merged.push(slug);
@@ -554,7 +577,8 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
         extras.transcript !== 'transcript.vtt' &&
         extras.transcript !== 'transcript.srt' && { transcript: extras.transcript }),
     } as EpisodeManifest;
-    await fsp.writeFile(path.join(staging, EPISODE_FILE), episodeYamlText(manifest));
+    const text = episodeYamlText(manifest);
+    await fsp.writeFile(path.join(staging, EPISODE_FILE), text);
     // Whole or not at all: the state goes, then one rename puts the episode in the show.
     await kept.finish();
     for (const leftover of kept.leftovers() ?? (await fsp.readdir(staging))) {
@@ -563,6 +587,7 @@ async function importEpisode(target: ReadyTarget, c: EpisodeContext): Promise<Ep
     }
     await fsp.rename(staging, path.join(c.dir, slug));
     for (const [format, name] of Object.entries(names)) handFacts(c, path.join(c.dir, slug, name), format, probes[format]);
+    handManifest(c, text, manifest);
     c.report.imported.push(slug);
     return { slug, guid: item.guid, date: item.date?.iso, enclosureFormat: main.format, alternateFormats };
   } catch (err) {
@@ -935,6 +960,16 @@ function existingFormatOf(show: ShowManifest | undefined, name: string | undefin
 }
 
 const header = '# Written by `netcaster import`; yours to edit from now on.\n';
+
+/**
+ * Hands the check a manifest with the text it was written as (ImportOutcome.written), when that
+ * text surely parses back to it: YAML gives back every string as it was, except characters it
+ * treats as line breaks or byte order marks (NEL, LS, PS, BOM) and other controls, which a title
+ * from a feed may hold; a manifest with one of those is left for the check to parse.
+ */
+function handManifest(c: EpisodeContext, text: string, manifest: object): void {
+  if (!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/.test(text)) c.written.set(text, manifest);
+}
 
 function showYamlText(manifest: ShowManifest): string {
   return header + stringifyYaml(manifest);

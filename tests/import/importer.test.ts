@@ -6,11 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { checkShow } from '../../src/catalog/check-show.js';
+import { checkShow, checkShowFresh } from '../../src/catalog/check-show.js';
 import { readLock } from '../../src/catalog/lock.js';
 import { podcastGuid } from '../../src/feeds/rss.js';
 import { importFeed, type ImportOptions } from '../../src/import/importer.js';
 import { probeImage } from '../../src/artwork/image.js';
+import { MediaPool } from '../../src/media/pool.js';
 import { probeMedia } from '../../src/media/probe.js';
 import { artworkBytes, coverBytes, FeedServer, media } from './feed-server.js';
 import { zeroKeepingStat } from '../support/show-folder.js';
@@ -477,6 +478,33 @@ test('the check after an import probes no media file again: the import hands it 
     'an MP4 among them (whose MIME type its file name picks)',
   );
   for (const m of media) assert.deepEqual(m.facts, inPlace.get(m.path), m.fileName);
+});
+
+test('the manifests an import hands its check are what their files parse to: the check with them finds what a check without them finds', async () => {
+  const url = serveMessy('/manifests');
+  const dir = emptyDir();
+  const { report, written } = await run(url, dir);
+  assert.deepEqual(report.failed, []);
+  const manifests = [path.join(dir, 'show.yaml'), ...fs.readdirSync(dir).map((n) => path.join(dir, n, 'episode.yaml'))].filter((f) =>
+    fs.existsSync(f),
+  );
+  let handed = 0;
+  for (const file of manifests) {
+    const text = fs.readFileSync(file, 'utf8');
+    const data = written?.get(text);
+    if (data === undefined) continue;
+    handed++;
+    assert.deepEqual(data, load(text), `${file}: what was handed is what the file parses to`);
+  }
+  assert.ok(handed > 1 && handed === written?.size, 'show.yaml and the episodes, each written as handed');
+  // One episode edited after the import: its text is no longer the one handed, so it is parsed.
+  const edited = manifests.find((f) => f.endsWith('episode.yaml')) as string;
+  fs.writeFileSync(edited, fs.readFileSync(edited, 'utf8').replace(/^title: .*$/m, 'title: Edited by hand'));
+  const workers = new MediaPool(0);
+  const withHandover = await checkShowFresh(dir, { workers, parsedManifests: written });
+  const without = await checkShowFresh(dir, { workers });
+  assert.deepEqual(withHandover, without);
+  assert.ok(withHandover.catalog?.episodes.some((e) => e.title === 'Edited by hand'));
 });
 
 test('the check after an import reads the show artwork from the facts the import found, as a probe in place finds them', async () => {
