@@ -2,7 +2,7 @@
 // by the CLI, against `wget` fetching the same enclosures from the same server (the floor for
 // moving those bytes); then memory with the feed at 300 and at 3,000 items. Prints one JSON object.
 // Run: node dist/bench/import.js   (bench/run.ts calls benchImport() for BENCHMARKS.md)
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -145,12 +145,16 @@ export async function benchImport(): Promise<object> {
     // (see creationMs), so deleting the last run's output just before the next one would time the
     // bench's own clean-up, four times over for the import (it creates four things an episode,
     // wget one).
+    // And each starts with the disk written out (sync), not with the last run's 412 MB still being
+    // written behind it.
     const runs = fs.mkdtempSync(path.join(tmp, 'runs-'));
     // Alternating, so both see the same moments of a shared machine.
     for (let i = 0; i < rounds; i++) {
+      spawnSync('sync');
       const w = await run('wget', ['-q', '-i', urls, '-P', path.join(runs, `wget-${i}`)]);
       if (w.code !== 0) throw new Error(`wget failed: ${w.out.slice(0, 500)}`);
       wget.push(w.ms);
+      spawnSync('sync');
       const r = await run(process.execPath, [cli, 'import', `${server.base}/feed.xml`, path.join(runs, `show-${i}`)], {
         NETCASTER_CACHE_DIR: path.join(runs, `cache-${i}`),
       });
