@@ -17,7 +17,7 @@ import { BIG_EPISODES, makeTenThousandShow } from './big-show.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp');
-const cli = path.join(root, 'dist', 'bundle', 'cli.js'); // what `bin` runs
+const cli = path.join(root, 'bin', 'netcaster.cjs'); // what `bin` runs
 /** Polling step while waiting for the first 200. */
 const POLL_MS = 20;
 /** Runs of the start-up measurement (median). */

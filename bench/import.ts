@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp', 'import');
-const cli = path.join(root, 'dist', 'bundle', 'cli.js'); // what `bin` runs, as bench/run.ts measures
+const cli = path.join(root, 'bin', 'netcaster.cjs'); // what `bin` runs, as bench/run.ts measures
 const EPISODES = 300;
 const MEMORY_EPISODES = [300, 3000];
 const MINUTES = 3;

@@ -11,8 +11,8 @@ import { BIG_EPISODES, makeTenThousandShow } from './big-show.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp');
-/** What `bin` runs: the bundle (scripts/bundle.mjs). */
-const cli = path.join(root, 'dist', 'bundle', 'cli.js');
+/** What `bin` runs: the bundled CLI with its code cache (scripts/bundle.mjs). */
+const cli = path.join(root, 'bin', 'netcaster.cjs');
 /** The same CLI as tsc compiles it, one module file each: only to show what the bundle saves. */
 const unbundledCli = path.join(root, 'dist', 'src', 'cli.js');
 const EPISODES = 300;

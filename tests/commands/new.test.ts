@@ -1,4 +1,4 @@
-// `netcaster new` through the real CLI (dist/bundle/cli.js, built by `npm run build`), on a temp
+// `netcaster new` through the real CLI (bin/netcaster.cjs, with the bundle built by `npm run build`), on a temp
 // copy of the sample show's manifests (media are not needed to create an episode).
 import test from 'node:test';
 import assert from 'node:assert/strict';

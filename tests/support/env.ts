@@ -9,8 +9,9 @@ import type { TestContext } from 'node:test';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures');
 export const sampleShowDir = path.join(repoRoot, 'episodes');
-/** What `bin` runs: the bundle made by `npm run build` (scripts/bundle.mjs). */
-export const cliPath = path.join(repoRoot, 'dist', 'bundle', 'cli.js');
+/** What `bin` runs: bin/netcaster.cjs, which runs the bundle made by `npm run build` (scripts/bundle.mjs). */
+export const cliPath = path.join(repoRoot, 'bin', 'netcaster.cjs');
+const bundlePath = path.join(repoRoot, 'dist', 'bundle', 'netcaster.cjs');
 
 export function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -44,10 +45,10 @@ let bundleChecked = false;
  */
 function assertBundleFresh(): void {
   if (bundleChecked) return;
-  const bundled = fs.statSync(cliPath, { throwIfNoEntry: false });
+  const bundled = fs.statSync(bundlePath, { throwIfNoEntry: false });
   const compiled = fs.statSync(path.join(repoRoot, 'dist', 'src', 'cli.js'), { throwIfNoEntry: false });
   if (!bundled || (compiled && bundled.mtimeMs < compiled.mtimeMs)) {
-    throw new Error(`${cliPath} is missing or older than dist/src: run \`npm run build\` (tsc, then the bundle) before the CLI tests`);
+    throw new Error(`${bundlePath} is missing or older than dist/src: run \`npm run build\` (tsc, then the bundle) before the CLI tests`);
   }
   bundleChecked = true;
 }
