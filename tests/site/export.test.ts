@@ -319,3 +319,20 @@ test('readPublicFiles reads the style sheet and player script shipped in public/
   assert.match(files['style.css'], /:focus-visible/);
   assert.match(files['player.js'], /localStorage/);
 });
+
+test('regression: folders are made on the thread pool while pages render; an export that fails meanwhile leaves no temp folder, even one made late', async (t) => {
+  const dir = tempDir('export', t);
+  const out = path.join(dir, 'out');
+  const site: SiteRoutes = new Map();
+  site.set('/', {
+    kind: 'content',
+    contentType: 'text/html',
+    get body(): string {
+      throw new Error('the home page failed to render');
+    },
+  });
+  for (let n = 0; n < 500; n++) site.set(`/episodes/${n}/`, { kind: 'content', contentType: 'text/html', body: `episode ${n}` });
+  await assert.rejects(exportSite(site, out), /the home page failed to render/);
+  await new Promise((resolve) => setTimeout(resolve, 100)); // a folder made after the cleanup would show by now
+  assert.deepEqual(await fs.readdir(dir), []);
+});
