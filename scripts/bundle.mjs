@@ -24,9 +24,11 @@ const common = {
   target: 'node20',
   // Native modules (and pg, whose optional native binding is looked up at run time), found in
   // node_modules as before. sharp's JavaScript is bundled (some 70 small CommonJS files, most of
-  // them semver's, were 40 ms of every cold build: issue 12); its native binding
-  // (@img/sharp-<platform>/sharp.node, with libvips) is required from node_modules at run time.
-  external: ['@duckdb/node-api', 'pg', '@img/*', '*.node'],
+  // them semver's, were 40 ms of every cold build: issue 12), its @img/colour too (imported from
+  // node_modules by the ES module workers, its 45 KB went through Node's CommonJS export scanner
+  // at every first use of sharp: 43 -> 33 ms); its native binding (@img/sharp-<platform>/sharp.node,
+  // with libvips) is required from node_modules at run time.
+  external: ['@duckdb/node-api', 'pg', '@img/sharp-*', '*.node'],
   legalComments: 'linked',
   logLevel: 'warning',
 };

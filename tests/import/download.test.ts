@@ -8,6 +8,7 @@ import path from 'node:path';
 import { download, type PartMeta } from '../../src/import/download.js';
 import { defaultHttpOptions, HttpError, type HttpOptions } from '../../src/import/http.js';
 import { tempDir } from '../support/temp-dir.js';
+import { withTmpfs } from '../support/tmpfs.js';
 import { FeedServer, media } from './feed-server.js';
 
 let server: FeedServer;
@@ -218,4 +219,25 @@ test('a 206 whose Content-Range does not start where the .part ends is not splic
   assert.equal(server.requests('/dl/misranged.mp3').at(-1)?.range, undefined, 'the retry asks for the whole file');
   assert.equal(result.resumedFrom, 0);
   assert.deepEqual(fs.readFileSync(dest), body);
+});
+
+test('a full disk stops the download at once, not retried, keeping what was written in the .part, and says the disk is full', async (t) => {
+  const dir = tempDir('download', t);
+  // 64 KiB of room for a 1 MB file: the writes of its body fail part-way with ENOSPC.
+  await withTmpfs(t, dir, '64k', async () => {
+    const body = counting(1_000_000);
+    const url = server.file('/dl/big.mp3', body, { type: 'audio/mpeg' });
+    const dest = path.join(dir, 'big.mp3');
+    await assert.rejects(download(url, dest, { http: twice, media: true }), (e: unknown) => {
+      assert.ok(e instanceof HttpError);
+      assert.equal(e.retryable, false);
+      assert.match(e.message, /the disk is full; free some space and run the import again to continue/);
+      return true;
+    });
+    assert.equal(server.requests('/dl/big.mp3').length, 1, 'not retried');
+    assert.ok(!fs.existsSync(dest), 'no partial dest');
+    const kept = fs.readFileSync(`${dest}.part`);
+    assert.ok(kept.length > 0 && kept.length < body.length, `${kept.length} bytes kept`);
+    assert.deepEqual(kept, body.subarray(0, kept.length), 'what was kept is the start of the file');
+  });
 });
