@@ -4,6 +4,7 @@
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { importFeed, type ImportReport, type ReportLine } from '../import/importer.js';
+import { describeWriteError } from '../site/out-dir.js';
 import { printProblems } from './problem-groups.js';
 import type { CommandContext } from './context.js';
 
@@ -43,7 +44,13 @@ export async function run({ options, positionals }: CommandContext): Promise<num
       console.error('netcaster import: interrupted. Finished files are kept; run the same command again to continue.');
       return 130;
     }
-    throw err;
+    // The disk, not the feed: what is written stays, nothing is half-written (episodes go in by one rename).
+    const why = describeWriteError(err);
+    if (why === undefined) throw err;
+    console.error(
+      `netcaster import: cannot write to ${dir}: ${why}. Finished episodes are kept; make room and run the same command again to continue.`,
+    );
+    return 1;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

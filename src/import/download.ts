@@ -135,10 +135,8 @@ async function attempt(
   try {
     await intoFile(fetched, check, part, start > 0);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // A full disk is not the network: retrying now cannot help, and what was written is kept.
-    if (code === 'ENOSPC' || code === 'EDQUOT')
-      throw new HttpError(`${part}: the disk is full; free some space and run the import again to continue`, false);
+    // A full disk is not the network: retrying cannot help, and what was written is kept. The
+    // error goes up as it is, and ends the whole import (importer.ts), whose command says so.
     throw bodyError(fetched, err);
   }
   if ((expected !== undefined && written !== expected) || !fetched.response.complete) {

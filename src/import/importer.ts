@@ -300,9 +300,17 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     }
     return undefined;
   };
+  // An error that is not one episode's (the disk is full, a fault of the program) ends the whole
+  // import: the other workers take no further episode, and it is thrown once they have stopped, so
+  // nothing is still writing when the command says what happened.
+  let stopping: { error: unknown } | undefined;
   const worker = async () => {
-    for (let target = nextTarget(); target && !options.signal?.aborted; target = options.signal?.aborted ? undefined : nextTarget()) {
-      results.push(await importEpisode(target, context));
+    for (let target = nextTarget(); target && !options.signal?.aborted && !stopping; target = stopping ? undefined : nextTarget()) {
+      try {
+        results.push(await importEpisode(target, context));
+      } catch (error) {
+        stopping ??= { error };
+      }
     }
   };
   try {
@@ -311,6 +319,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
     facts.save(); // also after an interruption: the episodes already in place are not probed again
   }
   options.signal?.throwIfAborted();
+  if (stopping) throw stopping.error;
   tick();
 
   // The feed's format: what most of its episodes are, as probed.
@@ -988,8 +997,13 @@ function episodeYamlText(manifest: EpisodeManifest): string {
 function writeAtomic(file: string, data: string | Buffer, overwrite: boolean): void {
   if (!overwrite && fs.existsSync(file)) return;
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true }); // a full disk must not leave the half-written temp file in the show
+    throw err;
+  }
 }
 
 // --- netcaster.lock ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { parseXml, type XmlElement } from '../../src/import/xml.js';
 import { artworkBytes, FeedServer, media } from '../import/feed-server.js';
 import { cliPath, repoRoot, sampleShowDir } from '../support/env.js';
 import { tempDir } from '../support/temp-dir.js';
+import { withTmpfs } from '../support/tmpfs.js';
 
 let server: FeedServer;
 let env: NodeJS.ProcessEnv;
@@ -204,4 +205,31 @@ test('regression: a SOURCE that is a FIFO or a folder is refused at once, never 
     assert.ok(Date.now() - started < 15_000, 'no wait on the FIFO');
   }
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('regression: a disk that fills while an episode is written ends the import with exit 1 and a word on the disk, not an internal error, and leaves no half-written file', async (t) => {
+  const notes = `<p>${'Long show notes, written with care. '.repeat(12_000)}</p>`; // some 420 KB of Markdown
+  const item = (n: number) =>
+    `<item><title>Long ${n}</title><guid>full-${n}</guid><pubDate>Mon, 0${n} Sep 2014 18:00:00 GMT</pubDate><description><![CDATA[${notes}]]></description><enclosure url="${server.url(`/full/${n}.mp3`)}" length="${media('good-cbr.mp3').length}" type="audio/mpeg"/></item>`;
+  server.fixture('/full/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  server.fixture('/full/2.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  const url = server.feed(
+    '/full/feed.xml',
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>Full</title><description>A disk that fills.</description><language>en</language>${item(1)}${item(2)}</channel></rss>`,
+  );
+  const dir = tempDir('import-cli');
+  // Room for the two 25 KB files, not for the notes of either.
+  await withTmpfs(t, dir, '300k', async () => {
+    const full = await cli(['import', url, dir]);
+    assert.equal(full.code, 1, full.stdout + full.stderr);
+    assert.match(full.stderr, /cannot write to .*: the disk is full.*run the same command again/);
+    assert.doesNotMatch(full.stderr, /internal error|\n\s+at /);
+    const left = fs.readdirSync(dir, { recursive: true }).map(String);
+    assert.deepEqual(
+      left.filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp file left',
+    );
+    assert.ok(!fs.existsSync(path.join(dir, '001-long-1')), 'no half-written episode in the show');
+  });
 });
