@@ -1,9 +1,11 @@
 // The one module that imports js-yaml (https://github.com/nodeca/js-yaml): manifests are read
 // here (load.ts) and written here (`netcaster new`, `netcaster import`), so a swap of YAML
 // library touches this file alone. The plainest manifests are read by simple-yaml.ts, which
-// answers as js-yaml would, and is much faster on a few hundred of them.
+// answers as js-yaml would, and written by simple-yaml-writer.ts; both are much faster on a few
+// hundred of them.
 import { dump, load, YAMLException } from 'js-yaml';
 import { parseSimpleYaml } from './simple-yaml.js';
+import { writeSimpleYaml } from './simple-yaml-writer.js';
 
 /** Where a YAML text is not YAML: the parser's reason and 1-based position. */
 export interface YamlSyntaxError {
@@ -33,7 +35,16 @@ export function parseYamlWithLibrary(text: string, fileName: string): { data: un
   }
 }
 
-/** A manifest as YAML: long lines kept whole (URLs, summaries), no anchors for repeated values. */
+/**
+ * A manifest as YAML: long lines kept whole (URLs, summaries), no anchors for repeated values.
+ * The plain shapes manifests have are written by simple-yaml-writer.ts, much faster; js-yaml
+ * writes the rest.
+ */
 export function stringifyYaml(value: object): string {
+  return writeSimpleYaml(value) ?? stringifyYamlWithLibrary(value);
+}
+
+/** stringifyYaml by js-yaml alone (simple-yaml-writer.ts's tests compare with it). */
+export function stringifyYamlWithLibrary(value: object): string {
   return dump(value, { lineWidth: -1, noRefs: true });
 }
