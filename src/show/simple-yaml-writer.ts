@@ -13,12 +13,13 @@
 // https://yaml.org/spec/1.2.2/#plain-style  https://yaml.org/spec/1.2.2/#double-quoted-style
 
 /**
- * A string written plain: a letter first, then letters, digits, spaces and punctuation that is no
- * indicator inside a plain scalar of block context ('#', brackets and braces never; ':' only
- * inside a word, as in URLs and urn:uuid guids), not ending in a space or ':'. Starting with a
- * letter it can be no number or date; the words below are the core schema's null and booleans.
+ * A string written plain: a letter first (of any script), then letters, marks, digits, spaces and
+ * punctuation that is no indicator inside a plain scalar of block context ('#', brackets and braces
+ * never; ':' only inside a word, as in URLs and urn:uuid guids), not ending in a space or ':'.
+ * Starting with a letter it can be no number or date; the words below are the core schema's null
+ * and booleans.
  */
-const PLAIN = /^[A-Za-z][A-Za-z0-9 _.,'!?()/&+=%@$*~:-]*$/;
+const PLAIN = /^\p{L}[\p{L}\p{M}\p{N} _.,'!?()/&+=%@$*~:-]*$/u;
 /**
  * Also plain: a word that starts with a digit and has a letter in it, as file names with their
  * number (005-episode-5.mp3) and UUIDs do, unless YAML could read it as a number (1e3, 0x1f, 0o7,
