@@ -54,7 +54,7 @@ function scalar(value: unknown): string | undefined {
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 
-/** Lines of a mapping at `indent` spaces; undefined when some value is not of the shapes above. */
+/** Lines of a mapping at `indent` spaces (its first after `firstPrefix`, a list's dash); false when some value is not of the shapes above. */
 function mapping(value: Record<string, unknown>, indent: string, out: string[], firstPrefix?: string): boolean {
   const keys = Object.keys(value);
   if (keys.length === 0) return false; // `{}`: js-yaml's
@@ -67,7 +67,7 @@ function mapping(value: Record<string, unknown>, indent: string, out: string[], 
   return true;
 }
 
-/** `head` (a key and its colon, or a list's dash) with `value` after it, or under it. */
+/** `head` (a key and its colon) with `value` after it, or under it; false as mapping(). */
 function entry(head: string, value: unknown, indent: string, out: string[]): boolean {
   const text = scalar(value);
   if (text !== undefined) {

@@ -132,9 +132,8 @@ class FolderMaker {
     }
   }
 
-  /** Resolves once the folder exists; rejects with the error of making it. */
+  /** Resolves once the folder (started by makeAhead) exists; rejects with the error of making it. */
   made(relative: string): Promise<void> {
-    if (!this.folders.has(relative)) this.makeAhead([relative]);
     return this.folders.get(relative)!;
   }
 
