@@ -573,3 +573,44 @@ test('an episode that fails keeps what the next run needs to resume its download
   assert.equal(asked[1].status, 206);
   assert.deepEqual(fs.readFileSync(path.join(dir, '001-episode-1', '001-episode-1.mp3')), bytes);
 });
+
+test('titles and GUIDs that look like YAML (indicators, numbers, dates, null, booleans) read back from episode.yaml as the same strings', async () => {
+  const hostile = [
+    { title: '- item: [x] #1', guid: '0x1f' },
+    { title: 'null', guid: '2024-01-02' },
+    { title: 'Ep. 5: "quoted" \'single\' \\ back', guid: '1e5' },
+    { title: 'Café — 日本 & more', guid: 'true' },
+    { title: '  leading and trailing  ', guid: 'urn:uuid:7b71cab0-f21c-4f56-8793-2d690bfcde5b' },
+  ];
+  server.fixture('/yaml/a.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const items = hostile
+    .map(
+      (h, i) =>
+        `<item><title>${esc(h.title)}</title><guid isPermaLink="false">${esc(h.guid)}</guid><pubDate>Mon, 0${i + 1} Sep 2014 18:00:00 GMT</pubDate><itunes:episode>${i + 1}</itunes:episode><enclosure url="${server.url('/yaml/a.mp3')}" length="${media('good-cbr.mp3').length}" type="audio/mpeg"/></item>`,
+    )
+    .join('');
+  const url = server.feed(
+    '/yaml/feed.xml',
+    `<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Y: a show</title><description>YAML-looking values.</description><language>en</language>${items}</channel></rss>`,
+  );
+  const dir = emptyDir();
+  const { report } = await run(url, dir);
+  assert.equal(report.imported.length, hostile.length, lines(report.failed));
+  const written = fs
+    .readdirSync(dir)
+    .filter((name) => fs.existsSync(path.join(dir, name, 'episode.yaml')))
+    .map((name) => yamlOf(path.join(dir, name, 'episode.yaml')));
+  for (const h of hostile) {
+    const manifest = written.find((m) => m.guid === h.guid);
+    assert.ok(manifest, `guid ${JSON.stringify(h.guid)} read back as a string: ${JSON.stringify(written.map((m) => m.guid))}`);
+    assert.equal(typeof manifest.title, 'string');
+    assert.equal((manifest.title as string).trim(), h.title.trim());
+  }
+  // The check reads them as the same strings: nothing said of any guid or title.
+  const { problems } = await checkShow(dir);
+  assert.deepEqual(
+    problems.filter((p) => p.field === 'guid' || p.field === 'title'),
+    [],
+  );
+});
