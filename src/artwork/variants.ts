@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ImageFacts } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
-import { imageSize, renderImage, type RenderOptions } from './image.js';
+import { imageSize, renderCopies, type RenderedImage, type RenderOptions } from './image.js';
 import { READ_LIMITS, readRegularFile } from '../show/show-file.js';
 import { readVariantSize } from './variant-size.js';
 
@@ -73,7 +73,7 @@ export async function prepareVariants(file: string, cacheDir: string): Promise<v
     if (!source) return;
     await fs.mkdir(cacheDir, { recursive: true });
     const sourceHash = sha256(source);
-    await Promise.allSettled(specs.map((spec) => generate(source, sourceHash, spec, cacheDir)));
+    await generate(source, sourceHash, cacheDir);
   } catch {
     // makeVariants says what is wrong.
   }
@@ -105,7 +105,7 @@ async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem:
   const sourceHash = sha256(source);
   feed.fileName = `${sourceHash.slice(0, 12)}-${path.basename(image.path)}`;
   feed.size = source.length;
-  const settled = await Promise.allSettled(specs.map((spec) => generate(source, sourceHash, spec, cacheDir)));
+  const settled = await generate(source, sourceHash, cacheDir);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   // Writing into the cache failing is the machine's fault (disk full...), not the image's.
   const machine = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof RenderError));
@@ -121,21 +121,54 @@ async function variantsOf(image: ImageFacts, cacheDir: string, report: (problem:
   return [feed, ...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))];
 }
 
-async function generate(source: Buffer, sourceHash: string, spec: VariantSpec, cacheDir: string): Promise<ImageVariant> {
-  const { purpose, ...options } = spec;
-  const key = sha256(Buffer.from(`${sourceHash}\n${JSON.stringify(options)}`)).slice(0, 16);
-  const fileName = `${key}-${options.width}.${extensions[options.format]}`;
-  const file = path.join(cacheDir, fileName);
+/** A copy of specs for one source: what it is and the file in the cache it is kept in. */
+interface PlannedCopy {
+  purpose: VariantSpec['purpose'];
+  options: RenderOptions;
+  fileName: string;
+  file: string;
+}
 
-  const existing = await fs.stat(file).catch(() => undefined);
-  if (existing?.isFile()) {
-    // From the header when it is one of ours: no libvips in a server that only finds its copies made.
-    const { width, height } = (await readVariantSize(file)) ?? (await imageSize(file));
-    return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size, mtimeMs: existing.mtimeMs };
-  }
-  const rendered = await renderImage(source, options).catch((err: unknown) => {
-    throw new RenderError((err as Error).message, { cause: err });
+/** Every copy of specs: those already in cacheDir as they are, the others rendered from one decoding of the source. */
+async function generate(source: Buffer, sourceHash: string, cacheDir: string): Promise<PromiseSettledResult<ImageVariant>[]> {
+  const planned = specs.map(({ purpose, ...options }): PlannedCopy => {
+    const key = sha256(Buffer.from(`${sourceHash}\n${JSON.stringify(options)}`)).slice(0, 16);
+    const fileName = `${key}-${options.width}.${extensions[options.format]}`;
+    return { purpose, options, fileName, file: path.join(cacheDir, fileName) };
   });
+  const made = await Promise.allSettled(planned.map(madeBefore));
+  const missing = planned.filter((_, i) => {
+    const before = made[i];
+    return before.status === 'fulfilled' && before.value === undefined;
+  });
+  const rendered = missing.length
+    ? await renderCopies(
+        source,
+        missing.map((copy) => copy.options),
+      )
+    : [];
+  return Promise.allSettled(
+    planned.map(async (copy, i) => {
+      const before = made[i];
+      if (before.status === 'rejected') throw before.reason;
+      if (before.value) return before.value;
+      const result = rendered[missing.indexOf(copy)];
+      if (result.status === 'rejected') throw new RenderError((result.reason as Error).message, { cause: result.reason });
+      return write(copy, result.value);
+    }),
+  );
+}
+
+/** A copy already in the cache (a file there is only ever complete: see write), else undefined. */
+async function madeBefore({ purpose, options, fileName, file }: PlannedCopy): Promise<ImageVariant | undefined> {
+  const existing = await fs.stat(file).catch(() => undefined);
+  if (!existing?.isFile()) return undefined;
+  // From the header when it is one of ours: no libvips in a server that only finds its copies made.
+  const { width, height } = (await readVariantSize(file)) ?? (await imageSize(file));
+  return { purpose, width, height, format: options.format, fileName, path: file, size: existing.size, mtimeMs: existing.mtimeMs };
+}
+
+async function write({ purpose, options, fileName, file }: PlannedCopy, rendered: RenderedImage): Promise<ImageVariant> {
   // Write aside, then rename: a reader (or a second build) never sees half a file.
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temp, rendered.data);
