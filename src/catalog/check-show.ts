@@ -36,6 +36,8 @@ export interface CheckOptions {
   walk?: WalkObserver;
   /** Manifests already parsed, by their exact text (`import` hands over those it wrote): not parsed again. */
   parsedManifests?: LoadHooks['parsed'];
+  /** The names in each episode folder, as listed a moment ago (the fingerprint's walk): not listed again. */
+  listed?: LoadHooks['listed'];
 }
 
 export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {
@@ -66,7 +68,7 @@ async function checkShowFiles(showDir: string, options: CheckOptions): Promise<C
   const workers = options.workers ?? new MediaPool();
   workers.start();
   try {
-    const result = await checkShowFresh(showDir, { ...options, workers });
+    const result = await checkShowFresh(showDir, { ...options, workers, listed: (slug) => seen.episodeNames.get(slug) });
     writeSnapshot(showDir, fingerprint, result);
     writeListings(showDir, seen.listings);
     return { ...result, fingerprint };

@@ -48,6 +48,8 @@ export interface ReadOptions {
   onShowManifest?: LoadHooks['onShowManifest'];
   /** Manifests already parsed, by their text (see loadShow). */
   parsedManifests?: LoadHooks['parsed'];
+  /** Episode folders' names, listed already (see loadShow). */
+  listed?: LoadHooks['listed'];
   /** Called once the manifests are read, before any file is probed. */
   onManifests?: (show: LoadedShow) => void;
   /** Called as files are done, for a progress display. */
@@ -68,7 +70,11 @@ interface CachedImage {
 const probeImage = async (abs: string, file: string) => (await import('../artwork/image.js')).probeImage(abs, file);
 
 export async function readShowFiles(showDir: string, options: ReadOptions): Promise<ShowFiles> {
-  const loaded = await loadShow(showDir, { onShowManifest: options.onShowManifest, parsed: options.parsedManifests });
+  const loaded = await loadShow(showDir, {
+    onShowManifest: options.onShowManifest,
+    parsed: options.parsedManifests,
+    listed: options.listed,
+  });
   options.onManifests?.(loaded);
   const reader = new FileReader(loaded.dir, options.workers);
 

@@ -60,6 +60,8 @@ export interface Fingerprint {
   listings: Listings;
   /** Some folder was listed afresh that a later check may trust: the listings are worth saving. */
   relisted: boolean;
+  /** The names the walk went by in each episode folder (settled or not), sorted: a check that reads the show lists no folder again. */
+  episodeNames: Map<string, string[]>;
 }
 
 /**
@@ -75,6 +77,7 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
   // Sizes and mtimes go into the digest as bytes, not text: no float formatted per file.
   const numbers: number[] = [];
   const listings: Listings = Object.create(null);
+  const episodeNames = new Map<string, string[]>();
   const settledBefore = Date.now() - SETTLED_MS;
   let relisted = false;
   const walk = (rel: string, dir: string, folder: fs.Stats) => {
@@ -93,6 +96,7 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
       if (folder.mtimeMs < settledBefore) relisted = true;
     }
     if (folder.mtimeMs < settledBefore) listings[rel] = { ino: folder.ino, mtimeMs: folder.mtimeMs, names };
+    if (rel !== '') episodeNames.set(rel, names);
     const prefix = rel === '' ? '' : `${rel}/`;
     for (const name of names) {
       if (name.charCodeAt(0) === 0x2e /* . */) {
@@ -125,7 +129,7 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
   if (top?.isDirectory()) walk('', root, top);
   else lines.push(`missing ${root}`);
   const digest = createHash('sha1').update(root).update('\0').update(lines.join('\n')).update(new Float64Array(numbers)).digest('hex');
-  return { digest, listings, relisted };
+  return { digest, listings, relisted, episodeNames };
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {

@@ -56,6 +56,12 @@ export interface LoadHooks {
    * parsing was about half of that check's time, and some 15 KB of garbage per episode.
    */
   parsed?: ReadonlyMap<string, object>;
+  /**
+   * The names in an episode folder (by its name), sorted, when they were listed a moment ago:
+   * the check's fingerprint walk lists every folder of the show, and a second listing of each was
+   * 300 folders' worth of opendir, getdents and close in a cold build of 300 episodes (issue 12).
+   */
+  listed?: (slug: string) => string[] | undefined;
 }
 
 /** Episode folders read between two yields to the event loop, when a hook waits on them. */
@@ -85,7 +91,9 @@ export async function loadShow(showDir: string, hooks: LoadHooks = {}): Promise<
     const episodeDir = Buffer.concat([Buffer.from(dir + path.sep), folder.name]);
     let files: string[];
     try {
-      files = fs.readdirSync(episodeDir).sort();
+      // A name that is not UTF-8 reads back as another name: listed here, by its bytes.
+      const listed = Buffer.from(slug, 'utf8').equals(folder.name) ? hooks.listed?.(slug) : undefined;
+      files = listed ?? fs.readdirSync(episodeDir).sort();
     } catch (err) {
       result.problems.push({
         level: 'error',

@@ -131,3 +131,19 @@ test('regression: a cold build made its artwork copies only after every manifest
   // The same show as without the hook.
   assert.deepEqual(loaded, await loadShow(dir));
 });
+
+test("episode folders listed a moment ago (the check's fingerprint walk) are not listed again; a name that is not UTF-8 always is", async () => {
+  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': goodEpisode, '001-one/notes.md': 'Notes.\n' });
+  const raw = Buffer.from([0x30, 0x30, 0x32, 0x2d, 0xff]); // "002-" and a byte that is no UTF-8
+  await fs.mkdir(Buffer.concat([Buffer.from(`${dir}/`), raw]), { recursive: true });
+  await fs.writeFile(Buffer.concat([Buffer.from(`${dir}/`), raw, Buffer.from('/episode.yaml')]), goodEpisode);
+  const asked: string[] = [];
+  const listed = (slug: string) => {
+    asked.push(slug);
+    return ['episode.yaml', 'notes.md', 'said-by-the-walk.md'];
+  };
+  const loaded = await loadShow(dir, { listed });
+  assert.deepEqual(asked, ['001-one']);
+  assert.deepEqual(loaded.episodes.find((e) => e.slug === '001-one')?.files, ['episode.yaml', 'notes.md', 'said-by-the-walk.md']);
+  assert.ok(loaded.problems.some((p) => /not valid UTF-8/.test(p.message)));
+});
