@@ -97,28 +97,3 @@ function renderNotesNow(markdown: string, baseUrl: string): string {
  */
 const withoutControls = (text: string) =>
   text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/g, '');
-
-/** Markdown -> plain text (for summaries, descriptions, meta tags): words only, no markup. */
-export function plainText(markdown: string): string {
-  const parts: string[] = [];
-  const walkInline = (children: Token[]) => {
-    for (const child of children) {
-      if (child.type === 'text' || child.type === 'code_inline') parts.push(child.content);
-      else if (child.type === 'image')
-        walkInline(child.children ?? []); // its alt text
-      else if (child.type === 'softbreak' || child.type === 'hardbreak') parts.push(' ');
-    }
-  };
-  for (const token of md.parse(markdown, {})) {
-    if (token.type === 'inline') walkInline(token.children ?? []);
-    else if (token.type === 'code_block' || token.type === 'fence') parts.push(token.content);
-    if (token.block && token.nesting === -1) parts.push('\n');
-    if (token.type === 'code_block' || token.type === 'fence') parts.push('\n');
-  }
-  return parts
-    .join('')
-    .split('\n')
-    .map((line) => line.replace(/\s+/g, ' ').trim())
-    .filter((line) => line !== '')
-    .join('\n');
-}

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { plainText, renderNotes } from '../../src/notes/markdown.js';
+import { renderNotes } from '../../src/notes/markdown.js';
 
 const page = 'https://virtzine.example/episodes/046-the-mega-edition/';
 
@@ -69,11 +69,6 @@ test('attribute values are escaped: a quote in a URL or title cannot open a new 
 
 test('emoji and non-Latin text pass through untouched', () => {
   assert.equal(renderNotes('Live 🎙️ from Zürich — 東京', page), '<p>Live 🎙️ from Zürich — 東京</p>\n');
-});
-
-test('plainText keeps the words and drops the markup', () => {
-  const text = plainText('# The *Mega* Edition\n\nCloud & [Computing](https://x.example/) <b>World</b>\nmore\n\n- one\n- two `code`\n');
-  assert.equal(text, 'The Mega Edition\nCloud & Computing <b>World</b> more\none\ntwo code');
 });
 
 test('notes rendered again (a page, then a feed) come out the same, and relative links follow each base URL', () => {
