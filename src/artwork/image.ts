@@ -213,13 +213,6 @@ export interface RenderedImage {
   height: number;
 }
 
-/** A resized, re-encoded copy of an image. */
-export async function renderImage(source: Buffer, options: RenderOptions): Promise<RenderedImage> {
-  const [copy] = await renderCopies(source, [options]);
-  if (copy.status === 'rejected') throw copy.reason;
-  return copy.value;
-}
-
 /**
  * Several copies of one image, decoded once: upright (EXIF orientation honoured, so the copies
  * need no metadata), in sRGB, at the widest copy's width, and every copy resized from those

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { renderImage } from '../../src/artwork/image.js';
+import { renderCopies } from '../../src/artwork/image.js';
 import { parseXml, type XmlElement } from '../../src/import/xml.js';
 import { artworkBytes, FeedServer, media } from '../import/feed-server.js';
 import { cliPath, repoRoot, sampleShowDir } from '../support/env.js';
@@ -171,8 +171,9 @@ test('a locked feed is refused with exit 1 and the owner named; a redirect loop 
 
 test('an import whose show does not pass check ends with exit 1, listing what to fix with file and field', async () => {
   // The old host's artwork is 600 px: Apple asks for 1400-3000.
-  const small = await renderImage(artworkBytes(), { width: 600, format: 'jpeg', quality: 80 });
-  server.file('/small/art.jpg', small.data, { type: 'image/jpeg' });
+  const [small] = await renderCopies(artworkBytes(), [{ width: 600, format: 'jpeg', quality: 80 }]);
+  assert.equal(small.status, 'fulfilled');
+  server.file('/small/art.jpg', small.value.data, { type: 'image/jpeg' });
   server.fixture('/small/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
   const url = server.feed(
     '/small/feed.xml',
