@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ImageFacts } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
-import { imageSize, renderCopies, type RenderedImage, type RenderOptions } from './image.js';
+import { imageSize, probeImageAhead, renderCopies, type RenderedImage, type RenderOptions } from './image.js';
 import { READ_LIMITS, readRegularFile } from '../show/show-file.js';
 import { readVariantSize } from './variant-size.js';
 
@@ -64,16 +64,18 @@ export async function makeVariants(
  * Makes the page, thumbnail and link-preview copies of an image file into cacheDir ahead of
  * makeVariants, which then finds them made. `build` starts this for the show's artwork as soon as
  * show.yaml is read, so sharp encodes on its own threads (the AVIF copy alone is some hundred
- * milliseconds of CPU) while the media files are probed, instead of after. Reports nothing and never
- * rejects: whatever fails here, makeVariants meets again and reports.
+ * milliseconds of CPU) while the media files are probed, instead of after. When there are copies to
+ * make, the check's probe of the image (`name`, as the manifest names it) is started first
+ * (probeImageAhead): behind the copies in libuv's thread pool, it held up the whole check. Reports
+ * nothing and never rejects: whatever fails here, makeVariants meets again and reports.
  */
-export async function prepareVariants(file: string, cacheDir: string): Promise<void> {
+export async function prepareVariants(file: string, cacheDir: string, name: string): Promise<void> {
   try {
     const source = readRegularFile(file, READ_LIMITS.artwork);
     if (!source) return;
     await fs.mkdir(cacheDir, { recursive: true });
     const sourceHash = sha256(source);
-    await generate(source, sourceHash, cacheDir);
+    await generate(source, sourceHash, cacheDir, () => probeImageAhead(file, name));
   } catch {
     // makeVariants says what is wrong.
   }
@@ -129,8 +131,16 @@ interface PlannedCopy {
   file: string;
 }
 
-/** Every copy of specs: those already in cacheDir as they are, the others rendered from one decoding of the source. */
-async function generate(source: Buffer, sourceHash: string, cacheDir: string): Promise<PromiseSettledResult<ImageVariant>[]> {
+/**
+ * Every copy of specs: those already in cacheDir as they are, the others rendered from one decoding
+ * of the source, after `beforeRendering` when there is any to render.
+ */
+async function generate(
+  source: Buffer,
+  sourceHash: string,
+  cacheDir: string,
+  beforeRendering?: () => Promise<unknown>,
+): Promise<PromiseSettledResult<ImageVariant>[]> {
   const planned = specs.map(({ purpose, ...options }): PlannedCopy => {
     const key = sha256(Buffer.from(`${sourceHash}\n${JSON.stringify(options)}`)).slice(0, 16);
     const fileName = `${key}-${options.width}.${extensions[options.format]}`;
@@ -141,6 +151,7 @@ async function generate(source: Buffer, sourceHash: string, cacheDir: string): P
     const before = made[i];
     return before.status === 'fulfilled' && before.value === undefined;
   });
+  if (missing.length) await beforeRendering?.();
   const rendered = missing.length
     ? await renderCopies(
         source,

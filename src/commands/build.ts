@@ -109,7 +109,7 @@ function prepareShowArtwork(loaded: Pick<LoadedShow, 'dir' | 'manifest'>): Promi
   const found = fileInFolder(loaded.dir, realpathOr(loaded.dir), name, READ_LIMITS.artwork);
   if ('message' in found) return undefined;
   return import('../artwork/variants.js').then(
-    ({ prepareVariants }) => prepareVariants(found.path, artworkCacheDir()),
+    ({ prepareVariants }) => prepareVariants(found.path, artworkCacheDir(), name),
     () => undefined,
   );
 }

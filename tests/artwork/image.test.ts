@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { checkArtwork, probeImage } from '../../src/artwork/image.js';
+import { checkArtwork, probeImage, probeImageAhead } from '../../src/artwork/image.js';
 import { type Finding } from '../../src/contract/problems.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -129,4 +129,21 @@ test('WebP artwork is an error: Apple takes JPEG or PNG only', async () => {
   const f = await artworkFindings(await write('art.webp', canvas(1400, 1400).webp()));
   assert.equal(errors(f).length, 1);
   assert.match(errors(f)[0].message, /must be JPEG or PNG, got WebP/);
+});
+
+test('regression: a probe started ahead (build: the show artwork, before its copies) is what the check then gets; a file changed since is probed again', async () => {
+  // Asked for only once the check got to it, the probe's sharp calls waited behind the artwork's
+  // copies in libuv's thread pool, and the whole check with them.
+  const file = await write('ahead.jpg', canvas(1400, 1400).jpeg());
+  const ahead = await probeImageAhead(file, 'ahead.jpg');
+  assert.equal(await probeImage(file, 'ahead.jpg'), ahead, 'the very result started ahead');
+  assert.notEqual(await probeImage(file, 'ahead.jpg'), ahead, 'taken once: a later check probes again');
+
+  const started = probeImageAhead(file, 'ahead.jpg');
+  await started;
+  await write('ahead.jpg', canvas(1500, 1500).png());
+  const after = await probeImage(file, 'ahead.jpg');
+  assert.equal((await started).facts?.width, 1400);
+  assert.equal(after.facts?.width, 1500, 'what the file is now, not what was probed ahead');
+  assert.ok(after.findings.some((f) => /named \.jpg but its bytes are a PNG/.test(f.message)));
 });

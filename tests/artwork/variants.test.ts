@@ -120,7 +120,7 @@ test('regression: an image replaced by a FIFO or a link to /dev/zero after the c
 
 test('copies prepared ahead (build, while the check probes) are the ones makeVariants then finds, not made again', async () => {
   const cache = path.join(dir, 'cache-prepared');
-  await prepareVariants(facts.path, cache);
+  await prepareVariants(facts.path, cache, 'art.jpg');
   const prepared = await fs.readdir(cache);
   assert.equal(prepared.length, 6, 'page (avif, webp, jpeg), thumbnail (webp, jpeg), og');
   const before = await Promise.all(prepared.map(async (name) => (await fs.stat(path.join(cache, name))).mtimeMs));
@@ -144,7 +144,7 @@ test('preparing copies of what is not a readable image (missing, a folder, text)
   const cache = path.join(dir, 'cache-nothing');
   const text = path.join(dir, 'not-an-image.jpg');
   await fs.writeFile(text, 'hello');
-  for (const file of [path.join(dir, 'missing.jpg'), dir, text]) await prepareVariants(file, cache);
+  for (const file of [path.join(dir, 'missing.jpg'), dir, text]) await prepareVariants(file, cache, path.basename(file));
   const left = await fs.readdir(cache).catch(() => []);
   assert.deepEqual(
     left.filter((name) => !name.endsWith('.tmp')),
