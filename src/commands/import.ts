@@ -104,14 +104,16 @@ async function importAndCheck({ options, positionals }: CommandContext, collecto
 }
 
 /**
- * V8 doubles its young generation (two semi-spaces, 2 MB each when this command starts) up to 16 MB
- * each while many new objects survive its scavenges, as what an import keeps of each episode it
- * has done does, and never gives it back: on a feed of 3,000 items it grew twice, to 32 MB,
- * all of it resident, since every page of it is written on between scavenges (bench/import.ts). Growth factor 1 keeps it at its size now, as
- * `serve` does (keepYoungGenerationSmall there, which says why a flag set at run time is the way).
- * Measured (bench/import.ts's memory part, 2-3 runs each): peak resident memory 101 -> 86 MB at
- * 300 items, 183 -> 142-152 MB at 3,000; the import of 300 real-sized enclosures made 41
- * scavenges instead of 33, 27 ms more of them in all (of ~1.8 s of CPU).
+ * V8 doubles its young generation (two semi-spaces, 2 MB each when this command starts) up to 16
+ * MB each while many new objects survive its scavenges, as what an import keeps of each episode
+ * it has done does, and never gives it back: on a feed of 3,000 items it grew twice, to 32 MB, all
+ * of it resident, since every page of it is written on between scavenges (bench/import.ts).
+ * Growth factor 1 keeps it at its size now, as `serve` does (keepYoungGenerationSmall there, which
+ * says why a flag set at run time is the way). Measured (bench/import.ts's memory part, 2-3 runs
+ * each): peak resident memory 101 -> 86 MB at 300 items, 183 -> 142-156 MB at 3,000; the import of
+ * 300 real-sized enclosures made 41 scavenges instead of 33, 27 ms more of them in all (of ~1.8 s
+ * of CPU). A flag set at run time has V8 turn down Node's code cache of the built-in modules loaded
+ * after it (child_process, worker_threads, ...): ~5 ms more here, to compile them.
  */
 function keepYoungGenerationSmall(): void {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
