@@ -55,11 +55,12 @@ if (cacheOut) process.once('exit', () => fs.writeFileSync(cacheOut, script.creat
 // interrupt budget (how long a function runs before V8 considers optimizing it; 67584 by default in
 // Node 20's V8) leaves most of them to the baseline tiers: alternated with the default, 110 ms less
 // CPU in all and 60-110 ms less wall time on that build, 25 ms more on a warm check of 10,000
-// episodes (eight times: the same on the first, 47 ms more on the second); an import of 300 episodes
-// took 1427 ms against 1517 (medians of 5). The long-running commands (serve, stats, encode) keep
-// V8's default. Set only now: V8 stamps a code cache with its flags, and this one was checked
-// against (and made with) the defaults.
-const SHORT_COMMANDS = new Set(['check', 'build', 'publish-due', 'status', 'new', 'import']);
+// episodes (eight times: the same on the first, 47 ms more on the second). Not for import: its main
+// thread is what it waits on, and on a quiet machine an import of 300 episodes took 996 ms against
+// 955 with it (less CPU in all, more on that thread). The long-running commands (serve, import,
+// stats, encode) keep V8's default. Set only now: V8 stamps a code cache with its flags, and this
+// one was checked against (and made with) the defaults.
+const SHORT_COMMANDS = new Set(['check', 'build', 'publish-due', 'status', 'new']);
 if (!cacheOut && SHORT_COMMANDS.has(process.argv[2])) require('node:v8').setFlagsFromString('--interrupt-budget=270336');
 
 const module_ = { exports: {} };
