@@ -80,7 +80,7 @@ export function renderNotes(markdown: string, baseUrl: string): string {
 }
 
 /** Notes rendered lately, oldest first: enough for a build's pages and then its feeds of a show of some hundred episodes. */
-const KEPT_NOTES = 1024;
+export const KEPT_NOTES = 1024;
 const renderedNotes = new Map<string, string>();
 
 function renderNotesNow(markdown: string, baseUrl: string): string {
