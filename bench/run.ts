@@ -296,9 +296,11 @@ function benchAudioOnlyBuild(): void {
   const phps: number[] = [];
   const node: number[] = [];
   const load = os.loadavg()[0];
-  // A cold build creates some 1,200 files and folders where PHP writes one: the disk's state weighs on it alone (see creationMs).
+  // A cold build creates some 1,200 files and folders where PHP writes one: the disk's state weighs
+  // on it alone (see creationMs). What the probe creates stays until coldDirs goes: deleted now, it
+  // would slow down the very runs it describes.
   fs.mkdirSync(coldDirs, { recursive: true });
-  const creations = creationMs(coldDirs, EPISODES);
+  const creations = creationMs(coldDirs, EPISODES, true);
   for (let i = 0; i < 7; i++) {
     ours.push(build(unusedDir('cache-mp3'), unusedDir('out-mp3')));
     phps.push(php());
