@@ -252,7 +252,8 @@ export interface RenderedImage {
  * need no metadata), in sRGB, at the widest copy's width, and every copy resized from those
  * pixels. Decoding and resizing a 1400 px JPEG was some 13 ms of CPU for each of the six copies a
  * show's artwork gets; once, the copies took 20-25% less CPU in all (83 ms against 102 for the
- * sample artwork), on the two cores a cold build shares with probing (issue 12).
+ * bench's artwork, 141 against 175 for the sample show's), on the two cores a cold build shares
+ * with probing (issue 12).
  * Each copy settles on its own; if the image cannot be decoded, every one is rejected with why.
  */
 export async function renderCopies(source: Buffer, copies: RenderOptions[]): Promise<PromiseSettledResult<RenderedImage>[]> {

@@ -71,7 +71,7 @@ async function attempt(
 ): Promise<DownloadResult> {
   const part = `${dest}.part`;
   // The .part is opened, written, closed and renamed with synchronous calls: each asynchronous one
-  // was a trip through the thread pool and a promise (see intoFile, and importEpisode in importer.ts).
+  // was a trip through the thread pool and a promise (see intoFile, and importEpisode in episode.ts).
   let have = meta ? ((await fsp.stat(part).catch(() => undefined))?.size ?? 0) : 0;
   // Resume only what came from the same URL with a validator to ask If-Range with.
   const validator = meta?.url === url ? (meta.etag && !meta.etag.startsWith('W/') ? meta.etag : meta.lastModified) : undefined;
