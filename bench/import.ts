@@ -83,8 +83,9 @@ export async function startServer(
  * Milliseconds to create what an import of `episodes` episodes creates at least (a folder, its
  * media file, episode.yaml and notes.md each), inside `parent`. Said beside the figures because it
  * varies by 20x between folders of one disk here: ext4 without a journal skips every inode freed in
- * the last 30 s of the block group when it allocates one (fs/ext4/ialloc.c, recently_deleted()),
- * so in a folder near others that see many deletions (other benches and test runs) each creation
+ * the last 60 s of the block group (360 s while its inode table block is not yet written out) when
+ * it allocates one (fs/ext4/ialloc.c, recently_deleted(), RECENTCY_MIN and RECENTCY_DIRTY), so in
+ * a folder near others that see many deletions (other benches and test runs) each creation
  * costs ~0.6 ms of kernel time, against ~0.03 ms in /tmp. The import makes four per episode and
  * wget one, so that cost weighs four times on the import.
  */
@@ -99,6 +100,22 @@ export function creationMs(parent: string, episodes: number, keep = false): numb
   // `keep`: left for the caller's clean-up, when timed runs follow that deleting would slow down.
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   return Math.round(ms);
+}
+
+/**
+ * Waits until creating files in `parent` costs what it does on a settled disk, for at most 75 s,
+ * writing the disk out meanwhile (see creationMs): the deletions of an earlier piece of the bench,
+ * or of an earlier run, would otherwise slow the timed runs, the import four times as much as wget.
+ * What the probes create stays in `parent`. Returns the seconds waited.
+ */
+async function settle(parent: string): Promise<number> {
+  const started = Date.now();
+  // 50 episodes' creations: ~4 ms on a settled disk here, 60-150 ms in the slow state.
+  while (creationMs(parent, 50, true) > 20 && Date.now() - started < 75_000) {
+    spawnSync('sync');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+  return Math.round((Date.now() - started) / 1000);
 }
 
 /** Runs a command without blocking this process (it serves the files); peak resident memory from /proc. */
@@ -142,13 +159,14 @@ export async function benchImport(): Promise<object> {
     const ours: number[] = [];
     const wget: number[] = [];
     // Every timed run writes into a folder of its own, and none is deleted until all have run: on
-    // this machine's ext4 (no journal) a file created within 30 s of deletions near it costs ~20x
+    // this machine's ext4 (no journal) a file created within 60 s of deletions near it costs ~20x
     // (see creationMs), so deleting the last run's output just before the next one would time the
     // bench's own clean-up, four times over for the import (it creates four things an episode,
     // wget one).
     // And each starts with the disk written out (sync), not with the last run's 412 MB still being
     // written behind it.
     const runs = fs.mkdtempSync(path.join(tmp, 'runs-'));
+    const settledAfter = await settle(runs);
     // Alternating, so both see the same moments of a shared machine.
     for (let i = 0; i < rounds; i++) {
       spawnSync('sync');
@@ -162,9 +180,9 @@ export async function benchImport(): Promise<object> {
       if (r.code !== 0) throw new Error(`import failed:\n${r.out.slice(-3000)}`);
       ours.push(r.ms);
     }
-    fs.rmSync(runs, { recursive: true, force: true });
-    // After the timed runs: these create and delete what they time.
+    // After the timed runs and before their output goes: these create and delete what they time.
     const creations = { benchFolder: creationMs(tmp, EPISODES), tmp: creationMs(os.tmpdir(), EPISODES) };
+    fs.rmSync(runs, { recursive: true, force: true });
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
     // Memory: the same import with small enclosures, the feed at 300 and at 3,000 items.
@@ -194,6 +212,8 @@ export async function benchImport(): Promise<object> {
       memoryGrowth: Math.round((large / small) * 100) / 100,
       /** ms to create the folders and files of EPISODES episodes (4 each) in the bench's folder and in /tmp: see creationMs. */
       creationMs: creations,
+      /** Seconds waited before the timed runs for the disk to settle (see settle). */
+      settledAfter,
       // The machine may be shared: its load says how much the figures are worth.
       loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
     };

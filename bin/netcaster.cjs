@@ -19,7 +19,10 @@ const { createRequire } = require('node:module');
 const vm = require('node:vm');
 
 const bundle = path.join(__dirname, '..', 'dist', 'bundle', 'netcaster.cjs');
-const cacheFile = `${bundle}.v8-cache`;
+// V8 caches what one run compiled: import runs code that a build never does (the feed's XML,
+// downloads, HTML to Markdown), so it has a cache of its own (scripts/bundle.mjs makes both).
+const command = process.argv[2];
+const cacheFile = `${bundle}${command === 'import' ? '.import' : ''}.v8-cache`;
 
 let source;
 try {
@@ -61,7 +64,7 @@ if (cacheOut) process.once('exit', () => fs.writeFileSync(cacheOut, script.creat
 // stats, encode) keep V8's default. Set only now: V8 stamps a code cache with its flags, and this
 // one was checked against (and made with) the defaults.
 const SHORT_COMMANDS = new Set(['check', 'build', 'publish-due', 'status', 'new']);
-if (!cacheOut && SHORT_COMMANDS.has(process.argv[2])) require('node:v8').setFlagsFromString('--interrupt-budget=270336');
+if (!cacheOut && SHORT_COMMANDS.has(command)) require('node:v8').setFlagsFromString('--interrupt-budget=270336');
 
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, createRequire(bundle), module_, bundle, path.dirname(bundle), pathToFileURL(bundle).href);

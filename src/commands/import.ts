@@ -13,8 +13,11 @@ import type { CommandContext } from './context.js';
 const usage = 'usage: netcaster import SOURCE [DIR] [--unlock] [--base-url URL]';
 
 export async function run(context: CommandContext): Promise<number> {
-  keepYoungGenerationSmall();
-  const collector = collectAsTheHeapGrows();
+  // The run that makes import's code cache (scripts/bundle.mjs) leaves V8's flags as a plain start
+  // has them: V8 stamps a cache with its flags, and would turn that one down at every import.
+  const tuned = process.env.NETCASTER_CODE_CACHE_OUT === undefined;
+  if (tuned) keepYoungGenerationSmall();
+  const collector = tuned ? collectAsTheHeapGrows() : { now: () => undefined, stop: () => undefined };
   try {
     return await importAndCheck(context, collector);
   } finally {

@@ -43,11 +43,16 @@ test("regression: a cold build spent 40 ms requiring sharp's 70 CommonJS files; 
   assert.ok(fs.existsSync(createRequire(path.join(bundleDir, 'netcaster.cjs')).resolve(binding)));
 });
 
-test('the CLI starts from the code cache that npm run build made for this Node, and still runs without it', () => {
+test('the CLI starts from the code caches that npm run build made for this Node, and still runs without them', () => {
   const used = runCli(['--help'], { env: { NETCASTER_CODE_CACHE: 'report' } });
   assert.equal(used.code, 0, used.stderr);
   assert.match(used.stderr, /netcaster: code cache used/);
   assert.match(used.stdout, /usage: netcaster <command>/);
+  // import has a cache of its own, made by an import (scripts/bundle.mjs).
+  assert.ok(fs.existsSync(path.join(bundleDir, 'netcaster.cjs.import.v8-cache')));
+  const importing = runCli(['import'], { env: { NETCASTER_CODE_CACHE: 'report' } });
+  assert.equal(importing.code, 2, importing.stderr);
+  assert.match(importing.stderr, /netcaster: code cache used/);
   // A cache V8 will not take (another Node's, or a stale one) is passed over, never trusted: a copy
   // of the CLI whose cache is garbage.
   const copy = tempDir('bundle');
