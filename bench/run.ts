@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIG_EPISODES, makeTenThousandShow } from './big-show.js';
-import { creationMs } from './import.js';
+import { creationMs, settle } from './import.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp');
@@ -297,9 +297,10 @@ function benchAudioOnlyBuild(): void {
   const node: number[] = [];
   const load = os.loadavg()[0];
   // A cold build creates some 1,200 files and folders where PHP writes one: the disk's state weighs
-  // on it alone (see creationMs). What the probe creates stays until coldDirs goes: deleted now, it
-  // would slow down the very runs it describes.
+  // on it alone (see creationMs), so the timed runs wait for it to settle. What the probes create
+  // stays until coldDirs goes: deleted now, it would slow down the very runs it describes.
   fs.mkdirSync(coldDirs, { recursive: true });
+  const settledAfter = settle(coldDirs);
   const creations = creationMs(coldDirs, EPISODES, true);
   for (let i = 0; i < 7; i++) {
     ours.push(build(unusedDir('cache-mp3'), unusedDir('out-mp3')));
@@ -319,7 +320,7 @@ function benchAudioOnlyBuild(): void {
   );
   row('build, MP3-only show, warm', warm, 'node -e 0', nodeStart, 'within 100 ms of node -e 0', warm - nodeStart < 100);
   notes.push(
-    `Cold MP3-only build against PHP + getID3, alternated (medians of 7, load ${load.toFixed(1)} at the start): netcaster ${ours.map((x) => x.toFixed(0)).join(', ')}; PHP ${phps.map((x) => x.toFixed(0)).join(', ')}; node -e 0 ${nodeStart.toFixed(0)} ms, the floor of any netcaster command. Creating the folders and files of ${EPISODES} episodes (4 each) in the bench's folder took ${creations} ms just before (bench/import.ts, creationMs: some 25 ms when the disk is in its usual state).`,
+    `Cold MP3-only build against PHP + getID3, alternated (medians of 7, load ${load.toFixed(1)} at the start): netcaster ${ours.map((x) => x.toFixed(0)).join(', ')}; PHP ${phps.map((x) => x.toFixed(0)).join(', ')}; node -e 0 ${nodeStart.toFixed(0)} ms, the floor of any netcaster command. Creating the folders and files of ${EPISODES} episodes (4 each) in the bench's folder took ${creations} ms just before (bench/import.ts, creationMs: some 25 ms when the disk is in its usual state), after ${settledAfter} s of waiting for the disk to settle (settle).`,
   );
 }
 
