@@ -85,16 +85,13 @@ const host = http.createServer((req, res) => {
   const body = fs.readFileSync(file);
   res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length }).end(body);
 });
+// What the audio feed of the sample show links to: the feed, MP3s, artwork, chapters, transcripts.
 const types = {
   '.xml': 'application/rss+xml',
   '.mp3': 'audio/mpeg',
-  '.m4v': 'video/x-m4v',
-  '.webm': 'video/webm',
   '.jpg': 'image/jpeg',
-  '.png': 'image/png',
   '.json': 'application/json',
   '.vtt': 'text/vtt',
-  '.html': 'text/html',
 };
 try {
   await new Promise((resolve) => host.listen(0, '127.0.0.1', resolve));
