@@ -80,7 +80,12 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-code-cache-'));
 const site = path.join(work, 'site');
 const host = http.createServer((req, res) => {
   // The built site, as a static host serves it (the import checks each file's type against its bytes).
-  const file = path.join(site, decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname));
+  let file;
+  try {
+    file = path.join(site, decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname));
+  } catch {
+    return res.writeHead(400).end();
+  }
   if (!file.startsWith(site + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return res.writeHead(404).end();
   const body = fs.readFileSync(file);
   res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length }).end(body);
