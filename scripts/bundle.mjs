@@ -114,9 +114,9 @@ try {
       );
     });
   const sample = path.join(root, 'episodes');
-  // Each made in the work folder and moved beside the bundle only once its run has passed.
-  await netcaster(['build', sample, '--out', path.join(work, 'out')], { NETCASTER_CODE_CACHE_OUT: path.join(work, 'build.v8-cache') });
-  await netcaster(['build', sample, '--out', site, '--base-url', base]);
+  // Each made in the work folder and moved beside the bundle only once its run has passed. The
+  // build (cold: its cache folder is new) writes the site the import then reads.
+  await netcaster(['build', sample, '--out', site, '--base-url', base], { NETCASTER_CODE_CACHE_OUT: path.join(work, 'build.v8-cache') });
   await netcaster(['import', `${base}/feeds/audio.xml`, path.join(work, 'imported')], {
     NETCASTER_CODE_CACHE_OUT: path.join(work, 'import.v8-cache'),
   });

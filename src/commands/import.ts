@@ -2,22 +2,24 @@
 // Exit 0: imported and the show passes check; 1: problems (listed) or a refusal; 2: bad usage;
 // 130: interrupted (run it again to continue).
 import v8 from 'node:v8';
-import vm from 'node:vm';
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { importFeed, type ImportReport, type ReportLine } from '../import/importer.js';
 import { describeWriteError } from '../site/out-dir.js';
 import { printProblems } from './problem-groups.js';
 import type { CommandContext } from './context.js';
+import { exposedGc, keepYoungGenerationSmall } from './v8-flags.js';
 
 const usage = 'usage: netcaster import SOURCE [DIR] [--unlock] [--base-url URL]';
 
 export async function run(context: CommandContext): Promise<number> {
-  // The run that makes import's code cache (scripts/bundle.mjs) leaves V8's flags as a plain start
-  // has them: V8 stamps a cache with its flags, and would turn that one down at every import.
-  const tuned = process.env.NETCASTER_CODE_CACHE_OUT === undefined;
-  if (tuned) keepYoungGenerationSmall();
-  const collector = tuned ? collectAsTheHeapGrows() : { now: () => undefined, stop: () => undefined };
+  // What an import keeps of each episode it has done survives scavenges: on a feed of 3,000 items
+  // the young generation grew twice, to 32 MB. Kept small (bench/import.ts's memory part, 2-3 runs
+  // each): peak resident memory 101 -> 86 MB at 300 items, 183 -> 142-156 MB at 3,000; the import
+  // of 300 real-sized enclosures made 41 scavenges instead of 33, 27 ms more of them in all (of
+  // ~1.8 s of CPU).
+  keepYoungGenerationSmall();
+  const collector = collectAsTheHeapGrows();
   try {
     return await importAndCheck(context, collector);
   } finally {
@@ -106,22 +108,6 @@ async function importAndCheck({ options, positionals }: CommandContext, collecto
   return ok ? 0 : 1;
 }
 
-/**
- * V8 doubles its young generation (two semi-spaces, 2 MB each when this command starts) up to 16
- * MB each while many new objects survive its scavenges, as what an import keeps of each episode
- * it has done does, and never gives it back: on a feed of 3,000 items it grew twice, to 32 MB, all
- * of it resident, since every page of it is written on between scavenges (bench/import.ts).
- * Growth factor 1 keeps it at its size now, as `serve` does (keepYoungGenerationSmall there, which
- * says why a flag set at run time is the way). Measured (bench/import.ts's memory part, 2-3 runs
- * each): peak resident memory 101 -> 86 MB at 300 items, 183 -> 142-156 MB at 3,000; the import of
- * 300 real-sized enclosures made 41 scavenges instead of 33, 27 ms more of them in all (of ~1.8 s
- * of CPU). A flag set at run time has V8 turn down Node's code cache of the built-in modules loaded
- * after it (child_process, worker_threads, ...): ~5 ms more here, to compile them.
- */
-function keepYoungGenerationSmall(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
-}
-
 const MB = 1024 * 1024;
 
 interface Collector {
@@ -132,15 +118,14 @@ interface Collector {
 
 /**
  * A full GC each time the heap has grown 8 MB past what the last one left live, looked at every
- * 20 ms. An import's objects that survive two scavenges go to the old generation
- * (what it keeps of each episode, and more that dies soon after: no cause that a change here
- * removes was found), and V8 set the old generation's limit at the first full GC, up to 4 times
- * what was live then plus the young generation: on a feed of 3,000 items the old generation held
- * 46 MB at the end of the import and 62 MB in the check after it, for 17-26 MB live.
- * --heap-growing-percent would lower that limit, but it made the import of 300 real-sized
- * enclosures, whose downloads pass through Buffers, run 30-40 full GCs instead of 1 (200 ms);
- * this looks at the heap alone. --expose-gc set at run time gives `gc` to the contexts made after
- * it, hence the one made here (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
+ * 20 ms (none in the run that makes a code cache: see v8-flags.ts). An import's objects that
+ * survive two scavenges go to the old generation (what it keeps of each episode, and more that
+ * dies soon after: no cause that a change here removes was found), and V8 set the old
+ * generation's limit at the first full GC, up to 4 times what was live then plus the young
+ * generation: on a feed of 3,000 items the old generation held 46 MB at the end of the import and
+ * 62 MB in the check after it, for 17-26 MB live. --heap-growing-percent would lower that limit,
+ * but it made the import of 300 real-sized enclosures, whose downloads pass through Buffers, run
+ * 30-40 full GCs instead of 1 (200 ms); this looks at the heap alone.
  * Measured (bench/import.ts's memory part, with keepYoungGenerationSmall, 2 runs each): peak
  * resident memory at 3,000 items 142-156 -> 114-116 MB, by 2 full GCs of ~15 ms (one the
  * collector's, one before the check); at 300 items 86 MB, as before, with the one before the
@@ -150,8 +135,8 @@ interface Collector {
  * stays within 8 MB of what is live (840 against 835 ms, 6 alternated runs on a tmpfs).
  */
 function collectAsTheHeapGrows(): Collector {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  const gc = exposedGc();
+  if (!gc) return { now: () => undefined, stop: () => undefined };
   const used = () => v8.getHeapStatistics().used_heap_size;
   const limitAfter = (live: number) => live + 8 * MB;
   let limit = limitAfter(used());

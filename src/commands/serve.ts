@@ -13,7 +13,6 @@
 // with links to the listening address (said in the log); `npm start` previews with --base-url.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import v8 from 'node:v8';
 import type { Catalog } from '../contract/catalog.js';
 import { renderErrorPage } from '../pages/error-page.js';
 import { startLive, type Live } from '../live/watch.js';
@@ -29,6 +28,7 @@ import { statsRoute } from '../audience/stats-route.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
+import { keepYoungGenerationSmall } from './v8-flags.js';
 
 const usage = 'usage: netcaster serve [DIR] [--port 8080] [--host 127.0.0.1] [--base-url URL] [--trust-proxy VALUE]';
 
@@ -105,6 +105,11 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
 }
 
 export async function run({ dir, options }: CommandContext): Promise<number> {
+  // A server of 10,000 episodes kept 33.6 MB of mostly empty, resident young generation for the
+  // rest of its life. Kept small (bench/big-serve.ts, 3 runs each, alternated, load 4): resident
+  // 218 MB instead of 236 after the show page, the feed and 5 episode pages; the first 200 came as
+  // soon (856 ms instead of 864, medians of 8 alternated runs) for 3 % more CPU (1,020 ms instead
+  // of 990: more, smaller scavenges).
   keepYoungGenerationSmall();
   const portText = typeof options.port === 'string' ? options.port : '8080';
   const host = typeof options.host === 'string' && options.host !== '' ? options.host : '127.0.0.1';
@@ -175,22 +180,6 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
   await stop(server, SHUTDOWN_GRACE_MS);
   await recorder.stop();
   return 0;
-}
-
-/**
- * V8 doubles its young generation (two semi-spaces, 1 MB each at start) up to 16 MB each while many
- * new objects survive, as they do while a big show's catalog is read, and never gives it back: a
- * server of 10,000 episodes kept 33.6 MB of mostly empty, resident young generation for the rest
- * of its life. Growth factor 1 keeps it at its starting size: the catalog goes to the old
- * generation a little sooner instead. Measured (bench/big-serve.ts, 3 runs each, alternated, load
- * 4): resident 218 MB instead of 236 after the show page, the feed and 5 episode pages; the first
- * 200 came as soon (856 ms instead of 864, medians of 8 alternated runs, load 4) for 3 % more CPU
- * (1,020 ms instead of 990: more, smaller scavenges). --max-semi-space-size would be the flag for it, but V8 reads that one only
- * when the process starts; the growth factor is read at each growth (and V8 only raises a value
- * below 2 when it starts, not later). https://v8.dev/blog/orinoco-parallel-scavenger
- */
-function keepYoungGenerationSmall(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** Seconds between scans of the show folder; NETCASTER_SCAN_SECONDS lets tests go faster. */
