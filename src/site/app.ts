@@ -111,7 +111,7 @@ export function createApp(getSite: () => SiteRoutes | undefined, options: AppOpt
       const sendFileError = (status: number, message: string) => sendError(req, res, status, message);
       return record(res, sendFile(req, res, { key: key!, entry, downloadName, files, refusals, sendError: sendFileError }));
     }
-    record(res, await sendContent(req, res, entry, contents, compression));
+    record(res, await sendContent(req, res, entry, contents, compression, key));
   });
 
   // Faults of the program or the machine: a plain 500 page, the details in the log only.

@@ -1,5 +1,7 @@
 import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import zlib from 'node:zlib';
 import { CompressionCache } from '../../../src/site/http/compression.js';
 import type { Sent } from '../../../src/site/http/file-body.js';
@@ -54,6 +56,32 @@ test('the same body in a new entry (a rebuilt site) keeps its ETag and Last-Modi
   assert.equal(again.headers['last-modified'], first.headers['last-modified']);
   body = feedText.replace('Épisode', 'Episode');
   assert.notEqual((await s.get()).headers.etag, first.headers.etag);
+});
+
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+
+test('a URL whose body changes and changes back never gets an earlier Last-Modified: If-Modified-Since of the edited body is not 304', async (t) => {
+  const contents = new ContentValidators();
+  const compression = new CompressionCache();
+  let body = feedText;
+  const server = await listen(async (req, res) => {
+    await sendContent(req, res, entryOf(body), contents, compression, '/feeds/audio.xml');
+  });
+  t.after(server.close);
+  const get = (headers: Record<string, string> = {}) => request(server.port, '/feeds/audio.xml', { headers });
+  const a = await get();
+  assert.equal((await get()).headers['last-modified'], a.headers['last-modified'], 'the same body keeps its date');
+  await nextSecond(); // HTTP dates are whole seconds
+  body = feedText.replace('Épisode', 'Edited'); // an edit goes live
+  const b = await get();
+  assert.ok(Date.parse(String(b.headers['last-modified'])) > Date.parse(String(a.headers['last-modified'])));
+  await nextSecond();
+  body = feedText; // ... and is undone
+  const again = await get({ 'If-Modified-Since': String(b.headers['last-modified']) });
+  assert.equal(again.status, 200, 'the client holds the edited body: it must get the current one');
+  assert.equal(again.body.toString('utf8'), feedText);
+  assert.ok(Date.parse(String(again.headers['last-modified'])) > Date.parse(String(b.headers['last-modified'])));
+  assert.equal((await get({ 'If-Modified-Since': String(again.headers['last-modified']) })).status, 304);
 });
 
 test('a client holding the body gets 304 with no body; a failed If-Match gets 412', async (t) => {
@@ -151,4 +179,33 @@ test('a body kept as bytes (a big feed rendered elsewhere) is sent from those by
   const br = await s.get({ 'accept-encoding': 'br' });
   assert.equal(br.headers['content-encoding'], 'br');
   assert.ok(zlib.brotliDecompressSync(br.body).equals(bytes));
+});
+
+test('the entries of sites no longer served are not kept alive: a live server republishing a big feed does not grow without bound', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const contents = new ContentValidators();
+  // A feed over 1 MB (only its validators are kept), in a new entry per republished site, each holding its site.
+  const big = `<rss>${'<item>x</item>'.repeat(100_000)}</rss>`;
+  const refs: WeakRef<object>[] = [];
+  const publish = (i: number) => {
+    const site = { catalog: Buffer.alloc(1024 * 1024) }; // what an old entry would keep alive
+    const body = `${big}<!-- ${i} -->`;
+    const entry: ContentEntry = {
+      kind: 'content',
+      contentType: 'application/rss+xml',
+      get body() {
+        return site.catalog.length ? body : '';
+      },
+    };
+    contents.get(entry);
+    refs.push(new WeakRef(entry));
+  };
+  for (let i = 0; i < 5; i++) publish(i);
+  publish(5); // the site served now
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  assert.equal(refs.slice(0, 5).filter((r) => r.deref() !== undefined).length, 0, 'entries of old sites are still held');
 });
