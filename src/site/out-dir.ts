@@ -163,6 +163,10 @@ function realPathOfNew(given: string, out: string): string {
       if (!st.isDirectory()) throw new OutDirRefused(`--out ${out}: ${dir} is not a folder`);
       return path.join(fs.realpathSync(dir), ...rest.reverse());
     }
+    // A link whose target does not exist: no folder can be made through it (mkdir fails with
+    // ENOENT), and where it would lead cannot be judged against the show.
+    if (absent(() => fs.lstatSync(dir))?.isSymbolicLink())
+      throw new OutDirRefused(`--out ${out}: ${dir} is a symbolic link to ${fs.readlinkSync(dir)}, which does not exist`);
     if (path.dirname(dir) === dir) return given;
     rest.push(path.basename(dir));
   }

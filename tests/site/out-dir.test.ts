@@ -17,6 +17,13 @@ test('an OUT that does not exist yet, under a symlink that leads into the show, 
   assert.doesNotThrow(() => checkOutDir(path.join(dir, 'site'), show));
 });
 
+test('an OUT under a symlink whose target does not exist is refused with its name, not an internal error', async (t) => {
+  const dir = tempDir('outdir', t);
+  await fs.symlink(path.join(dir, 'gone'), path.join(dir, 'link'));
+  assert.throws(() => checkOutDir(path.join(dir, 'link', 'site')), refused(/link is a symbolic link to .*gone, which does not exist/));
+  assert.throws(() => checkOutDir(path.join(dir, 'link', 'a', 'b')), refused(/link is a symbolic link/));
+});
+
 test('an OUT under a file is refused: that file is not a folder', async (t) => {
   const dir = tempDir('outdir', t);
   await fs.writeFile(path.join(dir, 'notes.txt'), 'mine');
