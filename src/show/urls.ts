@@ -39,5 +39,9 @@ export function baseUrlProblem(value: string): string | undefined {
   if (problem) return problem;
   if (value.includes('?')) return 'must not have a query (?...): every URL of the site is made by appending a path to it';
   if (value.includes('#')) return 'must not have a fragment (#...): every URL of the site is made by appending a path to it';
+  // Written into every feed and page as is: a character RFC 3986 has no place for makes every URL
+  // of the site invalid (a browser reads a backslash as a slash; other clients refuse the URL).
+  const notInUri = /["<>\\^`{|}]/.exec(value);
+  if (notInUri) return `has the character ${notInUri[0]} in it, which a URL cannot hold as is (RFC 3986): write it percent-encoded`;
   return undefined;
 }

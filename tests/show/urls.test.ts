@@ -49,3 +49,17 @@ test('links (chapters) must be http(s): javascript:, data: and a scheme hidden b
     assert.ok(httpUrlProblem(bad), JSON.stringify(bad));
   }
 });
+
+test('a base URL with a character RFC 3986 has no place for is refused, not written into every feed as is', () => {
+  for (const value of [
+    'https://x.example/"><script>',
+    'https://x.example\\pod',
+    'https://x.example/{a}',
+    'https://x.example/a|b',
+    'https://x.example/a^b',
+    'https://x.example/`',
+  ]) {
+    assert.match(baseUrlProblem(value) ?? 'passed', /which a URL cannot hold/, JSON.stringify(value));
+  }
+  assert.equal(baseUrlProblem('https://x.example/%22pod%7C'), undefined);
+});
