@@ -61,9 +61,11 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
         child.once('close', (code) =>
           code === 0 ? resolve(Buffer.concat(parts)) : reject(new Error(`feed renderer ended (${code}) without a feed`)),
         );
-        // A child that ends early closes its stdin: its exit code says what went wrong, not this write.
+        // A child that ends early closes its stdin: its exit code says what went wrong, not this write,
+        // nor the wait for 'drain' that the write's error (EPIPE) rejects: left unhandled, that
+        // rejection ended the whole server when a renderer died mid-job (killed for memory, say).
         child.stdin.on('error', () => undefined);
-        void writeJob(child.stdin, job);
+        writeJob(child.stdin, job).catch(() => undefined);
       }),
   );
   // Not run.catch(): that promise would hold the feed (its value) until the next render, after the site let it go.

@@ -2,6 +2,7 @@
 // and what comes out is renderFeed's very string in UTF-8, whatever characters the show's titles hold.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { renderFeed } from '../../src/feeds/rss.js';
 import { renderFeedOffThread, writeInPieces } from '../../src/site/feed-worker.js';
@@ -62,4 +63,48 @@ test('each feed rendered off the thread is byte for byte what renderFeed makes; 
   assert.deepEqual(offAudio, { status: 'fulfilled', value: Buffer.from(renderFeed(catalog, audio, cdnOptions)) });
   assert.equal(missing.status, 'rejected');
   assert.match(String((missing as PromiseRejectedResult).reason), /without a feed/);
+});
+
+/** The feed renderer child of this process, as soon as it exists. */
+async function rendererChild(): Promise<number> {
+  for (let tries = 0; tries < 2000; tries++) {
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === process.pid && fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('--netcaster-feed-renderer'))
+          return Number(name);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('no renderer child');
+}
+
+test('a renderer that dies while the catalog is still being written to it is a rejection, not the end of the server', {
+  skip: process.platform !== 'linux',
+}, async () => {
+  const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
+  // Far more than a pipe holds: the server is still writing the job when the child goes.
+  const episodes = Array.from({ length: 3000 }, (_, i) => ({ ...base, slug: `e${i}`, guid: `g${i}`, summary: 'x'.repeat(1000) }));
+  const feed = catalog.show.feeds.find((f) => f.name === 'audio')!;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const rendering = renderFeedOffThread({ ...catalog, episodes }, feed, options);
+    rendering.catch(() => undefined);
+    const child = await rendererChild();
+    process.kill(child, 'SIGSTOP'); // reads no more: the server's writes wait for 'drain'
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(child, 'SIGKILL'); // as the kernel's OOM killer would
+    await assert.rejects(rendering, /feed renderer ended/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });
