@@ -272,13 +272,20 @@ export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl
         field: 'guid',
         message: `was ${guid} when published (${LOCK_FILE}), now ${current.guid}: podcast apps would offer the episode again as a new one`,
       });
-    } else if (!fs.existsSync(path.join(showDir, locked.slug))) {
-      problems.push({
-        level: 'warning',
-        file: LOCK_FILE,
-        field: `episodes.${guid}`,
-        message: `the published episode ${locked.slug} is gone from the show: apps keep listing it, but its media URLs stop working`,
-      });
+    } else {
+      // lstat, not exists: a symbolic link where the folder was is not read as an episode folder
+      // (src/show/load.ts), and nothing else would say that the episode left the feeds.
+      const folder = fs.lstatSync(path.join(showDir, locked.slug), { throwIfNoEntry: false });
+      if (!folder?.isDirectory()) {
+        problems.push({
+          level: 'warning',
+          file: LOCK_FILE,
+          field: `episodes.${guid}`,
+          message: folder?.isSymbolicLink()
+            ? `the published episode ${locked.slug} is a symbolic link, which netcaster does not read as an episode folder: it is gone from the feeds and the site (move the folder itself into the show)`
+            : `the published episode ${locked.slug} is gone from the show: apps keep listing it, but its media URLs stop working`,
+        });
+      }
     }
     // Else its folder is there but does not pass check: those problems are reported already.
   }

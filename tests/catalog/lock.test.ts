@@ -143,6 +143,22 @@ test('a published episode gone from the show is a warning, unless its folder is 
   assert.deepEqual(checkLock(dir, gone, undefined), []);
 });
 
+test('a published episode whose folder became a symbolic link (not read as an episode folder) is a warning, not silence', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const elsewhere = tempShow();
+  fs.mkdirSync(path.join(elsewhere, '001-first'));
+  fs.symlinkSync(path.join(elsewhere, '001-first'), path.join(dir, '001-first'));
+  const gone = catalog();
+  gone.episodes = gone.episodes.filter((e) => e.slug !== '001-first');
+  const problems = checkLock(dir, gone, undefined);
+  assert.deepEqual(
+    problems.map((p) => [p.level, p.file, p.field]),
+    [['warning', LOCK_FILE, 'episodes.guid-001-first']],
+  );
+  assert.match(problems[0].message, /001-first is a symbolic link/);
+});
+
 test('an unreadable lock (a merge conflict) is an error and is never overwritten', () => {
   const dir = tempShow();
   const file = path.join(dir, LOCK_FILE);
