@@ -58,6 +58,13 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
   const mf = le.manifest;
   const manifestFile = `${le.slug}/${EPISODE_FILE}`;
   problems.push(...masterProblems(mf, manifestFile), ...files.problems);
+  // The schema checks the date's form; its values (a 30th of February, 25:61, an offset of +99:99)
+  // only here. Date.parse answers NaN for some and rolls others over to another day.
+  const published = publicationTime(mf.date);
+  if (published === undefined) {
+    problems.push({ level: 'error', file: manifestFile, field: 'date', message: `not a real date: ${mf.date}` });
+    return undefined;
+  }
 
   let chapters: Episode['chapters'] | undefined;
   if (files.chaptersFile) {
@@ -100,7 +107,7 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
     slug: le.slug,
     dir: le.dir,
     title: mf.title,
-    date: new Date(Date.parse(mf.date.replace(' ', 'T'))).toISOString(),
+    date: new Date(published).toISOString(),
     summary: mf.summary,
     guid,
     ...(mf.number !== undefined && { number: mf.number }),
@@ -195,9 +202,6 @@ function parseChaptersFile(text: string, file: string, problems: Problem[]): Cha
 
 /** Warnings a podcaster should fix: formats that disagree, tags that contradict the manifest. */
 function crossCheck(mf: EpisodeManifest, media: EpisodeMedia[], slug: string, manifestFile: string, problems: Problem[]): void {
-  if (Number.isNaN(Date.parse(mf.date.replace(' ', 'T')))) {
-    problems.push({ level: 'error', file: manifestFile, field: 'date', message: `not a real date: ${mf.date}` });
-  }
   const timed = media.filter((x) => x.facts.duration !== undefined);
   if (timed.length > 1) {
     const min = timed.reduce((a, b) => (a.facts.duration! <= b.facts.duration! ? a : b));
@@ -234,6 +238,31 @@ function crossCheck(mf: EpisodeManifest, media: EpisodeMedia[], slug: string, ma
       problems.push({ level: 'error', file, message: 'duration could not be determined from the file' });
     }
   }
+}
+
+const DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * The moment a manifest's `date` names, in ms since the epoch; undefined unless every part is in
+ * its range (month 1-12, a day the month has, hour 0-23, minute and second 0-59, an offset of at
+ * most 23:59), so that no date is rolled over to another one.
+ */
+export function publicationTime(date: string): number | undefined {
+  const m = DATE_PARTS.exec(date);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const [offsetHours, offsetMinutes] = m[8] ? [0, 0] : [Number(m[10]), Number(m[11])];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+    return undefined;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  if (day > [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]) return undefined;
+  const fraction = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
+  const offset = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day); // years 0-99 too, which Date.UTC would take for 1900-1999
+  utc.setUTCHours(hour, minute, second, fraction);
+  const ms = utc.getTime() - offset;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Titles match if one contains the other once case, punctuation and spacing are ignored ("VirtZine #46: The Mega Edition!" vs "The Mega Edition!"). */

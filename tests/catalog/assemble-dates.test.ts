@@ -1,0 +1,95 @@
+// A manifest's `date` that has the right form but names no real moment (a 30th of February, 25:61,
+// an offset of +99:99, a leap second) is an error naming the file and field: never an internal
+// error, never a date rolled over to another day.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { assembleCatalog, publicationTime } from '../../src/catalog/assemble.js';
+import type { EpisodeFiles, ShowFiles } from '../../src/catalog/read-files.js';
+import type { EpisodeMedia } from '../../src/contract/catalog.js';
+import { artworkFacts } from '../support/catalog-data.js';
+
+const showDir = '/show';
+
+function episode(slug: string, date: string): EpisodeFiles {
+  const media: EpisodeMedia = {
+    format: 'mp3',
+    fileName: `${slug}.mp3`,
+    path: `${showDir}/${slug}/${slug}.mp3`,
+    facts: {
+      size: 1000,
+      mtimeMs: 1,
+      container: 'MPEG',
+      mime: 'audio/mpeg',
+      hasAudio: true,
+      hasVideo: false,
+      duration: 60,
+      tags: {},
+      chapters: [],
+    },
+  };
+  return {
+    loaded: {
+      slug,
+      dir: `${showDir}/${slug}`,
+      manifest: { title: slug, date, summary: 'S.', guid: `guid-${slug}`, media: { mp3: media.fileName } },
+      files: [],
+    },
+    problems: [],
+    media: [media],
+  };
+}
+
+function show(episodes: EpisodeFiles[]): ShowFiles {
+  const manifest = {
+    title: 'Show',
+    description: 'A show.',
+    author: 'Host',
+    language: 'en',
+    baseUrl: 'https://show.example',
+    artwork: 'artwork.jpg',
+    feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
+  };
+  return {
+    loaded: { dir: showDir, manifest, episodes: episodes.map((e) => e.loaded), brokenEpisodes: [], problems: [] },
+    problems: [],
+    showArtwork: artworkFacts(showDir, 200_000),
+    episodes,
+  };
+}
+
+for (const date of [
+  '2014-02-30T18:00:00-04:00',
+  '2015-02-29T00:00:00Z',
+  '2014-04-31T00:00:00Z',
+  '2014-13-01T00:00:00Z',
+  '2014-00-10T00:00:00Z',
+  '2014-09-15T25:00:00Z',
+  '2014-09-15T18:61:00Z',
+  '2014-09-15T23:59:60Z',
+  '2014-09-15T18:00:00+99:99',
+]) {
+  test(`date ${date} is an error on the date field, the episode left out`, () => {
+    const { catalog, problems } = assembleCatalog(show([episode('001-bad', date), episode('002-good', '2014-09-15T18:00:00Z')]));
+    assert.deepEqual(
+      problems.filter((p) => p.level === 'error').map((p) => `${p.file} ${p.field}: ${p.message}`),
+      [`001-bad/episode.yaml date: not a real date: ${date}`],
+    );
+    assert.deepEqual(
+      catalog?.episodes.map((e) => e.slug),
+      ['002-good'],
+    );
+  });
+}
+
+test('real dates keep the moment Date.parse gives them', () => {
+  for (const date of [
+    '2014-09-01T18:00:00-04:00',
+    '2016-02-29T00:00:00Z',
+    '2000-02-29T12:30Z',
+    '2014-09-15 18:00:00.123+0530',
+    '1969-12-31T23:59:59.5-00:30',
+  ]) {
+    assert.equal(publicationTime(date), Date.parse(date.replace(' ', 'T')), date);
+  }
+  assert.equal(publicationTime('1900-02-29T00:00:00Z'), undefined);
+});
