@@ -64,7 +64,7 @@ export const MEDIA_FACTS_CACHE = 'media';
 export const IMAGE_FACTS_CACHE = 'images';
 
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
-const VERSION = 5; // 5: MP3 seek headers checked against the file, damaged images found
+const VERSION = 6; // 5: MP3 seek headers checked against the file, damaged images found; 6: impossible durations refused
 
 interface Entry<T> {
   size: number;

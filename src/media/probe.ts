@@ -106,16 +106,16 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
     const base = { size: stat.size, mtimeMs: stat.mtimeMs, extension: path.extname(absPath).slice(1).toLowerCase() };
     switch (kind) {
       case 'MPEG':
-        return await probeMp3(fd, head, base);
+        return plausible(await probeMp3(fd, head, base));
       case 'MP4':
-        return await probeMp4(fd, head, base);
+        return plausible(await probeMp4(fd, head, base));
       case 'EBML':
-        return await probeMatroska(fd, head, base);
+        return plausible(await probeMatroska(fd, head, base));
       case 'Ogg':
       case 'FLAC':
       case 'WAV':
       case 'ADTS':
-        return await probeOther(absPath, kind, base);
+        return plausible(await probeOther(absPath, kind, base));
       default:
         return failed(unknownContent(head));
     }
@@ -126,6 +126,28 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Longest duration a published file may state: a week. Beyond it a header lies (a WebM's float Duration, an MP4's mvhd). */
+export const MAX_DURATION_S = 7 * 24 * 3600;
+
+/**
+ * A duration no real file has (infinite, or longer than MAX_DURATION_S) is an error, not a fact:
+ * it would reach feeds as itunes:duration "1e+297" (or as 0, once JSON has cached Infinity as null).
+ */
+function plausible(result: ProbeResult): ProbeResult {
+  const facts = result.facts;
+  const duration = facts?.duration;
+  if (facts === undefined || duration === undefined || (Number.isFinite(duration) && duration >= 0 && duration <= MAX_DURATION_S))
+    return result;
+  delete facts.duration;
+  delete facts.bitrate;
+  const stated = Number.isFinite(duration) ? `${Math.round(duration / 3600)} hours` : String(duration);
+  result.findings.push({
+    level: 'error',
+    message: `the file states a duration of ${stated}, which cannot be right (${MAX_DURATION_S / 3600} hours at most): its header is damaged; remux it, e.g. \`ffmpeg -i in -c copy out\``,
+  });
+  return result;
 }
 
 /**
