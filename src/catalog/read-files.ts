@@ -14,6 +14,9 @@ import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
 import { IMAGE_FACTS_CACHE, JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
 import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
 
+/** The start of a SubRip file: blank lines, a cue number, then its time line (https://en.wikipedia.org/wiki/SubRip#Format). */
+const SRT_START = /^\s*\d+[ \t]*\r?\n\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->/;
+
 /** How many files are probed at once: enough to keep the disk busy, few enough to stay in cache. */
 const PROBE_CONCURRENCY = 16;
 
@@ -210,16 +213,22 @@ class FileReader {
         episode.problems.push({ level: 'error', file: manifestFile, field: 'transcript', message: found.message });
         return;
       }
-      const head = found.head
-        .toString('utf8')
-        .replace(/^\uFEFF/, '')
-        .slice(0, 64);
+      const text = found.head.toString('utf8').replace(/^\uFEFF/, '');
+      const head = text.slice(0, 64);
       const isVtt = /\.vtt$/i.test(transcriptName);
+      const isSrt = /\.srt$/i.test(transcriptName);
       if (isVtt && !/^WEBVTT(\s|$)/.test(head)) {
         episode.problems.push({
           level: 'error',
           file: `${le.slug}/${transcriptName}`,
           message: 'not a WebVTT file: it must start with "WEBVTT"',
+        });
+      } else if (isSrt && !SRT_START.test(text)) {
+        // Served as it is: without this, any file so named (a link to show.yaml, netcaster.lock or a master) would be published.
+        episode.problems.push({
+          level: 'error',
+          file: `${le.slug}/${transcriptName}`,
+          message: 'not a SubRip file: it must start with a cue number and a time line such as "00:00:01,000 --> 00:00:04,000"',
         });
       } else if (!isVtt && !/\.srt$/i.test(transcriptName)) {
         episode.problems.push({
