@@ -22,12 +22,17 @@ export interface FoundFile {
  * along so that nobody stats the file again (the facts cache is keyed on it). `maxBytes` bounds
  * files that a later reader takes whole (artwork).
  */
-export function fileInFolder(folder: string, realShowDir: string, name: string, maxBytes = Infinity): FoundFile | { message: string } {
+export function fileInFolder(
+  folder: string,
+  realShowDir: string,
+  name: string,
+  maxBytes = Infinity,
+): FoundFile | { message: string; missing?: boolean } {
   const notPlain = notAPlainName(name);
   if (notPlain) return notPlain;
   const abs = path.join(folder, name);
   const opened = openShowFile(abs, realShowDir, name, maxBytes);
-  if (isRefusal(opened)) return { message: opened.message };
+  if (isRefusal(opened)) return { message: opened.message, ...(opened.reason === 'missing' && { missing: true }) };
   fs.closeSync(opened.fd);
   return { path: abs, stat: opened.stat };
 }

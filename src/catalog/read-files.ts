@@ -147,7 +147,15 @@ class FileReader {
     const field = `media.${format}`;
     const found = fileInFolder(le.dir, this.realShowDir, fileName);
     if ('message' in found) {
-      problems.push({ level: 'error', file: `${le.slug}/${EPISODE_FILE}`, field, message: found.message });
+      // A draft may wait for its files (`netcaster new` names them before they exist): it is published
+      // nowhere, so it must not hold back the rest of the show. Any other problem is still an error.
+      const waits = le.manifest.draft === true && found.missing === true;
+      problems.push({
+        level: waits ? 'warning' : 'error',
+        file: `${le.slug}/${EPISODE_FILE}`,
+        field,
+        message: waits ? `${found.message} (a draft: it waits for the file)` : found.message,
+      });
       return undefined;
     }
     const file = `${le.slug}/${fileName}`;
