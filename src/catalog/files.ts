@@ -78,5 +78,8 @@ function notAPlainName(name: unknown): { message: string } | undefined {
   ) {
     return { message: `must be a file name in the episode folder, not a path: ${String(name)}` };
   }
+  // A hidden file is left out of the show's fingerprint (src/catalog/snapshot.ts), so a change to it
+  // would go unseen by the next check, and many web servers refuse to serve such names.
+  if (name.startsWith('.')) return { message: `must not start with "." (a hidden file): rename ${name}` };
   return undefined;
 }
