@@ -171,7 +171,8 @@ function parseChaptersFile(text: string, file: string, problems: Problem[]): Cha
   const chapters: Chapter[] = [];
   list.forEach((c: Record<string, unknown>, i) => {
     const field = `chapters.${i}`;
-    if (typeof c?.startTime !== 'number' || c.startTime < 0) {
+    // JSON.parse reads 1e400 as Infinity: a number, but no time (and null once JSON-cached).
+    if (typeof c?.startTime !== 'number' || !Number.isFinite(c.startTime) || c.startTime < 0) {
       problems.push({ level: 'error', file, field: `${field}.startTime`, message: 'must be a number of seconds, 0 or more' });
       return;
     }
@@ -180,7 +181,16 @@ function parseChaptersFile(text: string, file: string, problems: Problem[]): Cha
       return;
     }
     const chapter: Chapter = { startTime: c.startTime, title: c.title };
-    if (typeof c.endTime === 'number') chapter.endTime = c.endTime;
+    if (c.endTime !== undefined) {
+      if (typeof c.endTime === 'number' && Number.isFinite(c.endTime) && c.endTime >= c.startTime) chapter.endTime = c.endTime;
+      else
+        problems.push({
+          level: 'warning',
+          file,
+          field: `${field}.endTime`,
+          message: `must be a number of seconds, not before the chapter's startTime (${c.startTime}): left out of the chapters`,
+        });
+    }
     for (const key of ['url', 'img'] as const) {
       if (typeof c[key] !== 'string') continue;
       // As in the notes (src/notes/markdown.ts), only http(s) reaches listeners: apps open a
