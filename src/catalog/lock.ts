@@ -85,7 +85,7 @@ function parseLock(text: string): LockRead {
   if (!isObject(data) || !isObject(data.feeds ?? {}) || !isObject(data.feedGuids ?? {}) || !isObject(data.episodes ?? {})) {
     return problem('must be an object with "feeds", "feedGuids" and "episodes" objects');
   }
-  const lock: Lock = { feeds: {}, feedGuids: {}, episodes: {} };
+  const lock = emptyLock();
   for (const [name, url] of Object.entries((data.feeds ?? {}) as Record<string, unknown>)) {
     if (typeof url !== 'string') return problem('must be the feed URL', `feeds.${name}`);
     lock.feeds[name] = url;
@@ -102,6 +102,14 @@ function parseLock(text: string): LockRead {
   }
   return { lock, exists: true, problems: [], text };
 }
+
+/**
+ * Maps without a prototype: an episode's guid is any text, and in a plain object a guid such as
+ * "constructor" or "toString" would be found before it was recorded (so it never was), and
+ * "__proto__" would set the prototype instead of adding an entry.
+ */
+const record = <T>(from: Record<string, T> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from);
+const emptyLock = (): Lock => ({ feeds: record(), feedGuids: record(), episodes: record() });
 
 /**
  * A base URL on this machine (http://127.0.0.1:8080, http://localhost) is a preview: nothing is
@@ -156,7 +164,7 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
   if (baseUrl && isPreviewUrl(baseUrl)) return { written: false, added, problems: [] };
 
   // A copy: the lock read may be shared with other readers (see readLock).
-  const lock: Lock = { feeds: { ...read.lock.feeds }, feedGuids: { ...read.lock.feedGuids }, episodes: { ...read.lock.episodes } };
+  const lock: Lock = { feeds: record(read.lock.feeds), feedGuids: record(read.lock.feedGuids), episodes: record(read.lock.episodes) };
   if (baseUrl) {
     for (const feed of catalog.show.feeds) {
       if (lock.feeds[feed.name] !== undefined) continue;
@@ -170,7 +178,7 @@ export function recordPublished(showDir: string, catalog: Catalog, options: { ba
     lock.feedGuids[feed.name] = feed.guid ?? podcastGuid(lock.feeds[feed.name]);
   }
   for (const e of catalog.episodes) {
-    if (episodeStatus(e, options.now) !== 'published' || lock.episodes[e.guid]) continue;
+    if (episodeStatus(e, options.now) !== 'published' || Object.hasOwn(lock.episodes, e.guid)) continue;
     // The episode's own date, not the clock: two machines recording the same show write the same lock.
     lock.episodes[e.guid] = { slug: e.slug, firstPublished: e.date };
     added.episodes.push(e.slug);
