@@ -58,6 +58,9 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
   const mf = le.manifest;
   const manifestFile = `${le.slug}/${EPISODE_FILE}`;
   problems.push(...masterProblems(mf, manifestFile), ...files.problems);
+  for (const field of ['title', 'summary'] as const) {
+    if (isBlank(mf[field])) problems.push({ level: 'error', file: manifestFile, field, message: BLANK_MESSAGE });
+  }
   // The schema checks the date's form; its values (a 30th of February, 25:61, an offset of +99:99)
   // only here. Date.parse answers NaN for some and rolls others over to another day.
   const published = publicationTime(mf.date);
@@ -275,6 +278,14 @@ export function publicationTime(date: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/**
+ * Text that shows nothing: only spaces and control characters. The schema's minLength lets it by,
+ * feeds drop control characters (XML 1.0 cannot carry them), and what is left is an empty title
+ * (which the RSS library then calls "No title") or an empty itunes:author.
+ */
+const isBlank = (text: string) => !/[^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/.test(text);
+const BLANK_MESSAGE = 'has no visible text (only spaces or control characters)';
+
 /** Titles match if one contains the other once case, punctuation and spacing are ignored ("VirtZine #46: The Mega Edition!" vs "The Mega Edition!"). */
 function looselyEqual(a: string, b: string): boolean {
   const norm = (s: string) =>
@@ -290,6 +301,15 @@ function looselyEqual(a: string, b: string): boolean {
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 
 function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOverride: string | undefined, problems: Problem[]): Show {
+  const texts: [string, string][] = [
+    ['title', m.title],
+    ['description', m.description],
+    ['author', m.author],
+    ...Object.entries(m.feeds).map(([name, feed]): [string, string] => [`feeds.${name}.title`, feed.title]),
+  ];
+  for (const [field, text] of texts) {
+    if (isBlank(text)) problems.push({ level: 'error', file: SHOW_FILE, field, message: BLANK_MESSAGE });
+  }
   for (const [i, name] of (m.categories ?? []).entries()) {
     const message = checkCategory(name);
     if (message) problems.push({ level: 'error', file: SHOW_FILE, field: `categories.${i}`, message });
