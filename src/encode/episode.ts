@@ -14,6 +14,7 @@
 //      names and write `media:`.
 // Whatever stops it (an error, Ctrl-C) removes its partial files: no half-written file is ever
 // left where `check`, `serve` or a listener could find it.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -278,7 +279,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
         continue;
       }
       const finalName = freeName(le.dir, name);
-      const partial = path.join(le.dir, `.${finalName}.partial`);
+      const partial = ownPartial(le.dir, finalName);
       partials.push(partial);
       media[format] = finalName;
       sources[finalName] = partial;
@@ -475,6 +476,23 @@ async function normalise(
       return { mode: plan.mode, gainDb: plan.gainDb, duration, loudness: result };
     }
     extra += off;
+  }
+}
+
+/**
+ * A new, empty hidden file of our own for an output to be written into, made exclusively: a
+ * file or link already at a name (a partial name can be foreseen) is never written through, nor
+ * removed when the encode cleans up.
+ */
+function ownPartial(dir: string, finalName: string): string {
+  for (;;) {
+    const partial = path.join(dir, `.${finalName}.${randomBytes(4).toString('hex')}.partial`);
+    try {
+      fs.closeSync(fs.openSync(partial, 'wx'));
+      return partial;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
 
