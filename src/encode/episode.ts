@@ -37,7 +37,7 @@ import {
 import { fileSha256, freeName, outputName } from './plan.js';
 import type { ProgressDisplay } from './progress.js';
 import { seconds } from './progress.js';
-import { checkStaged, writeMedia } from './publish.js';
+import { checkStaged, publishedMedia, writeMedia } from './publish.js';
 import { RECIPES, type Profile } from './recipes.js';
 import { ffmetadata, readChapters, type EpisodeTags } from './tags.js';
 
@@ -372,7 +372,7 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       fs.rmSync(from);
     }
     try {
-      writeMedia(le.dir, media);
+      writeMedia(le.dir, publishedMedia(mf, media));
     } catch (err) {
       return fail({
         file: manifestFile,

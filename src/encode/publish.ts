@@ -45,7 +45,10 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
         if (fs.lstatSync(from).isFile()) linkOrCopy(from, path.join(to, name));
       }
       for (const [name, from] of Object.entries(e.sources)) linkOrCopy(from, path.join(to, name));
-      fs.writeFileSync(path.join(to, EPISODE_FILE), withMedia(fs.readFileSync(path.join(e.dir, EPISODE_FILE), 'utf8'), e.media));
+      fs.writeFileSync(
+        path.join(to, EPISODE_FILE),
+        withMedia(fs.readFileSync(path.join(e.dir, EPISODE_FILE), 'utf8'), publishedMedia(e.manifest, e.media)),
+      );
     }
     const { MediaPool } = await import('../media/pool.js');
     const { checkShowFresh } = await import('../catalog/check-show.js');
@@ -67,7 +70,8 @@ export async function checkStaged(showDir: string, artwork: string, episodes: St
       );
     for (const e of episodes) {
       const read = loaded?.episodes.find((x) => x.slug === e.slug)?.manifest;
-      if (!read || JSON.stringify(sortKeys(read)) !== JSON.stringify(sortKeys({ ...e.manifest, media: e.media }))) {
+      const expected = { ...e.manifest, media: publishedMedia(e.manifest, e.media) };
+      if (!read || JSON.stringify(sortKeys(read)) !== JSON.stringify(sortKeys(expected))) {
         problems.push({
           level: 'error',
           file: `${e.slug}/${EPISODE_FILE}`,
@@ -118,6 +122,16 @@ export function withMedia(text: string, media: Record<string, string>): string {
 }
 
 const sortKeys = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/**
+ * `media:` as it is to be written: the formats encode made, and every other format the podcaster
+ * listed (a file made by hand) kept as it was, so that no published file drops out of its feed.
+ */
+export function publishedMedia(manifest: EpisodeManifest, outputs: Record<string, string>): Record<string, string> {
+  const media = { ...outputs };
+  for (const [format, name] of Object.entries(manifest.media ?? {})) if (!Object.hasOwn(media, format)) media[format] = name;
+  return media;
+}
 
 /** Writes episode.yaml atomically (a temp file renamed over it), so a reader never sees half of it. */
 export function writeMedia(episodeDir: string, media: Record<string, string>): void {
