@@ -75,6 +75,8 @@ const PCM_RATE = 48000;
 /** An output further than this from the target is made once more with the difference as a gain (nudgeDb). */
 const NUDGE_OFF_LU = 0.2;
 const NUDGE_PEAK_MARGIN_DB = 0.3;
+/** ebur128's absolute gate: an integrated loudness this low means nothing was loud enough to measure. */
+const SILENCE_LUFS = -70;
 /** Still frames from artwork: square, as podcast artwork is. */
 const STILL_SIZE: Record<Profile, number> = { standard: 720, draft: 160 };
 
@@ -227,8 +229,13 @@ export async function encodeEpisode(le: LoadedEpisode, ctx: EncodeContext): Prom
       if (err instanceof Interrupted || ctx.signal.aborted) throw err;
       return fail({ file: masterFile, message: `ffmpeg cannot decode the master: ${(err as Error).message}` });
     }
-    if (!Number.isFinite(measured.integrated))
-      return fail({ file: masterFile, message: 'the master is silent: there is no loudness to normalise' });
+    // ebur128 says -70 LUFS (its absolute gate), not -inf, when no 400 ms block is louder than
+    // that: a silent master, or one shorter than a block. A gain from there would be 50 dB or more.
+    if (!Number.isFinite(measured.integrated) || measured.integrated <= SILENCE_LUFS)
+      return fail({
+        file: masterFile,
+        message: 'the master is silent (or shorter than the 0.4 s loudness is measured over): there is no loudness to normalise',
+      });
 
     const audio = path.join(tmp, 'programme.wav');
     const normalised = await normalise(raw, audio, measured, target, ctx, streams.duration);
