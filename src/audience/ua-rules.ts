@@ -3,9 +3,17 @@
 // the OPAWG lists, when supplied in $NETCASTER_USER_AGENTS_DIR, replace them whole.
 // Device names follow OPAWG's: phone, tablet, computer, watch, smart_speaker, tv.
 
-/** One entry, as the OPAWG user-agents-v2 JSON files write it. */
+/**
+ * One entry: netcaster's own shape (`user_agents`, `app`, `device`), or the one the OPAWG
+ * user-agents-v2 JSON files write (`name`, one `pattern`, and `category` in devices.json).
+ */
 export interface UserAgentEntry {
-  user_agents: string[];
+  user_agents?: string[];
+  /** OPAWG user-agents-v2: the entry's one regular expression, and its name. */
+  pattern?: string;
+  name?: string;
+  /** OPAWG user-agents-v2 devices.json: mobile, computer, smart_speaker, smart_tv, watch, auto. */
+  category?: string;
   app?: string;
   /** browsers.json names the browser here. */
   browser?: string;

@@ -42,8 +42,24 @@ export interface UserAgentClass {
   device?: string;
 }
 
+/** An entry's regular expressions: its `user_agents`, or the one `pattern` of an OPAWG user-agents-v2 entry. */
+const patternsOf = (e: UserAgentEntry): string[] | undefined =>
+  Array.isArray(e.user_agents) ? e.user_agents : typeof e.pattern === 'string' ? [e.pattern] : undefined;
+
+/** OPAWG user-agents-v2 device categories, in the device names netcaster's own rules use. */
+function deviceOf(e: UserAgentEntry): string | undefined {
+  if (e.device !== undefined || e.category === undefined) return e.device;
+  if (e.category === 'mobile') return /tablet|ipad/i.test(e.name ?? '') ? 'tablet' : 'phone';
+  if (e.category === 'smart_tv') return 'tv';
+  return e.category;
+}
+
 function compile(entries: UserAgentEntry[] | undefined): CompiledEntry[] {
-  return (entries ?? []).map((e) => ({ patterns: e.user_agents.map((p) => new RegExp(p)), app: e.app ?? e.browser, device: e.device }));
+  return (entries ?? []).map((e) => ({
+    patterns: (patternsOf(e) ?? []).map((p) => new RegExp(p)),
+    app: e.app ?? e.browser ?? e.name,
+    device: deviceOf(e),
+  }));
 }
 
 export function compileRules(files: UserAgentFiles, source: string): UserAgentRules {
@@ -70,8 +86,10 @@ export function loadRules(dir = process.env.NETCASTER_USER_AGENTS_DIR): UserAgen
     try {
       const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries?: UserAgentEntry[] } | UserAgentEntry[];
       const entries = Array.isArray(json) ? json : json.entries;
-      if (!Array.isArray(entries) || entries.some((e) => !Array.isArray(e.user_agents)))
-        throw new Error('expected { "entries": [{ "user_agents": [...] }] }');
+      if (!Array.isArray(entries) || entries.some((e) => !patternsOf(e)))
+        throw new Error('expected { "entries": [{ "pattern": "..." }] } (or "user_agents": [...])');
+      // A pattern JavaScript cannot read is named with its file, here rather than when compiled.
+      for (const e of entries) for (const p of patternsOf(e)!) new RegExp(p);
       files[name] = entries;
     } catch (err) {
       throw new Error(`${file}: ${(err as Error).message}`, { cause: err });

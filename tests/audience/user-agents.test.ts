@@ -43,10 +43,16 @@ test('a list that is not JSON, or not in the OPAWG shape, is refused with its fi
     () => loadRules(dir),
     (err: Error) => err.message.startsWith(path.join(dir, 'bots.json') + ': '),
   );
-  writeLists(dir, { bots: { entries: [] }, devices: { entries: [{ pattern: 'x' }] } });
+  writeLists(dir, { bots: { entries: [] }, devices: { entries: [{ name: 'x' }] } });
   assert.throws(
     () => loadRules(dir),
-    (err: Error) => err.message === `${path.join(dir, 'devices.json')}: expected { "entries": [{ "user_agents": [...] }] }`,
+    (err: Error) =>
+      err.message === `${path.join(dir, 'devices.json')}: expected { "entries": [{ "pattern": "..." }] } (or "user_agents": [...])`,
+  );
+  writeLists(dir, { devices: { entries: [{ name: 'x', pattern: '(' }] } });
+  assert.throws(
+    () => loadRules(dir),
+    (err: Error) => err.message.startsWith(path.join(dir, 'devices.json') + ': '),
   );
   writeLists(dir, { devices: { list: [] } });
   assert.throws(() => loadRules(dir), /devices\.json/);
