@@ -208,7 +208,10 @@ export class Counter {
     if (hit.time > this.lastTime) this.lastTime = hit.time;
     if (hit.target.kind === 'other') return { rejected: 'not-media' };
     if (hit.method !== 'GET') return { rejected: 'method' };
-    if (hit.status !== 200 && hit.status !== 206) return { rejected: 'status' };
+    // A feed answered 304 Not Modified was fetched all the same: apps poll feeds with
+    // If-None-Match or If-Modified-Since, and on most days the feed has not changed.
+    const feedNotModified = hit.status === 304 && hit.target.kind === 'feed';
+    if (hit.status !== 200 && hit.status !== 206 && !feedNotModified) return { rejected: 'status' };
     if (isProbe(hit.range)) return { rejected: 'probe' };
     const ua = classifyUserAgent(hit.userAgent, this.options.rules);
     const rejected = uaRejection(ua);
