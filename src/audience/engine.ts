@@ -122,8 +122,14 @@ export function utcDay(time: number): string {
   return lastDay;
 }
 
-/** IPv4 as is; IPv6 cut to its first 64 bits (IAB v2.1 "IPv6"), IPv4-mapped IPv6 as IPv4. */
-export function listenerAddress(ip: string): string {
+/**
+ * IPv4 as is; IPv6 cut to its first 64 bits (IAB v2.1 "IPv6"), IPv4-mapped IPv6 as IPv4. A port
+ * is not part of the listener: some proxies write `1.2.3.4:51234` or `[2001:db8::1]:443` in
+ * X-Forwarded-For, a new port for each connection.
+ */
+export function listenerAddress(address: string): string {
+  const withPort = !address.includes(':') ? null : (/^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address) ?? /^\[([^\]]+)\](?::\d+)?$/.exec(address));
+  const ip = withPort ? withPort[1] : address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1];
   if (!ip.includes(':')) return ip;
