@@ -42,7 +42,7 @@ export interface ImportOptions {
 }
 
 const BATCH = 20_000;
-/** A longer line is no log line; reading stops there rather than holding it all in memory. */
+/** A longer line is no log line: it is skipped (and reported) rather than held in memory. */
 const MAX_LINE = 1 << 20;
 
 function isGzip(file: string): boolean {
@@ -152,8 +152,17 @@ export async function importLogs(
       // promise a line.
       const decoder = new StringDecoder('utf8');
       let rest = '';
+      /** Inside a line too long to be a log line: its characters are dropped up to its end. */
+      let skipping = false;
       for await (const chunk of input as AsyncIterable<Buffer>) {
-        const text = rest + decoder.write(chunk);
+        let text = rest + decoder.write(chunk);
+        if (skipping) {
+          const end = text.indexOf('\n');
+          rest = '';
+          if (end < 0) continue;
+          text = text.slice(end + 1);
+          skipping = false;
+        }
         let start = 0;
         for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
           const line = text.charCodeAt(end - 1) === 13 && end > start ? text.slice(start, end - 1) : text.slice(start, end);
@@ -161,10 +170,18 @@ export async function importLogs(
           if (take(line)) await runBatch();
         }
         rest = text.slice(start);
-        if (rest.length > MAX_LINE) throw new Error(`line ${lineNumber + 1} is longer than ${MAX_LINE} characters`);
+        if (rest.length > MAX_LINE) {
+          // No log line is that long (a run of NUL bytes a crash left, say): it is reported, and
+          // the lines after it are read on.
+          lineNumber++;
+          result.lines++;
+          unreadable(file, lineNumber, `longer than ${MAX_LINE} characters: not a log line`);
+          rest = '';
+          skipping = true;
+        }
       }
       rest += decoder.end();
-      if (rest.length) take(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+      if (rest.length && !skipping) take(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
       await runBatch();
     } catch (err) {
       // A truncated gzip or an unreadable file: what was read counts, the rest is reported.

@@ -101,15 +101,17 @@ test('a truncated gzip: the lines before the break count, and the break is repor
   assert.match(r.unreadable[0].message, /^cannot read on: /);
 });
 
-test('a line longer than 1 MiB stops that file with a message; the next file is still read', async (t) => {
+test('a line longer than 1 MiB is reported and skipped; the lines after it, and the next file, are still read', async (t) => {
   const { run, write, line } = await setUp(t);
   const huge = write('huge.log', `${line(1)}\n${'x'.repeat(3 << 20)}\n${line(2)}\n`);
   const next = write('next.log', `${line(3)}\n`);
   const r = await run([huge, next]);
-  assert.equal(r.downloads, 2, 'line 1 of huge.log and next.log');
+  assert.equal(r.downloads, 3, 'lines 1 and 3 of huge.log, and next.log');
+  assert.equal(r.lines, 4);
   assert.equal(r.unreadableCount, 1);
   assert.equal(r.unreadable[0].file, huge);
-  assert.match(r.unreadable[0].message, /line 2 is longer than 1048576 characters/);
+  assert.equal(r.unreadable[0].line, 2);
+  assert.match(r.unreadable[0].message, /longer than 1048576 characters/);
 });
 
 test('CloudFront: comment lines are skipped and a #Fields line sets the columns of the lines after it', async (t) => {
