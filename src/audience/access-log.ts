@@ -156,13 +156,13 @@ function parseNginxPlain(line: string): LogRecord | string | undefined {
   if (Number.isNaN(time)) return `unreadable time "${timeText}"`;
   const requestText = line.slice(timeEnd + 3, requestEnd);
   const request = requestText.split(' ');
-  if (request.length < 2) return `unreadable request "${requestText}"`;
+  if (request.length < 2 && !(status >= 400)) return `unreadable request "${requestText}"`;
   const userAgent = line.slice(refererEnd + 3, agentEnd);
   return {
     time,
     ip: line.slice(0, s1),
     method: request[0],
-    path: pathOf(request[1]),
+    path: pathOf(request[1] ?? ''),
     status,
     bytes: bytesText === '-' ? 0 : Number(bytesText),
     userAgent: userAgent === '-' ? '' : userAgent,
@@ -170,7 +170,12 @@ function parseNginxPlain(line: string): LogRecord | string | undefined {
   };
 }
 
-/** One nginx line; a string saying what is wrong when it cannot be read. */
+/**
+ * One nginx line; a string saying what is wrong when it cannot be read. A request line with no
+ * target is what nginx logs, with a 400 or 408, for a connection that sent no request (`"-"`) or
+ * no HTTP (a TLS handshake on the plain port, as `\x16\x03...`): a readable line that names no
+ * file, so it is read (and never counted) rather than reported.
+ */
 export function parseNginxLine(line: string): LogRecord | string {
   const plain = parseNginxPlain(line);
   if (plain !== undefined) return plain;
@@ -179,13 +184,13 @@ export function parseNginxLine(line: string): LogRecord | string {
   const time = nginxTime(m[2]);
   if (Number.isNaN(time)) return `unreadable time "${m[2]}"`;
   const request = unescapeNginx(m[3]).split(' ');
-  if (request.length < 2) return `unreadable request "${m[3]}"`;
+  if (request.length < 2 && !(Number(m[4]) >= 400)) return `unreadable request "${m[3]}"`;
   const range = m[8] === undefined || m[8] === '-' || m[8] === '' ? undefined : unescapeNginx(m[8]);
   return {
     time,
     ip: m[1],
     method: request[0],
-    path: pathOf(request[1]),
+    path: pathOf(request[1] ?? ''),
     status: Number(m[4]),
     bytes: m[5] === '-' ? 0 : Number(m[5]),
     userAgent: m[7] === '-' ? '' : unescapeNginx(m[7]),
