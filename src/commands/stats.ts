@@ -89,8 +89,15 @@ async function runImport(args: string[], options: Options): Promise<number> {
     printProblems(problems, process.stderr);
     return 1;
   }
+  // NETCASTER_USER_AGENTS_DIR's lists: one that cannot be read is bad usage, named with its file.
+  let rules: ReturnType<typeof loadRules>;
+  try {
+    rules = loadRules();
+  } catch (err) {
+    return usageError(`NETCASTER_USER_AGENTS_DIR: ${(err as Error).message}`);
+  }
   return withStore(async (store) => {
-    const session = await CountingSession.open(store, loadRules(), window);
+    const session = await CountingSession.open(store, rules, window);
     const tty = process.stderr.isTTY;
     const started = Date.now();
     const result = await importLogs(files, store, session, new ShowTargets(catalog as Catalog), {
