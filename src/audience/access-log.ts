@@ -93,8 +93,14 @@ function twoDigits(text: string, at: number): number {
 
 function nginxTimeSlow(text: string): number {
   const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(text);
-  if (!m || !MONTHS[m[2]]) return NaN;
+  if (!m || !MONTHS[m[2]] || !realDay(m[3], MONTHS[m[2]], m[1])) return NaN;
   return Date.parse(`${m[3]}-${MONTHS[m[2]]}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]}:${m[8]}`);
+}
+
+/** Whether the day is in its month: Date.parse reads 31 February as 3 March, a count on the wrong day. */
+function realDay(year: string, month: string, day: string): boolean {
+  const d = Number(day);
+  return d >= 1 && d <= new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
 }
 
 function pathOf(target: string): string {
@@ -226,7 +232,8 @@ export function parseCloudFrontLine(line: string, fields: string[]): LogRecord |
     const v = i >= 0 ? values[i] : undefined;
     return v === undefined || v === '-' ? undefined : v;
   };
-  const time = Date.parse(`${get('date')}T${get('time')}Z`);
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get('date') ?? '');
+  const time = date && realDay(date[1], date[2], date[3]) ? Date.parse(`${get('date')}T${get('time')}Z`) : NaN;
   if (Number.isNaN(time)) return `unreadable date and time "${get('date')} ${get('time')}"`;
   const status = Number(get('sc-status'));
   const ip = get('c-ip');
