@@ -19,6 +19,12 @@ import { decodeXml, parseFeedXml, XmlStream, type XmlElement } from './xml.js';
 
 /** A feed document larger than this is not a podcast feed (the largest real ones are ~30 MB). */
 const MAX_FEED_BYTES = 100 * 1024 * 1024;
+/**
+ * The text of every document is kept until the items have been read again (see the top): the
+ * pages and archives of one feed together stop being read past this, so a feed of endless large
+ * pages cannot take the memory of the machine.
+ */
+export const MAX_FEED_TOTAL_BYTES = 100 * 1024 * 1024;
 /** Pages of one feed at most (a 10,000-episode show in pages of 50 is 200). */
 const MAX_PAGES = 500;
 const MAX_MOVES = 5;
@@ -157,7 +163,12 @@ async function readDocument(
   );
 }
 
-export async function readSource(source: string, http: HttpOptions, signal?: AbortSignal): Promise<ReadSource> {
+export async function readSource(
+  source: string,
+  http: HttpOptions,
+  signal?: AbortSignal,
+  maxTotalBytes = MAX_FEED_TOTAL_BYTES,
+): Promise<ReadSource> {
   const moves: string[] = [];
   const fixes: string[] = [];
   const visited = new Set<string>();
@@ -204,8 +215,17 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
     // Its pages and archives.
     const seenGuids = new Set(feed.items.map((i) => i.guid));
     const pages = new Set<string>([url]);
+    let kept = docs[0].text.length;
     let next = feed.nextPage ?? feed.prevArchive;
     while (next) {
+      if (kept >= maxTotalBytes) {
+        feed.notes.push({
+          where: 'feed',
+          message: `the pages read so far hold more than ${Math.round(maxTotalBytes / 1024 / 1024)} MB: the page ${next} and those after it were not read`,
+          lost: true,
+        });
+        break;
+      }
       if (pages.has(next)) {
         feed.notes.push({ where: 'feed', message: `the page ${next} links back to a page already read: paging stopped there` });
         break;
@@ -228,6 +248,7 @@ export async function readSource(source: string, http: HttpOptions, signal?: Abo
       }
       const page = scanned.feed;
       docs.push(scanned.doc);
+      kept += scanned.doc.text.length;
       let added = 0;
       for (const item of page.items) {
         if (seenGuids.has(item.guid)) continue;
