@@ -14,7 +14,7 @@ import { fetchSmall, MAX_IMAGE_BYTES, MAX_TEXT_BYTES, MediaError, type ImportCon
 import { download, type PartMeta } from './download.js';
 import type { ItemSummary, SourceEnclosure, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, mimeFits } from './formats.js';
-import { htmlToMarkdown, markdownToText } from './html-markdown.js';
+import { htmlToMarkdown, markdownToText, notesTooLarge } from './html-markdown.js';
 import { HttpError } from './http.js';
 import { episodeYamlText, handManifest, writeAtomic } from './manifest-files.js';
 import { STAGING_DIR, STATE_FILE, Staging } from './staging.js';
@@ -115,7 +115,11 @@ export async function importEpisode(target: ReadyTarget, c: ImportContext): Prom
     // Everything else an episode has.
     const extras = await fetchExtras(item, staging, where, c);
     const pageUrl = item.link ?? c.feed.link ?? (/^https?:/.test(c.feed.source) ? c.feed.source : undefined);
-    const notes = item.notesHtml ? htmlToMarkdown(item.notesHtml, pageUrl) : '';
+    let notes = '';
+    const tooLarge = item.notesHtml ? notesTooLarge(item.notesHtml) : undefined;
+    if (tooLarge) {
+      c.report.notImported.push({ where, message: `the show notes (${tooLarge}): write the episode's notes.md yourself` });
+    } else if (item.notesHtml) notes = htmlToMarkdown(item.notesHtml, pageUrl);
     if (notes) fs.writeFileSync(path.join(staging, 'notes.md'), `${notes}\n`);
     const summary = item.summary ?? (notes ? markdownToText(notes).slice(0, 4000) : undefined) ?? item.title;
     // Media named by what the probe found, one file per format.
