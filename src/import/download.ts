@@ -95,6 +95,18 @@ async function attempt(
   let start = 0;
   if (fetched.status === 206) {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(fetched, 'content-range') ?? '');
+    // The rest of the file we hold the start of, by the validator asked with (RFC 9110 section
+    // 15.3.7.3: parts are combined only when they have the same strong validator). A server that
+    // ignores If-Range answers 206 from the file as it is now: its validator says so.
+    const now = validator?.startsWith('"') ? header(fetched, 'etag') : header(fetched, 'last-modified');
+    if (now !== undefined && now !== validator) {
+      discard(fetched);
+      await fsp.rm(part, { force: true });
+      throw new HttpError(
+        `${fetched.url}: the server answered the range request from a file that changed since (${validator} then ${now}); starting again`,
+        true,
+      );
+    }
     if (!range || Number(range[1]) !== have) {
       discard(fetched);
       await fsp.rm(part, { force: true });
