@@ -71,7 +71,10 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   };
 
   // The folder: empty, a show, or an import that was interrupted.
-  const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory())
+    return { refused: `${options.dir} is not a folder: import into an empty folder or into a netcaster show`, report };
+  const entries = stat ? fs.readdirSync(dir) : [];
   const hasShow = entries.includes(SHOW_FILE);
   if (entries.length > 0 && !hasShow && !entries.includes(STAGING_DIR)) {
     return { refused: `${options.dir} is not empty and has no ${SHOW_FILE}: import into an empty folder or into a netcaster show`, report };
