@@ -90,15 +90,38 @@ export function htmlToText(html: string): string {
   return markdownToText(htmlToMarkdown(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined));
 }
 
-/** Plain text of what htmlToMarkdown made (the notes already converted need not be converted again for their summary). */
+/** Inline Markdown as the converter writes it: an escape, an image, a code span, a link's brackets, emphasis. */
+const inlineMarkup = /\\([!-/:-@[-`{-~])|!\[([^\]]*)\]\((?:\\.|[^)\\])*\)|(`+)([^`]*?)\3|\[|\]\((?:\\.|[^)\\])*\)|\*|_|~~/g;
+
+/**
+ * Plain text of what htmlToMarkdown made (the notes already converted need not be converted again
+ * for their summary). The converter escapes each character of the text that Markdown would read
+ * as markup, so what is escaped is the text's own and stays, unescaped ("C# and my_var, 5 > 3,
+ * 2*3"); only the markup it wrote goes: block markers at the start of a line, code fences, link
+ * brackets and addresses, emphasis and strikethrough. Code and image descriptions, which it does
+ * not escape, are kept as they are.
+ */
 export function markdownToText(markdown: string): string {
-  return markdown
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[*_`#>]+/g, '')
-    .replace(/\\([\\[\]()*_#>`.!-])/g, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const lines: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+      else lines.push(line);
+      continue;
+    }
+    if (marker) {
+      fence = marker;
+      continue;
+    }
+    lines.push(
+      line
+        .replace(/^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]+|[*+-][ \t]+)?/, '')
+        .replace(inlineMarkup, (_markup, escaped?: string, alt?: string, _ticks?: string, code?: string) => escaped ?? alt ?? code ?? ''),
+    );
+  }
+  return lines.join(' ').replace(/\s+/g, ' ').trim();
 }
 
 const entityCache = new Map<string, string | undefined>();
