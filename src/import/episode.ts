@@ -331,7 +331,18 @@ async function fetchExtras(
   if (usable[0]) {
     try {
       const bytes = await fetchSmall(usable[0].url, MAX_TEXT_BYTES, c);
-      const name = `transcript.${kinds[usable[0].type]}`;
+      const kind = kinds[usable[0].type];
+      // What the server sent must be the transcript: a login or error page under its URL is not.
+      const head = bytes.subarray(0, 4096).toString('utf8');
+      if (
+        kind === 'vtt'
+          ? !/^\ufeff?WEBVTT(?:[ \t\r\n]|$)/.test(head)
+          : /^\ufeff?\s*[<{]/.test(head) || !/\d:\d{2}[,.]\d{1,3}[ \t]*-->/.test(head)
+      )
+        throw new MediaError(
+          `${usable[0].url}: not a ${kind === 'vtt' ? 'WebVTT' : 'SubRip'} file (the server sent ${JSON.stringify(head.trimStart().slice(0, 40))}...)`,
+        );
+      const name = `transcript.${kind}`;
       await fsp.writeFile(path.join(staging, name), bytes);
       out.transcript = name;
     } catch (err) {
