@@ -5,11 +5,16 @@ import type { JsonCache } from '../catalog/cache.js';
 import type { ImageFacts } from '../contract/catalog.js';
 import type { Finding } from '../contract/problems.js';
 import type { ProbeResult } from '../media/probe.js';
+import { READ_LIMITS } from '../show/show-file.js';
 import type { SourceFeed } from './feed.js';
 import { discard, get, readBody, statusError, withRetries, type HostLimiter, type HttpOptions } from './http.js';
 import type { ImportReport } from './report.js';
 
-export const MAX_TEXT_BYTES = 20 * 1024 * 1024; // chapters, transcripts
+/** Chapters and transcripts: no larger than check reads them (a larger file came over only to make the show fail check). */
+export const MAX_CHAPTERS_BYTES = READ_LIMITS.chapters;
+export const MAX_TRANSCRIPT_BYTES = READ_LIMITS.transcript;
+/** An episode's summary, in characters: Apple's bound for itunes:summary and description. */
+export const MAX_SUMMARY_CHARS = 4000;
 export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
 /** What an import's parts share: where it writes, how it fetches, where it reports, what it hands the check. */

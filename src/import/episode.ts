@@ -10,7 +10,15 @@ import { mimeFor } from '../media/mime.js';
 import { probeMedia, type ProbeResult } from '../media/probe.js';
 import { EPISODE_FILE, type LoadedEpisode } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
-import { fetchSmall, MAX_IMAGE_BYTES, MAX_TEXT_BYTES, MediaError, type ImportContext } from './context.js';
+import {
+  fetchSmall,
+  MAX_CHAPTERS_BYTES,
+  MAX_IMAGE_BYTES,
+  MAX_SUMMARY_CHARS,
+  MAX_TRANSCRIPT_BYTES,
+  MediaError,
+  type ImportContext,
+} from './context.js';
 import { download, type PartMeta } from './download.js';
 import type { ItemSummary, SourceEnclosure, SourceItem } from './feed.js';
 import { formatOfFacts, formatOfMime, imageExtension, mimeFits } from './formats.js';
@@ -121,7 +129,12 @@ export async function importEpisode(target: ReadyTarget, c: ImportContext): Prom
       c.report.notImported.push({ where, message: `the show notes (${tooLarge}): write the episode's notes.md yourself` });
     } else if (item.notesHtml) notes = htmlToMarkdown(item.notesHtml, pageUrl);
     if (notes) fs.writeFileSync(path.join(staging, 'notes.md'), `${notes}\n`);
-    const summary = item.summary ?? (notes ? markdownToText(notes).slice(0, 4000) : undefined) ?? item.title;
+    if (item.summary && item.summary.length > MAX_SUMMARY_CHARS)
+      c.report.fixed.push({
+        where,
+        message: `its summary of ${item.summary.length} characters was cut to the ${MAX_SUMMARY_CHARS} Apple Podcasts shows`,
+      });
+    const summary = cutAt(item.summary ?? (notes ? markdownToText(notes) : undefined) ?? item.title, MAX_SUMMARY_CHARS);
     // Media named by what the probe found, one file per format.
     const names: Record<string, string> = {};
     for (const [format, file] of Object.entries(media)) {
@@ -256,6 +269,12 @@ async function fetchMedia(
   return { format, file: dest, probe: { facts, findings: probe.findings }, durationNote };
 }
 
+/** The first `max` characters of `text`, never half a surrogate pair. */
+function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return text.slice(0, /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max);
+}
+
 interface FetchedMedia {
   format: string;
   /** In the staging folder. */
@@ -302,7 +321,7 @@ async function fetchExtras(
   }
   if (item.chaptersUrl) {
     try {
-      const bytes = await fetchSmall(item.chaptersUrl, MAX_TEXT_BYTES, c);
+      const bytes = await fetchSmall(item.chaptersUrl, MAX_CHAPTERS_BYTES, c);
       const data = JSON.parse(bytes.toString('utf8')) as { chapters?: unknown };
       if (!Array.isArray(data?.chapters)) throw new MediaError(`${item.chaptersUrl}: not Podcast Index JSON chapters (no "chapters" list)`);
       await fsp.writeFile(path.join(staging, 'chapters.json'), bytes);
@@ -330,7 +349,7 @@ async function fetchExtras(
   }
   if (usable[0]) {
     try {
-      const bytes = await fetchSmall(usable[0].url, MAX_TEXT_BYTES, c);
+      const bytes = await fetchSmall(usable[0].url, MAX_TRANSCRIPT_BYTES, c);
       const kind = kinds[usable[0].type];
       // What the server sent must be the transcript: a login or error page under its URL is not.
       const head = bytes.subarray(0, 4096).toString('utf8');
