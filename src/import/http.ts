@@ -147,15 +147,15 @@ export async function withRetries<T>(task: (attempt: number) => Promise<T>, http
       if (!(err instanceof HttpError) || !err.retryable || attempt >= http.retries || signal?.aborted) throw err;
       const wait = http.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5); // jitter: retries from many runs do not line up
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
+        // The abort listener goes with the wait: left on the signal, one per retry, the import's
+        // signal gathered them (a MaxListenersExceededWarning on stderr past ten).
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, wait);
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
   }
