@@ -59,6 +59,16 @@ function isoWithOffset(ms: number, offsetMinutes: number): string {
   return `${date}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
+/**
+ * The instant of a calendar date and time in UTC, or undefined when there is no such date: Date.UTC
+ * rolls "31 Feb" over to 2 March and "2024-13-45" to 2025, and reads the years 0-99 as 1900-1999.
+ */
+function utcTime(year: number, month: number, day: number, hours: number, minutes: number, seconds: number): number | undefined {
+  if (year < 1000 || year > 9999 || month < 0 || month > 11 || day < 1 || hours > 23 || minutes > 59 || seconds > 60) return undefined;
+  if (day > new Date(Date.UTC(year, month + 1, 0)).getUTCDate()) return undefined;
+  return Date.UTC(year, month, day, hours, minutes, seconds);
+}
+
 export function parseFeedDate(raw: string): ParsedDate | undefined {
   const text = raw.trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
@@ -68,8 +78,9 @@ export function parseFeedDate(raw: string): ParsedDate | undefined {
     const [, y, mo, d, h = '0', mi = '0', s = '0', zone] = iso;
     const offset =
       zone && zone.toUpperCase() !== 'Z' ? (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))) : 0;
-    const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offset * 60_000;
-    if (Number.isNaN(ms)) return undefined;
+    const utc = utcTime(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+    if (utc === undefined || Number.isNaN(offset)) return undefined;
+    const ms = utc - offset * 60_000;
     return { iso: isoWithOffset(ms, offset), ms, quirk: `ISO 8601 instead of RFC 822${zone ? '' : ', no time zone (read as UTC)'}` };
   }
   const m =
@@ -105,8 +116,9 @@ export function parseFeedDate(raw: string): ParsedDate | undefined {
       quirks.push(`the zone name ${zoneText}`);
     }
   }
-  const ms = Date.UTC(year, month, Number(day), Number(h), Number(mi), Number(s)) - offset * 60_000;
-  if (Number.isNaN(ms) || Number(day) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return undefined;
+  const utc = utcTime(year, month, Number(day), Number(h), Number(mi), Number(s));
+  if (utc === undefined) return undefined;
+  const ms = utc - offset * 60_000;
   return { iso: isoWithOffset(ms, offset), ms, ...(quirks.length && { quirk: quirks.join(', ') }) };
 }
 
