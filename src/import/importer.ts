@@ -201,10 +201,15 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
       resumed = base;
       unmarked.delete(base);
     }
-    let slug = resumed ?? base;
-    for (let n = 2; !resumed && (taken.has(slug) || staged.includes(slug)); n++) slug = `${base}-${n}`;
+    // A staged folder whose name the show has taken since (a folder made between the runs) is
+    // moved to a free name: its episode would otherwise be renamed onto that folder.
+    const keep = resumed !== undefined && !taken.has(resumed);
+    let slug = keep ? (resumed as string) : base;
+    for (let n = 2; !keep && (taken.has(slug) || staged.includes(slug)); n++) slug = `${base}-${n}`;
+    const parts = resumed && partsIn(resumed, item.guid);
+    if (resumed && slug !== resumed) fs.renameSync(path.join(stagingRoot, resumed), path.join(stagingRoot, slug));
     taken.add(slug);
-    targets.set(ordinal, { item, slug, ...(resumed && { parts: partsIn(resumed, item.guid) }) });
+    targets.set(ordinal, { item, slug, ...(parts && { parts }) });
   }
 
   // Downloads, a few at a time per host.
