@@ -63,7 +63,7 @@ export async function fetchSmall(
           discard(fetched);
           throw failed;
         }
-        return readBody(fetched, limit);
+        return readBody(fetched, limit, c.http);
       },
       c.http,
       c.signal,

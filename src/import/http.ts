@@ -11,6 +11,13 @@ export interface HttpOptions {
   headersTimeoutMs: number;
   /** Waiting for the next chunk of a body, in ms. */
   idleTimeoutMs: number;
+  /**
+   * A whole body read at once (a feed, chapters, a transcript, an image) must come at this many
+   * bytes a second on average once slowBodyGraceMs have passed: a server dripping a byte every few
+   * seconds never trips idleTimeoutMs, and would hold the import for good.
+   */
+  minBodyBytesPerSecond: number;
+  slowBodyGraceMs: number;
   /** Attempts after the first one, for errors that may pass (network, 5xx, 429). */
   retries: number;
   /** The first wait before a retry, doubled each time. */
@@ -24,6 +31,8 @@ export interface HttpOptions {
 export const defaultHttpOptions: HttpOptions = {
   headersTimeoutMs: 30_000,
   idleTimeoutMs: 60_000,
+  minBodyBytesPerSecond: 10 * 1024,
+  slowBodyGraceMs: 60_000,
   retries: 4,
   backoffMs: 1_000,
   perHost: 3,
@@ -161,16 +170,32 @@ export async function withRetries<T>(task: (attempt: number) => Promise<T>, http
   }
 }
 
-/** Reads a whole body of at most `limit` bytes (feeds, chapters, transcripts, images). */
-export async function readBody(fetched: Fetched, limit: number): Promise<Buffer> {
+/**
+ * Reads a whole body of at most `limit` bytes (feeds, chapters, transcripts, images), arriving at
+ * no less than `http.minBodyBytesPerSecond` on average after `http.slowBodyGraceMs`.
+ */
+export async function readBody(
+  fetched: Fetched,
+  limit: number,
+  http: Pick<HttpOptions, 'minBodyBytesPerSecond' | 'slowBodyGraceMs'>,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const started = Date.now();
   try {
     for await (const chunk of fetched.response as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) {
         fetched.response.destroy();
         throw new HttpError(`${fetched.url}: larger than ${Math.round(limit / 1024 / 1024)} MB`, false);
+      }
+      const ms = Date.now() - started;
+      if (ms > http.slowBodyGraceMs && size < (http.minBodyBytesPerSecond * ms) / 1000) {
+        fetched.response.destroy();
+        throw new HttpError(
+          `${fetched.url}: ${size} bytes in ${Math.round(ms / 1000)} s, slower than ${http.minBodyBytesPerSecond} bytes a second: given up`,
+          false,
+        );
       }
       chunks.push(chunk);
     }

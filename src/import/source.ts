@@ -155,7 +155,7 @@ async function readDocument(
         discard(fetched);
         throw failed;
       }
-      const bytes = await readBody(fetched, MAX_FEED_BYTES);
+      const bytes = await readBody(fetched, MAX_FEED_BYTES, http);
       return { bytes, url: fetched.url, moves: fetched.redirects.map((r) => `${r.from} -> ${r.to} (HTTP ${r.status})`) };
     },
     http,

@@ -47,7 +47,7 @@ test('get follows a chain of redirects, relative ones too, and tells every hop a
     { from: server.url('/http/moved'), to: server.url('/http/moved-again'), status: 301 },
     { from: server.url('/http/moved-again'), to: server.url('/http/final.xml'), status: 307 },
   ]);
-  assert.equal((await readBody(fetched, 1024)).toString(), '<rss/>');
+  assert.equal((await readBody(fetched, 1024, fast)).toString(), '<rss/>');
 });
 
 test('a redirect loop ends with an HttpError naming the loop, not retried', async () => {
@@ -80,7 +80,7 @@ test('every request says who fetches it (User-Agent) and sends the headers it is
     return { body: 'ok' };
   });
   const fetched = await get(server.url('/http/headers'), { http: fast, headers: { range: 'bytes=1-' } });
-  await readBody(fetched, 100);
+  await readBody(fetched, 100, fast);
   assert.equal(seen['user-agent'], userAgent);
   assert.equal(seen.range, 'bytes=1-');
 });
@@ -121,15 +121,38 @@ test('a host that never sends its headers is given up after headersTimeoutMs, as
 test('a body that stops coming is given up after idleTimeoutMs, as a retryable error', { timeout: 5_000 }, async () => {
   server.file('/http/stall', Buffer.alloc(10_000, 1), { cutAfter: 100, stall: true });
   const fetched = await get(server.url('/http/stall'), { http: { ...fast, idleTimeoutMs: 100 } });
-  const err = await httpError(readBody(fetched, 1_000_000));
+  const err = await httpError(readBody(fetched, 1_000_000, fast));
   assert.equal(err.retryable, true);
   assert.match(err.message, /no data for 0\.1 s/);
+});
+
+test('a body dripped a byte at a time (never idle long enough to time out) is given up once it falls below the rate, final', {
+  timeout: 5_000,
+}, async (t) => {
+  const drip = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.write('<rss>');
+    const timer = setInterval(() => res.write('a'), 20);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    drip.closeAllConnections();
+    drip.close();
+  });
+  const options = { ...fast, minBodyBytesPerSecond: 1000, slowBodyGraceMs: 300 };
+  const fetched = await get(`http://127.0.0.1:${(drip.address() as AddressInfo).port}/feed.xml`, { http: options });
+  const started = Date.now();
+  const err = await httpError(readBody(fetched, 1024 * 1024, options));
+  assert.equal(err.retryable, false);
+  assert.match(err.message, /slower than 1000 bytes a second: given up/);
+  assert.ok(Date.now() - started < 2_000, 'gave up soon after the grace');
 });
 
 test('readBody refuses a body larger than its limit, final (not retried)', async () => {
   server.file('/http/big', Buffer.alloc(3 * 1024 * 1024, 7));
   const fetched = await get(server.url('/http/big'), { http: fast });
-  const err = await httpError(readBody(fetched, 1024 * 1024));
+  const err = await httpError(readBody(fetched, 1024 * 1024, fast));
   assert.equal(err.retryable, false);
   assert.match(err.message, /larger than 1 MB/);
 });
@@ -137,7 +160,7 @@ test('readBody refuses a body larger than its limit, final (not retried)', async
 test('readBody says a connection that broke before the end is worth a retry', async () => {
   server.file('/http/cut', Buffer.alloc(200_000, 3), { cutAfter: 50_000 });
   const fetched = await get(server.url('/http/cut'), { http: fast });
-  const err = await httpError(readBody(fetched, 1024 * 1024));
+  const err = await httpError(readBody(fetched, 1024 * 1024, fast));
   assert.equal(err.retryable, true);
   assert.match(err.message, /connection broke/);
 });
