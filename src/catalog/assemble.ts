@@ -105,6 +105,10 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
       field: 'guid',
       message: `not set: using ${guid}, derived from the folder name; add \`guid: ${guid}\` so renaming the folder never changes it`,
     });
+  } else if (/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.test(guid)) {
+    // A feed could not carry it as it is (https://www.w3.org/TR/xml/#charsets): the guid apps got
+    // would not be this one.
+    problems.push({ level: 'error', file: manifestFile, field: 'guid', message: 'holds a control character that XML 1.0 cannot carry' });
   }
   return {
     slug: le.slug,
@@ -300,6 +304,9 @@ function looselyEqual(a: string, b: string): boolean {
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 
+/** Apple Podcasts' bound on a show's description, in bytes of UTF-8. */
+const APPLE_DESCRIPTION_BYTES = 4000;
+
 function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOverride: string | undefined, problems: Problem[]): Show {
   const texts: [string, string][] = [
     ['title', m.title],
@@ -314,6 +321,24 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
     const message = checkCategory(name);
     if (message) problems.push({ level: 'error', file: SHOW_FILE, field: `categories.${i}`, message });
   }
+  // Apple Podcasts requires a category and takes 4000 bytes of description at most
+  // (https://podcasters.apple.com/support/823-podcast-requirements): other apps do without.
+  if (!m.categories?.length)
+    problems.push({
+      level: 'warning',
+      file: SHOW_FILE,
+      field: 'categories',
+      message:
+        'none: Apple Podcasts requires one (itunes:category), e.g. categories: [Technology] (https://podcasters.apple.com/support/1691-apple-podcasts-categories)',
+    });
+  const descriptionBytes = Buffer.byteLength(m.description);
+  if (descriptionBytes > APPLE_DESCRIPTION_BYTES)
+    problems.push({
+      level: 'warning',
+      file: SHOW_FILE,
+      field: 'description',
+      message: `is ${descriptionBytes} bytes: Apple Podcasts takes ${APPLE_DESCRIPTION_BYTES} at most`,
+    });
   // The schema refuses most bad base URLs; the URL parser finds the rest (a host that is no host).
   const baseUrlWhy = m.baseUrl === undefined ? undefined : baseUrlProblem(m.baseUrl);
   if (baseUrlWhy) problems.push({ level: 'error', file: SHOW_FILE, field: 'baseUrl', message: baseUrlWhy });

@@ -61,6 +61,13 @@ export interface RssItem {
 // C1 controls it allows but discourages (section 2.2), and no text means them: dropped too.
 const notXmlChar = /[^\u0009\u000A\u000D\u0020-\u007E\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const clean = (s: string) => s.replace(notXmlChar, '');
+/**
+ * A guid is an identity, kept byte for byte (an imported feed's guid with a C1 control in it,
+ * which XML 1.0 allows, is the episode apps know): only what XML 1.0 cannot carry at all is
+ * dropped, and check refuses a guid holding that (src/catalog/assemble.ts).
+ */
+const forbiddenInXml = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const cleanGuid = (s: string) => s.replace(forbiddenInXml, '');
 
 /** Our node -> the `xml` package's object form, which `podcast` passes through as a custom element. */
 function toXmlObject(node: XmlNode): Record<string, unknown> {
@@ -116,7 +123,7 @@ export function renderRss(channel: RssChannel, items: RssItem[]): string {
       title: clean(item.title),
       description: clean(item.description),
       url: clean(item.link),
-      guid: clean(item.guid),
+      guid: cleanGuid(item.guid),
       date: item.date,
       enclosure: { url: clean(item.enclosure.url), size: item.enclosure.length, type: item.enclosure.type },
       content: item.contentHtml === undefined ? undefined : clean(item.contentHtml),

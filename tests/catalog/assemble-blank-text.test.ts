@@ -48,6 +48,7 @@ function show(episodes: EpisodeFiles[], over: Partial<ShowManifest> = {}): ShowF
     language: 'en',
     baseUrl: 'https://show.example',
     artwork: 'artwork.jpg',
+    categories: ['Technology'],
     feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
     ...over,
   };

@@ -46,6 +46,7 @@ function show(chapters: string): ShowFiles {
     language: 'en',
     baseUrl: 'https://show.example',
     artwork: 'artwork.jpg',
+    categories: ['Technology'],
     feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
   };
   return {

@@ -47,6 +47,7 @@ function show(episodes: EpisodeFiles[]): ShowFiles {
     language: 'en',
     baseUrl: 'https://show.example',
     artwork: 'artwork.jpg',
+    categories: ['Technology'],
     feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
   };
   return {

@@ -23,6 +23,7 @@ function showManifest(over: Partial<ShowManifest> = {}): ShowManifest {
     language: 'en',
     baseUrl: 'https://show.example',
     artwork: 'artwork.jpg',
+    categories: ['Technology'],
     feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
     ...over,
   };

@@ -37,7 +37,7 @@ interface EpisodeSetup {
 function makeShow(feedsAndEncode: string, episodes: Record<string, EpisodeSetup>): string {
   return writeShowFolder(
     tempDir('encode'),
-    `title: Encode Show\ndescription: Made by the encode tests.\nauthor: Test Author\nlanguage: en\nbaseUrl: https://encode.example\nartwork: artwork.jpg\n${feedsAndEncode}`,
+    `title: Encode Show\ndescription: Made by the encode tests.\nauthor: Test Author\nlanguage: en\nbaseUrl: https://encode.example\nartwork: artwork.jpg\ncategories: [Technology]\n${feedsAndEncode}`,
     Object.entries(episodes).map(([slug, e]) => {
       const name = e.masterName ?? `master${path.extname(e.master) || '.wav'}`;
       const files: EpisodeFolder['files'] = { [name]: e.master === 'text' ? { text: 'not a recording\n' } : path.join(masters, e.master) };
