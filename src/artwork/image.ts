@@ -219,7 +219,8 @@ export function checkArtwork(facts: ImageFacts, fileName: string): Finding[] {
   }
   if (facts.transparentPixels) {
     error('has transparent pixels; Apple rejects artwork with transparency: flatten it onto a background');
-  } else if (facts.hasAlpha) {
+  } else if (facts.hasAlpha && facts.transparentPixels === false) {
+    // Only when its pixels were read (JPEG and PNG): of any other image, nothing is known of them.
     findings.push({
       level: 'warning',
       message: `${fileName} has an alpha channel (every pixel is opaque); save it without alpha to be safe, Apple rejects transparency`,

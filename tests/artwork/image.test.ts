@@ -131,6 +131,21 @@ test('WebP artwork is an error: Apple takes JPEG or PNG only', async () => {
   assert.match(errors(f)[0].message, /must be JPEG or PNG, got WebP/);
 });
 
+test('regression: SVG artwork is one error (JPEG or PNG only), not also a warning that every pixel is opaque: its pixels were never read', async () => {
+  const file = path.join(dir, 'art.svg');
+  await fs.writeFile(
+    file,
+    '<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="1400"><rect width="1400" height="1400" fill="#1e50a0"/></svg>',
+  );
+  const f = await artworkFindings(file);
+  assert.deepEqual(
+    f.map((x) => x.level),
+    ['error'],
+    JSON.stringify(f),
+  );
+  assert.match(f[0].message, /must be JPEG or PNG/);
+});
+
 test('regression: a probe started ahead (build: the show artwork, before its copies) is what the check then gets; a file changed since is probed again', async () => {
   // Asked for only once the check got to it, the probe's sharp calls waited behind the artwork's
   // copies in libuv's thread pool, and the whole check with them.
