@@ -43,7 +43,7 @@ test('show notes past the bound are not converted: reported, the episode importe
   assert.deepEqual(report.imported.sort(), ['2014-09-01-episode-1', '2014-09-02-episode-2', '2014-09-03-episode-3']);
   assert.match(
     report.notImported.map((l) => `${l.where}: ${l.message}`).join('\n'),
-    /Episode 1\): the show notes \(\d+ KB of HTML, more than the 4 MB of notes netcaster reads\)/,
+    /Episode 1\): the show notes \(\d+ KB of HTML, more than the 1 MB of notes netcaster reads\)/,
   );
   assert.match(
     report.notImported.map((l) => `${l.where}: ${l.message}`).join('\n'),
