@@ -5,61 +5,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleCatalog } from '../../src/catalog/assemble.js';
-import type { EpisodeFiles, ShowFiles } from '../../src/catalog/read-files.js';
-import type { EpisodeMedia } from '../../src/contract/catalog.js';
+import type { ShowFiles } from '../../src/catalog/read-files.js';
 import type { ShowManifest } from '../../src/show/schema.js';
-import { artworkFacts } from '../support/catalog-data.js';
+import { episode as episodeFiles, show as showFiles, showManifest } from '../support/assemble-files.js';
 
-const showDir = '/show';
-
-function episode(guid = 'guid-001-a'): EpisodeFiles {
-  const media: EpisodeMedia = {
-    format: 'mp3',
-    fileName: 'a.mp3',
-    path: `${showDir}/001-a/a.mp3`,
-    facts: {
-      size: 1000,
-      mtimeMs: 1,
-      container: 'MPEG',
-      mime: 'audio/mpeg',
-      hasAudio: true,
-      hasVideo: false,
-      duration: 60,
-      tags: {},
-      chapters: [],
-    },
-  };
-  return {
-    loaded: {
-      slug: '001-a',
-      dir: `${showDir}/001-a`,
-      manifest: { title: 'A', date: '2024-01-01T00:00:00Z', summary: 'S.', guid, media: { mp3: 'a.mp3' } },
-      files: [],
-    },
-    problems: [],
-    media: [media],
-  };
-}
-
-function show(over: Partial<ShowManifest>, episodes = [episode()]): ShowFiles {
-  const manifest: ShowManifest = {
-    title: 'Show',
-    description: 'A show.',
-    author: 'Host',
-    language: 'en',
-    baseUrl: 'https://show.example',
-    artwork: 'artwork.jpg',
-    categories: ['Technology'],
-    feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
-    ...over,
-  };
-  return {
-    loaded: { dir: showDir, manifest, episodes: episodes.map((e) => e.loaded), brokenEpisodes: [], problems: [] },
-    problems: [],
-    showArtwork: artworkFacts(showDir, 200_000),
-    episodes,
-  };
-}
+const episode = (guid = 'guid-001-a') => episodeFiles('001-a', { manifest: { guid } });
+const show = (over: Partial<ShowManifest>, episodes = [episode()]) => showFiles(episodes, showManifest(over));
 
 const problemsOf = (files: ShowFiles) => assembleCatalog(files).problems.map((p) => `${p.level} ${p.file} ${p.field}`);
 

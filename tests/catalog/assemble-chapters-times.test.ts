@@ -5,57 +5,16 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleCatalog } from '../../src/catalog/assemble.js';
-import type { EpisodeFiles, ShowFiles } from '../../src/catalog/read-files.js';
-import type { EpisodeMedia } from '../../src/contract/catalog.js';
-import { artworkFacts } from '../support/catalog-data.js';
+import { episode, media, show as showFiles } from '../support/assemble-files.js';
 
-const showDir = '/show';
-
-function show(chapters: string): ShowFiles {
-  const media: EpisodeMedia = {
-    format: 'mp3',
-    fileName: 'a.mp3',
-    path: `${showDir}/001-a/a.mp3`,
-    facts: {
-      size: 1000,
-      mtimeMs: 1,
-      container: 'MPEG',
-      mime: 'audio/mpeg',
-      hasAudio: true,
-      hasVideo: false,
-      duration: 60,
-      tags: {},
-      chapters: [],
-    },
-  };
-  const episode: EpisodeFiles = {
-    loaded: {
-      slug: '001-a',
-      dir: `${showDir}/001-a`,
-      manifest: { title: 'A', date: '2024-01-01T00:00:00Z', summary: 'S.', guid: 'guid-a', media: { mp3: 'a.mp3' } },
-      files: ['chapters.json'],
-    },
-    problems: [],
-    media: [media],
-    chaptersFile: { name: 'chapters.json', text: chapters },
-  };
-  const manifest = {
-    title: 'Show',
-    description: 'A show.',
-    author: 'Host',
-    language: 'en',
-    baseUrl: 'https://show.example',
-    artwork: 'artwork.jpg',
-    categories: ['Technology'],
-    feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
-  };
-  return {
-    loaded: { dir: showDir, manifest, episodes: [episode.loaded], brokenEpisodes: [], problems: [] },
-    problems: [],
-    showArtwork: artworkFacts(showDir, 200_000),
-    episodes: [episode],
-  };
-}
+/** One episode, 001-a, with a chapters.json of `chapters` (its media: a minute of MP3). */
+const show = (chapters: string) =>
+  showFiles([
+    episode('001-a', {
+      media: [media('001-a', 'mp3', { duration: 60 })],
+      files: { chaptersFile: { name: 'chapters.json', text: chapters } },
+    }),
+  ]);
 
 test('a startTime of 1e400 (Infinity) is an error on that chapter', () => {
   const { problems } = assembleCatalog(show('{"chapters":[{"startTime":0,"title":"A"},{"startTime":1e400,"title":"Never"}]}'));

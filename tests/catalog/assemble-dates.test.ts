@@ -4,59 +4,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleCatalog, publicationTime } from '../../src/catalog/assemble.js';
-import type { EpisodeFiles, ShowFiles } from '../../src/catalog/read-files.js';
-import type { EpisodeMedia } from '../../src/contract/catalog.js';
-import { artworkFacts } from '../support/catalog-data.js';
+import { episode as episodeFiles, show } from '../support/assemble-files.js';
 
-const showDir = '/show';
-
-function episode(slug: string, date: string): EpisodeFiles {
-  const media: EpisodeMedia = {
-    format: 'mp3',
-    fileName: `${slug}.mp3`,
-    path: `${showDir}/${slug}/${slug}.mp3`,
-    facts: {
-      size: 1000,
-      mtimeMs: 1,
-      container: 'MPEG',
-      mime: 'audio/mpeg',
-      hasAudio: true,
-      hasVideo: false,
-      duration: 60,
-      tags: {},
-      chapters: [],
-    },
-  };
-  return {
-    loaded: {
-      slug,
-      dir: `${showDir}/${slug}`,
-      manifest: { title: slug, date, summary: 'S.', guid: `guid-${slug}`, media: { mp3: media.fileName } },
-      files: [],
-    },
-    problems: [],
-    media: [media],
-  };
-}
-
-function show(episodes: EpisodeFiles[]): ShowFiles {
-  const manifest = {
-    title: 'Show',
-    description: 'A show.',
-    author: 'Host',
-    language: 'en',
-    baseUrl: 'https://show.example',
-    artwork: 'artwork.jpg',
-    categories: ['Technology'],
-    feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
-  };
-  return {
-    loaded: { dir: showDir, manifest, episodes: episodes.map((e) => e.loaded), brokenEpisodes: [], problems: [] },
-    problems: [],
-    showArtwork: artworkFacts(showDir, 200_000),
-    episodes,
-  };
-}
+const episode = (slug: string, date: string) => episodeFiles(slug, { manifest: { date } });
 
 for (const date of [
   '2014-02-30T18:00:00-04:00',

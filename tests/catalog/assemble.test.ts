@@ -5,78 +5,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { assembleCatalog } from '../../src/catalog/assemble.js';
 import { uuidV5 } from '../../src/catalog/uuid-v5.js';
-import type { EpisodeFiles, ShowFiles } from '../../src/catalog/read-files.js';
-import type { EpisodeMedia, ImageFacts, MediaFacts } from '../../src/contract/catalog.js';
 import type { Problem } from '../../src/contract/problems.js';
-import type { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
-import { artworkFacts } from '../support/catalog-data.js';
-
-const showDir = '/show';
-
-const artwork: ImageFacts = artworkFacts(showDir, 200_000);
-
-function showManifest(over: Partial<ShowManifest> = {}): ShowManifest {
-  return {
-    title: 'Show',
-    description: 'A show.',
-    author: 'Host',
-    language: 'en',
-    baseUrl: 'https://show.example',
-    artwork: 'artwork.jpg',
-    categories: ['Technology'],
-    feeds: { audio: { title: 'Audio', enclosure: 'mp3' } },
-    ...over,
-  };
-}
-
-function facts(over: Partial<MediaFacts> = {}): MediaFacts {
-  return {
-    size: 1_000_000,
-    mtimeMs: 1,
-    container: 'MPEG',
-    mime: 'audio/mpeg',
-    hasAudio: true,
-    hasVideo: false,
-    duration: 600,
-    tags: {},
-    chapters: [],
-    ...over,
-  };
-}
-
-function media(slug: string, format: string, over: Partial<MediaFacts> = {}): EpisodeMedia {
-  const fileName = `${slug}.${format}`;
-  return { format, fileName, path: `${showDir}/${slug}/${fileName}`, facts: facts(over) };
-}
-
-interface EpisodeSetup {
-  manifest?: Partial<EpisodeManifest>;
-  /** The media as read; default one MP3. An undefined entry: that file could not be published. */
-  media?: (EpisodeMedia | undefined)[];
-  files?: Partial<Omit<EpisodeFiles, 'loaded' | 'media'>>;
-}
-
-function episode(slug: string, setup: EpisodeSetup = {}): EpisodeFiles {
-  const found = setup.media ?? [media(slug, 'mp3')];
-  const manifest: EpisodeManifest = {
-    title: `Episode ${slug}`,
-    date: '2024-01-01T10:00:00Z',
-    summary: 'S.',
-    guid: `guid-${slug}`,
-    media: Object.fromEntries(found.map((m, i) => (m ? [m.format, m.fileName] : [`f${i}`, `missing-${i}`]))),
-    ...setup.manifest,
-  };
-  return { loaded: { slug, dir: `${showDir}/${slug}`, manifest, files: [] }, problems: [], media: found, ...setup.files };
-}
-
-function show(episodes: EpisodeFiles[], manifest = showManifest()): ShowFiles {
-  return {
-    loaded: { dir: showDir, manifest, episodes: episodes.map((e) => e.loaded), brokenEpisodes: [], problems: [] },
-    problems: [],
-    showArtwork: artwork,
-    episodes,
-  };
-}
+import { artwork, episode, facts, media, show, showDir, showManifest } from '../support/assemble-files.js';
 
 const brief = (problems: Problem[]) => problems.map((p) => `${p.level} ${p.file}${p.field ? ` ${p.field}` : ''}`);
 const about = (problems: Problem[], file: string, field?: string) => problems.filter((p) => p.file === file && p.field === field);

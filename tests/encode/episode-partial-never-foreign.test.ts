@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { Writable } from 'node:stream';
-import { ProgressDisplay } from '../../src/encode/progress.js';
 import { encodeShow } from '../../src/encode/show.js';
 import { fixturesDir, sampleShowDir } from '../support/env.js';
+import { minimalShowYaml } from '../support/show-folder.js';
+import { quietProgress } from '../support/quiet-progress.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const options = (force: boolean) => ({
@@ -17,7 +17,7 @@ const options = (force: boolean) => ({
   force,
   signal: new AbortController().signal,
   concurrency: 2,
-  progress: new ProgressDisplay(new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream),
+  progress: quietProgress(),
 });
 
 test('encode --force never writes through, nor removes, a file or link at a foreseeable partial name', async (t) => {
@@ -25,15 +25,7 @@ test('encode --force never writes through, nor removes, a file or link at a fore
   process.env.NETCASTER_CACHE_DIR = tempDir('encode-partial-cache', t);
   fs.writeFileSync(
     path.join(dir, 'show.yaml'),
-    `title: Test Show
-description: A show for tests.
-author: Tester
-language: en-US
-baseUrl: https://example.test
-artwork: artwork.jpg
-feeds:
-  audio: { title: Audio, enclosure: mp3 }
-  video: { title: Video, enclosure: m4v }
+    `${minimalShowYaml}  video: { title: Video, enclosure: m4v }
 `,
   );
   fs.copyFileSync(path.join(sampleShowDir, 'artwork.jpg'), path.join(dir, 'artwork.jpg'));

@@ -6,11 +6,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { Writable } from 'node:stream';
-import { ProgressDisplay } from '../../src/encode/progress.js';
 import { encodeShow } from '../../src/encode/show.js';
 import { sampleShowDir } from '../support/env.js';
 import { minimalShowYaml } from '../support/show-folder.js';
+import { quietProgress } from '../support/quiet-progress.js';
 import { tempDir } from '../support/temp-dir.js';
 
 for (const [name, source] of [
@@ -32,7 +31,7 @@ for (const [name, source] of [
       force: false,
       signal: new AbortController().signal,
       concurrency: 1,
-      progress: new ProgressDisplay(new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream),
+      progress: quietProgress(),
     });
     assert.equal(result.results[0]?.status, 'failed');
     assert.deepEqual(

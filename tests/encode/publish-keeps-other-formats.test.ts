@@ -5,13 +5,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { Writable } from 'node:stream';
 import { load as parseYaml } from 'js-yaml';
-import { ProgressDisplay } from '../../src/encode/progress.js';
 import { publishedMedia } from '../../src/encode/publish.js';
 import { encodeShow } from '../../src/encode/show.js';
 import type { EpisodeManifest } from '../../src/show/schema.js';
 import { fixturesDir, sampleShowDir } from '../support/env.js';
+import { minimalShowYaml } from '../support/show-folder.js';
+import { quietProgress } from '../support/quiet-progress.js';
 import { tempDir } from '../support/temp-dir.js';
 
 test('publishedMedia keeps the formats encode did not make, and replaces those it did', () => {
@@ -25,15 +25,7 @@ test('encode of mp3 only keeps the hand-made m4v listed under media:', async (t)
   process.env.NETCASTER_CACHE_DIR = tempDir('encode-keeps-cache', t);
   fs.writeFileSync(
     path.join(dir, 'show.yaml'),
-    `title: Test Show
-description: A show for tests.
-author: Tester
-language: en-US
-baseUrl: https://example.test
-artwork: artwork.jpg
-feeds:
-  audio: { title: Audio, enclosure: mp3 }
-  video: { title: Video, enclosure: m4v }
+    `${minimalShowYaml}  video: { title: Video, enclosure: m4v }
 encode:
   formats: [mp3]
 `,
@@ -81,7 +73,7 @@ encode:
     force: false,
     signal: new AbortController().signal,
     concurrency: 1,
-    progress: new ProgressDisplay(new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream),
+    progress: quietProgress(),
   });
   assert.equal(result.results[0]?.status, 'encoded', JSON.stringify(result.problems));
   const media = (parseYaml(fs.readFileSync(path.join(ep, 'episode.yaml'), 'utf8')) as { media: Record<string, string> }).media;

@@ -5,11 +5,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { ProgressDisplay } from '../../src/encode/progress.js';
 import { encodeShow, type EncodeShowOptions } from '../../src/encode/show.js';
 import { fixturesDir, sampleShowDir } from '../support/env.js';
 import { minimalShowYaml } from '../support/show-folder.js';
+import { quietProgress } from '../support/quiet-progress.js';
 import { tempDir } from '../support/temp-dir.js';
 import type { TestContext } from 'node:test';
 
@@ -33,13 +32,12 @@ const withMaster = (slug: string) => ({
   yaml: episode(slug, 'master: master.flac\n'),
   files: { 'master.flac': path.join(fixturesDir, 'masters', 'speech-mono.flac') },
 });
-const quiet = () => new ProgressDisplay(new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream);
 const options = (extra: Partial<EncodeShowOptions> = {}): EncodeShowOptions => ({
   episodes: [],
   force: false,
   signal: new AbortController().signal,
   concurrency: 1,
-  progress: quiet(),
+  progress: quietProgress(),
   ...extra,
 });
 
