@@ -7,6 +7,9 @@ export const allowedMethods = 'GET, HEAD, OPTIONS';
 
 /**
  * Pages only load the site's own scripts, styles and media; artwork may be inlined as data: URLs.
+ * Images may also come from other sites: show notes link them by absolute http(s) URL (a podcaster's
+ * `![diagram](https://...)`, and every <img> an imported feed's notes carried), and src/notes/markdown.ts
+ * keeps exactly those; an image cannot run script.
  * frame-ancestors (with X-Frame-Options for older browsers) stops the pages being framed.
  */
 const contentSecurityPolicy = [
@@ -16,7 +19,7 @@ const contentSecurityPolicy = [
   // Style attributes only (no <style> elements): pages size the <video> box with style="aspect-ratio: ...";
   // an attribute cannot run script. CSP Level 3 style-src-attr: https://www.w3.org/TR/CSP3/#directive-style-src-attr
   "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self' data: https: http:",
   "media-src 'self'",
   "font-src 'self'",
   "connect-src 'self'",
