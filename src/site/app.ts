@@ -80,7 +80,11 @@ export function createApp(getSite: () => SiteRoutes | undefined, options: AppOpt
     const key = siteKey(req.path);
     const found = key === undefined ? undefined : lookup(site, key);
     if (!found) {
-      if (key !== undefined && site.has(key + '/')) return record(res, redirect(res, key + '/', req.originalUrl));
+      // Relative to the request (RFC 9110 §10.2.2), "./<last segment>/": behind a proxy that serves the
+      // site under a path (https://example.com/pod/ -> this server's /), a root-relative /episodes/x/
+      // would leave that path and land on another site's 404.
+      if (key !== undefined && site.has(key + '/'))
+        return record(res, redirect(res, `./${key.slice(key.lastIndexOf('/') + 1)}/`, req.originalUrl));
       return record(res, sendError(req, res, 404, 'There is nothing at this address.'));
     }
     const { entry, downloadName } = found;
