@@ -48,6 +48,16 @@ export function safeAbsoluteUrl(url: string, base: string | undefined): string |
 type Factory = (context: TranslatorContext) => TranslatorConfig;
 type TranslatorContext = Parameters<Extract<TranslatorConfigObject[string], (...args: never[]) => unknown>>[0];
 
+/**
+ * The library writes a title as "..." and an image's alt as [...] without escaping them, so a
+ * title with a double quote (title='Say "hi"') or an alt with a bracket ended the link early and
+ * the notes showed the Markdown as text: the characters that would end them are escaped here.
+ */
+function markdownSafeAttribute(node: TranslatorContext['node'], name: string, special: RegExp): void {
+  const value = node.getAttribute(name);
+  if (value) node.setAttribute(name, value.replace(special, '\\$&'));
+}
+
 let converter: NodeHtmlMarkdown | undefined;
 // The page the notes being converted belong to (conversion is synchronous, one at a time).
 let currentBase: string | undefined;
@@ -63,6 +73,7 @@ function createConverter(): NodeHtmlMarkdown {
       const safe = href ? safeAbsoluteUrl(href, currentBase) : undefined;
       if (safe) context.node.setAttribute('href', safe);
       else context.node.removeAttribute('href');
+      markdownSafeAttribute(context.node, 'title', /["\\]/g);
       return link(context);
     },
     img: (context) => {
@@ -70,6 +81,8 @@ function createConverter(): NodeHtmlMarkdown {
       const safe = src ? safeAbsoluteUrl(src, currentBase) : undefined;
       if (!safe) return { ignore: true };
       context.node.setAttribute('src', safe);
+      markdownSafeAttribute(context.node, 'title', /["\\]/g);
+      markdownSafeAttribute(context.node, 'alt', /[[\]\\]/g);
       return image(context);
     },
     // Embedded players and forms have no Markdown form and nothing a listener can use in notes.
