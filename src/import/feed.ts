@@ -7,7 +7,7 @@
 // (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md), Podlove Simple
 // Chapters (https://podlove.org/simple-chapters/), RFC 5005 (feed paging and archiving).
 import type { Chapter } from '../contract/catalog.js';
-import { safeAbsoluteUrl } from './html-markdown.js';
+import { descriptionText, safeAbsoluteUrl } from './html-markdown.js';
 import { mapCategory, parseDuration, parseFeedDate, type ParsedDate } from './values.js';
 import { childNamed, childText, childrenNamed, knownPrefixes, type XmlElement } from './xml.js';
 
@@ -226,7 +226,10 @@ export function readFeed(root: XmlElement, source: string, items: { summaries: I
   feed.title = text(channel, NS.rss, 'title') ?? text(channel, NS.itunes, 'title');
   const description = text(channel, NS.rss, 'description');
   const itunesSummary = text(channel, NS.itunes, 'summary');
-  feed.description = description ?? itunesSummary ?? text(channel, NS.itunes, 'subtitle');
+  // The first of them with any text once its HTML is read (an empty <p></p> is none).
+  feed.description = [description, itunesSummary, text(channel, NS.itunes, 'subtitle')]
+    .map((t) => (t === undefined ? '' : descriptionText(t)))
+    .find((t) => t !== '');
   if (description && itunesSummary && itunesSummary !== description)
     notes.push({ where: 'channel', message: 'itunes:summary differs from <description>: the description was kept' });
   const ownerElement = take(channel, NS.itunes, 'owner');

@@ -103,6 +103,32 @@ export function htmlToText(html: string): string {
   return markdownToText(htmlToMarkdown(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined));
 }
 
+/**
+ * What marks a description as HTML: an element such descriptions have, or an entity reference left
+ * after XML's own decoding (netcaster writes its text escaped, `A &amp; B`, inside CDATA). Without
+ * either, it is plain text and kept as it is ("5 < 6", "write to <your name>").
+ */
+const htmlMarkup =
+  /<\/?(?:p|br|a|b|i|u|em|strong|span|div|ul|ol|li|h[1-6]|blockquote|img|hr|small|sup|sub|code|pre)\b[^>]*>|&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);/i;
+
+/**
+ * A channel's description as a feed carries it -> the plain text show.yaml's description is (the
+ * pages and feeds escape it). RSS 2.0 allows it as HTML (https://www.rssboard.org/rss-specification:
+ * "entity-encoded HTML is allowed"), as most hosts write it (`<p>...</p>` in CDATA) and as netcaster
+ * itself does: kept as it came, the show page and every app showed the tags, and each import and
+ * build of netcaster's own feed added a layer (`&amp;` -> `&amp;amp;`). Paragraphs stay paragraphs
+ * (a blank line between them).
+ */
+export function descriptionText(text: string): string {
+  if (!htmlMarkup.test(text)) return text;
+  const markdown = htmlToMarkdown(text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined);
+  return markdown
+    .split(/\n\s*\n/)
+    .map(markdownToText)
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 /** Inline Markdown as the converter writes it: an escape, an image, a code span, a link's brackets, emphasis. */
 const inlineMarkup = /\\([!-/:-@[-`{-~])|!\[([^\]]*)\]\((?:\\.|[^)\\])*\)|(`+)([^`]*?)\3|\[|\]\((?:\\.|[^)\\])*\)|\*|_|~~/g;
 
