@@ -110,6 +110,13 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
     // would not be this one.
     problems.push({ level: 'error', file: manifestFile, field: 'guid', message: 'holds a control character that XML 1.0 cannot carry' });
   }
+  if (mf.number === 0)
+    problems.push({
+      level: 'warning',
+      file: manifestFile,
+      field: 'number',
+      message: 'is 0: Apple Podcasts takes episode numbers of 1 or more, so the feeds give this episode none',
+    });
   return {
     slug: le.slug,
     dir: le.dir,

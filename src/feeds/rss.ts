@@ -157,7 +157,8 @@ function itemFor(catalog: Catalog, feed: FeedDef, options: FeedOptions, episode:
     // Apple accepts whole seconds; the probed duration is the truth, not a tag in the file.
     elements.push({ name: 'itunes:duration', text: Math.round(enclosure.facts.duration) });
   }
-  if (episode.number !== undefined) elements.push({ name: 'itunes:episode', text: episode.number });
+  // Apple takes "a non-zero integer (1, 2, 3, etc.)": an episode 0 (a pilot, say) goes without one.
+  if (episode.number !== undefined && episode.number > 0) elements.push({ name: 'itunes:episode', text: episode.number });
   if (episode.season !== undefined) elements.push({ name: 'itunes:season', text: episode.season });
   elements.push({ name: 'itunes:episodeType', text: episode.episodeType });
   if (episode.explicit !== undefined) elements.push({ name: 'itunes:explicit', text: String(episode.explicit) });

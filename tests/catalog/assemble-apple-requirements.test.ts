@@ -29,3 +29,13 @@ test('a guid holding a character XML 1.0 cannot carry is an error; DEL and C1, w
   assert.deepEqual(problemsOf(show({}, [episode('g\u0001x')])), ['error 001-a/episode.yaml guid']);
   assert.deepEqual(problemsOf(show({}, [episode('g\u0085x\u007f')])), []);
 });
+
+test('an episode numbered 0 is a warning on number (Apple takes 1 or more); 1 is not', () => {
+  const numbered = (number: number) => {
+    const e = episode();
+    e.loaded.manifest = { ...e.loaded.manifest, number };
+    return e;
+  };
+  assert.deepEqual(problemsOf(show({}, [numbered(0)])), ['warning 001-a/episode.yaml number']);
+  assert.deepEqual(problemsOf(show({}, [numbered(1)])), []);
+});
