@@ -48,6 +48,9 @@ function feedArtworkUrl(options: FeedOptions, image: ImageFacts): string {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** Apple Podcasts' bound on an episode's <description>, in bytes (https://podcasters.apple.com/support/823-podcast-requirements). */
+const APPLE_DESCRIPTION_BYTES = 4000;
+
 /** Plain text made safe to sit in an HTML field (RSS descriptions are read as HTML). */
 const textAsHtml = (s: string) => `<p>${escapeHtml(s)}</p>`;
 
@@ -187,7 +190,9 @@ function itemFor(catalog: Catalog, feed: FeedDef, options: FeedOptions, episode:
     link: pageUrl,
     guid: episode.guid,
     date: new Date(episode.date),
-    description: notesHtml,
+    // Apple reads at most 4000 bytes of <description>: longer notes go whole in content:encoded
+    // only, with the summary as the description.
+    description: Buffer.byteLength(notesHtml) <= APPLE_DESCRIPTION_BYTES ? notesHtml : textAsHtml(episode.summary),
     contentHtml: notesHtml,
     enclosure: { url: mediaUrl(options, episode, enclosure), length: enclosure.facts.size, type: enclosure.facts.mime },
     elements,
