@@ -70,7 +70,6 @@ export function startLive(showDir: string, options: LiveOptions): Live {
   let publishedKey: string | undefined;
   let logged = new Set<string>();
   let announced = false;
-  let lockComplaint: string | undefined;
   let stopped = false;
   let interval: NodeJS.Timeout | undefined;
   let releaseTimer: NodeJS.Timeout | undefined;
@@ -113,12 +112,11 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter(
       (p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl',
     );
-    // An unreadable lock is reported but holds nothing back: it is netcaster's record, not the show.
-    const unreadable = lockProblems.filter((p) => p.file === LOCK_FILE && p.level === 'error');
-    const complaint = unreadable.map((p) => `${p.file}: ${p.message}`).join('; ');
-    if (complaint && complaint !== lockComplaint) log(`problem: ${complaint}`);
-    lockComplaint = complaint;
-    const problems = [...fresh.problems, ...lockProblems.filter((p) => !unreadable.includes(p))];
+    // An unreadable lock (a merge conflict, a truncated file) cannot tell a published guid or feed
+    // URL from a changed one: as build refuses to publish, the whole show stays at its last good
+    // version (a show-level problem, logged as "waiting    show: netcaster.lock ...") until the
+    // lock is restored.
+    const problems = [...fresh.problems, ...lockProblems];
     state = mergeCatalog(state, { catalog: fresh.catalog, problems }, { folderFingerprints, quiet }, clock());
     await derive();
   };

@@ -203,3 +203,28 @@ test("regression: a warm scan walked the show twice (its folder prints now come 
   assert.doesNotMatch(warm.fingerprints.get('001-old')!, /\.note/);
   assert.equal(warm.fingerprints.get('002-older'), cold.fingerprints.get('002-older'));
 });
+
+test('regression: while netcaster.lock is unreadable (a merge conflict), a published guid change is held back, not published', async (t) => {
+  const { dir, l } = await liveShow(t, [{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  const locked = () => Object.keys(readLock(dir).lock.episodes);
+  await waitFor(`${LOCK_FILE} to record the episode`, () => locked().length === 1, 3000);
+  const guidOf = () => l.last().catalog.episodes.find((e) => e.slug === '001-first')?.guid;
+  const published = guidOf();
+  assert.ok(published);
+
+  fs.writeFileSync(path.join(dir, LOCK_FILE), '<<<<<<< HEAD\n{"feeds": {}}\n=======\n');
+  writeEpisode(
+    dir,
+    { slug: '001-first', title: 'First, edited', date: '2024-01-01T10:00:00Z', guid: 'a-changed-guid' },
+    { copyMedia: false },
+  );
+  await waitFor(
+    'the unreadable lock in the log',
+    () =>
+      l.lines.some((x) => x.startsWith('waiting    show: netcaster.lock') && x.includes('the whole show stays at its last good version')),
+    6000,
+  );
+  await sleep(2500); // two more scans
+  assert.equal(guidOf(), published, 'the changed guid never reached a listener');
+  assert.deepEqual(l.last().titles, ['First']);
+});
