@@ -11,6 +11,7 @@ import { checkShow } from '../catalog/check-show.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import { formatTime, relativeTime } from '../live/live-catalog.js';
 import { describeWriteError } from '../site/out-dir.js';
+import { readRegularFile } from '../show/show-file.js';
 import { refuseOutDir, run as build } from './build.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
@@ -59,7 +60,8 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   try {
     writeRecord(out, record);
   } catch (err) {
-    const why = describeWriteError(err);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = describeWriteError(err) ?? (code === 'EISDIR' || code === 'ENOTEMPTY' ? `${RECORD_FILE} is a folder` : undefined);
     if (why === undefined) throw err;
     // The site is out; only the record is missing, so the next run builds again to be sure.
     process.stderr.write(`netcaster publish-due: the site was built, but its record could not be written to ${out}: ${why}\n`);
@@ -80,9 +82,16 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   return 0;
 }
 
+/** A record is some 60 bytes a published episode: a show of 100,000 is 6 MB. More is not a record netcaster wrote. */
+const RECORD_MAX_BYTES = 32 * 1024 * 1024;
+
 function readRecord(out: string): PublishedRecord | undefined {
+  // Through the guard every other read goes through: a FIFO left at its name must not hang the
+  // cron job, nor a huge file take gigabytes of memory. Either is no record: build to be sure.
+  const bytes = readRegularFile(path.join(out, RECORD_FILE), RECORD_MAX_BYTES);
+  if (bytes === undefined) return undefined;
   try {
-    const data = JSON.parse(fs.readFileSync(path.join(out, RECORD_FILE), 'utf8'));
+    const data = JSON.parse(bytes.toString('utf8'));
     if (!Array.isArray(data.guids) || !data.guids.every((g: unknown) => typeof g === 'string')) return undefined;
     return { guids: [...data.guids].sort(), slugs: typeof data.slugs === 'object' && data.slugs ? data.slugs : {} };
   } catch {

@@ -110,3 +110,41 @@ test('publish-due builds into a symlink to a folder and records what it publishe
     for (const p of [out, www, show]) fs.rmSync(p, { recursive: true, force: true });
   }
 });
+
+test('regression: a FIFO, a huge file or a folder at the record name neither hangs publish-due nor costs gigabytes nor crashes it', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { cliPath } = await import('../support/env.js');
+  const { dir, cacheDir, root } = makeTinyShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  const out = path.join(root, 'site');
+  const record = path.join(out, '.netcaster-published.json');
+  const run = () => {
+    runCli(['--version']); // the bundle is fresh (runCli checks)
+    const r = spawnSync(process.execPath, ['--max-old-space-size=256', cliPath, 'publish-due', dir, '--out', out], {
+      env: { ...process.env, NETCASTER_CACHE_DIR: cacheDir },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  };
+  assert.equal(run().code, 0);
+
+  fs.rmSync(record);
+  spawnSync('mkfifo', [record]);
+  const fifo = run();
+  assert.equal(fifo.signal, null, 'publish-due did not hang on a FIFO');
+  assert.equal(fifo.code, 0, fifo.stderr);
+  assert.ok(fs.statSync(record).isFile(), 'the record is written again');
+
+  // 64 MB of guids: no record netcaster wrote; read whole it took gigabytes.
+  fs.writeFileSync(record, `{"guids":[${'"x",'.repeat(16 * 1024 * 1024)}"x"]}`);
+  const huge = run();
+  assert.equal(huge.code, 0, huge.stderr);
+  assert.deepEqual(JSON.parse(fs.readFileSync(record, 'utf8')).guids, ['guid-001-first']);
+
+  fs.rmSync(record);
+  fs.mkdirSync(path.join(record, 'inside'), { recursive: true });
+  const folder = run();
+  assert.equal(folder.code, 1);
+  assert.match(folder.stderr, /its record could not be written to .*: \.netcaster-published\.json is a folder/);
+  assert.doesNotMatch(folder.stderr, /internal error/);
+});
