@@ -14,6 +14,8 @@ import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import type { Catalog, Episode } from '../contract/catalog.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
+// Type only: export.js is loaded when there is something to write (the warm path stays light).
+import type { ExportInterrupted } from '../site/export.js';
 import { episodeUrl, feedUrl } from '../contract/urls.js';
 import type { SiteOptions } from '../contract/site-options.js';
 import { podcastGuid } from '../catalog/feed-guid.js';
@@ -83,6 +85,11 @@ async function checkAndBuild(
     result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes, fingerprint: checked.fingerprint });
   } catch (err) {
     if (err instanceof OutDirRefused) return usageError(err.message);
+    if ((err as Error)?.name === 'ExportInterrupted') {
+      const { message, signal } = err as ExportInterrupted;
+      process.stderr.write(`\nnetcaster build: ${message}; ${out} was left as it was\n`);
+      return signal === 'SIGINT' ? 130 : 143;
+    }
     if (err instanceof OutDirBusy) {
       process.stderr.write(`netcaster build: ${err.message}\n`);
       return 1;

@@ -56,15 +56,57 @@ export async function exportSite(site: SiteRoutes, outDir: string, later?: Promi
   later?.catch(() => undefined); // awaited after the writes; should those fail first, its failure must not go unhandled
   const out = checkOutDir(outDir);
   const unlock = out.real ? lockOutDir(out.real, outDir) : () => undefined;
+  // Ctrl-C or a service manager's SIGTERM while the site is staged: the staging folder and OUT's
+  // lock are removed and OUT is left as it was (killed outright, the staging folder beside OUT
+  // was left behind for good, and the lock in OUT until the next export). The swap itself is
+  // synchronous: a signal that comes during it is handled once it is through.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(new ExportInterrupted(signal));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     if (out.real) removeWorkFolders(out.real);
-    return await exportInto(site, out, later);
+    return await exportInto(site, out, later, stop.signal);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     unlock();
   }
 }
 
-async function exportInto(site: SiteRoutes, out: OutDir, later?: Promise<SiteRoutes>): Promise<{ files: number }> {
+/** A stop signal came while the site was being staged: nothing in OUT was changed. */
+export class ExportInterrupted extends Error {
+  override name = 'ExportInterrupted';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it is aborted. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+async function exportInto(
+  site: SiteRoutes,
+  out: OutDir,
+  later: Promise<SiteRoutes> | undefined,
+  signal: AbortSignal,
+): Promise<{ files: number }> {
   const entries = [...site.entries()];
   if (!site.has('/404.html'))
     entries.push([
@@ -84,13 +126,14 @@ async function exportInto(site: SiteRoutes, out: OutDir, later?: Promise<SiteRou
         const entry = batch[i][1];
         // Rendered (a page's first read renders it) while its folder is being made.
         const body = entry.kind === 'content' ? entry.body : undefined;
-        await folders.made(path.dirname(files[i]));
+        await unlessAborted(folders.made(path.dirname(files[i])), signal);
         writeEntry(path.join(stage, files[i]), entry, body);
         written.add(files[i].split(path.sep).join('/'));
       }
     };
     await write(entries);
-    if (later) await write([...(await later).entries()]);
+    if (later) await write([...(await unlessAborted(later, signal)).entries()]);
+    signal.throwIfAborted();
     written.add(EXPORT_MARKER);
     fs.writeFileSync(path.join(stage, EXPORT_MARKER), markerBody(written));
     if (out.real) swapEntries(stage, out.real, out, written);

@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
+import { ExportInterrupted, exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
 import { spawnSync } from 'node:child_process';
 import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
 import { buildRoutes } from '../../src/site/routes.js';
@@ -335,4 +335,24 @@ test('regression: folders are made on the thread pool while pages render; an exp
   await assert.rejects(exportSite(site, out), /the home page failed to render/);
   await new Promise((resolve) => setTimeout(resolve, 100)); // a folder made after the cleanup would show by now
   assert.deepEqual(await fs.readdir(dir), []);
+});
+
+test('regression: SIGTERM or SIGINT while the site is staged removes the staging folder and the lock, and leaves OUT as it was', async (t) => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const dir = tempDir('export', t);
+    const out = path.join(dir, 'out');
+    await exportSite(await fixtureSite(dir), out);
+    const before = await snapshot(out);
+    const listeners = process.listenerCount(signal);
+    const next = await fixtureSite(dir);
+    next.set('/', { kind: 'content', contentType: 'text/html', body: 'a new home page that must not appear' });
+    // The feeds still wait for their hashes when the service manager stops the build.
+    const exporting = exportSite(next, out, new Promise<SiteRoutes>(() => {}));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.emit(signal, signal);
+    await assert.rejects(exporting, (err) => err instanceof ExportInterrupted && err.signal === signal);
+    assert.deepEqual(await snapshot(out), before, 'OUT is as it was, with no lock left in it');
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show'], 'no staging folder beside OUT');
+    assert.equal(process.listenerCount(signal), listeners, 'the handlers are gone with the export');
+  }
 });
