@@ -33,14 +33,36 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
     return 1;
   }
 
-  const number =
-    (await highestNumber(
-      show.dir,
-      show.episodes.map((e) => e.manifest.number),
-    )) + 1;
-  const padded = String(number).padStart(3, '0');
-  const slug = `${padded}-${slugify(title) || 'episode'}`;
-  const episodeDir = path.join(dir, slug);
+  // Two `new` at once (two terminals, a script) must not both take the next number: the number is
+  // found and its folder made while holding the show's `new` lock.
+  let release: () => Promise<void>;
+  try {
+    release = await lockNew(dir);
+  } catch (err) {
+    console.error(`netcaster new: ${(err as Error).message}`);
+    return 1;
+  }
+  let number: number;
+  let padded: string;
+  let episodeDir: string;
+  try {
+    number =
+      (await highestNumber(
+        show.dir,
+        show.episodes.map((e) => e.manifest.number),
+      )) + 1;
+    padded = String(number).padStart(3, '0');
+    episodeDir = path.join(dir, `${padded}-${slugify(title) || 'episode'}`);
+    try {
+      await fs.mkdir(episodeDir); // not recursive: an existing folder is an error, never overwritten
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      console.error(`netcaster new: ${episodeDir}: ${code === 'EEXIST' ? 'already exists' : `cannot be created (${code})`}`);
+      return 1;
+    }
+  } finally {
+    await release();
+  }
 
   // Media names follow the show's habit: <show>-<NNN>.<format>, one per format any feed uses.
   const prefix = slugify(show.manifest.title) || 'episode';
@@ -63,19 +85,61 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
     `# The guid identifies the episode to podcast apps: never change it once published.\n` +
     stringifyYaml(manifest);
 
-  try {
-    await fs.mkdir(episodeDir); // not recursive: an existing folder is an error, never overwritten
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    console.error(`netcaster new: ${episodeDir}: ${code === 'EEXIST' ? 'already exists' : `cannot be created (${code})`}`);
-    return 1;
-  }
   await fs.writeFile(path.join(episodeDir, EPISODE_FILE), text, { flag: 'wx' });
   await fs.writeFile(path.join(episodeDir, 'notes.md'), '', { flag: 'wx' });
 
   console.log(episodeDir);
   console.error(`netcaster new: episode ${number} is a draft; add ${Object.values(media).join(', ')} and set draft: false to publish`);
   return 0;
+}
+
+/** Held in the show folder (hidden: no scan or check looks at it) while `new` picks a number. */
+export const NEW_LOCK = '.netcaster-new.lock';
+/** How long `new` waits for another `new` of the same show to finish picking its number. */
+const NEW_LOCK_WAIT_MS = 10_000;
+/** A lock older than this was left by a `new` that was killed (picking a number takes milliseconds). */
+const NEW_LOCK_STALE_MS = 60_000;
+
+/** Takes the show's `new` lock (waiting while another live `new` holds it); returns the release. */
+async function lockNew(showDir: string): Promise<() => Promise<void>> {
+  const file = path.join(showDir, NEW_LOCK);
+  const deadline = Date.now() + NEW_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await fs.open(file, 'wx');
+      try {
+        await handle.writeFile(`${process.pid}\n`);
+      } finally {
+        await handle.close();
+      }
+      return () => fs.rm(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new Error(`${file}: cannot be created (${(err as NodeJS.ErrnoException).code})`);
+    }
+    if (await staleLock(file)) {
+      await fs.rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another \`netcaster new\` is creating an episode in ${showDir} (${file}); try again`);
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+  }
+}
+
+/** Whether a `new` lock was left by a process that is gone (or is very old). */
+async function staleLock(file: string): Promise<boolean> {
+  const st = await fs.lstat(file).catch(() => undefined);
+  if (!st) return false; // released meanwhile: try again
+  if (!st.isFile()) throw new Error(`${file}: is not a file netcaster wrote; remove it`);
+  if (Date.now() - st.mtimeMs > NEW_LOCK_STALE_MS) return true;
+  const pid = Number.parseInt((await fs.readFile(file, 'utf8').catch(() => '')).slice(0, 32), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - st.mtimeMs > 5000; // being written
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'EPERM';
+  }
 }
 
 /** The highest episode number so far: from the manifests, or from a folder's numeric prefix. */

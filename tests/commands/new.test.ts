@@ -145,3 +145,26 @@ test('the date carries the local offset, half hours included', async () => {
   assert.match(date, /\+05:30$/);
   assert.ok(Math.abs(Date.parse(date) - Date.now()) < 60_000, date);
 });
+
+test('new run several times at once gives every episode its own number (no two folders share one)', async () => {
+  const { spawn } = await import('node:child_process');
+  const { cliPath } = await import('../support/env.js');
+  const show = await copyShow('show-concurrent');
+  const runs = Array.from(
+    { length: 8 },
+    (_, i) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [cliPath, 'new', show, '--title', `Concurrent ${i}`], {
+          env: { ...process.env, NETCASTER_CACHE_DIR: cacheDir },
+          stdio: 'ignore',
+        });
+        child.on('exit', (code) => resolve(code));
+      }),
+  );
+  assert.deepEqual(await Promise.all(runs), Array(8).fill(0));
+  const created = (await fs.readdir(show)).filter((name) => /^\d+-concurrent/.test(name));
+  assert.equal(created.length, 8);
+  const numbers = created.map((name) => Number(name.split('-')[0])).sort((a, b) => a - b);
+  assert.deepEqual(numbers, [48, 49, 50, 51, 52, 53, 54, 55], created.join(', '));
+  assert.equal((await fs.readdir(show)).includes('.netcaster-new.lock'), false, 'the lock is released');
+});
