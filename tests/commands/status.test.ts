@@ -66,3 +66,14 @@ test('status exits 1 when the show cannot be read', (t) => {
   assert.match(broken.stderr, /show\.yaml\n\s+error\s+titel: unknown key/);
   assert.doesNotMatch(broken.stderr, /\n\s+at /, 'no stack trace');
 });
+
+test('regression: a draft still waiting for its media files (as `netcaster new` makes it) is listed under Drafts', (t) => {
+  const { dir, cacheDir } = makeTinyShow([{ slug: '001-first', title: 'First', date: '2024-01-01T10:00:00Z' }]);
+  const env = { NETCASTER_CACHE_DIR: cacheDir };
+  const made = runCli(['new', dir, '--title', 'Next one'], { env });
+  assert.equal(made.code, 0, made.stderr);
+  const r = runCli(['status', dir], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Drafts \(1\):\n {2}\(002-next-one\) {2}waiting for its media files\n/);
+  assert.doesNotMatch(r.stdout, /Waiting on a problem/);
+});
