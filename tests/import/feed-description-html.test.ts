@@ -1,6 +1,7 @@
 // A channel <description> written as HTML (as many hosts write it: <p>s in CDATA) is imported as the
 // plain text show.yaml's description is. It was kept as it came, so the show page and every app
-// showed "<p>Hello ..." with its tags, while the episodes' notes and summaries were converted.
+// showed "<p>Hello ..." with its tags, while the episodes' notes and summaries were converted, and
+// a netcaster feed imported and built again showed `&amp;amp;` (each round trip added a layer).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { feedBase, ItemReader, readFeed } from '../../src/import/feed.js';
@@ -8,7 +9,7 @@ import { parseFeedXml } from '../../src/import/xml.js';
 
 const FEED_URL = 'https://old.example/shows/feed.xml';
 const rss = (channel: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>${channel}</channel></rss>`;
+  `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>${channel}</channel></rss>`;
 
 function description(channel: string): string | undefined {
   const xml = rss(channel);
@@ -37,4 +38,29 @@ test('a plain-text channel description is kept as it is, angle brackets and blan
     '5 < 6, & write to <your name>.\n\nSecond.',
   );
   assert.equal(description('<description><![CDATA[<p></p>]]></description>'), undefined);
+});
+
+test("netcaster's own escaped channel description comes back as the text it was made from", () => {
+  assert.equal(
+    description('<description><![CDATA[A show &amp; more &lt;b&gt;bold&lt;/b&gt; ]]&gt; end]]></description>'),
+    'A show & more <b>bold</b> ]]> end',
+  );
+});
+
+test("a host's HTML channel description becomes plain text, without its tags", () => {
+  assert.equal(
+    description('<description><![CDATA[<p>Welcome to <b>My Show</b> &amp; friends.</p>]]></description>'),
+    'Welcome to My Show & friends.',
+  );
+});
+
+test('a plain-text description is kept as it is', () => {
+  assert.equal(
+    description('<description>All the habits of old hosts &amp; more, x &lt; y.</description>'),
+    'All the habits of old hosts & more, x < y.',
+  );
+});
+
+test('an HTML description with no text falls back to itunes:summary', () => {
+  assert.equal(description('<description><![CDATA[<p></p>]]></description><itunes:summary>The summary.</itunes:summary>'), 'The summary.');
 });

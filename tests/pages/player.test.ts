@@ -2,25 +2,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { makeVariants } from '../../src/artwork/variants.js';
-import { checkShow } from '../../src/catalog/check-show.js';
-import { createApp } from '../../src/site/app.js';
-import { readPublicFiles } from '../../src/site/export.js';
-import { buildRoutes } from '../../src/site/routes.js';
 import { needTool, sampleShowDir } from '../support/env.js';
+import { hasChromium, siteInBrowser, type SiteInBrowser } from '../support/site-in-browser.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const chromiumPath = '/usr/bin/chromium';
 const episodePath = '/episodes/046-the-mega-edition/';
 
-interface Site {
-  base: string;
-  browser: Browser;
-  close: () => Promise<void>;
-}
+type Site = SiteInBrowser;
 
 let shared: Promise<Site> | undefined;
 
@@ -32,34 +20,11 @@ function withSite(): Promise<Site> {
 
 async function startSite(): Promise<Site> {
   const cache = tempDir('player');
-  process.env.NETCASTER_CACHE_DIR = cache; // this file's own process
-  const { catalog, problems } = await checkShow(sampleShowDir, { baseUrl: 'http://127.0.0.1' });
-  assert.ok(catalog, JSON.stringify(problems));
-  const artwork = await makeVariants(
-    [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))],
-    path.join(cache, 'artwork'),
-  );
-  const site = buildRoutes(catalog, {
-    baseUrl: 'http://127.0.0.1',
-    now: new Date(),
-    artwork,
-    downloadLinks: 'route',
-    publicFiles: await readPublicFiles(),
-  });
-  const server = createApp(() => site).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  const site = await siteInBrowser(sampleShowDir, cache);
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    browser,
+    ...site,
     close: async () => {
-      // The browser first: its media requests keep connections open, which server.close() would wait out.
-      await browser.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await site.close();
       fs.rmSync(cache, { recursive: true, force: true });
     },
   };
@@ -70,7 +35,7 @@ test.after(async () => {
 });
 
 test('the player switch shows one player, remembers the choice, and chapters seek', async (t) => {
-  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  if (!needTool(t, 'chromium', hasChromium)) return;
   const { base, browser } = await withSite();
   const context = await browser.newContext();
   t.after(() => context.close());
@@ -104,7 +69,7 @@ test('the player switch shows one player, remembers the choice, and chapters see
 });
 
 test('without script both players are there and the switch stays hidden', async (t) => {
-  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  if (!needTool(t, 'chromium', hasChromium)) return;
   const { base, browser } = await withSite();
   const context = await browser.newContext({ javaScriptEnabled: false });
   t.after(() => context.close());
@@ -120,7 +85,7 @@ test('without script both players are there and the switch stays hidden', async 
 });
 
 test('the copy buttons appear with the script', async (t) => {
-  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  if (!needTool(t, 'chromium', hasChromium)) return;
   const { base, browser } = await withSite();
   const context = await browser.newContext();
   t.after(() => context.close());

@@ -7,16 +7,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
-import { makeVariants } from '../../../src/artwork/variants.js';
-import { checkShow } from '../../../src/catalog/check-show.js';
-import { createApp } from '../../../src/site/app.js';
-import { readPublicFiles } from '../../../src/site/export.js';
-import { buildRoutes } from '../../../src/site/routes.js';
 import { needTool, sampleShowDir } from '../../support/env.js';
+import { hasChromium, siteInBrowser } from '../../support/site-in-browser.js';
 import { copyOfSample, tempDir } from '../../support/temp-dir.js';
-
-const chromiumPath = '/usr/bin/chromium';
 
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) =>
@@ -25,7 +18,7 @@ function listen(server: http.Server): Promise<string> {
 }
 
 test('an image in the show notes from another site is shown on the served page, not blocked by the CSP', async (t) => {
-  if (!needTool(t, 'chromium', () => fs.existsSync(chromiumPath))) return;
+  if (!needTool(t, 'chromium', hasChromium)) return;
   // Another origin (another port) serving a JPEG, as an image host would.
   const jpeg = fs.readFileSync(path.join(sampleShowDir, 'artwork.jpg'));
   const imageHost = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(jpeg));
@@ -34,33 +27,8 @@ test('an image in the show notes from another site is shown on the served page, 
 
   const show = copyOfSample(tempDir('csp-notes', t));
   fs.appendFileSync(path.join(show, '046-the-mega-edition', 'notes.md'), `\n![The diagram](${imageBase}/diagram.jpg)\n`);
-  const cache = tempDir('csp-notes-cache', t);
-  process.env.NETCASTER_CACHE_DIR = cache;
-  const { catalog, problems } = await checkShow(show, { baseUrl: 'http://127.0.0.1' });
-  assert.ok(catalog, JSON.stringify(problems));
-  const artwork = await makeVariants(
-    [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))],
-    path.join(cache, 'artwork'),
-  );
-  const site = buildRoutes(catalog, {
-    baseUrl: 'http://127.0.0.1',
-    now: new Date(),
-    artwork,
-    downloadLinks: 'route',
-    publicFiles: await readPublicFiles(),
-  });
-  const server = createApp(() => site).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
-  t.after(async () => {
-    await browser.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const { base, browser, close } = await siteInBrowser(show, tempDir('csp-notes-cache', t));
+  t.after(close);
 
   const page = await browser.newPage();
   const blocked: string[] = [];
