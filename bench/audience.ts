@@ -255,13 +255,17 @@ export async function benchAudience(): Promise<object> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const counting of round % 2 ? [true, false] : [false, true]) {
         const s = await startServer(dir, counting);
-        wrk(s.port, dir, WARMUP_S);
-        const cpuBefore = cpuMs(s.child.pid!);
-        const mbs = wrk(s.port, dir);
-        const cpuUsed = cpuMs(s.child.pid!) - cpuBefore;
-        (counting ? on : off).push(mbs);
-        cpu[counting ? 'on' : 'off'].push(Math.round(cpuUsed / ((mbs * DURATION_S) / 1024)));
-        await stopChild(s.child);
+        // Stopped whatever happens: a server left running kept the bench from ever exiting.
+        try {
+          wrk(s.port, dir, WARMUP_S);
+          const cpuBefore = cpuMs(s.child.pid!);
+          const mbs = wrk(s.port, dir);
+          const cpuUsed = cpuMs(s.child.pid!) - cpuBefore;
+          (counting ? on : off).push(mbs);
+          cpu[counting ? 'on' : 'off'].push(Math.round(cpuUsed / ((mbs * DURATION_S) / 1024)));
+        } finally {
+          await stopChild(s.child);
+        }
       }
     }
     const median = (xs: number[]) => {

@@ -150,7 +150,8 @@ async function startNetcaster(dir: string): Promise<{ port: number; child: Child
  * the client's. wrk shows the servers' own ceiling (one thread, so it keeps to one core).
  */
 function wrkRanges(port: number, dir: string): WrkResult | undefined {
-  if (spawnSync('sh', ['-c', 'command -v wrk']).status !== 0) return undefined;
+  if (spawnSync('sh', ['-c', 'command -v wrk']).status !== 0)
+    throw new Error('wrk is not installed: the media figure needs it (scripts/install-test-tools.sh installs it)');
   const script = path.join(dir, 'ranges.lua');
   fs.writeFileSync(
     script,

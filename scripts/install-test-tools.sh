@@ -6,7 +6,7 @@
 #   python3-feedparser
 #   gpodder                     gpo, a real podcast app, subscribes and downloads in the tests
 #   chromium, fonts-dejavu-core a real browser plays episodes in the tests
-#   nginx-light                 the baseline in `npm run bench`
+#   nginx-light, wrk            the baseline in `npm run bench`, and the load generator for its media figure
 #   wget                        the baseline for `netcaster import` in `npm run bench`
 #   postgresql                  the download-count store's tests run against a real server
 #   goaccess                    the baseline for `stats import` in `npm run bench`
@@ -15,4 +15,4 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq ffmpeg espeak-ng sox libxml2-utils python3-podcastparser python3-feedparser \
-  gpodder chromium fonts-dejavu-core nginx-light wget postgresql goaccess php-cli php-getid3 >/dev/null
+  gpodder chromium fonts-dejavu-core nginx-light wrk wget postgresql goaccess php-cli php-getid3 >/dev/null
