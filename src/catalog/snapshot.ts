@@ -171,8 +171,36 @@ export function writeListings(showDir: string, listings: Listings): void {
 }
 
 export function readSnapshot(showDir: string, fingerprint: string): CheckResult | undefined {
-  const data = readCacheJson(snapshotFile(showDir)) as { fingerprint?: unknown; result?: CheckResult } | undefined;
-  return data?.fingerprint === fingerprint && data.result ? data.result : undefined;
+  const data = readCacheJson(snapshotFile(showDir)) as { fingerprint?: unknown; result?: unknown } | undefined;
+  return data?.fingerprint === fingerprint && looksWritten(data.result) ? data.result : undefined;
+}
+
+/**
+ * Whether a snapshot has the shape writeSnapshot gives it, down to each episode: the cache may be
+ * damaged or tampered with while its fingerprint stays whole, and such a result (a null catalog, a
+ * string for the feeds) made every command an internal error until the cache was wiped. Anything
+ * else is no snapshot: the show is checked afresh.
+ */
+function looksWritten(result: unknown): result is CheckResult {
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(result) || !Array.isArray(result.problems)) return false;
+  if (
+    !result.problems.every((p) => isObject(p) && typeof p.level === 'string' && typeof p.file === 'string' && typeof p.message === 'string')
+  )
+    return false;
+  if (result.catalog === undefined) return true;
+  const catalog = result.catalog;
+  if (!isObject(catalog) || !isObject(catalog.show) || !Array.isArray(catalog.episodes)) return false;
+  if (typeof catalog.show.title !== 'string' || !Array.isArray(catalog.show.feeds) || !isObject(catalog.show.artwork)) return false;
+  return catalog.episodes.every(
+    (e) =>
+      isObject(e) &&
+      typeof e.slug === 'string' &&
+      typeof e.guid === 'string' &&
+      typeof e.date === 'string' &&
+      Array.isArray(e.media) &&
+      e.media.every((m) => isObject(m) && isObject(m.facts)),
+  );
 }
 
 export function writeSnapshot(showDir: string, fingerprint: string, result: CheckResult): void {

@@ -3,6 +3,7 @@
 // in place, an episode added or removed, a media file changed, a file added beside a manifest.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { checkShow } from '../../src/catalog/check-show.js';
@@ -139,4 +140,25 @@ test('a tampered listings file (paths for names, a NUL, wrong types) is dropped 
   const warm = await checkShow(dir);
   assert.deepEqual(warm.problems, first.problems);
   assert.equal(warm.fingerprint, first.fingerprint, 'the dropped folders were listed again');
+});
+
+test('regression: a snapshot damaged inside, its fingerprint whole, is no snapshot: the show is checked afresh, not an internal error', async () => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  const key = createHash('sha1').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  const file = path.join(process.env.NETCASTER_CACHE_DIR!, `check-${key}.json`);
+  const written = JSON.parse(await fs.readFile(file, 'utf8'));
+  for (const damage of [
+    (r: Record<string, any>) => (r.catalog = null),
+    (r: Record<string, any>) => (r.catalog.show.feeds = 'audio'),
+    (r: Record<string, any>) => (r.catalog.episodes[0] = null),
+    (r: Record<string, any>) => (r.catalog.episodes[1].media = {}),
+    (r: Record<string, any>) => (r.problems = [null]),
+  ]) {
+    const result = structuredClone(written.result);
+    damage(result);
+    await fs.writeFile(file, JSON.stringify({ fingerprint: written.fingerprint, result }));
+    const again = await checkShow(dir);
+    assert.deepEqual(again.catalog, first.catalog, String(damage));
+  }
 });
