@@ -9,7 +9,7 @@ import type { Catalog, Chapter, Episode, EpisodeMedia, ImageFacts, Show } from '
 import type { Problem } from '../contract/problems.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import { EPISODE_FILE, SHOW_FILE } from '../show/load.js';
-import { checkCategory } from '../show/apple-categories.js';
+import { APPLE_DESCRIPTION_BYTES, checkCategory } from '../show/apple-categories.js';
 import { compareNames } from '../show/name-order.js';
 import { personTaxonomyProblems } from '../show/person-taxonomy.js';
 import { baseUrlProblem, httpUrlProblem } from '../show/urls.js';
@@ -310,9 +310,6 @@ function looselyEqual(a: string, b: string): boolean {
 }
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
-
-/** Apple Podcasts' bound on a show's description, in bytes of UTF-8. */
-const APPLE_DESCRIPTION_BYTES = 4000;
 
 function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOverride: string | undefined, problems: Problem[]): Show {
   const texts: [string, string][] = [

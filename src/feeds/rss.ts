@@ -12,7 +12,7 @@ import type { SiteOptions } from '../contract/site-options.js';
 import type { ArtworkSet, ImageVariant } from '../contract/artwork.js';
 import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../contract/urls.js';
 import { renderNotes } from '../notes/markdown.js';
-import { splitCategory } from '../show/apple-categories.js';
+import { APPLE_DESCRIPTION_BYTES, splitCategory } from '../show/apple-categories.js';
 import { renderChapters } from './chapters-json.js';
 import { renderRss, type RssItem, type XmlNode } from './podcast-adapter.js';
 
@@ -47,9 +47,6 @@ function feedArtworkUrl(options: FeedOptions, image: ImageFacts): string {
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** Apple Podcasts' bound on an episode's <description>, in bytes (https://podcasters.apple.com/support/823-podcast-requirements). */
-const APPLE_DESCRIPTION_BYTES = 4000;
 
 /** Plain text made safe to sit in an HTML field (RSS descriptions are read as HTML). */
 const textAsHtml = (s: string) => `<p>${escapeHtml(s)}</p>`;

@@ -2,6 +2,13 @@
 // Source: https://podcasters.apple.com/support/1691-apple-podcasts-categories
 // A show names them in show.yaml as "Technology" or, for a sub-category, "News/Tech News".
 
+/**
+ * Apple's bound on a <description>, the show's and an episode's alike, in bytes of UTF-8
+ * (https://podcasters.apple.com/support/823-podcast-requirements): check warns past it, and the
+ * feeds keep an episode's longer notes out of it.
+ */
+export const APPLE_DESCRIPTION_BYTES = 4000;
+
 export const appleCategories: Readonly<Record<string, readonly string[]>> = {
   Arts: ['Books', 'Design', 'Fashion & Beauty', 'Food', 'Performing Arts', 'Visual Arts'],
   Business: ['Careers', 'Entrepreneurship', 'Investing', 'Management', 'Marketing', 'Non-Profit'],
