@@ -133,7 +133,7 @@ interface PlannedCopy {
 
 /**
  * Every copy of specs: those already in cacheDir as they are, the others rendered from one decoding
- * of the source, after `beforeRendering` when there is any to render.
+ * of the source, `beforeRendering` started just before when there is any to render.
  */
 async function generate(
   source: Buffer,
@@ -151,7 +151,10 @@ async function generate(
     const before = made[i];
     return before.status === 'fulfilled' && before.value === undefined;
   });
-  if (missing.length) await beforeRendering?.();
+  // Started first, so its sharp calls go into libuv's thread pool ahead of the copies', and not
+  // awaited: on another of its threads it runs beside the decoding (it never rejects for a bad
+  // file; whatever else fails, probeImage meets again when it takes the result).
+  if (missing.length) beforeRendering?.().catch(() => undefined);
   const rendered = missing.length
     ? await renderCopies(
         source,

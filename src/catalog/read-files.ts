@@ -276,10 +276,35 @@ class FileReader {
   }
 }
 
-async function runPool(jobs: (() => Promise<void>)[], concurrency: number): Promise<void> {
+/**
+ * A probe that finds its file in the page cache never waits on I/O: its reads are synchronous, so
+ * the pool's jobs follow one another as promise continuations, and the event loop gets no turn
+ * until the last is done. What other threads finished meanwhile waited for that turn: a cold
+ * build's artwork copies (sharp, on libuv's threads) were made in some 40 ms and taken up 150-250 ms
+ * later, when the whole show was probed, and the build then waited for them (issue 12). A turn
+ * with nothing to take up costs a few microseconds.
+ */
+const JOBS_BETWEEN_TURNS = 8;
+
+export async function runPool(jobs: (() => Promise<void>)[], concurrency: number): Promise<void> {
   let next = 0;
+  let sinceTurn = 0;
+  // One turn for all the pool's workers: the event loop turns only once none of them has a
+  // continuation left to run.
+  let turn: Promise<void> | undefined;
   const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
+    while (next < jobs.length) {
+      if (sinceTurn >= JOBS_BETWEEN_TURNS) {
+        turn ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          sinceTurn = 0;
+          turn = undefined;
+        });
+        await turn;
+        continue; // another worker may have taken the last job meanwhile
+      }
+      sinceTurn++;
+      await jobs[next++]();
+    }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
 }
