@@ -5,6 +5,7 @@
 // and the same with "$http_range" added as one more quoted field, told apart line by line.
 // CloudFront: standard logs, tab-separated W3C fields named by the `#Fields:` line
 // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html).
+import { isRealDay } from '../contract/calendar.js';
 
 export type LogFormat = 'nginx' | 'cloudfront';
 
@@ -93,14 +94,8 @@ function twoDigits(text: string, at: number): number {
 
 function nginxTimeSlow(text: string): number {
   const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2})(\d{2})$/.exec(text);
-  if (!m || !MONTHS[m[2]] || !realDay(m[3], MONTHS[m[2]], m[1])) return NaN;
+  if (!m || !MONTHS[m[2]] || !isRealDay(Number(m[3]), Number(MONTHS[m[2]]), Number(m[1]))) return NaN;
   return Date.parse(`${m[3]}-${MONTHS[m[2]]}-${m[1]}T${m[4]}:${m[5]}:${m[6]}${m[7]}:${m[8]}`);
-}
-
-/** Whether the day is in its month: Date.parse reads 31 February as 3 March, a count on the wrong day. */
-function realDay(year: string, month: string, day: string): boolean {
-  const d = Number(day);
-  return d >= 1 && d <= new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
 }
 
 function pathOf(target: string): string {
@@ -233,7 +228,8 @@ export function parseCloudFrontLine(line: string, fields: string[]): LogRecord |
     return v === undefined || v === '-' ? undefined : v;
   };
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(get('date') ?? '');
-  const time = date && realDay(date[1], date[2], date[3]) ? Date.parse(`${get('date')}T${get('time')}Z`) : NaN;
+  // Date.parse reads 31 February as 3 March: a count on the wrong day.
+  const time = date && isRealDay(Number(date[1]), Number(date[2]), Number(date[3])) ? Date.parse(`${get('date')}T${get('time')}Z`) : NaN;
   if (Number.isNaN(time)) return `unreadable date and time "${get('date')} ${get('time')}"`;
   const status = Number(get('sc-status'));
   const ip = get('c-ip');

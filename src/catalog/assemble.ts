@@ -7,6 +7,7 @@
 // in one episode never holds back another. A broken show.yaml or show artwork leaves no catalog.
 import type { Catalog, Chapter, Episode, EpisodeMedia, ImageFacts, Show } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
+import { isRealDay } from '../contract/calendar.js';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
 import { EPISODE_FILE, SHOW_FILE } from '../show/load.js';
 import { APPLE_DESCRIPTION_BYTES, checkCategory } from '../show/apple-categories.js';
@@ -276,10 +277,7 @@ export function publicationTime(date: string): number | undefined {
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
   const [offsetHours, offsetMinutes] = m[8] ? [0, 0] : [Number(m[10]), Number(m[11])];
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
-    return undefined;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (day > [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]) return undefined;
+  if (!isRealDay(year, month, day) || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
   const fraction = m[7] ? Math.floor(Number(m[7]) * 1000) : 0;
   const offset = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   const utc = new Date(0);

@@ -1,5 +1,6 @@
 // The values of a feed as real hosts write them, read into what netcaster keeps: dates, durations,
 // enclosure URLs behind tracking prefixes, categories from Apple's older lists. Pure functions.
+import { isRealDay } from '../contract/calendar.js';
 import { checkCategory } from '../show/apple-categories.js';
 
 // --- Dates -------------------------------------------------------------------------------------
@@ -64,8 +65,7 @@ function isoWithOffset(ms: number, offsetMinutes: number): string {
  * rolls "31 Feb" over to 2 March and "2024-13-45" to 2025, and reads the years 0-99 as 1900-1999.
  */
 function utcTime(year: number, month: number, day: number, hours: number, minutes: number, seconds: number): number | undefined {
-  if (year < 1000 || year > 9999 || month < 0 || month > 11 || day < 1 || hours > 23 || minutes > 59 || seconds > 60) return undefined;
-  if (day > new Date(Date.UTC(year, month + 1, 0)).getUTCDate()) return undefined;
+  if (year < 1000 || year > 9999 || !isRealDay(year, month + 1, day) || hours > 23 || minutes > 59 || seconds > 60) return undefined;
   return Date.UTC(year, month, day, hours, minutes, seconds);
 }
 
