@@ -51,6 +51,17 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 /** Plain text made safe to sit in an HTML field (RSS descriptions are read as HTML). */
 const textAsHtml = (s: string) => `<p>${escapeHtml(s)}</p>`;
 
+/**
+ * Plain text for a field that some apps read as HTML and others as text: a channel's <description>
+ * (RSS 2.0 allows HTML in it; gPodder's podcastparser shows it as text, podcast-partytime and the
+ * Universal Feed Parser read it as HTML). Escaped whole, "News & Views" showed in gPodder as
+ * "News &amp; Views". So only what HTML would read as markup is escaped: `<` before a letter,
+ * `/`, `!` or `?` (a tag, a comment), and `&` before a letter, digit or `#` (a character
+ * reference; some named ones need no `;`). Everything else reads the same either way.
+ * https://html.spec.whatwg.org/multipage/parsing.html#data-state
+ */
+const textForHtmlOrText = (s: string) => s.replace(/&(?=[A-Za-z0-9#])/g, '&amp;').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+
 /** itunes:category elements, sub-categories nested under one element per parent (Apple's form). */
 function categoryElements(categories: string[]): XmlNode[] {
   const byParent = new Map<string, string[]>();
@@ -210,7 +221,7 @@ export function renderFeed(catalog: Catalog, feed: FeedDef, options: SiteOptions
   return renderRss(
     {
       title: feed.title,
-      description: escapeHtml(feed.description ?? show.description),
+      description: textForHtmlOrText(feed.description ?? show.description),
       link: absolute(options, paths.home()),
       feedUrl: feedUrl(options, feed),
       language: show.language,
