@@ -20,9 +20,12 @@ import {
   EXPORT_MARKER,
   isWorkName,
   lockOutDir,
+  makeStageBeside,
   markerBody,
   OutDirBusy,
   OutDirRefused,
+  removeKilledStages,
+  STAGE_OWNER,
   WORK_PREFIXES,
   type OutDir,
 } from './out-dir.js';
@@ -57,8 +60,8 @@ export async function exportSite(site: SiteRoutes, outDir: string, later?: Promi
   const out = checkOutDir(outDir);
   const unlock = out.real ? lockOutDir(out.real, outDir) : () => undefined;
   // Ctrl-C or a service manager's SIGTERM while the site is staged: the staging folder and OUT's
-  // lock are removed and OUT is left as it was (killed outright, the staging folder beside OUT
-  // was left behind for good, and the lock in OUT until the next export). The swap itself is
+  // lock are removed and OUT is left as it was. Killed outright (SIGKILL), an export leaves both
+  // until the next export of OUT removes them (removeKilledStages, lockOutDir). The swap itself is
   // synchronous: a signal that comes during it is handled once it is through.
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => stop.abort(new ExportInterrupted(signal));
@@ -66,6 +69,7 @@ export async function exportSite(site: SiteRoutes, outDir: string, later?: Promi
   process.once('SIGTERM', onSignal);
   try {
     if (out.real) removeWorkFolders(out.real);
+    removeKilledStages(out.real ?? out.given);
     return await exportInto(site, out, later, stop.signal);
   } finally {
     process.off('SIGINT', onSignal);
@@ -196,6 +200,7 @@ function renameNew(stage: string, given: string): void {
       throw new OutDirBusy(`${given} was made by something else while this build was writing; nothing was changed there, build again`);
     throw err;
   }
+  fs.rmSync(path.join(given, STAGE_OWNER), { force: true }); // came along with the stage: no file of the site
 }
 
 function writeEntry(file: string, entry: SiteEntry, body?: string): void {
@@ -235,14 +240,12 @@ function makeStage(out: OutDir): string {
   const tag = randomBytes(6).toString('hex');
   if (!out.real) {
     fs.mkdirSync(path.dirname(out.given), { recursive: true });
-    const beside = `${out.given}.netcaster-tmp-${tag}`;
-    fs.mkdirSync(beside);
-    return beside;
+    return makeStageBeside(out.given, tag);
   }
-  const beside = `${out.real}.netcaster-tmp-${tag}`;
   if (path.dirname(out.real) !== out.real) {
+    let beside: string | undefined;
     try {
-      fs.mkdirSync(beside);
+      beside = makeStageBeside(out.real, tag);
       // Whether a rename from beside into OUT works (not across a mount), tried on an empty folder.
       const probe = path.join(beside, 'probe');
       const inside = path.join(out.real, `${WORK_PREFIXES[0]}probe-${tag}`);
@@ -251,7 +254,7 @@ function makeStage(out: OutDir): string {
       fs.rmdirSync(inside);
       return beside;
     } catch {
-      fs.rmSync(beside, { recursive: true, force: true });
+      if (beside) fs.rmSync(beside, { recursive: true, force: true });
     }
   }
   const inside = path.join(out.real, `${WORK_PREFIXES[0]}${tag}`);
@@ -291,7 +294,7 @@ const ancestors = (rel: string) =>
 function swapEntries(stage: string, real: string, out: OutDir, written: Set<string>): void {
   const stageName = path.relative(real, stage);
   const isWork = (name: string) => name === stageName || isWorkName(name);
-  const newTops = new Set(fs.readdirSync(stage));
+  const newTops = new Set(fs.readdirSync(stage).filter((name) => name !== STAGE_OWNER));
   const newFolders = new Set([...written].flatMap(ancestors));
   const present = leaves(real, isWork);
 

@@ -4,8 +4,10 @@
 // path, so no symlink spelling gets round it), and, when it has files in it, must carry the
 // marker of an earlier export. The marker lists every file netcaster wrote there; only those are
 // ever replaced or removed. Whatever else is in OUT (a CNAME, a .well-known/ folder, a file put
-// there by hand) stays where it is.
+// there by hand) stays where it is. Here too are netcaster's working names: OUT's lock, the work
+// folders inside OUT, and the staging folders beside it with their owner files.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** Written into OUT by every export: the files that export wrote (relative, '/'-separated). */
@@ -24,6 +26,16 @@ export const LOCK_FILE = '.netcaster-lock';
 
 /** netcaster's own working names in OUT, never part of a site nor anyone else's file. */
 export const isWorkName = (name: string) => name === LOCK_FILE || WORK_PREFIXES.some((p) => name.startsWith(p));
+
+/** Beside OUT, an export stages the new site in `OUT.netcaster-tmp-<12 hex>`. */
+export const STAGE_BESIDE = '.netcaster-tmp-';
+
+/**
+ * Written into a staging folder beside OUT the moment it is made: the process id and host name of
+ * the export using it. A work name, so should it come into OUT with the staged site, it is skipped
+ * there and removed by the next export.
+ */
+export const STAGE_OWNER = `${WORK_PREFIXES[0]}owner`;
 
 /** A lock older than this is left from a machine that stopped (its process id may be in use again by now). */
 const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
@@ -146,12 +158,69 @@ function lockHolder(file: string): number | undefined {
   // A lock just made may not have its process id written yet: live until proven otherwise.
   if (!Number.isInteger(pid) || pid <= 0) return age < 10_000 ? 0 : undefined;
   if (age > LOCK_STALE_MS) return undefined;
+  return isAlive(pid) ? pid : undefined;
+}
+
+/** Whether a process with this id (> 0) exists on this machine. */
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return pid;
+    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined; // EPERM: it exists, another user's
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // EPERM: it exists, another user's
   }
+}
+
+/** Makes the staging folder `OUT.netcaster-tmp-<tag>` beside OUT, with its owner file in it. */
+export function makeStageBeside(out: string, tag: string): string {
+  const dir = `${out}${STAGE_BESIDE}${tag}`;
+  fs.mkdirSync(dir);
+  try {
+    fs.writeFileSync(path.join(dir, STAGE_OWNER), `${process.pid}\n${os.hostname()}\n`, { flag: 'wx' });
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return dir;
+}
+
+/**
+ * Removes the staging folders beside OUT that exports killed outright left there (SIGKILL, the OOM
+ * killer, a power cut: SIGINT and SIGTERM remove their own). Each such kill left another copy of the
+ * site beside OUT for good. Two exports of one OUT can run at once (while OUT does not exist there is
+ * no lock in it to wait on), and netcaster never deletes what it did not write; so a folder goes only
+ * when it is certainly a dead export's: a real folder (not a link) whose owner file names this host
+ * and a process that no longer exists. Anything else so named is left alone. Best effort: a leftover
+ * that cannot be removed now does not stop this export, and the next one tries again.
+ */
+export function removeKilledStages(out: string): void {
+  const parent = path.dirname(out);
+  if (parent === out) return; // no staging beside the root
+  const prefix = path.basename(out) + STAGE_BESIDE;
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return; // OUT's parent does not exist yet (or cannot be read): nothing of ours there
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}$/.test(name.slice(prefix.length))) continue;
+    const dir = path.join(parent, name);
+    try {
+      // rmSync unlinks a symlink inside the folder, never what it points at.
+      if (fs.lstatSync(dir).isDirectory() && ownerIsGone(dir)) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile (another export removed it), or refused (a permission): the next export tries again
+    }
+  }
+}
+
+/** Whether the staging folder's owner file names a process of this host that no longer exists. */
+function ownerIsGone(dir: string): boolean {
+  const [pid, host] = (readBounded(path.join(dir, STAGE_OWNER))?.toString('utf8') ?? '').split('\n');
+  // At most 9 digits: a number the kernel can be asked about (a larger one is refused, not dead).
+  // One still being written (its host line not complete yet) is no dead export's either.
+  return /^[1-9]\d{0,8}$/.test(pid) && host === os.hostname() && !isAlive(Number(pid));
 }
 
 /** What a folder that does not exist yet will be by real path: its nearest existing ancestor's real path, plus the rest. */

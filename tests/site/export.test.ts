@@ -1,10 +1,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { ExportInterrupted, exportSite, fileForUrlPath, readPublicFiles } from '../../src/site/export.js';
 import { spawnSync } from 'node:child_process';
-import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused } from '../../src/site/out-dir.js';
+import { EXPORT_MARKER, LOCK_FILE, OutDirBusy, OutDirRefused, STAGE_OWNER } from '../../src/site/out-dir.js';
 import { buildRoutes } from '../../src/site/routes.js';
 import type { SiteRoutes } from '../../src/site/types.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog, publicFiles, writeFixtureFiles } from '../support/catalog-fixture.js';
@@ -354,5 +355,21 @@ test('regression: SIGTERM or SIGINT while the site is staged removes the staging
     assert.deepEqual(await snapshot(out), before, 'OUT is as it was, with no lock left in it');
     assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show'], 'no staging folder beside OUT');
     assert.equal(process.listenerCount(signal), listeners, 'the handlers are gone with the export');
+  }
+});
+
+test('the staging folder beside OUT names its export (process id, host) from the start; the owner file never reaches OUT', async (t) => {
+  const dir = tempDir('export', t);
+  const out = path.join(dir, 'out');
+  for (const outExists of [false, true]) {
+    const exporting = exportSite(await fixtureSite(dir), out, new Promise<SiteRoutes>(() => {}));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stages = (await fs.readdir(dir)).filter((name) => /^out\.netcaster-tmp-[0-9a-f]{12}$/.test(name));
+    assert.equal(stages.length, 1, stages.join(', '));
+    assert.equal(await fs.readFile(path.join(dir, stages[0], STAGE_OWNER), 'utf8'), `${process.pid}\n${os.hostname()}\n`);
+    process.emit('SIGTERM', 'SIGTERM');
+    await assert.rejects(exporting, ExportInterrupted);
+    await exportSite(await fixtureSite(dir), out);
+    assert.ok(!(await snapshot(out)).has(STAGE_OWNER), `OUT ${outExists ? 'existed' : 'was new'}`);
   }
 });
