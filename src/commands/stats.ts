@@ -32,6 +32,10 @@ export async function run({ options, positionals, now }: CommandContext & { opti
   if (positionals.length > 1) return usageError(`one show folder at most, got ${positionals.join(' ')}`);
   if (typeof options.format === 'string') return usageError('--format belongs to `stats import`');
   const showDir = positionals[0] ?? 'episodes';
+  // The counts are in the store, not the show (which only names the episodes): a show folder that
+  // is not there, named on purpose, is a slip of the keyboard, not a show without titles.
+  if (positionals[0] !== undefined && !fs.statSync(showDir, { throwIfNoEntry: false })?.isDirectory())
+    return usageError(`no such show folder: ${showDir}`);
   const since = dateOption(options.since, '--since');
   const until = dateOption(options.until, '--until');
   if (since === null || until === null) return 2;
