@@ -3,6 +3,7 @@
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
+import { draftsWaitingForMedia } from '../live/live-catalog.js';
 import type { Catalog } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 import { printProblems } from './problem-groups.js';
@@ -34,7 +35,7 @@ export function report(
     process.stdout.write(`${JSON.stringify({ ok, problems, episodes }, null, 2)}\n`);
     return ok ? 0 : 1;
   }
-  if (catalog) process.stdout.write(`${visible(summary(catalog, now))}\n`);
+  if (catalog) process.stdout.write(`${visible(summary(catalog, draftsWaitingForMedia(catalog, problems).length, now))}\n`);
   printProblems(problems, process.stdout);
   const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   process.stdout.write(
@@ -45,14 +46,16 @@ export function report(
   return ok ? 0 : 1;
 }
 
-function summary(catalog: Catalog, now: Date): string {
-  const count = { published: 0, scheduled: 0, draft: 0 };
+/** `waitingDrafts`: the drafts left out of the catalog until their media files are there (draftsWaitingForMedia). */
+function summary(catalog: Catalog, waitingDrafts: number, now: Date): string {
+  const count = { published: 0, scheduled: 0, draft: waitingDrafts };
   let files = 0;
   for (const e of catalog.episodes) {
     count[episodeStatus(e, now)]++;
     files += e.media.length;
   }
-  return `${catalog.show.title}: ${plural(catalog.episodes.length, 'episode')} (${count.published} published, ${count.scheduled} scheduled, ${plural(count.draft, 'draft')}), ${plural(files, 'media file')}, feeds: ${catalog.show.feeds.map((f) => f.name).join(', ')}`;
+  const episodes = catalog.episodes.length + waitingDrafts;
+  return `${catalog.show.title}: ${plural(episodes, 'episode')} (${count.published} published, ${count.scheduled} scheduled, ${plural(count.draft, 'draft')}), ${plural(files, 'media file')}, feeds: ${catalog.show.feeds.map((f) => f.name).join(', ')}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -4,7 +4,7 @@
 import { checkShow } from '../catalog/check-show.js';
 import { checkLock, LOCK_FILE, readLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
-import { describeProblem, errorsByFolder, formatTime, problemKey, relativeTime, SHOW_KEY } from '../live/live-catalog.js';
+import { describeProblem, draftsWaitingForMedia, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../live/live-catalog.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
@@ -34,15 +34,8 @@ export async function run({ dir, now }: CommandContext): Promise<number> {
   }
   // A draft waiting for its media files (what `netcaster new` makes) is left out of the catalog
   // with warnings only (src/catalog/assemble.ts): it is still a draft, and listed as one.
-  const inCatalog = new Set(catalog.episodes.map((e) => e.slug));
   const withErrors = errorsByFolder(allProblems);
-  const draftsWithoutMedia = new Set(
-    problems
-      .filter((p) => p.level === 'warning')
-      .map(problemKey)
-      .filter((key) => key !== SHOW_KEY && !inCatalog.has(key) && !withErrors.has(key)),
-  );
-  for (const slug of [...draftsWithoutMedia].sort()) byStatus.draft.push(`  (${visible(slug)})  waiting for its media files`);
+  for (const slug of draftsWaitingForMedia(catalog, allProblems)) byStatus.draft.push(`  (${visible(slug)})  waiting for its media files`);
   const waiting: string[] = [];
   for (const [key, errors] of [...withErrors].sort(([a], [b]) => a.localeCompare(b))) {
     const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';

@@ -63,6 +63,21 @@ export function errorsByFolder(problems: Problem[]): Map<string, Problem[]> {
   return byKey;
 }
 
+/**
+ * The drafts left out of the catalog while they wait for their media files (what `netcaster new`
+ * makes: src/catalog/assemble.ts warns of them), by folder: folders with warnings, no error, and
+ * no episode in the catalog. `status` lists them and `check` counts them as the drafts they are.
+ */
+export function draftsWaitingForMedia(catalog: Catalog, problems: Problem[]): string[] {
+  const inCatalog = new Set(catalog.episodes.map((e) => e.slug));
+  const withErrors = errorsByFolder(problems);
+  const folders = problems
+    .filter((p) => p.level === 'warning')
+    .map(problemKey)
+    .filter((key) => key !== SHOW_KEY && !inCatalog.has(key) && !withErrors.has(key));
+  return [...new Set(folders)].sort();
+}
+
 export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult, scan: Scan, now: Date): LiveState {
   // `now` is not needed to decide what is taken (scheduled episodes are taken too and released by
   // the clock later); it is in the signature so callers and tests pass one clock everywhere.
