@@ -41,7 +41,7 @@ export function assembleCatalog(files: ShowFiles, baseUrl?: string): { catalog?:
       level: 'warning',
       file: SHOW_FILE,
       field: 'baseUrl',
-      message: 'not set: feeds need absolute URLs, so `build` and `serve` will need --base-url',
+      message: 'not set: feeds need absolute URLs, so `build` will need --base-url (`serve` without it links to the address it listens on)',
     });
   }
   if (show) checkFeeds(show, new Set(loaded.episodes.flatMap((e) => Object.keys(e.manifest.media ?? {}))), problems);
