@@ -2,6 +2,7 @@
 // Exit 0: site written; 1: the show has problems (OUT left as it was); 2: bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { checkShow } from '../catalog/check-show.js';
 import { fileInFolder, realpathOr } from '../catalog/files.js';
@@ -195,7 +196,7 @@ const STAMP_FILE = '.netcaster-build';
 
 /**
  * Everything that decides OUT's bytes: the published episodes (with their files' sizes and mtimes),
- * the show, the URLs, netcaster's own version and its page assets. Not the clock: a scheduled
+ * the show, the URLs, netcaster's own version, code and page assets. Not the clock: a scheduled
  * episode coming due changes `published`, and so the stamp.
  * With the check's fingerprint (which stands for every episode's files), the episodes are named
  * by their slugs rather than hashed whole: a rebuild of an unchanged big show does no per-episode
@@ -214,6 +215,10 @@ function buildStamp(
     return st ? `${name}:${st.size}:${st.mtimeMs}` : name;
   });
   const version = readText(path.join(packageRoot, 'package.json'));
+  // And the code that renders it, by its file's size and time: a netcaster built again from newer
+  // code (a \`git pull\`, the same version number) took OUT for up to date and kept the old pages.
+  const running = fs.statSync(fileURLToPath(import.meta.url), { throwIfNoEntry: false });
+  const code = running ? `${running.size}:${running.mtimeMs}` : undefined;
   const hash = createHash('sha256').update(
     JSON.stringify({
       show: { ...catalog.show, feeds },
@@ -224,6 +229,7 @@ function buildStamp(
       mediaBaseUrl: options.mediaBaseUrl,
       assets,
       version,
+      code,
     }),
   );
   return `netcaster build ${hash.digest('hex')}\n`;
