@@ -17,7 +17,7 @@ import { BIG_EPISODES, makeTenThousandShow } from './big-show.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp');
-const cli = path.join(root, 'bin', 'netcaster.cjs'); // what `bin` runs
+const cli = path.join(root, 'bin', 'netcaster'); // what `netcaster` runs
 /** Polling step while waiting for the first 200. */
 const POLL_MS = 20;
 /** Runs of the start-up measurement (median). */
@@ -74,7 +74,7 @@ async function serveOnce(
 ): Promise<{ firstOkMs: number; firstOkCpuMs: number; rssMb: number; peakMb: number; pages: Record<string, number> }> {
   const port = await freePort();
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [cli, 'serve', show, '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(cli, ['serve', show, '--host', '127.0.0.1', '--port', String(port)], {
     env: { ...process.env, NETCASTER_CACHE_DIR: cache },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -118,7 +118,7 @@ export async function benchBigShow() {
   const cache = path.join(tmp, `cache-${BIG_EPISODES}-mp3`);
   // Facts cached: one check fills the cache (slow the first time only).
   const t = process.hrtime.bigint();
-  const check = spawnSync(process.execPath, [cli, 'check', show], {
+  const check = spawnSync(cli, ['check', show], {
     env: { ...process.env, NETCASTER_CACHE_DIR: cache },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

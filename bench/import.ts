@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp', 'import');
-const cli = path.join(root, 'bin', 'netcaster.cjs'); // what `bin` runs, as bench/run.ts measures
+const cli = path.join(root, 'bin', 'netcaster'); // what `netcaster` runs, as bench/run.ts measures
 const EPISODES = 300;
 const MEMORY_EPISODES = [300, 3000];
 const MINUTES = 3;
@@ -175,7 +175,7 @@ export async function benchImport(): Promise<object> {
       if (w.code !== 0) throw new Error(`wget failed: ${w.out.slice(0, 500)}`);
       wget.push(w.ms);
       spawnSync('sync');
-      const r = await run(process.execPath, [cli, 'import', `${server.base}/feed.xml`, path.join(runs, `show-${i}`)], {
+      const r = await run(cli, ['import', `${server.base}/feed.xml`, path.join(runs, `show-${i}`)], {
         NETCASTER_CACHE_DIR: path.join(runs, `cache-${i}`),
       });
       if (r.code !== 0) throw new Error(`import failed:\n${r.out.slice(-3000)}`);
@@ -199,7 +199,7 @@ export async function benchImport(): Promise<object> {
       const dir = path.join(tmp, `memory-${count}`);
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(env.NETCASTER_CACHE_DIR, { recursive: true, force: true });
-      const r = await run(process.execPath, [cli, 'import', `${server.base}/feed-${count}.xml`, dir], env);
+      const r = await run(cli, ['import', `${server.base}/feed-${count}.xml`, dir], env);
       if (r.code !== 0) throw new Error(`import of ${count} items failed:\n${r.out.slice(-3000)}`);
       memory[count] = { peakMb: Math.round(r.peakMb), seconds: Math.round(r.ms / 100) / 10 };
       fs.rmSync(dir, { recursive: true, force: true });

@@ -12,8 +12,8 @@ import { creationMs, settle } from './import.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = path.join(root, 'bench', 'tmp');
-/** What `bin` runs: the bundled CLI with its code cache (scripts/bundle.mjs). */
-const cli = path.join(root, 'bin', 'netcaster.cjs');
+/** What `netcaster` runs (package.json's bin): bin/netcaster, then the bundled CLI with its code cache (scripts/bundle.mjs). */
+const cli = path.join(root, 'bin', 'netcaster');
 /** The same CLI as tsc compiles it, one module file each: only to show what the bundle saves. */
 const unbundledCli = path.join(root, 'dist', 'src', 'cli.js');
 const EPISODES = 300;
@@ -197,7 +197,7 @@ function benchCheckAndBuild(which: Set<string>): void {
 
   if (which.has('check')) {
     const check = (cache = cacheDir) => {
-      const r = sh(process.execPath, [cli, 'check', show], { NETCASTER_CACHE_DIR: cache });
+      const r = sh(cli, ['check', show], { NETCASTER_CACHE_DIR: cache });
       if (r.code !== 0) throw new Error(`check failed on the bench show:\n${r.out.slice(0, 2000)}`);
       return r.ms;
     };
@@ -240,7 +240,7 @@ function benchCheckAndBuild(which: Set<string>): void {
   }
   if (which.has('build')) {
     const build = (cache = cacheDir, out = path.join(tmp, 'out')) => {
-      const r = sh(process.execPath, [cli, 'build', show, '--out', out], { NETCASTER_CACHE_DIR: cache });
+      const r = sh(cli, ['build', show, '--out', out], { NETCASTER_CACHE_DIR: cache });
       if (r.code !== 0) throw new Error(`build failed on the bench show:\n${r.out.slice(0, 2000)}`);
       return r.ms;
     };
@@ -273,7 +273,7 @@ function benchAudioOnlyBuild(): void {
     `MP3-only show: ${EPISODES} episodes, ${MINUTES} min each, ${files.length} files, ${(totalBytes / 1e6).toFixed(0)} MB; one audio feed, so no alternates to hash.`,
   );
   const build = (cache = path.join(tmp, 'cache-mp3'), out = path.join(tmp, 'out-mp3')) => {
-    const r = sh(process.execPath, [cli, 'build', show, '--out', out], { NETCASTER_CACHE_DIR: cache });
+    const r = sh(cli, ['build', show, '--out', out], { NETCASTER_CACHE_DIR: cache });
     if (r.code !== 0) throw new Error(`build failed on the MP3-only bench show:\n${r.out.slice(0, 2000)}`);
     return r.ms;
   };
@@ -333,7 +333,7 @@ function benchTenThousand(): void {
   const cache = path.join(tmp, 'cache-10000');
   const out = path.join(tmp, 'out-10000');
   const run = (args: string[]) => {
-    const r = sh(process.execPath, [cli, ...args], { NETCASTER_CACHE_DIR: cache });
+    const r = sh(cli, args, { NETCASTER_CACHE_DIR: cache });
     if (r.code !== 0) throw new Error(`${args[0]} failed on the 10,000-episode show:\n${r.out.slice(0, 2000)}`);
     return r.ms;
   };
@@ -380,7 +380,10 @@ function benchTenThousand(): void {
 function benchColdBuild(): void {
   const show = makeBigShow(['mp3']);
   const build = (entry: string) => {
-    const r = sh(process.execPath, [entry, 'build', show, '--out', unusedDir('out-mp3')], { NETCASTER_CACHE_DIR: unusedDir('cache-mp3') });
+    const command = entry === cli ? [cli] : [process.execPath, entry];
+    const r = sh(command[0], [...command.slice(1), 'build', show, '--out', unusedDir('out-mp3')], {
+      NETCASTER_CACHE_DIR: unusedDir('cache-mp3'),
+    });
     if (r.code !== 0) throw new Error(`build failed on the MP3-only bench show:\n${r.out.slice(0, 2000)}`);
     return r.ms;
   };

@@ -422,7 +422,11 @@ describe('what goes wrong', () => {
   test('without ffmpeg on the PATH encode says what to install, exit 1', (t) => {
     const dir = makeShow(VIDEO_AND_AUDIO_FEEDS, { '006-noffmpeg': { master: 'speech-mono.flac' } });
     try {
-      const r = runCli(['encode', dir], { env: { ...env(dir), PATH: path.join(dir, 'no-such-bin') } });
+      // A PATH with Node on it (netcaster runs on it) and no ffmpeg.
+      const bin = path.join(dir, 'node-only-bin');
+      fs.mkdirSync(bin);
+      fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+      const r = runCli(['encode', dir], { env: { ...env(dir), PATH: bin } });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /ffmpeg is not installed.*apt-get install ffmpeg/);
     } finally {

@@ -1,11 +1,11 @@
-// `netcaster serve` as a user runs it: the built CLI in a child process on 127.0.0.1.
+// `netcaster serve` as a user runs it: the built CLI (bin/netcaster) in a child process on 127.0.0.1.
 // Like `npm start`, it previews: links and feeds point at this server (--base-url
 // http://127.0.0.1:PORT), unless the test passes its own --base-url or asks for the show's own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { cliPath, repoRoot } from '../support/env.js';
+import { launcherPath, repoRoot } from '../support/env.js';
 import { tempDir } from '../support/temp-dir.js';
 
 export interface ServeProcess {
@@ -52,7 +52,7 @@ export async function startServe(showDir: string, extraArgs: string[] = [], opti
 async function startOnce(showDir: string, args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const cache = tempDir('serve-cache');
   const data = path.join(cache, 'data');
-  const child = spawn(process.execPath, [cliPath, 'serve', showDir, '--host', '127.0.0.1', ...args], {
+  const child = spawn(launcherPath, ['serve', showDir, '--host', '127.0.0.1', ...args], {
     cwd: repoRoot,
     env: { ...process.env, NETCASTER_CACHE_DIR: cache, NETCASTER_DATA_DIR: data, NETCASTER_DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

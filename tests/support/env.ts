@@ -9,7 +9,9 @@ import type { TestContext } from 'node:test';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures');
 export const sampleShowDir = path.join(repoRoot, 'episodes');
-/** What `bin` runs: bin/netcaster.cjs, which runs the bundle made by `npm run build` (scripts/bundle.mjs). */
+/** What `netcaster` runs (package.json's bin): a shell script that starts Node with cliPath. */
+export const launcherPath = path.join(repoRoot, 'bin', 'netcaster');
+/** The CLI's loader, bin/netcaster.cjs, which runs the bundle made by `npm run build` (scripts/bundle.mjs). */
 export const cliPath = path.join(repoRoot, 'bin', 'netcaster.cjs');
 const bundlePath = path.join(repoRoot, 'dist', 'bundle', 'netcaster.cjs');
 
@@ -36,7 +38,6 @@ export function hasPythonModule(module: string): boolean {
   return spawnSync(debianPython, ['-c', `import ${module}`]).status === 0;
 }
 
-/** Runs the built CLI; never throws on a non-zero exit. */
 let bundleChecked = false;
 
 /**
@@ -53,9 +54,10 @@ function assertBundleFresh(): void {
   bundleChecked = true;
 }
 
+/** Runs the built CLI as a user does (launcherPath); never throws on a non-zero exit. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   assertBundleFresh();
-  const r = spawnSync(process.execPath, [cliPath, ...args], {
+  const r = spawnSync(launcherPath, args, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
