@@ -1,6 +1,5 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { cpSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { htmlErrors } from '../support/html-check.js';
 import { needTool, runCli, sampleShowDir } from '../support/env.js';
 import { withTmpfs } from '../support/tmpfs.js';
 import { copyOfSample, tempDir } from '../support/temp-dir.js';
+import { treeContents } from '../support/tree.js';
 
 let warmCache: string | undefined;
 
@@ -185,58 +185,39 @@ test('a show folder that does not exist exits 1', async (t) => {
 
 // --- Hostile OUT folders: nothing netcaster did not write is ever deleted (issue 11). ---
 
-/** Relative path -> sha256 of every file under dir, symlinks as their target's name, folders as such. */
-async function everything(dir: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    const abs = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(dir, abs);
-    if (entry.isSymbolicLink()) found.set(rel, `-> ${await fs.readlink(abs)}`);
-    else if (entry.isFile())
-      found.set(
-        rel,
-        createHash('sha256')
-          .update(await fs.readFile(abs))
-          .digest('hex'),
-      );
-    else found.set(rel, 'folder');
-  }
-  return found;
-}
-
 test('build --out an unrelated folder with files in it refuses (exit 2) and deletes nothing', async (t) => {
   const dir = tempDir('build', t);
   const documents = path.join(dir, 'Documents');
   await fs.mkdir(path.join(documents, 'taxes'), { recursive: true });
   await fs.writeFile(path.join(documents, 'taxes', '2025.pdf'), 'irreplaceable');
   await fs.writeFile(path.join(documents, 'notes.txt'), 'mine');
-  const before = await everything(documents);
+  const before = await treeContents(documents);
   const r = cli(dir, ['build', sampleShowDir, '--out', documents]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /Documents is a folder with files in it that netcaster did not write/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-  assert.deepEqual(await everything(documents), before);
+  assert.deepEqual(await treeContents(documents), before);
   assert.deepEqual((await fs.readdir(dir)).sort(), ['Documents', 'cache'], "no temp folder beside it (cache: the test's own)");
 });
 
 test('build --out an episode folder inside the show refuses (exit 2): its episode.yaml and notes stay', async (t) => {
   const dir = tempDir('build', t);
   const show = copyOfSample(path.join(dir, 'show'));
-  const before = await everything(show);
+  const before = await treeContents(show);
   const r = cli(dir, ['build', show, '--out', path.join(show, '046-the-mega-edition')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /is inside the show folder/);
-  assert.deepEqual(await everything(show), before);
+  assert.deepEqual(await treeContents(show), before);
 });
 
 test('build --out a folder inside the show that does not exist yet refuses (exit 2) and creates nothing', async (t) => {
   const dir = tempDir('build', t);
   const show = copyOfSample(path.join(dir, 'show'));
-  const before = await everything(show);
+  const before = await treeContents(show);
   const r = cli(dir, ['build', show, '--out', path.join(show, 'site')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /is inside the show folder/);
-  assert.deepEqual(await everything(show), before);
+  assert.deepEqual(await treeContents(show), before);
 });
 
 test("build --out the show's parent spelled through a symlink refuses (exit 2): the show is still there", async (t) => {
@@ -244,11 +225,11 @@ test("build --out the show's parent spelled through a symlink refuses (exit 2): 
   const show = copyOfSample(path.join(dir, 'show'));
   const alias = path.join(dir, 'alias');
   await fs.symlink(dir, alias);
-  const before = await everything(show);
+  const before = await treeContents(show);
   const r = cli(dir, ['build', show, '--out', alias]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /contains the show folder/);
-  assert.deepEqual(await everything(show), before);
+  assert.deepEqual(await treeContents(show), before);
 });
 
 test('build --out the show itself through a symlink refuses (exit 2)', async (t) => {
@@ -256,11 +237,11 @@ test('build --out the show itself through a symlink refuses (exit 2)', async (t)
   const show = copyOfSample(path.join(dir, 'show'));
   const alias = path.join(dir, 'alias');
   await fs.symlink(show, alias);
-  const before = await everything(show);
+  const before = await treeContents(show);
   const r = cli(dir, ['build', alias, '--out', show]);
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /the show folder itself/);
-  assert.deepEqual(await everything(show), before);
+  assert.deepEqual(await treeContents(show), before);
 });
 
 test('build --out a file says "not a folder" (exit 2) and leaves the file', async (t) => {
@@ -346,13 +327,13 @@ test('a full disk leaves the previous site exactly as it was, no temp folder, an
   await fs.mkdir(out);
   await withTmpfs(t, out, `${Math.ceil(pages * 1.5) * 4}k`, async () => {
     assert.equal(cli(dir, ['build', show, '--out', out]).code, 0);
-    const before = await everything(out);
+    const before = await treeContents(out);
     await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
     const r = cli(dir, ['build', show, '--out', out]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /the disk is full/);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-    assert.deepEqual(await everything(out), before);
+    assert.deepEqual(await treeContents(out), before);
   });
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });
@@ -365,10 +346,10 @@ test('while another netcaster is writing OUT, build exits 1 and says so, and OUT
   await fs.appendFile(path.join(show, '047-clouds-have-outages-too', 'notes.md'), '\nA line added after the first build.\n');
   // This test's own process stands for the other netcaster: it is alive while the build runs.
   await fs.writeFile(path.join(out, '.netcaster-lock'), `${process.pid}\n`);
-  const before = await everything(out);
+  const before = await treeContents(out);
   const r = cli(dir, ['build', show, '--out', out]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stderr, new RegExp(`another netcaster \\(process ${process.pid}\\) is writing`));
-  assert.deepEqual(await everything(out), before);
+  assert.deepEqual(await treeContents(out), before);
   assert.deepEqual((await fs.readdir(dir)).sort(), ['cache', 'out', 'show']);
 });

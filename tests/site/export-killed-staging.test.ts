@@ -10,19 +10,7 @@ import path from 'node:path';
 import { STAGE_OWNER } from '../../src/site/out-dir.js';
 import { runCli } from '../support/env.js';
 import { copyOfSample, tempDir } from '../support/temp-dir.js';
-
-/** Relative path -> bytes, link target or 'folder', of everything under dir (links not followed). */
-async function everything(dir: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
-    const abs = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(dir, abs);
-    if (entry.isSymbolicLink()) found.set(rel, `-> ${await fs.readlink(abs)}`);
-    else if (entry.isFile()) found.set(rel, (await fs.readFile(abs)).toString('base64'));
-    else found.set(rel, 'folder');
-  }
-  return found;
-}
+import { treeContents } from '../support/tree.js';
 
 const without = (files: Map<string, string>, top: string) =>
   new Map([...files].filter(([rel]) => rel !== top && !rel.startsWith(`${top}${path.sep}`)));
@@ -68,7 +56,7 @@ test('regression: a staging folder a build killed outright (SIGKILL) left beside
     await fs.mkdir(path.join(dir, 'elsewhere'));
     await fs.writeFile(path.join(dir, 'elsewhere', STAGE_OWNER), owner(dead));
     await fs.symlink(path.join(dir, 'elsewhere'), `${out}.netcaster-tmp-eeeeeeeeeeee`);
-    const before = without(without(await everything(dir), 'site'), path.basename(killed));
+    const before = without(without(await treeContents(dir), 'site'), path.basename(killed));
 
     const r = build(show, out);
     assert.equal(r.code, 0, r.stderr);
@@ -78,9 +66,9 @@ test('regression: a staging folder a build killed outright (SIGKILL) left beside
       { code: 'ENOENT' },
       `the killed build's staging folder is gone (OUT ${outExists ? 'existed' : 'was new'})`,
     );
-    assert.deepEqual(without(await everything(dir), 'site'), before, 'everything else beside OUT is as it was');
-    const site = await everything(out);
-    assert.deepEqual(site, await everything(reference), 'OUT is the site a build into a new folder writes');
+    assert.deepEqual(without(await treeContents(dir), 'site'), before, 'everything else beside OUT is as it was');
+    const site = await treeContents(out);
+    assert.deepEqual(site, await treeContents(reference), 'OUT is the site a build into a new folder writes');
     assert.ok(site.has('index.html') && !site.has(STAGE_OWNER));
   }
 });
