@@ -14,7 +14,7 @@ import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import type { Catalog, Episode } from '../contract/catalog.js';
 import { packageRoot, publicDir } from '../paths.js';
-import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused } from '../site/out-dir.js';
+import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused, removeKilledStages } from '../site/out-dir.js';
 // Type only: export.js is loaded when there is something to write (the warm path stays light).
 import type { ExportInterrupted } from '../site/export.js';
 import { episodeUrl, feedUrl } from '../contract/urls.js';
@@ -155,6 +155,8 @@ export async function buildSite(
   const stamp = buildStamp(catalog, published, options);
   const stampFile = path.join(options.out, STAMP_FILE);
   if (readText(stampFile) === stamp) {
+    // Nothing to write; what a build killed outright left beside OUT still goes (out-dir.ts).
+    removeKilledStages(realpathOr(options.out));
     return {
       episodes: published.length,
       files: 0,

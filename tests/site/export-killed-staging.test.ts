@@ -72,3 +72,19 @@ test('regression: a staging folder a build killed outright (SIGKILL) left beside
     assert.ok(site.has('index.html') && !site.has(STAGE_OWNER));
   }
 });
+
+test("a build that finds OUT up to date removes a killed build's staging folder too", async (t) => {
+  const cache = tempDir('killed-staging-cache', t);
+  const dir = tempDir('killed-staging-up-to-date', t);
+  const show = copyOfSample(path.join(dir, 'show'));
+  const out = path.join(dir, 'site');
+  const build = () => runCli(['build', show, '--out', out], { env: { NETCASTER_CACHE_DIR: cache } });
+  assert.equal(build().code, 0);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  const killed = `${out}.netcaster-tmp-0123456789ab`;
+  await fs.mkdir(killed);
+  await fs.writeFile(path.join(killed, STAGE_OWNER), `${dead}\n${os.hostname()}\n`);
+  const r = build();
+  assert.match(r.stdout, /is up to date/);
+  await assert.rejects(fs.lstat(killed), { code: 'ENOENT' });
+});
