@@ -161,12 +161,9 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
     await recorder.stop();
     return 1;
   }
-  const site = live.getSite()!;
-  process.stdout.write(`Serving ${visible(live.catalog()!.show.title)} (${site.size} URLs) at ${localUrl}/\n`);
-  if (live.baseUrl() !== localUrl) process.stdout.write(`Links and feeds use ${visible(live.baseUrl() ?? localUrl)}/\n`);
-  process.stdout.write('Press Ctrl+C to stop.\n');
-
-  await new Promise<void>((resolve) => {
+  // The stop signals are taken before "Serving" is said: a service manager (or a test) that sends
+  // SIGTERM as soon as it reads that line killed the server outright, in the moment between.
+  const stopped = new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -176,6 +173,11 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  const site = live.getSite()!;
+  process.stdout.write(`Serving ${visible(live.catalog()!.show.title)} (${site.size} URLs) at ${localUrl}/\n`);
+  if (live.baseUrl() !== localUrl) process.stdout.write(`Links and feeds use ${visible(live.baseUrl() ?? localUrl)}/\n`);
+  process.stdout.write('Press Ctrl+C to stop.\n');
+  await stopped;
   live.live.stop();
   await stop(server, SHUTDOWN_GRACE_MS);
   await recorder.stop();
