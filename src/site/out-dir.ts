@@ -144,16 +144,17 @@ export function lockOutDir(real: string, out: string): () => void {
   throw new OutDirBusy(`another netcaster is writing ${out} right now; try again when it is done`);
 }
 
-/** The live process holding a lock file, or undefined when the lock is stale. */
+/**
+ * The live process holding a lock file, or undefined when the lock is stale. Something other than a
+ * regular file at the lock's name is no lock netcaster wrote (a FIFO there hung every build of
+ * OUT), and is refused; the read is bounded.
+ */
 function lockHolder(file: string): number | undefined {
-  let text: string;
-  let age: number;
-  try {
-    age = Date.now() - fs.statSync(file).mtimeMs;
-    text = fs.readFileSync(file, 'utf8').slice(0, 32);
-  } catch {
-    return undefined;
-  }
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (!st) return undefined; // released meanwhile
+  if (!st.isFile()) throw new OutDirRefused(`${file} is not a lock netcaster wrote; remove it`);
+  const age = Date.now() - st.mtimeMs;
+  const text = readBounded(file)?.subarray(0, 32).toString('latin1') ?? '';
   const pid = Number.parseInt(text, 10);
   // A lock just made may not have its process id written yet: live until proven otherwise.
   if (!Number.isInteger(pid) || pid <= 0) return age < 10_000 ? 0 : undefined;
