@@ -8,6 +8,7 @@ import { stringifyYaml } from '../show/yaml.js';
 import { slugify } from '../show/slug.js';
 import { EPISODE_FILE, SHOW_FILE, loadShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
+import { lockHolder } from '../site/out-dir.js';
 import type { CommandContext } from './context.js';
 
 const usage = 'usage: netcaster new [DIR] --title TITLE';
@@ -117,28 +118,13 @@ async function lockNew(showDir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
         throw new Error(`${file}: cannot be created (${(err as NodeJS.ErrnoException).code})`);
     }
-    if (await staleLock(file)) {
+    // A lock whose process is gone (or that is very old) is taken over; one that is no file is refused.
+    if (lockHolder(file, NEW_LOCK_STALE_MS, 5_000) === undefined) {
       await fs.rm(file, { force: true });
       continue;
     }
     if (Date.now() > deadline) throw new Error(`another \`netcaster new\` is creating an episode in ${showDir} (${file}); try again`);
     await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
-  }
-}
-
-/** Whether a `new` lock was left by a process that is gone (or is very old). */
-async function staleLock(file: string): Promise<boolean> {
-  const st = await fs.lstat(file).catch(() => undefined);
-  if (!st) return false; // released meanwhile: try again
-  if (!st.isFile()) throw new Error(`${file}: is not a file netcaster wrote; remove it`);
-  if (Date.now() - st.mtimeMs > NEW_LOCK_STALE_MS) return true;
-  const pid = Number.parseInt((await fs.readFile(file, 'utf8').catch(() => '')).slice(0, 32), 10);
-  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - st.mtimeMs > 5000; // being written
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'EPERM';
   }
 }
 

@@ -98,9 +98,12 @@ export function htmlToMarkdown(html: string, pageUrl: string | undefined): strin
   return converter.translate(html).trim();
 }
 
+/** HTML without its script and style elements, whose content is code, not text to show. */
+const withoutScripts = (html: string) => html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '');
+
 /** Plain text of an HTML fragment (for a summary), whitespace collapsed. */
 export function htmlToText(html: string): string {
-  return markdownToText(htmlToMarkdown(html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined));
+  return markdownToText(htmlToMarkdown(withoutScripts(html), undefined));
 }
 
 /**
@@ -121,7 +124,7 @@ const htmlMarkup =
  */
 export function descriptionText(text: string): string {
   if (!htmlMarkup.test(text)) return text;
-  const markdown = htmlToMarkdown(text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ''), undefined);
+  const markdown = htmlToMarkdown(withoutScripts(text), undefined);
   return markdown
     .split(/\n\s*\n/)
     .map(markdownToText)

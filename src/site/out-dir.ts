@@ -123,7 +123,12 @@ export function lockOutDir(real: string, out: string): () => void {
       fd = fs.openSync(file, 'wx');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = lockHolder(file);
+      let holder: number | undefined;
+      try {
+        holder = lockHolder(file, LOCK_STALE_MS, 10_000);
+      } catch (err) {
+        throw new OutDirRefused((err as Error).message);
+      }
       if (holder !== undefined)
         throw new OutDirBusy(
           `another netcaster ${holder ? `(process ${holder}) ` : ''}is writing ${out} right now; try again when it is done`,
@@ -145,20 +150,21 @@ export function lockOutDir(real: string, out: string): () => void {
 }
 
 /**
- * The live process holding a lock file, or undefined when the lock is stale. Something other than a
- * regular file at the lock's name is no lock netcaster wrote (a FIFO there hung every build of
- * OUT), and is refused; the read is bounded.
+ * Who holds a lock file that holds a process id (OUT's; `netcaster new`'s in a show folder): the
+ * live process's id; 0 for one so young (under writingMs) that its id may not be written yet;
+ * undefined when it is stale (its process gone, or older than staleMs) or gone. Something other
+ * than a regular file at the lock's name is no lock netcaster wrote (a FIFO there hung every build
+ * of OUT): an Error saying so. The read is bounded.
  */
-function lockHolder(file: string): number | undefined {
+export function lockHolder(file: string, staleMs: number, writingMs: number): number | undefined {
   const st = fs.lstatSync(file, { throwIfNoEntry: false });
   if (!st) return undefined; // released meanwhile
-  if (!st.isFile()) throw new OutDirRefused(`${file} is not a lock netcaster wrote; remove it`);
+  if (!st.isFile()) throw new Error(`${file} is not a lock netcaster wrote; remove it`);
   const age = Date.now() - st.mtimeMs;
   const text = readBounded(file)?.subarray(0, 32).toString('latin1') ?? '';
   const pid = Number.parseInt(text, 10);
-  // A lock just made may not have its process id written yet: live until proven otherwise.
-  if (!Number.isInteger(pid) || pid <= 0) return age < 10_000 ? 0 : undefined;
-  if (age > LOCK_STALE_MS) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0) return age < writingMs ? 0 : undefined;
+  if (age > staleMs) return undefined;
   return isAlive(pid) ? pid : undefined;
 }
 

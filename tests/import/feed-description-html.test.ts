@@ -30,6 +30,10 @@ test('an HTML channel description becomes plain text, its paragraphs kept', () =
     description('<description>&lt;p&gt;Escaped HTML, too.&lt;br&gt;Same paragraph.&lt;/p&gt;</description>'),
     'Escaped HTML, too. Same paragraph.',
   );
+  assert.equal(
+    description('<description><![CDATA[<p>Welcome to <b>My Show</b> &amp; friends.</p>]]></description>'),
+    'Welcome to My Show & friends.',
+  );
 });
 
 test('a plain-text channel description is kept as it is, angle brackets and blank lines included', () => {
@@ -37,7 +41,13 @@ test('a plain-text channel description is kept as it is, angle brackets and blan
     description('<description>5 &lt; 6, &amp; write to &lt;your name&gt;.\n\nSecond.</description>'),
     '5 < 6, & write to <your name>.\n\nSecond.',
   );
+  assert.equal(
+    description('<description>All the habits of old hosts &amp; more, x &lt; y.</description>'),
+    'All the habits of old hosts & more, x < y.',
+  );
+  // An HTML description with no text is none: itunes:summary is taken when there is one.
   assert.equal(description('<description><![CDATA[<p></p>]]></description>'), undefined);
+  assert.equal(description('<description><![CDATA[<p></p>]]></description><itunes:summary>The summary.</itunes:summary>'), 'The summary.');
 });
 
 test("netcaster's own escaped channel description comes back as the text it was made from", () => {
@@ -45,22 +55,4 @@ test("netcaster's own escaped channel description comes back as the text it was 
     description('<description><![CDATA[A show &amp; more &lt;b&gt;bold&lt;/b&gt; ]]&gt; end]]></description>'),
     'A show & more <b>bold</b> ]]> end',
   );
-});
-
-test("a host's HTML channel description becomes plain text, without its tags", () => {
-  assert.equal(
-    description('<description><![CDATA[<p>Welcome to <b>My Show</b> &amp; friends.</p>]]></description>'),
-    'Welcome to My Show & friends.',
-  );
-});
-
-test('a plain-text description is kept as it is', () => {
-  assert.equal(
-    description('<description>All the habits of old hosts &amp; more, x &lt; y.</description>'),
-    'All the habits of old hosts & more, x < y.',
-  );
-});
-
-test('an HTML description with no text falls back to itunes:summary', () => {
-  assert.equal(description('<description><![CDATA[<p></p>]]></description><itunes:summary>The summary.</itunes:summary>'), 'The summary.');
 });
