@@ -62,7 +62,8 @@ test('gPodder shows a channel description as written, not with HTML escapes ("Ne
 });
 
 test('a channel description that looks like markup still reads as its text to the apps that take it as HTML', (t) => {
-  const text = 'Write to <your name>, see <b>this</b>, <!-- not a comment -->, &amp; is not &, &copy 2024 &#169;';
+  const text =
+    'Write to <your name>, see <b>this</b>, <!-- not a comment -->, &amp; is not &, &copy 2024 &#169;, <? no PI ?>, ]]> no CDATA end';
   const xml = feedWithDescription(text);
   assert.equal(parseFeed(xml)?.description, text);
   const read = readWithPython(t, xml);
