@@ -50,9 +50,8 @@ async function runServer(dir: string, counting: boolean): Promise<void> {
         env: { ...process.env, NETCASTER_DATA_DIR: path.join(dir, 'data') },
       })
     : undefined;
-  // Started as `serve` starts it: the database is open before traffic comes (serve's own start,
-  // reading and probing the show, takes longer than opening it).
-  await recorder?.ready();
+  // Started as `serve` starts it, before traffic comes: the database is open by then.
+  await recorder?.start();
   const server = createApp(() => site as never, { onServed: recorder ? (r) => recorder.record(r) : undefined }).listen(
     0,
     '127.0.0.1',

@@ -40,7 +40,7 @@ export class LiveRecorder {
   private store: AudienceStore | undefined;
   private session: CountingSession | undefined;
   private targets: ShowTargets | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
   private nextOpenAttempt = 0;
   private failing = false;
@@ -48,18 +48,20 @@ export class LiveRecorder {
   /** When the embedded database was last opened for writing (Infinity: not held). */
   private heldSince = Infinity;
 
-  constructor(private readonly options: LiveRecorderOptions) {
-    this.timer = setInterval(() => void this.tick(), options.flushMs ?? FLUSH_MS);
-    this.timer.unref();
-    // The database is opened at once, not at the first tick: loading and opening it takes a few
-    // hundred ms of this thread, a cost of starting up that would otherwise fall on the first
-    // second of traffic.
-    void this.tick();
-  }
+  constructor(private readonly options: LiveRecorderOptions) {}
 
-  /** Settles once the store was first tried (opened, or its failure logged); never rejects. */
-  ready(): Promise<void> {
-    return this.busy;
+  /**
+   * Opens the store and writes once a second from now on; responses recorded before wait in the
+   * queue. `serve` calls it once its site is live: loading and opening the embedded database takes
+   * some 100 ms of this thread, which delayed the first answer of every start (bench/big-serve.ts),
+   * and is still a cost of starting up rather than of the first second of traffic. Settles once
+   * the store was first tried (opened, or its failure logged); never rejects.
+   */
+  start(): Promise<void> {
+    if (this.timer) return this.busy;
+    this.timer = setInterval(() => void this.tick(), this.options.flushMs ?? FLUSH_MS);
+    this.timer.unref();
+    return this.tick();
   }
 
   /** Called by the server as each response ends: O(1), no I/O. */
@@ -129,6 +131,8 @@ export class LiveRecorder {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.nextOpenAttempt = 0;
+    // Never started and nothing recorded (a show that could not be served): no store to open.
+    if (this.timer === undefined && this.queue.length === 0) return;
     await this.tick();
     await this.store?.close().catch(() => undefined);
     this.store = undefined;

@@ -126,7 +126,8 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
   // Log lines quote titles, tags and request paths: shown, not obeyed, by the terminal.
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${visible(line)}\n`);
   const files = new PublishedFiles();
-  // Download counting: each media response is recorded as it ends and written once a second.
+  // Download counting: each media response is recorded as it ends, and written once a second from
+  // the moment the site is live.
   const recorder = new LiveRecorder({ getCatalog: () => live?.catalog(), log });
   const app = createApp(() => live?.getSite(), {
     log,
@@ -151,8 +152,27 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
   localUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   const baseUrl = baseUrlFlag?.replace(/\/+$/, '');
 
+  // The stop signals are taken from here on. Once a site is live they stop the server gracefully,
+  // even in the middle of start-up: listeners are answered from the first site on, while a big
+  // show's start-up goes on (its lock, its log lines) and an episode still being copied settles
+  // for seconds. Before that nothing is in flight, and a signal ends the process at once, as
+  // Node's default does, even in the middle of reading a big show.
+  const stopped = new Promise<'stopped'>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (!live?.getSite()) {
+        process.kill(process.pid, signal); // with no handler left: Node's default, the process ends
+        return;
+      }
+      process.stdout.write(`\n${signal}: stopping (in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s)\n`);
+      resolve('stopped');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
   live = liveSite(dir, { baseUrl, fallbackBaseUrl: localUrl, log, files, scanSeconds: scanSecondsFromEnv() });
-  await live.live.ready;
+  if ((await Promise.race([live.live.ready, stopped])) === 'stopped') return stopAll(live, server, recorder);
   if (!live.catalog()) {
     printProblems([...(live.live.state()?.waiting.values() ?? [])].flat(), process.stderr);
     process.stderr.write(`\nnetcaster serve: not serving ${dir}: fix the errors above\n`);
@@ -161,23 +181,17 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
     await recorder.stop();
     return 1;
   }
-  // The stop signals are taken before "Serving" is said: a service manager (or a test) that sends
-  // SIGTERM as soon as it reads that line killed the server outright, in the moment between.
-  const stopped = new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.stdout.write(`\n${signal}: stopping (in-flight requests get ${SHUTDOWN_GRACE_MS / 1000} s)\n`);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  void recorder.start();
   const site = live.getSite()!;
   process.stdout.write(`Serving ${visible(live.catalog()!.show.title)} (${site.size} URLs) at ${localUrl}/\n`);
   if (live.baseUrl() !== localUrl) process.stdout.write(`Links and feeds use ${visible(live.baseUrl() ?? localUrl)}/\n`);
   process.stdout.write('Press Ctrl+C to stop.\n');
   await stopped;
+  return stopAll(live, server, recorder);
+}
+
+/** After a stop signal: no more scans, in-flight requests finish (up to the grace period), the last counts are written. */
+async function stopAll(live: LiveSite, server: Server, recorder: LiveRecorder): Promise<number> {
   live.live.stop();
   await stop(server, SHUTDOWN_GRACE_MS);
   await recorder.stop();

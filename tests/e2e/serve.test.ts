@@ -2,9 +2,11 @@
 // --base-url), bad usage exits 2, and SIGTERM stops it cleanly with exit 0.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import { runCli, sampleShowDir } from '../support/env.js';
+import { launcherPath, runCli, sampleShowDir } from '../support/env.js';
 import { request } from '../site/http/client.js';
 import { startServe } from './serve-process.js';
 import { copyOfSample, tempDir } from '../support/temp-dir.js';
@@ -118,4 +120,53 @@ test('serve of a show without baseUrl and without --base-url links to the listen
     assert.equal(await serve.stop(), 0);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('regression: a SIGTERM after the first answer, while an episode still settles, killed serve outright; it stops gracefully', {
+  skip: !haveShow && 'no sample show',
+  timeout: 60_000,
+}, async (t) => {
+  // Every file an hour old but one episode's notes, just written: the first scan serves the rest at
+  // once, and start-up goes on for two seconds until that folder has settled. A signal then came
+  // before serve took it, and the server that had answered died by it (no exit code, requests cut).
+  const dir = copyOfSample(tempDir('serve-settling', t));
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  const age = (p: string) => {
+    if (fs.statSync(p).isDirectory()) for (const name of fs.readdirSync(p)) age(path.join(p, name));
+    fs.utimesSync(p, hourAgo, hourAgo);
+  };
+  age(dir);
+  const episode = fs.readdirSync(dir).find((name) => fs.existsSync(path.join(dir, name, 'notes.md')))!;
+  fs.appendFileSync(path.join(dir, episode, 'notes.md'), '\nOne more line.\n');
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const cache = tempDir('serve-settling-cache', t);
+  const child = spawn(launcherPath, ['serve', dir, '--host', '127.0.0.1', '--port', String(port)], {
+    env: { ...process.env, NETCASTER_CACHE_DIR: cache, NETCASTER_DATA_DIR: path.join(cache, 'data'), NETCASTER_DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('exit', (code, signal) => resolve([code, signal])),
+  );
+  const deadline = Date.now() + 30_000;
+  let status = 0;
+  while (status !== 200 && Date.now() < deadline && child.exitCode === null) {
+    status = await request(port, '/').then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(status, 200, out);
+  assert.doesNotMatch(out, /Serving/, 'start-up is still waiting for the settling episode');
+  child.kill('SIGTERM');
+  assert.deepEqual(await exited, [0, null], out);
+  assert.match(out, /SIGTERM: stopping/);
 });
