@@ -11,7 +11,7 @@
 // The URLs in feeds and pages are --base-url, else show.yaml's baseUrl: a server behind a proxy
 // must never hand its loopback address to every podcast app. Only a show with neither is served
 // with links to the listening address (said in the log); `npm start` previews with --base-url.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Catalog } from '../contract/catalog.js';
 import { renderErrorPage } from '../pages/error-page.js';
@@ -56,6 +56,8 @@ export interface LiveSiteOptions {
   files?: PublishedFiles;
   /** Where each new site keeps its pages and feeds, rendered when first asked for (by default a RenderedBodies of the default bound). */
   renderedBodies?: () => RenderedBodies;
+  /** Settles once no request is being answered (see LiveOptions.answered). */
+  answered?: () => Promise<void>;
 }
 
 /** The show on disk, kept live: rescanned every few seconds, republished when due. */
@@ -100,7 +102,13 @@ export function liveSite(dir: string, options: LiveSiteOptions): LiveSite {
     if (changedFeeds.length) await notifyHubs(hubs, changedFeeds, options.log);
   };
 
-  const live = startLive(dir, { baseUrl: options.baseUrl, log: options.log, onChange: publish, scanSeconds: options.scanSeconds });
+  const live = startLive(dir, {
+    baseUrl: options.baseUrl,
+    log: options.log,
+    onChange: publish,
+    scanSeconds: options.scanSeconds,
+    answered: options.answered,
+  });
   return { getSite: () => site, catalog: () => current, baseUrl: () => currentBaseUrl, live };
 }
 
@@ -171,7 +179,8 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  live = liveSite(dir, { baseUrl, fallbackBaseUrl: localUrl, log, files, scanSeconds: scanSecondsFromEnv() });
+  const answered = whenAnswered(server);
+  live = liveSite(dir, { baseUrl, fallbackBaseUrl: localUrl, log, files, scanSeconds: scanSecondsFromEnv(), answered });
   if ((await Promise.race([live.live.ready, stopped])) === 'stopped') return stopAll(live, server, recorder);
   if (!live.catalog()) {
     printProblems([...(live.live.state()?.waiting.values() ?? [])].flat(), process.stderr);
@@ -181,7 +190,8 @@ export async function run({ dir, options }: CommandContext): Promise<number> {
     await recorder.stop();
     return 1;
   }
-  void recorder.start();
+  // Loading the embedded database takes some 100 ms of this thread: after the first answers too.
+  void answered().then(() => recorder.start());
   const site = live.getSite()!;
   process.stdout.write(`Serving ${visible(live.catalog()!.show.title)} (${site.size} URLs) at ${localUrl}/\n`);
   if (live.baseUrl() !== localUrl) process.stdout.write(`Links and feeds use ${visible(live.baseUrl() ?? localUrl)}/\n`);
@@ -196,6 +206,39 @@ async function stopAll(live: LiveSite, server: Server, recorder: LiveRecorder): 
   await stop(server, SHUTDOWN_GRACE_MS);
   await recorder.stop();
   return 0;
+}
+
+/** Longest that start-up's bookkeeping waits for the requests in flight (a long download would hold it for good). */
+const ANSWERED_WAIT_MS = 1000;
+
+/**
+ * A function that settles once `server` is answering no request, or after ANSWERED_WAIT_MS. A
+ * request's response may wait on other threads (compression, file reads), and its callback then
+ * needs this thread free: on a show of 10,000 episodes, the first page asked for during start-up
+ * waited 400 ms for the bookkeeping and the download store (bench/big-serve.ts).
+ */
+function whenAnswered(server: Server): () => Promise<void> {
+  let inFlight = 0;
+  let waiting: (() => void)[] = [];
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight > 0) return;
+      const wake = waiting;
+      waiting = [];
+      for (const resolve of wake) resolve();
+    });
+  });
+  return () =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ANSWERED_WAIT_MS);
+          waiting.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
 }
 
 /** Seconds between scans of the show folder; NETCASTER_SCAN_SECONDS lets tests go faster. */

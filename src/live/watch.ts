@@ -39,6 +39,12 @@ export interface LiveOptions {
   recordLock?: boolean;
   /** Compute SHA-256 of media for podcast:integrity (default true, as `build` does). */
   integrity?: boolean;
+  /**
+   * Settles once the server answers no request (or has waited long enough): the bookkeeping after
+   * each publication (its key, the lock, the log lines: some 200 ms for 10,000 episodes) waits for
+   * it, so that a request that came meanwhile is answered first, compressed body and all.
+   */
+  answered?: () => Promise<void>;
 }
 
 export interface Live {
@@ -148,11 +154,12 @@ export function startLive(showDir: string, options: LiveOptions): Live {
         log(`could not publish the new version: ${(err as Error).message}; trying again at the next scan`);
         return;
       }
-      // The key, the lock and the log lines of a big show take tens of milliseconds: a request that
+      // The key, the lock and the log lines of a big show take a fifth of a second: a request that
       // came in while the site was being made is answered first. Two turns: a connection accepted in
-      // one poll phase has its request read in the next.
+      // one poll phase has its request read in the next; then the server says when it is done.
       await turnOfTheLoop();
       await turnOfTheLoop();
+      await options.answered?.();
       publishedKey = key ?? keyOfView();
       if (options.recordLock ?? true) recordLock(catalog, now);
     };

@@ -228,3 +228,35 @@ test('regression: while netcaster.lock is unreadable (a merge conflict), a publi
   assert.equal(guidOf(), published, 'the changed guid never reached a listener');
   assert.deepEqual(l.last().titles, ['First']);
 });
+
+test('the bookkeeping after a publication (the lock, the log lines) waits until the server has answered', async (t) => {
+  const { dir, cacheDir } = makeTinyShow([{ slug: '001-one', title: 'One', date: '2024-01-01T00:00:00Z' }]);
+  process.env.NETCASTER_CACHE_DIR = cacheDir;
+  let answer: () => void = () => {};
+  let asked = 0;
+  const lines: string[] = [];
+  const published: string[][] = [];
+  const handle = startLive(dir, {
+    scanSeconds: 60,
+    settleSeconds: 0.3,
+    log: (line) => lines.push(line),
+    onChange: (catalog, now) => void published.push(publishedEpisodes(catalog, now).map((e) => e.slug)),
+    answered: () => {
+      asked++;
+      return new Promise<void>((resolve) => (answer = resolve));
+    },
+  });
+  t.after(() => handle.stop());
+  await waitFor('the first publication', () => published.length === 1, 10_000);
+  await waitFor('the live loop to ask whether the server has answered', () => asked === 1, 2000);
+  await sleep(200);
+  assert.equal(fs.existsSync(path.join(dir, LOCK_FILE)), false, 'no lock written while a request is being answered');
+  assert.equal(lines.length, 0, lines.join('\n'));
+  answer();
+  await handle.ready;
+  assert.equal(Object.keys(readLock(dir).lock.episodes).length, 1);
+  assert.ok(
+    lines.some((line) => line.startsWith('serving ')),
+    lines.join('\n'),
+  );
+});
