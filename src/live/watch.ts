@@ -210,16 +210,21 @@ export function startLive(showDir: string, options: LiveOptions): Live {
   const fault = (err: unknown) => log(`internal error while scanning the show: ${(err as Error)?.message ?? String(err)}`);
   const scanSerially = () => serial(scan).catch(fault);
 
-  const task = cron.schedule('* * * * *', () => serial(derive).catch(fault), {
-    name: 'publish-due',
-    noOverlap: true,
-    logger: {
-      info: () => {},
-      debug: () => {},
-      warn: (m) => log(`schedule: ${m}`),
-      error: (m) => log(`schedule: ${m instanceof Error ? m.message : m}`),
-    },
-  });
+  // The minute job: started with the interval, once start-up is over. Its first schedule costs some
+  // 40 ms of this thread (node-cron's first date formatter loads ICU's time zone data), which a
+  // show's first answer need not wait for; until then the release timer keeps the schedule.
+  let task: ReturnType<typeof cron.schedule> | undefined;
+  const startMinuteJob = () =>
+    cron.schedule('* * * * *', () => serial(derive).catch(fault), {
+      name: 'publish-due',
+      noOverlap: true,
+      logger: {
+        info: () => {},
+        debug: () => {},
+        warn: (m) => log(`schedule: ${m}`),
+        error: (m) => log(`schedule: ${m instanceof Error ? m.message : m}`),
+      },
+    });
 
   // Two scans a moment apart at start-up, so the show on disk is served within seconds, yet a
   // file still being copied at start-up is not taken.
@@ -237,6 +242,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     )
     .then(() => {
       if (stopped) return;
+      task = startMinuteJob();
       interval = setInterval(() => {
         if (scanWaiting) return; // the previous scan is still waiting its turn: one is enough
         scanWaiting = true;
@@ -251,7 +257,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
       clearTimeout(releaseTimer);
       clearTimeout(settleTimer);
       endSettle?.(); // `ready` settles even when stopped during start-up
-      void task.destroy();
+      void task?.destroy();
     },
     tick: () => serial(scan),
     ready,
