@@ -217,27 +217,26 @@ const ANSWERED_WAIT_MS = 1000;
  * needs this thread free: on a show of 10,000 episodes, the first page asked for during start-up
  * waited 400 ms for the bookkeeping and the download store (bench/big-serve.ts).
  */
-function whenAnswered(server: Server): () => Promise<void> {
+export function whenAnswered(server: Server): () => Promise<void> {
   let inFlight = 0;
-  let waiting: (() => void)[] = [];
+  const waiting = new Set<() => void>();
   server.on('request', (_req, res: ServerResponse) => {
     inFlight++;
     res.once('close', () => {
-      if (--inFlight > 0) return;
-      const wake = waiting;
-      waiting = [];
-      for (const resolve of wake) resolve();
+      if (--inFlight === 0) for (const done of [...waiting]) done();
     });
   });
   return () =>
     inFlight === 0
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ANSWERED_WAIT_MS);
-          waiting.push(() => {
+          const done = () => {
             clearTimeout(timer);
+            waiting.delete(done);
             resolve();
-          });
+          };
+          const timer = setTimeout(done, ANSWERED_WAIT_MS);
+          waiting.add(done);
         });
 }
 
