@@ -47,6 +47,7 @@ export class LiveRecorder {
   private dropped = 0;
   /** When the embedded database was last opened for writing (Infinity: not held). */
   private heldSince = Infinity;
+  private stopped = false;
 
   constructor(private readonly options: LiveRecorderOptions) {}
 
@@ -58,7 +59,7 @@ export class LiveRecorder {
    * the store was first tried (opened, or its failure logged); never rejects.
    */
   start(): Promise<void> {
-    if (this.timer) return this.busy;
+    if (this.timer || this.stopped) return this.busy; // once stopped, for good: a late start must not open the store again
     this.timer = setInterval(() => void this.tick(), this.options.flushMs ?? FLUSH_MS);
     this.timer.unref();
     return this.tick();
@@ -129,6 +130,7 @@ export class LiveRecorder {
 
   /** Writes everything still queued; call after the server has stopped. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.nextOpenAttempt = 0;
     // Never started and nothing recorded (a show that could not be served): no store to open.

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { cliPath, runCli } from '../support/env.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { startServe } from '../e2e/serve-process.js';
+import { LiveRecorder } from '../../src/audience/live.js';
 import { hasPostgres, startPostgres, type TestPostgres } from '../support/postgres.js';
 
 const UA = 'AntennaPod/3.2.0';
@@ -154,5 +155,26 @@ describe('serve records downloads into PostgreSQL', { skip: pgSkip }, () => {
     const r = runCli(['stats', show, '--json'], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).downloads.byApp, { AntennaPod: 1, Overcast: 1 });
+  });
+});
+
+describe('LiveRecorder, started by serve once its site is live', () => {
+  it('opens no store before start(), and none at a start() after stop(); start() opens it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'netcaster-recorder-'));
+    try {
+      const recorder = (data: string) =>
+        new LiveRecorder({ getCatalog: () => undefined, log: () => {}, env: { NETCASTER_DATA_DIR: path.join(root, data) } });
+      const stoppedFirst = recorder('stopped-first');
+      await stoppedFirst.stop(); // a show that could not be served: never started, nothing recorded
+      await stoppedFirst.start(); // too late: the server is gone
+      assert.equal(fs.existsSync(path.join(root, 'stopped-first', 'audience.duckdb')), false);
+
+      const started = recorder('started');
+      await started.start();
+      await started.stop();
+      assert.equal(fs.existsSync(path.join(root, 'started', 'audience.duckdb')), true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
