@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { checkShow } from '../../src/catalog/check-show.js';
-import { fingerprintShow, readListings } from '../../src/catalog/snapshot.js';
+import { fingerprintShow, readListings, writeListings } from '../../src/catalog/snapshot.js';
 import { episodeYaml, makeShow, media, zeroKeepingStat } from '../support/show-folder.js';
 
 const EPISODES = 40;
@@ -161,4 +161,25 @@ test('regression: a snapshot damaged inside, its fingerprint whole, is no snapsh
     const again = await checkShow(dir);
     assert.deepEqual(again.catalog, first.catalog, String(damage));
   }
+});
+
+test('listings from a tampered cache: only plain names of plain folders are kept, and "__proto__" is a folder like any other', async () => {
+  const dir = await makeShow({});
+  const good = { ino: 1, mtimeMs: 2, names: ['a.mp3', 'episode.yaml'] };
+  writeListings(dir, {
+    '': good,
+    '001-ep': good,
+    ['__proto__']: good, // computed: an own key, not the literal's prototype
+    '002-ep': { ...good, names: ['../../etc/passwd'] },
+    '003-ep': { ...good, names: ['a\0b'] },
+    '004-ep': { ...good, names: [''] },
+    '005-ep': { ...good, ino: '1' },
+    '006-ep': { ...good, names: 'a.mp3' },
+    '007-ep': null,
+    '../outside': good,
+  } as never);
+  const listings = readListings(dir);
+  assert.equal(Object.getPrototypeOf(listings), null);
+  assert.deepEqual(Object.keys(listings).sort(), ['', '001-ep', '__proto__']);
+  assert.deepEqual(listings.__proto__.names, good.names);
 });
