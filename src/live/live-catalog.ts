@@ -115,8 +115,11 @@ export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult
     episodes = next;
   }
   // Only episode folders and the show settle; other folders (assets, "_drafts") are not reported.
+  // By a set of slugs: a search of the episodes per settling folder was 0.4 s a scan for a show of
+  // 10,000 episodes just copied in (every folder settling).
+  const freshSlugs = new Set(fresh.catalog?.episodes.map((e) => e.slug));
   for (const key of [...settling]) {
-    if (key !== SHOW_KEY && !fresh.catalog?.episodes.some((e) => e.slug === key) && !waiting.has(key)) settling.delete(key);
+    if (key !== SHOW_KEY && !freshSlugs.has(key) && !waiting.has(key)) settling.delete(key);
   }
 
   const catalog = show ? { show, episodes: [...episodes.values()].sort(newestFirst) } : undefined;
