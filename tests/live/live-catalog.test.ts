@@ -228,3 +228,9 @@ test('relativeTime says "in 3 days" and friends', () => {
   assert.equal(relativeTime(t0, new Date('2025-01-01T00:00:40Z')), 'in 40 s');
   assert.equal(relativeTime(t0, new Date('2024-12-31T23:00:00Z')), '1 h ago');
 });
+
+test('only the show and episode folders settle: a folder of assets or drafts changing is not reported, a broken episode is', () => {
+  const result = check([episode('001-a', '2024-01-01T00:00:00Z')], [error('002-broken/episode.yaml', 'not valid YAML')]);
+  const first = mergeCatalog(undefined, result, prints({ '001-a': 'a1', '002-broken': 'b1', assets: 'x1', _drafts: 'd1' }), NOW);
+  assert.deepEqual([...first.settling].sort(), [SHOW_KEY, '001-a', '002-broken'].sort());
+});
