@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readRegularFile } from '../show/show-file.js';
 
 /** Written into OUT by every export: the files that export wrote (relative, '/'-separated). */
 export const EXPORT_MARKER = '.netcaster-export.json';
@@ -36,6 +37,9 @@ export const STAGE_BESIDE = '.netcaster-tmp-';
  * there and removed by the next export.
  */
 export const STAGE_OWNER = `${WORK_PREFIXES[0]}owner`;
+
+/** A lock or a staging folder's owner file holds a process id and a host name: anything longer is no file of ours. */
+const PID_FILE_MAX_BYTES = 512;
 
 /** A lock older than this is left from a machine that stopped (its process id may be in use again by now). */
 const LOCK_STALE_MS = 2 * 60 * 60 * 1000;
@@ -161,7 +165,8 @@ export function lockHolder(file: string, staleMs: number, writingMs: number): nu
   if (!st) return undefined; // released meanwhile
   if (!st.isFile()) throw new Error(`${file} is not a lock netcaster wrote; remove it`);
   const age = Date.now() - st.mtimeMs;
-  const text = readBounded(file)?.subarray(0, 32).toString('latin1') ?? '';
+  // Opened without blocking and read with a bound (show-file.ts): a FIFO swapped in after the lstat is not waited on.
+  const text = readRegularFile(file, PID_FILE_MAX_BYTES)?.toString('latin1') ?? '';
   const pid = Number.parseInt(text, 10);
   if (!Number.isInteger(pid) || pid <= 0) return age < writingMs ? 0 : undefined;
   if (age > staleMs) return undefined;
@@ -224,7 +229,7 @@ export function removeKilledStages(out: string): void {
 
 /** Whether the staging folder's owner file names a process of this host that no longer exists. */
 function ownerIsGone(dir: string): boolean {
-  const [pid, host] = (readBounded(path.join(dir, STAGE_OWNER))?.toString('utf8') ?? '').split('\n');
+  const [pid, host] = (readRegularFile(path.join(dir, STAGE_OWNER), PID_FILE_MAX_BYTES)?.toString('utf8') ?? '').split('\n');
   // At most 9 digits: a number the kernel can be asked about (a larger one is refused, not dead).
   // One still being written (its host line not complete yet) is no dead export's either.
   return /^[1-9]\d{0,8}$/.test(pid) && host === os.hostname() && !isAlive(Number(pid));
