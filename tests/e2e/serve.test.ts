@@ -1,6 +1,6 @@
 // `netcaster serve` on the sample show, as a user runs it: it serves, links use its own URL (or
 // --base-url), bad usage exits 2, and SIGTERM stops it cleanly with exit 0.
-import test from 'node:test';
+import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -138,23 +138,7 @@ test('regression: a SIGTERM after the first answer, while an episode still settl
   age(dir);
   const episode = fs.readdirSync(dir).find((name) => fs.existsSync(path.join(dir, name, 'notes.md')))!;
   fs.appendFileSync(path.join(dir, episode, 'notes.md'), '\nOne more line.\n');
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-  const cache = tempDir('serve-settling-cache', t);
-  const child = spawn(launcherPath, ['serve', dir, '--host', '127.0.0.1', '--port', String(port)], {
-    env: { ...process.env, NETCASTER_CACHE_DIR: cache, NETCASTER_DATA_DIR: path.join(cache, 'data'), NETCASTER_DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('exit', (code, signal) => resolve([code, signal])),
-  );
+  const { child, port, output, exited } = await spawnServe(dir, t);
   const deadline = Date.now() + 30_000;
   let status = 0;
   while (status !== 200 && Date.now() < deadline && child.exitCode === null) {
@@ -164,9 +148,54 @@ test('regression: a SIGTERM after the first answer, while an episode still settl
     );
     if (status !== 200) await new Promise((r) => setTimeout(r, 20));
   }
-  assert.equal(status, 200, out);
-  assert.doesNotMatch(out, /Serving/, 'start-up is still waiting for the settling episode');
+  assert.equal(status, 200, output());
+  assert.doesNotMatch(output(), /Serving/, 'start-up is still waiting for the settling episode');
   child.kill('SIGTERM');
-  assert.deepEqual(await exited, [0, null], out);
-  assert.match(out, /SIGTERM: stopping/);
+  assert.deepEqual(await exited, [0, null], output());
+  assert.match(output(), /SIGTERM: stopping/);
 });
+
+test('a SIGTERM before any site is live ends serve at once, as by default (nothing is in flight)', {
+  skip: !haveShow && 'no sample show',
+  timeout: 60_000,
+}, async (t) => {
+  // A copy made just now: every folder is still settling, so the first scan publishes nothing and
+  // start-up waits two seconds for a second look.
+  const { child, port, output, exited } = await spawnServe(copyOfSample(tempDir('serve-unsettled', t)), t);
+  const deadline = Date.now() + 30_000;
+  let status = 0;
+  while (status !== 503 && child.exitCode === null && Date.now() < deadline)
+    status = await request(port, '/').then(
+      (r) => r.status,
+      () => 0,
+    );
+  assert.equal(status, 503, output());
+  const signalled = Date.now();
+  child.kill('SIGTERM');
+  assert.deepEqual(await exited, [null, 'SIGTERM'], output());
+  assert.ok(Date.now() - signalled < 1500, 'not after start-up');
+  assert.doesNotMatch(output(), /stopping/);
+});
+
+/** `serve DIR` on a free port of 127.0.0.1, its output collected, its exit code and signal awaited. */
+async function spawnServe(dir: string, t: TestContext) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const cache = tempDir('serve-signal-cache', t);
+  const child = spawn(launcherPath, ['serve', dir, '--host', '127.0.0.1', '--port', String(port)], {
+    env: { ...process.env, NETCASTER_CACHE_DIR: cache, NETCASTER_DATA_DIR: path.join(cache, 'data'), NETCASTER_DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => void child.kill('SIGKILL'));
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('exit', (code, signal) => resolve([code, signal])),
+  );
+  return { child, port, output: () => out, exited };
+}
