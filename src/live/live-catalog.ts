@@ -20,9 +20,19 @@ import type { Problem } from '../contract/problems.js';
 /** Fingerprint key of the show's own files (show.yaml, artwork): no folder has an empty name. */
 export const SHOW_KEY = '';
 
+/**
+ * Slug -> fingerprint of the files in that episode folder (names, sizes, mtimes); SHOW_KEY -> the
+ * show folder's own files. Two equal fingerprints (===) mean the same files. A Map is one; the
+ * live loop's (src/live/scan.ts) makes each print only when it is first asked for.
+ */
+export interface FolderFingerprints {
+  has(key: string): boolean;
+  keys(): Iterable<string>;
+  get(key: string): string | undefined;
+}
+
 export interface Scan {
-  /** Slug -> fingerprint of the files in that episode folder; SHOW_KEY -> the show folder's own files. */
-  folderFingerprints: Map<string, string>;
+  folderFingerprints: FolderFingerprints;
   /**
    * Folders (slug or SHOW_KEY) whose files were not modified for a while before this scan's check
    * began: nobody was writing into them while it read them, which is what two equal fingerprints
@@ -43,7 +53,7 @@ export interface LiveState {
   /** Folders whose files changed since the previous scan: their newest version is not taken yet. */
   settling: Set<string>;
   /** This scan's fingerprints, compared with the next scan's. */
-  fingerprints: Map<string, string>;
+  fingerprints: FolderFingerprints;
 }
 
 /** The folder a problem belongs to: `<slug>/...` is the episode's, anything else is the show's. */
@@ -122,7 +132,7 @@ export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult
   }
 
   const catalog = show ? { show, episodes: [...episodes.values()].sort(newestFirst) } : undefined;
-  return { catalog, episodes, show, waiting, settling, fingerprints: new Map(prints) };
+  return { catalog, episodes, show, waiting, settling, fingerprints: prints };
 }
 
 /** The same order as the catalog: newest first, then by slug. */

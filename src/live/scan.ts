@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { LOCK_FILE } from '../catalog/lock.js';
 import type { WalkObserver } from '../catalog/snapshot.js';
-import { SHOW_KEY } from './live-catalog.js';
+import { SHOW_KEY, type FolderFingerprints } from './live-catalog.js';
 
 /**
  * `lastChanged`, when given, receives for each key the latest modification time (ms) among what
@@ -15,7 +15,7 @@ import { SHOW_KEY } from './live-catalog.js';
  * Infinity when something could not be stat'ed: live-catalog.ts takes a folder unchanged for long
  * enough without waiting for a second scan.
  */
-export function fingerprintFolders(showDir: string, lastChanged?: Map<string, number>): Map<string, string> {
+export function fingerprintFolders(showDir: string, lastChanged?: Map<string, number>): FolderFingerprints {
   const dir = path.resolve(showDir);
   const prints = new FolderPrints();
   const top = statOrUndefined(dir);
@@ -35,54 +35,92 @@ export function fingerprintFolders(showDir: string, lastChanged?: Map<string, nu
  * The folder prints, made from a walk of the show folder: fingerprintFolders's own, or the
  * check's (src/catalog/snapshot.ts, fingerprintShow), which sees the same entries in the same
  * order. A scan whose check was answered from its snapshot then walks the show once, not twice.
+ *
+ * The walk is kept as flat arrays, and a folder's print is made of them only when it is first
+ * compared (the next scan): a string per file kept while a show of 10,000 episodes is walked was
+ * copied by every scavenge (~80 ms of serve's start), and making all 10,000 prints at once another
+ * ~50 ms before the first page, which needs none of them.
  */
 export class FolderPrints implements WalkObserver {
-  /** Each folder's entry lines, joined into one flat string at the end: 10,000 prints built by `+=` were 200,000 rope nodes kept for the next scan. */
-  private readonly lines = new Map<string, string[]>();
-  private readonly changed = new Map<string, number>();
+  /** Episode folder -> its index in folderStart and folderChanged. */
+  private readonly folders = new Map<string, number>();
+  /** Where each folder's entries start in entryNames. */
+  private readonly folderStart: number[] = [];
+  /** The latest modification time among each folder and its entries (Infinity: something could not be stat'ed). */
+  private readonly folderChanged: number[] = [];
+  private readonly entryNames: string[] = [];
+  /** Two numbers per entry: its size (FOLDER, DANGLING) and its mtimeMs. */
+  private readonly entryNumbers: number[] = [];
   private readonly showHash = createHash('sha1');
   private showChanged = 0;
 
   folder(rel: string, stat: fs.Stats): void {
     // Same rule as the manifest loader (src/show/load.ts): "." and "_" folders are not episodes.
     if (rel === '' || rel.startsWith('_') || rel.startsWith('.')) return;
-    this.lines.set(rel, []);
-    this.changed.set(rel, stat.mtimeMs);
+    this.folders.set(rel, this.folderStart.length);
+    this.folderStart.push(this.entryNames.length);
+    this.folderChanged.push(stat.mtimeMs);
   }
 
   entry(rel: string, name: string, stat: fs.Stats | undefined): void {
+    const size = !stat ? DANGLING : stat.isDirectory() ? FOLDER : stat.size;
+    const changed = stat ? stat.mtimeMs : Infinity;
     if (rel === '') {
       // Hidden files and the lock netcaster writes itself are not the podcaster's edits; folders have prints of their own.
-      if (name.startsWith('.') || name === LOCK_FILE || stat?.isDirectory()) return;
-      this.showHash.update(describeEntry(name, stat));
-      this.showChanged = Math.max(this.showChanged, stat ? stat.mtimeMs : Infinity);
+      if (name.startsWith('.') || name === LOCK_FILE || size === FOLDER) return;
+      this.showHash.update(describeEntry(name, size, changed));
+      this.showChanged = Math.max(this.showChanged, changed);
       return;
     }
-    const lines = this.lines.get(rel);
-    if (lines === undefined) return; // not an episode folder
-    // The folder's description itself, not a hash of it: an episode folder holds a few files, so
-    // it is a few hundred characters, and a show of 10,000 episodes would otherwise make 10,000
-    // hashes every scan.
-    lines.push(describeEntry(name, stat));
-    this.changed.set(rel, Math.max(this.changed.get(rel)!, stat ? stat.mtimeMs : Infinity));
+    // Both walks give a folder's entries right after the folder itself: they are the last run of the arrays.
+    const folder = this.folderStart.length - 1;
+    if (this.folders.get(rel) !== folder) return; // not an episode folder
+    this.entryNames.push(name);
+    this.entryNumbers.push(size, changed);
+    if (changed > this.folderChanged[folder]) this.folderChanged[folder] = changed;
   }
 
   /** The prints by key (slug, or SHOW_KEY for the show folder's own files); `lastChanged` receives the times. */
-  result(lastChanged?: Map<string, number>): Map<string, string> {
-    const prints = new Map<string, string>();
-    for (const [key, lines] of this.lines) prints.set(key, lines.join(''));
-    prints.set(SHOW_KEY, this.showHash.copy().digest('hex'));
+  result(lastChanged?: Map<string, number>): FolderFingerprints {
     if (lastChanged) {
-      for (const [key, ms] of this.changed) lastChanged.set(key, ms);
+      for (const [key, index] of this.folders) lastChanged.set(key, this.folderChanged[index]);
       lastChanged.set(SHOW_KEY, this.showChanged);
     }
-    return prints;
+    const show = this.showHash.copy().digest('hex');
+    const made = new Map<string, string>();
+    const print = (index: number) => {
+      const end = index + 1 < this.folderStart.length ? this.folderStart[index + 1] : this.entryNames.length;
+      const lines: string[] = [];
+      for (let e = this.folderStart[index]; e < end; e++)
+        lines.push(describeEntry(this.entryNames[e], this.entryNumbers[2 * e], this.entryNumbers[2 * e + 1]));
+      return lines.join(''); // one flat string: prints built by `+=` are rope nodes, kept until the next scan
+    };
+    const folders = this.folders;
+    return {
+      has: (key) => key === SHOW_KEY || folders.has(key),
+      *keys() {
+        yield* folders.keys();
+        yield SHOW_KEY;
+      },
+      get: (key) => {
+        if (key === SHOW_KEY) return show;
+        const index = folders.get(key);
+        if (index === undefined) return undefined;
+        let text = made.get(key);
+        if (text === undefined) made.set(key, (text = print(index)));
+        return text;
+      },
+    };
   }
 }
 
-function describeEntry(name: string, st: fs.Stats | undefined): string {
-  if (!st) return `dangling ${name}\n`; // a link whose target is gone (or a file removed mid-scan)
-  return st.isDirectory() ? `d ${name}\n` : `f ${name} ${st.size} ${st.mtimeMs}\n`;
+/** An entry's size when it is a folder, or could not be stat'ed (a dangling link, a file removed mid-walk). */
+const FOLDER = -1;
+const DANGLING = -2;
+
+function describeEntry(name: string, size: number, mtimeMs: number): string {
+  if (size === DANGLING) return `dangling ${name}\n`;
+  return size === FOLDER ? `d ${name}\n` : `f ${name} ${size} ${mtimeMs}\n`;
 }
 
 function listNames(dir: string): string[] {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fingerprintShow } from '../../src/catalog/snapshot.js';
+import type { FolderFingerprints } from '../../src/live/live-catalog.js';
 import { FolderPrints, fingerprintFolders } from '../../src/live/scan.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -33,16 +34,19 @@ function oddShow(): string {
   return dir;
 }
 
+/** Every print, made: the prints themselves are made only when asked for. */
+const made = (prints: FolderFingerprints) => new Map([...prints.keys()].map((key) => [key, prints.get(key)]));
+
 function viaCheckWalk(dir: string, listings = {}) {
   const observer = new FolderPrints();
   const seen = fingerprintShow(dir, 'salt', listings, observer);
   const lastChanged = new Map<string, number>();
-  return { prints: observer.result(lastChanged), lastChanged, listings: seen.listings };
+  return { prints: made(observer.result(lastChanged)), lastChanged, listings: seen.listings };
 }
 
 function viaOwnWalk(dir: string) {
   const lastChanged = new Map<string, number>();
-  return { prints: fingerprintFolders(dir, lastChanged), lastChanged };
+  return { prints: made(fingerprintFolders(dir, lastChanged)), lastChanged };
 }
 
 test("the check's walk gives the folder prints and times a walk of their own gives", () => {
