@@ -272,3 +272,25 @@ test("a big site: its first files are held at once, the others in batches right 
   assert.equal(heldOn(path.join(showDir, 'ep1', 'older-')) + held(), 0, "no older site's files");
   assert.equal(heldOn(path.join(showDir, 'ep1', 'newer-')), 3, "only the newer site's files");
 });
+
+test("regression: a big site's files were all keyed before it could go live (50-75 ms for 10,000); now hold() looks at its first batch only, the others turn by turn", async () => {
+  const entry = publish('j.mp3', 10).entry;
+  // 10,000 URLs for one file: as many entries to key as a show of 10,000 episodes has media files.
+  const site: SiteRoutes = new Map(Array.from({ length: 10_000 }, (_, i) => [`/media/ep${i}/j.mp3`, { ...entry }]));
+  let looked = 0;
+  const counted = new Map(site);
+  counted.values = function* () {
+    for (const value of site.values()) {
+      looked++;
+      yield value;
+    }
+  } as typeof counted.values;
+  const files = new PublishedFiles();
+  files.hold(counted);
+  assert.ok(looked > 0 && looked <= 100, `entries looked at before hold() returned: ${looked}`);
+  for (let turns = 0; turns < 1000 && looked < 10_000; turns++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(looked, 10_000, 'every entry seen, turn by turn');
+  assert.equal(heldOn(path.join(showDir, 'ep1', 'j.mp3')), 1, 'one promise, one descriptor');
+  files.hold(new Map());
+  assert.equal(heldOn(path.join(showDir, 'ep1', 'j.mp3')), 0);
+});
