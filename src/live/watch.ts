@@ -114,7 +114,8 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     // reading them.
     const lastChanged = new Map<string, number>();
     const folderFingerprints = readAfterWalk ? fingerprintFolders(showDir, lastChanged) : walked.result(lastChanged);
-    const quiet = new Set([...lastChanged].filter(([, ms]) => ms < checkStartedMs - quietMs).map(([key]) => key));
+    const quiet = new Set<string>();
+    for (const [key, ms] of lastChanged) if (ms < checkStartedMs - quietMs) quiet.add(key);
     const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter(
       (p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl',
     );
