@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { podcastGuid } from './feed-guid.js';
 import { episodeStatus } from './status.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from '../show/show-file.js';
-import type { Catalog } from '../contract/catalog.js';
+import type { Catalog, Episode } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 
 export const LOCK_FILE = 'netcaster.lock';
@@ -258,9 +258,16 @@ export function checkLock(showDir: string, catalog: Catalog | undefined, baseUrl
     });
   }
 
-  const byGuid = new Map(catalog.episodes.map((e) => [e.guid, e]));
-  const bySlug = new Map(catalog.episodes.map((e) => [e.slug, e]));
-  for (const [guid, locked] of Object.entries(lock.episodes)) {
+  // Loops rather than pairs copied into Maps and entries copied out of the lock: a show of 10,000
+  // episodes checked its lock in 40-47 ms at serve's start, 25-30 ms of it in those copies.
+  const byGuid = new Map<string, Episode>();
+  const bySlug = new Map<string, Episode>();
+  for (const e of catalog.episodes) {
+    byGuid.set(e.guid, e);
+    bySlug.set(e.slug, e);
+  }
+  for (const guid in lock.episodes) {
+    const locked = lock.episodes[guid];
     const same = byGuid.get(guid);
     if (same) {
       if (same.slug !== locked.slug) {
