@@ -103,25 +103,33 @@ export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult
   for (const key of prints.keys()) if (!stable(key)) settling.add(key);
 
   let show = previous?.show;
-  let episodes = new Map(previous?.episodes ?? []);
+  // Read, never changed: each scan makes maps of its own, in loops rather than from pairs copied
+  // into them (a show of 10,000 episodes merged in 28-33 ms at serve's start, 20-23 without).
+  const lastGood = previous?.episodes ?? new Map<string, Episode>();
+  let episodes = lastGood;
   const showBroken = !fresh.catalog || waiting.has(SHOW_KEY);
-  const freshBySlug = new Map((fresh.catalog?.episodes ?? []).map((e) => [e.slug, e]));
+  const freshBySlug = new Map<string, Episode>();
+  for (const e of fresh.catalog?.episodes ?? []) freshBySlug.set(e.slug, e);
 
   if (!showBroken) {
     const freshCatalog = fresh.catalog!;
     if (stable(SHOW_KEY)) show = freshCatalog.show;
     const next = new Map<string, Episode>();
-    for (const slug of new Set([...episodes.keys(), ...freshBySlug.keys()])) {
+    const take = (slug: string) => {
       const candidate = freshBySlug.get(slug);
-      const last = episodes.get(slug);
       const good = candidate !== undefined && !waiting.has(slug);
-      if (good && stable(slug)) next.set(slug, candidate);
-      else if (!prints.has(slug))
-        continue; // the folder is gone: so is the episode
-      else if (!good && !waiting.has(slug))
-        continue; // no episode.yaml any more: no longer an episode
-      else if (last) next.set(slug, last); // broken or still settling: keep the last good version
-    }
+      if (good && stable(slug)) {
+        next.set(slug, candidate);
+        return;
+      }
+      if (!prints.has(slug)) return; // the folder is gone: so is the episode
+      if (!good && !waiting.has(slug)) return; // no episode.yaml any more: no longer an episode
+      const last = lastGood.get(slug);
+      if (last) next.set(slug, last); // broken or still settling: keep the last good version
+    };
+    // Each slug once: the last good episodes', then the new ones'.
+    for (const slug of lastGood.keys()) take(slug);
+    for (const slug of freshBySlug.keys()) if (!lastGood.has(slug)) take(slug);
     episodes = next;
   }
   // Only episode folders and the show settle; other folders (assets, "_drafts") are not reported.
@@ -137,7 +145,15 @@ export function mergeCatalog(previous: LiveState | undefined, fresh: CheckResult
 
 /** The same order as the catalog: newest first, then by slug. */
 function newestFirst(a: Episode, b: Episode): number {
-  return Date.parse(b.date) - Date.parse(a.date) || b.slug.localeCompare(a.slug);
+  return timeOf(b) - timeOf(a) || b.slug.localeCompare(a.slug);
+}
+
+/** Each episode's date in ms, parsed once: the catalog is sorted at every scan, and most episodes are the same objects scan after scan. */
+const parsedDates = new WeakMap<Episode, number>();
+function timeOf(episode: Episode): number {
+  let ms = parsedDates.get(episode);
+  if (ms === undefined) parsedDates.set(episode, (ms = Date.parse(episode.date)));
+  return ms;
 }
 
 /** What a listener sees at `now`: the show and its published episodes (for "did anything change?"). */
