@@ -113,18 +113,32 @@ export function lazyContent(
   rendered: RenderedBodies,
   renderElsewhere?: () => Promise<Buffer>,
 ): SiteEntry {
-  const entry: SiteEntry = {
-    kind: 'content',
-    contentType,
-    get body() {
-      return rendered.get(entry, render);
-    },
-  };
+  const entry = new LazyContent(contentType, render, rendered);
   if (renderElsewhere) {
     entry.prepare = () => rendered.prepare(entry, renderElsewhere);
     entry.bytes = () => rendered.bytes(entry);
   }
   return entry;
+}
+
+/**
+ * A class, not an object literal with a getter: V8 makes such a literal through its runtime, one
+ * by one (a show of 10,000 episodes has that many pages), and a class's getter is on its prototype.
+ */
+class LazyContent {
+  readonly kind = 'content';
+  prepare?: () => Promise<void>;
+  bytes?: () => Buffer | undefined;
+
+  constructor(
+    readonly contentType: string,
+    private readonly render: () => string,
+    private readonly rendered: RenderedBodies,
+  ) {}
+
+  get body(): string {
+    return this.rendered.get(this, this.render);
+  }
 }
 
 const html = 'text/html; charset=utf-8';
