@@ -21,7 +21,9 @@ export const paths = {
 
 /** Absolute URL of a site path. */
 export function absolute(options: Pick<SiteOptions, 'baseUrl'>, path: string): string {
-  return options.baseUrl.replace(/\/+$/, '') + path;
+  const { baseUrl } = options;
+  // Usually given without the slash (the commands take it off): no regular expression run for each of a page's URLs then.
+  return (baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl) + path;
 }
 
 export const feedUrl = (options: SiteOptions, feed: FeedDef) => absolute(options, paths.feed(feed.name));

@@ -3,7 +3,7 @@
 // Pure: (catalog, episode, options) -> HTML. public/player.js adds the video/audio switch,
 // chapter seeking and copy buttons; without it the page still plays and links everything.
 import type { Catalog, Episode, EpisodeMedia } from '../contract/catalog.js';
-import { publishedEpisodes } from '../catalog/status.js';
+import { publishedEpisodes, publishedPosition } from '../catalog/status.js';
 import { renderNotes } from '../notes/markdown.js';
 import { showPageOf } from './show-page.js';
 import { absolute, episodeUrl, feedUrl, mediaUrl, paths } from '../contract/urls.js';
@@ -183,9 +183,9 @@ ${items.join('\n')}
 
 /** Links to the next newer and older published episodes, and to the page of the episode list that lists this one. */
 function neighbours(catalog: Catalog, episode: Episode, options: PageOptions, link: (to: string) => string): string {
-  const published = publishedEpisodes(catalog, options.now);
-  const i = published.findIndex((e) => e.slug === episode.slug);
+  const i = publishedPosition(catalog, options.now, episode.slug);
   if (i < 0) return '';
+  const published = publishedEpisodes(catalog, options.now);
   const newer = published[i - 1];
   const older = published[i + 1];
   const a = (e: Episode, rel: string, label: string) =>

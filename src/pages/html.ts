@@ -46,28 +46,45 @@ export function esc(value: string | number): string {
  * U+2028/2029 are escaped for old JavaScript parsers that read JSON-LD as script.
  */
 export function scriptJson(value: unknown): string {
-  // Its strings are text from the show like any other: without what HTML forbids.
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? htmlText(v) : v))
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  // Its strings are text from the show like any other: without what HTML forbids. A replacer takes
+  // JSON.stringify off its fast path, so it is used only when the plain JSON shows such a character
+  // (C0 controls come out escaped as \u0000-\u001f or \b; the others as they are), or might.
+  const plain = JSON.stringify(value);
+  const json = mayHoldForbidden.test(plain)
+    ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? htmlText(v) : v))
+    : plain;
+  return json.replace(scriptUnsafe, (c) => scriptEscapes[c]);
 }
+
+const mayHoldForbidden = /\\u00[01]|\\b|[\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]/;
+const scriptUnsafe = /[<>&\u2028\u2029]/g;
+const scriptEscapes: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
 
 /**
  * A link from one site path to another, relative, so the same pages work at the domain root,
  * under a sub-path behind a proxy, and opened from the export folder.
  * ('/episodes/a/', '/static/style.css') -> '../../static/style.css'.
+ * By character, without splitting either path: a page makes a dozen links, and the arrays of
+ * split paths were a fifth of an episode page's rendering (issue 12).
  */
 export function rel(from: string, to: string): string {
-  const fromDirs = from.split('/').slice(1, -1); // the directories of the page
-  const toParts = to.split('/').slice(1);
+  const SLASH = 47;
+  const fromEnd = from.lastIndexOf('/') + 1; // `from` up to here is the page's folder
+  // The folders both share: up to the last slash of their common beginning. Only to's folders
+  // count, never its last part: ('/a/b/', '/a/b') is '../b'.
   let common = 0;
-  while (common < fromDirs.length && common < toParts.length - 1 && fromDirs[common] === toParts[common]) common++;
-  const up = '../'.repeat(fromDirs.length - common);
-  const rest = toParts.slice(common).join('/');
-  return up + rest || './';
+  for (let i = 0, n = Math.min(fromEnd, to.length); i < n && from.charCodeAt(i) === to.charCodeAt(i); i++) {
+    if (to.charCodeAt(i) === SLASH) common = i + 1;
+  }
+  let up = 0;
+  for (let i = common; i < fromEnd; i++) if (from.charCodeAt(i) === SLASH) up++;
+  return '../'.repeat(up) + to.slice(common) || './';
 }
 
 /** Seconds -> h:mm:ss, as players show it. */

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { Catalog, Episode } from '../../src/contract/catalog.js';
-import { episodeStatus, nextRelease, publishedEpisodes, publishedImages } from '../../src/catalog/status.js';
+import { episodeStatus, nextRelease, publishedEpisodes, publishedImages, publishedPosition } from '../../src/catalog/status.js';
 import { episode, show } from '../support/catalog-data.js';
 
 const now = new Date('2024-06-01T12:00:00Z');
@@ -59,4 +59,16 @@ test('nextRelease is the earliest scheduled date, ignoring drafts, and undefined
   assert.equal(nextRelease(c, now)?.toISOString(), '2024-06-02T09:00:00.000Z');
   assert.equal(nextRelease(c, new Date('2024-06-02T09:00:00Z'))?.toISOString(), '2024-06-08T12:00:00.000Z');
   assert.equal(nextRelease(c, new Date('2024-06-08T12:00:00Z')), undefined);
+});
+
+test('publishedPosition is where an episode stands among those published at the given now, -1 when it is not published', () => {
+  const c = catalog();
+  assert.equal(publishedPosition(c, now, 'now'), 0);
+  assert.equal(publishedPosition(c, now, 'old'), 1);
+  for (const slug of ['tomorrow', 'next-week', 'draft', 'no-such-episode']) assert.equal(publishedPosition(c, now, slug), -1, slug);
+  const later = new Date('2024-06-02T09:00:00Z');
+  assert.deepEqual(
+    ['tomorrow', 'now', 'old', 'draft'].map((slug) => publishedPosition(c, later, slug)),
+    [0, 1, 2, -1],
+  );
 });

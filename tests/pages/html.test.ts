@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { renderEpisodePage } from '../../src/pages/episode-page.js';
-import { esc, longDate, scriptJson, type PageOptions } from '../../src/pages/html.js';
+import { esc, longDate, rel, scriptJson, type PageOptions } from '../../src/pages/html.js';
 import { renderShowPage } from '../../src/pages/show-page.js';
 import { needTool } from '../support/env.js';
 import { fixedNow, fixtureArtwork, fixtureCatalog } from '../support/catalog-fixture.js';
@@ -38,6 +38,36 @@ test('esc drops what HTML forbids and escapes the rest', () => {
   assert.equal(esc('tab\tline\nff\fcr\r'), 'tab\tline\nff\fcr\r', 'HTML whitespace stays');
   assert.equal(esc('🎙️ ½ — «»'), '🎙️ ½ — «»');
   assert.equal(scriptJson({ t: 'a\u0000\u009b\u007f\ufffe</script>', n: 1 }), '{"t":"a\\u003c/script\\u003e","n":1}');
+  // Every C0 control HTML forbids, alone (JSON writes 0x08 as \b, the others as \u00XX); what HTML allows stays.
+  for (let code = 0; code < 0x20; code++) {
+    const c = String.fromCharCode(code);
+    const kept = c === '\t' || c === '\n' || c === '\f' || c === '\r';
+    assert.equal(scriptJson({ t: `a${c}b` }), kept ? JSON.stringify({ t: `a${c}b` }) : '{"t":"ab"}', `U+${code.toString(16)}`);
+  }
+  // Text that only looks like an escaped control character is kept as it is.
+  assert.equal(
+    scriptJson({ t: 'C:\\back\\u0001 & <b> \u2028\u2029' }),
+    '{"t":"C:\\\\back\\\\u0001 \\u0026 \\u003cb\\u003e \\u2028\\u2029"}',
+  );
+});
+
+test('rel links one site path to another, relative to the folder of the page', () => {
+  const cases: [string, string, string][] = [
+    ['/episodes/a/', '/static/style.css', '../../static/style.css'],
+    ['/episodes/a/', '/episodes/a/', './'],
+    ['/episodes/a/', '/episodes/ab/', '../ab/'],
+    ['/episodes/ab/', '/episodes/a/', '../a/'],
+    ['/episodes/a/', '/episodes/b/', '../b/'],
+    ['/episodes/a/', '/media/a/x.mp3', '../../media/a/x.mp3'],
+    ['/', '/', './'],
+    ['/', '/static/style.css', 'static/style.css'],
+    ['/page/2/', '/', '../../'],
+    ['/a/b/', '/a/b', '../b'],
+    ['/a/b/', '/a/bc', '../bc'],
+    ['/feeds/audio.xml', '/artwork/x.jpg', '../artwork/x.jpg'],
+    ['/feeds/audio.xml', '/feeds/video.xml', 'video.xml'],
+  ];
+  for (const [from, to, expected] of cases) assert.equal(rel(from, to), expected, `${from} -> ${to}`);
 });
 
 test('regression: NUL and other control characters from YAML reach the HTML pages raw', (t) => {
