@@ -27,6 +27,10 @@ export interface ProbeResult {
 
 // Enough for the headers of every container we read, and for an ID3v2 tag without a big cover.
 const HEAD_SIZE = 64 * 1024;
+// The first read: enough to tell every container, and for an MP3 (most podcasts) its first frames
+// after a tag of a few KB. A cold build of 300 MP3s read 64 KB of each where 20 KB would do: 15-25
+// ms against 6-7 of reads from the page cache (issue 12).
+const FIRST_READ = 20 * 1024;
 // Header structures larger than this are not from a media file anyone publishes.
 const MAX_HEADER_SIZE = 64 * 1024 * 1024;
 
@@ -101,8 +105,14 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return failed('not a regular file');
     if (stat.size === 0) return failed('the file is empty (0 bytes)');
-    const head = readAt(fd, 0, HEAD_SIZE);
+    let head = readAt(fd, 0, Math.min(FIRST_READ, stat.size));
     kind = sniff(head);
+    // MP4 and Matroska headers, a long ID3 tag, and bytes not recognised yet: HEAD_SIZE of them, as
+    // before the first read was made smaller, so that every verdict is the one that head gives.
+    if (head.length < stat.size && needsFullHead(kind, head)) {
+      head = Buffer.concat([head, readAt(fd, head.length, HEAD_SIZE - head.length)]);
+      kind = sniff(head);
+    }
     const base = { size: stat.size, mtimeMs: stat.mtimeMs, extension: path.extname(absPath).slice(1).toLowerCase() };
     switch (kind) {
       case 'MPEG':
@@ -189,6 +199,11 @@ function sniff(head: Buffer): Kind | undefined {
   // An ID3 tag bigger than the head: the frames come after it.
   if (tagEnd > head.length) return 'MPEG';
   return undefined;
+}
+
+/** Whether what the first read told needs HEAD_SIZE bytes: MP4 and Matroska are parsed from the head, the rest only sniffed. */
+function needsFullHead(kind: Kind | undefined, head: Buffer): boolean {
+  return kind === undefined || kind === 'MP4' || kind === 'EBML' || (kind === 'MPEG' && id3v2Length(head) > head.length);
 }
 
 function unknownContent(head: Buffer): string {
