@@ -28,13 +28,28 @@ export function fileInFolder(
   name: string,
   maxBytes = Infinity,
 ): FoundFile | { message: string; missing?: boolean } {
+  const found = openInFolder(folder, realShowDir, name, maxBytes);
+  if ('message' in found) return found;
+  fs.closeSync(found.fd);
+  return { path: found.path, stat: found.stat };
+}
+
+/**
+ * fileInFolder, with the descriptor it checked left open for the caller to read from (and close):
+ * what is read then is the very file that was checked, whatever the path names meanwhile.
+ */
+export function openInFolder(
+  folder: string,
+  realShowDir: string,
+  name: string,
+  maxBytes = Infinity,
+): (FoundFile & { fd: number }) | { message: string; missing?: boolean } {
   const notPlain = notAPlainName(name);
   if (notPlain) return notPlain;
   const abs = path.join(folder, name);
   const opened = openShowFile(abs, realShowDir, name, maxBytes);
   if (isRefusal(opened)) return { message: opened.message, ...(opened.reason === 'missing' && { missing: true }) };
-  fs.closeSync(opened.fd);
-  return { path: abs, stat: opened.stat };
+  return { path: abs, stat: opened.stat, fd: opened.fd };
 }
 
 /** A file a manifest names, read whole (at most `maxBytes`) as text, with the checks of fileInFolder. */

@@ -3,6 +3,7 @@
 // facts cache (only files whose size or modification time changed are read again), the side
 // files (notes, chapters, transcript) are read with their bounds. What comes out is plain data
 // for assemble.ts, which turns it into the catalog without touching the disk.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Episode, EpisodeMedia, ImageFacts, MediaFacts } from '../contract/catalog.js';
 import type { Finding, Problem } from '../contract/problems.js';
@@ -12,7 +13,7 @@ import { checkArtwork } from '../artwork/image.js';
 import { loadShow, EPISODE_FILE, SHOW_FILE, type LoadedEpisode, type LoadedShow, type LoadHooks } from '../show/load.js';
 import { isRefusal, READ_LIMITS, readShowText } from '../show/show-file.js';
 import { IMAGE_FACTS_CACHE, JsonCache, MEDIA_FACTS_CACHE } from './cache.js';
-import { fileInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
+import { fileInFolder, openInFolder, readHeadInFolder, readTextInFolder, realpathOr, type FoundFile } from './files.js';
 
 /** The start of a SubRip file: blank lines, a cue number, then its time line (https://en.wikipedia.org/wiki/SubRip#Format). */
 const SRT_START = /^\s*\d+[ \t]*\r?\n\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->/;
@@ -145,7 +146,7 @@ class FileReader {
   /** Facts of one media file of an episode, or undefined (and its problems) when it cannot be published. */
   async media(le: LoadedEpisode, format: string, fileName: string, problems: Problem[]): Promise<EpisodeMedia | undefined> {
     const field = `media.${format}`;
-    const found = fileInFolder(le.dir, this.realShowDir, fileName);
+    const found = openInFolder(le.dir, this.realShowDir, fileName);
     if ('message' in found) {
       // A draft may wait for its files (`netcaster new` names them before they exist): it is published
       // nowhere, so it must not hold back the rest of the show. Any other problem is still an error.
@@ -159,7 +160,14 @@ class FileReader {
       return undefined;
     }
     const file = `${le.slug}/${fileName}`;
-    const { facts, findings } = await this.cached(this.mediaCache, found, () => this.workers.probe(found.path));
+    let probed: CachedMedia;
+    try {
+      // Probed from the descriptor the guard checked: the file read is the file that was judged.
+      probed = await this.cached(this.mediaCache, found, () => this.workers.probe(found.path, found.fd));
+    } finally {
+      fs.closeSync(found.fd);
+    }
+    const { facts, findings } = probed;
     for (const f of findings) problems.push({ level: f.level, file, message: f.message });
     if (!facts) return undefined;
     for (const f of checkDeclaredFormat(format, fileName, facts))

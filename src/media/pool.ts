@@ -21,7 +21,11 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ProbeResult } from './probe.js';
 
-export type MediaTask = { kind: 'probe'; path: string } | { kind: 'hash'; path: string };
+/**
+ * A probe names the file by its path and, when the caller holds it open (a check does, having checked
+ * it: src/catalog/files.ts), by that descriptor, which a worker thread of this process can read too.
+ */
+export type MediaTask = { kind: 'probe'; path: string; fd?: number } | { kind: 'hash'; path: string };
 export type WorkerReply = { id: number; result?: unknown; error?: string };
 
 /**
@@ -79,9 +83,12 @@ export class MediaPool {
     private readonly options: MediaPoolOptions = {},
   ) {}
 
-  /** What probe.ts's probeMedia says of the file; never rejects for a bad file. */
-  probe(path: string): Promise<ProbeResult> {
-    return this.run({ kind: 'probe', path }) as Promise<ProbeResult>;
+  /**
+   * What probe.ts's probeMedia says of the file; never rejects for a bad file. With `fd` (the file
+   * open, which the caller closes once this settles), read from that descriptor.
+   */
+  probe(path: string, fd?: number): Promise<ProbeResult> {
+    return this.run(fd === undefined ? { kind: 'probe', path } : { kind: 'probe', path, fd }) as Promise<ProbeResult>;
   }
 
   /** The SRI sha256 (sri-hash.ts) of the file of `size` bytes; rejects when it cannot be read. */
@@ -194,6 +201,6 @@ let integrityModule: Promise<typeof import('./sri-hash.js')> | undefined;
 
 /** Runs a task on this thread. */
 export async function runHere(task: MediaTask): Promise<unknown> {
-  if (task.kind === 'probe') return (await (probeModule ??= import('./probe.js'))).probeMedia(task.path);
+  if (task.kind === 'probe') return (await (probeModule ??= import('./probe.js'))).probeMedia(task.path, task.fd);
   return (await (integrityModule ??= import('./sri-hash.js'))).sha256Sri(task.path);
 }

@@ -92,13 +92,19 @@ async function readTags(bytes: Buffer, mimeType: string, findings: Finding[] | u
 
 type Kind = 'MPEG' | 'ADTS' | 'MP4' | 'EBML' | 'Ogg' | 'FLAC' | 'WAV';
 
-/** Never throws for a bad file: every problem comes back as a finding. */
-export async function probeMedia(absPath: string): Promise<ProbeResult> {
+/**
+ * Never throws for a bad file: every problem comes back as a finding. With `openFd`, the file is
+ * read from that descriptor (the caller's, left open), else opened by its path.
+ */
+export async function probeMedia(absPath: string, openFd?: number): Promise<ProbeResult> {
   let fd: number;
-  try {
-    fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); // a FIFO must not hang us
-  } catch (err) {
-    return failed(`cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  if (openFd !== undefined) fd = openFd;
+  else {
+    try {
+      fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); // a FIFO must not hang us
+    } catch (err) {
+      return failed(`cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
   }
   let kind: Kind | undefined;
   try {
@@ -125,7 +131,7 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
       case 'FLAC':
       case 'WAV':
       case 'ADTS':
-        return plausible(await probeOther(absPath, kind, base));
+        return plausible(await probeOther(fd, kind, base));
       default:
         return failed(unknownContent(head));
     }
@@ -134,7 +140,7 @@ export async function probeMedia(absPath: string): Promise<ProbeResult> {
     const what = kind ? `${kind === 'EBML' ? 'WebM/Matroska' : kind} file` : 'file';
     return failed(`cannot read this ${what}, it looks damaged: ${damage(err)}`);
   } finally {
-    fs.closeSync(fd);
+    if (openFd === undefined) fs.closeSync(fd);
   }
 }
 
@@ -448,11 +454,15 @@ async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<Prob
 
 const OTHER_MIME: Record<string, string> = { Ogg: 'audio/ogg', FLAC: 'audio/flac', WAV: 'audio/wav', ADTS: 'audio/aac' };
 
-async function probeOther(absPath: string, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
+/** Read-stream file functions that leave the descriptor open when the stream ends or is destroyed: probeMedia's to close (or its caller's). */
+const KEEP_OPEN = { open: fs.open, read: fs.read, close: (_fd: number, done: (err: NodeJS.ErrnoException | null) => void) => done(null) };
+
+async function probeOther(fd: number, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
   // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.
-  // At most the bytes the file had when it was opened: one still being written ends there.
+  // At most the bytes the file had when it was opened: one still being written ends there. From
+  // the probe's own descriptor (positioned reads; probeMedia closes it), not the path again.
   const { parseStream } = await loadMusicMetadata();
-  const stream = createReadStream(absPath, { start: 0, end: base.size - 1 });
+  const stream = createReadStream('', { fd, start: 0, end: base.size - 1, fs: KEEP_OPEN });
   const metadata = await withinTime(
     parseStream(stream, { mimeType: OTHER_MIME[kind], size: base.size }, { ...MM_OPTIONS, duration: true }),
     STREAM_TIME_BUDGET_MS,

@@ -189,3 +189,38 @@ test('regression: a cold build of 300 MP3s started workers to probe them; probeH
     await pool.close();
   }
 });
+
+test('regression: the probe opened a media file again by its path after the check had judged the file it opened; given that descriptor, it reads that file and leaves it open', async () => {
+  const dir = tempDir('pool-fd');
+  const other = fixture('text.mp3');
+  const pool = poolWithWorkers();
+  try {
+    for (const original of mediaFiles) {
+      for (const where of ['worker', 'here'] as const) {
+        const file = path.join(dir, `${where}-${path.basename(original)}`);
+        fs.copyFileSync(original, file);
+        const expected = await runHere({ kind: 'probe', path: file });
+        // What the check holds: the descriptor it judged. Then the name is taken by something else.
+        const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+        try {
+          fs.rmSync(file);
+          fs.symlinkSync(other, file);
+          const result = where === 'worker' ? await pool.probe(file, fd) : await runHere({ kind: 'probe', path: file, fd });
+          assert.deepEqual(result, expected, `${path.basename(original)} on ${where === 'worker' ? 'a worker' : 'this thread'}`);
+          assert.ok(fs.fstatSync(fd).isFile(), 'the descriptor is still open: the caller closes it');
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a probe by path closes every descriptor it opened, the streamed formats (FLAC, Ogg, WAV) too', async () => {
+  const open = () => fs.readdirSync('/proc/self/fd').length;
+  const before = open();
+  for (const file of mediaFiles) await runHere({ kind: 'probe', path: file });
+  assert.equal(open(), before);
+});
