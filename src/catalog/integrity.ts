@@ -30,6 +30,15 @@ interface FileStat {
   mtimeMs: number;
 }
 
+/**
+ * A file to hash could not be hashed: gone, unreadable, or no longer the file the check saw (its
+ * size or time changed, something else put in its place). A state of the show, not a fault of the
+ * program: a build stops without writing, a server tries again at its next scan.
+ */
+export class HashFailed extends Error {
+  override name = 'HashFailed';
+}
+
 /** The hashes of one show's alternates: from the cache, else computed on `media`'s workers. */
 export class IntegrityHashes {
   private cacheRead?: JsonCache<string>;
@@ -75,7 +84,7 @@ export class IntegrityHashes {
     const started = this.underWay.get(file);
     if (started && started.stat.size === stat.size && started.stat.mtimeMs === stat.mtimeMs) return started.sha256;
     this.pool ??= new MediaPool();
-    const sha256 = this.pool.hash(file, stat.size).then((hash) => {
+    const sha256 = this.pool.hash(file, stat).then((hash) => {
       this.cache.set(file, stat, hash);
       return hash;
     });
@@ -93,7 +102,12 @@ export class IntegrityHashes {
       for (const episode of catalog.episodes) {
         for (const m of episode.media) {
           if (isAlternateSomewhere(m.format, formatsOf(episode), catalog.show.feeds) && !hashes.has(m.path))
-            hashes.set(m.path, this.of(m.path, m.facts));
+            hashes.set(
+              m.path,
+              this.of(m.path, m.facts).catch((err: Error) => {
+                throw new HashFailed(`cannot hash ${episode.slug}/${m.fileName} for podcast:integrity: ${err.message}`, { cause: err });
+              }),
+            );
         }
       }
       const files = [...hashes.keys()];

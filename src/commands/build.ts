@@ -8,7 +8,7 @@ import { checkShow } from '../catalog/check-show.js';
 import { fileInFolder, realpathOr } from '../catalog/files.js';
 import type { LoadedShow } from '../show/load.js';
 import { READ_LIMITS } from '../show/show-file.js';
-import { IntegrityHashes } from '../catalog/integrity.js';
+import { HashFailed, IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
@@ -93,6 +93,10 @@ async function checkAndBuild(
     }
     if (err instanceof OutDirBusy) {
       process.stderr.write(`netcaster build: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof HashFailed) {
+      process.stderr.write(`netcaster build: ${err.message}. ${out} was left as it was: build again once the show's files stay put.\n`);
       return 1;
     }
     const why = describeWriteError(err);

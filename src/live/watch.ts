@@ -5,7 +5,7 @@
 // `netcaster publish-due` runs by hand (or from a system cron) for static sites.
 import { createHash } from 'node:crypto';
 import cron from 'node-cron';
-import { withIntegrity } from '../catalog/integrity.js';
+import { HashFailed, withIntegrity } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
 import { checkShow, type CheckResult } from '../catalog/check-show.js';
 import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
@@ -208,7 +208,12 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     releaseTimer = setTimeout(() => void serial(derive).catch(fault), delay);
   };
 
-  const fault = (err: unknown) => log(`internal error while scanning the show: ${(err as Error)?.message ?? String(err)}`);
+  const fault = (err: unknown) =>
+    log(
+      err instanceof HashFailed
+        ? `waiting    ${err.message} (the next scan tries again)`
+        : `internal error while scanning the show: ${(err as Error)?.message ?? String(err)}`,
+    );
   const scanSerially = () => serial(scan).catch(fault);
 
   // The minute job: started with the interval, once start-up is over. Its first schedule costs some

@@ -13,9 +13,25 @@ import fs from 'node:fs';
 const PIECE = 1024 * 1024;
 const PIECES_BETWEEN_TURNS = 16;
 
-export async function sha256Sri(absPath: string): Promise<string> {
-  const fd = fs.openSync(absPath, 'r');
+/** What the check saw of the file (its size and modification time): the file hashed must still be that file. */
+export interface CheckedFile {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The SRI hash of the file at `absPath`, which must still be the regular file the check judged
+ * (`checked`): one put in its place since (a FIFO, a device, a link to another file, other bytes)
+ * is refused, never read. The open does not wait (O_NONBLOCK): a FIFO would otherwise hold a
+ * worker until something wrote to it.
+ */
+export async function sha256Sri(absPath: string, checked: CheckedFile): Promise<string> {
+  const fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${absPath} is no longer a regular file`);
+    if (stat.size !== checked.size || stat.mtimeMs !== checked.mtimeMs)
+      throw new Error(`${absPath} changed since it was checked (its size or modification time)`);
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(PIECE);
     for (let position = 0, pieces = 1; ; pieces++) {

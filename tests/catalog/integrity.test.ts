@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { checkShow } from '../../src/catalog/check-show.js';
-import { IntegrityHashes, withIntegrity } from '../../src/catalog/integrity.js';
+import { HashFailed, IntegrityHashes, withIntegrity } from '../../src/catalog/integrity.js';
 import { JsonCache } from '../../src/catalog/cache.js';
+import type { CheckedFile } from '../../src/media/sri-hash.js';
 import { MediaPool } from '../../src/media/pool.js';
 import { episodeYaml, makeShow, media, showYaml } from '../support/show-folder.js';
 
@@ -74,9 +76,9 @@ test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and re
 class HashRequests extends MediaPool {
   readonly asked: string[] = [];
 
-  override hash(file: string, size: number): Promise<string> {
+  override hash(file: string, checked: CheckedFile): Promise<string> {
     this.asked.push(file);
-    return super.hash(file, size);
+    return super.hash(file, checked);
   }
 }
 
@@ -121,5 +123,38 @@ test('hashes started from the manifests are the ones the stage takes: no file is
     for (const m of all.media) assert.equal(m.facts.sha256, sri(m.path), m.fileName);
   } finally {
     await pool.close();
+  }
+});
+
+test('regression: hashing opened an alternate again by its path, as whatever was there by then (a FIFO hung a worker); a file no longer the one checked is refused, named', {
+  timeout: 30_000,
+}, async () => {
+  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
+  const dir = await makeShow(
+    {
+      '001-both': {
+        yaml: episodeYaml('001-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
+        files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' },
+      },
+    },
+    video,
+  );
+  const checked = await checkShow(dir);
+  const mp3 = path.join(dir, '001-both', 'a.mp3'); // the alternate of the video feed
+  const outside = path.join(path.dirname(dir), `${path.basename(dir)}-secret.bin`);
+  fs.writeFileSync(outside, 'not for the feed');
+  const swaps: [string, () => void][] = [
+    ['a FIFO', () => execFileSync('mkfifo', [mp3])],
+    ['a link out of the show', () => fs.symlinkSync(outside, mp3)],
+    ['other bytes', () => fs.writeFileSync(mp3, 'other bytes')],
+  ];
+  for (const [what, swap] of swaps) {
+    fs.rmSync(mp3);
+    swap();
+    await assert.rejects(
+      withIntegrity(checked.catalog!, dir),
+      (err: Error) => err instanceof HashFailed && /^cannot hash 001-both\/a\.mp3 for podcast:integrity: /.test(err.message),
+      what,
+    );
   }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { sha256Sri } from '../../src/media/sri-hash.js';
 import { seededBytes } from './fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -13,7 +14,7 @@ test('sha256Sri streams a multi-chunk file to the SRI form of its SHA-256', asyn
   const file = path.join(dir, 'big.bin');
   const bytes = seededBytes(11, 3 * 1024 * 1024 + 17); // crosses the 1 MB read chunks
   fs.writeFileSync(file, bytes);
-  const sri = await sha256Sri(file);
+  const sri = await sha256Sri(file, fs.statSync(file));
   assert.match(sri, /^sha256-[A-Za-z0-9+/]{43}=$/);
   assert.equal(sri, `sha256-${createHash('sha256').update(bytes).digest('base64')}`);
 });
@@ -22,5 +23,26 @@ test('sha256Sri of an empty file is the well-known empty digest', async (t) => {
   const dir = tempDir('sri');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'empty'), '');
-  assert.equal(await sha256Sri(path.join(dir, 'empty')), 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=');
+  const empty = path.join(dir, 'empty');
+  assert.equal(await sha256Sri(empty, fs.statSync(empty)), 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=');
+});
+
+test('sha256Sri reads only the regular file the check saw: a FIFO, a link to another file or changed bytes put in its place are refused at once', async (t) => {
+  const dir = tempDir('sri');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'a.webm');
+  fs.writeFileSync(file, seededBytes(3, 4096));
+  const checked = { size: fs.statSync(file).size, mtimeMs: fs.statSync(file).mtimeMs };
+  const other = path.join(dir, 'other.bin');
+  fs.writeFileSync(other, seededBytes(4, 5000));
+
+  fs.rmSync(file);
+  execFileSync('mkfifo', [file]); // nothing ever writes to it: a blocking open would wait for ever
+  await assert.rejects(sha256Sri(file, checked), /no longer a regular file/);
+  fs.rmSync(file);
+  fs.symlinkSync(other, file);
+  await assert.rejects(sha256Sri(file, checked), /changed since it was checked/);
+  fs.rmSync(file);
+  fs.writeFileSync(file, seededBytes(3, 4097));
+  await assert.rejects(sha256Sri(file, checked), /changed since it was checked/);
 });
