@@ -36,9 +36,10 @@ test("only files that are some feed's alternate are hashed (an MP3-only show has
   assert.deepEqual(hashed.sort(), ['001-audio-only/a.mp3: not hashed', '002-both/a.m4v: hashed', '002-both/a.mp3: hashed']);
 });
 
-test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and recomputed when a file changes', async () => {
+/** One episode in M4V and MP3, and a video feed beside the audio one: each file is the other feed's alternate. */
+function videoAndAudioShow(): Promise<string> {
   const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
-  const dir = await makeShow(
+  return makeShow(
     {
       '001-both': {
         yaml: episodeYaml('001-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
@@ -47,6 +48,10 @@ test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and re
     },
     video,
   );
+}
+
+test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and recomputed when a file changes', async () => {
+  const dir = await videoAndAudioShow();
   const sri = (file: string) => `sha256-${createHash('sha256').update(fs.readFileSync(file)).digest('base64')}`;
   const hashesOf = async () => {
     const checked = await checkShow(dir);
@@ -129,16 +134,7 @@ test('hashes started from the manifests are the ones the stage takes: no file is
 test('regression: hashing opened an alternate again by its path, as whatever was there by then (a FIFO hung a worker); a file no longer the one checked is refused, named', {
   timeout: 30_000,
 }, async () => {
-  const video = showYaml.replace('feeds:\n', 'feeds:\n  video: { title: Video, enclosure: m4v }\n');
-  const dir = await makeShow(
-    {
-      '001-both': {
-        yaml: episodeYaml('001-both', '', '  mp3: a.mp3\n  m4v: a.m4v\n'),
-        files: { 'a.mp3': 'good-cbr.mp3', 'a.m4v': 'good-faststart.m4v' },
-      },
-    },
-    video,
-  );
+  const dir = await videoAndAudioShow();
   const checked = await checkShow(dir);
   const mp3 = path.join(dir, '001-both', 'a.mp3'); // the alternate of the video feed
   const outside = path.join(path.dirname(dir), `${path.basename(dir)}-secret.bin`);
