@@ -29,9 +29,9 @@ export async function sha256Sri(absPath: string, checked: CheckedFile): Promise<
   const fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new Error(`${absPath} is no longer a regular file`);
+    if (!stat.isFile()) throw new Error('it is no longer a regular file');
     if (stat.size !== checked.size || stat.mtimeMs !== checked.mtimeMs)
-      throw new Error(`${absPath} changed since it was checked (its size or modification time)`);
+      throw new Error('it changed since it was checked (its size or modification time)');
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(PIECE);
     for (let position = 0, pieces = 1; ; pieces++) {
