@@ -13,6 +13,7 @@ import { fileInFolder, realpathOr } from './files.js';
 import type { Catalog, Episode, FeedDef } from '../contract/catalog.js';
 import type { LoadedShow } from '../show/load.js';
 import { MediaPool } from '../media/pool.js';
+import type { CheckedFile } from '../media/sri-hash.js';
 
 /**
  * Whether a file of format `format` is listed as a podcast:alternateEnclosure in some feed: in a
@@ -24,11 +25,6 @@ function isAlternateSomewhere(format: string, episodeFormats: readonly string[],
 }
 
 const formatsOf = (episode: Episode) => episode.media.map((m) => m.format);
-
-interface FileStat {
-  size: number;
-  mtimeMs: number;
-}
 
 /**
  * A file to hash could not be hashed: gone, unreadable, or no longer the file the check saw (its
@@ -42,7 +38,7 @@ export class HashFailed extends Error {
 /** The hashes of one show's alternates: from the cache, else computed on `media`'s workers. */
 export class IntegrityHashes {
   private cacheRead?: JsonCache<string>;
-  private readonly underWay = new Map<string, { stat: FileStat; sha256: Promise<string> }>();
+  private readonly underWay = new Map<string, { stat: CheckedFile; sha256: Promise<string> }>();
   private pool: MediaPool | undefined;
 
   /** Without `media`, a pool of its own is made when a file needs hashing, and closed by withIntegrity. */
@@ -78,7 +74,7 @@ export class IntegrityHashes {
   }
 
   /** The SRI hash of a file as it is now (size, mtime): cached, under way, or started here. */
-  of(file: string, stat: FileStat): Promise<string> {
+  of(file: string, stat: CheckedFile): Promise<string> {
     const cached = this.cache.get(file, stat);
     if (cached) return Promise.resolve(cached);
     const started = this.underWay.get(file);

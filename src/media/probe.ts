@@ -455,7 +455,7 @@ async function probeMatroska(fd: number, head: Buffer, base: Base): Promise<Prob
 const OTHER_MIME: Record<string, string> = { Ogg: 'audio/ogg', FLAC: 'audio/flac', WAV: 'audio/wav', ADTS: 'audio/aac' };
 
 /** Read-stream file functions that leave the descriptor open when the stream ends or is destroyed: probeMedia's to close (or its caller's). */
-const KEEP_OPEN = { open: fs.open, read: fs.read, close: (_fd: number, done: (err: NodeJS.ErrnoException | null) => void) => done(null) };
+const KEEP_OPEN = { read: fs.read, close: (_fd: number, done: (err: NodeJS.ErrnoException | null) => void) => done(null) };
 
 async function probeOther(fd: number, kind: 'Ogg' | 'FLAC' | 'WAV' | 'ADTS', base: Base): Promise<ProbeResult> {
   // These need their end (Ogg's last granule) or a scan (ADTS); podcasts rarely use them.

@@ -273,8 +273,9 @@ function isWithin(child: string, parent: string): boolean {
 function readBounded(file: string): Buffer | undefined {
   const st = fs.lstatSync(file, { throwIfNoEntry: false });
   if (!st?.isFile()) return undefined;
-  if (st.size > MARKER_MAX_BYTES) return Buffer.alloc(0); // present but unusable: the known layout decides
-  return fs.readFileSync(file);
+  // Read as the pid files are (show-file.ts): opened without blocking, bounded. Present but
+  // unusable (too big, or no longer a regular file): the known layout decides.
+  return readRegularFile(file, MARKER_MAX_BYTES) ?? Buffer.alloc(0);
 }
 
 function parseMarker(bytes: Buffer): Set<string> | undefined {
