@@ -241,3 +241,26 @@ test("an MP3 whose tag is only the encoder's signature: the same facts as when m
   const titledV23 = await probe('titled-v23.mp3', id3Tag([['TIT2', 'Old Title'], signature], { version: 3 }));
   assert.equal(titledV23.facts.tags.title, 'Old Title');
 });
+
+test('an MP3 whose ID3 tag ends anywhere around the first read (20 KB) and the head (64 KB) probes as with a small tag', async (t) => {
+  const dir = tempDir('probe-tag');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const original = fs.readFileSync(fixture('good-cbr.mp3'));
+  const syncsafe = (b: Buffer) => ((b[0] & 0x7f) << 21) | ((b[1] & 0x7f) << 14) | ((b[2] & 0x7f) << 7) | (b[3] & 0x7f);
+  const tagLength = syncsafe(original.subarray(6, 10));
+  const { facts: expected } = await probeMedia(fixture('good-cbr.mp3'));
+  for (const padding of [8_000, 15_000, 30_000, 60_000, 100_000]) {
+    // The same tag with zero padding after its frames (ID3v2.3 section 3.3), its size raised to match.
+    const size = tagLength + padding;
+    const header = Buffer.from(original.subarray(0, 10));
+    header.set([(size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f], 6);
+    const file = path.join(dir, `padded-${padding}.mp3`);
+    fs.writeFileSync(
+      file,
+      Buffer.concat([header, original.subarray(10, 10 + tagLength), Buffer.alloc(padding), original.subarray(10 + tagLength)]),
+    );
+    const { facts, findings } = await probeMedia(file);
+    assert.deepEqual(findings, [], `padding ${padding}`);
+    assert.deepEqual({ ...facts, size: 0, mtimeMs: 0 }, { ...expected, size: 0, mtimeMs: 0 }, `padding ${padding}`);
+  }
+});
