@@ -28,6 +28,15 @@ function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: num
 }
 
 /**
+ * Node's own start as bin/netcaster gives it to check, build, publish-due, status and new: without
+ * NODE_EXTRA_CA_CERTS, which Node 20 reads at start-up (the launcher says why). That is the floor
+ * of those commands, and so their rows' baseline; serve's keeps the variable, as serve does.
+ */
+function nodeStartMs(): number {
+  return sh(process.execPath, ['-e', '0'], { NODE_EXTRA_CA_CERTS: undefined }).ms;
+}
+
+/**
  * A cache or output folder for a cold run: one that no earlier run used, rather than the last
  * one removed. On this machine's ext4 (mounted with `discard`), making folders and files soon
  * after a big removal costs several times as much: 600 folders with a page each take 40 ms in a
@@ -192,7 +201,7 @@ function benchCheckAndBuild(which: Set<string>): void {
     `Generated show: ${EPISODES} episodes x 3 formats (M4V H.264/AAC, WebM VP9/Opus, MP3 CBR), ${MINUTES} min each, ${files.length} media files, ${(totalBytes / 1e9).toFixed(2)} GB.`,
   );
   const cacheDir = path.join(tmp, 'cache');
-  const nodeStart = median(9, () => sh(process.execPath, ['-e', '0']).ms, true);
+  const nodeStart = median(9, nodeStartMs, true);
   const cat = () => sh('sh', ['-c', 'cat "$@" > /dev/null', 'sh', ...files]).ms;
 
   if (which.has('check')) {
@@ -305,7 +314,7 @@ function benchAudioOnlyBuild(): void {
   for (let i = 0; i < 7; i++) {
     ours.push(build(unusedDir('cache-mp3'), unusedDir('out-mp3')));
     phps.push(php());
-    node.push(sh(process.execPath, ['-e', '0']).ms);
+    node.push(nodeStartMs());
   }
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const [cold, phpCold, nodeStart] = [mid(ours), mid(phps), mid(node)];
@@ -346,7 +355,7 @@ function benchTenThousand(): void {
   const build: number[] = [];
   const node: number[] = [];
   for (let i = 0; i < 9; i++) {
-    node.push(sh(process.execPath, ['-e', '0']).ms);
+    node.push(nodeStartMs());
     check.push(run(['check', show]));
     build.push(run(['build', show, '--out', out]));
   }
@@ -381,8 +390,10 @@ function benchColdBuild(): void {
   const show = makeBigShow(['mp3']);
   const build = (entry: string) => {
     const command = entry === cli ? [cli] : [process.execPath, entry];
+    // Both without NODE_EXTRA_CA_CERTS, as the launcher starts a build: the rows compare loading, not that.
     const r = sh(command[0], [...command.slice(1), 'build', show, '--out', unusedDir('out-mp3')], {
       NETCASTER_CACHE_DIR: unusedDir('cache-mp3'),
+      NODE_EXTRA_CA_CERTS: undefined,
     });
     if (r.code !== 0) throw new Error(`build failed on the MP3-only bench show:\n${r.out.slice(0, 2000)}`);
     return r.ms;
@@ -392,7 +403,7 @@ function benchColdBuild(): void {
   const node: number[] = [];
   build(cli); // the files in the page cache
   for (let i = 0; i < 7; i++) {
-    node.push(sh(process.execPath, ['-e', '0']).ms);
+    node.push(nodeStartMs());
     bundled.push(build(cli));
     unbundled.push(build(unbundledCli));
   }
@@ -620,6 +631,17 @@ function machine(): string {
   return `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
 
+/** Where the bench's environment sets NODE_EXTRA_CA_CERTS: what Node's start costs with it, beside the floor the rows use. */
+function certificatesNote(): void {
+  if (!process.env.NODE_EXTRA_CA_CERTS) return;
+  const runs = Array.from({ length: 9 }, (_, i) => (i % 2 ? nodeStartMs() : sh(process.execPath, ['-e', '0']).ms));
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const [without, withIt] = [mid(runs.filter((_, i) => i % 2)), mid(runs.filter((_, i) => i % 2 === 0))];
+  notes.push(
+    `NODE_EXTRA_CA_CERTS is set in this environment: \`node -e 0\` takes ${withIt.toFixed(0)} ms with it and ${without.toFixed(0)} ms without (alternated). check, build, publish-due, status and new start without it (bin/netcaster), so their rows' \`node -e 0\` is the one without; serve keeps it, and so does its row's.`,
+  );
+}
+
 function writeReport(): void {
   const lines = [
     '# Benchmarks',
@@ -672,5 +694,6 @@ if (all || wanted.has('import')) await piece('import', benchImportRows);
 if (all || wanted.has('encode')) await piece('encode', benchEncodeRow);
 if (all || wanted.has('audience')) await piece('audience', benchCounting);
 if (all || wanted.has('big-serve')) await piece('big-serve', benchBigShow);
+certificatesNote();
 writeReport();
 fs.rmSync(coldDirs, { recursive: true, force: true });

@@ -52,3 +52,15 @@ test('the launcher starts Node with the loader, arguments as given, and the trim
     await own.stop('SIGTERM');
   }
 });
+
+test('the commands that open no connection start without NODE_EXTRA_CA_CERTS, which Node 20 reads at start-up; the others keep it', (t) => {
+  // Node warns at start-up when the file it names cannot be read: the warning says whether this
+  // Node process was started with the variable.
+  const missing = path.join(tempDir('launcher-ca', t), 'missing.pem');
+  const warned = (command: string) => {
+    const r = spawnSync(launcherPath, [command, '--help'], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: missing } });
+    return r.stderr.includes('Ignoring extra certs');
+  };
+  for (const command of ['check', 'build', 'publish-due', 'status', 'new']) assert.equal(warned(command), false, command);
+  for (const command of ['import', 'serve', 'stats']) assert.equal(warned(command), true, command);
+});
