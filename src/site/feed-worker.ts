@@ -54,6 +54,7 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
         // This very module, by its file name: dist/src/site/feed-worker.js, or the bundle's entry of that name.
         const child = spawn(process.execPath, [fileURLToPath(new URL('./feed-worker.js', import.meta.url)), CHILD_FLAG], {
           stdio: ['pipe', 'pipe', 'inherit'],
+          env: rendererEnvironment(),
         });
         const parts: Buffer[] = [];
         child.stdout.on('data', (bytes: Buffer) => parts.push(bytes));
@@ -74,6 +75,16 @@ export function renderFeedOffThread(catalog: Catalog, feed: FeedDef, options: Si
     () => undefined,
   );
   return run;
+}
+
+/**
+ * The server's environment less NODE_EXTRA_CA_CERTS: Node 20 reads the certificates it names at
+ * every start (bin/netcaster says more), 85-90 ms of each renderer's start where it is set, and a
+ * renderer opens no connection.
+ */
+function rendererEnvironment(): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _notNeeded, ...environment } = process.env;
+  return environment;
 }
 
 /**

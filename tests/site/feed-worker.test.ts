@@ -108,3 +108,26 @@ test('a renderer that dies while the catalog is still being written to it is a r
     process.off('unhandledRejection', onUnhandled);
   }
 });
+
+test('the renderer starts without NODE_EXTRA_CA_CERTS, which Node 20 would read at its start; the rest of the environment it keeps', {
+  skip: process.platform !== 'linux',
+}, async (t) => {
+  const saved = process.env.NODE_EXTRA_CA_CERTS;
+  process.env.NODE_EXTRA_CA_CERTS = '/nonexistent/extra-ca.pem';
+  process.env.NETCASTER_TEST_MARK = 'kept';
+  t.after(() => {
+    if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = saved;
+    delete process.env.NETCASTER_TEST_MARK;
+  });
+  const base = catalog.episodes.find((e) => e.slug === '045-audio-only')!;
+  // Big enough that the child is still reading its job when its environment is looked at.
+  const episodes = Array.from({ length: 3000 }, (_, i) => ({ ...base, slug: `e${i}`, guid: `g${i}`, summary: 'x'.repeat(1000) }));
+  const feed = catalog.show.feeds.find((f) => f.name === 'audio')!;
+  const rendering = renderFeedOffThread({ ...catalog, episodes }, feed, options);
+  const child = await rendererChild();
+  const environment = fs.readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
+  await rendering;
+  assert.ok(environment.includes('NETCASTER_TEST_MARK=kept'));
+  assert.ok(!environment.some((v) => v.startsWith('NODE_EXTRA_CA_CERTS=')));
+});
