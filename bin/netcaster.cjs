@@ -7,7 +7,7 @@
 // build of a 300-MP3 show, issue 12). Node 20 cannot cache the compiled code of ES modules
 // (module.enableCompileCache needs Node 22.1), but vm.Script takes V8's cache of a script:
 // https://nodejs.org/docs/latest-v20.x/api/vm.html#new-vmscriptcode-options
-// A cache holds the bytecode of every function one run compiled (a build of the sample show, or
+// A cache holds the bytecode of every function one run compiled (a check of the sample show, or
 // an import of its feed: see below), so those are never parsed or compiled again. V8 checks it
 // against its own version, flags and this source and ignores it on any mismatch (another Node, a
 // --flag): then the CLI is compiled as usual, slower and otherwise the same.
