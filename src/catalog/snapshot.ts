@@ -73,7 +73,19 @@ const SETTLED_MS = 2500;
 
 /** Names, sizes and mtimes of the show folder's files, and of each episode folder's files. */
 export function fingerprintShow(showDir: string, salt: string, previous: Listings = {}, observer?: WalkObserver): Fingerprint {
-  const lines: string[] = [`${VERSION}\0${salt}\0`];
+  const root = path.resolve(showDir);
+  // The digest's text goes into the hash as it is made, some 64 KB at a time, with the lines in
+  // the same order and the same newlines between them as one string of them all would have (the
+  // same digest). Kept to the end, the 40,000 lines of a warm check of 10,000 episodes outlived the
+  // young generation's collections, which copied them: 57-72 ms of scavenges against 40-53 now.
+  const hash = createHash('sha1').update(root).update('\0');
+  let text = `${VERSION}\0${salt}\0`;
+  const line = (next: string) => {
+    text += `\n${next}`;
+    if (text.length < 65536) return;
+    hash.update(text);
+    text = '';
+  };
   // Sizes and mtimes go into the digest as bytes, not text: no float formatted per file.
   const numbers: number[] = [];
   const listings: Listings = Object.create(null);
@@ -90,12 +102,15 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
       try {
         names = fs.readdirSync(dir).sort();
       } catch {
-        lines.push(`missing ${dir}`);
+        line(`missing ${dir}`);
         return;
       }
       if (folder.mtimeMs < settledBefore) relisted = true;
     }
-    if (folder.mtimeMs < settledBefore) listings[rel] = { ino: folder.ino, mtimeMs: folder.mtimeMs, names };
+    // An unchanged folder keeps the entry it had, not a new one for each of 10,000 folders: a warm
+    // check of 10,000 episodes took 688 against 751 ms and 704 against 775 (alternated, 12 each).
+    if (folder.mtimeMs < settledBefore)
+      listings[rel] = before && names === before.names ? before : { ino: folder.ino, mtimeMs: folder.mtimeMs, names };
     if (rel !== '') episodeNames.set(rel, names);
     const prefix = rel === '' ? '' : `${rel}/`;
     for (const name of names) {
@@ -109,17 +124,16 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
       const st = fs.statSync(full, { throwIfNoEntry: false });
       observer?.entry(rel, name, st);
       if (!st) {
-        lines.push(`dangling ${prefix}${name}`);
+        line(`dangling ${prefix}${name}`);
       } else if (st.isDirectory()) {
-        lines.push(`d ${prefix}${name}`);
+        line(`d ${prefix}${name}`);
         if (rel === '') walk(name, full, st);
       } else {
-        lines.push(`f ${prefix}${name}`);
+        line(`f ${prefix}${name}`);
         numbers.push(st.size, st.mtimeMs);
       }
     }
   };
-  const root = path.resolve(showDir);
   let top: fs.Stats | undefined;
   try {
     top = fs.statSync(root);
@@ -127,8 +141,8 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
     // Said below as a missing folder.
   }
   if (top?.isDirectory()) walk('', root, top);
-  else lines.push(`missing ${root}`);
-  const digest = createHash('sha1').update(root).update('\0').update(lines.join('\n')).update(new Float64Array(numbers)).digest('hex');
+  else line(`missing ${root}`);
+  const digest = hash.update(text).update(new Float64Array(numbers)).digest('hex');
   return { digest, listings, relisted, episodeNames };
 }
 

@@ -183,3 +183,26 @@ test('listings from a tampered cache: only plain names of plain folders are kept
   assert.deepEqual(Object.keys(listings).sort(), ['', '001-ep', '__proto__']);
   assert.deepEqual(listings.__proto__.names, good.names);
 });
+
+test('the digest counts every name and size of a show whose lines run past the 64 KB pieces it is hashed in', async (t) => {
+  const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'netcaster-digest-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  // 600 folders of three files with long names: some 200 KB of lines, so the pieces end between lines many times.
+  const long = (i: number, j: number) => `${String(i).padStart(3, '0')}-${j}-${'x'.repeat(90)}.txt`;
+  for (let i = 0; i < 600; i++) {
+    await fs.mkdir(path.join(dir, `e${i}`));
+    for (let j = 0; j < 3; j++) await fs.writeFile(path.join(dir, `e${i}`, long(i, j)), 'a');
+  }
+  const digest = () => fingerprintShow(dir, 'salt', {}).digest;
+  const base = digest();
+  assert.equal(digest(), base, 'the same show, the same digest');
+  const seen = new Set([base]);
+  // A name at the start, a size in the middle, a name at the very end: each changes the digest.
+  await fs.rename(path.join(dir, 'e0', long(0, 0)), path.join(dir, 'e0', long(0, 9)));
+  seen.add(digest());
+  await fs.writeFile(path.join(dir, 'e300', long(300, 1)), 'ab');
+  seen.add(digest());
+  await fs.rename(path.join(dir, 'e599', long(599, 2)), path.join(dir, 'e599', long(599, 8)));
+  seen.add(digest());
+  assert.equal(seen.size, 4);
+});
