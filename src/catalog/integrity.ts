@@ -40,6 +40,8 @@ export class IntegrityHashes {
   private cacheRead?: JsonCache<string>;
   private readonly underWay = new Map<string, { stat: CheckedFile; sha256: Promise<string> }>();
   private pool: MediaPool | undefined;
+  /** The show folder's real path, which every file hashed must still be inside (show-file.ts's guard). */
+  private realShowDir: string | undefined;
 
   /** Without `media`, a pool of its own is made when a file needs hashing, and closed by withIntegrity. */
   constructor(
@@ -80,7 +82,8 @@ export class IntegrityHashes {
     const started = this.underWay.get(file);
     if (started && started.stat.size === stat.size && started.stat.mtimeMs === stat.mtimeMs) return started.sha256;
     this.pool ??= new MediaPool();
-    const sha256 = this.pool.hash(file, stat).then((hash) => {
+    this.realShowDir ??= realpathOr(this.showDir);
+    const sha256 = this.pool.hash(file, stat, this.realShowDir).then((hash) => {
       this.cache.set(file, stat, hash);
       return hash;
     });

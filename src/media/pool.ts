@@ -26,7 +26,9 @@ import type { CheckedFile } from './sri-hash.js';
  * A probe names the file by its path and, when the caller holds it open (a check does, having checked
  * it: src/catalog/files.ts), by that descriptor, which a worker thread of this process can read too.
  */
-export type MediaTask = { kind: 'probe'; path: string; fd?: number } | { kind: 'hash'; path: string; checked: CheckedFile };
+export type MediaTask =
+  | { kind: 'probe'; path: string; fd?: number }
+  | { kind: 'hash'; path: string; checked: CheckedFile; realShowDir: string };
 export type WorkerReply = { id: number; result?: unknown; error?: string };
 
 /**
@@ -92,9 +94,13 @@ export class MediaPool {
     return this.run(fd === undefined ? { kind: 'probe', path } : { kind: 'probe', path, fd }) as Promise<ProbeResult>;
   }
 
-  /** The SRI sha256 (sri-hash.ts) of the file the check saw as `checked`; rejects when it cannot be read or is no longer that file. */
-  hash(path: string, checked: CheckedFile): Promise<string> {
-    return this.run({ kind: 'hash', path, checked: { size: checked.size, mtimeMs: checked.mtimeMs } }, checked.size) as Promise<string>;
+  /**
+   * The SRI sha256 (sri-hash.ts) of the file the check saw as `checked`, in the show folder whose
+   * real path is `realShowDir`; rejects when it cannot be read or is no longer that file.
+   */
+  hash(path: string, checked: CheckedFile, realShowDir: string): Promise<string> {
+    const task: MediaTask = { kind: 'hash', path, checked: { size: checked.size, mtimeMs: checked.mtimeMs }, realShowDir };
+    return this.run(task, checked.size) as Promise<string>;
   }
 
   /** Whether the pool was started: a file was probed or hashed through it (or start() was called). Nothing was read through it otherwise. */
@@ -203,5 +209,5 @@ let integrityModule: Promise<typeof import('./sri-hash.js')> | undefined;
 /** Runs a task on this thread. */
 export async function runHere(task: MediaTask): Promise<unknown> {
   if (task.kind === 'probe') return (await (probeModule ??= import('./probe.js'))).probeMedia(task.path, task.fd);
-  return (await (integrityModule ??= import('./sri-hash.js'))).sha256Sri(task.path, task.checked);
+  return (await (integrityModule ??= import('./sri-hash.js'))).sha256Sri(task.path, task.checked, task.realShowDir);
 }

@@ -9,6 +9,8 @@
 // hashing a new episode keeps answering requests.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { isRefusal, openShowFile } from '../show/show-file.js';
 
 const PIECE = 1024 * 1024;
 const PIECES_BETWEEN_TURNS = 16;
@@ -20,16 +22,19 @@ export interface CheckedFile {
 }
 
 /**
- * The SRI hash of the file at `absPath`, which must still be the regular file the check judged
- * (`checked`): one put in its place since (a FIFO, a device, a link to another file, other bytes)
- * is refused, never read. The open does not wait (O_NONBLOCK): a FIFO would otherwise hold a
- * worker until something wrote to it.
+ * The SRI hash of the file at `absPath`, which must still be the file the check judged: opened
+ * through the show folder's guard (src/show/show-file.ts: a regular file inside `realShowDir` by
+ * real path, a FIFO or device never opened), and of the size and time the check saw (`checked`).
+ * Whatever was put in its place since is refused, never read.
  */
-export async function sha256Sri(absPath: string, checked: CheckedFile): Promise<string> {
-  const fd = fs.openSync(absPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+export async function sha256Sri(absPath: string, checked: CheckedFile, realShowDir: string): Promise<string> {
+  const opened = openShowFile(absPath, realShowDir, path.basename(absPath));
+  if (isRefusal(opened)) {
+    const notAFile = opened.reason === 'special' || opened.reason === 'folder';
+    throw new Error(notAFile ? `it is no longer a regular file (${opened.message})` : opened.message);
+  }
+  const { fd, stat } = opened;
   try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new Error('it is no longer a regular file');
     if (stat.size !== checked.size || stat.mtimeMs !== checked.mtimeMs)
       throw new Error('it changed since it was checked (its size or modification time)');
     const hash = createHash('sha256');

@@ -81,9 +81,9 @@ test('hashes are the SHA-256 of the bytes in SRI form, kept in the cache, and re
 class HashRequests extends MediaPool {
   readonly asked: string[] = [];
 
-  override hash(file: string, checked: CheckedFile): Promise<string> {
+  override hash(file: string, checked: CheckedFile, realShowDir: string): Promise<string> {
     this.asked.push(file);
-    return super.hash(file, checked);
+    return super.hash(file, checked, realShowDir);
   }
 }
 

@@ -55,6 +55,8 @@ function seenOpenWithoutYielding(files: string[], seconds: number): number {
 }
 
 const stat = (file: string) => fs.statSync(file);
+/** The real path of the folder a file is in: the "show" it must be inside to be hashed. */
+const within = (file: string) => fs.realpathSync(path.dirname(file));
 
 /** Two workers, whatever this machine's cores, so the test takes the same path everywhere. */
 function poolWithWorkers(): MediaPool {
@@ -79,10 +81,13 @@ test('hashes from the worker equal hashes made here; a missing file is a rejecti
   try {
     const files = mediaFiles.slice(0, 6);
     assert.deepEqual(
-      await Promise.all(files.map((f) => pool.hash(f, stat(f)))),
-      await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f, checked: stat(f) }))),
+      await Promise.all(files.map((f) => pool.hash(f, stat(f), within(f)))),
+      await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f, checked: stat(f), realShowDir: within(f) }))),
     );
-    await assert.rejects(pool.hash(fixture('no-such-file.mp3'), { size: 1, mtimeMs: 0 }), /ENOENT/);
+    await assert.rejects(
+      pool.hash(fixture('no-such-file.mp3'), { size: 1, mtimeMs: 0 }, within(fixture('x'))),
+      /file not found: no-such-file\.mp3/,
+    );
   } finally {
     await pool.close();
   }
@@ -111,11 +116,14 @@ test('regression: workers went idle while a build rendered pages; every file to 
   try {
     // More files than the workers took at once when files were handed out a few at a time.
     const files = sparseFiles(12, 32 * 1024 * 1024);
-    const hashes = files.map((f) => pool.hash(f, stat(f)));
+    const hashes = files.map((f) => pool.hash(f, stat(f), within(f)));
     // This thread is now busy (as a build rendering its pages is) and takes no reply: the workers
     // open every file only if they already hold every one.
     assert.equal(seenOpenWithoutYielding(files, 30), files.length, 'the workers took every file to hash before this thread went busy');
-    assert.deepEqual(await Promise.all(hashes), await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f, checked: stat(f) }))));
+    assert.deepEqual(
+      await Promise.all(hashes),
+      await Promise.all(files.map((f) => runHere({ kind: 'hash', path: f, checked: stat(f), realShowDir: within(f) }))),
+    );
   } finally {
     await pool.close();
   }
@@ -130,7 +138,7 @@ test('while every worker is hashing, files to probe are done on this thread, whi
     // One big file to hash per worker: both workers are busy for a second or more.
     const files = sparseFiles(2, 512 * 1024 * 1024);
     let hashed = 0;
-    const hashes = files.map((f) => pool.hash(f, stat(f)).finally(() => hashed++));
+    const hashes = files.map((f) => pool.hash(f, stat(f), within(f)).finally(() => hashed++));
     assert.equal(seenOpenWithoutYielding(files, 30), files.length, 'each worker holds a file to hash');
     // A probe handed to a worker would wait behind that file.
     const probes = await Promise.all(mediaFiles.map((f) => pool.probe(f)));
@@ -147,7 +155,7 @@ test('while every worker is hashing, files to probe are done on this thread, whi
 test('closing the pool while files wait to be hashed: they are dropped (rejected), never hashed on this thread', async () => {
   const pool = poolWithWorkers();
   const hashes = mediaFiles.map((f) =>
-    pool.hash(f, stat(f)).then(
+    pool.hash(f, stat(f), within(f)).then(
       () => 'hashed',
       (err: Error) => err.message,
     ),

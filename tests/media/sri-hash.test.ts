@@ -14,7 +14,7 @@ test('sha256Sri streams a multi-chunk file to the SRI form of its SHA-256', asyn
   const file = path.join(dir, 'big.bin');
   const bytes = seededBytes(11, 3 * 1024 * 1024 + 17); // crosses the 1 MB read chunks
   fs.writeFileSync(file, bytes);
-  const sri = await sha256Sri(file, fs.statSync(file));
+  const sri = await sha256Sri(file, fs.statSync(file), fs.realpathSync(dir));
   assert.match(sri, /^sha256-[A-Za-z0-9+/]{43}=$/);
   assert.equal(sri, `sha256-${createHash('sha256').update(bytes).digest('base64')}`);
 });
@@ -24,7 +24,7 @@ test('sha256Sri of an empty file is the well-known empty digest', async (t) => {
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'empty'), '');
   const empty = path.join(dir, 'empty');
-  assert.equal(await sha256Sri(empty, fs.statSync(empty)), 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=');
+  assert.equal(await sha256Sri(empty, fs.statSync(empty), fs.realpathSync(dir)), 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=');
 });
 
 test('sha256Sri reads only the regular file the check saw: a FIFO, a link to another file or changed bytes put in its place are refused at once', async (t) => {
@@ -38,11 +38,27 @@ test('sha256Sri reads only the regular file the check saw: a FIFO, a link to ano
 
   fs.rmSync(file);
   execFileSync('mkfifo', [file]); // nothing ever writes to it: a blocking open would wait for ever
-  await assert.rejects(sha256Sri(file, checked), /no longer a regular file/);
+  await assert.rejects(sha256Sri(file, checked, fs.realpathSync(dir)), /no longer a regular file/);
   fs.rmSync(file);
   fs.symlinkSync(other, file);
-  await assert.rejects(sha256Sri(file, checked), /changed since it was checked/);
+  await assert.rejects(sha256Sri(file, checked, fs.realpathSync(dir)), /changed since it was checked/);
   fs.rmSync(file);
   fs.writeFileSync(file, seededBytes(3, 4097));
-  await assert.rejects(sha256Sri(file, checked), /changed since it was checked/);
+  await assert.rejects(sha256Sri(file, checked, fs.realpathSync(dir)), /changed since it was checked/);
+});
+
+test('regression: a link out of the show put in place of an alternate was hashed when its target had the size and time the check saw; the guard refuses it', async (t) => {
+  const show = tempDir('sri-show');
+  const elsewhere = tempDir('sri-elsewhere');
+  t.after(() => {
+    fs.rmSync(show, { recursive: true, force: true });
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  });
+  const secret = path.join(elsewhere, 'secret.bin');
+  fs.writeFileSync(secret, seededBytes(5, 4096));
+  // The show's file was made to look like the secret (same size, same time) before the check; then swapped for a link to it.
+  const checked = { size: fs.statSync(secret).size, mtimeMs: fs.statSync(secret).mtimeMs };
+  const file = path.join(show, 'a.webm');
+  fs.symlinkSync(secret, file);
+  await assert.rejects(sha256Sri(file, checked, fs.realpathSync(show)), /outside the show folder/);
 });
