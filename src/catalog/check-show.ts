@@ -1,20 +1,27 @@
-// checkShow: the entry to the catalog stage for every command.
+// checkShow: the entry to the catalog stage for every command (checkShowBrief for check and
+// build, which mostly need only the catalog's brief).
 // When no file of the show folder changed since the last check with the same options, the
-// snapshot answers at once; otherwise read-files.ts re-reads the manifests and re-probes only the
-// files whose size or mtime changed, and assemble.ts makes the catalog of them. Light on purpose:
+// snapshot (or its brief) answers at once; otherwise read-files.ts re-reads the manifests and
+// re-probes only the files whose size or mtime changed, and assemble.ts makes the catalog of them. Light on purpose:
 // the YAML parser, the validator and the media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow, LoadHooks } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';
 import {
+  briefOf,
   fingerprintShow,
+  readBrief,
   readListings,
   readSnapshot,
+  writeBrief,
   writeListings,
   writeSnapshot,
+  type CheckBrief,
   type CheckResult,
+  type Fingerprint,
   type WalkObserver,
 } from './snapshot.js';
+import type { Catalog, CatalogBrief } from '../contract/catalog.js';
 
 export type { CheckResult, WalkObserver };
 
@@ -48,30 +55,78 @@ export async function checkShow(showDir: string, options: CheckOptions = {}): Pr
   return result;
 }
 
+/** checkShow's answer as a warm `check` or `build` needs it: the brief now, the whole catalog when asked. */
+export interface BriefCheck extends CheckBrief {
+  fingerprint: string;
+  /**
+   * The whole catalog (checkShow's): at hand after a fresh check, else the snapshot's, read when
+   * asked (a build whose OUT is out of date). Should the snapshot be gone by then, the show is
+   * checked again.
+   */
+  catalog(): Promise<Catalog | undefined>;
+}
+
+/**
+ * checkShow for the commands that mostly need only the brief (src/contract/catalog.ts): when no
+ * file changed, it reads the snapshot's brief, not the whole snapshot. A warm check of 10,000
+ * episodes read and parsed 7 MB to print one line (issue 12).
+ */
+export async function checkShowBrief(showDir: string, options: CheckOptions = {}): Promise<BriefCheck> {
+  const seen = walkShow(showDir, options);
+  const fingerprint = seen.digest;
+  const withGuids = <C extends CatalogBrief>(catalog: C | undefined) => catalog && withPublishedFeedGuids(catalog, readLock(showDir).lock);
+  const kept = readBrief(showDir, fingerprint);
+  if (kept) {
+    if (seen.relisted) writeListings(showDir, seen.listings);
+    const catalog = async () => withGuids((readSnapshot(showDir, fingerprint) ?? (await checkAfresh(showDir, options, seen))).catalog);
+    return { ...kept, brief: withGuids(kept.brief), fingerprint, catalog };
+  }
+  let result = readSnapshot(showDir, fingerprint);
+  if (result) {
+    // A snapshot without its brief (an older netcaster wrote it): the next check reads the brief.
+    writeBrief(showDir, fingerprint, result);
+    if (seen.relisted) writeListings(showDir, seen.listings);
+  } else {
+    result = await checkAfresh(showDir, options, seen);
+  }
+  const catalog = withGuids(result.catalog);
+  return { ...briefOf({ ...result, catalog }), fingerprint, catalog: async () => catalog };
+}
+
 /** A check that reads every manifest and file (through the facts cache), without the snapshot. */
 export async function checkShowFresh(showDir: string, options: CheckOptions & { workers: MediaPool }): Promise<CheckResult> {
   const [{ readShowFiles }, { assembleCatalog }] = await Promise.all([import('./read-files.js'), import('./assemble.js')]);
   return assembleCatalog(await readShowFiles(showDir, options), options.baseUrl);
 }
 
-async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
+/** The fingerprint's walk of the show folder, with the listings the last check kept. */
+function walkShow(showDir: string, options: CheckOptions): Fingerprint {
   const salt = JSON.stringify({ baseUrl: options.baseUrl });
-  const seen = fingerprintShow(showDir, salt, readListings(showDir), options.walk);
+  return fingerprintShow(showDir, salt, readListings(showDir), options.walk);
+}
+
+async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
+  const seen = walkShow(showDir, options);
   const fingerprint = seen.digest;
   const cached = readSnapshot(showDir, fingerprint);
   if (cached) {
     if (seen.relisted) writeListings(showDir, seen.listings);
     return { ...cached, fingerprint, fromSnapshot: true };
   }
+  return checkAfresh(showDir, options, seen);
+}
+
+/** The check itself, after a walk that found no snapshot of the files it saw; the snapshot and listings written for the next. */
+async function checkAfresh(showDir: string, options: CheckOptions, seen: Fingerprint): Promise<CheckResult> {
   // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
   const { MediaPool } = await import('../media/pool.js');
   const workers = options.workers ?? new MediaPool();
   workers.start();
   try {
     const result = await checkShowFresh(showDir, { ...options, workers, listed: (slug) => seen.episodeNames.get(slug) });
-    writeSnapshot(showDir, fingerprint, result);
+    writeSnapshot(showDir, seen.digest, result);
     writeListings(showDir, seen.listings);
-    return { ...result, fingerprint };
+    return { ...result, fingerprint: seen.digest };
   } finally {
     if (workers !== options.workers) await workers.close();
   }

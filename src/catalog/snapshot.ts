@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { cacheDir, readCacheJson } from './cache.js';
-import type { Catalog } from '../contract/catalog.js';
+import type { Catalog, CatalogBrief } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 
 export interface CheckResult {
@@ -23,6 +23,18 @@ export interface CheckResult {
    * so what that walk saw (CheckOptions.walk) is exactly what this result describes.
    */
   fromSnapshot?: boolean;
+}
+
+/**
+ * What a warm `check` or `build` reads of a check (check-show.ts, checkShowBrief), kept in a file
+ * of its own beside the snapshot: the catalog's brief, its media files counted, the problems.
+ */
+export interface CheckBrief {
+  /** Undefined when the show itself cannot be published, as CheckResult's catalog. */
+  brief?: CatalogBrief;
+  /** The media files of all the catalog's episodes (check's summary counts them). */
+  mediaFiles: number;
+  problems: Problem[];
 }
 
 /**
@@ -159,6 +171,11 @@ function snapshotFile(showDir: string): string {
   return path.join(cacheDir(), `check-${key}.json`);
 }
 
+function briefFile(showDir: string): string {
+  const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
+  return path.join(cacheDir(), `brief-${key}.json`);
+}
+
 function listingsFile(showDir: string): string {
   const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
   return path.join(cacheDir(), `listing-${key}.json`);
@@ -198,29 +215,68 @@ export function readSnapshot(showDir: string, fingerprint: string): CheckResult 
  * else is no snapshot: the show is checked afresh.
  */
 function looksWritten(result: unknown): result is CheckResult {
-  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-  if (!isObject(result) || !Array.isArray(result.problems)) return false;
-  if (
-    !result.problems.every((p) => isObject(p) && typeof p.level === 'string' && typeof p.file === 'string' && typeof p.message === 'string')
-  )
-    return false;
+  if (!isObject(result) || !problemsLookWritten(result.problems)) return false;
   if (result.catalog === undefined) return true;
   const catalog = result.catalog;
-  if (!isObject(catalog) || !isObject(catalog.show) || !Array.isArray(catalog.episodes)) return false;
-  if (typeof catalog.show.title !== 'string' || !Array.isArray(catalog.show.feeds) || !isObject(catalog.show.artwork)) return false;
-  return catalog.episodes.every(
-    (e) =>
-      isObject(e) &&
-      typeof e.slug === 'string' &&
-      typeof e.guid === 'string' &&
-      typeof e.date === 'string' &&
-      Array.isArray(e.media) &&
-      e.media.every((m) => isObject(m) && isObject(m.facts)),
+  return (
+    briefLooksWritten(catalog) &&
+    (catalog.episodes as unknown[]).every(
+      (e) => isObject(e) && Array.isArray(e.media) && e.media.every((m) => isObject(m) && isObject(m.facts)),
+    )
   );
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function problemsLookWritten(problems: unknown): problems is CheckResult['problems'] {
+  return (
+    Array.isArray(problems) &&
+    problems.every((p) => isObject(p) && typeof p.level === 'string' && typeof p.file === 'string' && typeof p.message === 'string')
+  );
+}
+
+function briefLooksWritten(catalog: unknown): catalog is CatalogBrief {
+  if (!isObject(catalog) || !isObject(catalog.show) || !Array.isArray(catalog.episodes)) return false;
+  const show = catalog.show;
+  if (typeof show.title !== 'string' || !Array.isArray(show.feeds) || !isObject(show.artwork)) return false;
+  if (!show.feeds.every((f) => isObject(f) && typeof f.name === 'string')) return false;
+  return catalog.episodes.every(
+    (e) =>
+      isObject(e) && typeof e.slug === 'string' && typeof e.guid === 'string' && typeof e.date === 'string' && typeof e.draft === 'boolean',
+  );
+}
+
+/** The snapshot and its brief, both under the fingerprint they were found with. */
 export function writeSnapshot(showDir: string, fingerprint: string, result: CheckResult): void {
   writeCacheFile(snapshotFile(showDir), JSON.stringify({ fingerprint, result: { ...result, fingerprint: undefined } }));
+  writeBrief(showDir, fingerprint, result);
+}
+
+/** The brief alone, of a snapshot that has none yet (written by an older netcaster, or lost). */
+export function writeBrief(showDir: string, fingerprint: string, result: CheckResult): void {
+  writeCacheFile(briefFile(showDir), JSON.stringify({ fingerprint, ...briefOf(result) }));
+}
+
+/** The brief of a check's result: of each episode only what CatalogBrief keeps. */
+export function briefOf(result: CheckResult): CheckBrief {
+  const catalog = result.catalog;
+  if (!catalog) return { mediaFiles: 0, problems: result.problems };
+  let mediaFiles = 0;
+  const episodes = catalog.episodes.map(({ slug, guid, date, draft, media }) => {
+    mediaFiles += media.length;
+    return { slug, guid, date, draft };
+  });
+  return { brief: { show: catalog.show, episodes }, mediaFiles, problems: result.problems };
+}
+
+/** The brief kept under this fingerprint, or none (absent, of other files, or not in the shape writeBrief gives it). */
+export function readBrief(showDir: string, fingerprint: string): CheckBrief | undefined {
+  const data = readCacheJson(briefFile(showDir));
+  if (!isObject(data) || data.fingerprint !== fingerprint) return undefined;
+  const { brief, mediaFiles, problems } = data;
+  if (typeof mediaFiles !== 'number' || !problemsLookWritten(problems)) return undefined;
+  if (brief !== undefined && !briefLooksWritten(brief)) return undefined;
+  return { brief, mediaFiles, problems };
 }
 
 function writeCacheFile(file: string, text: string): void {

@@ -1,18 +1,18 @@
 // Publication status is derived from the manifest and a clock that is passed in, never read here,
 // so schedules are testable (and the same catalog can be asked "what is public at time T?").
-import type { Catalog, Episode, ImageFacts } from '../contract/catalog.js';
+import type { Catalog, CatalogBrief, Episode, EpisodeBrief, ImageFacts } from '../contract/catalog.js';
 
 export type Status = 'draft' | 'scheduled' | 'published';
 
-export function episodeStatus(episode: Episode, now: Date): Status {
+export function episodeStatus(episode: Pick<Episode, 'draft' | 'date'>, now: Date): Status {
   if (episode.draft) return 'draft';
   return Date.parse(episode.date) > now.getTime() ? 'scheduled' : 'published';
 }
 
 /** The episodes a listener may see at `now`, newest first. */
-export function publishedEpisodes(catalog: Catalog, now: Date): readonly Episode[] {
+export function publishedEpisodes<E extends EpisodeBrief>(catalog: { episodes: readonly E[] }, now: Date): readonly E[] {
   const known = publishedAt.get(catalog);
-  if (known?.at === now.getTime()) return known.episodes;
+  if (known?.at === now.getTime()) return known.episodes as readonly E[];
   const episodes = catalog.episodes.filter((e) => episodeStatus(e, now) === 'published');
   publishedAt.set(catalog, { at: now.getTime(), episodes });
   return episodes;
@@ -20,7 +20,7 @@ export function publishedEpisodes(catalog: Catalog, now: Date): readonly Episode
 
 // Every episode page asks (for its links to the newer and older episode): 300 pages would filter
 // 300 episodes each. A catalog is never changed once made, so the answer for one moment is kept.
-const publishedAt = new WeakMap<Catalog, { at: number; episodes: readonly Episode[] }>();
+const publishedAt = new WeakMap<object, { at: number; episodes: readonly EpisodeBrief[] }>();
 
 /**
  * Where an episode stands in publishedEpisodes(catalog, now) (0: the newest), or -1 when it is not
@@ -45,7 +45,7 @@ export function publishedImages(catalog: Catalog, now: Date): ImageFacts[] {
 }
 
 /** The next moment at which the set of published episodes changes, if any. */
-export function nextRelease(catalog: Catalog, now: Date): Date | undefined {
+export function nextRelease(catalog: CatalogBrief, now: Date): Date | undefined {
   let next: number | undefined;
   for (const e of catalog.episodes) {
     if (episodeStatus(e, now) !== 'scheduled') continue;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { checkShow } from '../catalog/check-show.js';
+import { checkShowBrief, type BriefCheck } from '../catalog/check-show.js';
 import { fileInFolder, realpathOr } from '../catalog/files.js';
 import type { LoadedShow } from '../show/load.js';
 import { READ_LIMITS } from '../show/show-file.js';
@@ -12,7 +12,7 @@ import { HashFailed, IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
 import { checkLockWithFlag, recordPublished } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
-import type { Catalog, Episode } from '../contract/catalog.js';
+import type { Catalog, CatalogBrief, EpisodeBrief } from '../contract/catalog.js';
 import { packageRoot, publicDir } from '../paths.js';
 import { checkOutDir, describeWriteError, OutDirBusy, OutDirRefused, removeKilledStages } from '../site/out-dir.js';
 // Type only: export.js is loaded when there is something to write (the warm path stays light).
@@ -59,7 +59,7 @@ async function checkAndBuild(
   const { out, baseUrlFlag, mediaBaseUrl, workers, now } = options;
   const hashes = new IntegrityHashes(dir, workers);
   let artworkMade: Promise<void> | undefined;
-  const checked = await checkShow(dir, {
+  const checked = await checkShowBrief(dir, {
     baseUrl: baseUrlFlag,
     workers,
     onShowManifest: (show) => {
@@ -67,11 +67,12 @@ async function checkAndBuild(
     },
     onManifests: (loaded) => hashes.hashFromManifests(loaded),
   });
-  const catalog = checked.catalog;
-  const problems = [...checked.problems, ...checkLockWithFlag(dir, catalog, baseUrlFlag)];
-  const publishable = catalog && !problems.some((p) => p.level === 'error');
-  const baseUrl = catalog && (baseUrlFlag ?? catalog.show.baseUrl)?.replace(/\/+$/, '');
-  if (artworkMade && publishable && baseUrl) await renderNotesAhead(catalog, { baseUrl, mediaBaseUrl, now });
+  const { brief } = checked;
+  const problems = [...checked.problems, ...checkLockWithFlag(dir, brief, baseUrlFlag)];
+  const publishable = brief && !problems.some((p) => p.level === 'error');
+  const baseUrl = brief && (baseUrlFlag ?? brief.show.baseUrl)?.replace(/\/+$/, '');
+  // artworkMade: the show was read afresh, and its whole catalog is at hand.
+  if (artworkMade && publishable && baseUrl) await renderNotesAhead(await checked.catalog(), { baseUrl, mediaBaseUrl, now });
   await artworkMade;
   if (!publishable) {
     printProblems(problems, process.stderr);
@@ -83,7 +84,7 @@ async function checkAndBuild(
 
   let result;
   try {
-    result = await buildSite(catalog, { out, baseUrl, mediaBaseUrl, now, hashes, fingerprint: checked.fingerprint });
+    result = await buildSite(brief, checked, { out, baseUrl, mediaBaseUrl, now, hashes });
   } catch (err) {
     if (err instanceof OutDirRefused) return usageError(err.message);
     if ((err as Error)?.name === 'ExportInterrupted') {
@@ -93,6 +94,10 @@ async function checkAndBuild(
     }
     if (err instanceof OutDirBusy) {
       process.stderr.write(`netcaster build: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof ShowChanged) {
+      process.stderr.write(`netcaster build: ${err.message}; ${out} was left as it was: build again once the show's files stay put.\n`);
       return 1;
     }
     if (err instanceof HashFailed) {
@@ -105,7 +110,7 @@ async function checkAndBuild(
     return 1;
   }
   // Only once the site is out: from now on these guids and feed URLs are promises to subscribers.
-  recordPublished(dir, catalog, { baseUrl, now });
+  recordPublished(dir, brief, { baseUrl, now });
   process.stdout.write(`${visible(result.summary)}\n`);
   return 0;
 }
@@ -118,7 +123,8 @@ async function checkAndBuild(
  * with more published episodes than renderNotes keeps: the first would be let go before their
  * pages were rendered.
  */
-async function renderNotesAhead(catalog: Catalog, options: SiteOptions): Promise<void> {
+async function renderNotesAhead(catalog: Catalog | undefined, options: SiteOptions): Promise<void> {
+  if (!catalog) return;
   const { KEPT_NOTES, renderNotes } = await import('../notes/markdown.js');
   const published = publishedEpisodes(catalog, options.now);
   if (published.length > KEPT_NOTES) return;
@@ -144,19 +150,21 @@ function prepareShowArtwork(loaded: Pick<LoadedShow, 'dir' | 'manifest'>): Promi
 }
 
 /** Checked catalog -> artwork variants, pages, (hashes ->) feeds -> files in OUT. */
-export async function buildSite(
-  catalog: Catalog,
-  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; hashes: IntegrityHashes; fingerprint?: string },
+async function buildSite(
+  brief: CatalogBrief,
+  checked: Pick<BriefCheck, 'fingerprint' | 'catalog'>,
+  options: { out: string; baseUrl: string; mediaBaseUrl?: string; now: Date; hashes: IntegrityHashes },
 ): Promise<{ episodes: number; files: number; summary: string }> {
   const { now } = options;
-  const published = publishedEpisodes(catalog, now);
-  const next = nextRelease(catalog, now);
+  const published = publishedEpisodes(brief, now);
+  const next = nextRelease(brief, now);
   const tail = next ? ` (next scheduled episode: ${next.toISOString()}; build again then)` : '';
   const plural = published.length === 1 ? '' : 's';
 
   // A rebuild of an unchanged show writes byte-identical files; better still, it need not write at
-  // all. The stamp says what OUT was built from; when it matches, OUT is already this build.
-  const stamp = buildStamp(catalog, published, options);
+  // all. The stamp says what OUT was built from; when it matches, OUT is already this build (and
+  // the brief was all this build read of the check).
+  const stamp = buildStamp(brief, published, { ...options, fingerprint: checked.fingerprint });
   const stampFile = path.join(options.out, STAMP_FILE);
   if (readText(stampFile) === stamp) {
     // Nothing to write; what a build killed outright left beside OUT still goes (out-dir.ts).
@@ -164,9 +172,11 @@ export async function buildSite(
     return {
       episodes: published.length,
       files: 0,
-      summary: `${catalog.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}`,
+      summary: `${brief.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}`,
     };
   }
+  const catalog = await checked.catalog();
+  if (!catalog) throw new ShowChanged('the show changed while it was read, and cannot be published now');
 
   // The alternates are hashed on the workers while this thread renders the pages: only the feeds
   // need the hashes. The renderers load only when there is something to render.
@@ -197,21 +207,27 @@ export async function buildSite(
   return { episodes: published.length, files, summary };
 }
 
+/**
+ * The whole catalog, read after the brief said OUT is out of date, is not there: the snapshot was
+ * gone, and the show read again could not be published (it changed meanwhile).
+ */
+class ShowChanged extends Error {}
+
 /** Written into OUT: a digest of everything the site is made from. */
 const STAMP_FILE = '.netcaster-build';
 
 /**
- * Everything that decides OUT's bytes: the published episodes (with their files' sizes and mtimes),
- * the show, the URLs, netcaster's own version, code and page assets. Not the clock: a scheduled
- * episode coming due changes `published`, and so the stamp.
- * With the check's fingerprint (which stands for every episode's files), the episodes are named
- * by their slugs rather than hashed whole: a rebuild of an unchanged big show does no per-episode
- * hashing (issue 12).
+ * Everything that decides OUT's bytes: the published episodes, the show, the URLs, netcaster's own
+ * version, code and page assets. Not the clock: a scheduled episode coming due changes
+ * `published`, and so the stamp.
+ * The check's fingerprint stands for every episode's files, so the episodes are named by their
+ * slugs rather than hashed whole: a rebuild of an unchanged big show does no per-episode hashing
+ * (issue 12).
  */
 function buildStamp(
-  catalog: Catalog,
-  published: readonly Episode[],
-  options: { baseUrl: string; mediaBaseUrl?: string; now: Date; fingerprint?: string },
+  catalog: CatalogBrief,
+  published: readonly EpisodeBrief[],
+  options: { baseUrl: string; mediaBaseUrl?: string; now: Date; fingerprint: string },
 ): string {
   // Each feed's podcast:guid as the feed renders it (rss.ts): the first build records the derived
   // one in netcaster.lock, and the next build must not take that for a change and write it all again.
@@ -228,9 +244,8 @@ function buildStamp(
   const hash = createHash('sha256').update(
     JSON.stringify({
       show: { ...catalog.show, feeds },
-      ...(options.fingerprint === undefined
-        ? { published }
-        : { fingerprint: options.fingerprint, published: published.map((e) => e.slug) }),
+      fingerprint: options.fingerprint,
+      published: published.map((e) => e.slug),
       baseUrl: options.baseUrl,
       mediaBaseUrl: options.mediaBaseUrl,
       assets,

@@ -1,10 +1,10 @@
 // netcaster check [DIR] [--json] [--strict] [--loudness]
 // Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
-import { checkShow } from '../catalog/check-show.js';
+import { checkShowBrief } from '../catalog/check-show.js';
 import { checkLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import { draftsWaitingForMedia } from '../live/live-catalog.js';
-import type { Catalog } from '../contract/catalog.js';
+import type { Catalog, CatalogBrief } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
@@ -12,30 +12,36 @@ import type { CommandContext } from './context.js';
 
 export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const progress = !options.json && process.stderr.isTTY ? new Progress(process.stderr) : undefined;
-  const { catalog, problems } = await checkShow(dir, { onProgress: progress?.update });
+  const checked = await checkShowBrief(dir, { onProgress: progress?.update });
   progress?.clear();
+  const { brief, problems } = checked;
+  // The whole catalog only where the brief is not enough: the JSON lists every episode's facts.
+  const catalog = options.json || options.loudness ? await checked.catalog() : undefined;
   // Loudness only when asked: it decodes every file once (then it is cached, src/encode/loudness-check.ts).
   const loudness = options.loudness && catalog ? await (await import('../encode/loudness-check.js')).checkLoudness(catalog) : [];
   // What was published must stay where subscribers found it (netcaster.lock).
-  return report(options, [...problems, ...loudness, ...checkLock(dir, catalog, undefined)], catalog, now);
+  const all = [...problems, ...loudness, ...checkLock(dir, brief, undefined)];
+  return report(options, all, catalog ?? brief, checked.mediaFiles, now);
 }
 
 /** The check's report: the JSON form, or the summary and the problems, on stdout (its output is the report). */
 export function report(
   options: Record<string, string | boolean | undefined>,
   problems: Problem[],
-  catalog: Catalog | undefined,
+  catalog: Catalog | CatalogBrief | undefined,
+  mediaFiles: number,
   now: Date,
 ): number {
   const errors = problems.filter((p) => p.level === 'error').length;
   const warnings = problems.length - errors;
   const ok = errors === 0 && !!catalog && !(options.strict && warnings > 0);
   if (options.json) {
+    // Asked for with the whole catalog (run): every episode's facts.
     const episodes = (catalog?.episodes ?? []).map((e) => ({ ...e, status: episodeStatus(e, now) }));
     process.stdout.write(`${JSON.stringify({ ok, problems, episodes }, null, 2)}\n`);
     return ok ? 0 : 1;
   }
-  if (catalog) process.stdout.write(`${visible(summary(catalog, draftsWaitingForMedia(catalog, problems).length, now))}\n`);
+  if (catalog) process.stdout.write(`${visible(summary(catalog, mediaFiles, draftsWaitingForMedia(catalog, problems).length, now))}\n`);
   printProblems(problems, process.stdout);
   const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   process.stdout.write(
@@ -47,13 +53,9 @@ export function report(
 }
 
 /** `waitingDrafts`: the drafts left out of the catalog until their media files are there (draftsWaitingForMedia). */
-function summary(catalog: Catalog, waitingDrafts: number, now: Date): string {
+function summary(catalog: CatalogBrief, files: number, waitingDrafts: number, now: Date): string {
   const count = { published: 0, scheduled: 0, draft: waitingDrafts };
-  let files = 0;
-  for (const e of catalog.episodes) {
-    count[episodeStatus(e, now)]++;
-    files += e.media.length;
-  }
+  for (const e of catalog.episodes) count[episodeStatus(e, now)]++;
   const episodes = catalog.episodes.length + waitingDrafts;
   return `${catalog.show.title}: ${plural(episodes, 'episode')} (${count.published} published, ${count.scheduled} scheduled, ${plural(count.draft, 'draft')}), ${plural(files, 'media file')}, feeds: ${catalog.show.feeds.map((f) => f.name).join(', ')}`;
 }

@@ -14,7 +14,7 @@
 //   with its date and becomes public the moment its date passes, without another scan.
 import type { CheckResult } from '../catalog/snapshot.js';
 import { episodeStatus, nextRelease, publishedEpisodes } from '../catalog/status.js';
-import type { Catalog, Episode, Show } from '../contract/catalog.js';
+import type { Catalog, CatalogBrief, Episode, Show } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 
 /** Fingerprint key of the show's own files (show.yaml, artwork): no folder has an empty name. */
@@ -78,7 +78,7 @@ export function errorsByFolder(problems: Problem[]): Map<string, Problem[]> {
  * makes: src/catalog/assemble.ts warns of them), by folder: folders with warnings, no error, and
  * no episode in the catalog. `status` lists them and `check` counts them as the drafts they are.
  */
-export function draftsWaitingForMedia(catalog: Catalog, problems: Problem[]): string[] {
+export function draftsWaitingForMedia(catalog: CatalogBrief, problems: Problem[]): string[] {
   const inCatalog = new Set(catalog.episodes.map((e) => e.slug));
   const withErrors = errorsByFolder(problems);
   const folders = problems

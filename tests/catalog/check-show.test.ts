@@ -3,7 +3,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { checkShow } from '../../src/catalog/check-show.js';
+import { createHash } from 'node:crypto';
+import { checkShow, checkShowBrief } from '../../src/catalog/check-show.js';
 import { sampleShowDir } from '../support/env.js';
 import { episodeYaml, makeShow, media, zeroKeepingStat } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -185,4 +186,77 @@ test('the sample show checks with no errors', async () => {
   );
   assert.ok(catalog!.episodes.length >= 2);
   assert.ok(catalog!.episodes.some((e) => e.title === 'The Mega Edition!'));
+});
+
+/** The cache files of a show's check: the whole snapshot and its brief. */
+function checkCacheFiles(dir: string): { snapshot: string; brief: string } {
+  const key = createHash('sha1').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  const cache = process.env.NETCASTER_CACHE_DIR!;
+  return { snapshot: path.join(cache, `check-${key}.json`), brief: path.join(cache, `brief-${key}.json`) };
+}
+
+const twoEpisodes = () => ({
+  '001-a': { yaml: episodeYaml('001-a'), files: { 'a.mp3': 'good-cbr.mp3' } },
+  '002-b': {
+    yaml: episodeYaml('002-b').replace(/guid: .*/, 'guid: fixture-002-b'),
+    files: { 'a.mp3': 'good-cbr.mp3', 'b.mp3': 'good-cbr.mp3' },
+  },
+});
+
+test('a warm checkShowBrief reads the brief alone; the whole catalog, asked for, is the checked one', async () => {
+  const dir = await makeShow(twoEpisodes());
+  const first = await checkShow(dir);
+  const { snapshot } = checkCacheFiles(dir);
+  // The whole snapshot unreadable: a brief check that read it would check the show afresh and write it again.
+  await fs.writeFile(snapshot, 'not JSON');
+  const warm = await checkShowBrief(dir);
+  assert.equal(await fs.readFile(snapshot, 'utf8'), 'not JSON', 'the snapshot was not read (nor written)');
+  assert.equal(warm.fingerprint, first.fingerprint);
+  assert.deepEqual(warm.problems, first.problems);
+  assert.equal(warm.mediaFiles, 2);
+  assert.equal(warm.brief!.show.title, first.catalog!.show.title);
+  assert.deepEqual(
+    warm.brief!.episodes,
+    first.catalog!.episodes.map(({ slug, guid, date, draft }) => ({ slug, guid, date, draft })),
+  );
+  // The snapshot gone, the catalog is checked afresh: the same.
+  assert.deepEqual(await warm.catalog(), first.catalog);
+});
+
+test('a snapshot without its brief (an older netcaster wrote it) answers, and leaves the brief for the next check', async () => {
+  const dir = await makeShow(twoEpisodes());
+  const first = await checkShow(dir);
+  const { brief } = checkCacheFiles(dir);
+  await fs.rm(brief);
+  // Zeroed with size and mtime kept: a check that probed it again would find it broken.
+  await zeroKeepingStat(path.join(dir, '002-b', 'a.mp3'));
+  const warm = await checkShowBrief(dir);
+  assert.equal(warm.mediaFiles, 2);
+  assert.deepEqual(await warm.catalog(), first.catalog);
+  assert.ok(await fs.stat(brief));
+  assert.deepEqual((await checkShowBrief(dir)).brief, warm.brief);
+});
+
+test('a brief damaged inside, its fingerprint whole, is no brief: the snapshot answers instead', async () => {
+  const dir = await makeShow(twoEpisodes());
+  const first = await checkShow(dir);
+  const { brief } = checkCacheFiles(dir);
+  const written = JSON.parse(await fs.readFile(brief, 'utf8'));
+  const whole = await checkShowBrief(dir);
+  for (const damage of [
+    (b: Record<string, any>) => (b.brief.episodes[0] = null),
+    (b: Record<string, any>) => (b.brief.episodes[1].draft = 'no'),
+    (b: Record<string, any>) => (b.brief.show.feeds = [{}]),
+    (b: Record<string, any>) => (b.brief = 'catalog'),
+    (b: Record<string, any>) => (b.mediaFiles = '2'),
+    (b: Record<string, any>) => (b.problems = [null]),
+  ]) {
+    const damaged = structuredClone(written);
+    damage(damaged);
+    await fs.writeFile(brief, JSON.stringify(damaged));
+    const again = await checkShowBrief(dir);
+    assert.equal(again.mediaFiles, 2, String(damage));
+    assert.deepEqual(again.brief, whole.brief, String(damage));
+    assert.deepEqual(await again.catalog(), first.catalog, String(damage));
+  }
 });

@@ -69,13 +69,21 @@ test('recording again changes nothing, byte for byte, and writes nothing', () =>
   assert.equal(fs.statSync(file).mtimeMs, old.getTime(), 'the file was not rewritten');
 });
 
-test('a hand-reordered lock is rewritten in the stable order', () => {
+test('a hand-reordered lock is left as it is while nothing is added, and written in the stable order when something is', () => {
   const dir = tempShow();
   recordPublished(dir, catalog(), { now: NOW });
   const file = path.join(dir, LOCK_FILE);
   const canonical = fs.readFileSync(file, 'utf8');
   const { lock } = readLock(dir);
-  fs.writeFileSync(file, JSON.stringify({ episodes: Object.fromEntries(Object.entries(lock.episodes).reverse()), feeds: lock.feeds }));
+  const episodes = Object.fromEntries(Object.entries(lock.episodes).reverse());
+  const reordered = JSON.stringify({ episodes, feedGuids: lock.feedGuids, feeds: lock.feeds });
+  fs.writeFileSync(file, reordered);
+  assert.equal(recordPublished(dir, catalog(), { now: NOW }).written, false);
+  assert.equal(fs.readFileSync(file, 'utf8'), reordered, 'a build that publishes nothing new leaves the lock alone');
+  const shorter = JSON.parse(reordered) as { episodes: Record<string, unknown> };
+  const [first] = Object.keys(shorter.episodes);
+  delete shorter.episodes[first];
+  fs.writeFileSync(file, JSON.stringify(shorter));
   assert.equal(recordPublished(dir, catalog(), { now: NOW }).written, true);
   assert.equal(fs.readFileSync(file, 'utf8'), canonical);
 });

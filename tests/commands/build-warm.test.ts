@@ -23,9 +23,9 @@ async function show(t: test.TestContext): Promise<string> {
   return dir;
 }
 
-function build(dir: string): string {
+function build(dir: string, ...flags: string[]): string {
   const r = runCli(
-    ['build', dir, '--out', path.join(path.dirname(dir), `${path.basename(dir)}-out`), '--base-url', 'https://fixture.example'],
+    ['build', dir, '--out', path.join(path.dirname(dir), `${path.basename(dir)}-out`), '--base-url', 'https://fixture.example', ...flags],
     {
       env: { NETCASTER_CACHE_DIR: path.join(dir, '.cache') },
     },
@@ -67,4 +67,17 @@ test('a warm build notices an added episode, a removed one, and a media file cha
   assert.match(build(dir), /files written/);
   const built = await fs.readFile(path.join(`${dir}-out`, 'media', slugOf(5), 'a.mp3'));
   assert.deepEqual(built, await fs.readFile(media('vbr-xing.mp3')));
+});
+
+test('a build whose OUT is out of date while no file changed reads the whole catalog; with the snapshot gone, it checks the show again', async (t) => {
+  const dir = await show(t);
+  t.after(() => fs.rm(`${dir}-out`, { recursive: true, force: true }));
+  build(dir);
+  // The check's brief says nothing changed; the snapshot beside it is gone (a cache cleaned by hand).
+  const cache = path.join(dir, '.cache');
+  for (const name of await fs.readdir(cache)) if (name.startsWith('check-')) await fs.rm(path.join(cache, name));
+  // Another media URL is not part of the check: OUT is out of date, and its pages need every episode's facts.
+  assert.match(build(dir, '--media-base-url', 'https://cdn.example'), /^Built .* 12 episodes published/);
+  assert.match(await pageOf(dir, slugOf(4)), /https:\/\/cdn\.example\/[^"]*004-ep\/a\.mp3/);
+  assert.match(build(dir, '--media-base-url', 'https://cdn.example'), /is up to date/);
 });
