@@ -102,9 +102,13 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
   if (!real) return { given, real, owned: onlyMarker, marker: undefined };
   const names = fs.readdirSync(real).filter((name) => !isWorkName(name));
   const marker = readBounded(path.join(real, EXPORT_MARKER));
-  const files = marker && parseMarker(marker);
-  if (files) return { given, real, owned: (rel) => rel === EXPORT_MARKER || files.has(rel), marker };
-  if (marker || names.includes(LEGACY_STAMP)) return { given, real, owned: legacyOwned, marker };
+  if (marker) {
+    // Parsed when first asked: a build that finds OUT up to date never asks (the marker of 10,000
+    // episodes names 20,000 files, 10-14 ms to parse).
+    let owned: ((rel: string) => boolean) | undefined;
+    return { given, real, owned: (rel) => (owned ??= ownedByMarker(marker))(rel), marker };
+  }
+  if (names.includes(LEGACY_STAMP)) return { given, real, owned: legacyOwned, marker };
   if (names.length > 0) {
     throw new OutDirRefused(
       `--out ${out} is a folder with files in it that netcaster did not write (it has no ${EXPORT_MARKER} from an earlier build), ` +
@@ -278,14 +282,18 @@ function readBounded(file: string): Buffer | undefined {
   return readRegularFile(file, MARKER_MAX_BYTES) ?? Buffer.alloc(0);
 }
 
-function parseMarker(bytes: Buffer): Set<string> | undefined {
+/** What the marker says netcaster wrote; a marker that cannot be read falls back to the known layout. */
+function ownedByMarker(bytes: Buffer): (rel: string) => boolean {
   try {
     const data = JSON.parse(bytes.toString('utf8'));
-    if (Array.isArray(data?.files) && data.files.every((f: unknown) => typeof f === 'string')) return new Set(data.files as string[]);
+    if (Array.isArray(data?.files) && data.files.every((f: unknown) => typeof f === 'string')) {
+      const files = new Set(data.files as string[]);
+      return (rel) => rel === EXPORT_MARKER || files.has(rel);
+    }
   } catch {
-    // unreadable: fall back to the known layout
+    // unreadable: the known layout
   }
-  return undefined;
+  return legacyOwned;
 }
 
 function legacyOwned(rel: string): boolean {
