@@ -2,8 +2,8 @@
 // build, which mostly need only the catalog's brief).
 // When no file of the show folder changed since the last check with the same options, the
 // snapshot (or its brief) answers at once; otherwise read-files.ts re-reads the manifests and
-// re-probes only the files whose size or mtime changed, and assemble.ts makes the catalog of them. Light on purpose:
-// the YAML parser, the validator and the media parsers load only on a miss.
+// re-probes only the files whose size or mtime changed, and assemble.ts makes the catalog of them.
+// Light on purpose: the YAML parser, the validator and the media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow, LoadHooks } from '../show/load.js';
 import { readLock, withPublishedFeedGuids } from './lock.js';

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { cacheDir, readCacheJson } from './cache.js';
+import { realpathOr } from '../show/show-file.js';
 import type { Catalog, CatalogBrief } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 
@@ -132,8 +133,15 @@ export function fingerprintShow(showDir: string, salt: string, previous: Listing
       }
       if (rel === '' && IGNORED_AT_TOP.has(name)) continue;
       const full = `${dir}${path.sep}${name}`; // not path.join: names from readdir need no normalizing, and this runs per file
-      // Follows symlinks: a link retargeted changes size/mtime.
-      const st = fs.statSync(full, { throwIfNoEntry: false });
+      let st = fs.lstatSync(full, { throwIfNoEntry: false });
+      if (st?.isSymbolicLink()) {
+        // A link counts by where it leads and what is there. A check refuses an episode folder that
+        // is a link, and any file whose real path is outside the show; a folder or file swapped for
+        // a link to a copy of it (the same names, sizes and times) left the digest as it was, and
+        // the snapshot published the copy's bytes from outside the show (regression tests).
+        line(`l ${prefix}${name} ${realpathOr(full)}`);
+        st = fs.statSync(full, { throwIfNoEntry: false });
+      }
       observer?.entry(rel, name, st);
       if (!st) {
         line(`dangling ${prefix}${name}`);

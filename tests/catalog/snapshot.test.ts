@@ -3,6 +3,7 @@
 // in place, an episode added or removed, a media file changed, a file added beside a manifest.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -205,4 +206,57 @@ test('the digest counts every name and size of a show whose lines run past the 6
   await fs.rename(path.join(dir, 'e599', long(599, 2)), path.join(dir, 'e599', long(599, 8)));
   seen.add(digest());
   assert.equal(seen.size, 4);
+});
+
+test('regression: an episode folder swapped for a link to a copy outside the show (the same names, sizes and times) is not taken for the folder it was', async (t) => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  assert.ok(episode(first, slugOf(2)));
+  const outside = await fs.mkdtemp(path.join(path.dirname(dir), 'outside-'));
+  t.after(() => fs.rm(outside, { recursive: true, force: true }));
+  // cp -a: the copy keeps every file's size and time to the nanosecond.
+  execFileSync('cp', ['-a', path.join(dir, slugOf(2)), outside]);
+  await fs.rename(path.join(dir, slugOf(2)), path.join(outside, 'was-in-the-show'));
+  await fs.symlink(path.join(outside, slugOf(2)), path.join(dir, slugOf(2)));
+  const warm = await checkShow(dir);
+  assert.notEqual(warm.fingerprint, first.fingerprint);
+  // A folder that is a link is not read as an episode (src/show/load.ts), snapshot or not.
+  assert.equal(
+    warm.catalog!.episodes.find((e) => e.slug === slugOf(2)),
+    undefined,
+  );
+});
+
+test('regression: a media file swapped for a link out of the show, to a file of the same size and time, is refused as a fresh check refuses it', async (t) => {
+  const dir = await settledShow();
+  const first = await checkShow(dir);
+  const outside = await fs.mkdtemp(path.join(path.dirname(dir), 'outside-'));
+  t.after(() => fs.rm(outside, { recursive: true, force: true }));
+  const mp3 = path.join(dir, slugOf(3), 'a.mp3');
+  execFileSync('cp', ['-a', mp3, path.join(outside, 'secret.mp3')]);
+  await fs.rm(mp3);
+  await fs.symlink(path.join(outside, 'secret.mp3'), mp3);
+  const warm = await checkShow(dir);
+  assert.notEqual(warm.fingerprint, first.fingerprint);
+  assert.equal(
+    warm.catalog!.episodes.find((e) => e.slug === slugOf(3)),
+    undefined,
+  );
+  assert.ok(warm.problems.some((p) => p.level === 'error' && p.file.startsWith(`${slugOf(3)}/`)));
+});
+
+test('a link inside the show pointed elsewhere, to a file of the same size and time, changes the digest', async (t) => {
+  const dir = await settledShow();
+  const shared = path.join(dir, 'shared');
+  await fs.mkdir(shared);
+  await fs.copyFile(media('good-cbr.mp3'), path.join(shared, 'one.mp3'));
+  execFileSync('cp', ['-a', path.join(shared, 'one.mp3'), path.join(shared, 'two.mp3')]);
+  const link = path.join(dir, slugOf(4), 'a.mp3');
+  await fs.rm(link);
+  await fs.symlink(path.join(shared, 'one.mp3'), link);
+  const before = fingerprintShow(dir, 'salt').digest;
+  await fs.rm(link);
+  await fs.symlink(path.join(shared, 'two.mp3'), link);
+  assert.notEqual(fingerprintShow(dir, 'salt').digest, before);
+  t.diagnostic('two.mp3 is a copy of one.mp3 with its time: only the link target tells them apart');
 });
