@@ -7,7 +7,7 @@
 // a build succeeds. Exit codes are build's: 0 (built, or nothing due), 1 show problems, 2 bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkShow } from '../catalog/check-show.js';
+import { checkShowBrief } from '../catalog/check-show.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import { formatTime, relativeTime } from '../live/live-catalog.js';
 import { describeWriteError } from '../site/out-dir.js';
@@ -35,8 +35,10 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   const refused = refuseOutDir('publish-due', out, dir);
   if (refused !== undefined) return refused;
   const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
-  // The same options as build's check, so build answers from the snapshot this check leaves.
-  const { catalog, problems } = await checkShow(dir, { baseUrl });
+  // The same options as build's check, so build answers from the snapshot this check leaves. The
+  // brief is enough to tell whether anything is due, as it is on most runs of a cron job.
+  const checked = await checkShowBrief(dir, { baseUrl });
+  const { brief: catalog, problems } = checked;
   if (!catalog) {
     printProblems(problems, process.stderr);
     process.stderr.write(`\nnetcaster publish-due: ${dir} cannot be published: fix the errors above (${out} was not changed)\n`);
@@ -75,7 +77,12 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
       `published ${published.length} episode${published.length === 1 ? '' : 's'} (${out} had no record of what it held)\n`,
     );
   else {
-    for (const e of published) if (!was.has(e.guid)) process.stdout.write(`published ${visible(e.slug)}  "${visible(e.title)}"\n`);
+    const titles = new Map((await checked.catalog())?.episodes.map((e) => [e.guid, e.title]));
+    for (const e of published) {
+      if (was.has(e.guid)) continue;
+      const title = titles.get(e.guid);
+      process.stdout.write(`published ${visible(e.slug)}${title === undefined ? '' : `  "${visible(title)}"`}\n`);
+    }
     for (const guid of before.guids) if (!is.has(guid)) process.stdout.write(`withdrew ${visible(before.slugs[guid] ?? guid)}\n`);
   }
   if (nextNote) process.stdout.write(`${nextNote.trim().replace(/^\(|\)$/g, '')}\n`);
