@@ -96,8 +96,11 @@ async function checkAndBuild(
       process.stderr.write(`netcaster build: ${err.message}\n`);
       return 1;
     }
-    if (err instanceof ShowChanged) {
-      process.stderr.write(`netcaster build: ${err.message}; ${out} was left as it was: build again once the show's files stay put.\n`);
+    // By name, as ExportInterrupted: export.js is loaded only when there is something to write.
+    if (err instanceof ShowChanged || (err as Error)?.name === 'FileChanged') {
+      process.stderr.write(
+        `netcaster build: ${(err as Error).message}; ${out} was left as it was: build again once the show's files stay put.\n`,
+      );
       return 1;
     }
     if (err instanceof HashFailed) {

@@ -30,6 +30,7 @@ import {
   type OutDir,
 } from './out-dir.js';
 import type { SiteEntry, SiteRoutes } from './types.js';
+import { realpathOr } from '../show/show-file.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
 export function fileForUrlPath(urlPath: string): string {
@@ -120,6 +121,7 @@ async function exportInto(
   const stage = makeStage(out);
   const written = new Set<string>();
   const folders = new FolderMaker(stage);
+  const realRoots = new Map<string, string>(); // each file entry's root, by real path
   try {
     const write = async (batch: [string, SiteEntry][]) => {
       // Sorted so directories are made in a stable order; each write is independent of the others.
@@ -131,7 +133,7 @@ async function exportInto(
         // Rendered (a page's first read renders it) while its folder is being made.
         const body = entry.kind === 'content' ? entry.body : undefined;
         await unlessAborted(folders.made(path.dirname(files[i])), signal);
-        writeEntry(path.join(stage, files[i]), entry, body);
+        writeEntry(path.join(stage, files[i]), entry, body, realRoots);
         written.add(files[i].split(path.sep).join('/'));
       }
     };
@@ -203,25 +205,57 @@ function renameNew(stage: string, given: string): void {
   fs.rmSync(path.join(given, STAGE_OWNER), { force: true }); // came along with the stage: no file of the site
 }
 
-function writeEntry(file: string, entry: SiteEntry, body?: string): void {
+function writeEntry(file: string, entry: SiteEntry, body: string | undefined, realRoots: Map<string, string>): void {
   if (entry.kind === 'content') return fs.writeFileSync(file, body ?? entry.body);
   try {
     // link(2) does not follow a symlink: the export would hold the link itself, dangling on the
-    // web server. Its target's bytes are what the show publishes. Only a link in the last place
-    // needs resolving (the kernel follows links to folders on the way): one lstat a file, where
-    // realpathSync's lstat of every folder on the path was 30 ms of a cold 300-MP3 build (issue 12).
-    const source = fs.lstatSync(entry.path).isSymbolicLink() ? fs.realpathSync(entry.path) : entry.path;
+    // web server. Its target's bytes are what the show publishes, if they are inside the show.
+    // Only a link in the last place needs resolving (the kernel follows links to folders on the
+    // way): one lstat a file, where realpathSync's lstat of every folder on the path was 30 ms of
+    // a cold 300-MP3 build (issue 12).
+    const isLink = fs.lstatSync(entry.path).isSymbolicLink();
+    const source = isLink ? fs.realpathSync(entry.path) : entry.path;
+    if (isLink && !source.startsWith(realRootOf(entry, realRoots) + path.sep))
+      throw new FileChanged(`${entry.path} is a link to a file outside the show folder`);
+    let linked: fs.Stats;
     try {
       fs.linkSync(source, file);
+      linked = fs.statSync(file);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // EXDEV: another file system; EPERM/ENOTSUP/EMLINK: links not allowed there. Copy instead.
       if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') throw err;
+      linked = fs.statSync(source);
       fs.copyFileSync(source, file);
+      if (fs.statSync(file).size !== linked.size) throw new FileChanged(`${entry.path} changed while it was copied`);
     }
+    // The file the check saw, as serve sends it (src/site/http/published-files.ts): a regular
+    // file of the same size and time. One rewritten or replaced since (an upload over an
+    // episode's audio while a build ran) would go out under the old facts, its feed's length
+    // wrong. serve also opens each file through the show folder's guard; here that cost 20 ms of
+    // a cold 300-MP3 build (six more system calls a file), for a race of the build's few seconds.
+    if (!linked.isFile() || linked.size !== entry.size || linked.mtimeMs !== entry.mtimeMs)
+      throw new FileChanged(`${entry.path} changed after the check`);
   } catch (err) {
+    if (err instanceof FileChanged) throw err;
     throw new Error(`cannot export ${entry.path}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The real path of the folder a file entry must stay inside (the show folder), kept per export. */
+function realRootOf(entry: Extract<SiteEntry, { kind: 'file' }>, realRoots: Map<string, string>): string {
+  const root = entry.root ?? path.dirname(entry.path);
+  let real = realRoots.get(root);
+  if (real === undefined) realRoots.set(root, (real = realpathOr(root)));
+  return real;
+}
+
+/**
+ * A file the site publishes is no longer the one the check saw: gone, changed, or swapped for a
+ * link out of the show. The export stops, and OUT is left as it was.
+ */
+export class FileChanged extends Error {
+  override name = 'FileChanged';
 }
 
 /** Leftovers of an export that was killed midway: netcaster's own working folders inside OUT. */

@@ -373,3 +373,49 @@ test('the staging folder beside OUT names its export (process id, host) from the
     assert.ok(!(await snapshot(out)).has(STAGE_OWNER), `OUT ${outExists ? 'existed' : 'was new'}`);
   }
 });
+
+test('regression: a media file swapped for a link out of the show after the check is not exported; OUT is left as it was', async (t) => {
+  const dir = tempDir('export', t);
+  const site = await fixtureSite(dir);
+  const out = path.join(dir, 'out');
+  await exportSite(site, out);
+  const before = await snapshot(out);
+  const entry = site.get('/media/045-audio-only/virtzine-045.mp3');
+  assert.ok(entry?.kind === 'file');
+  // A file outside the show made to look like the checked one: its size and time.
+  const secret = path.join(dir, 'secret.mp3');
+  await fs.writeFile(secret, Buffer.alloc(entry.size, 's'));
+  await fs.utimes(secret, entry.mtimeMs / 1000, entry.mtimeMs / 1000);
+  await fs.rm(entry.path);
+  await fs.symlink(secret, entry.path);
+  await assert.rejects(exportSite(site, out), (err: Error) => err.name === 'FileChanged' && /outside the show/.test(err.message));
+  assert.deepEqual(await snapshot(out), before);
+});
+
+test('a media file rewritten after the check (another size or time) is not exported as if it were the checked one', async (t) => {
+  const dir = tempDir('export', t);
+  const site = await fixtureSite(dir);
+  const entry = site.get('/media/046-the-mega-edition/virtzine-046.webm');
+  assert.ok(entry?.kind === 'file');
+  await fs.appendFile(entry.path, 'more');
+  await assert.rejects(
+    exportSite(site, path.join(dir, 'out')),
+    (err: Error) => err.name === 'FileChanged' && /changed after the check/.test(err.message),
+  );
+  assert.equal(await fs.stat(path.join(dir, 'out')).catch(() => undefined), undefined, 'no OUT was made');
+});
+
+test('onto another file system (no hard links), media are copied byte for byte from the file that was checked', async (t) => {
+  const dir = tempDir('export', t);
+  const site = await fixtureSite(dir);
+  // /dev/shm is a tmpfs on Linux: link(2) from the show's disk fails there with EXDEV.
+  const other = await fs.mkdtemp('/dev/shm/netcaster-export-');
+  t.after(() => fs.rm(other, { recursive: true, force: true }));
+  const out = path.join(other, 'out');
+  await exportSite(site, out);
+  const entry = site.get('/media/045-audio-only/virtzine-045.mp3');
+  assert.ok(entry?.kind === 'file');
+  const exported = path.join(out, 'media', '045-audio-only', 'virtzine-045.mp3');
+  assert.notEqual((await fs.stat(exported)).ino, (await fs.stat(entry.path)).ino, 'a copy');
+  assert.deepEqual(await fs.readFile(exported), await fs.readFile(entry.path));
+});

@@ -182,7 +182,7 @@ export function fixtureArtwork(catalog: Catalog, variantDir = '/nonexistent/cach
       format,
       fileName: `img${i}-${purpose}-${width}.${format === 'jpeg' ? 'jpg' : format}`,
       path: purpose === 'feed' ? img.path : path.join(variantDir, `img${i}-${purpose}-${width}.${format}`),
-      size: 100 + i,
+      size: purpose === 'feed' ? img.size : 100 + i, // the feed's is the image file itself
     });
     set.set(img.path, [
       v('feed', 1400, 'jpeg'),
@@ -197,19 +197,27 @@ export function fixtureArtwork(catalog: Catalog, variantDir = '/nonexistent/cach
   return set;
 }
 
-/** Writes a small distinct file at every path the catalog and artwork set name. */
+/**
+ * Writes a distinct file at every path the catalog and artwork set name, of the size and time the
+ * catalog gives it (sparse past its first bytes): serve and the export send a file only as promised.
+ */
 export async function writeFixtureFiles(catalog: Catalog, artwork: ArtworkSet): Promise<void> {
-  const files = new Set<string>();
-  files.add(catalog.show.artwork.path);
+  const files = new Map<string, { size: number; mtimeMs: number }>();
+  const images = [catalog.show.artwork, ...catalog.episodes.flatMap((e) => (e.image ? [e.image] : []))];
+  for (const image of images) files.set(image.path, image);
   for (const e of catalog.episodes) {
-    for (const m of e.media) files.add(m.path);
-    if (e.transcript) files.add(e.transcript.path);
-    if (e.image) files.add(e.image.path);
+    for (const m of e.media) files.set(m.path, m.facts);
+    if (e.transcript) files.set(e.transcript.path, e.transcript);
   }
-  for (const list of artwork.values()) for (const v of list) files.add(v.path);
-  for (const file of files) {
+  // As src/site/routes.ts dates them: a variant by its own time, else its image's.
+  for (const image of images)
+    for (const v of artwork.get(image.path) ?? [])
+      if (!files.has(v.path)) files.set(v.path, { size: v.size, mtimeMs: v.mtimeMs ?? image.mtimeMs });
+  for (const [file, { size, mtimeMs }] of files) {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, `bytes of ${path.basename(file)}\n`);
+    await fs.writeFile(file, Buffer.from(`bytes of ${path.basename(file)}\n`).subarray(0, size));
+    await fs.truncate(file, size);
+    await fs.utimes(file, mtimeMs / 1000, mtimeMs / 1000);
   }
 }
 
