@@ -247,7 +247,9 @@ function briefLooksWritten(catalog: unknown): catalog is CatalogBrief {
   if (!isObject(catalog) || !isObject(catalog.show) || !Array.isArray(catalog.episodes)) return false;
   const show = catalog.show;
   if (typeof show.title !== 'string' || !Array.isArray(show.feeds) || !isObject(show.artwork)) return false;
-  if (!show.feeds.every((f) => isObject(f) && typeof f.name === 'string')) return false;
+  const optionalString = (x: unknown) => x === undefined || typeof x === 'string';
+  if (!optionalString(show.baseUrl)) return false;
+  if (!show.feeds.every((f) => isObject(f) && typeof f.name === 'string' && optionalString(f.guid))) return false;
   return catalog.episodes.every(
     (e) =>
       isObject(e) && typeof e.slug === 'string' && typeof e.guid === 'string' && typeof e.date === 'string' && typeof e.draft === 'boolean',

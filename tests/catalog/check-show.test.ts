@@ -247,6 +247,8 @@ test('a brief damaged inside, its fingerprint whole, is no brief: the snapshot a
     (b: Record<string, any>) => (b.brief.episodes[0] = null),
     (b: Record<string, any>) => (b.brief.episodes[1].draft = 'no'),
     (b: Record<string, any>) => (b.brief.show.feeds = [{}]),
+    (b: Record<string, any>) => (b.brief.show.feeds[0].guid = 7),
+    (b: Record<string, any>) => (b.brief.show.baseUrl = ['https://elsewhere.example']),
     (b: Record<string, any>) => (b.brief = 'catalog'),
     (b: Record<string, any>) => (b.mediaFiles = '2'),
     (b: Record<string, any>) => (b.problems = [null]),
