@@ -96,7 +96,8 @@ class Descriptor {
 }
 
 /** Undefined when `stat` is the promised file: regular, of the entry's size and modification time. */
-function promised(stat: fs.Stats, entry: FileEntry): Refusal | undefined {
+/** Whether `stat` is the file an entry promises: a regular file of its size and time (the export checks what it links by this too). */
+export function promised(stat: fs.Stats, entry: FileEntry): Refusal | undefined {
   if (!stat.isFile()) return { status: 404, reason: 'is no longer a regular file' };
   if (stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs) {
     return {
@@ -130,12 +131,7 @@ function openPromised(entry: FileEntry, realRoots: Map<string, string> = new Map
     const stat = fs.fstatSync(fd);
     const broken = promised(stat, entry);
     if (broken) return refuse(broken);
-    const root = entry.root ?? path.dirname(entry.path);
-    let realRoot = realRoots.get(root);
-    if (realRoot === undefined) {
-      realRoot = fs.realpathSync.native(root);
-      realRoots.set(root, realRoot);
-    }
+    const realRoot = realRootOf(entry, realRoots);
     const real = fs.realpathSync.native(entry.path);
     if (!real.startsWith(realRoot + path.sep)) return refuse({ status: 404, reason: `is a link to ${real}, outside ${realRoot}` });
     const atReal = fs.statSync(real);
@@ -144,6 +140,20 @@ function openPromised(entry: FileEntry, realRoots: Map<string, string> = new Map
   } catch (error) {
     return refuse({ status: 404, reason: `cannot be checked (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
   }
+}
+
+/**
+ * The real path of the folder an entry's file must stay inside (its root, the show folder; by
+ * default the folder that holds it), kept in `realRoots` for the next entry with that root.
+ */
+export function realRootOf(entry: FileEntry, realRoots: Map<string, string>): string {
+  const root = entry.root ?? path.dirname(entry.path);
+  let realRoot = realRoots.get(root);
+  if (realRoot === undefined) {
+    realRoot = fs.realpathSync.native(root);
+    realRoots.set(root, realRoot);
+  }
+  return realRoot;
 }
 
 /** A key per promise: the same file with the same size and time in a new site keeps its descriptor. */
