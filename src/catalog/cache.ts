@@ -28,6 +28,38 @@ export function readCacheJson(file: string): unknown {
   }
 }
 
+/**
+ * The cache file of one kind for one show folder: its name carries a hash of the show's absolute
+ * path, so shows never share one.
+ */
+export function showCacheFile(kind: string, showDir: string): string {
+  const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
+  return path.join(cacheDir(), `${kind}-${key}.json`);
+}
+
+/**
+ * Writes a cache file whole or not at all (temp file + rename), and says whether it did: a cache
+ * that cannot be written costs speed, never correctness.
+ */
+export function writeCacheFile(file: string, text: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+    return true;
+  } catch {
+    // A read-only home or full disk: a half-written or unplaced temp file would only be left to
+    // grow the cache folder at every run.
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // Never written (no folder, no space): nothing to take away.
+    }
+    return false;
+  }
+}
+
 const fallbackDirs = new Map<string, string>();
 
 /**
@@ -79,8 +111,7 @@ export class JsonCache<T> {
   readonly file: string;
 
   constructor(kind: string, showDir: string) {
-    const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
-    this.file = path.join(cacheDir(), `${kind}-${key}.json`);
+    this.file = showCacheFile(kind, showDir);
     // No cache yet, or an unreadable one: start empty; it is only a cache.
     const data = readCacheJson(this.file) as { version?: unknown; entries?: unknown } | undefined;
     if (data?.version === VERSION && data.entries && typeof data.entries === 'object' && !Array.isArray(data.entries)) {
@@ -111,20 +142,6 @@ export class JsonCache<T> {
 
   save(): void {
     if (!this.dirty) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, entries: this.entries }));
-      fs.renameSync(tmp, this.file);
-      this.dirty = false;
-    } catch {
-      // A read-only home or full disk costs speed, never correctness; a half-written or unplaced
-      // temp file would only be left to grow the cache folder at every run.
-      try {
-        fs.unlinkSync(tmp);
-      } catch {
-        // Never written (no folder, no space): nothing to take away.
-      }
-    }
+    if (writeCacheFile(this.file, JSON.stringify({ version: VERSION, entries: this.entries }))) this.dirty = false;
   }
 }

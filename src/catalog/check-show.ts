@@ -6,7 +6,8 @@
 // Light on purpose: the YAML parser, the validator and the media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow, LoadHooks } from '../show/load.js';
-import { readLock, withPublishedFeedGuids } from './lock.js';
+import { publishedFeedGuids, readLock, withPublishedFeedGuids, type LockFindings } from './lock.js';
+import { lockFindings } from './lock-findings.js';
 import {
   briefOf,
   fingerprintShow,
@@ -51,13 +52,15 @@ export async function checkShow(showDir: string, options: CheckOptions = {}): Pr
   const result = await checkShowFiles(showDir, options);
   // What netcaster.lock says was published (not part of the snapshot: the lock is netcaster's own
   // record, written after a check): each feed keeps the podcast:guid it went out with.
-  if (result.catalog) result.catalog = withPublishedFeedGuids(result.catalog, readLock(showDir).lock);
+  if (result.catalog) result.catalog = withPublishedFeedGuids(result.catalog, publishedFeedGuids(readLock(showDir).lock));
   return result;
 }
 
 /** checkShow's answer as a warm `check` or `build` needs it: the brief now, the whole catalog when asked. */
 export interface BriefCheck extends CheckBrief {
   fingerprint: string;
+  /** What netcaster.lock says of this catalog, with the base URL given (the catalog's feeds carry its published guids already). */
+  lock: LockFindings;
   /**
    * The whole catalog (checkShow's): at hand after a fresh check, else the snapshot's, read when
    * asked (a build whose OUT is out of date). Should the snapshot be gone by then, the show is
@@ -74,12 +77,15 @@ export interface BriefCheck extends CheckBrief {
 export async function checkShowBrief(showDir: string, options: CheckOptions = {}): Promise<BriefCheck> {
   const seen = walkShow(showDir, options);
   const fingerprint = seen.digest;
-  const withGuids = <C extends CatalogBrief>(catalog: C | undefined) => catalog && withPublishedFeedGuids(catalog, readLock(showDir).lock);
+  const withGuids = <C extends CatalogBrief>(catalog: C | undefined, lock: LockFindings) =>
+    catalog && withPublishedFeedGuids(catalog, lock.feedGuids);
   const kept = readBrief(showDir, fingerprint);
   if (kept) {
     if (seen.relisted) writeListings(showDir, seen.listings);
-    const catalog = async () => withGuids((readSnapshot(showDir, fingerprint) ?? (await checkAfresh(showDir, options, seen))).catalog);
-    return { ...kept, brief: withGuids(kept.brief), fingerprint, catalog };
+    const lock = lockFindings(showDir, fingerprint, kept.brief, options.baseUrl);
+    const catalog = async () =>
+      withGuids((readSnapshot(showDir, fingerprint) ?? (await checkAfresh(showDir, options, seen))).catalog, lock);
+    return { ...kept, brief: withGuids(kept.brief, lock), fingerprint, lock, catalog };
   }
   let result = readSnapshot(showDir, fingerprint);
   if (result) {
@@ -89,8 +95,9 @@ export async function checkShowBrief(showDir: string, options: CheckOptions = {}
   } else {
     result = await checkAfresh(showDir, options, seen);
   }
-  const catalog = withGuids(result.catalog);
-  return { ...briefOf({ ...result, catalog }), fingerprint, catalog: async () => catalog };
+  const lock = lockFindings(showDir, fingerprint, result.catalog, options.baseUrl);
+  const catalog = withGuids(result.catalog, lock);
+  return { ...briefOf({ ...result, catalog }), fingerprint, lock, catalog: async () => catalog };
 }
 
 /** A check that reads every manifest and file (through the facts cache), without the snapshot. */

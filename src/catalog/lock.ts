@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { podcastGuid } from './feed-guid.js';
 import { episodeStatus } from './status.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from '../show/show-file.js';
-import type { CatalogBrief, EpisodeBrief } from '../contract/catalog.js';
+import type { CatalogBrief, EpisodeBrief, FeedDef } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
 
 export const LOCK_FILE = 'netcaster.lock';
@@ -42,6 +42,8 @@ export interface LockRead {
   problems: Problem[];
   /** The file's text as read, so that nobody reads it again by path to compare. */
   text?: string;
+  /** The file read, as fstat saw it before the read (none when there is no lock or it was refused): lock-findings.ts keys on it. */
+  stat?: fs.Stats;
 }
 
 /**
@@ -62,10 +64,9 @@ export function readLock(showDir: string): LockRead {
     return { lock: empty, exists: true, problems: [{ level: 'error', file: LOCK_FILE, message: read.message }] };
   }
   const resolved = path.resolve(file);
-  if (lastParsed?.file === resolved && lastParsed.text === read.text) return lastParsed.read;
-  const parsed = parseLock(read.text);
-  lastParsed = { file: resolved, text: read.text, read: parsed };
-  return parsed;
+  if (lastParsed?.file !== resolved || lastParsed.text !== read.text)
+    lastParsed = { file: resolved, text: read.text, read: parseLock(read.text) };
+  return { ...lastParsed.read, stat: read.stat };
 }
 
 function parseLock(text: string): LockRead {
@@ -136,14 +137,26 @@ export function publishedFeedGuid(lock: Lock, name: string): string | undefined 
   return lock.feeds[name] === undefined ? undefined : podcastGuid(lock.feeds[name]);
 }
 
+/** Each published feed's podcast:guid by the lock (publishedFeedGuid), by the feed's name. */
+export function publishedFeedGuids(lock: Lock): Record<string, string> {
+  const guids = record<string>();
+  for (const name of new Set([...Object.keys(lock.feeds), ...Object.keys(lock.feedGuids)])) {
+    const guid = publishedFeedGuid(lock, name);
+    if (guid !== undefined) guids[name] = guid;
+  }
+  return guids;
+}
+
 /**
- * The catalog with each feed's published podcast:guid from the lock, where show.yaml sets none:
- * what every command renders, so `build --base-url elsewhere` keeps the feed's identity.
+ * The catalog with each feed's published podcast:guid (publishedFeedGuids), where show.yaml sets
+ * none: what every command renders, so `build --base-url elsewhere` keeps the feed's identity.
  */
-export function withPublishedFeedGuids<C extends CatalogBrief>(catalog: C, lock: Lock): C {
-  if (!catalog.show.feeds.some((f) => f.guid === undefined && publishedFeedGuid(lock, f.name) !== undefined)) return catalog;
+export function withPublishedFeedGuids<C extends CatalogBrief>(catalog: C, published: Record<string, string>): C {
+  // hasOwn: the guids may come from a cache's JSON, where a feed called "constructor" would find Object's.
+  const guidOf = (name: string) => (Object.hasOwn(published, name) ? published[name] : undefined);
+  if (!catalog.show.feeds.some((f) => f.guid === undefined && guidOf(f.name) !== undefined)) return catalog;
   const feeds = catalog.show.feeds.map((f) => {
-    const guid = f.guid ?? publishedFeedGuid(lock, f.name);
+    const guid = f.guid ?? guidOf(f.name);
     return guid === undefined ? f : { ...f, guid };
   });
   return { ...catalog, show: { ...catalog.show, feeds } };
@@ -160,24 +173,47 @@ export interface Recorded {
   problems: Problem[];
 }
 
-/** Adds the feeds and the episodes published at `now` that the lock does not hold yet; never removes. */
-export function recordPublished(showDir: string, catalog: CatalogBrief, options: { baseUrl?: string; now: Date }): Recorded {
-  const read = readLock(showDir);
+/** What recordPublished would add to the lock for a catalog, the clock aside: its episodes the lock lacks are added once published. */
+interface Unrecorded {
+  /** Feeds whose URL the lock lacks (only with a base URL to make it of). */
+  feeds: FeedDef[];
+  /** Feeds whose podcast:guid the lock lacks, of those with a URL in it or about to be. */
+  guids: FeedDef[];
+  episodes: EpisodeBrief[];
+}
+
+function unrecorded(lock: Lock, catalog: CatalogBrief, baseUrl: string | undefined): Unrecorded {
+  // A preview publishes nothing (isPreviewUrl): nothing to record.
+  if (baseUrl && isPreviewUrl(baseUrl)) return { feeds: [], guids: [], episodes: [] };
+  const feeds = baseUrl ? catalog.show.feeds.filter((f) => lock.feeds[f.name] === undefined) : [];
+  const guids = catalog.show.feeds.filter(
+    (f) => lock.feedGuids[f.name] === undefined && (lock.feeds[f.name] !== undefined || feeds.includes(f)),
+  );
+  return { feeds, guids, episodes: catalog.episodes.filter((e) => !Object.hasOwn(lock.episodes, e.guid)) };
+}
+
+/**
+ * Adds the feeds and the episodes published at `now` that the lock does not hold yet; never
+ * removes. `findings` (the lock's findings for this catalog and base URL, lock-findings.ts) spare
+ * reading the lock when they show nothing to add at `now`.
+ */
+export function recordPublished(
+  showDir: string,
+  catalog: CatalogBrief,
+  options: { baseUrl?: string; now: Date; findings?: LockFindings },
+): Recorded {
   const added = { feeds: [] as string[], episodes: [] as string[] };
+  const known = options.findings?.unrecorded;
+  if (known && !known.feeds && !anyPublished(catalog, new Set(known.episodes), options.now)) return { written: false, added, problems: [] };
+  const read = readLock(showDir);
   if (read.problems.length) return { written: false, added, problems: read.problems };
   const baseUrl = options.baseUrl ?? catalog.show.baseUrl;
-  if (baseUrl && isPreviewUrl(baseUrl)) return { written: false, added, problems: [] };
 
   // What the lock lacks, found before anything is copied: the build of a show that published
   // nothing new adds nothing, and then the lock is left as it is (not formatted again to be
   // compared: 40 ms for 10,000 episodes), even where a person reordered it by hand.
-  const newFeeds = baseUrl ? catalog.show.feeds.filter((f) => read.lock.feeds[f.name] === undefined) : [];
-  const newGuids = catalog.show.feeds.filter(
-    (f) => read.lock.feedGuids[f.name] === undefined && (read.lock.feeds[f.name] !== undefined || newFeeds.includes(f)),
-  );
-  const episodes = catalog.episodes.filter(
-    (e) => !Object.hasOwn(read.lock.episodes, e.guid) && episodeStatus(e, options.now) === 'published',
-  );
+  const { feeds: newFeeds, guids: newGuids, episodes: lacking } = unrecorded(read.lock, catalog, baseUrl);
+  const episodes = lacking.filter((e) => episodeStatus(e, options.now) === 'published');
   added.feeds.push(...newFeeds.map((f) => f.name));
   added.episodes.push(...episodes.map((e) => e.slug));
   if (newFeeds.length === 0 && newGuids.length === 0 && episodes.length === 0) return { written: false, added, problems: [] };
@@ -221,13 +257,51 @@ export function formatLock(lock: Lock): string {
   return `{\n  "feeds": ${strings(lock.feeds)},\n  "feedGuids": ${strings(lock.feedGuids)},\n  "episodes": ${episodes}\n}\n`;
 }
 
+function anyPublished(catalog: CatalogBrief, guids: Set<string>, now: Date): boolean {
+  return guids.size > 0 && catalog.episodes.some((e) => guids.has(e.guid) && episodeStatus(e, now) === 'published');
+}
+
+/**
+ * All a check learns from the lock about a catalog and a base URL, none of it depending on the
+ * clock: kept by lock-findings.ts for the next check of the same files and the same lock.
+ */
+export interface LockFindings {
+  /** publishedFeedGuids: what withPublishedFeedGuids gives the catalog. */
+  feedGuids: Record<string, string>;
+  /** checkLock's problems. */
+  problems: Problem[];
+  /**
+   * What recordPublished would add: whether any feed's URL or guid, and the guids of the episodes
+   * the lock lacks (added once published). None when there is no catalog or the lock cannot be read.
+   */
+  unrecorded?: { feeds: boolean; episodes: string[] };
+}
+
+/** The lock read once, and all a check learns from it (LockFindings); with the lock's stat, for lock-findings.ts. */
+export function findLock(
+  showDir: string,
+  catalog: CatalogBrief | undefined,
+  baseUrl: string | undefined,
+): { findings: LockFindings; stat?: fs.Stats } {
+  const read = readLock(showDir);
+  const findings: LockFindings = { feedGuids: publishedFeedGuids(read.lock), problems: lockProblems(read, showDir, catalog, baseUrl) };
+  if (catalog && read.problems.length === 0) {
+    const missing = unrecorded(read.lock, catalog, baseUrl ?? catalog.show.baseUrl);
+    findings.unrecorded = { feeds: missing.feeds.length + missing.guids.length > 0, episodes: missing.episodes.map((e) => e.guid) };
+  }
+  return { findings, stat: read.stat };
+}
+
 /**
  * The promises an edit would break: a published feed's URL changing (the feed renamed or removed,
  * or the base URL changed) and a published episode's guid changing are errors; a published episode
  * gone from the show is a warning (apps keep it, but its media stops resolving).
  */
 export function checkLock(showDir: string, catalog: CatalogBrief | undefined, baseUrl: string | undefined): Problem[] {
-  const read = readLock(showDir);
+  return lockProblems(readLock(showDir), showDir, catalog, baseUrl);
+}
+
+function lockProblems(read: LockRead, showDir: string, catalog: CatalogBrief | undefined, baseUrl: string | undefined): Problem[] {
   if (read.problems.length || !catalog) return read.problems;
   const problems: Problem[] = [];
   const { lock } = read;
@@ -317,7 +391,12 @@ export function checkLock(showDir: string, catalog: CatalogBrief | undefined, ba
  * lock's is said as a warning rather than refused.
  */
 export function checkLockWithFlag(showDir: string, catalog: CatalogBrief | undefined, baseUrlFlag: string | undefined): Problem[] {
-  return checkLock(showDir, catalog, baseUrlFlag).map((p) =>
+  return withBaseUrlFlag(checkLock(showDir, catalog, baseUrlFlag), baseUrlFlag);
+}
+
+/** checkLock's problems (found with the flag as the base URL) as said to a command given --base-url (checkLockWithFlag). */
+export function withBaseUrlFlag(problems: Problem[], baseUrlFlag: string | undefined): Problem[] {
+  return problems.map((p) =>
     baseUrlFlag && p.field === 'baseUrl' ? { ...p, level: 'warning', message: `--base-url ${baseUrlFlag}: ${p.message}` } : p,
   );
 }

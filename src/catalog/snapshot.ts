@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { cacheDir, readCacheJson } from './cache.js';
+import { readCacheJson, showCacheFile, writeCacheFile } from './cache.js';
 import { realpathOr } from '../show/show-file.js';
 import type { Catalog, CatalogBrief } from '../contract/catalog.js';
 import type { Problem } from '../contract/problems.js';
@@ -82,7 +82,7 @@ export interface Fingerprint {
  * system's clock without its mtime moving (coarse timestamps; FAT keeps 2 s): its names are not
  * trusted from a listing, as git treats "racy" index entries.
  */
-const SETTLED_MS = 2500;
+export const SETTLED_MS = 2500;
 
 /** Names, sizes and mtimes of the show folder's files, and of each episode folder's files. */
 export function fingerprintShow(showDir: string, salt: string, previous: Listings = {}, observer?: WalkObserver): Fingerprint {
@@ -174,20 +174,9 @@ function statOrUndefined(file: string): fs.Stats | undefined {
   }
 }
 
-function snapshotFile(showDir: string): string {
-  const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
-  return path.join(cacheDir(), `check-${key}.json`);
-}
-
-function briefFile(showDir: string): string {
-  const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
-  return path.join(cacheDir(), `brief-${key}.json`);
-}
-
-function listingsFile(showDir: string): string {
-  const key = createHash('sha1').update(path.resolve(showDir)).digest('hex').slice(0, 16);
-  return path.join(cacheDir(), `listing-${key}.json`);
-}
+const snapshotFile = (showDir: string) => showCacheFile('check', showDir);
+const briefFile = (showDir: string) => showCacheFile('brief', showDir);
+const listingsFile = (showDir: string) => showCacheFile('listing', showDir);
 
 /** The listings the last check kept, or none; an entry that is not what this module wrote is dropped (its folder is listed again). */
 export function readListings(showDir: string): Listings {
@@ -234,9 +223,9 @@ function looksWritten(result: unknown): result is CheckResult {
   );
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+export const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function problemsLookWritten(problems: unknown): problems is CheckResult['problems'] {
+export function problemsLookWritten(problems: unknown): problems is CheckResult['problems'] {
   return (
     Array.isArray(problems) &&
     problems.every((p) => isObject(p) && typeof p.level === 'string' && typeof p.file === 'string' && typeof p.message === 'string')
@@ -287,15 +276,4 @@ export function readBrief(showDir: string, fingerprint: string): CheckBrief | un
   if (typeof mediaFiles !== 'number' || !problemsLookWritten(problems)) return undefined;
   if (brief !== undefined && !briefLooksWritten(brief)) return undefined;
   return { brief, mediaFiles, problems };
-}
-
-function writeCacheFile(file: string, text: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-  } catch {
-    // Only a cache.
-  }
 }

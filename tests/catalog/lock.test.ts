@@ -2,7 +2,15 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkLock, LOCK_FILE, readLock, recordPublished, withPublishedFeedGuids } from '../../src/catalog/lock.js';
+import {
+  checkLock,
+  findLock,
+  LOCK_FILE,
+  publishedFeedGuids,
+  readLock,
+  recordPublished,
+  withPublishedFeedGuids,
+} from '../../src/catalog/lock.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { podcastGuid } from '../../src/catalog/feed-guid.js';
 import { episode, show } from '../support/catalog-data.js';
@@ -98,6 +106,25 @@ test('entries are never removed, and newly due episodes are added', () => {
   assert.deepEqual(Object.keys(readLock(dir).lock.episodes), ['guid-001-first', 'guid-002-second', 'guid-004-scheduled']);
 });
 
+test("recordPublished given the lock's findings from before an episode's time came records it once it is due, and the same at every run", () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const { findings } = findLock(dir, catalog(), undefined);
+  assert.deepEqual(findings.unrecorded, { feeds: false, episodes: ['guid-003-draft', 'guid-004-scheduled'] });
+  const before = fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8');
+  assert.equal(recordPublished(dir, catalog(), { now: NOW, findings }).written, false);
+  assert.equal(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'), before);
+  const due = recordPublished(dir, catalog(), { now: new Date('2025-03-12T00:00:00Z'), findings });
+  assert.deepEqual(due.added.episodes, ['004-scheduled']);
+  assert.deepEqual(Object.keys(readLock(dir).lock.episodes), ['guid-001-first', 'guid-002-second', 'guid-004-scheduled']);
+  // A feed the lock lacks is recorded whatever the clock says.
+  const more = catalog();
+  more.show.feeds.push({ name: 'extra', title: 'Extra', enclosure: 'mp3', alternates: [] });
+  const withExtra = findLock(dir, more, undefined).findings;
+  assert.equal(withExtra.unrecorded?.feeds, true);
+  assert.deepEqual(recordPublished(dir, more, { now: NOW, findings: withExtra }).added.feeds, ['extra']);
+});
+
 test('a changed guid of a published episode is an error on its episode.yaml', () => {
   const dir = tempShow();
   recordPublished(dir, catalog(), { now: NOW });
@@ -186,7 +213,7 @@ test('regression: a feed keeps the podcast:guid it was published with, whatever 
   const dir = tempShow();
   recordPublished(dir, catalog(), { now: NOW });
   const { lock } = readLock(dir);
-  const elsewhere = withPublishedFeedGuids(catalog(), lock);
+  const elsewhere = withPublishedFeedGuids(catalog(), publishedFeedGuids(lock));
   assert.deepEqual(Object.fromEntries(elsewhere.show.feeds.map((f) => [f.name, f.guid])), {
     audio: podcastGuid('https://tiny.example/feeds/audio.xml'),
     video: podcastGuid('https://tiny.example/feeds/video.xml'),
@@ -200,20 +227,23 @@ test('a lock written before feedGuids existed stands for the guid derived from i
   fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ feeds: { audio: 'https://old.example/feeds/audio.xml' }, episodes: {} }));
   const { lock } = readLock(dir);
   assert.equal(
-    withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'audio')!.guid,
+    withPublishedFeedGuids(catalog(), publishedFeedGuids(lock)).show.feeds.find((f) => f.name === 'audio')!.guid,
     podcastGuid('https://old.example/feeds/audio.xml'),
   );
   assert.equal(
-    withPublishedFeedGuids(catalog(), lock).show.feeds.find((f) => f.name === 'video')!.guid,
+    withPublishedFeedGuids(catalog(), publishedFeedGuids(lock)).show.feeds.find((f) => f.name === 'video')!.guid,
     undefined,
     'never published: derived when rendered',
   );
   // The next record writes it down, and show.yaml's own guid for a feed is never overridden.
-  recordPublished(dir, withPublishedFeedGuids(catalog(), lock), { baseUrl: 'https://old.example', now: NOW });
+  recordPublished(dir, withPublishedFeedGuids(catalog(), publishedFeedGuids(lock)), { baseUrl: 'https://old.example', now: NOW });
   assert.equal(readLock(dir).lock.feedGuids.audio, podcastGuid('https://old.example/feeds/audio.xml'));
   const own = catalog();
   own.show.feeds[1] = { ...own.show.feeds[1], guid: '11111111-1111-5111-8111-111111111111' };
-  assert.equal(withPublishedFeedGuids(own, readLock(dir).lock).show.feeds[1].guid, '11111111-1111-5111-8111-111111111111');
+  assert.equal(
+    withPublishedFeedGuids(own, publishedFeedGuids(readLock(dir).lock)).show.feeds[1].guid,
+    '11111111-1111-5111-8111-111111111111',
+  );
 });
 
 test('a published feed whose guid show.yaml changes is an error on feeds.<name>.guid', () => {
