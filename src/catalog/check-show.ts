@@ -6,7 +6,7 @@
 // Light on purpose: the YAML parser, the validator and the media parsers load only on a miss.
 import type { MediaPool } from '../media/pool.js';
 import type { LoadedShow, LoadHooks } from '../show/load.js';
-import { publishedFeedGuids, readLock, withPublishedFeedGuids, type LockFindings } from './lock.js';
+import { withPublishedFeedGuids, type LockFindings } from './lock.js';
 import { lockFindings } from './lock-findings.js';
 import {
   briefOf,
@@ -48,12 +48,19 @@ export interface CheckOptions {
   listed?: LoadHooks['listed'];
 }
 
-export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckResult> {
+/** checkShow's answer: the check's result, and what netcaster.lock says of its catalog. */
+export interface CheckedShow extends CheckResult {
+  fingerprint: string;
+  /** With the base URL given; the catalog's feeds carry the lock's published guids already. */
+  lock: LockFindings;
+}
+
+export async function checkShow(showDir: string, options: CheckOptions = {}): Promise<CheckedShow> {
   const result = await checkShowFiles(showDir, options);
   // What netcaster.lock says was published (not part of the snapshot: the lock is netcaster's own
   // record, written after a check): each feed keeps the podcast:guid it went out with.
-  if (result.catalog) result.catalog = withPublishedFeedGuids(result.catalog, publishedFeedGuids(readLock(showDir).lock));
-  return result;
+  const lock = lockFindings(showDir, result.fingerprint, result.catalog, options.baseUrl);
+  return { ...result, catalog: result.catalog && withPublishedFeedGuids(result.catalog, lock.feedGuids), lock };
 }
 
 /** checkShow's answer as a warm `check` or `build` needs it: the brief now, the whole catalog when asked. */
@@ -112,7 +119,7 @@ function walkShow(showDir: string, options: CheckOptions): Fingerprint {
   return fingerprintShow(showDir, salt, readListings(showDir), options.walk);
 }
 
-async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult> {
+async function checkShowFiles(showDir: string, options: CheckOptions): Promise<CheckResult & { fingerprint: string }> {
   const seen = walkShow(showDir, options);
   const fingerprint = seen.digest;
   const cached = readSnapshot(showDir, fingerprint);
@@ -124,7 +131,7 @@ async function checkShowFiles(showDir: string, options: CheckOptions): Promise<C
 }
 
 /** The check itself, after a walk that found no snapshot of the files it saw; the snapshot and listings written for the next. */
-async function checkAfresh(showDir: string, options: CheckOptions, seen: Fingerprint): Promise<CheckResult> {
+async function checkAfresh(showDir: string, options: CheckOptions, seen: Fingerprint): Promise<CheckResult & { fingerprint: string }> {
   // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
   const { MediaPool } = await import('../media/pool.js');
   const workers = options.workers ?? new MediaPool();

@@ -268,7 +268,7 @@ function anyPublished(catalog: CatalogBrief, guids: Set<string>, now: Date): boo
 export interface LockFindings {
   /** publishedFeedGuids: what withPublishedFeedGuids gives the catalog. */
   feedGuids: Record<string, string>;
-  /** checkLock's problems. */
+  /** The promises an edit of the show would break (lockProblems). */
   problems: Problem[];
   /**
    * What recordPublished would add: whether any feed's URL or guid, and the guids of the episodes
@@ -297,10 +297,6 @@ export function findLock(
  * or the base URL changed) and a published episode's guid changing are errors; a published episode
  * gone from the show is a warning (apps keep it, but its media stops resolving).
  */
-export function checkLock(showDir: string, catalog: CatalogBrief | undefined, baseUrl: string | undefined): Problem[] {
-  return lockProblems(readLock(showDir), showDir, catalog, baseUrl);
-}
-
 function lockProblems(read: LockRead, showDir: string, catalog: CatalogBrief | undefined, baseUrl: string | undefined): Problem[] {
   if (read.problems.length || !catalog) return read.problems;
   const problems: Problem[] = [];
@@ -386,15 +382,10 @@ function lockProblems(read: LockRead, showDir: string, catalog: CatalogBrief | u
 }
 
 /**
- * checkLock for a command given an explicit --base-url: that is a build or serve for somewhere
- * else (a staging copy, a mirror), not an edit of the show, so a feed URL that differs from the
- * lock's is said as a warning rather than refused.
+ * The lock's problems, found with the --base-url flag as the base URL, as said to a command given
+ * one: that is a build or serve for somewhere else (a staging copy, a mirror), not an edit of the
+ * show, so a feed URL that differs from the lock's is a warning rather than refused.
  */
-export function checkLockWithFlag(showDir: string, catalog: CatalogBrief | undefined, baseUrlFlag: string | undefined): Problem[] {
-  return withBaseUrlFlag(checkLock(showDir, catalog, baseUrlFlag), baseUrlFlag);
-}
-
-/** checkLock's problems (found with the flag as the base URL) as said to a command given --base-url (checkLockWithFlag). */
 export function withBaseUrlFlag(problems: Problem[], baseUrlFlag: string | undefined): Problem[] {
   return problems.map((p) =>
     baseUrlFlag && p.field === 'baseUrl' ? { ...p, level: 'warning', message: `--base-url ${baseUrlFlag}: ${p.message}` } : p,

@@ -3,7 +3,6 @@
 // 130: interrupted (run it again to continue).
 import v8 from 'node:v8';
 import { checkShow } from '../catalog/check-show.js';
-import { checkLock } from '../catalog/lock.js';
 import { importFeed, type ImportReport, type ReportLine } from '../import/importer.js';
 import { describeWriteError } from '../site/out-dir.js';
 import { printProblems } from './problem-groups.js';
@@ -92,8 +91,9 @@ async function importAndCheck({ options, positionals }: CommandContext, collecto
   // in which the collector's timer cannot run.
   collector.now();
   const { MediaPool } = await import('../media/pool.js');
-  const { catalog, problems } = await checkShow(dir, { workers: new MediaPool(0), parsedManifests: outcome.written });
-  const all = [...problems, ...checkLock(dir, catalog, undefined)];
+  const checked = await checkShow(dir, { workers: new MediaPool(0), parsedManifests: outcome.written });
+  const { catalog } = checked;
+  const all = [...checked.problems, ...checked.lock.problems];
   const errors = all.filter((p) => p.level === 'error');
   if (all.length) {
     process.stdout.write('\nWhat check says about the imported show (fix the errors before publishing):\n');

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import { HashFailed, withIntegrity } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
-import { checkShow, type CheckResult } from '../catalog/check-show.js';
-import { checkLockWithFlag, LOCK_FILE, recordPublished } from '../catalog/lock.js';
+import { checkShow, type CheckedShow } from '../catalog/check-show.js';
+import { LOCK_FILE, recordPublished, withBaseUrlFlag } from '../catalog/lock.js';
 import type { Catalog } from '../contract/catalog.js';
 import { describeState, mergeCatalog, nextReleaseOf, publishedView, type LiveState } from './live-catalog.js';
 import { FolderPrints, fingerprintFolders } from './scan.js';
@@ -97,7 +97,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     const media = new MediaPool();
     // File times are the machine's real clock, whatever clock the schedule runs on.
     const checkStartedMs = Date.now();
-    let fresh: CheckResult;
+    let fresh: CheckedShow;
     // The check's own walk of the folder gives the folder prints (one walk, not two) when the
     // check read no file after it: answered from its snapshot, and nothing hashed.
     const walked = new FolderPrints();
@@ -116,7 +116,7 @@ export function startLive(showDir: string, options: LiveOptions): Live {
     const folderFingerprints = readAfterWalk ? fingerprintFolders(showDir, lastChanged) : walked.result(lastChanged);
     const quiet = new Set<string>();
     for (const [key, ms] of lastChanged) if (ms < checkStartedMs - quietMs) quiet.add(key);
-    const lockProblems = checkLockWithFlag(showDir, fresh.catalog, options.baseUrl).filter(
+    const lockProblems = withBaseUrlFlag(fresh.lock.problems, options.baseUrl).filter(
       (p) => p.level === 'error' || p.file !== 'show.yaml' || p.field !== 'baseUrl',
     );
     // An unreadable lock (a merge conflict, a truncated file) cannot tell a published guid or feed

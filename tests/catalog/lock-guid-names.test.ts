@@ -4,7 +4,8 @@
 // and a later change of their guid went unremarked.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { checkLock, readLock, recordPublished } from '../../src/catalog/lock.js';
+import { readLock, recordPublished } from '../../src/catalog/lock.js';
+import { lockProblemsOf } from '../support/lock.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { episode, show } from '../support/catalog-data.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -32,7 +33,7 @@ test('episodes whose guids are names every object has are recorded, and read bac
 test('a later change of such a guid is refused', () => {
   const dir = tempDir('lock-guid-names');
   recordPublished(dir, catalog(GUIDS), { now: NOW });
-  const problems = checkLock(dir, catalog(['changed-1', 'changed-2', 'toString', 'hasOwnProperty']), undefined);
+  const problems = lockProblemsOf(dir, catalog(['changed-1', 'changed-2', 'toString', 'hasOwnProperty']), undefined);
   assert.deepEqual(
     problems.filter((p) => p.level === 'error').map((p) => `${p.file} ${p.field}`),
     ['001-e/episode.yaml guid', '002-e/episode.yaml guid'],

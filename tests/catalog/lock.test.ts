@@ -2,15 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  checkLock,
-  findLock,
-  LOCK_FILE,
-  publishedFeedGuids,
-  readLock,
-  recordPublished,
-  withPublishedFeedGuids,
-} from '../../src/catalog/lock.js';
+import { findLock, LOCK_FILE, publishedFeedGuids, readLock, recordPublished, withPublishedFeedGuids } from '../../src/catalog/lock.js';
+import { lockProblemsOf } from '../support/lock.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { podcastGuid } from '../../src/catalog/feed-guid.js';
 import { episode, show } from '../support/catalog-data.js';
@@ -131,10 +124,10 @@ test('a changed guid of a published episode is an error on its episode.yaml', ()
   const edited = catalog();
   edited.episodes.find((e) => e.slug === '002-second')!.guid = 'a-new-guid';
   assert.deepEqual(
-    checkLock(dir, edited, undefined).map((p) => [p.level, p.file, p.field]),
+    lockProblemsOf(dir, edited, undefined).map((p) => [p.level, p.file, p.field]),
     [['error', '002-second/episode.yaml', 'guid']],
   );
-  assert.deepEqual(checkLock(dir, catalog(), undefined), [], 'no problem without the edit');
+  assert.deepEqual(lockProblemsOf(dir, catalog(), undefined), [], 'no problem without the edit');
 });
 
 test('a renamed or removed feed is an error, and so is a changed base URL', () => {
@@ -143,10 +136,10 @@ test('a renamed or removed feed is an error, and so is a changed base URL', () =
   const renamed = catalog();
   renamed.show.feeds[0] = { ...renamed.show.feeds[0], name: 'mp3' };
   assert.deepEqual(
-    checkLock(dir, renamed, undefined).map((p) => [p.level, p.file, p.field]),
+    lockProblemsOf(dir, renamed, undefined).map((p) => [p.level, p.file, p.field]),
     [['error', 'show.yaml', 'feeds.audio']],
   );
-  const moved = checkLock(dir, catalog(), 'https://new.example');
+  const moved = lockProblemsOf(dir, catalog(), 'https://new.example');
   assert.deepEqual(
     moved.map((p) => [p.level, p.file, p.field]),
     [
@@ -162,7 +155,7 @@ test('a local preview URL is neither recorded nor compared', () => {
   assert.equal(recordPublished(dir, catalog(), { baseUrl: 'http://127.0.0.1:8080', now: NOW }).written, false);
   assert.equal(fs.existsSync(path.join(dir, LOCK_FILE)), false);
   recordPublished(dir, catalog(), { now: NOW });
-  assert.deepEqual(checkLock(dir, catalog(), 'http://localhost:8080'), []);
+  assert.deepEqual(lockProblemsOf(dir, catalog(), 'http://localhost:8080'), []);
 });
 
 test('a published episode gone from the show is a warning, unless its folder is there but broken', () => {
@@ -171,11 +164,11 @@ test('a published episode gone from the show is a warning, unless its folder is 
   const gone = catalog();
   gone.episodes = gone.episodes.filter((e) => e.slug !== '001-first');
   assert.deepEqual(
-    checkLock(dir, gone, undefined).map((p) => [p.level, p.file, p.field]),
+    lockProblemsOf(dir, gone, undefined).map((p) => [p.level, p.file, p.field]),
     [['warning', LOCK_FILE, 'episodes.guid-001-first']],
   );
   fs.mkdirSync(path.join(dir, '001-first'));
-  assert.deepEqual(checkLock(dir, gone, undefined), []);
+  assert.deepEqual(lockProblemsOf(dir, gone, undefined), []);
 });
 
 test('a published episode whose folder became a symbolic link (not read as an episode folder) is a warning, not silence', () => {
@@ -186,7 +179,7 @@ test('a published episode whose folder became a symbolic link (not read as an ep
   fs.symlinkSync(path.join(elsewhere, '001-first'), path.join(dir, '001-first'));
   const gone = catalog();
   gone.episodes = gone.episodes.filter((e) => e.slug !== '001-first');
-  const problems = checkLock(dir, gone, undefined);
+  const problems = lockProblemsOf(dir, gone, undefined);
   assert.deepEqual(
     problems.map((p) => [p.level, p.file, p.field]),
     [['warning', LOCK_FILE, 'episodes.guid-001-first']],
@@ -200,7 +193,7 @@ test('an unreadable lock (a merge conflict) is an error and is never overwritten
   const conflict = '<<<<<<< HEAD\n{"feeds":{}}\n=======\n{}\n>>>>>>> other\n';
   fs.writeFileSync(file, conflict);
   assert.deepEqual(
-    checkLock(dir, catalog(), undefined).map((p) => [p.level, p.file]),
+    lockProblemsOf(dir, catalog(), undefined).map((p) => [p.level, p.file]),
     [['error', LOCK_FILE]],
   );
   const result = recordPublished(dir, catalog(), { now: NOW });
@@ -252,10 +245,10 @@ test('a published feed whose guid show.yaml changes is an error on feeds.<name>.
   const edited = catalog();
   edited.show.feeds[0] = { ...edited.show.feeds[0], guid: '11111111-1111-5111-8111-111111111111' };
   assert.deepEqual(
-    checkLock(dir, edited, undefined).map((p) => [p.level, p.file, p.field]),
+    lockProblemsOf(dir, edited, undefined).map((p) => [p.level, p.file, p.field]),
     [['error', 'show.yaml', 'feeds.audio.guid']],
   );
   const kept = catalog();
   kept.show.feeds[0] = { ...kept.show.feeds[0], guid: podcastGuid('https://tiny.example/feeds/audio.xml').toUpperCase() };
-  assert.deepEqual(checkLock(dir, kept, undefined), [], 'the same UUID in capitals is the same guid');
+  assert.deepEqual(lockProblemsOf(dir, kept, undefined), [], 'the same UUID in capitals is the same guid');
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkShow } from '../../src/catalog/check-show.js';
-import { checkLock, LOCK_FILE, readLock } from '../../src/catalog/lock.js';
+import { LOCK_FILE, readLock } from '../../src/catalog/lock.js';
+import { lockProblemsOf } from '../support/lock.js';
 import { episodeYaml, makeShow } from '../support/show-folder.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -182,7 +183,7 @@ test('regression: netcaster.lock linked to a lock outside the show is refused, n
   );
   const { catalog } = await checkShow(dir);
   assert.deepEqual(
-    checkLock(dir, catalog, undefined).map((p) => p.file),
+    lockProblemsOf(dir, catalog, undefined).map((p) => p.file),
     [LOCK_FILE],
   );
 });
