@@ -94,7 +94,7 @@ const commands: Record<string, CommandSpec> = {
 
 function help(): string {
   const lines = ['usage: netcaster <command> [SHOW_DIR] [options]   (SHOW_DIR defaults to episodes)', ''];
-  for (const [name, spec] of Object.entries(commands)) lines.push(`  ${spec.usage.padEnd(62)} ${spec.summary}`);
+  for (const spec of Object.values(commands)) lines.push(`  ${spec.usage.padEnd(62)} ${spec.summary}`);
   return lines.join('\n');
 }
 

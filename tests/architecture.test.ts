@@ -11,7 +11,7 @@ const srcDir = path.join(packageRoot, 'src');
 
 /** The layers of docs/architecture.md, bottom first. A folder may import its own layer's folder and any layer below. */
 const LAYERS: string[][] = [
-  ['paths.ts', 'contract'],
+  ['paths.ts', 'own-files.ts', 'contract'],
   ['show'],
   ['media', 'artwork', 'notes'],
   ['catalog'],

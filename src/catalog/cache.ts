@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readRegularFile } from '../show/show-file.js';
+import { writeWhole } from '../own-files.js';
 
 export function cacheDir(): string {
   // `||`, not `??`: an empty variable means "not set", never "the current folder".
@@ -42,21 +43,12 @@ export function showCacheFile(kind: string, showDir: string): string {
  * that cannot be written costs speed, never correctness.
  */
 export function writeCacheFile(file: string, text: string): boolean {
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    writeWhole(file, text);
     return true;
   } catch {
-    // A read-only home or full disk: a half-written or unplaced temp file would only be left to
-    // grow the cache folder at every run.
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // Never written (no folder, no space): nothing to take away.
-    }
-    return false;
+    return false; // a read-only home or a full disk
   }
 }
 

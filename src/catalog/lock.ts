@@ -16,8 +16,8 @@
 // atomic (temp file + rename) so a crash never leaves half a lock.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { podcastGuid } from './feed-guid.js';
+import { writeWhole } from '../own-files.js';
 import { episodeStatus } from './status.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from '../show/show-file.js';
 import type { CatalogBrief, EpisodeBrief, FeedDef } from '../contract/catalog.js';
@@ -226,12 +226,7 @@ export function recordPublished(
   // The episode's own date, not the clock: two machines recording the same show write the same lock.
   for (const e of episodes) lock.episodes[e.guid] = { slug: e.slug, firstPublished: e.date };
   const text = formatLock(lock);
-  const file = path.join(showDir, LOCK_FILE);
-  // A fresh name, created exclusively ('wx'): whatever is in the folder already (a link someone
-  // left at a guessable name) is never written through.
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, text, { flag: 'wx' });
-  fs.renameSync(tmp, file);
+  writeWhole(path.join(showDir, LOCK_FILE), text);
   return { written: true, added, problems: [] };
 }
 

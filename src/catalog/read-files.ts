@@ -135,7 +135,7 @@ class FileReader {
   private readonly used = new Set<string>();
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly workers: MediaPool,
   ) {
     this.realShowDir = realpathOr(dir);

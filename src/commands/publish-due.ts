@@ -5,9 +5,9 @@
 //   */5 * * * *  cd /srv/show && netcaster publish-due episodes --out /var/www/show
 // What OUT holds is recorded in OUT/.netcaster-published.json (the published guids), written after
 // a build succeeds. Exit codes are build's: 0 (built, or nothing due), 1 show problems, 2 bad usage.
-import fs from 'node:fs';
 import path from 'node:path';
 import { checkShowBrief } from '../catalog/check-show.js';
+import { writeWhole } from '../own-files.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import { formatTime, relativeTime } from '../live/live-catalog.js';
 import { describeWriteError } from '../site/out-dir.js';
@@ -108,13 +108,7 @@ function readRecord(out: string): PublishedRecord | undefined {
 
 function writeRecord(out: string, record: PublishedRecord): void {
   const file = path.join(out, RECORD_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeWhole(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Both sorted. */

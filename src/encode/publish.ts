@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JsonCache } from '../catalog/cache.js';
+import { writeWhole } from '../own-files.js';
 import type { Problem } from '../contract/problems.js';
 import { EPISODE_FILE, SHOW_FILE, type LoadedShow } from '../show/load.js';
 import type { EpisodeManifest } from '../show/schema.js';
@@ -137,7 +138,5 @@ export function publishedMedia(manifest: EpisodeManifest, outputs: Record<string
 export function writeMedia(episodeDir: string, media: Record<string, string>): void {
   const file = path.join(episodeDir, EPISODE_FILE);
   const text = withMedia(fs.readFileSync(file, 'utf8'), media);
-  const tmp = path.join(episodeDir, `.${EPISODE_FILE}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text, { flag: 'wx' });
-  fs.renameSync(tmp, file);
+  writeWhole(file, text);
 }

@@ -21,7 +21,7 @@ import {
 } from './context.js';
 import { download, type PartMeta } from './download.js';
 import type { ItemSummary, SourceEnclosure, SourceItem } from './feed.js';
-import { formatOfFacts, formatOfMime, imageExtension, mimeFits } from './formats.js';
+import { formatOfFacts, imageExtension, mimeFits } from './formats.js';
 import { htmlToMarkdown, markdownToText, notesTooLarge } from './html-markdown.js';
 import { HttpError } from './http.js';
 import { episodeYamlText, handManifest, writeAtomic } from './manifest-files.js';

@@ -2,6 +2,7 @@
 // header that gives them to the podcaster), each through a temp file and a rename.
 import fs from 'node:fs';
 import type { EpisodeManifest, ShowManifest } from '../show/schema.js';
+import { writeWhole } from '../own-files.js';
 import { stringifyYaml } from '../show/yaml.js';
 
 const header = '# Written by `netcaster import`; yours to edit from now on.\n';
@@ -27,12 +28,5 @@ export function episodeYamlText(manifest: EpisodeManifest): string {
 /** Write through a temp file and a rename: a crash never leaves half a file. */
 export function writeAtomic(file: string, data: string | Buffer, overwrite: boolean): void {
   if (!overwrite && fs.existsSync(file)) return;
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true }); // a full disk must not leave the half-written temp file in the show
-    throw err;
-  }
+  writeWhole(file, data); // on a full disk, no half-written temp file is left in the show
 }

@@ -17,7 +17,6 @@ import {
   longDate,
   megabytes,
   ogImageUrl,
-  picture,
   rel,
   scriptJson,
   variants,

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { renderErrorPage } from '../pages/error-page.js';
+import { writeWhole } from '../own-files.js';
 import { publicDir } from '../paths.js';
 import {
   checkOutDir,
@@ -354,7 +355,7 @@ function swapEntries(stage: string, real: string, out: OutDir, written: Set<stri
   // Until the swap is through, the marker in OUT owns both sites: should the machine stop midway,
   // the next export still knows every file as its own.
   const ours = present.filter((leaf) => !leaf.folder && out.owned(leaf.rel)).map((leaf) => leaf.rel);
-  writeAtomically(path.join(real, EXPORT_MARKER), markerBody(new Set([...ours, ...written])));
+  writeWhole(path.join(real, EXPORT_MARKER), markerBody(new Set([...ours, ...written])));
 
   // The swap: each old entry aside, the new one in; the marker last.
   const aside = path.join(real, `${WORK_PREFIXES[1]}${randomBytes(6).toString('hex')}`);
@@ -421,7 +422,7 @@ function undoSwap(done: { name: string; hadOld: boolean }[], stage: string, real
     }
     if (hadOld) fs.renameSync(path.join(aside, name), inPlace);
   }
-  if (out.marker) writeAtomically(path.join(real, EXPORT_MARKER), out.marker);
+  if (out.marker) writeWhole(path.join(real, EXPORT_MARKER), out.marker);
   else fs.rmSync(path.join(real, EXPORT_MARKER), { force: true });
   fs.rmSync(aside, { recursive: true, force: true });
 }
@@ -433,16 +434,6 @@ function pruneEmptyFolders(dir: string, self: boolean): void {
     if (fs.lstatSync(child).isDirectory()) pruneEmptyFolders(child, true);
   }
   if (self && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
-}
-
-function writeAtomically(file: string, body: string | Buffer): void {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    fs.writeFileSync(tmp, body);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
 }
 
 /** The text files of public/ (style sheet, player script) for buildRoutes's publicFiles. */

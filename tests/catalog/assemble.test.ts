@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { assembleCatalog } from '../../src/catalog/assemble.js';
 import { uuidV5 } from '../../src/catalog/uuid-v5.js';
 import type { Problem } from '../../src/contract/problems.js';
-import { artwork, episode, facts, media, show, showDir, showManifest } from '../support/assemble-files.js';
+import { artwork, episode, media, show, showManifest } from '../support/assemble-files.js';
 
 const brief = (problems: Problem[]) => problems.map((p) => `${p.level} ${p.file}${p.field ? ` ${p.field}` : ''}`);
 const about = (problems: Problem[], file: string, field?: string) => problems.filter((p) => p.file === file && p.field === field);

@@ -5,7 +5,7 @@ import type { EpisodeMedia, ImageFacts, MediaFacts } from '../../src/contract/ca
 import type { EpisodeManifest, ShowManifest } from '../../src/show/schema.js';
 import { artworkFacts } from './catalog-data.js';
 
-export const showDir = '/show';
+const showDir = '/show';
 
 export const artwork: ImageFacts = artworkFacts(showDir, 200_000);
 
@@ -23,7 +23,7 @@ export function showManifest(over: Partial<ShowManifest> = {}): ShowManifest {
   };
 }
 
-export function facts(over: Partial<MediaFacts> = {}): MediaFacts {
+function facts(over: Partial<MediaFacts> = {}): MediaFacts {
   return {
     size: 1_000_000,
     mtimeMs: 1,
