@@ -53,34 +53,8 @@ if (process.env.NETCASTER_CODE_CACHE === 'report')
   process.stderr.write(`netcaster: code cache ${!cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used'}\n`);
 if (cacheOut) process.once('exit', () => fs.writeFileSync(cacheOut, script.createCachedData()));
 
-// A command that is over in a moment (a cold `build` of 300 MP3s takes under half a second) spent
-// some 130 ms of CPU in V8's optimizing compiler, on the same two cores as its own work, for
-// functions whose optimized code then ran for a few milliseconds (issue 12). Four times V8's
-// interrupt budget (how long a function runs before V8 considers optimizing it; 67584 by default in
-// Node 20's V8) leaves most of them to the baseline tiers: alternated with the default, 110 ms less
-// CPU in all and 60-110 ms less wall time on that build, 25 ms more on a warm check of 10,000
-// episodes (eight times: the same on the first, 47 ms more on the second). Not for import: its main
-// thread is what it waits on, and on a quiet machine an import of 300 episodes took 996 ms against
-// 955 with it (less CPU in all, more on that thread). The long-running commands (serve, import,
-// stats, encode) keep V8's default. Set only now: V8 stamps a code cache with its flags, and this
-// one was checked against (and made with) the defaults.
-// Node compiles its own modules from a code cache of its own, stamped with V8's flags like ours: once
-// a flag is set at run time, V8 turns that cache down and each Node module loaded afterwards is
-// compiled from its source. So the Node modules a short command loads are loaded first, each
-// command's as measured (process.moduleLoadList). Those of a cold build (these five, and the parts
-// of util and fs they bring) took 23-31 ms to load after the flag, 12-16 before it.
-const BUILD_MODULES = ['crypto', 'os', 'worker_threads', 'fs/promises', 'child_process'];
-const SHORT_COMMANDS = new Map([
-  ['check', ['crypto', 'os']], // a cold check adds worker_threads and child_process, not worth a warm one's time
-  ['build', BUILD_MODULES],
-  ['publish-due', BUILD_MODULES],
-  ['status', ['crypto', 'os']],
-  ['new', ['crypto', 'os', 'fs/promises']],
-]);
-if (!cacheOut && SHORT_COMMANDS.has(command)) {
-  for (const name of SHORT_COMMANDS.get(command)) require(`node:${name}`);
-  require('node:v8').setFlagsFromString('--interrupt-budget=270336');
-}
-
+// The short commands raise V8's interrupt budget once they find a burst of work ahead, not here
+// (src/commands/v8-flags.ts, beforeBurst): V8 stamps a code cache with its flags, and this one was
+// checked against (and made with) the defaults.
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, createRequire(bundle), module_, bundle, path.dirname(bundle), pathToFileURL(bundle).href);

@@ -38,6 +38,11 @@ export interface CheckOptions {
   onManifests?: (show: LoadedShow) => void;
   /** Called once show.yaml is read, before the episodes' manifests (not when the snapshot answers): `build` starts its artwork copies here. */
   onShowManifest?: LoadHooks['onShowManifest'];
+  /**
+   * Called when no snapshot answers and the show is read afresh, before the parsers load: the short
+   * commands raise V8's interrupt budget here (commands/v8-flags.ts, beforeBurst), not for a warm check.
+   */
+  beforeFreshCheck?: () => void;
   /** Called as files are probed, for a progress display. */
   onProgress?: (done: number, total: number) => void;
   /** Sees the fingerprint's walk of the show folder (the live loop's folder prints come from it). */
@@ -132,6 +137,7 @@ async function checkShowFiles(showDir: string, options: CheckOptions): Promise<C
 
 /** The check itself, after a walk that found no snapshot of the files it saw; the snapshot and listings written for the next. */
 async function checkAfresh(showDir: string, options: CheckOptions, seen: Fingerprint): Promise<CheckResult & { fingerprint: string }> {
+  options.beforeFreshCheck?.();
   // Workers first: they load their parsers while this thread loads the rest and reads the manifests.
   const { MediaPool } = await import('../media/pool.js');
   const workers = options.workers ?? new MediaPool();

@@ -23,6 +23,7 @@ import { podcastGuid } from '../catalog/feed-guid.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
+import { beforeBurst } from './v8-flags.js';
 
 /** Files a build probes on its own thread before it hands probes to workers (issue 12: cold start). */
 const PROBE_HERE = 1000;
@@ -62,6 +63,7 @@ async function checkAndBuild(
   const checked = await checkShowBrief(dir, {
     baseUrl: baseUrlFlag,
     workers,
+    beforeFreshCheck: beforeBurst,
     onShowManifest: (show) => {
       artworkMade = prepareShowArtwork(show);
     },
@@ -178,6 +180,7 @@ async function buildSite(
       summary: `${brief.show.title}: ${published.length} episode${plural} published, ${path.resolve(options.out)} is up to date${tail}`,
     };
   }
+  beforeBurst(); // a site to write (commands/v8-flags.ts)
   const catalog = await checked.catalog();
   if (!catalog) throw new ShowChanged('the show changed while it was read, and cannot be published now');
 

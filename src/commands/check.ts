@@ -8,10 +8,11 @@ import type { Problem } from '../contract/problems.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
+import { beforeBurst } from './v8-flags.js';
 
 export async function run({ dir, options, now }: CommandContext): Promise<number> {
   const progress = !options.json && process.stderr.isTTY ? new Progress(process.stderr) : undefined;
-  const checked = await checkShowBrief(dir, { onProgress: progress?.update });
+  const checked = await checkShowBrief(dir, { onProgress: progress?.update, beforeFreshCheck: beforeBurst });
   progress?.clear();
   const { brief, problems } = checked;
   // The whole catalog only where the brief is not enough: the JSON lists every episode's facts.

@@ -16,6 +16,7 @@ import { refuseOutDir, run as build } from './build.js';
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
+import { beforeBurst } from './v8-flags.js';
 
 export const RECORD_FILE = '.netcaster-published.json';
 const usage = 'usage: netcaster publish-due [DIR] --out OUT [--base-url URL] [--media-base-url URL]';
@@ -37,7 +38,7 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   const baseUrl = typeof options['base-url'] === 'string' ? options['base-url'] : undefined;
   // The same options as build's check, so build answers from the snapshot this check leaves. The
   // brief is enough to tell whether anything is due, as it is on most runs of a cron job.
-  const checked = await checkShowBrief(dir, { baseUrl });
+  const checked = await checkShowBrief(dir, { baseUrl, beforeFreshCheck: beforeBurst });
   const { brief: catalog, problems } = checked;
   if (!catalog) {
     printProblems(problems, process.stderr);

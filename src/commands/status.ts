@@ -8,10 +8,11 @@ import { describeProblem, draftsWaitingForMedia, errorsByFolder, formatTime, rel
 import { printProblems } from './problem-groups.js';
 import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
+import { beforeBurst } from './v8-flags.js';
 
 export async function run({ dir, now }: CommandContext): Promise<number> {
   const out = process.stdout;
-  const checked = await checkShow(dir);
+  const checked = await checkShow(dir, { beforeFreshCheck: beforeBurst });
   const { catalog, problems } = checked;
   if (!catalog) {
     process.stderr.write(`netcaster status: ${dir} cannot be read as a show:\n`);
