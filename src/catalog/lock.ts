@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { podcastGuid } from './feed-guid.js';
+import { isObject } from './snapshot.js';
 import { writeWhole } from '../own-files.js';
 import { episodeStatus } from './status.js';
 import { isRefusal, READ_LIMITS, readShowText, realpathOr } from '../show/show-file.js';
@@ -82,7 +83,6 @@ function parseLock(text: string): LockRead {
   } catch (err) {
     return problem(`not valid JSON (${(err as Error).message}); a merge conflict? Restore it from version control`);
   }
-  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!isObject(data) || !isObject(data.feeds ?? {}) || !isObject(data.feedGuids ?? {}) || !isObject(data.episodes ?? {})) {
     return problem('must be an object with "feeds", "feedGuids" and "episodes" objects');
   }

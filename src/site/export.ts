@@ -31,7 +31,7 @@ import {
   type OutDir,
 } from './out-dir.js';
 import type { SiteEntry, SiteRoutes } from './types.js';
-import { promised, realRootOf } from './http/published-files.js';
+import { brokenPromise, realRootOf } from './http/published-files.js';
 
 /** The file an URL path is written to: '/' -> index.html, '/episodes/x/' -> episodes/x/index.html. */
 export function fileForUrlPath(urlPath: string): string {
@@ -235,7 +235,7 @@ function writeEntry(file: string, entry: SiteEntry, body: string | undefined, re
     // episode's audio while a build ran) would go out under the old facts, its feed's length
     // wrong. serve also opens each file through the show folder's guard; here that cost 20 ms of
     // a cold 300-MP3 build (six more system calls a file), for a race of the build's few seconds.
-    if (promised(linked, entry)) throw new FileChanged(`${entry.path} changed after the check`);
+    if (brokenPromise(linked, entry)) throw new FileChanged(`${entry.path} changed after the check`);
   } catch (err) {
     if (err instanceof FileChanged) throw err;
     throw new Error(`cannot export ${entry.path}: ${(err as Error).message}`, { cause: err });

@@ -57,7 +57,7 @@ class Descriptor {
     } catch (error) {
       return { status: 404, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
     }
-    return promised(now, entry) ?? now;
+    return brokenPromise(now, entry) ?? now;
   }
 
   lease(stat: fs.Stats): FileHandle {
@@ -95,9 +95,11 @@ class Descriptor {
   }
 }
 
-/** Undefined when `stat` is the promised file: regular, of the entry's size and modification time. */
-/** Whether `stat` is the file an entry promises: a regular file of its size and time (the export checks what it links by this too). */
-export function promised(stat: fs.Stats, entry: FileEntry): Refusal | undefined {
+/**
+ * How `stat` breaks an entry's promise, or undefined when it keeps it: a regular file of the
+ * entry's size and modification time (the export checks what it links by this too).
+ */
+export function brokenPromise(stat: fs.Stats, entry: FileEntry): Refusal | undefined {
   if (!stat.isFile()) return { status: 404, reason: 'is no longer a regular file' };
   if (stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs) {
     return {
@@ -129,7 +131,7 @@ function openPromised(entry: FileEntry, realRoots: Map<string, string> = new Map
   };
   try {
     const stat = fs.fstatSync(fd);
-    const broken = promised(stat, entry);
+    const broken = brokenPromise(stat, entry);
     if (broken) return refuse(broken);
     const realRoot = realRootOf(entry, realRoots);
     const real = fs.realpathSync.native(entry.path);
