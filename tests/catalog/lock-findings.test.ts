@@ -2,6 +2,7 @@
 // lock change, and read from the lock again as soon as either does.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,4 +81,35 @@ test('findings of a lock that is a link are never kept: the link goes through th
   await sleep(SETTLED_MS + 200);
   assert.deepEqual(await movedFrom(dir), [['error', 'baseUrl', 'https://moved.example/feeds/audio.xml']]);
   await assert.rejects(fs.stat(showCacheFile('lock', dir)), { code: 'ENOENT' });
+});
+
+test('a FIFO where the lock is: an error naming it, no hang, and nothing kept', async () => {
+  const dir = await showWithLock('moved.example');
+  await fs.rm(path.join(dir, LOCK_FILE));
+  execFileSync('mkfifo', [path.join(dir, LOCK_FILE)]);
+  await sleep(SETTLED_MS + 200);
+  const problems = (await checkShowBrief(dir)).lock.problems;
+  assert.deepEqual(
+    problems.map((p) => [p.level, p.file]),
+    [['error', LOCK_FILE]],
+  );
+  assert.match(problems[0].message, /not a regular file/);
+  await assert.rejects(fs.stat(showCacheFile('lock', dir)), { code: 'ENOENT' });
+});
+
+test('the cache file planted as a FIFO or as a link out is neither waited on nor written through', async () => {
+  const dir = await showWithLock('moved.example');
+  await sleep(SETTLED_MS + 200);
+  const cache = showCacheFile('lock', dir);
+  await fs.mkdir(path.dirname(cache), { recursive: true });
+  const victim = path.join(dir, '..', `victim-${path.basename(dir)}.txt`);
+  await fs.writeFile(victim, 'not netcaster’s\n');
+  for (const plant of [() => execFileSync('mkfifo', [cache]), () => fs.symlink(victim, cache)]) {
+    await fs.rm(cache, { force: true });
+    await plant();
+    assert.deepEqual(await movedFrom(dir), [['error', 'baseUrl', 'https://moved.example/feeds/audio.xml']]);
+    assert.ok((await fs.lstat(cache)).isFile(), 'replaced by a cache file of its own');
+  }
+  assert.equal(await fs.readFile(victim, 'utf8'), 'not netcaster’s\n');
+  await fs.rm(victim);
 });
