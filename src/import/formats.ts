@@ -35,6 +35,14 @@ export function formatOfMime(mime: string | undefined): string | undefined {
   return mime ? byMime[mime.split(';')[0].trim().toLowerCase()] : undefined;
 }
 
+/** The format a URL's file name says (`…/ep12.mp3?x=1` is mp3), if it is one of the names above. */
+export function formatOfExtension(url: string | undefined): string | undefined {
+  const ext = url && /\.([a-z0-9]{2,4})(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
+  return ext && (knownFormats.has(ext) ? ext : undefined);
+}
+
+const knownFormats = new Set([...Object.values(byMime), 'm4b']);
+
 export const isVideoFormat = (format: string) => videoFormats.has(format);
 
 /** The format name of a probed file; `declared` is the feed's MIME type for it. */

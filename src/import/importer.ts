@@ -21,7 +21,7 @@ import { slugify } from '../show/slug.js';
 import type { ImportContext } from './context.js';
 import { importEpisode, type EpisodeResult, type ReadyTarget, type Target } from './episode.js';
 import type { ItemSummary } from './feed.js';
-import { formatOfMime, isVideoFormat } from './formats.js';
+import { formatOfExtension, formatOfMime, isVideoFormat } from './formats.js';
 import { defaultHttpOptions, HostLimiter, type HttpOptions } from './http.js';
 import { handManifest, showYamlText, writeAtomic } from './manifest-files.js';
 import { checklist, type ImportReport } from './report.js';
@@ -116,7 +116,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   // Which feed this is, and in which format.
   const feedUrlForName = feed.selfUrl ?? read.url;
   const feedNameFromUrl = /\/feeds\/([a-z0-9][a-z0-9_-]*)\.xml$/i.exec(feedUrlForName)?.[1]?.toLowerCase();
-  const declaredFormat = mostCommon(feed.items.map((i) => formatOfMime(i.enclosure?.type)).filter((f): f is string => !!f));
+  const declaredFormat = mostCommon(feed.items.map(declaredFormatOf).filter((f): f is string => !!f));
   const medium = feed.medium === 'video' || (declaredFormat && isVideoFormat(declaredFormat)) ? 'video' : 'audio';
 
   // GUIDs: one per item, kept byte for byte; a repeated one would make two episodes one.
@@ -152,8 +152,11 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
 
   // Match with the show there: by guid, then by title and day (the show's other feed).
   const byGuid = new Map(loaded.episodes.filter((e) => e.manifest.guid).map((e) => [e.manifest.guid as string, e]));
-  const byTitle = new Map<string, LoadedEpisode[]>();
-  for (const e of loaded.episodes) byTitle.set(normalTitle(e.manifest.title), [...(byTitle.get(normalTitle(e.manifest.title)) ?? []), e]);
+  const matches = matchEpisodes(items, loaded.episodes, byGuid, seenGuids, declaredFormat);
+  // Formats no feed of the show lists: an episode holding one got it from an enclosure whose type
+  // said otherwise (AAC served as audio/mpeg) and was told so; fetched again, it is the same file.
+  const listedFormats = new Set(Object.values(show?.feeds ?? {}).flatMap((f) => [f.enclosure, ...(f.alternates ?? [])]));
+  const unchangedFormats: string[] = [];
   const taken = new Set([...entries, ...loaded.brokenEpisodes]);
   const stagingRoot = path.join(dir, STAGING_DIR);
   const staged = fs.existsSync(stagingRoot) ? fs.readdirSync(stagingRoot) : [];
@@ -173,20 +176,22 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   // Each target by the ordinal of its item in feed.items, the order read.items() gives them again in.
   const targets = new Map<number, Target>();
   for (const { item, ordinal } of items) {
-    let existing = byGuid.get(item.guid);
-    if (!existing && item.date) {
-      existing = byTitle
-        .get(normalTitle(item.title))
-        ?.find((e) => Math.abs(Date.parse(e.manifest.date) - (item.date as { ms: number }).ms) < 36 * 3600_000);
-      if (existing && existing.manifest.guid !== item.guid) {
-        report.notImported.push({
-          where: `item ${item.position} (${item.title})`,
-          message: `matched ${existing.slug} by title and date, but its guid "${item.guid}" differs from the episode's "${existing.manifest.guid}": netcaster gives an episode one guid, so this feed's subscribers will see it once more as new`,
-        });
-      }
+    const existing = matches.get(ordinal);
+    if (existing && existing.manifest.guid !== item.guid) {
+      report.notImported.push({
+        where: `item ${item.position} (${item.title})`,
+        message: `matched ${existing.slug} by title and date, but its guid "${item.guid}" differs from the episode's "${existing.manifest.guid}": netcaster gives an episode one guid, so this feed's subscribers will see it once more as new`,
+      });
     }
     if (existing) {
-      if (declaredFormat && existing.manifest.media?.[formatOfMime(item.enclosure?.type) ?? declaredFormat]) {
+      const format = declaredFormatOf(item) ?? declaredFormat;
+      const held = Object.keys(existing.manifest.media ?? {});
+      if (format && held.includes(format)) {
+        report.unchanged++;
+        unchangedFormats.push(format);
+        continue;
+      }
+      if (!format ? held.length > 0 : held.some((f) => !listedFormats.has(f) && isVideoFormat(f) === isVideoFormat(format))) {
         report.unchanged++;
         continue;
       }
@@ -279,7 +284,9 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
 
   // The feed's format: what most of its episodes are, as probed.
   const probedFormats = results.flatMap((r) => (r?.enclosureFormat ? [r.enclosureFormat] : []));
-  const format = mostCommon(probedFormats) ?? existingFormatOf(show, feedNameFromUrl) ?? declaredFormat;
+  // Episodes already there count as what they hold: a later run that fetched one odd file does not
+  // make the feed a new one of that file's format.
+  const format = mostCommon([...probedFormats, ...unchangedFormats]) ?? existingFormatOf(show, feedNameFromUrl) ?? declaredFormat;
   report.format = format;
   for (const r of results) {
     if (r && format && r.enclosureFormat !== format) {
@@ -318,9 +325,13 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
         };
       }
     }
-    const text = showYamlText(manifest);
-    if (!hasShow) handManifest(context.written, text, manifest); // a show.yaml there is not replaced
-    writeAtomic(path.join(dir, SHOW_FILE), text, hasShow);
+    // A show.yaml there is written again only when it gains a feed: the podcaster's comments and
+    // layout are not lost to a run that brought new episodes of a feed the show already has.
+    if (manifest !== show) {
+      const text = showYamlText(manifest);
+      if (!hasShow) handManifest(context.written, text, manifest);
+      writeAtomic(path.join(dir, SHOW_FILE), text, hasShow);
+    }
     report.feedName = feedName;
   }
 
@@ -360,6 +371,61 @@ function seedLock(dir: string, manifest: ShowManifest | undefined, results: (Epi
 
 function existingFormatOf(show: ShowManifest | undefined, name: string | undefined): string | undefined {
   return name && show?.feeds[name]?.enclosure;
+}
+
+/**
+ * The episode already in the show that each item (by its ordinal) is: the one with its guid, else
+ * the closest in time (within 36 hours, time zones apart) with the same title, from the show's
+ * other feed. An episode is matched at most once, and never by title to an episode whose guid is
+ * one of this feed's or that holds this item's format already: a daily show's "Morning Briefing"
+ * of today is not yesterday's, and two items of one title and day are two episodes.
+ */
+function matchEpisodes(
+  items: { item: ItemSummary; ordinal: number }[],
+  episodes: LoadedEpisode[],
+  byGuid: Map<string, LoadedEpisode>,
+  feedGuids: Set<string>,
+  declaredFormat: string | undefined,
+): Map<number, LoadedEpisode> {
+  const matches = new Map<number, LoadedEpisode>();
+  const used = new Set<LoadedEpisode>();
+  for (const { item, ordinal } of items) {
+    const existing = byGuid.get(item.guid);
+    if (existing && !used.has(existing)) {
+      matches.set(ordinal, existing);
+      used.add(existing);
+    }
+  }
+  const byTitle = new Map<string, LoadedEpisode[]>();
+  for (const e of episodes) {
+    if (e.manifest.guid && feedGuids.has(e.manifest.guid)) continue;
+    const title = normalTitle(e.manifest.title);
+    byTitle.set(title, [...(byTitle.get(title) ?? []), e]);
+  }
+  for (const { item, ordinal } of items) {
+    if (matches.has(ordinal) || !item.date) continue;
+    const at = item.date.ms;
+    const format = declaredFormatOf(item) ?? declaredFormat;
+    let best: LoadedEpisode | undefined;
+    let bestGap = 36 * 3600_000;
+    for (const e of byTitle.get(normalTitle(item.title)) ?? []) {
+      const gap = Math.abs(Date.parse(e.manifest.date) - at);
+      if (used.has(e) || !(gap < bestGap) || (format && e.manifest.media?.[format])) continue;
+      best = e;
+      bestGap = gap;
+    }
+    if (best) {
+      matches.set(ordinal, best);
+      used.add(best);
+    }
+  }
+  return matches;
+}
+
+/** The format an item's enclosure says it is: by its MIME type, else by its URL's extension. */
+function declaredFormatOf(item: ItemSummary): string | undefined {
+  const enclosure = item.enclosure;
+  return formatOfMime(enclosure?.type) ?? formatOfExtension(enclosure?.url);
 }
 
 // --- Small helpers -----------------------------------------------------------------------------
