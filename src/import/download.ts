@@ -47,6 +47,18 @@ export interface DownloadOptions {
   onMeta?: (meta: PartMeta) => void;
   /** Nothing of an earlier run can be at `dest` (its folder was just made): not looked for. */
   fresh?: boolean;
+  /** The most bytes the file may have (mediaByteLimit): a body past it is given up. */
+  maxBytes?: number;
+}
+
+/**
+ * The most bytes a media file whose feed declares `declared` bytes may bring: four times that, and
+ * at least 512 MiB more (feeds' lengths are often stale or made up), never past 16 GiB. A server
+ * that sends without end (or a length it made up) fills no disk.
+ */
+export function mediaByteLimit(declared: number): number {
+  const most = 16 * 2 ** 30;
+  return declared > 0 ? Math.min(most, Math.max(declared * 4, declared + 512 * 2 ** 20)) : most;
 }
 
 /** Downloads `url` to `dest` (see above). Throws HttpError when it cannot; never leaves a partial `dest`. */
@@ -119,6 +131,13 @@ async function attempt(
   }
   const contentLength = header(fetched, 'content-length');
   const expected = contentLength !== undefined && /^\d+$/.test(contentLength) ? start + Number(contentLength) : undefined;
+  const limit = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  const tooLarge = (bytes: number) =>
+    new HttpError(`${fetched.url}: ${bytes} bytes, more than ${limit} (the feed said the file has far fewer): given up`, false);
+  if (expected !== undefined && expected > limit) {
+    discard(fetched);
+    throw tooLarge(expected);
+  }
   if (expected !== undefined) options.onSize?.(expected);
   const etag = header(fetched, 'etag');
   const lastModified = header(fetched, 'last-modified');
@@ -129,7 +148,11 @@ async function attempt(
   let written = start;
   let first = start === 0 && options.media === true;
   const contentType = header(fetched, 'content-type');
-  // Counts the bytes, and stops a web page at its first chunk.
+  const { minBodyBytesPerSecond, slowBodyGraceMs } = options.http;
+  const started = Date.now();
+  // Counts the bytes, stops a web page at its first chunk, a body past the limit, and one that
+  // drips: a byte every few seconds never trips the idle timeout, and would hold the import for
+  // hours (the same floor as readBody's).
   const check = (chunk: Buffer): HttpError | undefined => {
     if (first) {
       first = false;
@@ -141,6 +164,13 @@ async function attempt(
         );
     }
     written += chunk.length;
+    if (written > limit) return tooLarge(written);
+    const ms = Date.now() - started;
+    if (ms > slowBodyGraceMs && written - start < (minBodyBytesPerSecond * ms) / 1000)
+      return new HttpError(
+        `${fetched.url}: ${written - start} bytes in ${Math.round(ms / 1000)} s, slower than ${minBodyBytesPerSecond} bytes a second: given up`,
+        false,
+      );
     options.onBytes?.(chunk.length);
     return undefined;
   };

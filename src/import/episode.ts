@@ -19,7 +19,7 @@ import {
   MediaError,
   type ImportContext,
 } from './context.js';
-import { download, type PartMeta } from './download.js';
+import { download, mediaByteLimit, type PartMeta } from './download.js';
 import type { ItemSummary, SourceEnclosure, SourceItem } from './feed.js';
 import { formatOfFacts, imageExtension, mimeFits } from './formats.js';
 import { htmlToMarkdown, markdownToText, notesTooLarge } from './html-markdown.js';
@@ -175,6 +175,13 @@ export async function importEpisode(target: ReadyTarget, c: ImportContext): Prom
     await kept.finish();
     if (c.signal?.aborted) throw err;
     if (!(err instanceof HttpError) && !(err instanceof MediaError)) throw err;
+    if (!(err instanceof HttpError && err.retryable)) {
+      // What a next run would meet again (a 404, a redirect loop, a web page or a file past its
+      // limit where the media should be): not an interruption to continue, and nothing kept.
+      c.report.notImported.push({ where, message: err.message });
+      await fsp.rm(staging, { recursive: true, force: true });
+      return undefined;
+    }
     c.report.failed.push({
       where,
       message: `${err.message} (what was downloaded is kept in ${STAGING_DIR}/${slug}: run the import again to continue)`,
@@ -212,6 +219,7 @@ async function fetchMedia(
         media: true,
         resume: kept.part(path.basename(dest)),
         fresh: kept.made && !kept.fetched.has(dest),
+        maxBytes: mediaByteLimit(enclosure.length),
         onMeta: (meta) => kept.setPart(path.basename(dest), meta),
         onBytes: (n) => {
           c.progress.done += n;

@@ -50,10 +50,15 @@ export class HttpError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
+    /** How long the server asked to be left alone (Retry-After), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
 }
+
+/** The longest Retry-After waited for; a server asking more is given up on for this run. */
+const MAX_RETRY_AFTER_MS = 120_000;
 
 export interface Fetched {
   response: IncomingMessage;
@@ -142,9 +147,25 @@ export async function get(
 export function statusError(fetched: Fetched): HttpError | undefined {
   const { status } = fetched;
   if (status === 200 || status === 206) return undefined;
-  const retryable = status >= 500 || status === 429 || status === 408;
   const text = fetched.response.statusMessage;
-  return new HttpError(`${fetched.url}: HTTP ${status}${text ? ` ${text}` : ''}`, retryable, status);
+  const message = `${fetched.url}: HTTP ${status}${text ? ` ${text}` : ''}`;
+  const retryAfterMs = retryAfter(header(fetched, 'retry-after'));
+  if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS)
+    return new HttpError(
+      `${message}, and asks to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After): run the import again later`,
+      false,
+      status,
+    );
+  const retryable = status >= 500 || status === 429 || status === 408;
+  return new HttpError(message, retryable, status, retryAfterMs);
+}
+
+/** Retry-After as ms from now: a number of seconds or an HTTP date (RFC 9110 section 10.2.3). */
+function retryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** Runs `task` again on a retryable HttpError, waiting backoffMs, 2x, 4x, ... (and Retry-After when it is said). */
@@ -154,7 +175,8 @@ export async function withRetries<T>(task: (attempt: number) => Promise<T>, http
       return await task(attempt);
     } catch (err) {
       if (!(err instanceof HttpError) || !err.retryable || attempt >= http.retries || signal?.aborted) throw err;
-      const wait = http.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5); // jitter: retries from many runs do not line up
+      // Jitter: retries from many runs do not line up. A server's Retry-After is waited for in full.
+      const wait = Math.max(http.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5), err.retryAfterMs ?? 0);
       await new Promise<void>((resolve) => {
         // The abort listener goes with the wait: left on the signal, one per retry, the import's
         // signal gathered them (a MaxListenersExceededWarning on stderr past ten).

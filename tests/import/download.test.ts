@@ -5,7 +5,7 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { download, type PartMeta } from '../../src/import/download.js';
+import { download, mediaByteLimit, type PartMeta } from '../../src/import/download.js';
 import { defaultHttpOptions, HttpError, type HttpOptions } from '../../src/import/http.js';
 import { tempDir } from '../support/temp-dir.js';
 import { withTmpfs } from '../support/tmpfs.js';
@@ -239,4 +239,63 @@ test('a full disk stops the download at once, not retried, keeping what was writ
     assert.ok(kept.length > 0 && kept.length < body.length, `${kept.length} bytes kept`);
     assert.deepEqual(kept, body.subarray(0, kept.length), 'what was kept is the start of the file');
   });
+});
+
+/** A server that sends `chunk` every `everyMs` without end (no Content-Length), after a media file's first `head` bytes. */
+async function endless(t: { after: (fn: () => void) => void }, everyMs: number, chunk: Buffer, head = 4096): Promise<string> {
+  const { createServer } = await import('node:http');
+  const endlessServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'audio/mpeg' });
+    res.write(mp3.subarray(0, head));
+    const timer = setInterval(() => res.write(chunk), everyMs);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => endlessServer.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    endlessServer.closeAllConnections();
+    endlessServer.close();
+  });
+  return `http://127.0.0.1:${(endlessServer.address() as { port: number }).port}/endless.mp3`;
+}
+
+test('a body without end is given up at maxBytes, final, and leaves no dest', { timeout: 10_000 }, async (t) => {
+  const dir = tempDir('download', t);
+  const url = await endless(t, 1, Buffer.alloc(64 * 1024));
+  const dest = path.join(dir, 'endless.mp3');
+  await assert.rejects(download(url, dest, { http: twice, media: true, maxBytes: 1024 * 1024 }), (e: unknown) => {
+    assert.ok(e instanceof HttpError);
+    assert.equal(e.retryable, false);
+    assert.match(e.message, /more than 1048576 .*given up/);
+    return true;
+  });
+  assert.ok(!fs.existsSync(dest));
+  assert.ok(fs.statSync(`${dest}.part`).size <= 1024 * 1024, 'nothing past the limit is written');
+});
+
+test('a Content-Length past maxBytes is refused before the body is read', async (t) => {
+  const dir = tempDir('download', t);
+  server.fixture('/dl/large.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  await assert.rejects(download(server.url('/dl/large.mp3'), path.join(dir, 'l.mp3'), { http: twice, maxBytes: 1000 }), /more than 1000/);
+  assert.equal(server.requests('/dl/large.mp3').length, 1, 'not retried');
+});
+
+test('a media body dripped slower than minBodyBytesPerSecond is given up after the grace, final', { timeout: 10_000 }, async (t) => {
+  const dir = tempDir('download', t);
+  const url = await endless(t, 20, Buffer.from('a'), 100);
+  const http = { ...once, minBodyBytesPerSecond: 1000, slowBodyGraceMs: 300 };
+  const started = Date.now();
+  await assert.rejects(download(url, path.join(dir, 'drip.mp3'), { http, media: true }), (e: unknown) => {
+    assert.ok(e instanceof HttpError);
+    assert.equal(e.retryable, false);
+    assert.match(e.message, /slower than 1000 bytes a second: given up/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 3_000, 'gave up soon after the grace');
+});
+
+test('mediaByteLimit: four times what the feed declares, at least 512 MiB more, never past 16 GiB; 16 GiB when it declares nothing', () => {
+  assert.equal(mediaByteLimit(0), 16 * 2 ** 30);
+  assert.equal(mediaByteLimit(1000), 1000 + 512 * 2 ** 20);
+  assert.equal(mediaByteLimit(2 ** 30), 4 * 2 ** 30);
+  assert.equal(mediaByteLimit(10 * 2 ** 30), 16 * 2 ** 30);
 });

@@ -291,3 +291,33 @@ test('HostLimiter frees the place of a task that failed', { timeout: 5_000 }, as
   );
   assert.equal(await limiter.run('http://a.example/y', async () => 'next one ran'), 'next one ran');
 });
+
+test("a 429's Retry-After (seconds or a date) is waited for before the retry; one past two minutes is final, saying to run later", async () => {
+  let calls = 0;
+  server.routes.set('/http/busy', () =>
+    ++calls === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: 'slow down' } : { body: 'ok' },
+  );
+  const started = Date.now();
+  const body = await withRetries(
+    async () => {
+      const fetched = await get(server.url('/http/busy'), { http: fast });
+      const failed = statusError(fetched);
+      if (failed) {
+        fetched.response.resume();
+        throw failed;
+      }
+      return readBody(fetched, 1024, fast);
+    },
+    { ...fast, backoffMs: 1 },
+  );
+  assert.equal(body.toString(), 'ok');
+  assert.ok(Date.now() - started >= 1000, `retried after ${Date.now() - started} ms, not the second asked for`);
+
+  const later = new Date(Date.now() + 3600_000).toUTCString();
+  server.routes.set('/http/closed', () => ({ status: 503, headers: { 'retry-after': later }, body: 'maintenance' }));
+  const fetched = await get(server.url('/http/closed'), { http: fast });
+  fetched.response.resume();
+  const err = statusError(fetched);
+  assert.equal(err?.retryable, false);
+  assert.match(err?.message ?? '', /asks to wait 3[56]\d\d s \(Retry-After\): run the import again later/);
+});

@@ -319,7 +319,7 @@ test('a redirect loop ends with a message: in HTTP and in the feeds themselves',
   assert.match(feeds.refused ?? '', /redirect loop: .*c\.xml -> .*d\.xml -> .*c\.xml/);
 });
 
-test('downloads are verified: a web page instead of media fails that episode, with what happened', async () => {
+test('downloads are verified: a web page instead of media, or a 404, is not imported, with what happened, and nothing kept for a next run', async () => {
   server.file('/verify/page.mp3', Buffer.from('<!DOCTYPE html><html><body>Please log in</body></html>'), { type: 'text/html' });
   server.routes.set('/verify/gone.mp3', () => ({ status: 404, type: 'text/plain', body: 'gone' }));
   server.fixture('/verify/ok.mp3', 'good-cbr.mp3', 'audio/mpeg');
@@ -331,13 +331,16 @@ test('downloads are verified: a web page instead of media fails that episode, wi
   );
   const dir = emptyDir();
   const { report } = await run(url, dir);
-  const failed = lines(report.failed);
-  assert.match(failed, /Episode 1\).*a web page or an error message/);
-  assert.match(failed, /Episode 2\).*HTTP 404/);
+  // What a next run would meet again is not an interruption to continue ("run again" would never end).
+  assert.deepEqual(report.failed, []);
+  const notImported = lines(report.notImported);
+  assert.match(notImported, /Episode 1\).*a web page or an error message/);
+  assert.match(notImported, /Episode 2\).*HTTP 404/);
   assert.equal(server.requests('/verify/gone.mp3').length, 1, 'a 404 is not retried');
   assert.deepEqual(report.imported, ['003-episode-3']);
   assert.ok(!fs.existsSync(path.join(dir, '001-episode-1')), 'no half episode in the show');
-  assert.match(report.checklist.join('\n'), /run the same import again/);
+  assert.ok(!fs.existsSync(path.join(dir, '.netcaster-import')), 'nothing staged for a next run');
+  assert.doesNotMatch(report.checklist.join('\n'), /run the same import again/);
 });
 
 test('a server error is retried with backoff; a dropped connection resumes with Range and If-Range', async () => {
@@ -433,7 +436,8 @@ test('a file that is not media (the probe fails) is not imported, and says why',
   const url = server.feed('/probe/feed.xml', tinyFeed(tinyItem(1, server.url('/probe/text.mp3'))));
   const dir = emptyDir();
   const { report } = await run(url, dir);
-  assert.match(lines(report.failed), /not a media file a podcast app can play/);
+  assert.match(lines(report.notImported), /not a media file a podcast app can play/);
+  assert.deepEqual(report.failed, [], 'a run again would find the same file');
   assert.deepEqual(report.imported, []);
   assert.ok(!fs.existsSync(path.join(dir, '001-episode-1')));
 });
