@@ -404,9 +404,11 @@ function readItem(
     notes.push({ where, message: `itunes:episodeType "${episodeType}" is not full, trailer or bonus: not imported`, lost: true });
   item.explicit = yesNo(text(NS.itunes, 'explicit'));
 
+  // Plain text, as episode.yaml's summary is: hosts (Megaphone, Anchor, some Libsyn) put HTML in it.
   const summary = text(NS.itunes, 'summary');
   const subtitle = text(NS.itunes, 'subtitle');
-  item.summary = summary ?? subtitle;
+  const plain = summary ?? subtitle;
+  if (plain !== undefined) item.summary = descriptionText(plain);
   const encoded = text(NS.content, 'encoded');
   const description = text(NS.rss, 'description');
   item.notesHtml = encoded ?? description;

@@ -73,12 +73,31 @@ export function decodeXml(bytes: Uint8Array): string {
   const declared = /<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  // UTF-16 without a BOM: "<" and a zero byte (XML 1.0, appendix F).
+  if (bytes[0] === 0x3c && bytes[1] === 0) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0 && bytes[1] === 0x3c) return new TextDecoder('utf-16be').decode(bytes);
+  let decoder: TextDecoder;
   try {
     // The BOM is kept: alone it is fine XML, before whitespace it is a fault the report names.
-    return new TextDecoder(declared ?? 'utf-8', { ignoreBOM: true }).decode(bytes);
+    decoder = new TextDecoder(declared ?? 'utf-8', { ignoreBOM: true });
   } catch {
-    return new TextDecoder('utf-8').decode(bytes); // an encoding name TextDecoder does not know
+    decoder = new TextDecoder('utf-8'); // an encoding name TextDecoder does not know
   }
+  // ISO-8859-1 and its aliases mean windows-1252 (https://encoding.spec.whatwg.org/#names-and-labels),
+  // which Node 20's decoder gets wrong: it gives 0x80-0x9F as C1 controls, so a feed's curly quotes
+  // and dashes became invisible characters, then nothing.
+  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
+}
+
+/** What windows-1252 has at 0x80-0x9F (five of them unassigned, kept as the C1 control they are in Latin-1). */
+const WINDOWS_1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('latin1')
+    .replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 export function parseXml(text: string): ParsedXml {

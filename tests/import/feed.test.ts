@@ -361,3 +361,16 @@ test("the items' notes come after the channel's, and items keep their positions 
   assert.equal(feed.notes[0].where, 'channel');
   assert.match(feed.notes[1].where, /^item 1/);
 });
+
+test("an item's itunes:summary (or subtitle) in HTML, as Megaphone and Anchor write it, comes over as plain text", () => {
+  const { item: it } = item(
+    `<title>A</title><guid>a</guid>${dated}${enclosure}<itunes:summary><![CDATA[<p>Summary with <b>HTML</b> &amp; entities</p><p>Two.</p>]]></itunes:summary>`,
+  );
+  assert.equal(it?.summary, 'Summary with HTML & entities\n\nTwo.');
+  const { item: sub } = item(
+    `<title>B</title><guid>b</guid>${dated}${enclosure}<itunes:subtitle>&lt;i&gt;Short&lt;/i&gt; one</itunes:subtitle>`,
+  );
+  assert.equal(sub?.summary, 'Short one');
+  const { item: plain } = item(`<title>C</title><guid>c</guid>${dated}${enclosure}<itunes:summary>5 &lt; 6, as text</itunes:summary>`);
+  assert.equal(plain?.summary, '5 < 6, as text');
+});

@@ -75,3 +75,19 @@ test('the encoding the XML declaration names is used (ISO-8859-1)', () => {
   ]);
   assert.equal(parseXml(decodeXml(bytes)).root?.children[0].children[0].text, 'Café');
 });
+
+test("a feed declared ISO-8859-1 or windows-1252 keeps its curly quotes, dashes and euro sign (Node 20's decoder made them C1 controls)", () => {
+  // “Café” – 5 € ’quoted’, in windows-1252's bytes.
+  const title = Buffer.from([0x93, 0x43, 0x61, 0x66, 0xe9, 0x94, 0x20, 0x96, 0x20, 0x35, 0x20, 0x80, 0x20, 0x92, 0x71, 0x92]);
+  for (const name of ['ISO-8859-1', 'windows-1252', 'latin1']) {
+    const bytes = Buffer.concat([Buffer.from(`<?xml version="1.0" encoding="${name}"?><t>`), title, Buffer.from('</t>')]);
+    assert.equal(parseXml(decodeXml(bytes)).root?.text, '\u201cCaf\u00e9\u201d \u2013 5 \u20ac \u2019q\u2019', name);
+  }
+});
+
+test('a UTF-16 feed without a byte order mark is read as UTF-16, either byte order (XML 1.0, appendix F)', () => {
+  const xml = '<?xml version="1.0" encoding="UTF-16"?><t>Café München</t>';
+  const le = Buffer.from(xml, 'utf16le');
+  const be = Buffer.from(le).swap16();
+  for (const bytes of [le, be]) assert.equal(parseXml(decodeXml(bytes)).root?.text, 'Café München');
+});
