@@ -85,6 +85,19 @@ export async function loadShow(showDir: string, hooks: LoadHooks = {}): Promise<
     // A missing show folder: readManifest has said so for show.yaml.
   }
   const folders = entries.filter((e) => e.isDirectory() && e.name[0] !== 0x2e /* . */ && e.name[0] !== 0x5f /* _ */);
+  // A link to an episode folder is never published (its files could be anywhere), but it looks
+  // like an episode to the podcaster who made it: refused in words, not skipped without a word.
+  for (const link of entries) {
+    if (!link.isSymbolicLink() || link.name[0] === 0x2e || link.name[0] === 0x5f) continue;
+    const name = link.name.toString('utf8');
+    if (isFileFollowingLinks(path.join(dir, name, EPISODE_FILE)))
+      result.problems.push({
+        level: 'error',
+        file: `${name}/`,
+        message:
+          'is a link to an episode folder: netcaster publishes only folders that are in the show folder itself, so this episode is not published; move the folder here instead of linking it',
+      });
+  }
   for (const [index, folder] of folders.entries()) {
     if (hooks.onShowManifest && index % FOLDERS_PER_YIELD === FOLDERS_PER_YIELD - 1) await new Promise(setImmediate);
     const slug = folder.name.toString('utf8');
@@ -257,4 +270,13 @@ async function describeInvalid(invalid: Invalid[]): Promise<Problem[]> {
     if (errors.length === 0) problems.push({ level: 'error', file, message: 'does not match the manifest schema' });
   }
   return problems;
+}
+
+/** Whether `file` is a file (following links); false for anything that cannot be stat'ed (ENOTDIR, EACCES, a loop). */
+function isFileFollowingLinks(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }

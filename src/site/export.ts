@@ -218,17 +218,30 @@ function writeEntry(file: string, entry: SiteEntry, body: string | undefined, re
     const source = isLink ? fs.realpathSync(entry.path) : entry.path;
     if (isLink && !source.startsWith(realRootOf(entry, realRoots) + path.sep))
       throw new FileChanged(`${entry.path} is a link to a file outside the show folder`);
+    const copy = (): fs.Stats => {
+      const copied = fs.statSync(source);
+      fs.copyFileSync(source, file);
+      if (fs.statSync(file).size !== copied.size) throw new FileChanged(`${entry.path} changed while it was copied`);
+      // Readable by all, as a web server's own user must read it: a show's file kept private
+      // (mode 600, as mktemp makes them) gave 403 on every enclosure once deployed.
+      if (!(copied.mode & 0o004)) fs.chmodSync(file, 0o644);
+      return copied;
+    };
     let linked: fs.Stats;
     try {
       fs.linkSync(source, file);
       linked = fs.statSync(file);
+      // A link shares the show's file and its mode; one others cannot read is copied instead.
+      if (!(linked.mode & 0o004)) {
+        fs.unlinkSync(file);
+        linked = copy();
+      }
     } catch (err) {
+      if (err instanceof FileChanged) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       // EXDEV: another file system; EPERM/ENOTSUP/EMLINK: links not allowed there. Copy instead.
       if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK' && code !== 'EACCES') throw err;
-      linked = fs.statSync(source);
-      fs.copyFileSync(source, file);
-      if (fs.statSync(file).size !== linked.size) throw new FileChanged(`${entry.path} changed while it was copied`);
+      linked = copy();
     }
     // The file the check saw, as serve sends it (src/site/http/published-files.ts): a regular
     // file of the same size and time. One rewritten or replaced since (an upload over an

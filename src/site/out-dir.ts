@@ -102,6 +102,12 @@ export function checkOutDir(out: string, showDir?: string): OutDir {
   if (!real) return { given, real, owned: onlyMarker, marker: undefined };
   const names = fs.readdirSync(real).filter((name) => !isWorkName(name));
   const marker = readBounded(path.join(real, EXPORT_MARKER));
+  if (marker && !looksWhole(marker)) {
+    throw new OutDirRefused(
+      `--out ${out}: its ${EXPORT_MARKER} (the list of files netcaster wrote there) is damaged, so netcaster cannot tell its files from yours, ` +
+        `and it never deletes what it did not write: choose a new or empty folder (or build into a new one and move it over this)`,
+    );
+  }
   if (marker) {
     // Parsed when first asked: a build that finds OUT up to date never asks (the marker of 10,000
     // episodes names 20,000 files, 10-14 ms to parse).
@@ -282,7 +288,21 @@ function readBounded(file: string): Buffer | undefined {
   return readRegularFile(file, MARKER_MAX_BYTES) ?? Buffer.alloc(0);
 }
 
-/** What the marker says netcaster wrote; a marker that cannot be read falls back to the known layout. */
+/**
+ * Whether the marker is whole: a JSON object from its first byte to its last (not cut short,
+ * emptied or replaced by something else). Parsing it all would cost a build that finds OUT up to
+ * date 10-14 ms on 10,000 episodes; ownedByMarker parses it when it is first needed.
+ */
+function looksWhole(bytes: Buffer): boolean {
+  const text = bytes.toString('latin1').trim();
+  return text.startsWith('{') && text.endsWith('}');
+}
+
+/**
+ * What the marker says netcaster wrote. One damaged inside (looksWhole cannot see everything) owns
+ * nothing but itself: a file of OUT that netcaster cannot prove it wrote is never removed or
+ * replaced. (A fallback on the known layout removed the podcaster's own files under media/.)
+ */
 function ownedByMarker(bytes: Buffer): (rel: string) => boolean {
   try {
     const data = JSON.parse(bytes.toString('utf8'));
@@ -291,9 +311,9 @@ function ownedByMarker(bytes: Buffer): (rel: string) => boolean {
       return (rel) => rel === EXPORT_MARKER || files.has(rel);
     }
   } catch {
-    // unreadable: the known layout
+    // damaged: owns nothing
   }
-  return legacyOwned;
+  return (rel) => rel === EXPORT_MARKER;
 }
 
 function legacyOwned(rel: string): boolean {

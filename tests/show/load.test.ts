@@ -147,3 +147,18 @@ test("episode folders listed a moment ago (the check's fingerprint walk) are not
   assert.deepEqual(loaded.episodes.find((e) => e.slug === '001-one')?.files, ['episode.yaml', 'notes.md', 'said-by-the-walk.md']);
   assert.ok(loaded.problems.some((p) => /not valid UTF-8/.test(p.message)));
 });
+
+test('regression: a link to an episode folder (outside the show or inside it) is refused in words, not skipped without one', async () => {
+  const dir = await show({ 'show.yaml': goodShow, '001-one/episode.yaml': goodEpisode });
+  const elsewhere = await show({ '002-two/episode.yaml': goodEpisode, 'assets/readme.txt': 'x' });
+  await fs.symlink(path.join(elsewhere, '002-two'), path.join(dir, '002-two'));
+  await fs.symlink('001-one', path.join(dir, '003-again'));
+  await fs.symlink(path.join(elsewhere, 'assets'), path.join(dir, 'assets')); // no episode.yaml: not an episode, not a word
+  const { problems, episodes } = await loadShow(dir);
+  assert.deepEqual(
+    episodes.map((e) => e.slug),
+    ['001-one'],
+  );
+  assert.deepEqual(problems.map((p) => `${p.level} ${p.file}`).sort(), ['error 002-two/', 'error 003-again/']);
+  assert.match(problems[0].message, /a link to an episode folder.*not published/);
+});

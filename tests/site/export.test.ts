@@ -419,3 +419,24 @@ test('onto another file system (no hard links), media are copied byte for byte f
   assert.notEqual((await fs.stat(exported)).ino, (await fs.stat(entry.path)).ino, 'a copy');
   assert.deepEqual(await fs.readFile(exported), await fs.readFile(entry.path));
 });
+
+test("regression: a show's media file others cannot read (mode 600) is exported as a copy others can, the show's own file untouched (a web server gave 403)", async (t) => {
+  const dir = tempDir('export', t);
+  const site = await fixtureSite(dir);
+  const entry = site.get('/media/045-audio-only/virtzine-045.mp3');
+  assert.ok(entry?.kind === 'file');
+  const source = entry.path;
+  await fs.chmod(source, 0o600);
+  const other = await fs.mkdtemp('/dev/shm/netcaster-export-');
+  t.after(() => fs.rm(other, { recursive: true, force: true }));
+  for (const out of [path.join(dir, 'out'), path.join(other, 'out')]) {
+    await exportSite(site, out);
+    const exported = path.join(out, 'media', '045-audio-only', 'virtzine-045.mp3');
+    const shown = await fs.stat(source);
+    const put = await fs.stat(exported);
+    assert.equal(put.mode & 0o777, 0o644, out);
+    assert.notEqual(put.ino, shown.ino, 'a copy, not a link sharing the private mode');
+    assert.equal(shown.mode & 0o777, 0o600, "the show's file keeps its mode");
+    assert.deepEqual(await fs.readFile(exported), await fs.readFile(source));
+  }
+});

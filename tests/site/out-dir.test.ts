@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { checkOutDir, EXPORT_MARKER, OutDirRefused } from '../../src/site/out-dir.js';
+import { checkOutDir, EXPORT_MARKER, markerBody, OutDirRefused } from '../../src/site/out-dir.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const refused = (pattern: RegExp) => (err: unknown) => err instanceof OutDirRefused && pattern.test(err.message);
@@ -49,12 +49,23 @@ test("the marker decides what is netcaster's; the marker itself always is", asyn
   assert.equal(out.owned('CNAME'), false);
 });
 
-test('an unreadable marker falls back to the layout of earlier versions, never to owning everything', async (t) => {
+test("a marker cut short or emptied is refused: netcaster cannot tell its files from the podcaster's (the layout of earlier versions took media/ for its own)", async (t) => {
   const dir = tempDir('outdir', t);
-  await fs.writeFile(path.join(dir, EXPORT_MARKER), '{ not json');
+  const whole = markerBody(['index.html', 'media/a/b.mp3']);
+  for (const damaged of [whole.slice(0, 30), '', 'not json at all']) {
+    await fs.writeFile(path.join(dir, EXPORT_MARKER), damaged);
+    assert.throws(
+      () => checkOutDir(dir),
+      (e: unknown) => e instanceof OutDirRefused && /is damaged.*never deletes what it did not write/.test(e.message),
+    );
+  }
+});
+
+test('a marker damaged inside (whole at both ends) owns nothing but itself', async (t) => {
+  const dir = tempDir('outdir', t);
+  await fs.writeFile(path.join(dir, EXPORT_MARKER), '{ "files": ["index.html", media/a/b.mp3] }');
   const out = checkOutDir(dir);
-  assert.equal(out.owned('media/a/b.mp3'), true);
-  assert.equal(out.owned('index.html'), true);
-  assert.equal(out.owned('CNAME'), false);
-  assert.equal(out.owned('media'), false, 'a file named like a folder of the layout is not');
+  assert.equal(out.owned(EXPORT_MARKER), true);
+  for (const rel of ['media/a/b.mp3', 'index.html', 'media/extra/promo.mp4', 'static/custom.css', 'CNAME'])
+    assert.equal(out.owned(rel), false, rel);
 });

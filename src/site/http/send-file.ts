@@ -49,20 +49,22 @@ export function sendFile(
   const { stat } = file;
   const size = stat.size;
   const etag = fileEtag(size, stat.mtimeMs);
+  // Never later than the response's Date: a file stamped in the future says now (RFC 9110 §8.8.2.1).
+  const lastModifiedMs = Math.min(stat.mtimeMs, Date.now());
   setHeaders(res, {
     'Accept-Ranges': 'bytes',
     ETag: etag,
-    'Last-Modified': httpDate(stat.mtimeMs),
+    'Last-Modified': httpDate(lastModifiedMs),
     'Cache-Control': cacheControl(key),
   });
   if (downloadName !== undefined) res.setHeader('Content-Disposition', attachment(downloadName));
 
-  const condition = preconditions(req.headers, etag, stat.mtimeMs);
+  const condition = preconditions(req.headers, etag, lastModifiedMs);
   if (condition !== 'send') return endEmpty(res, condition === 'failed' ? 412 : 304);
 
   // Range handling is defined for GET only (RFC 9110 §14.2); If-Range turns a stale Range into a full response (§13.1.5).
   const range =
-    req.method === 'GET' && ifRangeHolds(header(req, 'if-range'), etag, stat.mtimeMs)
+    req.method === 'GET' && ifRangeHolds(header(req, 'if-range'), etag, lastModifiedMs)
       ? parseRange(header(req, 'range'), size)
       : ({ kind: 'ignore' } as const);
 

@@ -13,11 +13,12 @@ import { listen, request } from './client.js';
 type FileEntry = Extract<SiteEntry, { kind: 'file' }>;
 
 /** A published file of `size` random bytes, and a server sending it at /media/ep1/a.mp3 and /download/ep1/a.mp3. */
-async function serve(t: TestContext, size = 10_000) {
+async function serve(t: TestContext, size = 10_000, mtime?: Date) {
   const dir = tempDir('send-file', t);
   const file = path.join(dir, 'a.mp3');
   const bytes = randomBytes(size);
   fs.writeFileSync(file, bytes);
+  if (mtime) fs.utimesSync(file, mtime, mtime);
   const stat = fs.statSync(file);
   const entry: FileEntry = { kind: 'file', contentType: 'audio/mpeg', path: file, size: stat.size, mtimeMs: stat.mtimeMs, root: dir };
   const files = new PublishedFiles();
@@ -170,4 +171,14 @@ test('RefusalLog: one line per file and reason, again when the reason changes or
     'refused /media/a: the file changed',
     'refused /media/a: the file changed',
   ]);
+});
+
+test('regression: a file stamped in the future is Last-Modified now, never after the Date header (RFC 9110 §8.8.2.1), and If-Modified-Since still works', async (t) => {
+  const s = await serve(t, 1000, new Date('2030-01-01T00:00:00Z'));
+  const r = await s.get('/media/ep1/a.mp3');
+  assert.equal(r.status, 200);
+  const lastModified = Date.parse(String(r.headers['last-modified']));
+  assert.ok(lastModified <= Date.parse(String(r.headers.date)), `${r.headers['last-modified']} after ${r.headers.date}`);
+  const again = await s.get('/media/ep1/a.mp3', { 'if-modified-since': String(r.headers.date) });
+  assert.equal(again.status, 304);
 });
