@@ -20,6 +20,7 @@ import type { ShowTargets } from './targets.js';
 
 export interface UnreadableLine {
   file: string;
+  /** 0: the whole file (it could not be opened). */
   line: number;
   message: string;
 }
@@ -31,6 +32,12 @@ export interface ImportResult {
   unreadable: UnreadableLine[];
   downloads: number;
   feedFetches: number;
+  /**
+   * Lines that fetched a media file (a GET answered 200 or 206, a media file's extension) the show
+   * does not publish under that path, and the first of their paths. Not remembered as imported.
+   */
+  unpublished: number;
+  firstUnpublished?: string;
 }
 
 export interface ImportOptions {
@@ -70,6 +77,7 @@ export async function importLogs(
     unreadableCount: 0,
     downloads: 0,
     feedFetches: 0,
+    unpublished: 0,
   };
   const maxReported = options.maxReported ?? 1000;
   /** Digests of the lines counted in this run (written with the counts at the end). */
@@ -81,7 +89,15 @@ export async function importLogs(
   };
 
   for (const file of files) {
-    const input = isGzip(file)
+    let gzip: boolean;
+    try {
+      gzip = isGzip(file);
+    } catch (err) {
+      // One log that cannot be read (its mode, a folder) is said; the others are counted.
+      unreadable(file, 0, `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      continue;
+    }
+    const input = gzip
       ? fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(zlib.createGunzip())
       : fs.createReadStream(file, { highWaterMark: 1 << 20 });
     let fields = CLOUDFRONT_FIELDS;
@@ -89,6 +105,8 @@ export async function importLogs(
     let lines: string[] = [];
     let numbers: number[] = [];
     let nextPrune = -Infinity;
+    /** The earliest time among the lines of the batch being counted. */
+    let batchEarliest = Infinity;
 
     /** Counts the lines of a batch that are new. */
     const countBatch = (fresh: Set<string>, digests: string[]) => {
@@ -104,10 +122,18 @@ export async function importLogs(
           unreadable(file, numbers[i], record);
           continue;
         }
+        if (fetchedUnpublishedMedia(record, targets)) {
+          // Not remembered: renamed files (encode --force) or the wrong show folder, put right,
+          // and the same log imported again counts these lines.
+          result.unpublished++;
+          result.firstUnpublished ??= record.path;
+          continue;
+        }
         if (!seenThisRun.add(d)) {
           result.repeated++;
           continue;
         }
+        if (record.time < batchEarliest) batchEarliest = record.time;
         const counted = countRecord(record, session, targets);
         if (counted === 'download') result.downloads++;
         if (counted === 'feed') result.feedFetches++;
@@ -122,11 +148,14 @@ export async function importLogs(
       session.batch(() => countBatch(fresh, digests));
       lines = [];
       numbers = [];
-      // Logs run in time order: windows closed an hour before the latest line are done with
-      // (the hour allows for lines a little out of order). Keeps memory flat over long logs;
-      // looked at once per hour of log, not per batch (a walk over every open window).
-      const until = session.counter.latest - 3600_000;
-      if (until >= nextPrune) {
+      // Windows closed an hour before the earliest line of this batch are done with (the hour
+      // allows for lines a little out of order), which keeps memory flat over long logs; looked at
+      // once per hour of log, not per batch (a walk over every open window). By the earliest line,
+      // not the latest: one line dated years ahead, or logs given newest first (`access.log*`),
+      // dropped the windows of listeners still downloading, and each was counted twice or never.
+      const until = batchEarliest - 3600_000;
+      batchEarliest = Infinity;
+      if (Number.isFinite(until) && until >= nextPrune) {
         session.counter.prune(until);
         nextPrune = until + 3600_000;
       }
@@ -191,6 +220,18 @@ export async function importLogs(
   }
   await session.flush(Date.now(), seenThisRun.strings(), seenThisRun.size);
   return result;
+}
+
+const MEDIA_EXTENSION = /\.(mp3|m4a|m4b|m4v|mp4|mov|webm|ogg|oga|ogv|opus|flac|wav|aac|mkv|mka)$/i;
+
+/** A GET answered with bytes, of a path with a media file's extension, that names none of the show's files. */
+function fetchedUnpublishedMedia(record: LogRecord, targets: ShowTargets): boolean {
+  return (
+    record.method === 'GET' &&
+    (record.status === 200 || record.status === 206) &&
+    MEDIA_EXTENSION.test(record.path) &&
+    targets.resolve(record.path).kind === 'other'
+  );
 }
 
 /** One log record through the engine. */

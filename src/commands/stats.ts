@@ -20,6 +20,7 @@ import { ShowTargets } from '../audience/targets.js';
 import { loadRules } from '../audience/user-agents.js';
 import { FORMATS } from '../media/formats.js';
 import { printProblems } from './problem-groups.js';
+import { visible } from './terminal.js';
 import type { CommandContext } from './context.js';
 
 const usage =
@@ -111,9 +112,15 @@ async function runImport(args: string[], options: Options): Promise<number> {
       },
     });
     if (tty) process.stderr.write('\r\x1b[K');
-    for (const u of result.unreadable) process.stderr.write(`${u.file}:${u.line}: ${u.message}\n`);
+    for (const u of result.unreadable) process.stderr.write(`${u.file}${u.line > 0 ? `:${u.line}` : ''}: ${u.message}\n`);
     if (result.unreadableCount > result.unreadable.length)
       process.stderr.write(`... and ${result.unreadableCount - result.unreadable.length} more unreadable lines\n`);
+    if (result.unpublished)
+      process.stderr.write(
+        `${result.unpublished} line${result.unpublished === 1 ? '' : 's'} fetched media files that ${showDir} does not publish under that path ` +
+          `(the first: ${visible(result.firstUnpublished ?? '')}): not counted, and not remembered, so if they are this show's ` +
+          `(files renamed since, or another show folder), put that right and import the same logs again\n`,
+      );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       `Read ${result.lines} lines from ${files.length} file${files.length === 1 ? '' : 's'} in ${seconds} s: ${result.downloads} downloads and ${result.feedFetches} feed listeners counted, ` +

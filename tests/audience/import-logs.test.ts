@@ -143,3 +143,61 @@ test('countRecord: a path the show does not publish, or a file gone from disk, c
   const gone = new ShowTargets(targets.catalog);
   assert.equal(countRecord({ ...record, ip: '203.0.113.2', path: '/media/ep1/ep1.mp3' }, session, gone), undefined);
 });
+
+test('regression: logs given newest first (as access.log* globs them), or a line dated years ahead, count a download split by 20,000 lines once', async (t) => {
+  const { run, write, day, counted } = await setUp(t);
+  const half = Math.floor(size / 2);
+  const at = (hour: string) => `[${day}/Nov/2026:${hour}:00:00 +0000]`;
+  const part = (hour: string, range: string, bytes: number) =>
+    `203.0.113.7 - - ${at(hour)} "GET /media/ep1/ep1.mp3 HTTP/1.1" 206 ${bytes} "-" "${GPODDER}" "${range}"`;
+  const filler = Array.from(
+    { length: 20_000 },
+    (_, i) => `198.51.100.${i % 250} - - ${at('11')} "GET /nothing/${i} HTTP/1.1" 404 10 "-" "curl/8"`,
+  );
+  const older = write(
+    'access.log.1',
+    [part('10', `bytes=0-${half - 1}`, half), ...filler, part('20', `bytes=${half}-`, size - half)].join('\n'),
+  );
+  // The newer log first, its only line (a HEAD of the episode: no download, but a line of it) years after the older log's.
+  const newer = write('access.log', `203.0.113.8 - - [01/Jan/2030:10:00:00 +0000] "HEAD /media/ep1/ep1.mp3 HTTP/1.1" 200 0 "-" "curl/8"\n`);
+  const r = await run([newer, older]);
+  assert.deepEqual(r.unreadable, []);
+  assert.equal(r.downloads, 1);
+  assert.equal(await counted(), 1);
+});
+
+test('a log that cannot be opened is reported by its name, and the other logs are counted', async (t) => {
+  const { run, write, dir, line, counted } = await setUp(t);
+  const ok = write('ok.log', `${line(1)}\n`);
+  const folder = path.join(dir, 'a-folder.log');
+  fs.mkdirSync(folder);
+  const r = await run([folder, ok]);
+  assert.equal(r.downloads, 1);
+  assert.equal(await counted(), 1);
+  assert.equal(r.unreadable.length, 1);
+  assert.deepEqual({ file: r.unreadable[0].file, line: r.unreadable[0].line }, { file: folder, line: 0 });
+  assert.match(r.unreadable[0].message, /cannot read it \(EISDIR\)/);
+});
+
+test('regression: lines that fetched media files the show does not publish are said, and not remembered: imported again once the show is put right, they count', async (t) => {
+  const { run, write, dir, line, counted } = await setUp(t);
+  // The file as it was named when the log was written (before a re-encode renamed it).
+  const log = write('renamed.log', `${line(1).replace('/media/ep1/ep1.mp3', '/media/ep1/old-name.mp3')}\n${line(2)}\n`);
+  const first = await run([log]);
+  assert.equal(first.downloads, 1);
+  assert.equal(first.unpublished, 1);
+  assert.equal(first.firstUnpublished, '/media/ep1/old-name.mp3');
+  // Put right (the show publishes that name again): the same log counts the line it could not before.
+  fs.copyFileSync(fixtureMp3, path.join(dir, 'old-name.mp3'));
+  const ep1 = episode('ep1', '2026-10-01T00:00:00Z');
+  const fixed = new ShowTargets({
+    show: show(),
+    episodes: [{ ...ep1, media: [{ ...ep1.media[0], fileName: 'old-name.mp3', path: path.join(dir, 'old-name.mp3') }] }],
+  } as Catalog);
+  const second = await importLogs([log], store, await CountingSession.open(store, loadRules('')), fixed, { format: 'nginx' });
+  assert.deepEqual(
+    { downloads: second.downloads, repeated: second.repeated, unpublished: second.unpublished },
+    { downloads: 1, repeated: 1, unpublished: 0 },
+  );
+  assert.equal(await counted(), 2);
+});
