@@ -2,8 +2,8 @@
 //
 // It follows the IAB Tech Lab Podcast Measurement Technical Guidelines v2.2
 // (https://iabtechlab.com/standards/podcast-measurement-guidelines/):
-// - only a GET answered 200 or 206 can count; HEAD, 304, errors and the `bytes=0-1` / `bytes=0-0`
-//   probes players send to learn a file's length never do;
+// - only a GET answered 200 or 206 can count; HEAD, 304 and errors never do, nor by themselves the
+//   `bytes=0-1` / `bytes=0-0` probes players send to learn a file's length (their bytes join the rest);
 // - a download is the file's header plus one minute of content (the whole file when it is shorter),
 //   a byte offset worked out per file from its own index (see one-minute.ts); one listener's
 //   ranges are merged as a union of byte intervals, so a retry or an overlap never counts twice;
@@ -218,7 +218,10 @@ export class Counter {
     // If-None-Match or If-Modified-Since, and on most days the feed has not changed.
     const feedNotModified = hit.status === 304 && hit.target.kind === 'feed';
     if (hit.status !== 200 && hit.status !== 206 && !feedNotModified) return { rejected: 'status' };
-    if (isProbe(hit.range)) return { rejected: 'probe' };
+    // A probe answered as asked (206) tells a player the file's length: never a download by itself,
+    // but its bytes are the listener's like any others (AVPlayer asks bytes=0-1, then bytes=2-). A
+    // server that ignored the Range and sent the whole file (200) sent a download.
+    const probe = hit.status === 206 && isProbe(hit.range);
     const ua = classifyUserAgent(hit.userAgent, this.options.rules);
     const rejected = uaRejection(ua);
     if (rejected) return { rejected };
@@ -264,7 +267,7 @@ export class Counter {
     }
     if (covered < threshold) {
       if (changed) this.put(key, entry);
-      return { rejected: 'short' };
+      return { rejected: probe ? 'probe' : 'short' };
     }
     entry.counted = true;
     entry.files = {}; // counted: the byte ranges are of no more use

@@ -49,6 +49,7 @@ export class DuckDbStore implements AudienceStore {
     const store = new DuckDbStore(path.resolve(file), undefined, undefined);
     await store.connect();
     for (const statement of SCHEMA) await store.connection!.run(statement);
+    keepPrivate(path.dirname(file), path.basename(file));
     return store;
   }
 
@@ -261,5 +262,24 @@ export class DuckDbStore implements AudienceStore {
 
   async close(): Promise<void> {
     await this.release();
+  }
+}
+
+/**
+ * The database holds the day keys and hashed listeners (docs/how-we-count.md: testable against
+ * guessed addresses while a key lives), so only its owner may read it. mkdir's 0700 applies only to
+ * a folder netcaster makes; a data folder that was there already (755) left the database 644. Such
+ * a folder is made the owner's alone when it holds nothing but the database's files; otherwise
+ * (someone else's files live there too) the database's own files are.
+ */
+function keepPrivate(dir: string, database: string): void {
+  try {
+    if (!(fs.statSync(dir).mode & 0o077)) return;
+    const names = fs.readdirSync(dir);
+    const ours = names.filter((name) => name === database || name.startsWith(`${database}.`));
+    if (ours.length === names.length) fs.chmodSync(dir, 0o700);
+    else for (const name of ours) fs.chmodSync(path.join(dir, name), 0o600);
+  } catch {
+    // Not ours to change (another owner): left as it is.
   }
 }

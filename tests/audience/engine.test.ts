@@ -82,6 +82,12 @@ describe('requests that never count', () => {
     assert.equal(counter().add(hit({ status: 206, range: 'bytes=0-1', sent: [[0, 1]] })).rejected, 'probe');
     assert.equal(counter().add(hit({ status: 206, range: 'bytes=0-0', sent: [[0, 0]] })).rejected, 'probe');
   });
+  it("regression: but a probe's bytes join the listener's ranges (bytes=0-1, then bytes=2-), and a probe answered with the whole file is a download", () => {
+    const c = counter();
+    assert.equal(c.add(hit({ status: 206, range: 'bytes=0-1', sent: [[0, 1]] })).rejected, 'probe');
+    assert.ok(c.add(hit({ status: 206, range: 'bytes=2-', sent: [[2, THRESHOLD + 10]] })).download);
+    assert.ok(counter().add(hit({ status: 200, range: 'bytes=0-1', sent: [[0, THRESHOLD + 10]] })).download);
+  });
   it('but bytes=0- is a listener starting at the beginning', () => {
     assert.ok(counter().add(hit({ status: 206, range: 'bytes=0-' })).download);
   });

@@ -22,6 +22,22 @@ test('open makes the data folder, private to its owner, and names the file it us
   }
 });
 
+test("regression: a data folder that was there already, readable by all, is made the owner's when only the database lives there; else the database's files are", async (t) => {
+  const root = tempDir('duckdb', t);
+  const alone = path.join(root, 'alone');
+  const shared = path.join(root, 'shared');
+  for (const dir of [alone, shared]) fs.mkdirSync(dir, { mode: 0o755 });
+  fs.chmodSync(alone, 0o755);
+  fs.chmodSync(shared, 0o755);
+  fs.writeFileSync(path.join(shared, 'notes.txt'), 'mine');
+  fs.chmodSync(path.join(shared, 'notes.txt'), 0o644);
+  for (const dir of [alone, shared]) await (await DuckDbStore.open(path.join(dir, 'audience.duckdb'))).close();
+  assert.equal(fs.statSync(alone).mode & 0o777, 0o700);
+  assert.equal(fs.statSync(shared).mode & 0o777, 0o755, 'a folder holding other files is not changed');
+  assert.equal(fs.statSync(path.join(shared, 'audience.duckdb')).mode & 0o077, 0, "but the database is its owner's alone");
+  assert.equal(fs.statSync(path.join(shared, 'notes.txt')).mode & 0o777, 0o644);
+});
+
 test('a data folder that cannot be made is a StoreError naming it', async (t) => {
   const blocker = path.join(tempDir('duckdb', t), 'a-file');
   fs.writeFileSync(blocker, 'x');
