@@ -10,7 +10,7 @@ import { findLock, LOCK_FILE, type LockFindings } from './lock.js';
 import { isObject, problemsLookWritten, SETTLED_MS } from './snapshot.js';
 import type { CatalogBrief } from '../contract/catalog.js';
 
-const VERSION = 1;
+const VERSION = 2; // 2: published episodes withdrawn by a draft or a later date
 
 /** The lock file as lstat or fstat saw it; null when there is none. A write in place moves its ctime, a rename over it its inode. */
 type LockStamp = { dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number } | null;
@@ -58,8 +58,19 @@ function findingsLookWritten(x: unknown): x is LockFindings {
   if (!isObject(x) || !isObject(x.feedGuids) || !problemsLookWritten(x.problems)) return false;
   if (!Object.values(x.feedGuids).every((g) => typeof g === 'string')) return false;
   const u = x.unrecorded;
+  const w = x.withdrawn;
   return (
-    u === undefined ||
-    (isObject(u) && typeof u.feeds === 'boolean' && Array.isArray(u.episodes) && u.episodes.every((g) => typeof g === 'string'))
+    (u === undefined ||
+      (isObject(u) && typeof u.feeds === 'boolean' && Array.isArray(u.episodes) && u.episodes.every((g) => typeof g === 'string'))) &&
+    (w === undefined ||
+      (Array.isArray(w) &&
+        w.every(
+          (e) =>
+            isObject(e) &&
+            typeof e.slug === 'string' &&
+            typeof e.firstPublished === 'string' &&
+            typeof e.draft === 'boolean' &&
+            typeof e.date === 'string',
+        )))
   );
 }

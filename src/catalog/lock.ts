@@ -270,6 +270,45 @@ export interface LockFindings {
    * the lock lacks (added once published). None when there is no catalog or the lock cannot be read.
    */
   unrecorded?: { feeds: boolean; episodes: string[] };
+  /**
+   * Published episodes (in the lock) now drafts or dated after they were published: whether each
+   * has left the feeds depends on the clock (lockProblemsAt), which these findings, kept while the
+   * show stands still, must not depend on.
+   */
+  withdrawn?: WithdrawnEpisode[];
+}
+
+export interface WithdrawnEpisode {
+  slug: string;
+  firstPublished: string;
+  draft: boolean;
+  date: string;
+}
+
+/**
+ * The lock's problems at `now`: its findings', and a warning for each published episode that a
+ * draft or a date still to come takes out of the feeds and the site (apps that have it keep it,
+ * and its media URLs stop working): the same promise broken as by a folder removed, and that one
+ * is said (lockProblems); these were silent.
+ */
+export function lockProblemsAt(findings: LockFindings, now: Date): Problem[] {
+  const withdrawn = (findings.withdrawn ?? []).filter((e) => e.draft || Date.parse(e.date) > now.getTime());
+  if (withdrawn.length === 0) return findings.problems;
+  const said = (e: WithdrawnEpisode) =>
+    e.draft
+      ? `was published (${e.firstPublished}, ${LOCK_FILE}) and is now a draft`
+      : `was published dated ${e.firstPublished} (${LOCK_FILE}) and is now dated ${e.date}, still to come`;
+  return [
+    ...findings.problems,
+    ...withdrawn.map(
+      (e): Problem => ({
+        level: 'warning',
+        file: `${e.slug}/episode.yaml`,
+        field: e.draft ? 'draft' : 'date',
+        message: `${said(e)}: it leaves the feeds and the site${e.draft ? '' : ' until then'}, while apps that have it keep listing it and its media URLs stop working`,
+      }),
+    ),
+  ];
 }
 
 /** The lock read once, and all a check learns from it (LockFindings); with the lock's stat, for lock-findings.ts. */
@@ -283,6 +322,13 @@ export function findLock(
   if (catalog && read.problems.length === 0) {
     const missing = unrecorded(read.lock, catalog, baseUrl ?? catalog.show.baseUrl);
     findings.unrecorded = { feeds: missing.feeds.length + missing.guids.length > 0, episodes: missing.episodes.map((e) => e.guid) };
+    const withdrawn: WithdrawnEpisode[] = [];
+    for (const e of catalog.episodes) {
+      const locked = Object.hasOwn(read.lock.episodes, e.guid) ? read.lock.episodes[e.guid] : undefined;
+      if (locked && (e.draft || Date.parse(e.date) > Date.parse(locked.firstPublished)))
+        withdrawn.push({ slug: e.slug, firstPublished: locked.firstPublished, draft: e.draft, date: e.date });
+    }
+    if (withdrawn.length) findings.withdrawn = withdrawn;
   }
   return { findings, stat: read.stat };
 }
@@ -361,13 +407,15 @@ function lockProblems(read: LockRead, showDir: string, catalog: CatalogBrief | u
       // (src/show/load.ts), and nothing else would say that the episode left the feeds.
       const folder = fs.lstatSync(path.join(showDir, locked.slug), { throwIfNoEntry: false });
       if (!folder?.isDirectory()) {
+        // The guid and the folder in quotes: values, so that a thousand episodes gone are one line
+        // of `check`'s report (src/commands/problem-groups.ts), not a thousand.
         problems.push({
           level: 'warning',
           file: LOCK_FILE,
-          field: `episodes.${guid}`,
+          field: `episodes."${guid}"`,
           message: folder?.isSymbolicLink()
-            ? `the published episode ${locked.slug} is a symbolic link, which netcaster does not read as an episode folder: it is gone from the feeds and the site (move the folder itself into the show)`
-            : `the published episode ${locked.slug} is gone from the show: apps keep listing it, but its media URLs stop working`,
+            ? `the published episode "${locked.slug}" is a symbolic link, which netcaster does not read as an episode folder: it is gone from the feeds and the site (move the folder itself into the show)`
+            : `the published episode "${locked.slug}" is gone from the show: apps keep listing it, but its media URLs stop working`,
         });
       }
     }

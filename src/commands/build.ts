@@ -10,7 +10,7 @@ import type { LoadedShow } from '../show/load.js';
 import { READ_LIMITS } from '../show/show-file.js';
 import { HashFailed, IntegrityHashes } from '../catalog/integrity.js';
 import { MediaPool } from '../media/pool.js';
-import { recordPublished, withBaseUrlFlag } from '../catalog/lock.js';
+import { lockProblemsAt, recordPublished, withBaseUrlFlag } from '../catalog/lock.js';
 import { nextRelease, publishedEpisodes } from '../catalog/status.js';
 import type { Catalog, CatalogBrief, EpisodeBrief } from '../contract/catalog.js';
 import { packageRoot, publicDir } from '../paths.js';
@@ -70,7 +70,7 @@ async function checkAndBuild(
     onManifests: (loaded) => hashes.hashFromManifests(loaded),
   });
   const { brief } = checked;
-  const problems = [...checked.problems, ...withBaseUrlFlag(checked.lock.problems, baseUrlFlag)];
+  const problems = [...checked.problems, ...withBaseUrlFlag(lockProblemsAt(checked.lock, now), baseUrlFlag)];
   const publishable = brief && !problems.some((p) => p.level === 'error');
   const baseUrl = brief && (baseUrlFlag ?? brief.show.baseUrl)?.replace(/\/+$/, '');
   // artworkMade: the show was read afresh, and its whole catalog is at hand.

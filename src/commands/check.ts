@@ -1,6 +1,7 @@
 // netcaster check [DIR] [--json] [--strict] [--loudness]
 // Exit 0: publishable (warnings allowed unless --strict); 1: problems found; 2: bad usage.
 import { checkShowBrief } from '../catalog/check-show.js';
+import { lockProblemsAt } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import { draftsWaitingForMedia } from '../live/live-catalog.js';
 import type { Catalog, CatalogBrief } from '../contract/catalog.js';
@@ -20,7 +21,7 @@ export async function run({ dir, options, now }: CommandContext): Promise<number
   // Loudness only when asked: it decodes every file once (then it is cached, src/encode/loudness-check.ts).
   const loudness = options.loudness && catalog ? await (await import('../encode/loudness-check.js')).checkLoudness(catalog) : [];
   // What was published must stay where subscribers found it (netcaster.lock).
-  const all = [...problems, ...loudness, ...checked.lock.problems];
+  const all = [...problems, ...loudness, ...lockProblemsAt(checked.lock, now)];
   return report(options, all, catalog ?? brief, checked.mediaFiles, now);
 }
 

@@ -2,7 +2,7 @@
 // Exit 0 whatever the show's problems (this is a report, `check` is the gate); 1 if the show
 // cannot be read at all.
 import { checkShow } from '../catalog/check-show.js';
-import { LOCK_FILE, readLock } from '../catalog/lock.js';
+import { LOCK_FILE, lockProblemsAt, readLock } from '../catalog/lock.js';
 import { episodeStatus } from '../catalog/status.js';
 import { describeProblem, draftsWaitingForMedia, errorsByFolder, formatTime, relativeTime, SHOW_KEY } from '../live/live-catalog.js';
 import { printProblems } from './problem-groups.js';
@@ -20,7 +20,7 @@ export async function run({ dir, now }: CommandContext): Promise<number> {
     return 1;
   }
   const { lock, exists } = readLock(dir);
-  const allProblems = [...problems, ...checked.lock.problems];
+  const allProblems = [...problems, ...lockProblemsAt(checked.lock, now)];
   const lockedSlugs = new Set(Object.values(lock.episodes).map((e) => e.slug));
 
   const byStatus = { published: [] as string[], scheduled: [] as string[], draft: [] as string[] };

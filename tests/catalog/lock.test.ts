@@ -2,7 +2,16 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findLock, LOCK_FILE, publishedFeedGuids, readLock, recordPublished, withPublishedFeedGuids } from '../../src/catalog/lock.js';
+import {
+  findLock,
+  LOCK_FILE,
+  lockProblemsAt,
+  publishedFeedGuids,
+  readLock,
+  recordPublished,
+  withPublishedFeedGuids,
+} from '../../src/catalog/lock.js';
+import { groupProblems } from '../../src/commands/problem-groups.js';
 import { lockProblemsOf } from '../support/lock.js';
 import type { Catalog } from '../../src/contract/catalog.js';
 import { podcastGuid } from '../../src/catalog/feed-guid.js';
@@ -165,7 +174,7 @@ test('a published episode gone from the show is a warning, unless its folder is 
   gone.episodes = gone.episodes.filter((e) => e.slug !== '001-first');
   assert.deepEqual(
     lockProblemsOf(dir, gone, undefined).map((p) => [p.level, p.file, p.field]),
-    [['warning', LOCK_FILE, 'episodes.guid-001-first']],
+    [['warning', LOCK_FILE, 'episodes."guid-001-first"']],
   );
   fs.mkdirSync(path.join(dir, '001-first'));
   assert.deepEqual(lockProblemsOf(dir, gone, undefined), []);
@@ -182,9 +191,9 @@ test('a published episode whose folder became a symbolic link (not read as an ep
   const problems = lockProblemsOf(dir, gone, undefined);
   assert.deepEqual(
     problems.map((p) => [p.level, p.file, p.field]),
-    [['warning', LOCK_FILE, 'episodes.guid-001-first']],
+    [['warning', LOCK_FILE, 'episodes."guid-001-first"']],
   );
-  assert.match(problems[0].message, /001-first is a symbolic link/);
+  assert.match(problems[0].message, /"001-first" is a symbolic link/);
 });
 
 test('an unreadable lock (a merge conflict) is an error and is never overwritten', () => {
@@ -251,4 +260,33 @@ test('a published feed whose guid show.yaml changes is an error on feeds.<name>.
   const kept = catalog();
   kept.show.feeds[0] = { ...kept.show.feeds[0], guid: podcastGuid('https://tiny.example/feeds/audio.xml').toUpperCase() };
   assert.deepEqual(lockProblemsOf(dir, kept, undefined), [], 'the same UUID in capitals is the same guid');
+});
+
+test('regression: a published episode made a draft, or dated after it was published, is a warning while it is out of the feeds (it was silent)', () => {
+  const dir = tempShow();
+  recordPublished(dir, catalog(), { now: NOW });
+  const later = catalog();
+  later.episodes = later.episodes.map((e) =>
+    e.slug === '002-second' ? { ...e, draft: true } : e.slug === '001-first' ? { ...e, date: '2041-01-01T00:00:00Z' } : e,
+  );
+  const { findings } = findLock(dir, later, undefined);
+  assert.deepEqual(findings.problems, [], 'the findings (kept while the show stands still) do not depend on the clock');
+  const said = (now: Date) => lockProblemsAt(findings, now).map((p) => `${p.level} ${p.file} ${p.field}`);
+  assert.deepEqual(said(NOW), ['warning 002-second/episode.yaml draft', 'warning 001-first/episode.yaml date']);
+  assert.match(lockProblemsAt(findings, NOW)[1].message, /now dated 2041-01-01T00:00:00Z, still to come: it leaves the feeds/);
+  // Once that date has come, the episode is back in the feeds: nothing to say of it.
+  assert.deepEqual(said(new Date('2041-01-02T00:00:00Z')), ['warning 002-second/episode.yaml draft']);
+  // Drafts and scheduled episodes never published are none of the lock's business.
+  assert.deepEqual(lockProblemsAt(findLock(dir, catalog(), undefined).findings, NOW), []);
+});
+
+test('regression: a thousand published episodes gone are one line of the report, not a thousand', () => {
+  const dir = tempShow();
+  const many = catalog();
+  many.episodes = Array.from({ length: 1000 }, (_, i) => episode(`${String(i).padStart(4, '0')}-ep`, '2025-01-01T00:00:00Z'));
+  recordPublished(dir, many, { now: NOW });
+  const gone = catalog();
+  const lines = groupProblems(lockProblemsOf(dir, gone, undefined));
+  assert.equal(lines.length, 1);
+  assert.ok(lines[0].kind === 'group' && lines[0].count === 1000, JSON.stringify(lines[0]));
 });
