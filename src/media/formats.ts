@@ -57,11 +57,59 @@ export function checkDeclaredFormat(format: string, fileName: string, facts: Med
     });
   }
 
+  if (rule && facts.container === 'MP4' && rule.containers.includes('MP4')) findings.push(...mp4Codecs(declared, rule, facts));
+
   // A name that lies about the container misleads players and browsers, which go by it.
   const byName = Object.hasOwn(FORMATS, extension) ? FORMATS[extension] : undefined;
   if (byName && extension !== declared && !byName.containers.includes(facts.container)) {
     findings.push({ level: 'error', message: `the file name ends in .${extension} but the file is ${found}${suggestion(facts)}` });
   }
+  return findings;
+}
+
+/**
+ * What Apple's players play from an MP4 (https://podcasters.apple.com/support/893-audio-requirements,
+ * and the video formats its players take): others play in few apps. Their names as probe.ts gives them.
+ */
+const MP4_AUDIO_PLAYED = new Set(['AAC', 'MP3', 'ALAC', 'AC-3', 'E-AC-3']);
+const MP4_VIDEO_PLAYED = new Set(['H.264', 'HEVC', 'MPEG-4 Visual']);
+/** Codecs probe.ts knows by name that Apple's players do not play from an MP4. */
+const MP4_AUDIO_KNOWN = new Set(['Opus', 'FLAC']);
+const MP4_VIDEO_KNOWN = new Set(['VP9', 'AV1']);
+/** Still images on a video track: an enhanced podcast's chapter pictures, not a video. */
+const STILL_IMAGES = new Set(['jpeg', 'png ', 'png']);
+
+/** An MP4's tracks against what it is offered as: a video offered as audio, codecs podcast apps do not play, no track at all. */
+function mp4Codecs(declared: string, rule: FormatRule, facts: MediaFacts): Finding[] {
+  const findings: Finding[] = [];
+  const motion = facts.hasVideo && !STILL_IMAGES.has(facts.videoCodec ?? '');
+  if (!rule.video && !facts.hasAudio && !motion) {
+    findings.push({ level: 'error', message: 'the file has no audio or video track: nothing in it plays' });
+  }
+  if (!rule.video && motion) {
+    findings.push({
+      level: 'error',
+      message: `declared as ${declared}, an audio format, but the file has ${facts.videoCodec ?? 'unknown'} video; offer it as m4v, or take the video out`,
+    });
+  }
+  const codec = (kind: string, name: string | undefined, played: Set<string>, known: Set<string>, instead: string): Finding[] => {
+    if (name !== undefined && played.has(name)) return [];
+    if (name !== undefined && known.has(name))
+      return [
+        {
+          level: 'warning',
+          message: `${name} ${kind} in an MP4 plays in few podcast apps (Apple's players do not play it): encode ${instead}`,
+        },
+      ];
+    return [
+      {
+        level: 'error',
+        message: `${kind} of a codec netcaster does not know (${name ?? 'none named'}): no podcast app can be expected to play it; encode ${instead}`,
+      },
+    ];
+  };
+  if (facts.hasAudio) findings.push(...codec('audio', facts.audioCodec, MP4_AUDIO_PLAYED, MP4_AUDIO_KNOWN, 'AAC'));
+  if (rule.video && motion) findings.push(...codec('video', facts.videoCodec, MP4_VIDEO_PLAYED, MP4_VIDEO_KNOWN, 'H.264'));
   return findings;
 }
 

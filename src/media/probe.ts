@@ -359,7 +359,10 @@ async function probeMp4(fd: number, head: Buffer, base: Base): Promise<ProbeResu
   // Tags and cover live in moov/udta or moov/meta; without them music-metadata has nothing for us.
   const metadata = movie.hasMetadata ? await readTags(Buffer.concat([ftypBytes, leanMoov(moov)]), 'video/mp4', findings) : undefined;
 
-  const video = movie.tracks.find((t) => t.handler === 'vide');
+  // The video, not an enhanced podcast's chapter pictures (a track of still JPEGs or PNGs) before it.
+  const video =
+    movie.tracks.find((t) => t.handler === 'vide' && t.codec !== 'jpeg' && t.codec !== 'png ') ??
+    movie.tracks.find((t) => t.handler === 'vide');
   const audio = movie.tracks.find((t) => t.handler === 'soun');
   const duration = movie.duration ?? metadata?.format.duration;
   let chapters = movie.neroChapters;

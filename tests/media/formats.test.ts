@@ -74,3 +74,34 @@ test('an unknown format name: a warning naming it', async () => {
   assert.equal(findings[0].level, 'warning');
   assert.match(findings[0].message, /unknown format name "mp5"/);
 });
+
+test('regression: an H.264 video declared as m4a is an error (audio-only m4v already was one)', async () => {
+  const findings = checkDeclaredFormat('m4a', 'x.m4a', await factsOf('good-faststart.m4v'));
+  assert.equal(findings.length, 1, JSON.stringify(findings));
+  assert.equal(findings[0].level, 'error');
+  assert.match(findings[0].message, /declared as m4a, an audio format, but the file has H\.264 video; offer it as m4v/);
+});
+
+test("an m4a whose video track holds still pictures (an enhanced podcast's chapter images) is audio all the same", async () => {
+  const facts = { ...(await factsOf('audio-only.m4v')), hasVideo: true, videoCodec: 'jpeg' };
+  assert.deepEqual(checkDeclaredFormat('m4a', 'x.m4a', facts), []);
+});
+
+test('regression: MP4 codecs podcast apps do not play are said: Opus, FLAC, VP9, AV1 a warning, a codec no one knows an error, no track at all an error', async () => {
+  const audio = await factsOf('audio-only.m4v');
+  const video = await factsOf('good-faststart.m4v');
+  const said = (format: string, facts: MediaFacts) =>
+    checkDeclaredFormat(format, `x.${format}`, facts).map((f) => `${f.level}: ${f.message}`);
+  assert.deepEqual(said('m4a', { ...audio, audioCodec: 'Opus' }), [
+    "warning: Opus audio in an MP4 plays in few podcast apps (Apple's players do not play it): encode AAC",
+  ]);
+  assert.match(said('m4a', { ...audio, audioCodec: 'FLAC' })[0], /^warning: FLAC audio/);
+  assert.match(said('m4a', { ...audio, audioCodec: 'zzzz' })[0], /^error: audio of a codec netcaster does not know \(zzzz\)/);
+  assert.match(said('m4v', { ...video, videoCodec: 'VP9' })[0], /^warning: VP9 video in an MP4 plays in few podcast apps.*encode H\.264/);
+  assert.match(said('m4v', { ...video, videoCodec: 'abcd' })[0], /^error: video of a codec netcaster does not know \(abcd\)/);
+  assert.deepEqual(said('m4a', { ...audio, hasAudio: false, audioCodec: undefined }), [
+    'error: the file has no audio or video track: nothing in it plays',
+  ]);
+  assert.deepEqual(said('m4a', { ...audio, audioCodec: 'ALAC' }), []);
+  assert.deepEqual(said('m4v', { ...video, videoCodec: 'HEVC' }), []);
+});
