@@ -88,7 +88,7 @@ export const MEDIA_FACTS_CACHE = 'media';
 export const IMAGE_FACTS_CACHE = 'images';
 
 /** Bump when the shape of cached facts or checks changes, so old entries are never trusted. */
-const VERSION = 6; // 5: MP3 seek headers checked against the file, damaged images found; 6: impossible durations refused
+const VERSION = 7; // 5: MP3 seek headers checked against the file, damaged images found; 6: impossible durations refused; 7: an MP4 header longer than its samples refused, chapter pictures not taken for the video
 
 interface Entry<T> {
   size: number;

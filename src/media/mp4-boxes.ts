@@ -140,6 +140,8 @@ export interface Mp4Track {
   /** tref/chap: ids of the text tracks holding this track's chapters. */
   chapterTrackIds: number[];
   samples?: SampleTable;
+  /** Seconds, the sum of the sample durations (stts); undefined when it has none (a fragmented file). */
+  sampleSeconds?: number;
 }
 
 export interface Mp4Movie {
@@ -241,6 +243,15 @@ function parseTrack(buffer: Buffer, trak: Box): Mp4Track {
   if (hdlr) {
     const p = payload(buffer, hdlr);
     if (p.length >= 12) track.handler = p.toString('latin1', 8, 12);
+  }
+  const stts = child(buffer, trak, 'mdia', 'minf', 'stbl', 'stts');
+  if (stts && track.timescale > 0) {
+    // stts: version/flags, entry count, then (sample count, sample delta) pairs.
+    const p = payload(buffer, stts);
+    let units = 0;
+    for (let e = 0, n = p.length >= 8 ? p.readUInt32BE(4) : 0; e < n && 16 + 8 * e <= p.length; e++)
+      units += p.readUInt32BE(8 + 8 * e) * p.readUInt32BE(12 + 8 * e);
+    if (units > 0) track.sampleSeconds = units / track.timescale;
   }
   const stsd = child(buffer, trak, 'mdia', 'minf', 'stbl', 'stsd');
   if (stsd) {

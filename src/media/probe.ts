@@ -377,6 +377,16 @@ async function probeMp4(fd: number, head: Buffer, base: Base): Promise<ProbeResu
     fastStart: layout.fastStart,
   };
   if (duration === undefined) findings.push({ level: 'error', message: 'the MP4 does not state its duration (mvhd)' });
+  // The duration the header states against what the samples add up to: a header that says a
+  // five-second file plays for 27 hours (damaged, or doctored) would go out as itunes:duration.
+  // Edit lists and empty edits move it a little either way; only far more than the samples is said.
+  const sampled = Math.max(0, ...[video, audio].map((t) => t?.sampleSeconds ?? 0));
+  if (duration !== undefined && sampled > 0 && duration > sampled * 1.1 + 5) {
+    findings.push({
+      level: 'error',
+      message: `the MP4's header says it plays for ${formatSeconds(duration)}, but its samples add up to ${formatSeconds(sampled)}: the header is wrong (a damaged file?); remux it, e.g. \`ffmpeg -i in -c copy -movflags +faststart out\``,
+    });
+  }
   if (layout.fastStart === false) {
     findings.push({
       level: 'warning',

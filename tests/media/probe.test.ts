@@ -264,3 +264,23 @@ test('an MP3 whose ID3 tag ends anywhere around the first read (20 KB) and the h
     assert.deepEqual({ ...facts, size: 0, mtimeMs: 0 }, { ...expected, size: 0, mtimeMs: 0 }, `padding ${padding}`);
   }
 });
+
+test('regression: an MP4 whose header claims hours its samples do not hold is an error, not a 27-hour itunes:duration', async (t) => {
+  const dir = tempDir('probe-mvhd', t);
+  const bytes = fs.readFileSync(fixture('good-faststart.m4v'));
+  const mvhd = bytes.indexOf('mvhd');
+  assert.ok(mvhd > 0 && bytes[mvhd + 4] === 0, 'a version 0 mvhd');
+  const timescale = bytes.readUInt32BE(mvhd + 16);
+  bytes.writeUInt32BE(timescale * 97_000, mvhd + 20); // some 27 hours
+  const file = path.join(dir, 'liar.m4v');
+  fs.writeFileSync(file, bytes);
+  const { findings } = await probeMedia(file);
+  const said = findings.filter((f) => f.level === 'error').map((f) => f.message);
+  assert.equal(said.length, 1, JSON.stringify(findings));
+  assert.match(said[0], /header says it plays for 1616:40\.0, but its samples add up to 0:0\d\.\d: the header is wrong/);
+  // The file as ffmpeg wrote it: the same check says nothing.
+  assert.deepEqual(
+    (await probeMedia(fixture('good-faststart.m4v'))).findings.filter((f) => f.level === 'error'),
+    [],
+  );
+});
