@@ -53,7 +53,7 @@ export interface WalkObserver {
   entry(rel: string, name: string, stat: fs.Stats | undefined): void;
 }
 
-const VERSION = 8; // 4: feed guids in the lock; 5: image problems under their manifest field, MP3 seek headers and image pixels checked; 6: dates checked part by part, impossible durations and chapter times refused, SubRip transcripts checked, drafts wait for their files, hidden names, blank titles and guids XML cannot carry refused, Apple's category and description bound and episode number 0 warned of; 7: the warning of a missing baseUrl says what serve does without it; 8: a link to an episode folder is refused in words, MP4 codecs and video offered as m4a checked
+const VERSION = 8; // 4: feed guids in the lock; 5: image problems under their manifest field, MP3 seek headers and image pixels checked; 6: dates checked part by part, impossible durations and chapter times refused, SubRip transcripts checked, drafts wait for their files, hidden names, blank titles and guids XML cannot carry refused, Apple's category and description bound and episode number 0 warned of; 7: the warning of a missing baseUrl says what serve does without it; 8: a link to an episode folder is refused in words, MP4 codecs and video offered as m4a checked, text that is not UTF-8 refused
 /** Files netcaster itself writes into the show folder; they never change what check finds. */
 const IGNORED_AT_TOP = new Set(['netcaster.lock']);
 

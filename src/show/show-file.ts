@@ -13,6 +13,7 @@
 //   4. read from that descriptor, never again by path, with a byte bound checked both on the
 //      fstat size and while reading (a file that grows under us is cut off, not followed).
 // No third-party imports: the snapshot path (catalog/build.ts) stays light.
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -113,10 +114,24 @@ export function readShowFile(abs: string, realShowDir: string, name: string, max
   }
 }
 
-/** readShowFile as UTF-8 text. */
+/**
+ * readShowFile as UTF-8 text. Bytes that are not UTF-8 (a file saved as Latin-1 or UTF-16) are
+ * refused, naming the line: decoded anyway, each became U+FFFD, and "café" went out as "caf\ufffd"
+ * in every feed without a word.
+ */
 export function readShowText(abs: string, realShowDir: string, name: string, maxBytes: number): { text: string; stat: fs.Stats } | Refusal {
   const read = readShowFile(abs, realShowDir, name, maxBytes);
-  return isRefusal(read) ? read : { text: read.bytes.toString('utf8'), stat: read.stat };
+  if (isRefusal(read)) return read;
+  const text = read.bytes.toString('utf8');
+  if (!isUtf8(read.bytes)) {
+    const at = text.indexOf('\ufffd');
+    const line = at < 0 ? 1 : text.slice(0, at).split('\n').length;
+    return {
+      reason: 'unreadable',
+      message: `${name} is not UTF-8 text (line ${line} has bytes UTF-8 cannot read; saved as Latin-1 or UTF-16?): save it as UTF-8`,
+    };
+  }
+  return { text, stat: read.stat };
 }
 
 /** The first `headBytes` of a file of at most `maxBytes` (e.g. a transcript's signature): the rest is never read. */

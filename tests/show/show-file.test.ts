@@ -141,3 +141,22 @@ test('readRegularFile (cache files) reads a regular file and refuses what is too
   assert.equal(readRegularFile(path.join(dir, 'cache.json'), 3), undefined);
   assert.equal(readRegularFile(path.join(dir, 'nothing.json'), 100), undefined);
 });
+
+test('regression: text that is not UTF-8 (Latin-1, UTF-16) is refused naming its line, not read as U+FFFD; UTF-8 with a BOM is read', () => {
+  const { dir, real } = showDir();
+  const read = (name: string, bytes: Buffer) => {
+    fs.writeFileSync(path.join(dir, name), bytes);
+    return readShowText(path.join(dir, name), real, name, 1024);
+  };
+  const latin1 = read('episode.yaml', Buffer.from('title: Show\nsummary: caf\xe9\n', 'latin1'));
+  assert.ok(isRefusal(latin1));
+  assert.equal(
+    latin1.message,
+    'episode.yaml is not UTF-8 text (line 2 has bytes UTF-8 cannot read; saved as Latin-1 or UTF-16?): save it as UTF-8',
+  );
+  assert.ok(isRefusal(read('notes.md', Buffer.from('\ufeff# Notes\n', 'utf16le'))));
+  const bom = read('bom.md', Buffer.from('\ufeff# Café\n', 'utf8'));
+  assert.ok(!isRefusal(bom) && bom.text === '\ufeff# Café\n');
+  const replacement = read('fffd.md', Buffer.from('a literal \ufffd is UTF-8\n', 'utf8'));
+  assert.ok(!isRefusal(replacement));
+});
