@@ -35,7 +35,10 @@ export function assembleCatalog(files: ShowFiles, baseUrl?: string): { catalog?:
   }
 
   const m = loaded.manifest;
-  const show = m && files.showArtwork ? buildShow(m, loaded.dir, files.showArtwork, baseUrl, problems) : undefined;
+  // show.yaml's own problems are said whether or not its artwork is usable: they were hidden
+  // behind a broken artwork, and came one at a time.
+  const baseUrlUsable = m ? checkShowManifest(m, problems) : false;
+  const show = m && files.showArtwork ? buildShow(m, loaded.dir, files.showArtwork, baseUrl, baseUrlUsable) : undefined;
   if (m && !baseUrl && !m.baseUrl) {
     problems.push({
       level: 'warning',
@@ -71,9 +74,14 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
   }
 
   let chapters: Episode['chapters'] | undefined;
+  /** Each chapter's index in the chapters file (those left out shift the rest), for the fields problems name. */
+  let filePositions: number[] = [];
   if (files.chaptersFile) {
     const parsed = parseChaptersFile(files.chaptersFile.text, `${le.slug}/${files.chaptersFile.name}`, problems);
-    if (parsed) chapters = { source: 'file', chapters: parsed };
+    if (parsed) {
+      chapters = { source: 'file', chapters: parsed.chapters };
+      filePositions = parsed.positions;
+    }
   }
 
   const media = files.media.filter((x): x is EpisodeMedia => !!x);
@@ -92,7 +100,7 @@ function assembleEpisode(files: EpisodeFiles, problems: Problem[]): Episode | un
       problems.push({
         level: 'warning',
         file: `${le.slug}/${mf.chapters ?? 'chapters.json'}`,
-        field: `chapters.${late}.startTime`,
+        field: `chapters.${filePositions[late]}.startTime`,
         message: `starts after the end of the media (${Math.round(longest)} s)`,
       });
   }
@@ -170,7 +178,7 @@ function masterProblems(mf: EpisodeManifest, manifestFile: string): Problem[] {
 }
 
 /** Podcast Index JSON chapters (https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md). */
-function parseChaptersFile(text: string, file: string, problems: Problem[]): Chapter[] | undefined {
+function parseChaptersFile(text: string, file: string, problems: Problem[]): { chapters: Chapter[]; positions: number[] } | undefined {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -184,6 +192,7 @@ function parseChaptersFile(text: string, file: string, problems: Problem[]): Cha
     return undefined;
   }
   const chapters: Chapter[] = [];
+  const positions: number[] = [];
   list.forEach((c: Record<string, unknown>, i) => {
     const field = `chapters.${i}`;
     // JSON.parse reads 1e400 as Infinity: a number, but no time (and null once JSON-cached).
@@ -192,7 +201,12 @@ function parseChaptersFile(text: string, file: string, problems: Problem[]): Cha
       return;
     }
     if (typeof c.title !== 'string' || !c.title) {
-      problems.push({ level: 'error', file, field: `${field}.title`, message: 'is required' });
+      problems.push({
+        level: 'error',
+        file,
+        field: `${field}.title`,
+        message: c.title === undefined ? 'is required' : 'must be a text, not empty',
+      });
       return;
     }
     const chapter: Chapter = { startTime: c.startTime, title: c.title };
@@ -215,14 +229,15 @@ function parseChaptersFile(text: string, file: string, problems: Problem[]): Cha
       else chapter[key] = c[key];
     }
     chapters.push(chapter);
+    positions.push(i);
   });
   for (let i = 1; i < chapters.length; i++) {
     if (chapters[i].startTime < chapters[i - 1].startTime) {
-      problems.push({ level: 'warning', file, field: `chapters.${i}.startTime`, message: 'chapters are not in time order' });
+      problems.push({ level: 'warning', file, field: `chapters.${positions[i]}.startTime`, message: 'chapters are not in time order' });
       break;
     }
   }
-  return chapters;
+  return { chapters, positions };
 }
 
 /** Warnings a podcaster should fix: formats that disagree, tags that contradict the manifest. */
@@ -309,7 +324,8 @@ function looselyEqual(a: string, b: string): boolean {
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 
-function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOverride: string | undefined, problems: Problem[]): Show {
+/** show.yaml's problems beyond its schema, into `problems`; whether its baseUrl is usable. */
+function checkShowManifest(m: ShowManifest, problems: Problem[]): boolean {
   const texts: [string, string][] = [
     ['title', m.title],
     ['description', m.description],
@@ -344,12 +360,16 @@ function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOve
   // The schema refuses most bad base URLs; the URL parser finds the rest (a host that is no host).
   const baseUrlWhy = m.baseUrl === undefined ? undefined : baseUrlProblem(m.baseUrl);
   if (baseUrlWhy) problems.push({ level: 'error', file: SHOW_FILE, field: 'baseUrl', message: baseUrlWhy });
-  const baseUrl = (baseUrlOverride ?? (baseUrlWhy ? undefined : m.baseUrl))?.replace(/\/+$/, '');
   for (const [i, person] of (m.persons ?? []).entries()) {
     for (const p of personTaxonomyProblems(person))
       problems.push({ level: 'warning', file: SHOW_FILE, field: `persons.${i}.${p.field}`, message: p.message });
   }
   checkFeedGuids(m, problems);
+  return !baseUrlWhy;
+}
+
+function buildShow(m: ShowManifest, dir: string, artwork: ImageFacts, baseUrlOverride: string | undefined, baseUrlUsable: boolean): Show {
+  const baseUrl = (baseUrlOverride ?? (baseUrlUsable ? m.baseUrl : undefined))?.replace(/\/+$/, '');
   const hubs = m.hub === undefined ? [] : Array.isArray(m.hub) ? m.hub : [m.hub];
   return {
     dir,

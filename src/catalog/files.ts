@@ -91,7 +91,7 @@ function notAPlainName(name: unknown): { message: string } | undefined {
     name === '..' ||
     path.isAbsolute(name)
   ) {
-    return { message: `must be a file name in the episode folder, not a path: ${String(name)}` };
+    return { message: `must be the name of a file in the same folder as its manifest, not a path: ${String(name)}` };
   }
   // A hidden file is left out of the show's fingerprint (src/catalog/snapshot.ts), so a change to it
   // would go unseen by the next check, and many web servers refuse to serve such names.

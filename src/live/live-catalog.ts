@@ -215,7 +215,9 @@ export function describeProblem(p: Problem): string {
 
 /** `2026-01-06 06:00 UTC`: one unambiguous form in logs whatever the server's time zone. */
 export function formatTime(d: Date): string {
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  // Up to the minutes, cut where they end: past 9999 toISOString writes six year digits and a sign.
+  const iso = d.toISOString();
+  return `${iso.slice(0, iso.indexOf('T') + 6).replace('T', ' ')} UTC`;
 }
 
 /** "in 3 days", "in 5 h", "in 12 min", "in 40 s" (or "... ago" for the past). */

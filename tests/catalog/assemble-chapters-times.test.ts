@@ -39,3 +39,20 @@ test('an endTime that is Infinity, or before its startTime, is left out with a w
     { startTime: 9, title: 'C', endTime: 12 },
   ]);
 });
+
+test('regression: once a bad chapter is left out, the later problems still name the chapters by their place in the file', () => {
+  const { problems } = assembleCatalog(
+    show(
+      '{"chapters":[{"startTime":-1,"title":"x"},{"startTime":100,"title":"late"},{"startTime":5,"title":5},{"startTime":3,"title":"back"}]}',
+    ),
+  );
+  assert.deepEqual(
+    problems.map((p) => `${p.level} ${p.field}: ${p.message}`),
+    [
+      'error chapters.0.startTime: must be a number of seconds, 0 or more',
+      'error chapters.2.title: must be a text, not empty',
+      'warning chapters.3.startTime: chapters are not in time order',
+      'warning chapters.1.startTime: starts after the end of the media (60 s)',
+    ],
+  );
+});

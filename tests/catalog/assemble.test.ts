@@ -75,6 +75,13 @@ test('no show artwork (read-files said why) or no show.yaml: no catalog, the epi
   assert.equal(assembleCatalog({ ...files, loaded: { ...files.loaded, manifest: undefined } }).catalog, undefined);
 });
 
+test("regression: show.yaml's own problems are said when its artwork is unusable too (they were hidden until the artwork was fixed)", () => {
+  const files = show([episode('001-a')], showManifest({ categories: ['Basket Weaving'], baseUrl: 'https://exa mple.com' }));
+  const { catalog, problems } = assembleCatalog({ ...files, showArtwork: undefined });
+  assert.equal(catalog, undefined);
+  assert.deepEqual(brief(problems), ['error show.yaml categories.0', 'error show.yaml baseUrl']);
+});
+
 test('problems read-files found are passed on; an episode with an error, or a file that cannot be published, is left out and the others go on', () => {
   const unreadable = episode('001-unreadable', {
     media: [undefined],

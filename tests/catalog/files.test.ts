@@ -40,7 +40,7 @@ test('a name that is a path, not a plain file name, is refused by every reader b
       readHeadInFolder(folder, realShow, name, 4, 1000),
     ]) {
       assert.ok(refused(r), String(name));
-      assert.match(r.message, /must be a file name in the episode folder, not a path/);
+      assert.match(r.message, /must be the name of a file in the same folder as its manifest, not a path/);
     }
   }
 });

@@ -7,6 +7,7 @@ import type { Problem } from '../../src/contract/problems.js';
 import { episode, show } from '../support/catalog-data.js';
 import {
   describeState,
+  formatTime,
   mergeCatalog,
   nextReleaseOf,
   publishedView,
@@ -233,4 +234,9 @@ test('only the show and episode folders settle: a folder of assets or drafts cha
   const result = check([episode('001-a', '2024-01-01T00:00:00Z')], [error('002-broken/episode.yaml', 'not valid YAML')]);
   const first = mergeCatalog(undefined, result, prints({ '001-a': 'a1', '002-broken': 'b1', assets: 'x1', _drafts: 'd1' }), NOW);
   assert.deepEqual([...first.settling].sort(), [SHOW_KEY, '001-a', '002-broken'].sort());
+});
+
+test('regression: formatTime keeps the minutes of a date after the year 9999 (toISOString writes six year digits there)', () => {
+  assert.equal(formatTime(new Date('2026-12-02T05:07:30Z')), '2026-12-02 05:07 UTC');
+  assert.equal(formatTime(new Date('+010000-01-01T13:59:00Z')), '+010000-01-01 13:59 UTC');
 });
