@@ -20,7 +20,7 @@ export class PostgresStore implements AudienceStore {
     try {
       pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000 });
       pool.on('error', () => undefined); // an idle client's lost connection: the next query reconnects
-      for (const statement of SCHEMA) await pool.query(statement);
+      await createSchema(pool);
     } catch (err) {
       throw new StoreError(`cannot use the PostgreSQL database in NETCASTER_DATABASE_URL: ${(err as Error).message}`);
     }
@@ -125,3 +125,26 @@ export class PostgresStore implements AudienceStore {
 }
 
 export { StoreError };
+
+/** Any number: the advisory lock that makes processes create the tables one at a time. */
+const SCHEMA_LOCK = 0x6e6574636173;
+
+/**
+ * The tables, made by one process at a time: two `serve`s started together on a new database
+ * collided in PostgreSQL's catalog ("duplicate key value violates unique constraint
+ * pg_type_typname_nsp_index") although every statement says `if not exists`.
+ */
+async function createSchema(pool: pg.Pool): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query('begin');
+    await c.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    for (const statement of SCHEMA) await c.query(statement);
+    await c.query('commit');
+  } catch (err) {
+    await c.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
+}

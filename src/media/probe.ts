@@ -9,6 +9,7 @@
 //   MP4   ftyp + moov with its sample tables emptied; duration, tracks, chapters from mp4-boxes.ts
 //   WebM  the header elements; duration from Info, else from the last Cluster (matroska-header.ts)
 //   Ogg, FLAC, WAV, ADTS: rare in podcasts; music-metadata reads them as a stream.
+import { isUtf8 } from 'node:buffer';
 import fs, { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { IAudioMetadata, IOptions } from 'music-metadata';
@@ -212,9 +213,23 @@ function needsFullHead(kind: Kind | undefined, head: Buffer): boolean {
   return kind === undefined || kind === 'MP4' || kind === 'EBML' || (kind === 'MPEG' && id3v2Length(head) > head.length);
 }
 
+/** Where the sample ends without cutting a UTF-8 sequence short (its last up to three bytes may start one). */
+function utf8Boundary(sample: Buffer): number {
+  for (let back = 1; back <= Math.min(3, sample.length); back++) {
+    const c = sample[sample.length - back];
+    if (c < 0x80) return sample.length;
+    if (c >= 0xc0) return sample.length - back; // a lead byte: its sequence may go on past the sample
+  }
+  return sample.length;
+}
+
 function unknownContent(head: Buffer): string {
   const sample = head.subarray(0, 512);
-  const text = sample.length > 0 && sample.every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127) || c >= 128);
+  // Text: printable ASCII, or UTF-8 (0xff or a run of high bytes is no text).
+  const text =
+    sample.length > 0 &&
+    isUtf8(sample.subarray(0, utf8Boundary(sample))) &&
+    sample.every((c) => c === 9 || c === 10 || c === 13 || c >= 32);
   if (text) return `the file is text, not audio or video (it starts with "${sample.toString('utf8', 0, 40).replace(/\s+/g, ' ').trim()}")`;
   const hex = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return `not a media file: no MP3, MP4/M4A/M4V, WebM/Matroska, Ogg, FLAC or WAV structure found (it starts with bytes ${hex})`;

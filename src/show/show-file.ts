@@ -250,7 +250,8 @@ function refuseSize(size: number, maxBytes: number, name: string): Refusal | und
 }
 
 function tooBig(maxBytes: number, name: string, size?: number): Refusal {
-  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
+  // Two decimals below 10 MB: a file of 1.05 MB was "1 MB, more than the 1 MB".
+  const mb = (n: number) => `${Number((n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 2 : 0))} MB`;
   return {
     reason: 'too-big',
     message: `${name} is ${size === undefined ? 'larger than' : `${mb(size)}, more than`} the ${mb(maxBytes)} netcaster reads of such a file`,

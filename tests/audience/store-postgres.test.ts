@@ -39,6 +39,20 @@ describe('PostgreSQL store', { skip: pgSkip }, () => {
     }
   });
 
+  it('regression: several processes opening a new database at once all make or find its tables (they collided in the catalog)', async () => {
+    const pg = (await import('pg')).default;
+    for (let round = 0; round < 5; round++) {
+      const name = `fresh_${process.pid}_${round}`;
+      const admin = new pg.Client({ connectionString: url() });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const fresh = url().replace(/\/postgres$/, `/${name}`);
+      const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresStore.open(fresh)));
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
   it('several servers writing the same counts at once add them all up', async () => {
     const stores = await Promise.all([PostgresStore.open(url()), PostgresStore.open(url()), PostgresStore.open(url())]);
     try {

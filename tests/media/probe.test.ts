@@ -284,3 +284,17 @@ test('regression: an MP4 whose header claims hours its samples do not hold is an
     [],
   );
 });
+
+test('regression: 2 MB of 0xff bytes is "not a media file", not "text"; UTF-8 text still is text', async (t) => {
+  const dir = tempDir('probe-ff', t);
+  const ff = path.join(dir, 'ff.mp3');
+  fs.writeFileSync(ff, Buffer.alloc(2 * 1024 * 1024, 0xff));
+  const said = (await probeMedia(ff)).findings.map((f) => f.message).join('\n');
+  assert.match(said, /not a media file: .*\(it starts with bytes ff ff ff/);
+  const text = path.join(dir, 'text.mp3');
+  fs.writeFileSync(text, 'Grüße aus Wien, '.repeat(100));
+  assert.match(
+    (await probeMedia(text)).findings.map((f) => f.message).join('\n'),
+    /the file is text, not audio or video \(it starts with "Grüße aus Wien/,
+  );
+});

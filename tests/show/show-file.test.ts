@@ -160,3 +160,11 @@ test('regression: text that is not UTF-8 (Latin-1, UTF-16) is refused naming its
   const replacement = read('fffd.md', Buffer.from('a literal \ufffd is UTF-8\n', 'utf8'));
   assert.ok(!isRefusal(replacement));
 });
+
+test('regression: a file just over its bound says by how much (1.05 MB was "1 MB, more than the 1 MB")', () => {
+  const { dir, real } = showDir();
+  fs.writeFileSync(path.join(dir, 'episode.yaml'), Buffer.alloc(Math.round(1.05 * 1024 * 1024), 0x20));
+  const read = readShowText(path.join(dir, 'episode.yaml'), real, 'episode.yaml', 1024 * 1024);
+  assert.ok(isRefusal(read));
+  assert.equal(read.message, 'episode.yaml is 1.05 MB, more than the 1 MB netcaster reads of such a file');
+});

@@ -28,7 +28,11 @@ export function parseRange(header: string | undefined, size: number): RangeReque
   const specs = header.slice(eq + 1).split(',');
   if (specs.length > MAX_RANGES * 4) return { kind: 'ignore' };
   const ranges: ByteRange[] = [];
+  let given = 0;
   for (const spec of specs) {
+    // Empty elements of a list are ignored (RFC 9110 §5.6.1): "bytes=0-9," is "bytes=0-9".
+    if (spec.trim() === '') continue;
+    given++;
     const m = rangeSpec.exec(spec);
     if (!m || (m[1] === '' && m[2] === '')) return { kind: 'ignore' };
     if (m[1] === '') {
@@ -44,6 +48,7 @@ export function parseRange(header: string | undefined, size: number): RangeReque
     // A range is satisfiable when its first position is below the length (§14.1.2); the last is clamped.
     if (start < size) ranges.push({ start, end: Math.min(last, size - 1) });
   }
+  if (given === 0) return { kind: 'ignore' };
   if (ranges.length === 0) return { kind: 'unsatisfiable' };
   return { kind: 'ranges', ranges: merge(ranges) };
 }

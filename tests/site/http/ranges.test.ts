@@ -54,3 +54,16 @@ test('a flood of ranges is ignored rather than parsed', () => {
   const many = 'bytes=' + Array.from({ length: MAX_RANGES * 4 + 1 }, (_, i) => `${i * 10}-${i * 10}`).join(',');
   assert.deepEqual(parseRange(many, 1e6), { kind: 'ignore' });
 });
+
+test('regression: empty elements of the list are ignored (RFC 9110 §5.6.1), not the whole header', () => {
+  assert.deepEqual(parseRange('bytes=,0-9', 100), { kind: 'ranges', ranges: [{ start: 0, end: 9 }] });
+  assert.deepEqual(parseRange('bytes=0-9,', 100), { kind: 'ranges', ranges: [{ start: 0, end: 9 }] });
+  assert.deepEqual(parseRange('bytes=0-1, ,50-', 100), {
+    kind: 'ranges',
+    ranges: [
+      { start: 0, end: 1 },
+      { start: 50, end: 99 },
+    ],
+  });
+  assert.deepEqual(parseRange('bytes=,', 100), { kind: 'ignore' });
+});
