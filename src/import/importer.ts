@@ -325,8 +325,17 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
         };
       }
     }
-    // A show.yaml there is written again only when it gains a feed: the podcaster's comments and
-    // layout are not lost to a run that brought new episodes of a feed the show already has.
+    // --base-url given to a later run, for a show imported without one (as the checklist suggests):
+    // set, never put over a baseUrl the show has.
+    if (manifest && hasShow && options.baseUrl && !manifest.baseUrl)
+      manifest = { ...manifest, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+    else if (manifest?.baseUrl && options.baseUrl && options.baseUrl.replace(/\/+$/, '') !== manifest.baseUrl.replace(/\/+$/, ''))
+      report.notImported.push({
+        where: 'show.yaml',
+        message: `--base-url ${options.baseUrl}: show.yaml has its own baseUrl, ${manifest.baseUrl}, which stays`,
+      });
+    // A show.yaml there is written again only when it gains a feed or a baseUrl: the podcaster's
+    // comments and layout are not lost to a run that brought new episodes of a feed the show has.
     if (manifest !== show) {
       const text = showYamlText(manifest);
       if (!hasShow) handManifest(context.written, text, manifest);

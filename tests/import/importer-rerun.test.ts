@@ -187,3 +187,24 @@ test('a second run that brings new episodes of a feed the show has leaves show.y
   assert.equal(fs.readFileSync(showYaml, 'utf8'), written);
   await assertPublishable(dir);
 });
+
+test('--base-url on a later run sets the baseUrl a show imported without one lacks (as the checklist says), and never replaces one it has', async () => {
+  server.fixture('/based/1.mp3', 'good-cbr.mp3', 'audio/mpeg');
+  const item = itemOf({
+    title: 'Based 1',
+    guid: 'based-1',
+    date: 'Mon, 01 Sep 2014 18:00:00 GMT',
+    url: server.url('/based/1.mp3'),
+    type: 'audio/mpeg',
+  });
+  const url = server.feed('/based/feed.xml', feedOf(item));
+  const dir = emptyDir();
+  const first = await run(url, dir);
+  assert.match(first.report.checklist.join('\n'), /import with --base-url/);
+  const again = await importFeed({ source: url, dir, http: fast, baseUrl: 'https://new.example/show/' });
+  assert.equal(yamlOf(path.join(dir, 'show.yaml')).baseUrl, 'https://new.example/show');
+  assert.match(again.report.checklist.join('\n'), /The new feed: https:\/\/new\.example\/show\/feeds\/audio\.xml/);
+  const other = await importFeed({ source: url, dir, http: fast, baseUrl: 'https://other.example' });
+  assert.equal(yamlOf(path.join(dir, 'show.yaml')).baseUrl, 'https://new.example/show');
+  assert.match(other.report.notImported.map((l) => l.message).join('\n'), /has its own baseUrl, https:\/\/new\.example\/show, which stays/);
+});
