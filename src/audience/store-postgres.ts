@@ -29,9 +29,7 @@ export class PostgresStore implements AudienceStore {
 
   async commit(batch: Batch): Promise<void> {
     const { downloads, feeds } = aggregate(batch);
-    const c = await this.pool.connect();
-    try {
-      await c.query('begin');
+    await inTransaction(this.pool, async (c) => {
       for (const d of downloads) {
         await c.query(
           `insert into downloads values ($1::date, $2, $3, $4, $5, $6) on conflict (day, episode, format, app, device) do update set downloads = downloads.downloads + excluded.downloads`,
@@ -69,13 +67,7 @@ export class PostgresStore implements AudienceStore {
         }
       }
       if (chunk.length) await c.query(`insert into imported_lines select unnest($1::varchar[]) on conflict do nothing`, [chunk]);
-      await c.query('commit');
-    } catch (err) {
-      await c.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async loadState(name: string): Promise<string | undefined> {
@@ -135,11 +127,18 @@ const SCHEMA_LOCK = 0x6e6574636173;
  * pg_type_typname_nsp_index") although every statement says `if not exists`.
  */
 async function createSchema(pool: pg.Pool): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    await c.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    for (const statement of SCHEMA) await c.query(statement);
+  });
+}
+
+/** `work` in one transaction on one client of the pool: committed whole, or rolled back. */
+async function inTransaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
   const c = await pool.connect();
   try {
     await c.query('begin');
-    await c.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-    for (const statement of SCHEMA) await c.query(statement);
+    await work(c);
     await c.query('commit');
   } catch (err) {
     await c.query('rollback').catch(() => undefined);
