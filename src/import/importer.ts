@@ -405,11 +405,15 @@ function matchEpisodes(
       used.add(existing);
     }
   }
-  const byTitle = new Map<string, LoadedEpisode[]>();
+  // By title, each with its time parsed once: a daily show has thousands of one title.
+  const byTitle = new Map<string, { e: LoadedEpisode; ms: number }[]>();
   for (const e of episodes) {
     if (e.manifest.guid && feedGuids.has(e.manifest.guid)) continue;
     const title = normalTitle(e.manifest.title);
-    byTitle.set(title, [...(byTitle.get(title) ?? []), e]);
+    const entry = { e, ms: Date.parse(e.manifest.date) };
+    const same = byTitle.get(title);
+    if (same) same.push(entry);
+    else byTitle.set(title, [entry]);
   }
   for (const { item, ordinal } of items) {
     if (matches.has(ordinal) || !item.date) continue;
@@ -417,8 +421,8 @@ function matchEpisodes(
     const format = declaredFormatOf(item) ?? declaredFormat;
     let best: LoadedEpisode | undefined;
     let bestGap = 36 * 3600_000;
-    for (const e of byTitle.get(normalTitle(item.title)) ?? []) {
-      const gap = Math.abs(Date.parse(e.manifest.date) - at);
+    for (const { e, ms } of byTitle.get(normalTitle(item.title)) ?? []) {
+      const gap = Math.abs(ms - at);
       if (used.has(e) || !(gap < bestGap) || (format && e.manifest.media?.[format])) continue;
       best = e;
       bestGap = gap;
