@@ -59,6 +59,14 @@ export function createApp(getSite: () => SiteRoutes | undefined, options: AppOpt
 
   if (options.log) app.use(accessLog(options.log));
   if (options.onServed) app.use(servedHook(options.onServed));
+  // More than one Host line is answered 400 (RFC 9112 §3.2): Node keeps the first, and a proxy in
+  // front may have routed by another.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    let hosts = 0;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') hosts++;
+    if (hosts > 1) return record(res, sendError(req, res, 400, 'This request names its host more than once.'));
+    next();
+  });
   if (options.extraPage) {
     const extraPage = options.extraPage;
     app.use(async (req: Request, res: Response, next: NextFunction) => {

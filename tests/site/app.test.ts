@@ -613,3 +613,19 @@ function parseMultipart(body: Buffer, boundary: string): { headers: Record<strin
   }
   return parts;
 }
+
+test('regression: a request with two Host lines is answered 400 (RFC 9112 §3.2), not served', async () => {
+  const net = await import('node:net');
+  const answer = (head: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(head));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+  const twice = await answer(`GET ${bigUrl} HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n`);
+  assert.match(twice, /^HTTP\/1\.1 400 /);
+  const once = await answer(`HEAD ${bigUrl} HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n`);
+  assert.match(once, /^HTTP\/1\.1 200 /);
+});
