@@ -13,7 +13,7 @@
 //   first bytes (a web page served with 200 instead of the media is stopped at once).
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { bodyError, discard, get, header, HttpError, statusError, withRetries, type Fetched, type HttpOptions } from './http.js';
+import { bodyError, discard, get, header, HttpError, statusError, tooSlow, withRetries, type Fetched, type HttpOptions } from './http.js';
 
 export interface DownloadResult {
   bytes: number;
@@ -148,11 +148,9 @@ async function attempt(
   let written = start;
   let first = start === 0 && options.media === true;
   const contentType = header(fetched, 'content-type');
-  const { minBodyBytesPerSecond, slowBodyGraceMs } = options.http;
   const started = Date.now();
   // Counts the bytes, stops a web page at its first chunk, a body past the limit, and one that
-  // drips: a byte every few seconds never trips the idle timeout, and would hold the import for
-  // hours (the same floor as readBody's).
+  // drips (tooSlow: the floor readBody keeps too).
   const check = (chunk: Buffer): HttpError | undefined => {
     if (first) {
       first = false;
@@ -165,12 +163,8 @@ async function attempt(
     }
     written += chunk.length;
     if (written > limit) return tooLarge(written);
-    const ms = Date.now() - started;
-    if (ms > slowBodyGraceMs && written - start < (minBodyBytesPerSecond * ms) / 1000)
-      return new HttpError(
-        `${fetched.url}: ${written - start} bytes in ${Math.round(ms / 1000)} s, slower than ${minBodyBytesPerSecond} bytes a second: given up`,
-        false,
-      );
+    const slow = tooSlow(fetched, written - start, started, options.http);
+    if (slow) return slow;
     options.onBytes?.(chunk.length);
     return undefined;
   };

@@ -211,13 +211,10 @@ export async function readBody(
         fetched.response.destroy();
         throw new HttpError(`${fetched.url}: larger than ${Math.round(limit / 1024 / 1024)} MB`, false);
       }
-      const ms = Date.now() - started;
-      if (ms > http.slowBodyGraceMs && size < (http.minBodyBytesPerSecond * ms) / 1000) {
+      const slow = tooSlow(fetched, size, started, http);
+      if (slow) {
         fetched.response.destroy();
-        throw new HttpError(
-          `${fetched.url}: ${size} bytes in ${Math.round(ms / 1000)} s, slower than ${http.minBodyBytesPerSecond} bytes a second: given up`,
-          false,
-        );
+        throw slow;
       }
       chunks.push(chunk);
     }
@@ -226,6 +223,25 @@ export async function readBody(
   }
   if (!fetched.response.complete) throw new HttpError(`${fetched.url}: the connection broke before the end`, true);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A body that has brought `bytes` since `started` and is past its grace, slower than the floor, as
+ * a final HttpError: a server dripping a byte every few seconds never trips idleTimeoutMs, and
+ * would hold the import for good.
+ */
+export function tooSlow(
+  fetched: Fetched,
+  bytes: number,
+  started: number,
+  http: Pick<HttpOptions, 'minBodyBytesPerSecond' | 'slowBodyGraceMs'>,
+): HttpError | undefined {
+  const ms = Date.now() - started;
+  if (ms <= http.slowBodyGraceMs || bytes >= (http.minBodyBytesPerSecond * ms) / 1000) return undefined;
+  return new HttpError(
+    `${fetched.url}: ${bytes} bytes in ${Math.round(ms / 1000)} s, slower than ${http.minBodyBytesPerSecond} bytes a second: given up`,
+    false,
+  );
 }
 
 /** An error while a body was read, as an HttpError (a broken connection is worth a retry). */

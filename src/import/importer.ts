@@ -151,8 +151,7 @@ export async function importFeed(options: ImportOptions): Promise<ImportOutcome>
   }
 
   // Match with the show there: by guid, then by title and day (the show's other feed).
-  const byGuid = new Map(loaded.episodes.filter((e) => e.manifest.guid).map((e) => [e.manifest.guid as string, e]));
-  const matches = matchEpisodes(items, loaded.episodes, byGuid, seenGuids, declaredFormat);
+  const matches = matchEpisodes(items, loaded.episodes, seenGuids, declaredFormat);
   // Formats no feed of the show lists: an episode holding one got it from an enclosure whose type
   // said otherwise (AAC served as audio/mpeg) and was told so; fetched again, it is the same file.
   const listedFormats = new Set(Object.values(show?.feeds ?? {}).flatMap((f) => [f.enclosure, ...(f.alternates ?? [])]));
@@ -392,10 +391,10 @@ function existingFormatOf(show: ShowManifest | undefined, name: string | undefin
 function matchEpisodes(
   items: { item: ItemSummary; ordinal: number }[],
   episodes: LoadedEpisode[],
-  byGuid: Map<string, LoadedEpisode>,
   feedGuids: Set<string>,
   declaredFormat: string | undefined,
 ): Map<number, LoadedEpisode> {
+  const byGuid = new Map(episodes.filter((e) => e.manifest.guid).map((e) => [e.manifest.guid as string, e]));
   const matches = new Map<number, LoadedEpisode>();
   const used = new Set<LoadedEpisode>();
   for (const { item, ordinal } of items) {

@@ -294,8 +294,12 @@ function readBounded(file: string): Buffer | undefined {
  * date 10-14 ms on 10,000 episodes; ownedByMarker parses it when it is first needed.
  */
 function looksWhole(bytes: Buffer): boolean {
-  const text = bytes.toString('latin1').trim();
-  return text.startsWith('{') && text.endsWith('}');
+  const space = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+  let first = 0;
+  let last = bytes.length - 1;
+  while (first <= last && space(bytes[first])) first++;
+  while (last >= first && space(bytes[last])) last--;
+  return first < last && bytes[first] === 0x7b /* { */ && bytes[last] === 0x7d /* } */;
 }
 
 /**
